@@ -1,0 +1,266 @@
+/**
+ * Runs the bundled action (dist/) the way the GitHub runner does: every input of action.yml as
+ * INPUT_<NAME> with defaults applied, the GITHUB_* file commands as files, an event payload, then
+ * the post step with STATE_* restored from main's GITHUB_STATE.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+export const REGISTRY = process.env.MULTIARCH_REGISTRY || '127.0.0.1:5000';
+
+interface ActionYml {
+  inputs: Record<string, { default?: string }>;
+  runs: { using: string; main: string; post: string };
+}
+
+export function actionYml(): ActionYml {
+  return parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
+}
+
+let nodeBin: string | undefined;
+/** The node the runner would use (runs.using: node24). */
+export function runnerNode(): string {
+  if (!nodeBin) {
+    nodeBin = execFileSync('bash', [path.join(ROOT, 'scripts/ensure-node24.sh')], { encoding: 'utf8' }).trim();
+  }
+  return nodeBin;
+}
+
+export interface Workflow {
+  /** Action inputs by name; unset inputs get action.yml defaults. */
+  inputs?: Record<string, string>;
+  workspace: string;
+  eventName?: string;
+  payload?: Record<string, unknown>;
+  ref?: string;
+  sha?: string;
+  env?: Record<string, string>;
+  /** Put a logging `docker` shim first in PATH; its calls land in StepResult.dockerCalls. */
+  traceDocker?: boolean;
+  /** A fixed runner temp folder (as on GitHub, the same path every job). */
+  runnerTemp?: string;
+}
+
+export interface StepResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  summary: string;
+  errors: string[];
+  warnings: string[];
+  dockerCalls: string[][];
+  ms: number;
+}
+
+export interface Job {
+  main: StepResult;
+  post: StepResult;
+  runnerTemp: string;
+}
+
+/** Parse a file-command file: `name=value` lines and `name<<DELIM` heredocs, as the runner does. */
+export function parseFileCommands(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line) continue;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delim] = heredoc;
+      const value: string[] = [];
+      i++;
+      while (i < lines.length && lines[i] !== delim) value.push(lines[i++]!);
+      if (i >= lines.length) throw new Error(`file command: no closing delimiter ${delim} for ${name}`);
+      out[name!] = value.join('\n');
+    } else {
+      const eq = line.indexOf('=');
+      if (eq <= 0) throw new Error(`file command: malformed line ${JSON.stringify(line)}`);
+      out[line.slice(0, eq)] = line.slice(eq + 1);
+    }
+  }
+  return out;
+}
+
+function workflowCommands(stdout: string, kind: string): string[] {
+  const found: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = new RegExp(`^::${kind}(?: [^:]*)?::(.*)$`).exec(line);
+    if (m) found.push(m[1]!.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'));
+  }
+  return found;
+}
+
+/** A `docker` first in PATH that logs its argv (tab separated) to $MULTIARCH_TEST_DOCKER_LOG, then runs the real one. */
+function dockerShim(dir: string): void {
+  const real = execFileSync('bash', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
+  const script = `#!/usr/bin/env bash\n{ printf '%s' "$(date +%s%N)"; for a in "$@"; do printf '\\t%s' "$a"; done; printf '\\n'; } >> "$MULTIARCH_TEST_DOCKER_LOG"\nexec ${JSON.stringify(real)} "$@"\n`;
+  fs.writeFileSync(path.join(dir, 'docker'), script, { mode: 0o755 });
+}
+
+function runNode(script: string, env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const start = Date.now();
+    const child = spawn(runnerNode(), [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr, ms: Date.now() - start }));
+  });
+}
+
+/** The environment the runner gives a step (a clean one: nothing leaks from the test process but PATH/HOME). */
+function baseEnv(): NodeJS.ProcessEnv {
+  const keep = ['PATH', 'HOME', 'DOCKER_HOST', 'LANG', 'TZ'];
+  const env: NodeJS.ProcessEnv = {};
+  for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
+  return env;
+}
+
+async function runStep(step: 'main' | 'post', wf: Workflow, dirs: { temp: string; files: string; shim?: string }, state: Record<string, string>): Promise<StepResult> {
+  const yml = actionYml();
+  const env = baseEnv();
+  for (const [name, spec] of Object.entries(yml.inputs)) {
+    const value = wf.inputs?.[name] ?? spec.default ?? '';
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
+  for (const name of Object.keys(wf.inputs ?? {})) {
+    if (!(name in yml.inputs)) throw new Error(`harness: input ${name} is not declared in action.yml`);
+  }
+  const file = (n: string) => path.join(dirs.files, `${step}-${n}`);
+  for (const n of ['output', 'state', 'env', 'path', 'summary']) fs.writeFileSync(file(n), '');
+  const eventPath = path.join(dirs.files, 'event.json');
+  fs.writeFileSync(eventPath, JSON.stringify(wf.payload ?? {}));
+  const dockerLog = path.join(dirs.files, `${step}-docker.log`);
+  Object.assign(env, {
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: wf.workspace,
+    GITHUB_EVENT_NAME: wf.eventName ?? 'push',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REF: wf.ref ?? 'refs/heads/main',
+    GITHUB_SHA: wf.sha ?? '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REPOSITORY: 'octo-org/octo-repo',
+    GITHUB_REPOSITORY_OWNER: 'octo-org',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'http://127.0.0.1:9/api',
+    GITHUB_RUN_ID: '1234',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_JOB: 'build',
+    GITHUB_ACTION: 'multiarch',
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    RUNNER_TEMP: dirs.temp,
+    RUNNER_TOOL_CACHE: path.join(dirs.temp, '..', 'toolcache'),
+    GITHUB_OUTPUT: file('output'),
+    GITHUB_STATE: file('state'),
+    GITHUB_ENV: file('env'),
+    GITHUB_PATH: file('path'),
+    GITHUB_STEP_SUMMARY: file('summary'),
+  });
+  for (const [k, v] of Object.entries(state)) env[`STATE_${k}`] = v;
+  Object.assign(env, wf.env ?? {});
+  if (dirs.shim) env.PATH = `${dirs.shim}:${env.PATH}`;
+  if (dirs.shim) env.MULTIARCH_TEST_DOCKER_LOG = dockerLog;
+  const script = path.join(ROOT, step === 'main' ? yml.runs.main : yml.runs.post);
+  const res = await runNode(script, env, wf.workspace);
+  const read = (n: string) => fs.readFileSync(file(n), 'utf8');
+  const dockerCalls = fs.existsSync(dockerLog)
+    ? fs.readFileSync(dockerLog, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t').slice(1))
+    : [];
+  return {
+    ...res,
+    outputs: parseFileCommands(read('output')),
+    state: parseFileCommands(read('state')),
+    summary: read('summary'),
+    errors: workflowCommands(res.stdout, 'error'),
+    warnings: workflowCommands(res.stdout, 'warning'),
+    dockerCalls,
+  };
+}
+
+/** Run main then post, as one job step with its post step. */
+export async function runJob(wf: Workflow): Promise<Job> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mae2e-'));
+  const temp = wf.runnerTemp ?? path.join(root, 'runner-temp');
+  fs.mkdirSync(temp, { recursive: true });
+  const files = path.join(root, 'files');
+  fs.mkdirSync(files);
+  let shim: string | undefined;
+  if (wf.traceDocker) {
+    shim = path.join(root, 'shim');
+    fs.mkdirSync(shim);
+  }
+  const dirs = { temp, files, shim };
+  if (shim) dockerShim(shim);
+  const main = await runStep('main', wf, dirs, {});
+  const post = await runStep('post', wf, dirs, main.state);
+  return { main, post, runnerTemp: temp };
+}
+
+/** Copy a Dockerfile and the static busybox binaries into a fresh workspace. */
+export function makeWorkspace(dockerfile: string, extra: Record<string, string> = {}): string {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'maws-'));
+  const bb = execFileSync('bash', [path.join(ROOT, 'scripts/busybox.sh')], { encoding: 'utf8' }).trim();
+  for (const arch of ['amd64', 'arm64']) fs.copyFileSync(path.join(bb, `busybox-${arch}`), path.join(ws, `busybox-${arch}`));
+  fs.writeFileSync(path.join(ws, 'Dockerfile'), dockerfile);
+  for (const [name, body] of Object.entries(extra)) {
+    fs.mkdirSync(path.dirname(path.join(ws, name)), { recursive: true });
+    fs.writeFileSync(path.join(ws, name), body);
+  }
+  return ws;
+}
+
+/** A busybox image that really runs a RUN step per platform (under QEMU for foreign ones). */
+export const BUSYBOX_DOCKERFILE = `FROM scratch
+ARG TARGETARCH
+COPY busybox-$TARGETARCH /bin/busybox
+RUN ["/bin/busybox", "sh", "-c", "/bin/busybox mkdir -p /usr/bin && /bin/busybox --install -s /bin && uname -m > /built-on"]
+CMD ["/bin/sh", "-c", "uname -m"]
+`;
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** The registry's view of a reference: content digest and parsed manifest/index. */
+export async function registryManifest(repo: string, ref: string): Promise<{ digest: string; body: { manifests?: { digest: string; platform?: { os: string; architecture: string; variant?: string } ; annotations?: Record<string, string> }[] } }> {
+  const res = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/${ref}`, {
+    headers: {
+      Accept: [
+        'application/vnd.oci.image.index.v1+json',
+        'application/vnd.docker.distribution.manifest.list.v2+json',
+        'application/vnd.oci.image.manifest.v1+json',
+        'application/vnd.docker.distribution.manifest.v2+json',
+      ].join(', '),
+    },
+  });
+  if (!res.ok) throw new Error(`registry: GET ${repo}:${ref} → ${res.status}`);
+  return { digest: res.headers.get('docker-content-digest') ?? '', body: (await res.json()) as never };
+}
+
+/** Platforms of an index, attestation manifests (unknown/unknown) aside. */
+export function indexPlatforms(body: Awaited<ReturnType<typeof registryManifest>>['body']): string[] {
+  return (body.manifests ?? [])
+    .filter((m) => m.platform && m.platform.os !== 'unknown')
+    .map((m) => [m.platform!.os, m.platform!.architecture, m.platform!.variant].filter(Boolean).join('/'))
+    .sort();
+}
+
+export function docker(args: string[]): { code: number; stdout: string; stderr: string } {
+  try {
+    const stdout = execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return { code: 0, stdout, stderr: '' };
+  } catch (err) {
+    const e = err as { status?: number; stdout?: string; stderr?: string };
+    return { code: e.status ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}

@@ -1,0 +1,35 @@
+import type { Deps } from './deps.js';
+import { errorMessage } from './errors.js';
+import { StateStore } from './state.js';
+
+/**
+ * The post step: undo what main created, whatever state main ended in. Each step is
+ * independent and never fails the job; problems are warnings.
+ */
+export async function runPost(deps: Deps): Promise<void> {
+  const { host, files } = deps;
+  const state = new StateStore(host).load();
+  const attempt = async (what: string, fn: () => Promise<void> | void) => {
+    try {
+      await fn();
+    } catch (err) {
+      host.warning(`cleanup: ${what}: ${errorMessage(err)}`);
+    }
+  };
+  if (state.builder) {
+    const name = state.builder;
+    await attempt(`remove builder ${name}`, async () => {
+      const res = await deps.exec({ argv: ['docker', 'buildx', 'rm', '--force', name], silent: true });
+      if (res.code !== 0) throw new Error(res.stderr.trim());
+    });
+  }
+  if (state.dockerConfig) {
+    const dir = state.dockerConfig;
+    await attempt('remove docker config', () => files.remove(dir));
+  }
+  if (state.tempDir) {
+    const dir = state.tempDir;
+    await attempt('remove temp folder', () => files.remove(dir));
+  }
+  host.info('cleanup done');
+}

@@ -1,0 +1,29 @@
+/**
+ * Everything the pipeline needs from the world it runs in, besides processes (see exec.ts).
+ * The GitHub Action implementation sits on @actions/core (host-actions.ts); tests and the CLI
+ * provide their own.
+ */
+export interface AnnotationProps {
+  title?: string;
+  file?: string;
+  startLine?: number;
+}
+
+export interface Host {
+  /** Raw value of an input as the runner passes it (trimmed), '' when unset. */
+  getInput(name: string): string;
+  info(message: string): void;
+  warning(message: string, props?: AnnotationProps): void;
+  error(message: string, props?: AnnotationProps): void;
+  debug(message: string): void;
+  setOutput(name: string, value: string): void;
+  /** Mask a value in all later log output. */
+  setSecret(value: string): void;
+  saveState(name: string, value: string): void;
+  getState(name: string): string;
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Append markdown to the job summary (no-op where there is none). */
+  summary(markdown: string): Promise<void>;
+  /** Mark the step failed (exit code 1) without printing anything. */
+  fail(): void;
+}

@@ -1,0 +1,78 @@
+import * as path from 'node:path';
+import { parseBool, parseList } from '../lists.js';
+import { formatPlatform, parsePlatform } from '../platforms.js';
+import type { Collector, Getter } from './collect.js';
+
+export interface BuildInputs {
+  /** Canonical platform strings, deduplicated, in the order given. */
+  platforms: string[];
+  /** Local context as an absolute path, or a remote context (git URL) as given. */
+  context: string;
+  contextIsRemote: boolean;
+  /** Absolute Dockerfile path, or '' to let buildx use the default of a remote context. */
+  file: string;
+  push: 'auto' | boolean;
+  buildArgs: string[];
+}
+
+const REMOTE_CONTEXT = /^(?:https?:\/\/|git@|ssh:\/\/|git:\/\/|github\.com\/)/;
+
+export function parseBuildInputs(get: Getter, c: Collector, env: { workspace: string; exists(p: string): boolean }): BuildInputs {
+  const platforms = c.field(
+    'platforms',
+    () => {
+      const list = parseList(get('platforms')).map((p) => formatPlatform(parsePlatform(p)));
+      if (list.length === 0) throw new Error('at least one platform is required, e.g. linux/amd64,linux/arm64');
+      return [...new Set(list)];
+    },
+    [],
+  );
+
+  const push = c.field(
+    'push',
+    (): 'auto' | boolean => {
+      const v = get('push').trim();
+      if (v === '' || v.toLowerCase() === 'auto') return 'auto';
+      try {
+        return parseBool(v) ?? 'auto';
+      } catch {
+        throw new Error(`"${v}" is not valid: use auto, true or false`);
+      }
+    },
+    'auto' as const,
+  );
+
+  const rawContext = get('context').trim() || '.';
+  const contextIsRemote = REMOTE_CONTEXT.test(rawContext);
+  const context = contextIsRemote ? rawContext : path.resolve(env.workspace, rawContext);
+  if (!contextIsRemote && !env.exists(context)) {
+    c.fail('context', `"${rawContext}" does not exist (resolved to ${context})`);
+  }
+
+  const rawFile = get('file').trim();
+  let file = '';
+  if (rawFile) file = path.resolve(env.workspace, rawFile);
+  else if (!contextIsRemote) file = path.join(context, 'Dockerfile');
+  if (file && !env.exists(file) && !c.has('context')) {
+    c.fail(
+      'file',
+      rawFile ? `Dockerfile "${rawFile}" not found (resolved to ${file})` : `no Dockerfile in the context (${file}); set "file" to its path`,
+    );
+  }
+
+  const buildArgs = c.field(
+    'build-args',
+    () =>
+      parseList(get('build-args'), { ignoreComma: true }).map((a) => {
+        const key = a.split('=', 1)[0] ?? '';
+        if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
+          // name only: a value may be sensitive
+          throw new Error(`"${key}" is not a valid build-arg name: use KEY=VALUE, KEY of letters, digits and _`);
+        }
+        return a;
+      }),
+    [],
+  );
+
+  return { platforms, context, contextIsRemote, file, push, buildArgs };
+}

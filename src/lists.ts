@@ -1,0 +1,38 @@
+import { parse } from 'csv-parse/sync';
+
+export interface ListOptions {
+  /** Commas do not separate items: each line (or quoted record) is one item. */
+  ignoreComma?: boolean;
+}
+
+/**
+ * build-push-action's list syntax: items separated by newlines (and commas unless ignoreComma),
+ * `#` starts a comment line, double quotes keep commas and newlines inside one item.
+ */
+export function parseList(value: string, opts: ListOptions = {}): string[] {
+  if (!value.trim()) return [];
+  const records = parse(value, {
+    columns: false,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    comment: '#',
+    comment_no_infix: true,
+    trim: true,
+  }) as string[][];
+  const items: string[] = [];
+  for (const record of records) {
+    if (opts.ignoreComma) items.push(record.join(','));
+    else items.push(...record);
+  }
+  return items.map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** true/false input (YAML 1.2 core booleans, like core.getBooleanInput); undefined when empty. */
+export function parseBool(value: string): boolean | undefined {
+  const v = value.trim();
+  if (v === '') return undefined;
+  if (['true', 'True', 'TRUE'].includes(v)) return true;
+  if (['false', 'False', 'FALSE'].includes(v)) return false;
+  throw new Error('must be true or false');
+}

@@ -1,0 +1,118 @@
+import * as path from 'node:path';
+import { readRunContext } from './context.js';
+import type { Deps } from './deps.js';
+import { errorMessage, InputErrors, StageError } from './errors.js';
+import { parseInputs } from './inputs/index.js';
+import { StateStore } from './state.js';
+import { decidePush, planBuild, runBuild } from './stages/build.js';
+import { runBuilder } from './stages/builder.js';
+import { planMeta } from './stages/meta.js';
+import { runQemu } from './stages/qemu.js';
+
+interface Timing {
+  stage: string;
+  seconds: number;
+}
+
+/** The main step: inputs → qemu → builder → meta → build, outputs and summary. */
+export async function runMain(deps: Deps): Promise<void> {
+  const { host, exec, files } = deps;
+  const ctx = readRunContext(deps.env, deps.cwd);
+
+  let inputs;
+  try {
+    inputs = parseInputs((n) => host.getInput(n), { workspace: ctx.workspace, exists: (p) => files.exists(p) });
+  } catch (err) {
+    if (err instanceof InputErrors) {
+      for (const e of err.errors) host.error(e.message, { title: `Invalid input: ${e.input}` });
+      host.fail();
+      return;
+    }
+    throw err;
+  }
+
+  const state = new StateStore(host);
+  const timings: Timing[] = [];
+  const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const start = deps.now();
+    try {
+      return await host.group(name, fn);
+    } finally {
+      timings.push({ stage: name, seconds: (deps.now() - start) / 1000 });
+    }
+  };
+
+  try {
+    const tempDir = files.makeTempDir(ctx.runnerTemp, 'multiarch-');
+    state.update({ tempDir });
+
+    await stage('qemu', () =>
+      runQemu(inputs.platforms, {
+        exec,
+        readFile: (p) => files.readFile(p),
+        log: (m) => host.info(m),
+        warn: (m) => host.warning(m),
+      }),
+    );
+    const builder = await stage('builder', () => runBuilder(exec));
+    host.info(`builder: ${builder.name} (driver ${builder.driver}, buildx ${builder.buildxVersion})`);
+
+    const meta = planMeta({ images: inputs.images, tags: inputs.tags }, ctx);
+    host.setOutput('tags', meta.refs.join('\n'));
+    const push = decidePush(inputs.push, ctx.eventName, inputs.images);
+    if (push.push && meta.refs.length === 0) {
+      throw new StageError('meta', 'nothing to push: no tag could be derived from the git ref; set "tags"');
+    }
+    host.info(`tags: ${meta.refs.join(', ') || '(none)'}; ${push.reason}`);
+
+    const metadataFile = path.join(tempDir, 'metadata.json');
+    const argv = planBuild({
+      builder: builder.name,
+      platforms: inputs.platforms,
+      context: inputs.context,
+      file: inputs.file,
+      buildArgs: inputs.buildArgs,
+      refs: meta.refs,
+      push: push.push,
+      metadataFile,
+    });
+    const result = await stage('build', () => runBuild(argv, metadataFile, { exec, readFile: (p) => files.readFile(p) }));
+
+    host.setOutput('digest', result.digest);
+    host.setOutput('metadata', result.metadata);
+    host.setOutput('pushed', String(push.push));
+    host.setOutput('platforms', inputs.platforms.join(','));
+    await host.summary(summaryTable(meta.refs, result.digest, inputs.platforms, push.push, timings));
+  } catch (err) {
+    if (err instanceof StageError) {
+      host.error(err.message, {
+        title: `multiarch-action: ${err.stage} failed`,
+        file: err.annotation?.file,
+        startLine: err.annotation?.line,
+      });
+    } else {
+      host.error(errorMessage(err), { title: 'multiarch-action failed' });
+    }
+    host.fail();
+  }
+}
+
+function escapeCell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export function summaryTable(refs: string[], digest: string, platforms: string[], pushed: boolean, timings: Timing[]): string {
+  const rows = [
+    '### multiarch-action',
+    '',
+    '| | |',
+    '|---|---|',
+    `| images | ${escapeCell(refs.map((r) => `\`${r}\``).join('<br>') || '(untagged)')} |`,
+    `| digest | \`${escapeCell(digest || '-')}\` |`,
+    `| platforms | ${escapeCell(platforms.join(', '))} |`,
+    `| pushed | ${pushed ? 'yes' : 'no'} |`,
+    `| stage times | ${timings.map((t) => `${t.stage} ${t.seconds.toFixed(1)}s`).join(', ')} |`,
+    '',
+  ];
+  return rows.join('\n');
+}

@@ -1,0 +1,37 @@
+import type { Host } from './host.js';
+
+/**
+ * What main leaves for post, typed. Saved after each resource is created (never at import),
+ * so a main step that dies half-way still tells post what to clean up.
+ */
+export interface RunState {
+  /** Per-run scratch folder, removed by post. */
+  tempDir?: string;
+  /** A builder this run created, removed by post. */
+  builder?: string;
+  /** Per-job docker config folder (credentials), removed by post. */
+  dockerConfig?: string;
+}
+
+const KEY = 'multiarch';
+
+export class StateStore {
+  private current: RunState = {};
+  constructor(private readonly host: Host) {}
+
+  update(patch: Partial<RunState>): void {
+    this.current = { ...this.current, ...patch };
+    this.host.saveState(KEY, JSON.stringify(this.current));
+  }
+
+  load(): RunState {
+    const raw = this.host.getState(KEY);
+    if (!raw) return {};
+    try {
+      const parsed = JSON.parse(raw) as unknown;
+      return parsed && typeof parsed === 'object' ? (parsed as RunState) : {};
+    } catch {
+      return {};
+    }
+  }
+}
