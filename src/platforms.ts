@@ -23,6 +23,9 @@ const ARCHES: Record<string, string[]> = {
   loong64: [],
 };
 
+/** In the order users expect them (object keys would put '386' first). */
+const ARCH_NAMES = ['amd64', 'arm64', 'arm', '386', 'ppc64le', 'ppc64', 's390x', 'riscv64', 'mips64le', 'mips64', 'loong64'];
+
 /** Common aliases, as containerd's platform normaliser accepts them. */
 const ARCH_ALIASES: Record<string, string> = {
   x86_64: 'amd64',
@@ -49,14 +52,14 @@ export function parsePlatform(raw: string): Platform {
   }
   const [os, rawArch, rawVariant] = parts as [string, string, string | undefined];
   if (!OSES.includes(os)) throw new Error(`unknown OS "${os}" in "${raw}"; valid: ${OSES.join(', ')}`);
-  let arch = ARCH_ALIASES[rawArch] ?? rawArch;
+  const arch = ARCH_ALIASES[rawArch] ?? rawArch;
   let variant = rawVariant;
   if (rawArch === 'armhf' && !variant) variant = 'v7';
   if (rawArch === 'armel' && !variant) variant = 'v6';
   const variants = ARCHES[arch];
   if (!variants) {
     throw new Error(
-      `unknown architecture "${rawArch}" in "${raw}"; valid: ${Object.keys(ARCHES).join(', ')} (e.g. ${VALID_PLATFORMS_HINT})`,
+      `unknown architecture "${rawArch}" in "${raw}"; valid: ${ARCH_NAMES.join(', ')} (e.g. ${VALID_PLATFORMS_HINT})`,
     );
   }
   if (variant !== undefined) {
@@ -71,7 +74,6 @@ export function parsePlatform(raw: string): Platform {
     if ((arch === 'arm64' && variant === 'v8') || (arch === 'amd64' && variant === 'v1')) variant = undefined;
   }
   if (arch === 'arm' && variant === undefined) variant = 'v7';
-  arch = arch.toString();
   return variant ? { os, arch, variant } : { os, arch };
 }
 

@@ -32784,6 +32784,8 @@ const ARCHES = {
     mips64: [],
     loong64: [],
 };
+/** In the order users expect them (object keys would put '386' first). */
+const ARCH_NAMES = ['amd64', 'arm64', 'arm', '386', 'ppc64le', 'ppc64', 's390x', 'riscv64', 'mips64le', 'mips64', 'loong64'];
 /** Common aliases, as containerd's platform normaliser accepts them. */
 const ARCH_ALIASES = {
     x86_64: 'amd64',
@@ -32807,7 +32809,7 @@ function parsePlatform(raw) {
     const [os, rawArch, rawVariant] = parts;
     if (!OSES.includes(os))
         throw new Error(`unknown OS "${os}" in "${raw}"; valid: ${OSES.join(', ')}`);
-    let arch = ARCH_ALIASES[rawArch] ?? rawArch;
+    const arch = ARCH_ALIASES[rawArch] ?? rawArch;
     let variant = rawVariant;
     if (rawArch === 'armhf' && !variant)
         variant = 'v7';
@@ -32815,7 +32817,7 @@ function parsePlatform(raw) {
         variant = 'v6';
     const variants = ARCHES[arch];
     if (!variants) {
-        throw new Error(`unknown architecture "${rawArch}" in "${raw}"; valid: ${Object.keys(ARCHES).join(', ')} (e.g. ${VALID_PLATFORMS_HINT})`);
+        throw new Error(`unknown architecture "${rawArch}" in "${raw}"; valid: ${ARCH_NAMES.join(', ')} (e.g. ${VALID_PLATFORMS_HINT})`);
     }
     if (variant !== undefined) {
         if (!variants.includes(variant)) {
@@ -32829,7 +32831,6 @@ function parsePlatform(raw) {
     }
     if (arch === 'arm' && variant === undefined)
         variant = 'v7';
-    arch = arch.toString();
     return variant ? { os, arch, variant } : { os, arch };
 }
 /** The binfmt_misc handler name QEMU registers for an architecture (Debian and tonistiigi/binfmt agree). */

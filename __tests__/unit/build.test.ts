@@ -1,0 +1,42 @@
+import { decidePush, explainBuildFailure, planBuild } from '../../src/stages/build.js';
+
+describe('decidePush', () => {
+  test.each<[string, 'auto' | boolean, string, string[], boolean]>([
+    ['auto on push', 'auto', 'push', ['a/x'], true],
+    ['auto on tag push (event push)', 'auto', 'push', ['a/x'], true],
+    ['auto on schedule', 'auto', 'schedule', ['a/x'], true],
+    ['auto on workflow_dispatch', 'auto', 'workflow_dispatch', ['a/x'], true],
+    ['auto on release', 'auto', 'release', ['a/x'], true],
+    ['auto on pull_request', 'auto', 'pull_request', ['a/x'], false],
+    ['auto on pull_request_target', 'auto', 'pull_request_target', ['a/x'], false],
+    ['auto with no images', 'auto', 'push', [], false],
+    ['forced true on PR', true, 'pull_request', ['a/x'], true],
+    ['forced false', false, 'push', ['a/x'], false],
+  ])('%s', (_n, push, event, images, want) => expect(decidePush(push, event, images).push).toBe(want));
+});
+
+describe('planBuild', () => {
+  const base = { builder: 'default', platforms: ['linux/amd64', 'linux/arm64'], context: '/ws', file: '/ws/Dockerfile', buildArgs: [], refs: [], push: false, metadataFile: '/t/m.json' };
+  test.each([
+    ['minimal', {}, ['docker', 'buildx', 'build', '--builder', 'default', '--platform', 'linux/amd64,linux/arm64', '--file', '/ws/Dockerfile', '--metadata-file', '/t/m.json', '/ws']],
+    ['tags, args, push', { refs: ['r/a:1', 'r/a:2'], buildArgs: ['A=1', 'B=x y'], push: true }, ['docker', 'buildx', 'build', '--builder', 'default', '--platform', 'linux/amd64,linux/arm64', '--file', '/ws/Dockerfile', '--build-arg', 'A=1', '--build-arg', 'B=x y', '--tag', 'r/a:1', '--tag', 'r/a:2', '--metadata-file', '/t/m.json', '--push', '/ws']],
+    ['remote context without file', { context: 'https://github.com/o/r.git#main', file: '' }, ['docker', 'buildx', 'build', '--builder', 'default', '--platform', 'linux/amd64,linux/arm64', '--metadata-file', '/t/m.json', 'https://github.com/o/r.git#main']],
+  ])('%s', (_n, over, want) => expect(planBuild({ ...base, ...over })).toEqual(want));
+});
+
+test('explainBuildFailure finds the ERROR line and the Dockerfile location', () => {
+  const stderr = [
+    '#7 ERROR: process "/bin/busybox false" did not complete successfully: exit code: 1',
+    '------',
+    'Dockerfile:4',
+    '--------------------',
+    '   4 | >>> RUN ["/bin/busybox", "false"]',
+    '--------------------',
+    'ERROR: failed to solve: process "/bin/busybox false" did not complete successfully: exit code: 1',
+  ].join('\n');
+  expect(explainBuildFailure(stderr)).toEqual({
+    message: 'ERROR: failed to solve: process "/bin/busybox false" did not complete successfully: exit code: 1',
+    file: 'Dockerfile',
+    line: 4,
+  });
+});

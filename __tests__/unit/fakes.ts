@@ -1,0 +1,68 @@
+import type { Deps, Files } from '../../src/deps.js';
+import type { Exec, ExecRequest, ExecResult } from '../../src/exec.js';
+import type { Host } from '../../src/host.js';
+
+export interface FakeHost extends Host {
+  inputs: Record<string, string>;
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  errors: string[];
+  warnings: string[];
+  infos: string[];
+  secrets: string[];
+  summaries: string[];
+  failed: boolean;
+}
+
+export function fakeHost(inputs: Record<string, string> = {}, state: Record<string, string> = {}): FakeHost {
+  const h: FakeHost = {
+    inputs,
+    outputs: {},
+    state: { ...state },
+    errors: [],
+    warnings: [],
+    infos: [],
+    secrets: [],
+    summaries: [],
+    failed: false,
+    getInput: (n) => (h.inputs[n] ?? '').trim(),
+    info: (m) => void h.infos.push(m),
+    warning: (m) => void h.warnings.push(m),
+    error: (m) => void h.errors.push(m),
+    debug: () => undefined,
+    setOutput: (n, v) => void (h.outputs[n] = v),
+    setSecret: (v) => void h.secrets.push(v),
+    saveState: (n, v) => void (h.state[n] = v),
+    getState: (n) => h.state[n] ?? '',
+    group: (_n, fn) => fn(),
+    summary: async (md) => void h.summaries.push(md),
+    fail: () => void (h.failed = true),
+  };
+  return h;
+}
+
+/** An exec gateway stub: answers from a handler and records every call. */
+export function fakeExec(handler: (req: ExecRequest) => Partial<ExecResult> = () => ({})): Exec & { calls: ExecRequest[] } {
+  const calls: ExecRequest[] = [];
+  const fn = (async (req: ExecRequest) => {
+    calls.push(req);
+    return { code: 0, stdout: '', stderr: '', ...handler(req) };
+  }) as Exec & { calls: ExecRequest[] };
+  fn.calls = calls;
+  return fn;
+}
+
+export function fakeFiles(files: Record<string, string> = {}): Files & { removed: string[] } {
+  const removed: string[] = [];
+  return {
+    removed,
+    exists: (p) => p in files || Object.keys(files).some((f) => f.startsWith(`${p}/`)),
+    readFile: (p) => files[p],
+    makeTempDir: (parent, prefix) => `${parent}/${prefix}XXXX`,
+    remove: (p) => void removed.push(p),
+  };
+}
+
+export function fakeDeps(host: Host, exec: Exec, files: Files, env: Record<string, string> = {}): Deps {
+  return { host, exec, files, env: { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/tmp/rt', ...env }, cwd: '/ws', now: () => 0 };
+}

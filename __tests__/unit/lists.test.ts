@@ -1,0 +1,27 @@
+import { parseBool, parseList } from '../../src/lists.js';
+
+describe('parseList (build-push-action list syntax)', () => {
+  test.each([
+    ['', {}, []],
+    ['a,b', {}, ['a', 'b']],
+    ['a\nb\n\n c ', {}, ['a', 'b', 'c']],
+    ['a, b\nc', {}, ['a', 'b', 'c']],
+    ['# comment\na\n  # indented comment\nb', {}, ['a', 'b']],
+    ['a#not-a-comment', {}, ['a#not-a-comment']],
+    ['"a,b",c', {}, ['a,b', 'c']],
+    ['K=1,2\nL=3', { ignoreComma: true }, ['K=1,2', 'L=3']],
+    ['"K=multi\nline"\nL=x', { ignoreComma: true }, ['K=multi\nline', 'L=x']],
+  ])('%j %j', (value, opts, want) => {
+    expect(parseList(value, opts)).toEqual(want);
+  });
+});
+
+describe('parseBool', () => {
+  test.each([
+    ['true', true],
+    ['True', true],
+    ['FALSE', false],
+    ['', undefined],
+  ])('%j → %s', (v, want) => expect(parseBool(v)).toBe(want));
+  test('rejects yes', () => expect(() => parseBool('yes')).toThrow(/true or false/));
+});
