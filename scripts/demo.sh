@@ -45,7 +45,7 @@ echo "== multiarch-action (post)"
 
 echo "== run once per platform"
 for p in linux/amd64 linux/arm64; do
-  printf '%s: ' "$p"; docker run --rm --pull always --quiet --platform "$p" "$image:latest"
+  printf '%s: ' "$p"; docker run --rm --network none --pull always --quiet --platform "$p" "$image:latest"
 done
 echo "== manifest list of $image:latest"
 docker buildx imagetools inspect "$image:latest"
