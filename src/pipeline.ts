@@ -1,12 +1,14 @@
 import * as path from 'node:path';
-import { readRunContext } from './context.js';
+import { readRunContext, type RunContext } from './context.js';
 import type { Deps } from './deps.js';
 import { errorMessage, InputErrors, StageError } from './errors.js';
-import { parseInputs } from './inputs/index.js';
+import { type Inputs, parseInputs } from './inputs/index.js';
 import { StateStore } from './state.js';
 import { decidePush, planBuild, runBuild } from './stages/build.js';
 import { runBuilder } from './stages/builder.js';
-import { planMeta } from './stages/meta.js';
+import { completeFromApi } from './meta/repo-api.js';
+import { dryRunExec } from './dry-run.js';
+import { type MetaPlan, planMeta } from './stages/meta.js';
 import { runQemu } from './stages/qemu.js';
 
 interface Timing {
@@ -16,7 +18,8 @@ interface Timing {
 
 /** The main step: inputs → qemu → builder → meta → build, outputs and summary. */
 export async function runMain(deps: Deps): Promise<void> {
-  const { host, exec, files } = deps;
+  const { host, files } = deps;
+  let exec = deps.exec;
   const ctx = readRunContext(deps.env, deps.cwd);
 
   let inputs;
@@ -29,6 +32,12 @@ export async function runMain(deps: Deps): Promise<void> {
       return;
     }
     throw err;
+  }
+
+  // --- dry run: only read-only commands reach the real exec gateway ---
+  if (inputs.dryRun) {
+    host.info('dry-run: planning every stage; no docker command that changes anything will run');
+    exec = dryRunExec(deps.exec, (m) => host.info(m));
   }
 
   const state = new StateStore(host);
@@ -57,8 +66,7 @@ export async function runMain(deps: Deps): Promise<void> {
     const builder = await stage('builder', () => runBuilder(exec));
     host.info(`builder: ${builder.name} (driver ${builder.driver}, buildx ${builder.buildxVersion})`);
 
-    const meta = planMeta({ images: inputs.images, tags: inputs.tags }, ctx);
-    host.setOutput('tags', meta.refs.join('\n'));
+    const meta = await stage('meta', () => runMetaStage(inputs, ctx, deps));
     const push = decidePush(inputs.push, ctx.eventName, inputs.images);
     if (push.push && meta.refs.length === 0) {
       throw new StageError('meta', 'nothing to push: no tag could be derived from the git ref; set "tags"');
@@ -73,9 +81,19 @@ export async function runMain(deps: Deps): Promise<void> {
       file: inputs.file,
       buildArgs: inputs.buildArgs,
       refs: meta.refs,
+      labels: meta.labels,
+      annotations: meta.annotations,
       push: push.push,
       metadataFile,
     });
+    // --- dry run: print the build plan instead of running it ---
+    if (inputs.dryRun) {
+      host.info(`dry-run plan:\n${JSON.stringify({ platforms: inputs.platforms, push: push.push, pushReason: push.reason, tags: meta.tags, labels: meta.labels, annotations: meta.annotations, version: meta.version, buildx: argv }, null, 2)}`);
+      host.setOutput('pushed', 'false');
+      host.setOutput('platforms', inputs.platforms.join(','));
+      await host.summary(summaryTable(meta.refs, '(dry run)', inputs.platforms, false, timings));
+      return;
+    }
     const result = await stage('build', () => runBuild(argv, metadataFile, { exec, readFile: (p) => files.readFile(p) }));
 
     host.setOutput('digest', result.digest);
@@ -95,6 +113,38 @@ export async function runMain(deps: Deps): Promise<void> {
     }
     host.fail();
   }
+}
+
+/** Meta stage: complete the context from the API where the payload lacks data, plan, set outputs. */
+async function runMetaStage(inputs: Inputs, ctx: RunContext, deps: Deps): Promise<MetaPlan> {
+  const { host } = deps;
+  const texts = [...inputs.tagRules.flatMap((r) => Object.values(r.attrs)), ...inputs.labels, ...inputs.annotations, inputs.flavor.prefix, inputs.flavor.suffix];
+  const completed = await completeFromApi(ctx.meta, texts.some((t) => t.includes('commit_date')), {
+    fetch: (url, init) => fetch(url, init),
+    token: deps.env.GITHUB_TOKEN,
+  });
+  for (const w of completed.warnings) host.warning(w);
+  let meta: MetaPlan;
+  try {
+    meta = planMeta(
+      { images: inputs.imageEntries, tagRules: inputs.tagRules, flavor: inputs.flavor, labels: inputs.labels, annotations: inputs.annotations },
+      { meta: completed.meta, now: deps.now() },
+    );
+  } catch (err) {
+    throw new StageError('meta', errorMessage(err));
+  }
+  for (const n of meta.notes) host.warning(n);
+  if (!meta.version) host.warning('No Docker image version has been generated. Check the tags input.');
+  host.info(`version: ${meta.version || '(none)'}`);
+  host.info(`tags:\n${meta.tags.join('\n') || '(none)'}`);
+  host.info(`labels:\n${meta.labels.join('\n')}`);
+  host.info(`annotations:\n${meta.annotations.join('\n')}`);
+  host.setOutput('version', meta.version);
+  host.setOutput('tags', meta.tags.join(inputs.sepTags));
+  host.setOutput('labels', meta.labels.join(inputs.sepLabels));
+  host.setOutput('annotations', meta.annotations.join(inputs.sepAnnotations));
+  host.setOutput('json', JSON.stringify(meta.json));
+  return meta;
 }
 
 function escapeCell(s: string): string {

@@ -14,7 +14,7 @@ describe('bad inputs: ::error naming the input, failed step, zero exec calls', (
     ['no Dockerfile in context', { context: 'sub' }, 'file', /no Dockerfile in the context/],
     ['image with a tag', { images: 'ghcr.io/o/app:v1' }, 'images', /must not contain a tag/],
     ['uppercase is lowered, but spaces are not a name', { images: 'my app' }, 'images', /not a valid image name/],
-    ['bad tag', { tags: 'feat/x' }, 'tags', /not a valid tag/],
+    ['unknown tag type', { tags: 'type=bogus,value=1' }, 'tags', /bogus/],
     ['bad push', { push: 'yes' }, 'push', /auto, true or false/],
     ['bad build-arg', { 'build-args': '=oops' }, 'build-args', /not a valid build-arg name/],
   ])('%s', async (_n, inputs, input, why) => {
@@ -27,7 +27,7 @@ describe('bad inputs: ::error naming the input, failed step, zero exec calls', (
   });
 
   test('all problems are reported at once', async () => {
-    const host = fakeHost({ platforms: 'linux/arm65', tags: '.x', context: '.' });
+    const host = fakeHost({ platforms: 'linux/arm65', tags: 'type=bogus', context: '.' });
     await runMain(fakeDeps(host, fakeExec(), fakeFiles(ws)));
     expect(host.errors.map((e) => e.split(':')[0])).toEqual(['Input "tags"', 'Input "platforms"']);
   });

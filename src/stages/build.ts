@@ -9,6 +9,10 @@ export interface BuildPlanInput {
   file: string;
   buildArgs: string[];
   refs: string[];
+  /** KEY=VALUE labels (meta stage: generated OCI labels + the labels input). */
+  labels?: string[];
+  /** level:KEY=VALUE annotations (meta stage). */
+  annotations?: string[];
   push: boolean;
   metadataFile: string;
 }
@@ -28,6 +32,8 @@ export function planBuild(p: BuildPlanInput): string[] {
   if (p.file) argv.push('--file', p.file);
   for (const arg of p.buildArgs) argv.push('--build-arg', arg);
   for (const ref of p.refs) argv.push('--tag', ref);
+  for (const label of p.labels ?? []) argv.push('--label', label);
+  for (const a of p.annotations ?? []) argv.push('--annotation', a);
   argv.push('--metadata-file', p.metadataFile);
   if (p.push) argv.push('--push');
   argv.push(p.context);

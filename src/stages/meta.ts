@@ -1,45 +1,196 @@
-import type { RunContext } from '../context.js';
+import * as pep440 from '@renovatebot/pep440';
+import semver from 'semver';
+import type { MetaContext } from '../context.js';
+import { branchOf, type ExprContext, dateHelpers, isRawPattern, renderGlobal, renderWith, shortSha } from '../meta/expressions.js';
+import { createdAt, mergeLabels, ociPairs } from '../meta/labels.js';
+import type { Flavor, ImageEntry, TagRule } from '../meta/rules.js';
+import { toDockerTag } from '../meta/sanitize.js';
+import { isValidName } from '../reference.js';
 
+export { toDockerTag as sanitizeTag } from '../meta/sanitize.js';
+
+/** The meta inputs, parsed (see src/inputs/meta.ts). */
 export interface MetaInput {
-  images: string[];
-  tags: string[];
+  images: ImageEntry[];
+  /** Sorted by priority, defaults applied. */
+  tagRules: TagRule[];
+  flavor: Flavor;
+  /** User `labels` / `annotations` lines, KEY=VALUE (may hold global expressions). */
+  labels: string[];
+  annotations: string[];
 }
 
 export interface MetaPlan {
-  /** Full references image:tag, every tag on every image. */
+  /** Full references image:tag, every tag on every image (what buildx gets). */
   refs: string[];
-  /** The tags alone. */
+  /** metadata-action's `tags` output: the refs, or bare tags when no image is set. */
   tags: string[];
+  /** The version: the highest-priority tag ('' when none). */
+  version: string;
+  /** KEY=VALUE, sorted by key. */
+  labels: string[];
+  /** level:KEY=VALUE for each annotation level. */
+  annotations: string[];
+  json: { tags: string[]; labels: Record<string, string>; annotations: string[] };
+  /** Rule values dropped (not a version, no match, nothing valid left), for the log. */
+  notes: string[];
 }
 
-/**
- * Make a git ref name usable as a tag: characters outside [A-Za-z0-9._-] become '-', a tag never
- * starts with '.' or '-', and is at most 128 characters. Untrusted input never reaches buildx raw.
- */
-export function sanitizeTag(name: string): string {
-  let t = name.replace(/[^A-Za-z0-9._-]+/g, '-');
-  t = t.replace(/^[.-]+/, '');
-  t = t.slice(0, 128);
-  return t;
+export interface MetaRun {
+  meta: MetaContext;
+  /** ms since epoch: {{date}} and (without SOURCE_DATE_EPOCH) the created label. */
+  now: number;
 }
 
-/** The tag a ref gives when no tags are set: branch name, tag name, or pr-<number>. */
-export function defaultTag(ctx: Pick<RunContext, 'ref'>): string | undefined {
-  const ref = ctx.ref;
-  let m: RegExpExecArray | null;
-  if ((m = /^refs\/heads\/(.+)$/.exec(ref))) return sanitizeTag(m[1]!) || undefined;
-  if ((m = /^refs\/tags\/(.+)$/.exec(ref))) return sanitizeTag(m[1]!) || undefined;
-  if ((m = /^refs\/pull\/(\d+)\//.exec(ref))) return `pr-${m[1]}`;
-  return undefined;
+interface Version {
+  main?: string;
+  partial: string[];
+  latest?: boolean;
 }
 
-/** Pure: tags and references for this run. */
-export function planMeta(input: MetaInput, ctx: Pick<RunContext, 'ref'>): MetaPlan {
-  let tags = input.tags;
-  if (tags.length === 0) {
-    const t = defaultTag(ctx);
-    tags = t ? [t] : [];
+/** Pure: tags, labels, annotations and version for this run, by docker/metadata-action's rules. */
+export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
+  const m = run.meta;
+  const ex: ExprContext = { meta: m, now: run.now, commitDate: m.commitDate };
+  const g = (s: string) => renderGlobal(s, ex);
+  const flavor = input.flavor;
+  const notes: string[] = [];
+  const v: Version = { partial: [] };
+
+  const withAffixes = (val: string, rule: TagRule): string => {
+    if ('prefix' in rule.attrs) val = g(rule.attrs.prefix!) + val;
+    else if (flavor.prefix) val = g(flavor.prefix) + val;
+    if ('suffix' in rule.attrs) val += g(rule.attrs.suffix!);
+    else if (flavor.suffix) val += g(flavor.suffix);
+    return val;
+  };
+  const latestFor = (auto: boolean) => (flavor.latest === 'auto' ? auto : flavor.latest === 'true');
+  const add = (val: string, latest: boolean, rule: TagRule) => {
+    if (!val) return;
+    const tag = toDockerTag(val);
+    if (!tag) {
+      notes.push(`${rule.source}: "${val}" gives no valid tag, skipped`);
+      return;
+    }
+    if (v.main === undefined) v.main = tag;
+    else if (tag !== v.main && !v.partial.includes(tag)) v.partial.push(tag);
+    v.latest ??= latest;
+  };
+  const isTag = m.ref.startsWith('refs/tags/');
+  const tagName = m.ref.replace(/^refs\/tags\//, '');
+
+  for (const rule of input.tagRules) {
+    const enabled = g(rule.attrs.enable!);
+    if (enabled !== 'true' && enabled !== 'false') throw new Error(`${rule.source}: enable is "${enabled}", must be true or false`);
+    if (enabled === 'false') continue;
+    const a = rule.attrs;
+    switch (rule.type) {
+      case 'schedule': {
+        if (!/schedule/.test(m.eventName)) break;
+        add(withAffixes(renderWith(a.pattern!, dateHelpers(ex)), rule), latestFor(false), rule);
+        break;
+      }
+      case 'semver': {
+        if (!isTag && !a.value) break;
+        const raw = a.value ? g(a.value) : tagName.replace(/\//g, '-');
+        if (!semver.valid(raw)) {
+          notes.push(`${rule.source}: ${raw} is not a valid semver, skipped`);
+          break;
+        }
+        const parsed = semver.parse(raw, { loose: true })!;
+        const data = { raw: parsed.raw, version: parsed.version, major: parsed.major, minor: parsed.minor, patch: parsed.patch };
+        if (semver.prerelease(raw)) {
+          add(withAffixes(renderWith(isRawPattern(a.pattern!) ? a.pattern! : '{{version}}', data), rule), latestFor(false), rule);
+        } else {
+          add(withAffixes(renderWith(a.pattern!, data), rule), latestFor(true), rule);
+        }
+        break;
+      }
+      case 'pep440': {
+        if (!isTag && !a.value) break;
+        const raw = a.value ? g(a.value) : tagName.replace(/\//g, '-');
+        if (!pep440.valid(raw)) {
+          notes.push(`${rule.source}: ${raw} does not conform to PEP 440, skipped`);
+          break;
+        }
+        const info = pep440.explain(raw)!;
+        const clean = pep440.clean(raw) ?? raw;
+        if (info.is_prerelease || info.is_postrelease || info.is_devrelease) {
+          add(withAffixes(isRawPattern(a.pattern!) ? raw : clean, rule), latestFor(false), rule);
+        } else {
+          const data = { raw, version: clean, major: pep440.major(raw), minor: pep440.minor(raw), patch: pep440.patch(raw) };
+          add(withAffixes(renderWith(a.pattern!, data), rule), latestFor(true), rule);
+        }
+        break;
+      }
+      case 'match': {
+        if (!isTag && !a.value) break;
+        const raw = a.value ? g(a.value) : tagName;
+        const re = /^\/(.+)\/(.*)$/.exec(a.pattern!);
+        const found = raw.match(re ? new RegExp(re[1]!, re[2]) : new RegExp(a.pattern!));
+        if (!found) {
+          notes.push(`${rule.source}: ${a.pattern} does not match ${raw}, skipped`);
+          break;
+        }
+        const group = found[Number(a.group)];
+        if (group === undefined) {
+          notes.push(`${rule.source}: group ${a.group} does not exist in ${a.pattern}, skipped`);
+          break;
+        }
+        add(withAffixes(group, rule), latestFor(true), rule);
+        break;
+      }
+      case 'ref': {
+        if (a.event === 'branch' && m.ref.startsWith('refs/heads/')) add(withAffixes(branchOf(m.ref), rule), latestFor(false), rule);
+        if (a.event === 'tag' && isTag) add(withAffixes(tagName, rule), latestFor(true), rule);
+        if (a.event === 'pr' && m.ref.startsWith('refs/pull/')) {
+          add(withAffixes(m.ref.replace(/^refs\/pull\//, '').replace(/\/merge$/, ''), rule), latestFor(false), rule);
+        }
+        break;
+      }
+      case 'edge': {
+        if (!m.ref.startsWith('refs/heads/')) break;
+        const branch = a.branch || m.repo.defaultBranch;
+        if (branch !== branchOf(m.ref)) break;
+        add(withAffixes('edge', rule), latestFor(false), rule);
+        break;
+      }
+      case 'raw':
+        add(withAffixes(g(a.value!), rule), latestFor(false), rule);
+        break;
+      case 'sha': {
+        if (!m.sha) break;
+        add(withAffixes(a.format === 'long' ? m.sha : shortSha(m), rule), latestFor(false), rule);
+        break;
+      }
+    }
   }
-  const refs = input.images.flatMap((image) => tags.map((tag) => `${image}:${tag}`));
-  return { refs, tags };
+
+  const images = input.images.filter((i) => i.enable).map((i) => i.name.toLowerCase());
+  const tagList: string[] = [];
+  if (v.main !== undefined) {
+    tagList.push(v.main, ...v.partial);
+    if (v.latest) {
+      const latest = toDockerTag(`${flavor.prefixLatest ? flavor.prefix : ''}latest${flavor.suffixLatest ? flavor.suffix : ''}`);
+      if (latest && !tagList.includes(latest)) tagList.push(latest);
+    }
+  }
+  const refs = images.flatMap((image) => tagList.map((t) => `${image}:${t}`)).filter((r) => {
+    const ok = isValidName(r.slice(0, r.lastIndexOf(':')));
+    if (!ok) notes.push(`${r}: not a valid reference, skipped`);
+    return ok;
+  });
+  const tags = images.length ? refs : tagList;
+  const version = v.main ?? '';
+
+  const oci = ociPairs({ repo: m.repo, version, created: createdAt(m.sourceDateEpoch, run.now), revision: m.sha });
+  const labels = mergeLabels(oci, input.labels.map(g));
+  const plainAnnotations = mergeLabels(oci, input.annotations.map(g));
+  const annotations = m.annotationLevels.flatMap((level) => plainAnnotations.map((x) => `${level}:${x}`));
+  const labelObj: Record<string, string> = {};
+  for (const l of labels) {
+    const eq = l.indexOf('=');
+    labelObj[l.slice(0, eq)] = l.slice(eq + 1);
+  }
+  return { refs, tags, version, labels, annotations, json: { tags, labels: labelObj, annotations }, notes };
 }
