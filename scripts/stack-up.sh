@@ -55,6 +55,8 @@ install_packages() {
   have qemu-aarch64-static || want+=(qemu-user-static)
   have update-binfmts || want+=(binfmt-support)
   have docker-registry || want+=(docker-registry)
+  # htpasswd (bcrypt) for the e2e tests' own auth-protected registry
+  have htpasswd || want+=(apache2-utils)
   if [ "${#want[@]}" -gt 0 ]; then
     case " ${want[*]} " in *"/trixie"*) add_trixie ;; esac
     apt_update

@@ -1,6 +1,8 @@
 import type { Deps } from './deps.js';
 import { errorMessage } from './errors.js';
+import { withEnv } from './exec.js';
 import { StateStore } from './state.js';
+import { logoutArgv } from './stages/login.js';
 
 /**
  * The post step: undo what main created, whatever state main ended in. Each step is
@@ -9,6 +11,8 @@ import { StateStore } from './state.js';
 export async function runPost(deps: Deps): Promise<void> {
   const { host, files } = deps;
   const state = new StateStore(host).load();
+  // every docker call of the run used its per-job config (builders, credentials): so does post
+  const exec = state.dockerConfig ? withEnv(deps.exec, { DOCKER_CONFIG: state.dockerConfig }) : deps.exec;
   const attempt = async (what: string, fn: () => Promise<void> | void) => {
     try {
       await fn();
@@ -19,7 +23,13 @@ export async function runPost(deps: Deps): Promise<void> {
   if (state.builder) {
     const name = state.builder;
     await attempt(`remove builder ${name}`, async () => {
-      const res = await deps.exec({ argv: ['docker', 'buildx', 'rm', '--force', name], silent: true });
+      const res = await exec({ argv: ['docker', 'buildx', 'rm', '--force', name], silent: true });
+      if (res.code !== 0) throw new Error(res.stderr.trim());
+    });
+  }
+  for (const registry of state.logins ?? []) {
+    await attempt(`log out of ${registry || 'docker.io'}`, async () => {
+      const res = await exec({ argv: logoutArgv(registry), silent: true });
       if (res.code !== 0) throw new Error(res.stderr.trim());
     });
   }

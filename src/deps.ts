@@ -10,6 +10,10 @@ export interface Files {
   readFile(p: string): string | undefined;
   makeTempDir(parent: string, prefix: string): string;
   remove(p: string): void;
+  /** Write a file, creating it with `mode` (e.g. 0o600 for secrets). */
+  writeFile(p: string, content: string, mode?: number): void;
+  /** Create a symbolic link at `p` pointing to `target`. */
+  symlink(target: string, p: string): void;
 }
 
 export interface Deps {
@@ -35,4 +39,9 @@ export const realFiles: Files = {
     return fs.mkdtempSync(path.join(base, prefix));
   },
   remove: (p) => fs.rmSync(p, { recursive: true, force: true }),
+  writeFile: (p, content, mode = 0o600) => {
+    fs.writeFileSync(p, content, { mode });
+    fs.chmodSync(p, mode);
+  },
+  symlink: (target, p) => fs.symlinkSync(target, p),
 };

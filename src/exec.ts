@@ -51,3 +51,11 @@ export function createExec(baseEnv: NodeJS.ProcessEnv = process.env): Exec {
     }
   };
 }
+
+/**
+ * An Exec whose every process also gets `overlay` in its environment (a request's own env still
+ * wins). Used for the run's per-job DOCKER_CONFIG, so every stage's docker call sees it.
+ */
+export function withEnv(exec: Exec, overlay: Record<string, string>): Exec {
+  return (req) => exec({ ...req, env: { ...overlay, ...(req.env ?? {}) } });
+}

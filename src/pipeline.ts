@@ -1,11 +1,14 @@
 import * as path from 'node:path';
 import { readRunContext, type RunContext } from './context.js';
 import type { Deps } from './deps.js';
-import { errorMessage, InputErrors, StageError } from './errors.js';
-import { type Inputs, parseInputs } from './inputs/index.js';
+import { errorMessage, InputError, InputErrors, StageError } from './errors.js';
+import { withEnv } from './exec.js';
+import { type Inputs, parseInputs, secretInputValues } from './inputs/index.js';
 import { StateStore } from './state.js';
 import { decidePush, planBuild, runBuild } from './stages/build.js';
 import { runBuilder } from './stages/builder.js';
+import { resolveProvenance, secretArgs } from './stages/buildopts.js';
+import { planLogin, prepareDockerConfig, runLogin } from './stages/login.js';
 import { completeFromApi } from './meta/repo-api.js';
 import { dryRunExec } from './dry-run.js';
 import { type MetaPlan, planMeta } from './stages/meta.js';
@@ -22,9 +25,15 @@ export async function runMain(deps: Deps): Promise<void> {
   let exec = deps.exec;
   const ctx = readRunContext(deps.env, deps.cwd);
 
-  let inputs;
+  // mask every credential and secret value before anything at all is logged
+  for (const v of secretInputValues((n) => host.getInput(n))) maskSecret(host, v);
+
+  let inputs: Inputs;
+  let push: ReturnType<typeof decidePush>;
   try {
     inputs = parseInputs((n) => host.getInput(n), { workspace: ctx.workspace, exists: (p) => files.exists(p) });
+    push = decidePush(inputs.push, ctx.eventName, inputs.images);
+    checkRunInputs(inputs, push.push, deps.env);
   } catch (err) {
     if (err instanceof InputErrors) {
       for (const e of err.errors) host.error(e.message, { title: `Invalid input: ${e.input}` });
@@ -33,6 +42,7 @@ export async function runMain(deps: Deps): Promise<void> {
     }
     throw err;
   }
+  for (const s of inputs.secretEnvs) maskSecret(host, deps.env[s.env] ?? '');
 
   // --- dry run: only read-only commands reach the real exec gateway ---
   if (inputs.dryRun) {
@@ -51,9 +61,34 @@ export async function runMain(deps: Deps): Promise<void> {
     }
   };
 
+  const outputs: { digest?: string; imageid?: string; metadata?: string; refs: string[] } = { refs: [] };
+  let failed = false;
   try {
     const tempDir = files.makeTempDir(ctx.runnerTemp, 'multiarch-');
     state.update({ tempDir });
+
+    // login first: every later docker call (builders included) then uses the per-job config
+    const login = planLogin(inputs, push.push, ctx.eventName);
+    for (const n of login.notes) {
+      if (n.level === 'warning') host.warning(n.message);
+      else host.info(n.message);
+    }
+    if (login.logins.length > 0) {
+      const dockerConfig = files.makeTempDir(ctx.runnerTemp, 'multiarch-docker-config-');
+      state.update({ dockerConfig });
+      prepareDockerConfig(dockerConfig, { files, env: deps.env });
+      // wraps the current gateway, so a dry run stays a dry run
+      exec = withEnv(exec, { DOCKER_CONFIG: dockerConfig });
+      const runExec = exec;
+      await stage('login', async () => {
+        const done: string[] = [];
+        try {
+          done.push(...(await runLogin(login.logins, dockerConfig, { exec: runExec, files, env: deps.env, log: (m) => host.info(m) })));
+        } finally {
+          state.update({ logins: done });
+        }
+      });
+    }
 
     await stage('qemu', () =>
       runQemu(inputs.platforms, {
@@ -67,7 +102,7 @@ export async function runMain(deps: Deps): Promise<void> {
     host.info(`builder: ${builder.name} (driver ${builder.driver}, buildx ${builder.buildxVersion})`);
 
     const meta = await stage('meta', () => runMetaStage(inputs, ctx, deps));
-    const push = decidePush(inputs.push, ctx.eventName, inputs.images);
+    outputs.refs = meta.refs;
     if (push.push && meta.refs.length === 0) {
       throw new StageError('meta', 'nothing to push: no tag could be derived from the git ref; set "tags"');
     }
@@ -85,6 +120,17 @@ export async function runMain(deps: Deps): Promise<void> {
       annotations: meta.annotations,
       push: push.push,
       metadataFile,
+      options: {
+        ...inputs,
+        secretArgs: secretArgs(inputs, tempDir, files),
+        provenance: resolveProvenance(inputs.provenance, {
+          load: inputs.load,
+          outputs: inputs.outputs,
+          repoPrivate: repoPrivate(ctx.payload),
+          builderId: ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${ctx.runAttempt ? `/attempts/${ctx.runAttempt}` : ''}` : '',
+        }),
+        iidFile: path.join(tempDir, 'iid'),
+      },
     });
     // --- dry run: print the build plan instead of running it ---
     if (inputs.dryRun) {
@@ -94,14 +140,26 @@ export async function runMain(deps: Deps): Promise<void> {
       await host.summary(summaryTable(meta.refs, '(dry run)', inputs.platforms, false, timings));
       return;
     }
-    const result = await stage('build', () => runBuild(argv, metadataFile, { exec, readFile: (p) => files.readFile(p) }));
-
+    const secretEnv: Record<string, string> = {};
+    for (const s of inputs.secretEnvs) secretEnv[s.env] = deps.env[s.env] ?? '';
+    const buildExec = exec;
+    const result = await stage('build', () =>
+      runBuild(argv, metadataFile, { exec: buildExec, readFile: (p) => files.readFile(p) }, {
+        iidFile: path.join(tempDir, 'iid'),
+        dockerfile: inputs.file ? path.relative(ctx.workspace, inputs.file) : undefined,
+        env: secretEnv,
+      }),
+    );
+    Object.assign(outputs, result);
     host.setOutput('digest', result.digest);
+    host.setOutput('imageid', result.imageid);
     host.setOutput('metadata', result.metadata);
     host.setOutput('pushed', String(push.push));
     host.setOutput('platforms', inputs.platforms.join(','));
-    await host.summary(summaryTable(meta.refs, result.digest, inputs.platforms, push.push, timings));
   } catch (err) {
+    failed = true;
+    // outputs that exist are still set: nothing was pushed by a failed run
+    host.setOutput('pushed', 'false');
     if (err instanceof StageError) {
       host.error(err.message, {
         title: `multiarch-action: ${err.stage} failed`,
@@ -113,6 +171,36 @@ export async function runMain(deps: Deps): Promise<void> {
     }
     host.fail();
   }
+  await host.summary(
+    summaryTable(outputs.refs, outputs.digest ?? '', inputs.platforms, push.push && !failed, timings, {
+      imageid: outputs.imageid,
+      status: failed ? 'failed' : 'succeeded',
+    }),
+  );
+}
+
+/** Mask a secret (and each of its lines: the runner masks line by line). */
+function maskSecret(host: Deps['host'], value: string): void {
+  if (!value) return;
+  host.setSecret(value);
+  for (const line of value.split(/\r?\n/)) if (line.trim() && line !== value) host.setSecret(line);
+}
+
+function repoPrivate(payload: Record<string, unknown>): boolean | undefined {
+  const repo = payload.repository as { private?: unknown } | undefined;
+  return typeof repo?.private === 'boolean' ? repo.private : undefined;
+}
+
+/** Rules that need the push decision or the environment; still before any docker command. */
+function checkRunInputs(inputs: Inputs, push: boolean, env: NodeJS.ProcessEnv): void {
+  const errors: InputError[] = [];
+  if (inputs.load && push) {
+    errors.push(new InputError('load', 'true cannot be combined with a push (push resolved to true for this event): load builds into the local engine only; set push: false'));
+  }
+  for (const s of inputs.secretEnvs) {
+    if (env[s.env] === undefined) errors.push(new InputError('secret-envs', `secret "${s.id}" reads environment variable ${s.env}, which is not set: set it in the step's env`));
+  }
+  if (errors.length) throw new InputErrors(errors);
 }
 
 /** Meta stage: complete the context from the API where the payload lacks data, plan, set outputs. */
@@ -151,7 +239,14 @@ function escapeCell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-export function summaryTable(refs: string[], digest: string, platforms: string[], pushed: boolean, timings: Timing[]): string {
+export interface SummaryExtra {
+  imageid?: string;
+  /** Layer cache result (filled in by the cache stage; '-' until then). */
+  cache?: string;
+  status?: 'succeeded' | 'failed';
+}
+
+export function summaryTable(refs: string[], digest: string, platforms: string[], pushed: boolean, timings: Timing[], extra: SummaryExtra = {}): string {
   const rows = [
     '### multiarch-action',
     '',
@@ -161,6 +256,9 @@ export function summaryTable(refs: string[], digest: string, platforms: string[]
     `| digest | \`${escapeCell(digest || '-')}\` |`,
     `| platforms | ${escapeCell(platforms.join(', '))} |`,
     `| pushed | ${pushed ? 'yes' : 'no'} |`,
+    ...(extra.imageid ? [`| image ID | \`${escapeCell(extra.imageid)}\` |`] : []),
+    `| cache | ${escapeCell(extra.cache || '-')} |`,
+    ...(extra.status ? [`| result | ${extra.status} |`] : []),
     `| stage times | ${timings.map((t) => `${t.stage} ${t.seconds.toFixed(1)}s`).join(', ')} |`,
     '',
   ];

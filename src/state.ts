@@ -11,6 +11,8 @@ export interface RunState {
   builder?: string;
   /** Per-job docker config folder (credentials), removed by post. */
   dockerConfig?: string;
+  /** Registries logged in to inside dockerConfig ('' = Docker Hub), logged out by post. */
+  logins?: string[];
 }
 
 const KEY = 'multiarch';

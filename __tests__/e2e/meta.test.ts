@@ -62,7 +62,7 @@ describe('meta: tags, labels and version from git refs (bundled action)', () => 
     expect(job.main.stdout).toMatch(/"pushReason": "push: auto on a push event"/);
     expect(job.main.stdout).toContain(`"${image}:1.2.3"`);
     expect(job.main.stdout).toMatch(/"buildx": \[\s*"docker",\s*"buildx",\s*"build",/);
-    expect(job.main.stdout).toMatch(/"--push",\s*"\/tmp\//);
+    expect(job.main.stdout).toMatch(/"--push",/);
 
     // docker was only probed
     expect(job.main.dockerCalls.length).toBeGreaterThan(0);

@@ -35,7 +35,7 @@ test('explainBuildFailure finds the ERROR line and the Dockerfile location', () 
     'ERROR: failed to solve: process "/bin/busybox false" did not complete successfully: exit code: 1',
   ].join('\n');
   expect(explainBuildFailure(stderr)).toEqual({
-    message: 'ERROR: failed to solve: process "/bin/busybox false" did not complete successfully: exit code: 1',
+    message: 'failed to solve: process "/bin/busybox false" did not complete successfully: exit code: 1',
     file: 'Dockerfile',
     line: 4,
   });

@@ -52,14 +52,18 @@ export function fakeExec(handler: (req: ExecRequest) => Partial<ExecResult> = ()
   return fn;
 }
 
-export function fakeFiles(files: Record<string, string> = {}): Files & { removed: string[] } {
+export function fakeFiles(files: Record<string, string> = {}): Files & { removed: string[]; written: Record<string, string> } {
   const removed: string[] = [];
+  const written: Record<string, string> = {};
   return {
     removed,
-    exists: (p) => p in files || Object.keys(files).some((f) => f.startsWith(`${p}/`)),
-    readFile: (p) => files[p],
+    written,
+    exists: (p) => p in files || p in written || Object.keys(files).some((f) => f.startsWith(`${p}/`)),
+    readFile: (p) => written[p] ?? files[p],
     makeTempDir: (parent, prefix) => `${parent}/${prefix}XXXX`,
     remove: (p) => void removed.push(p),
+    writeFile: (p, content) => void (written[p] = content),
+    symlink: () => undefined,
   };
 }
 

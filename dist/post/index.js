@@ -28496,6 +28496,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
 /***/ 643:
 /***/ ((module) => {
 
@@ -28594,7 +28601,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 5721:
+/***/ 7078:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28625,7 +28632,7 @@ class InputErrors extends Error {
     }
 }
 /** A stage that could not do its job; the message says what to do about it. */
-class StageError extends Error {
+class errors_StageError extends Error {
     stage;
     annotation;
     constructor(stage, message, 
@@ -28641,6 +28648,8 @@ function errorMessage(err) {
     return err instanceof Error ? err.message : String(err);
 }
 
+// EXTERNAL MODULE: ./lib/exec.js
+var lib_exec = __nccwpck_require__(3530);
 ;// CONCATENATED MODULE: ./lib/state.js
 const KEY = 'multiarch';
 class StateStore {
@@ -28667,7 +28676,95 @@ class StateStore {
     }
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/stages/login.js
+
+
+/**
+ * Pure: which registries to log in to. Complete credentials are always used (a private base
+ * image may need them even when nothing is pushed). A username without a password is what a pull
+ * request from a fork sees (secrets are empty there): no login, and only a warning when a push
+ * would need it.
+ */
+function planLogin(inputs, push, eventName) {
+    const notes = [];
+    for (const reg of inputs.loginsWithoutPassword) {
+        const why = eventName.startsWith('pull_request')
+            ? ' (secrets are empty in pull requests from forks)'
+            : '';
+        notes.push({
+            level: push ? 'warning' : 'info',
+            message: `no password for ${reg}: not logging in${why}${push ? '; the push may be refused' : ''}`,
+        });
+    }
+    if (inputs.logins.length === 0 && inputs.loginsWithoutPassword.length === 0) {
+        notes.push({ level: 'info', message: push ? 'no registry credentials given: pushing with the engine\'s existing credentials' : 'no registry credentials and nothing to push: login skipped' });
+    }
+    return { logins: inputs.logins, notes };
+}
+/** Pure: the login argv. The password never appears here: it goes to stdin. */
+function loginArgv(l) {
+    return ['docker', 'login', '--username', l.username, '--password-stdin', ...(l.registry ? [l.registry] : [])];
+}
+function logoutArgv(registry) {
+    return ['docker', 'logout', ...(registry ? [registry] : [])];
+}
+/** The docker config folder the user's steps use (DOCKER_CONFIG or ~/.docker). */
+function userDockerConfigDir(env) {
+    return env.DOCKER_CONFIG || path.join(env.HOME || '/root', '.docker');
+}
+/**
+ * Pure: the per-job config.json. Keeps only `auths` of the user's config (logins done by earlier
+ * steps, e.g. docker/login-action, stay usable); credential stores and helpers are left out so
+ * this run's credentials land in the per-job file and nowhere else.
+ */
+function seedConfig(userConfig) {
+    let auths = {};
+    if (userConfig) {
+        try {
+            const parsed = JSON.parse(userConfig);
+            if (parsed.auths && typeof parsed.auths === 'object')
+                auths = parsed.auths;
+        }
+        catch {
+            // unreadable user config: start empty
+        }
+    }
+    return `${JSON.stringify({ auths }, null, 2)}\n`;
+}
+/**
+ * Act: fill the per-job docker config folder `dir` and log in to each registry with
+ * --password-stdin, DOCKER_CONFIG pointing at `dir`. The user's buildx state and CLI plugins
+ * are linked in, so builders and plugins of earlier steps keep working.
+ */
+function prepareDockerConfig(dir, deps) {
+    const user = userDockerConfigDir(deps.env);
+    deps.files.writeFile(path.join(dir, 'config.json'), seedConfig(deps.files.readFile(path.join(user, 'config.json'))), 0o600);
+    for (const sub of ['cli-plugins', 'buildx']) {
+        const from = path.join(user, sub);
+        if (deps.files.exists(from))
+            deps.files.symlink(from, path.join(dir, sub));
+    }
+}
+async function runLogin(logins, dir, deps) {
+    const done = [];
+    for (const l of logins) {
+        const name = l.registry || 'docker.io';
+        const res = await deps.exec({ argv: loginArgv(l), stdin: l.password, env: { DOCKER_CONFIG: dir }, silent: true });
+        if (res.code !== 0) {
+            const detail = (res.stderr.trim() || res.stdout.trim() || `exit ${res.code}`).split('\n').filter((s) => !/^WARNING!/.test(s)).join(' ');
+            throw new StageError('login', `login to ${name} as ${l.username} failed: ${detail}. Check the username and password (or token) for ${name}.`);
+        }
+        done.push(l.registry);
+        deps.log(`logged in to ${name} as ${l.username}`);
+    }
+    return done;
+}
+
 ;// CONCATENATED MODULE: ./lib/cleanup.js
+
+
 
 
 /**
@@ -28677,6 +28774,8 @@ class StateStore {
 async function runPost(deps) {
     const { host, files } = deps;
     const state = new StateStore(host).load();
+    // every docker call of the run used its per-job config (builders, credentials): so does post
+    const exec = state.dockerConfig ? (0,lib_exec/* withEnv */.E)(deps.exec, { DOCKER_CONFIG: state.dockerConfig }) : deps.exec;
     const attempt = async (what, fn) => {
         try {
             await fn();
@@ -28688,7 +28787,14 @@ async function runPost(deps) {
     if (state.builder) {
         const name = state.builder;
         await attempt(`remove builder ${name}`, async () => {
-            const res = await deps.exec({ argv: ['docker', 'buildx', 'rm', '--force', name], silent: true });
+            const res = await exec({ argv: ['docker', 'buildx', 'rm', '--force', name], silent: true });
+            if (res.code !== 0)
+                throw new Error(res.stderr.trim());
+        });
+    }
+    for (const registry of state.logins ?? []) {
+        await attempt(`log out of ${registry || 'docker.io'}`, async () => {
+            const res = await exec({ argv: logoutArgv(registry), silent: true });
             if (res.code !== 0)
                 throw new Error(res.stderr.trim());
         });
@@ -28707,7 +28813,7 @@ async function runPost(deps) {
 
 /***/ }),
 
-/***/ 8148:
+/***/ 6141:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28720,8 +28826,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./lib/deps.js
 
 
@@ -28738,9 +28844,14 @@ const realFiles = {
     },
     makeTempDir: (parent, prefix) => {
         const base = parent && external_node_fs_.existsSync(parent) ? parent : external_node_os_namespaceObject.tmpdir();
-        return external_node_fs_.mkdtempSync(external_node_path_namespaceObject.join(base, prefix));
+        return external_node_fs_.mkdtempSync(external_node_path_.join(base, prefix));
     },
     remove: (p) => external_node_fs_.rmSync(p, { recursive: true, force: true }),
+    writeFile: (p, content, mode = 0o600) => {
+        external_node_fs_.writeFileSync(p, content, { mode });
+        external_node_fs_.chmodSync(p, mode);
+    },
+    symlink: (target, p) => external_node_fs_.symlinkSync(target, p),
 };
 
 
@@ -28750,6 +28861,7 @@ const realFiles = {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ withEnv),
 /* harmony export */   k: () => (/* binding */ createExec)
 /* harmony export */ });
 /* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2876);
@@ -28784,6 +28896,13 @@ function createExec(baseEnv = process.env) {
             return { code: 127, stdout: '', stderr: err instanceof Error ? err.message : String(err) };
         }
     };
+}
+/**
+ * An Exec whose every process also gets `overlay` in its environment (a request's own env still
+ * wins). Used for the run's per-job DOCKER_CONFIG, so every stage's docker call sees it.
+ */
+function withEnv(exec, overlay) {
+    return (req) => exec({ ...req, env: { ...overlay, ...(req.env ?? {}) } });
 }
 
 
@@ -30653,8 +30772,8 @@ function createActionsHost(env = process.env) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _host_actions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8189);
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3530);
-/* harmony import */ var _deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8148);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5721);
+/* harmony import */ var _deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6141);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7078);
 // Entry of the action's post step (bundled to dist/post). Always exits 0.
 
 

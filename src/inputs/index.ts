@@ -1,7 +1,9 @@
 import { InputErrors } from '../errors.js';
 import { type BuildInputs, parseBuildInputs } from './build.js';
+import { buildSecretValues, type BuildOptionInputs, parseBuildOptionInputs } from './buildopts.js';
 import { Collector, type Getter } from './collect.js';
 import { type DryRunInputs, parseDryRunInputs } from './dry-run.js';
+import { loginSecretValues, type LoginInputs, parseLoginInputs } from './login.js';
 import { type MetaInputs, parseMetaInputs } from './meta.js';
 
 export type { Getter } from './collect.js';
@@ -10,7 +12,7 @@ export type { Getter } from './collect.js';
  * Every action input, parsed and validated, in one typed object. Each area parses its own
  * inputs in its own module; this is the one place they are put together.
  */
-export type Inputs = MetaInputs & BuildInputs & DryRunInputs;
+export type Inputs = MetaInputs & BuildInputs & DryRunInputs & LoginInputs & BuildOptionInputs;
 
 export interface InputEnv {
   workspace: string;
@@ -26,10 +28,26 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const meta = parseMetaInputs(get, c);
   const build = parseBuildInputs(get, c, env);
   const dryRun = parseDryRunInputs(get, c);
+  const login = parseLoginInputs(get, c);
+  const buildOptions = parseBuildOptionInputs(get, c, env);
   // cross-input rules
   if (build.push === true && meta.images.length === 0 && !c.has('images')) {
     c.fail('images', 'is empty but push is true: name at least one image, e.g. ghcr.io/org/app');
   }
+  if (buildOptions.load && build.platforms.length > 1) {
+    c.fail('load', `true needs a single platform, but ${build.platforms.length} are set (${build.platforms.join(', ')}): the local image store holds one platform per tag; set platforms to one, or use push`);
+  }
+  if (buildOptions.load && build.push === true) {
+    c.fail('load', 'true cannot be combined with push: true: load builds into the local engine only; set push: false (or remove load)');
+  }
   if (c.errors.length) throw new InputErrors(c.errors);
-  return { ...meta, ...build, ...dryRun };
+  return { ...meta, ...build, ...dryRun, ...login, ...buildOptions };
+}
+
+/**
+ * Raw secret values (registry passwords, build secrets), found leniently so they can be masked
+ * before anything — even an input error — is logged.
+ */
+export function secretInputValues(get: Getter): string[] {
+  return [...loginSecretValues(get), ...buildSecretValues(get)];
 }

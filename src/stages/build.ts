@@ -1,5 +1,7 @@
+import * as path from 'node:path';
 import { StageError } from '../errors.js';
 import type { Exec } from '../exec.js';
+import { type BuildOptionsPlan, planBuildOptions } from './buildopts.js';
 
 export interface BuildPlanInput {
   builder: string;
@@ -15,6 +17,8 @@ export interface BuildPlanInput {
   annotations?: string[];
   push: boolean;
   metadataFile: string;
+  /** Build options (build-contexts, secrets, provenance, load, …), see buildopts.ts. */
+  options?: BuildOptionsPlan;
 }
 
 /** Pure: push on everything but pull requests when push is auto, and only when there is somewhere to push. */
@@ -36,6 +40,7 @@ export function planBuild(p: BuildPlanInput): string[] {
   for (const a of p.annotations ?? []) argv.push('--annotation', a);
   argv.push('--metadata-file', p.metadataFile);
   if (p.push) argv.push('--push');
+  if (p.options) argv.push(...planBuildOptions(p.options));
   argv.push(p.context);
   return argv;
 }
@@ -43,18 +48,42 @@ export function planBuild(p: BuildPlanInput): string[] {
 export interface BuildResult {
   digest: string;
   metadata: string;
+  /** Content of buildx's --iidfile ('' when none). */
+  imageid: string;
 }
 
-/** Pull buildx's ERROR line and the Dockerfile location out of its output. */
-export function explainBuildFailure(stderr: string): { message: string; file?: string; line?: number } {
-  const lines = stderr.split('\n');
+export interface BuildRunOptions {
+  iidFile?: string;
+  /** Workspace-relative Dockerfile, for the failure annotation. */
+  dockerfile?: string;
+  /** Extra environment for buildx (e.g. variables named by secret-envs). */
+  env?: Record<string, string>;
+}
+
+/**
+ * Pull buildx's final ERROR line, the failing step and the Dockerfile location out of its
+ * output. buildx prints the location as "<name>:<line>" right above a "-----" excerpt of the
+ * Dockerfile, <name> being the file's base name; `dockerfile` (workspace-relative) replaces it
+ * when the base names match, so the annotation points at the real file.
+ */
+export function explainBuildFailure(stderr: string, dockerfile?: string): { message: string; file?: string; line?: number } {
+  const lines = stderr.split(/\r?\n/);
   const errorLine = [...lines].reverse().find((l) => /^(ERROR|error):/.test(l.trim()));
-  const loc = [...lines].reverse().map((l) => /^\s*(\S*Dockerfile[^:\s]*):(\d+)\s*$/.exec(l)).find((m) => m);
-  return {
-    message: errorLine?.trim() || lines.filter((l) => l.trim()).slice(-1)[0]?.trim() || 'buildx failed',
-    file: loc?.[1],
-    line: loc ? Number(loc[2]) : undefined,
-  };
+  let message = errorLine?.trim().replace(/^(ERROR|error):\s*/, '') || lines.filter((l) => l.trim()).slice(-1)[0]?.trim() || 'buildx failed';
+  const step = [...lines].reverse().map((l) => /^ > (\[.+\] .+):$/.exec(l)).find((m) => m);
+  if (step && !message.includes(step[1]!)) message = `${step[1]}: ${message}`;
+  let file: string | undefined;
+  let line: number | undefined;
+  for (let i = lines.length - 2; i >= 0; i--) {
+    const m = /^(\S[^\s:]*):(\d+)$/.exec(lines[i]!.trim());
+    if (m && /^-{10,}$/.test(lines[i + 1]!.trim())) {
+      file = m[1];
+      line = Number(m[2]);
+      break;
+    }
+  }
+  if (file && dockerfile && path.basename(dockerfile) === path.basename(file)) file = dockerfile;
+  return { message, file, line };
 }
 
 export interface BuildDeps {
@@ -63,10 +92,10 @@ export interface BuildDeps {
 }
 
 /** Act: run buildx (its progress streams to the log), then read the metadata file. */
-export async function runBuild(argv: string[], metadataFile: string, deps: BuildDeps): Promise<BuildResult> {
-  const res = await deps.exec({ argv });
+export async function runBuild(argv: string[], metadataFile: string, deps: BuildDeps, opts: BuildRunOptions = {}): Promise<BuildResult> {
+  const res = await deps.exec({ argv, ...(opts.env && Object.keys(opts.env).length ? { env: opts.env } : {}) });
   if (res.code !== 0) {
-    const why = explainBuildFailure(res.stderr);
+    const why = explainBuildFailure(res.stderr, opts.dockerfile);
     throw new StageError('build', `docker buildx build failed: ${why.message}`, { file: why.file, line: why.line });
   }
   const metadata = deps.readFile(metadataFile)?.trim() || '{}';
@@ -77,5 +106,6 @@ export async function runBuild(argv: string[], metadataFile: string, deps: Build
   } catch {
     // leave digest empty; metadata is still reported as buildx wrote it
   }
-  return { digest, metadata };
+  const imageid = opts.iidFile ? (deps.readFile(opts.iidFile)?.trim() ?? '') : '';
+  return { digest, metadata, imageid };
 }

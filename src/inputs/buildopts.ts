@@ -1,0 +1,125 @@
+import * as path from 'node:path';
+import { parseBool, parseList } from '../lists.js';
+import type { Collector, Getter } from './collect.js';
+
+/** build-push-action's build options (labels, annotations and cache belong to other areas). */
+export interface BuildOptionInputs {
+  buildContexts: string[];
+  /** `secrets`: id=value; the value goes to a 0600 file, never to argv. */
+  secrets: { id: string; value: string }[];
+  /** `secret-files`: id=path, path resolved against the workspace. */
+  secretFiles: { id: string; path: string }[];
+  /** `secret-envs`: id=ENV_VAR, read by buildx from its environment. */
+  secretEnvs: { id: string; env: string }[];
+  ssh: string[];
+  target: string;
+  /** Raw `provenance` input ('' = the default build-push-action applies). */
+  provenance: string;
+  sbom: string;
+  noCache: boolean;
+  noCacheFilters: string[];
+  pull: boolean;
+  network: string;
+  shmSize: string;
+  ulimit: string[];
+  outputs: string[];
+  load: boolean;
+}
+
+const ID = /^[A-Za-z0-9_.-]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Split KEY=VALUE at the first '='. Errors name the key only: a value may be secret. */
+function keyValue(item: string, what: string, example: string): [string, string] {
+  const eq = item.indexOf('=');
+  const key = eq < 0 ? item.trim() : item.slice(0, eq).trim();
+  if (eq <= 0 || !ID.test(key)) {
+    throw new Error(`${eq <= 0 ? 'an entry has no "="' : `"${key}" is not a valid ${what} id`}: use ${example}`);
+  }
+  return [key, item.slice(eq + 1)];
+}
+
+/** Raw `secrets` values, leniently, for masking before anything is logged. */
+export function buildSecretValues(get: Getter): string[] {
+  let items: string[];
+  try {
+    items = parseList(get('secrets'), { ignoreComma: true });
+  } catch {
+    return [];
+  }
+  return items.map((i) => (i.includes('=') ? i.slice(i.indexOf('=') + 1) : '')).filter((v) => v.length > 0);
+}
+
+const bool = (get: Getter, c: Collector, name: string): boolean =>
+  c.field(name, () => parseBool(get(name)) ?? false, false);
+
+export function parseBuildOptionInputs(get: Getter, c: Collector, env: { workspace: string; exists(p: string): boolean }): BuildOptionInputs {
+  const list = (name: string, ignoreComma: boolean, check?: (item: string) => void) =>
+    c.field(
+      name,
+      () => {
+        const items = parseList(get(name), { ignoreComma });
+        if (check) items.forEach(check);
+        return items;
+      },
+      [] as string[],
+    );
+
+  const buildContexts = list('build-contexts', true, (i) => {
+    keyValue(i, 'build context', 'name=path-or-url, e.g. alpine=docker-image://alpine:3.20');
+  });
+  const secrets = c.field(
+    'secrets',
+    () =>
+      parseList(get('secrets'), { ignoreComma: true }).map((i) => {
+        const [id, value] = keyValue(i, 'secret', 'id=value, e.g. GIT_AUTH_TOKEN=${{ secrets.TOKEN }}');
+        return { id, value };
+      }),
+    [],
+  );
+  const secretFiles = c.field(
+    'secret-files',
+    () =>
+      parseList(get('secret-files'), { ignoreComma: true }).map((i) => {
+        const [id, p] = keyValue(i, 'secret', 'id=path, e.g. npmrc=./.npmrc');
+        if (!p.trim()) throw new Error(`secret "${id}" has an empty path: use id=path`);
+        const file = path.resolve(env.workspace, p.trim());
+        if (!env.exists(file)) throw new Error(`secret "${id}": file ${file} does not exist`);
+        return { id, path: file };
+      }),
+    [],
+  );
+  const secretEnvs = c.field(
+    'secret-envs',
+    () =>
+      parseList(get('secret-envs')).map((i) => {
+        const [id, v] = keyValue(i, 'secret', 'id=ENV_VAR, e.g. token=GITHUB_TOKEN');
+        if (!ENV_NAME.test(v.trim())) throw new Error(`secret "${id}": "${v.trim()}" is not an environment variable name`);
+        return { id, env: v.trim() };
+      }),
+    [],
+  );
+  const ssh = list('ssh', false);
+  const target = get('target').trim();
+  const provenance = get('provenance').trim();
+  const sbom = get('sbom').trim();
+  const noCache = bool(get, c, 'no-cache');
+  const noCacheFilters = list('no-cache-filters', false);
+  const pull = bool(get, c, 'pull');
+  const network = get('network').trim();
+  const shmSize = c.field(
+    'shm-size',
+    () => {
+      const v = get('shm-size').trim();
+      if (v && !/^\d+(?:\.\d+)?\s*[bkmgBKMG]?[bB]?$/.test(v)) throw new Error(`"${v}" is not a size: use a number with an optional unit, e.g. 2g or 512m`);
+      return v;
+    },
+    '',
+  );
+  const ulimit = list('ulimit', true, (i) => {
+    if (!/^[a-z]+=-?\d+(?::-?\d+)?$/.test(i)) throw new Error(`"${i}" is not a ulimit: use type=soft[:hard], e.g. nofile=1024:1024`);
+  });
+  const outputs = list('outputs', true);
+  const load = bool(get, c, 'load');
+  return { buildContexts, secrets, secretFiles, secretEnvs, ssh, target, provenance, sbom, noCache, noCacheFilters, pull, network, shmSize, ulimit, outputs, load };
+}

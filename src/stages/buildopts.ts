@@ -1,0 +1,104 @@
+import * as path from 'node:path';
+import type { Files } from '../deps.js';
+import type { BuildOptionInputs } from '../inputs/buildopts.js';
+
+/** Build options ready for argv: secret values already replaced by file references. */
+export interface BuildOptionsPlan {
+  buildContexts: string[];
+  /** `--secret` values: id=X,src=FILE or id=X,env=VAR (never a secret value). */
+  secretArgs: string[];
+  ssh: string[];
+  target: string;
+  /** Resolved `--provenance` value, undefined = flag left out. */
+  provenance?: string;
+  sbom: string;
+  noCache: boolean;
+  noCacheFilters: string[];
+  pull: boolean;
+  network: string;
+  shmSize: string;
+  ulimit: string[];
+  outputs: string[];
+  load: boolean;
+  /** Where buildx writes the image ID ('' = none). */
+  iidFile: string;
+}
+
+/** An exporter that cannot carry attestations (docker/local/tar) is in use. */
+export function exportsWithoutAttestations(outputs: string[], load: boolean): boolean {
+  if (load) return true;
+  return outputs.some((o) => {
+    if (o === '-' || !o.includes('=')) return true; // `-o dir` / `-o -` are local/tar shorthands
+    const type = /(?:^|,)type=([^,]+)/.exec(o)?.[1];
+    return type === 'docker' || type === 'local' || type === 'tar';
+  });
+}
+
+export interface ProvenanceContext {
+  load: boolean;
+  outputs: string[];
+  /** repository.private from the event payload; undefined when unknown. */
+  repoPrivate?: boolean;
+  /** URL of this workflow run (buildx's builder-id). */
+  builderId: string;
+}
+
+/**
+ * Pure: build-push-action's provenance rule. Unset: mode=max for a public repository,
+ * mode=min (inline only) otherwise, and nothing for exporters without attestations (load,
+ * docker/local/tar). `false` disables it; `true` or attributes get the run URL as builder-id.
+ */
+export function resolveProvenance(input: string, ctx: ProvenanceContext): string | undefined {
+  const v = input.trim();
+  const withId = (attrs: string) => (/(?:^|,)builder-id=/.test(attrs) || !ctx.builderId ? attrs : [attrs, `builder-id=${ctx.builderId}`].filter(Boolean).join(','));
+  if (v === '') {
+    if (exportsWithoutAttestations(ctx.outputs, ctx.load)) return undefined;
+    return withId(ctx.repoPrivate === false ? 'mode=max' : 'mode=min,inline-only=true');
+  }
+  if (/^false$/i.test(v)) return 'false';
+  if (/^true$/i.test(v)) return withId('');
+  return withId(v);
+}
+
+/** Pure: the `docker buildx build` flags for the build options, in a stable order. */
+export function planBuildOptions(o: BuildOptionsPlan): string[] {
+  const argv: string[] = [];
+  for (const c of o.buildContexts) argv.push('--build-context', c);
+  for (const s of o.secretArgs) argv.push('--secret', s);
+  for (const s of o.ssh) argv.push('--ssh', s);
+  if (o.target) argv.push('--target', o.target);
+  if (o.provenance !== undefined) argv.push('--provenance', o.provenance);
+  if (o.sbom) argv.push('--sbom', o.sbom);
+  if (o.noCache) argv.push('--no-cache');
+  for (const f of o.noCacheFilters) argv.push('--no-cache-filter', f);
+  if (o.pull) argv.push('--pull');
+  if (o.network) argv.push('--network', o.network);
+  if (o.shmSize) argv.push('--shm-size', o.shmSize);
+  for (const u of o.ulimit) argv.push('--ulimit', u);
+  for (const out of o.outputs) argv.push('--output', out);
+  if (o.load) argv.push('--load');
+  if (o.iidFile) argv.push('--iidfile', o.iidFile);
+  return argv;
+}
+
+/** One key=value field of a CSV-style flag value, quoted when it holds a comma or quote. */
+function csvField(key: string, value: string): string {
+  const kv = `${key}=${value}`;
+  return /[",\n]/.test(kv) ? `"${kv.replace(/"/g, '""')}"` : kv;
+}
+
+/**
+ * Act: write each `secrets` value to its own 0600 file in the run's temp folder (removed by post)
+ * and return the --secret references; secret-files and secret-envs are referenced as given.
+ */
+export function secretArgs(inputs: Pick<BuildOptionInputs, 'secrets' | 'secretFiles' | 'secretEnvs'>, dir: string, files: Pick<Files, 'writeFile'>): string[] {
+  const args: string[] = [];
+  inputs.secrets.forEach((s, i) => {
+    const file = path.join(dir, `secret-${i}`);
+    files.writeFile(file, s.value, 0o600);
+    args.push(`id=${s.id},${csvField('src', file)}`);
+  });
+  for (const s of inputs.secretFiles) args.push(`id=${s.id},${csvField('src', s.path)}`);
+  for (const s of inputs.secretEnvs) args.push(`id=${s.id},env=${s.env}`);
+  return args;
+}

@@ -1,0 +1,106 @@
+import * as path from 'node:path';
+import type { Files } from '../deps.js';
+import { StageError } from '../errors.js';
+import type { Exec } from '../exec.js';
+import type { RegistryLogin } from '../inputs/login.js';
+
+export interface LoginDecision {
+  logins: RegistryLogin[];
+  /** What to tell the user about logins that were not done. */
+  notes: { level: 'info' | 'warning'; message: string }[];
+}
+
+/**
+ * Pure: which registries to log in to. Complete credentials are always used (a private base
+ * image may need them even when nothing is pushed). A username without a password is what a pull
+ * request from a fork sees (secrets are empty there): no login, and only a warning when a push
+ * would need it.
+ */
+export function planLogin(
+  inputs: { logins: RegistryLogin[]; loginsWithoutPassword: string[] },
+  push: boolean,
+  eventName: string,
+): LoginDecision {
+  const notes: LoginDecision['notes'] = [];
+  for (const reg of inputs.loginsWithoutPassword) {
+    const why = eventName.startsWith('pull_request')
+      ? ' (secrets are empty in pull requests from forks)'
+      : '';
+    notes.push({
+      level: push ? 'warning' : 'info',
+      message: `no password for ${reg}: not logging in${why}${push ? '; the push may be refused' : ''}`,
+    });
+  }
+  if (inputs.logins.length === 0 && inputs.loginsWithoutPassword.length === 0) {
+    notes.push({ level: 'info', message: push ? 'no registry credentials given: pushing with the engine\'s existing credentials' : 'no registry credentials and nothing to push: login skipped' });
+  }
+  return { logins: inputs.logins, notes };
+}
+
+/** Pure: the login argv. The password never appears here: it goes to stdin. */
+export function loginArgv(l: Pick<RegistryLogin, 'registry' | 'username'>): string[] {
+  return ['docker', 'login', '--username', l.username, '--password-stdin', ...(l.registry ? [l.registry] : [])];
+}
+
+export function logoutArgv(registry: string): string[] {
+  return ['docker', 'logout', ...(registry ? [registry] : [])];
+}
+
+/** The docker config folder the user's steps use (DOCKER_CONFIG or ~/.docker). */
+export function userDockerConfigDir(env: NodeJS.ProcessEnv): string {
+  return env.DOCKER_CONFIG || path.join(env.HOME || '/root', '.docker');
+}
+
+/**
+ * Pure: the per-job config.json. Keeps only `auths` of the user's config (logins done by earlier
+ * steps, e.g. docker/login-action, stay usable); credential stores and helpers are left out so
+ * this run's credentials land in the per-job file and nowhere else.
+ */
+export function seedConfig(userConfig: string | undefined): string {
+  let auths: Record<string, unknown> = {};
+  if (userConfig) {
+    try {
+      const parsed = JSON.parse(userConfig) as { auths?: Record<string, unknown> };
+      if (parsed.auths && typeof parsed.auths === 'object') auths = parsed.auths;
+    } catch {
+      // unreadable user config: start empty
+    }
+  }
+  return `${JSON.stringify({ auths }, null, 2)}\n`;
+}
+
+export interface LoginDeps {
+  exec: Exec;
+  files: Files;
+  env: NodeJS.ProcessEnv;
+  log(message: string): void;
+}
+
+/**
+ * Act: fill the per-job docker config folder `dir` and log in to each registry with
+ * --password-stdin, DOCKER_CONFIG pointing at `dir`. The user's buildx state and CLI plugins
+ * are linked in, so builders and plugins of earlier steps keep working.
+ */
+export function prepareDockerConfig(dir: string, deps: Pick<LoginDeps, 'files' | 'env'>): void {
+  const user = userDockerConfigDir(deps.env);
+  deps.files.writeFile(path.join(dir, 'config.json'), seedConfig(deps.files.readFile(path.join(user, 'config.json'))), 0o600);
+  for (const sub of ['cli-plugins', 'buildx']) {
+    const from = path.join(user, sub);
+    if (deps.files.exists(from)) deps.files.symlink(from, path.join(dir, sub));
+  }
+}
+
+export async function runLogin(logins: RegistryLogin[], dir: string, deps: LoginDeps): Promise<string[]> {
+  const done: string[] = [];
+  for (const l of logins) {
+    const name = l.registry || 'docker.io';
+    const res = await deps.exec({ argv: loginArgv(l), stdin: l.password, env: { DOCKER_CONFIG: dir }, silent: true });
+    if (res.code !== 0) {
+      const detail = (res.stderr.trim() || res.stdout.trim() || `exit ${res.code}`).split('\n').filter((s) => !/^WARNING!/.test(s)).join(' ');
+      throw new StageError('login', `login to ${name} as ${l.username} failed: ${detail}. Check the username and password (or token) for ${name}.`);
+    }
+    done.push(l.registry);
+    deps.log(`logged in to ${name} as ${l.username}`);
+  }
+  return done;
+}
