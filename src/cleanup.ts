@@ -19,8 +19,11 @@ export async function runPost(deps: Deps): Promise<void> {
   if (state.builder) {
     const name = state.builder;
     await attempt(`remove builder ${name}`, async () => {
-      const res = await deps.exec({ argv: ['docker', 'buildx', 'rm', '--force', name], silent: true });
+      // the builder lives in the per-job docker config when main made one
+      const env = state.dockerConfig ? { DOCKER_CONFIG: state.dockerConfig } : undefined;
+      const res = await deps.exec({ argv: ['docker', 'buildx', 'rm', '--force', name], silent: true, env });
       if (res.code !== 0) throw new Error(res.stderr.trim());
+      host.info(`removed builder ${name}`);
     });
   }
   if (state.dockerConfig) {

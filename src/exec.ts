@@ -51,3 +51,8 @@ export function createExec(baseEnv: NodeJS.ProcessEnv = process.env): Exec {
     }
   };
 }
+
+/** A gateway that adds `env` to every request (e.g. the per-job DOCKER_CONFIG for every later docker call). */
+export function withEnv(exec: Exec, env: Record<string, string>): Exec {
+  return (req) => exec({ ...req, env: { ...env, ...(req.env ?? {}) } });
+}

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readRunContext } from './context.js';
 import type { Deps } from './deps.js';
@@ -5,7 +6,10 @@ import { errorMessage, InputErrors, StageError } from './errors.js';
 import { parseInputs } from './inputs/index.js';
 import { StateStore } from './state.js';
 import { decidePush, planBuild, runBuild } from './stages/build.js';
-import { runBuilder } from './stages/builder.js';
+import { withEnv } from './exec.js';
+import { DEFAULT_BUILDX_VERSION, installBuildx, makeJobDockerConfig } from './stages/buildx-install.js';
+import { parseBuildxVersion, planBuilder, probeBuilder, runBuilder, uniqueBuilderName } from './stages/builder.js';
+import { createToolCache } from './toolcache.js';
 import { planMeta } from './stages/meta.js';
 import { runQemu } from './stages/qemu.js';
 
@@ -16,7 +20,9 @@ interface Timing {
 
 /** The main step: inputs → qemu → builder → meta → build, outputs and summary. */
 export async function runMain(deps: Deps): Promise<void> {
-  const { host, exec, files } = deps;
+  const { host, files } = deps;
+  // replaced by one that carries the per-job DOCKER_CONFIG once buildx is installed for this job
+  let exec = deps.exec;
   const ctx = readRunContext(deps.env, deps.cwd);
 
   let inputs;
@@ -46,16 +52,51 @@ export async function runMain(deps: Deps): Promise<void> {
     const tempDir = files.makeTempDir(ctx.runnerTemp, 'multiarch-');
     state.update({ tempDir });
 
+    const remoteDriver = inputs.driver === 'remote' || inputs.driver === 'kubernetes';
     await stage('qemu', () =>
-      runQemu(inputs.platforms, {
-        exec,
-        readFile: (p) => files.readFile(p),
-        log: (m) => host.info(m),
-        warn: (m) => host.warning(m),
-      }),
+      runQemu(
+        inputs.platforms,
+        {
+          exec,
+          readFile: (p) => files.readFile(p),
+          log: (m) => host.info(m),
+          warn: (m) => host.warning(m),
+        },
+        {
+          mode: inputs.qemu,
+          image: inputs.qemuImage,
+          nodePlatforms: inputs.append.flatMap((n) => n.platforms),
+          skipReason: remoteDriver ? `the ${inputs.driver} driver builds away from this engine` : undefined,
+        },
+      ),
     );
-    const builder = await stage('builder', () => runBuilder(exec));
-    host.info(`builder: ${builder.name} (driver ${builder.driver}, buildx ${builder.buildxVersion})`);
+    const builder = await stage('builder', async () => {
+      let probe = await probeBuilder(exec);
+      const have = probe.buildxVersion ? parseBuildxVersion(probe.buildxVersion) : undefined;
+      const want = inputs.buildxVersion || (have ? '' : DEFAULT_BUILDX_VERSION);
+      if (want && want !== have) {
+        const dockerConfig = makeJobDockerConfig(tempDir, deps.env);
+        state.update({ dockerConfig });
+        await installBuildx(
+          { version: want, baseUrl: inputs.buildxDownloadUrl, tempDir, dockerConfig },
+          createToolCache(deps.env),
+          (m) => host.info(m),
+        );
+        exec = withEnv(deps.exec, { DOCKER_CONFIG: dockerConfig });
+        probe = await probeBuilder(exec);
+      }
+      host.info(`buildx: ${probe.buildxVersion?.trim() ?? '(missing)'}`);
+      let buildkitdConfig = inputs.buildkitdConfig;
+      if (inputs.buildkitdConfigInline.trim()) {
+        buildkitdConfig = path.join(tempDir, 'buildkitd.toml');
+        fs.writeFileSync(buildkitdConfig, inputs.buildkitdConfigInline);
+      }
+      const plan = planBuilder(probe, { ...inputs, buildkitdConfig }, uniqueBuilderName(deps.env));
+      return runBuilder(plan, { exec, log: (m) => host.info(m), created: (name) => state.update({ builder: name }) });
+    });
+    host.setOutput('builder', builder.name);
+    host.setOutput('driver', builder.driver);
+    host.setOutput('builder-platforms', builder.platforms.join(','));
 
     const meta = planMeta({ images: inputs.images, tags: inputs.tags }, ctx);
     host.setOutput('tags', meta.refs.join('\n'));
