@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { readRunContext } from './context.js';
 import type { Deps } from './deps.js';
@@ -11,7 +12,7 @@ import { DEFAULT_BUILDX_VERSION, installBuildx, makeJobDockerConfig } from './st
 import { parseBuildxVersion, planBuilder, probeBuilder, runBuilder, uniqueBuilderName } from './stages/builder.js';
 import { createToolCache } from './toolcache.js';
 import { planMeta } from './stages/meta.js';
-import { runQemu } from './stages/qemu.js';
+import { hostArch, isLocalEngine, runQemu } from './stages/qemu.js';
 
 interface Timing {
   stage: string;
@@ -58,6 +59,7 @@ export async function runMain(deps: Deps): Promise<void> {
         inputs.platforms,
         {
           exec,
+          localArch: localEngineArch(deps),
           readFile: (p) => files.readFile(p),
           log: (m) => host.info(m),
           warn: (m) => host.warning(m),
@@ -136,6 +138,12 @@ export async function runMain(deps: Deps): Promise<void> {
     }
     host.fail();
   }
+}
+
+/** The host's architecture when the engine is this machine's own, else undefined (ask the engine). */
+function localEngineArch(deps: Deps): string | undefined {
+  const configDir = deps.env.DOCKER_CONFIG || path.join(deps.env.HOME || os.homedir(), '.docker');
+  return isLocalEngine(deps.env, deps.files.readFile(path.join(configDir, 'config.json'))) ? hostArch(os.arch()) : undefined;
 }
 
 function escapeCell(s: string): string {

@@ -1,5 +1,5 @@
 import type { Exec, ExecRequest } from '../../src/exec.js';
-import { BINFMT_DIR, explainInstallFailure, planInstall, planQemu, runQemu, type QemuProbe } from '../../src/stages/qemu.js';
+import { BINFMT_DIR, explainInstallFailure, isLocalEngine, planInstall, planQemu, runQemu, type QemuProbe } from '../../src/stages/qemu.js';
 
 const ready = { enabled: true, interpreter: '/usr/libexec/qemu-binfmt/aarch64-binfmt-P', flags: 'PF' };
 const probe = (handlers: QemuProbe['handlers'], engineArch = 'amd64', binfmtVisible = true): QemuProbe => ({ engineArch, binfmtVisible, handlers });
@@ -102,4 +102,30 @@ describe('runQemu', () => {
     await runQemu(['linux/arm64'], deps(exec, {}), { mode: 'auto', image: 'img', skipReason: 'remote' });
     expect(calls).toEqual([]);
   });
+});
+
+test.each([
+  [{}, undefined, true],
+  [{ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }, undefined, true],
+  [{ DOCKER_HOST: 'tcp://10.0.0.1:2376' }, undefined, false],
+  [{ DOCKER_HOST: 'ssh://me@box' }, undefined, false],
+  [{ DOCKER_CONTEXT: 'remote-arm' }, undefined, false],
+  [{ DOCKER_CONTEXT: 'default' }, '{"currentContext":"x"}', true],
+  [{}, '{"currentContext":"desktop-linux"}', false],
+  [{}, '{"currentContext":"default","auths":{}}', true],
+  [{}, 'not json', false],
+])('isLocalEngine(%o, %s) = %s', (env, config, want) => {
+  expect(isLocalEngine(env as NodeJS.ProcessEnv, config)).toBe(want);
+});
+
+test('a local engine: the stage runs no process at all when emulators are ready', async () => {
+  const calls: string[][] = [];
+  const files: Record<string, string> = { [`${BINFMT_DIR}/status`]: 'enabled', [`${BINFMT_DIR}/qemu-aarch64`]: `enabled\ninterpreter /q\nflags: PF\n` };
+  const res = await runQemu(
+    ['linux/amd64', 'linux/arm64'],
+    { exec: async (r) => (calls.push(r.argv), { code: 0, stdout: '', stderr: '' }), localArch: 'x64', readFile: (p) => files[p], log: () => undefined, warn: () => undefined },
+    { mode: 'auto', image: 'img' },
+  );
+  expect(calls).toEqual([]);
+  expect(res.plan.decisions.map((d) => d.status)).toEqual(['native', 'emulated']);
 });

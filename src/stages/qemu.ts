@@ -114,8 +114,36 @@ export function explainInstallFailure(image: string, code: number, stderr: strin
   return `the emulator installer ${image} failed (exit ${code}): ${text || 'no output'}. Set qemu-image to another tonistiigi/binfmt release, or register QEMU on the host.`;
 }
 
+/** Node's os.arch() → GOARCH. */
+const NODE_ARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64' };
+
+/**
+ * Pure: whether the engine is this machine's own (a unix socket, no other context), so its
+ * architecture is the host's and binfmt_misc here is the engine's. Saves a `docker version`.
+ */
+export function isLocalEngine(env: NodeJS.ProcessEnv, dockerConfigJson?: string): boolean {
+  if (env.DOCKER_CONTEXT && env.DOCKER_CONTEXT !== 'default') return false;
+  const host = env.DOCKER_HOST ?? '';
+  if (host && !host.startsWith('unix://')) return false;
+  if (!env.DOCKER_CONTEXT && !host && dockerConfigJson) {
+    try {
+      const current = (JSON.parse(dockerConfigJson) as { currentContext?: unknown }).currentContext;
+      if (typeof current === 'string' && current !== '' && current !== 'default') return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+export function hostArch(nodeArch: string): string | undefined {
+  return NODE_ARCH[nodeArch];
+}
+
 export interface QemuDeps {
   exec: Exec;
+  /** The host's GOARCH when the engine is known to be local (isLocalEngine): no `docker version` needed. */
+  localArch?: string;
   readFile(p: string): string | undefined;
   log(message: string): void;
   warn(message: string): void;
@@ -137,6 +165,17 @@ export interface QemuResult {
   installed?: string[];
 }
 
+async function probeEngineArch(exec: Exec): Promise<string> {
+  const res = await exec({ argv: ['docker', 'version', '--format', '{{.Server.Arch}}'], silent: true });
+  if (res.code !== 0) {
+    throw new StageError(
+      'qemu',
+      `cannot reach the Docker engine: ${res.stderr.trim() || `exit ${res.code}`}. Start dockerd (or Docker Desktop), or point DOCKER_HOST / the docker context at a running engine.`,
+    );
+  }
+  return normaliseArch(res.stdout.trim());
+}
+
 function probeBinfmt(readFile: QemuDeps['readFile']): Pick<QemuProbe, 'binfmtVisible' | 'handlers'> {
   const binfmtVisible = readFile(`${BINFMT_DIR}/status`) !== undefined;
   const handlers: QemuProbe['handlers'] = {};
@@ -149,7 +188,8 @@ function probeBinfmt(readFile: QemuDeps['readFile']): Pick<QemuProbe, 'binfmtVis
 
 /**
  * Act: probe the engine and binfmt_misc, then apply the plan. When every platform is native or
- * has a ready emulator this starts no container (one `docker version` and a few file reads).
+ * has a ready emulator this starts no container: a local engine costs a few file reads, a
+ * remote one a `docker version`.
  */
 export async function runQemu(platforms: string[], deps: QemuDeps, opts: QemuOptions = { mode: 'auto', image: '' }): Promise<QemuResult> {
   if (opts.mode === 'false') {
@@ -160,14 +200,7 @@ export async function runQemu(platforms: string[], deps: QemuDeps, opts: QemuOpt
     deps.log(`qemu: skipped, ${opts.skipReason}`);
     return { plan: { decisions: [], missing: [] }, engineArch: '' };
   }
-  const res = await deps.exec({ argv: ['docker', 'version', '--format', '{{.Server.Arch}}'], silent: true });
-  if (res.code !== 0) {
-    throw new StageError(
-      'qemu',
-      `cannot reach the Docker engine: ${res.stderr.trim() || `exit ${res.code}`}. Start dockerd (or Docker Desktop), or point DOCKER_HOST / the docker context at a running engine.`,
-    );
-  }
-  const engineArch = normaliseArch(res.stdout.trim());
+  const engineArch = deps.localArch ? (hostArch(deps.localArch) ?? normaliseArch(deps.localArch)) : await probeEngineArch(deps.exec);
   const nodePlatforms = opts.nodePlatforms ?? [];
   let plan = planQemu(platforms, { engineArch, ...probeBinfmt(deps.readFile) }, nodePlatforms);
   for (const d of plan.decisions) deps.log(`${d.platform}: ${d.status} — ${d.reason}`);
