@@ -160,3 +160,60 @@ describe('builders this action creates', () => {
     expect(job.post.dockerCalls).toEqual([]);
   }, T);
 });
+
+/** The binfmt_misc register line that recreates a handler exactly as /proc shows it. */
+function registerLine(name: string, text: string): string {
+  const field = (k: string) => new RegExp(`^${k} (.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
+  const hex = (h: string) => h.replace(/(..)/g, '\\x$1');
+  const mask = field('mask');
+  return `:${name}:M:${field('offset') || '0'}:${hex(field('magic'))}:${mask ? hex(mask) : ''}:${field('interpreter')}:${field('flags:')}`;
+}
+
+describe('qemu stage: a missing emulator is installed by the (local) installer image', () => {
+  // qemu-mips64 (big-endian) is a handler no other test uses; it is restored exactly afterwards.
+  // qemu-aarch64 and qemu-x86_64 are never touched.
+  const HANDLER = '/proc/sys/fs/binfmt_misc/qemu-mips64';
+  const REGISTER = '/proc/sys/fs/binfmt_misc/register';
+  test('only the missing arch is installed, with qemu-image, in one privileged container', async () => {
+    const saved = fs.readFileSync(HANDLER, 'utf8');
+    const line = registerLine('qemu-mips64', saved);
+    const interpreter = /^interpreter (.*)$/m.exec(saved)![1]!;
+    // a FROM-scratch stand-in for tonistiigi/binfmt: `--install mips64` registers the handler
+    const ctx = fs.mkdtempSync(path.join(os.tmpdir(), 'mae2e-binfmt-'));
+    const bb = execFileSync('bash', [path.join(ROOT, 'scripts/busybox.sh')], { encoding: 'utf8' }).trim();
+    fs.copyFileSync(path.join(bb, 'busybox-amd64'), path.join(ctx, 'busybox'));
+    fs.copyFileSync(fs.realpathSync(interpreter), path.join(ctx, 'qemu'));
+    fs.writeFileSync(path.join(ctx, 'reg-mips64'), line);
+    fs.writeFileSync(
+      path.join(ctx, 'install.sh'),
+      'set -e\n[ "$1" = --install ] || exit 2\nB=/proc/sys/fs/binfmt_misc\n[ -e $B/register ] || /bin/busybox mount -t binfmt_misc binfmt_misc $B\n' +
+        'for a in $(echo "$2" | /bin/busybox tr , " "); do\n  [ -f /reg-$a ] || { echo "no emulator for $a" >&2; exit 1; }\n  /bin/busybox cat /reg-$a > $B/register\n  echo "installed $a"\ndone\n',
+    );
+    fs.writeFileSync(
+      path.join(ctx, 'Dockerfile'),
+      `FROM scratch\nCOPY busybox /bin/busybox\nCOPY qemu ${interpreter}\nCOPY reg-mips64 install.sh /\nENTRYPOINT ["/bin/busybox", "sh", "/install.sh"]\n`,
+    );
+    const image = `${uniqueName('e2e/binfmt-installer')}:1`;
+    expect(docker(['build', '-q', '-t', image, ctx]).code).toBe(0);
+    fs.writeFileSync(HANDLER, '-1'); // unregister: now missing
+    try {
+      expect(fs.existsSync(HANDLER)).toBe(false);
+      const job = await runJob({
+        workspace: makeWorkspace('FROM scratch\nCOPY Dockerfile /Dockerfile\n'),
+        traceDocker: true,
+        inputs: { images: 'x/y', push: 'false', platforms: 'linux/amd64,linux/arm64,linux/mips64', 'qemu-image': image },
+      });
+      expect(job.main.errors).toEqual([]);
+      expect(job.main.code).toBe(0);
+      expect(job.main.stdout).toMatch(/linux\/mips64: missing — qemu-mips64 is not registered/);
+      expect(job.main.dockerCalls.filter((a) => a[0] === 'run')).toEqual([['run', '--privileged', '--rm', '--network', 'none', image, '--install', 'mips64']]);
+      expect(fs.readFileSync(HANDLER, 'utf8')).toMatch(/^enabled/);
+    } finally {
+      if (fs.existsSync(HANDLER)) fs.writeFileSync(HANDLER, '-1');
+      fs.writeFileSync(REGISTER, line);
+      docker(['image', 'rm', image]);
+      fs.rmSync(ctx, { recursive: true, force: true });
+    }
+    expect(fs.readFileSync(HANDLER, 'utf8')).toBe(saved);
+  }, T);
+});

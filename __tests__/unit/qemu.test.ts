@@ -27,8 +27,8 @@ describe('planQemu: native / ready / missing × platforms', () => {
 describe('planInstall', () => {
   const plan = planQemu(['linux/amd64', 'linux/arm64', 'linux/riscv64', 'linux/arm/v7'], probe({ 'qemu-aarch64': ready }));
   test.each([
-    ['auto installs only what is missing', 'auto', ['docker', 'run', '--privileged', '--rm', 'img', '--install', 'riscv64,arm']],
-    ['true reinstalls every emulated platform', 'true', ['docker', 'run', '--privileged', '--rm', 'img', '--install', 'arm64,riscv64,arm']],
+    ['auto installs only what is missing', 'auto', ['docker', 'run', '--privileged', '--rm', '--network', 'none', 'img', '--install', 'riscv64,arm']],
+    ['true reinstalls every emulated platform', 'true', ['docker', 'run', '--privileged', '--rm', '--network', 'none', 'img', '--install', 'arm64,riscv64,arm']],
     ['false never runs a container', 'false', undefined],
   ] as const)('%s', (_n, mode, want) => {
     expect(planInstall(plan, mode, 'img')).toEqual(want);
@@ -77,7 +77,7 @@ describe('runQemu', () => {
     const files: Record<string, string> = { [`${BINFMT_DIR}/status`]: 'enabled', [`${BINFMT_DIR}/qemu-aarch64`]: entry() };
     const { calls, exec } = recorder({ version: { code: 0, stdout: 'amd64' } }, () => (files[`${BINFMT_DIR}/qemu-riscv64`] = entry()));
     const res = await runQemu(['linux/arm64', 'linux/riscv64'], deps(exec, files), { mode: 'auto', image: 'img@sha256:x' });
-    expect(calls[1]!.argv).toEqual(['docker', 'run', '--privileged', '--rm', 'img@sha256:x', '--install', 'riscv64']);
+    expect(calls[1]!.argv).toEqual(['docker', 'run', '--privileged', '--rm', '--network', 'none', 'img@sha256:x', '--install', 'riscv64']);
     expect(res.installed).toEqual(calls[1]!.argv);
   });
 

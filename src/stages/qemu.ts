@@ -90,7 +90,8 @@ export function planInstall(plan: QemuPlan, mode: QemuMode, image: string): stri
   const wanted = plan.decisions.filter((d) => d.status === 'missing' || (mode === 'true' && (d.status === 'emulated' || d.status === 'unknown')));
   const arches = [...new Set(wanted.map((d) => parsePlatform(d.platform).arch).filter((a) => QEMU_HANDLER[a]))];
   if (arches.length === 0) return undefined;
-  return ['docker', 'run', '--privileged', '--rm', image, '--install', arches.join(',')];
+  // the installer downloads nothing: no network, so no bridge endpoint to set up (or fail)
+  return ['docker', 'run', '--privileged', '--rm', '--network', 'none', image, '--install', arches.join(',')];
 }
 
 /** Pure: turn the installer's failure into what to do about it. */
