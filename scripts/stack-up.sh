@@ -129,4 +129,6 @@ install_packages
 setup_binfmt
 start_engine
 start_registry
+# a second real buildx release for the buildx-version e2e tests (Debian sid, downloaded only)
+bash "$(dirname "$0")/buildx-sid.sh" >/dev/null || log "could not fetch buildx from Debian sid: the buildx-version e2e tests will fail"
 log "ready: $(docker version --format 'engine {{.Server.Version}}' 2>/dev/null), $(docker buildx version 2>/dev/null | head -n1)"

@@ -25,6 +25,7 @@ export async function runPost(deps: Deps): Promise<void> {
     await attempt(`remove builder ${name}`, async () => {
       const res = await exec({ argv: ['docker', 'buildx', 'rm', '--force', name], silent: true });
       if (res.code !== 0) throw new Error(res.stderr.trim());
+      host.info(`removed builder ${name}`);
     });
   }
   for (const registry of state.logins ?? []) {

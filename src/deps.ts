@@ -14,6 +14,10 @@ export interface Files {
   writeFile(p: string, content: string, mode?: number): void;
   /** Create a symbolic link at `p` pointing to `target`. */
   symlink(target: string, p: string): void;
+  /** Create a folder (and its parents). */
+  makeDir(p: string): void;
+  /** Names in a folder; [] when it does not exist. */
+  listDir(p: string): string[];
 }
 
 export interface Deps {
@@ -44,4 +48,12 @@ export const realFiles: Files = {
     fs.chmodSync(p, mode);
   },
   symlink: (target, p) => fs.symlinkSync(target, p),
+  makeDir: (p) => void fs.mkdirSync(p, { recursive: true }),
+  listDir: (p) => {
+    try {
+      return fs.readdirSync(p);
+    } catch {
+      return [];
+    }
+  },
 };

@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { readRunContext, type RunContext } from './context.js';
 import type { Deps } from './deps.js';
@@ -6,13 +7,16 @@ import { withEnv } from './exec.js';
 import { type Inputs, parseInputs, secretInputValues } from './inputs/index.js';
 import { StateStore } from './state.js';
 import { decidePush, planBuild, runBuild } from './stages/build.js';
-import { runBuilder } from './stages/builder.js';
+import { installBuildx, DEFAULT_BUILDX_VERSION } from './stages/buildx-install.js';
+import { parseBuildxVersion, planBuilder, probeBuilder, runBuilder, uniqueBuilderName } from './stages/builder.js';
 import { resolveProvenance, secretArgs } from './stages/buildopts.js';
-import { planLogin, prepareDockerConfig, runLogin } from './stages/login.js';
+import { planLogin, runLogin } from './stages/login.js';
 import { completeFromApi } from './meta/repo-api.js';
 import { dryRunExec } from './dry-run.js';
+import { prepareJobDockerConfig } from './docker-config.js';
 import { type MetaPlan, planMeta } from './stages/meta.js';
-import { runQemu } from './stages/qemu.js';
+import { hostArch, isLocalEngine, runQemu } from './stages/qemu.js';
+import { createToolCache } from './toolcache.js';
 
 interface Timing {
   stage: string;
@@ -22,6 +26,7 @@ interface Timing {
 /** The main step: inputs → qemu → builder → meta → build, outputs and summary. */
 export async function runMain(deps: Deps): Promise<void> {
   const { host, files } = deps;
+  // wrapped below: dry run, then the per-job DOCKER_CONFIG
   let exec = deps.exec;
   const ctx = readRunContext(deps.env, deps.cwd);
 
@@ -67,18 +72,20 @@ export async function runMain(deps: Deps): Promise<void> {
     const tempDir = files.makeTempDir(ctx.runnerTemp, 'multiarch-');
     state.update({ tempDir });
 
-    // login first: every later docker call (builders included) then uses the per-job config
+    // the run's own docker config: logins and an installed buildx land there, never in ~/.docker
+    const dockerConfig = files.makeTempDir(ctx.runnerTemp, 'multiarch-docker-config-');
+    state.update({ dockerConfig });
+    prepareJobDockerConfig(dockerConfig, { files, env: deps.env });
+    // wraps the current gateway, so a dry run stays a dry run
+    exec = withEnv(exec, { DOCKER_CONFIG: dockerConfig });
+
+    // login first: every later docker call (builders included) uses its credentials
     const login = planLogin(inputs, push.push, ctx.eventName);
     for (const n of login.notes) {
       if (n.level === 'warning') host.warning(n.message);
       else host.info(n.message);
     }
     if (login.logins.length > 0) {
-      const dockerConfig = files.makeTempDir(ctx.runnerTemp, 'multiarch-docker-config-');
-      state.update({ dockerConfig });
-      prepareDockerConfig(dockerConfig, { files, env: deps.env });
-      // wraps the current gateway, so a dry run stays a dry run
-      exec = withEnv(exec, { DOCKER_CONFIG: dockerConfig });
       const runExec = exec;
       await stage('login', async () => {
         const done: string[] = [];
@@ -90,16 +97,49 @@ export async function runMain(deps: Deps): Promise<void> {
       });
     }
 
+    const remoteDriver = inputs.driver === 'remote' || inputs.driver === 'kubernetes';
     await stage('qemu', () =>
-      runQemu(inputs.platforms, {
-        exec,
-        readFile: (p) => files.readFile(p),
-        log: (m) => host.info(m),
-        warn: (m) => host.warning(m),
-      }),
+      runQemu(
+        inputs.platforms,
+        {
+          exec,
+          localArch: localEngineArch(deps),
+          readFile: (p) => files.readFile(p),
+          log: (m) => host.info(m),
+          warn: (m) => host.warning(m),
+        },
+        {
+          mode: inputs.qemu,
+          image: inputs.qemuImage,
+          nodePlatforms: inputs.append.flatMap((n) => n.platforms),
+          skipReason: remoteDriver ? `the ${inputs.driver} driver builds away from this engine` : undefined,
+        },
+      ),
     );
-    const builder = await stage('builder', () => runBuilder(exec));
-    host.info(`builder: ${builder.name} (driver ${builder.driver}, buildx ${builder.buildxVersion})`);
+    const builder = await stage('builder', async () => {
+      let probe = await probeBuilder(exec);
+      const have = probe.buildxVersion ? parseBuildxVersion(probe.buildxVersion) : undefined;
+      const want = inputs.buildxVersion || (have ? '' : DEFAULT_BUILDX_VERSION);
+      if (want && want !== have) {
+        await installBuildx(
+          { version: want, baseUrl: inputs.buildxDownloadUrl, tempDir, dockerConfig },
+          createToolCache(deps.env),
+          (m) => host.info(m),
+        );
+        probe = await probeBuilder(exec);
+      }
+      host.info(`buildx: ${probe.buildxVersion?.trim() ?? '(missing)'}`);
+      let buildkitdConfig = inputs.buildkitdConfig;
+      if (inputs.buildkitdConfigInline.trim()) {
+        buildkitdConfig = path.join(tempDir, 'buildkitd.toml');
+        files.writeFile(buildkitdConfig, inputs.buildkitdConfigInline, 0o644);
+      }
+      const plan = planBuilder(probe, { ...inputs, buildkitdConfig }, uniqueBuilderName(deps.env));
+      return runBuilder(plan, { exec, log: (m) => host.info(m), created: (name) => state.update({ builder: name }) });
+    });
+    host.setOutput('builder', builder.name);
+    host.setOutput('driver', builder.driver);
+    host.setOutput('builder-platforms', builder.platforms.join(','));
 
     const meta = await stage('meta', () => runMetaStage(inputs, ctx, deps));
     outputs.refs = meta.refs;
@@ -233,6 +273,12 @@ async function runMetaStage(inputs: Inputs, ctx: RunContext, deps: Deps): Promis
   host.setOutput('annotations', meta.annotations.join(inputs.sepAnnotations));
   host.setOutput('json', JSON.stringify(meta.json));
   return meta;
+}
+
+/** The host's architecture when the engine is this machine's own, else undefined (ask the engine). */
+function localEngineArch(deps: Deps): string | undefined {
+  const configDir = deps.env.DOCKER_CONFIG || path.join(deps.env.HOME || os.homedir(), '.docker');
+  return isLocalEngine(deps.env, deps.files.readFile(path.join(configDir, 'config.json'))) ? hostArch(os.arch()) : undefined;
 }
 
 function escapeCell(s: string): string {

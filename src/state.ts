@@ -9,7 +9,7 @@ export interface RunState {
   tempDir?: string;
   /** A builder this run created, removed by post. */
   builder?: string;
-  /** Per-job docker config folder (credentials), removed by post. */
+  /** Per-job docker config folder (credentials, cli-plugins/docker-buildx), removed by post. */
   dockerConfig?: string;
   /** Registries logged in to inside dockerConfig ('' = Docker Hub), logged out by post. */
   logins?: string[];

@@ -1,33 +1,174 @@
-import { parseBuildxVersion, planBuilder, runBuilder } from '../../src/stages/builder.js';
-import { fakeExec } from './fakes.js';
+import type { Exec, ExecRequest } from '../../src/exec.js';
+import {
+  appendArgv,
+  DEFAULT_BUILDKITD_FLAGS,
+  parseBuildxVersion,
+  parseInspectPlatforms,
+  planBuilder,
+  resolveDriver,
+  runBuilder,
+  uniqueBuilderName,
+  versionAtLeast,
+  type BuilderProbe,
+  type BuilderRequest,
+} from '../../src/stages/builder.js';
 
 const containerd: [string, string][] = [['driver-type', 'io.containerd.snapshotter.v1']];
-const classic: [string, string][] = [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true']];
-
-describe('planBuilder', () => {
-  test.each([
-    ['containerd store → docker driver on the context builder', { buildxVersion: 'github.com/docker/buildx v0.13.1 abc', driverStatus: containerd, dockerContext: 'default' }, { name: 'default', driver: 'docker', buildxVersion: '0.13.1' }],
-    ['other context name', { buildxVersion: 'github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3', driverStatus: containerd, dockerContext: 'dind' }, { name: 'dind', driver: 'docker', buildxVersion: '0.13.1' }],
-  ])('%s', (_n, probe, want) => expect(planBuilder(probe)).toEqual(want));
-
-  test.each([
-    ['no buildx', { driverStatus: containerd, dockerContext: 'default' }, /buildx is not installed/],
-    ['classic store', { buildxVersion: 'v0.13.1', driverStatus: classic, dockerContext: 'default' }, /classic image store.*containerd-snapshotter/],
-  ])('%s → error', (_n, probe, why) => expect(() => planBuilder(probe)).toThrow(why));
+const probe = (over: Partial<BuilderProbe> = {}): BuilderProbe => ({
+  buildxVersion: 'github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3',
+  driverStatus: containerd,
+  dockerContext: 'default',
+  ...over,
+});
+const req = (over: Partial<BuilderRequest> = {}): BuilderRequest => ({
+  driver: 'auto',
+  driverOpts: [],
+  buildkitdFlags: '',
+  buildkitdConfig: '',
+  endpoint: '',
+  append: [],
+  builder: '',
+  cleanup: true,
+  ...over,
 });
 
-test.each([
-  ['github.com/docker/buildx v0.29.1 abcdef', '0.29.1'],
-  ['github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3', '0.13.1'],
-  ['nonsense', undefined],
-])('parseBuildxVersion(%j)', (text, want) => expect(parseBuildxVersion(text)).toBe(want));
-
-test('runBuilder probes read-only and plans', async () => {
-  const exec = fakeExec(({ argv }) => {
-    if (argv[1] === 'buildx') return { stdout: 'github.com/docker/buildx v0.13.1 x' };
-    if (argv[1] === 'info') return { stdout: JSON.stringify(containerd) };
-    return { stdout: 'default\n' };
+describe('planBuilder: argv for every driver', () => {
+  test('auto on the containerd store: the engine docker driver, nothing created or removed', () => {
+    const p = planBuilder(probe(), req(), 'b1');
+    expect(p).toMatchObject({ name: 'default', driver: 'docker', create: [], remove: false });
+    expect(p.inspect).toEqual(['docker', 'buildx', 'inspect', '--bootstrap', '--builder', 'default']);
   });
-  expect(await runBuilder(exec)).toEqual({ name: 'default', driver: 'docker', buildxVersion: '0.13.1' });
-  expect(exec.calls.every((c) => c.silent)).toBe(true);
+  test('auto on the classic store: a new docker-container builder', () => {
+    const p = planBuilder(probe({ driverStatus: [['Backing Filesystem', 'extfs']] }), req(), 'b1');
+    expect(p.driver).toBe('docker-container');
+    expect(p.create).toEqual([['docker', 'buildx', 'create', '--name', 'b1', '--driver', 'docker-container', '--buildkitd-flags', DEFAULT_BUILDKITD_FLAGS]]);
+    expect(p.remove).toBe(true);
+  });
+  test('docker driver on the classic store fails with what to do', () => {
+    expect(() => planBuilder(probe({ driverStatus: [] }), req({ driver: 'docker' }), 'b1')).toThrow(/classic image store.*docker-container/);
+  });
+  test('docker driver with an endpoint uses that context', () => {
+    expect(planBuilder(probe(), req({ driver: 'docker', endpoint: 'other' }), 'b1').name).toBe('other');
+  });
+  test('docker-container with driver-opts, flags, config and endpoint', () => {
+    const p = planBuilder(
+      probe(),
+      req({ driver: 'docker-container', driverOpts: ['image=local/buildkit:1', 'network=host'], buildkitdFlags: '--debug', buildkitdConfig: '/t/buildkitd.toml', endpoint: 'ctx1' }),
+      'b1',
+    );
+    expect(p.create[0]).toEqual([
+      'docker', 'buildx', 'create', '--name', 'b1', '--driver', 'docker-container',
+      '--driver-opt', 'image=local/buildkit:1', '--driver-opt', 'network=host',
+      '--buildkitd-flags', '--debug', '--buildkitd-config', '/t/buildkitd.toml', 'ctx1',
+    ]);
+  });
+  test('buildx older than 0.13 gets --config', () => {
+    const p = planBuilder(probe({ buildxVersion: 'github.com/docker/buildx v0.12.1 abc' }), req({ driver: 'docker-container', buildkitdConfig: '/c.toml' }), 'b1');
+    expect(p.create[0]).toContain('--config');
+    expect(p.create[0]).not.toContain('--buildkitd-config');
+  });
+  test('remote: endpoint, no default daemon flags', () => {
+    const p = planBuilder(probe(), req({ driver: 'remote', endpoint: 'tcp://127.0.0.1:1234', driverOpts: ['cacert=/c/ca.pem'] }), 'b1');
+    expect(p.create[0]).toEqual(['docker', 'buildx', 'create', '--name', 'b1', '--driver', 'remote', '--driver-opt', 'cacert=/c/ca.pem', 'tcp://127.0.0.1:1234']);
+  });
+  test('kubernetes', () => {
+    const p = planBuilder(probe(), req({ driver: 'kubernetes', driverOpts: ['namespace=buildkit', 'replicas=2'] }), 'b1');
+    expect(p.create[0]).toEqual([
+      'docker', 'buildx', 'create', '--name', 'b1', '--driver', 'kubernetes',
+      '--driver-opt', 'namespace=buildkit', '--driver-opt', 'replicas=2', '--buildkitd-flags', DEFAULT_BUILDKITD_FLAGS,
+    ]);
+  });
+  test('appended nodes: one create --append each', () => {
+    const p = planBuilder(
+      probe(),
+      req({
+        driver: 'docker-container',
+        endpoint: 'node-amd64',
+        append: [
+          { name: 'arm', endpoint: 'node-arm64', driverOpts: ['image=x', 'network=host'], buildkitdFlags: '--debug', platforms: ['linux/arm64', 'linux/arm/v7'] },
+          { driverOpts: [], platforms: [], endpoint: 'tcp://10.0.0.2:1234' },
+        ],
+      }),
+      'b1',
+    );
+    expect(p.create.slice(1)).toEqual([
+      ['docker', 'buildx', 'create', '--name', 'b1', '--append', '--node', 'arm', '--driver-opt', 'image=x', '--driver-opt', 'network=host', '--buildkitd-flags', '--debug', '--platform', 'linux/arm64,linux/arm/v7', 'node-arm64'],
+      ['docker', 'buildx', 'create', '--name', 'b1', '--append', 'tcp://10.0.0.2:1234'],
+    ]);
+    expect(appendArgv('x', { driverOpts: [], platforms: [] })).toEqual(['docker', 'buildx', 'create', '--name', 'x', '--append']);
+  });
+  test('an existing builder: used, never created or removed', () => {
+    expect(planBuilder(probe(), req({ builder: 'mine' }), 'b1')).toMatchObject({ name: 'mine', create: [], remove: false });
+  });
+  test('cleanup false: created but not removed', () => {
+    expect(planBuilder(probe(), req({ driver: 'docker-container', cleanup: false }), 'b1').remove).toBe(false);
+  });
+  test('buildx missing or too old: the fix and the minimum version', () => {
+    expect(() => planBuilder(probe({ buildxVersion: undefined }), req(), 'b1')).toThrow(/buildx is not installed: set buildx-version/);
+    expect(() => planBuilder(probe({ buildxVersion: 'github.com/docker/buildx v0.7.1 x' }), req({ driver: 'docker-container' }), 'b1')).toThrow(
+      /buildx 0\.7\.1 is too old for --bootstrap: it needs buildx 0\.8\.0 or newer/,
+    );
+  });
+});
+
+test('resolveDriver', () => {
+  expect(resolveDriver('auto', true)).toBe('docker');
+  expect(resolveDriver('auto', false)).toBe('docker-container');
+  expect(resolveDriver('remote', true)).toBe('remote');
+});
+
+test('versions', () => {
+  expect(parseBuildxVersion('github.com/docker/buildx 0.29.1+ds1 0.29.1+ds1-4')).toBe('0.29.1');
+  expect(parseBuildxVersion('github.com/docker/buildx v0.30.0 8a7c5d5')).toBe('0.30.0');
+  expect(versionAtLeast('0.13.1', '0.13.0')).toBe(true);
+  expect(versionAtLeast('0.9.10', '0.13.0')).toBe(false);
+  expect(versionAtLeast('1.0.0', '0.13.0')).toBe(true);
+});
+
+test('uniqueBuilderName: per job, and distinct for jobs side by side', () => {
+  const env = { GITHUB_RUN_ID: '1234', GITHUB_RUN_ATTEMPT: '2', GITHUB_JOB: 'Build Image' };
+  expect(uniqueBuilderName(env, 'abcd1234')).toBe('multiarch-1234-2-build-image-abcd1234');
+  const names = new Set(Array.from({ length: 50 }, () => uniqueBuilderName(env)));
+  expect(names.size).toBe(50);
+  for (const n of names) expect(n).toMatch(/^[a-z0-9][a-z0-9-]*$/);
+  expect(uniqueBuilderName({}, 'r')).toBe('multiarch-r');
+});
+
+test('parseInspectPlatforms: every node, deduplicated', () => {
+  const out = `Name:          b1\nDriver:        docker-container\n\nNodes:\nName:      b10\nPlatforms: linux/amd64*, linux/amd64/v2, linux/arm64\n\nName:      arm\nPlatforms: linux/arm64*, linux/arm/v7\n`;
+  expect(parseInspectPlatforms(out)).toEqual(['linux/amd64', 'linux/amd64/v2', 'linux/arm64', 'linux/arm/v7']);
+});
+
+describe('runBuilder', () => {
+  function fake(fail?: string): { calls: ExecRequest[]; exec: Exec } {
+    const calls: ExecRequest[] = [];
+    return {
+      calls,
+      exec: async (req) => {
+        calls.push(req);
+        if (fail && req.argv.includes(fail)) return { code: 1, stdout: '', stderr: 'boom' };
+        return { code: 0, stdout: req.argv[2] === 'inspect' ? 'Driver: docker-container\nPlatforms: linux/amd64, linux/arm64\n' : '', stderr: '' };
+      },
+    };
+  }
+  const plan = planBuilder(probe(), req({ driver: 'docker-container', append: [{ driverOpts: [], platforms: ['linux/arm64'], endpoint: 'n2' }] }), 'b1');
+
+  test('records the builder for post right after it exists, then appends and boots', async () => {
+    const { calls, exec } = fake();
+    const created: string[] = [];
+    const res = await runBuilder(plan, { exec, log: () => undefined, created: (n) => created.push(n) });
+    expect(calls.map((c) => c.argv.slice(2, 3)[0])).toEqual(['create', 'create', 'inspect']);
+    expect(created).toEqual(['b1']);
+    expect(res.platforms).toEqual(['linux/amd64', 'linux/arm64']);
+  });
+  test('a failing append still leaves the builder recorded for post', async () => {
+    const { exec } = fake('--append');
+    const created: string[] = [];
+    await expect(runBuilder(plan, { exec, log: () => undefined, created: (n) => created.push(n) })).rejects.toThrow(/appending node 1 to builder b1 failed: boom/);
+    expect(created).toEqual(['b1']);
+  });
+  test('boot failure of docker-container names the buildkit image', async () => {
+    const { exec } = fake('inspect');
+    await expect(runBuilder(plan, { exec, log: () => undefined, created: () => undefined })).rejects.toThrow(/moby\/buildkit.*driver-opts image=/);
+  });
 });

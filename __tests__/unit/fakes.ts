@@ -64,6 +64,8 @@ export function fakeFiles(files: Record<string, string> = {}): Files & { removed
     remove: (p) => void removed.push(p),
     writeFile: (p, content) => void (written[p] = content),
     symlink: () => undefined,
+    makeDir: () => undefined,
+    listDir: () => [],
   };
 }
 

@@ -45,6 +45,8 @@ const files: Files = {
   remove: () => undefined,
   writeFile: () => undefined,
   symlink: () => undefined,
+  makeDir: () => undefined,
+  listDir: () => [],
 };
 
 function fakeExec(loginCode = 0) {
@@ -93,13 +95,14 @@ describe('pipeline with login', () => {
     expect(summary).toMatch(/login 0\.0s, qemu 0\.0s, builder 0\.0s, meta 0\.0s, build 0\.0s/);
   });
 
-  test('no credentials: no login, no DOCKER_CONFIG override', async () => {
+  test('no credentials: no login; docker calls still use the per-job DOCKER_CONFIG (earlier logins are seeded into it)', async () => {
     const h = fakeHost({ ...INPUTS, username: '', password: '', registry: '' });
     const x = fakeExec();
     await runMain(deps(h.host, x.exec));
     expect(x.calls.some((c) => c.argv[1] === 'login')).toBe(false);
-    for (const c of x.calls) expect(c.env?.DOCKER_CONFIG).toBeUndefined();
-    expect(JSON.parse(h.state.multiarch!).dockerConfig).toBeUndefined();
+    const dockerConfig = JSON.parse(h.state.multiarch!).dockerConfig as string;
+    expect(dockerConfig).toMatch(/multiarch-docker-config-/);
+    for (const c of x.calls) expect(c.env?.DOCKER_CONFIG).toBe(dockerConfig);
   });
 
   test('a failed login: error, pushed=false, summary, no build; post still knows the config folder', async () => {

@@ -1,7 +1,7 @@
 import { Collector } from '../../src/inputs/collect.js';
 import { loginSecretValues, parseLoginInputs } from '../../src/inputs/login.js';
 import { withEnv, type ExecRequest } from '../../src/exec.js';
-import { loginArgv, logoutArgv, planLogin, prepareDockerConfig, runLogin, seedConfig, userDockerConfigDir } from '../../src/stages/login.js';
+import { loginArgv, logoutArgv, planLogin, runLogin } from '../../src/stages/login.js';
 import type { Files } from '../../src/deps.js';
 
 const getter = (inputs: Record<string, string>) => (n: string) => inputs[n] ?? '';
@@ -72,18 +72,6 @@ describe('login plan', () => {
     expect(logoutArgv('ghcr.io')).toEqual(['docker', 'logout', 'ghcr.io']);
     expect(logoutArgv('')).toEqual(['docker', 'logout']);
   });
-
-  test('seedConfig keeps only auths (no credential store or helpers)', () => {
-    const user = JSON.stringify({ auths: { 'ghcr.io': { auth: 'eA==' } }, credsStore: 'desktop', credHelpers: { 'x.io': 'ecr' }, proxies: {} });
-    expect(JSON.parse(seedConfig(user))).toEqual({ auths: { 'ghcr.io': { auth: 'eA==' } } });
-    expect(JSON.parse(seedConfig(undefined))).toEqual({ auths: {} });
-    expect(JSON.parse(seedConfig('not json'))).toEqual({ auths: {} });
-  });
-
-  test('userDockerConfigDir: DOCKER_CONFIG, else ~/.docker', () => {
-    expect(userDockerConfigDir({ DOCKER_CONFIG: '/c', HOME: '/h' })).toBe('/c');
-    expect(userDockerConfigDir({ HOME: '/h' })).toBe('/h/.docker');
-  });
 });
 
 function fakeFiles(existing: Record<string, string>): Files & { written: Record<string, [string, number | undefined]>; links: [string, string][] } {
@@ -99,18 +87,13 @@ function fakeFiles(existing: Record<string, string>): Files & { written: Record<
     writeFile: (p, c, m) => {
       written[p] = [c, m];
     },
-    symlink: (t, p) => links.push([t, p]),
+    symlink: (t, p) => void links.push([t, p]),
+    makeDir: () => undefined,
+    listDir: () => [],
   };
 }
 
 describe('login act', () => {
-  test('prepareDockerConfig: 0600 config.json, links to the user\'s cli-plugins and buildx state', () => {
-    const files = fakeFiles({ '/h/.docker/config.json': '{"auths":{"a.io":{}}}', '/h/.docker/buildx': '' });
-    prepareDockerConfig('/job', { files, env: { HOME: '/h' } });
-    expect(files.written['/job/config.json']).toEqual([expect.stringContaining('"a.io"'), 0o600]);
-    expect(files.links).toEqual([['/h/.docker/buildx', '/job/buildx']]);
-  });
-
   test('runLogin: password on stdin, DOCKER_CONFIG in env, silent; failure names the registry', async () => {
     const calls: ExecRequest[] = [];
     const exec = async (req: ExecRequest) => {

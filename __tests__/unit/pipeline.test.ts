@@ -63,7 +63,7 @@ describe('happy path with a stubbed engine', () => {
     expect(build.argv).toContain('--push');
     expect(build.argv).toEqual(expect.arrayContaining(['--tag', 'reg.io/o/app:v1']));
     expect(host.outputs).toMatchObject({ tags: 'reg.io/o/app:v1', digest: 'sha256:abc', pushed: 'true', platforms: 'linux/amd64,linux/arm64' });
-    expect(JSON.parse(host.state.multiarch!)).toEqual({ tempDir: '/tmp/rt/multiarch-XXXX' });
+    expect(JSON.parse(host.state.multiarch!)).toEqual({ tempDir: '/tmp/rt/multiarch-XXXX', dockerConfig: '/tmp/rt/multiarch-docker-config-XXXX' });
     expect(host.summaries.join('')).toContain('reg.io/o/app:v1');
   });
 

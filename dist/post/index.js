@@ -28496,13 +28496,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
 /***/ 643:
 /***/ ((module) => {
 
@@ -28676,10 +28669,7 @@ class StateStore {
     }
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./lib/stages/login.js
-
 
 /**
  * Pure: which registries to log in to. Complete credentials are always used (a private base
@@ -28710,43 +28700,7 @@ function loginArgv(l) {
 function logoutArgv(registry) {
     return ['docker', 'logout', ...(registry ? [registry] : [])];
 }
-/** The docker config folder the user's steps use (DOCKER_CONFIG or ~/.docker). */
-function userDockerConfigDir(env) {
-    return env.DOCKER_CONFIG || path.join(env.HOME || '/root', '.docker');
-}
-/**
- * Pure: the per-job config.json. Keeps only `auths` of the user's config (logins done by earlier
- * steps, e.g. docker/login-action, stay usable); credential stores and helpers are left out so
- * this run's credentials land in the per-job file and nowhere else.
- */
-function seedConfig(userConfig) {
-    let auths = {};
-    if (userConfig) {
-        try {
-            const parsed = JSON.parse(userConfig);
-            if (parsed.auths && typeof parsed.auths === 'object')
-                auths = parsed.auths;
-        }
-        catch {
-            // unreadable user config: start empty
-        }
-    }
-    return `${JSON.stringify({ auths }, null, 2)}\n`;
-}
-/**
- * Act: fill the per-job docker config folder `dir` and log in to each registry with
- * --password-stdin, DOCKER_CONFIG pointing at `dir`. The user's buildx state and CLI plugins
- * are linked in, so builders and plugins of earlier steps keep working.
- */
-function prepareDockerConfig(dir, deps) {
-    const user = userDockerConfigDir(deps.env);
-    deps.files.writeFile(path.join(dir, 'config.json'), seedConfig(deps.files.readFile(path.join(user, 'config.json'))), 0o600);
-    for (const sub of ['cli-plugins', 'buildx']) {
-        const from = path.join(user, sub);
-        if (deps.files.exists(from))
-            deps.files.symlink(from, path.join(dir, sub));
-    }
-}
+/** Act: log in to each registry with --password-stdin, DOCKER_CONFIG pointing at the per-job folder `dir`. */
 async function runLogin(logins, dir, deps) {
     const done = [];
     for (const l of logins) {
@@ -28790,6 +28744,7 @@ async function runPost(deps) {
             const res = await exec({ argv: ['docker', 'buildx', 'rm', '--force', name], silent: true });
             if (res.code !== 0)
                 throw new Error(res.stderr.trim());
+            host.info(`removed builder ${name}`);
         });
     }
     for (const registry of state.logins ?? []) {
@@ -28813,7 +28768,7 @@ async function runPost(deps) {
 
 /***/ }),
 
-/***/ 6141:
+/***/ 8148:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28826,8 +28781,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./lib/deps.js
 
 
@@ -28844,7 +28799,7 @@ const realFiles = {
     },
     makeTempDir: (parent, prefix) => {
         const base = parent && external_node_fs_.existsSync(parent) ? parent : external_node_os_namespaceObject.tmpdir();
-        return external_node_fs_.mkdtempSync(external_node_path_.join(base, prefix));
+        return external_node_fs_.mkdtempSync(external_node_path_namespaceObject.join(base, prefix));
     },
     remove: (p) => external_node_fs_.rmSync(p, { recursive: true, force: true }),
     writeFile: (p, content, mode = 0o600) => {
@@ -28852,6 +28807,15 @@ const realFiles = {
         external_node_fs_.chmodSync(p, mode);
     },
     symlink: (target, p) => external_node_fs_.symlinkSync(target, p),
+    makeDir: (p) => void external_node_fs_.mkdirSync(p, { recursive: true }),
+    listDir: (p) => {
+        try {
+            return external_node_fs_.readdirSync(p);
+        }
+        catch {
+            return [];
+        }
+    },
 };
 
 
@@ -30772,7 +30736,7 @@ function createActionsHost(env = process.env) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _host_actions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8189);
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3530);
-/* harmony import */ var _deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6141);
+/* harmony import */ var _deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8148);
 /* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7078);
 // Entry of the action's post step (bundled to dist/post). Always exits 0.
 

@@ -1,5 +1,6 @@
 import { InputErrors } from '../errors.js';
 import { type BuildInputs, parseBuildInputs } from './build.js';
+import { type BuilderInputs, parseBuilderInputs } from './builder.js';
 import { buildSecretValues, type BuildOptionInputs, parseBuildOptionInputs } from './buildopts.js';
 import { Collector, type Getter } from './collect.js';
 import { type DryRunInputs, parseDryRunInputs } from './dry-run.js';
@@ -12,7 +13,7 @@ export type { Getter } from './collect.js';
  * Every action input, parsed and validated, in one typed object. Each area parses its own
  * inputs in its own module; this is the one place they are put together.
  */
-export type Inputs = MetaInputs & BuildInputs & DryRunInputs & LoginInputs & BuildOptionInputs;
+export type Inputs = MetaInputs & BuildInputs & BuilderInputs & DryRunInputs & LoginInputs & BuildOptionInputs;
 
 export interface InputEnv {
   workspace: string;
@@ -27,6 +28,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const c = new Collector();
   const meta = parseMetaInputs(get, c);
   const build = parseBuildInputs(get, c, env);
+  const builder = parseBuilderInputs(get, c, env);
   const dryRun = parseDryRunInputs(get, c);
   const login = parseLoginInputs(get, c);
   const buildOptions = parseBuildOptionInputs(get, c, env);
@@ -41,7 +43,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
     c.fail('load', 'true cannot be combined with push: true: load builds into the local engine only; set push: false (or remove load)');
   }
   if (c.errors.length) throw new InputErrors(c.errors);
-  return { ...meta, ...build, ...dryRun, ...login, ...buildOptions };
+  return { ...meta, ...build, ...builder, ...dryRun, ...login, ...buildOptions };
 }
 
 /**

@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { StageError } from '../errors.js';
 import type { Exec } from '../exec.js';
+import type { AppendNode, DriverInput } from '../inputs/builder.js';
+
+export type Driver = Exclude<DriverInput, 'auto'>;
 
 export interface BuilderProbe {
   /** `docker buildx version` output, undefined when buildx is missing. */
@@ -10,11 +14,41 @@ export interface BuilderProbe {
   dockerContext: string;
 }
 
+/** What the builder stage was asked for (a subset of BuilderInputs). */
+export interface BuilderRequest {
+  driver: DriverInput;
+  driverOpts: string[];
+  buildkitdFlags: string;
+  /** Path of the BuildKit daemon config (a file input, or the inline config written to disk). */
+  buildkitdConfig: string;
+  endpoint: string;
+  append: AppendNode[];
+  /** An existing builder to use. */
+  builder: string;
+  cleanup: boolean;
+}
+
 export interface BuilderPlan {
   name: string;
-  driver: 'docker';
+  driver: Driver;
   buildxVersion: string;
+  /** `docker buildx create` argvs: the builder, then one per appended node. Empty = use an existing builder. */
+  create: string[][];
+  /** Boots every node and prints its platforms. */
+  inspect: string[];
+  /** Post removes the builder (created here and cleanup not false). */
+  remove: boolean;
 }
+
+/** docker/setup-buildx-action's default daemon flags for a builder it creates in a container. */
+export const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
+
+/** Minimum buildx version per feature, checked before any builder is created. */
+export const MIN_BUILDX: Record<string, string> = {
+  '--bootstrap': '0.8.0',
+  'the remote driver': '0.8.0',
+  '--buildkitd-config': '0.13.0',
+};
 
 export function usesContainerdStore(driverStatus: [string, string][]): boolean {
   return driverStatus.some(([k, v]) => k === 'driver-type' && v === 'io.containerd.snapshotter.v1');
@@ -26,42 +60,169 @@ export function parseBuildxVersion(text: string): string | undefined {
   return m?.[1];
 }
 
-/** Pure: which builder to use. For now, the engine's own `docker` driver on the containerd store. */
-export function planBuilder(probe: BuilderProbe): BuilderPlan {
+export function versionAtLeast(version: string, min: string): boolean {
+  const a = version.split('.').map(Number);
+  const b = min.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  }
+  return true;
+}
+
+/**
+ * Pure: a builder name unique per job, so jobs running side by side on one self-hosted runner
+ * never share or remove each other's builder.
+ */
+export function uniqueBuilderName(env: NodeJS.ProcessEnv, random: string = randomBytes(4).toString('hex')): string {
+  const part = (s: string | undefined) => (s ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 20);
+  const bits = ['multiarch', part(env.GITHUB_RUN_ID), part(env.GITHUB_RUN_ATTEMPT), part(env.GITHUB_JOB), random].filter(Boolean);
+  return bits.join('-');
+}
+
+/** Pure: the driver `auto` resolves to. */
+export function resolveDriver(driver: DriverInput, containerdStore: boolean): Driver {
+  if (driver !== 'auto') return driver;
+  return containerdStore ? 'docker' : 'docker-container';
+}
+
+function tooOld(version: string, feature: string): StageError {
+  const min = MIN_BUILDX[feature]!;
+  return new StageError(
+    'builder',
+    `buildx ${version} is too old for ${feature}: it needs buildx ${min} or newer. Set buildx-version (e.g. 0.29.1) to install a newer release for this job, or upgrade the docker-buildx plugin.`,
+  );
+}
+
+/** Pure: the `--append` argv for one extra node. */
+export function appendArgv(name: string, node: AppendNode): string[] {
+  const argv = ['docker', 'buildx', 'create', '--name', name, '--append'];
+  if (node.name) argv.push('--node', node.name);
+  for (const o of node.driverOpts) argv.push('--driver-opt', o);
+  if (node.buildkitdFlags) argv.push('--buildkitd-flags', node.buildkitdFlags);
+  if (node.platforms.length) argv.push('--platform', node.platforms.join(','));
+  if (node.endpoint) argv.push(node.endpoint);
+  return argv;
+}
+
+/** Pure: which builder to use or create, with the exact argvs. */
+export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: string): BuilderPlan {
   const version = probe.buildxVersion ? parseBuildxVersion(probe.buildxVersion) : undefined;
   if (!version) {
     throw new StageError(
       'builder',
-      'docker buildx is not installed: install the buildx CLI plugin (Debian/Ubuntu: docker-buildx; Docker Desktop and GitHub runners have it).',
+      'docker buildx is not installed: set buildx-version (e.g. 0.29.1) to install it for this job, or install the buildx CLI plugin (Debian/Ubuntu: docker-buildx).',
     );
   }
-  if (!usesContainerdStore(probe.driverStatus)) {
-    throw new StageError(
-      'builder',
-      'the Docker engine uses the classic image store, whose docker driver cannot build or push multi-platform images. ' +
-        'Enable the containerd image store ({"features":{"containerd-snapshotter":true}} in /etc/docker/daemon.json, then restart dockerd).',
-    );
+  const inspect = (name: string) => ['docker', 'buildx', 'inspect', '--bootstrap', '--builder', name];
+  if (req.builder) {
+    return { name: req.builder, driver: 'docker', buildxVersion: version, create: [], inspect: inspect(req.builder), remove: false };
   }
-  return { name: probe.dockerContext || 'default', driver: 'docker', buildxVersion: version };
+  const containerd = usesContainerdStore(probe.driverStatus);
+  const driver = resolveDriver(req.driver, containerd);
+  if (driver === 'docker') {
+    if (!containerd) {
+      throw new StageError(
+        'builder',
+        'the Docker engine uses the classic image store, whose docker driver cannot build or push multi-platform images. ' +
+          'Use driver: docker-container (or auto), or enable the containerd image store ({"features":{"containerd-snapshotter":true}} in /etc/docker/daemon.json, then restart dockerd).',
+      );
+    }
+    const name = req.endpoint || probe.dockerContext || 'default';
+    return { name, driver, buildxVersion: version, create: [], inspect: inspect(name), remove: false };
+  }
+  if (!versionAtLeast(version, MIN_BUILDX['--bootstrap']!)) throw tooOld(version, '--bootstrap');
+  if (driver === 'remote' && !versionAtLeast(version, MIN_BUILDX['the remote driver']!)) throw tooOld(version, 'the remote driver');
+  const argv = ['docker', 'buildx', 'create', '--name', newName, '--driver', driver];
+  for (const o of req.driverOpts) argv.push('--driver-opt', o);
+  const flags = req.buildkitdFlags || (driver === 'remote' ? '' : DEFAULT_BUILDKITD_FLAGS);
+  if (flags) argv.push('--buildkitd-flags', flags);
+  if (req.buildkitdConfig) {
+    // renamed from --config in buildx 0.13.0
+    argv.push(versionAtLeast(version, MIN_BUILDX['--buildkitd-config']!) ? '--buildkitd-config' : '--config', req.buildkitdConfig);
+  }
+  if (req.endpoint) argv.push(req.endpoint);
+  const create = [argv, ...req.append.map((n) => appendArgv(newName, n))];
+  return { name: newName, driver, buildxVersion: version, create, inspect: inspect(newName), remove: req.cleanup };
 }
 
-/** Act: probe buildx and the engine, then plan. */
-export async function runBuilder(exec: Exec): Promise<BuilderPlan> {
-  const version = await exec({ argv: ['docker', 'buildx', 'version'], silent: true });
+/** Pure: the platforms of every node in `docker buildx inspect` output, deduplicated, in order. */
+export function parseInspectPlatforms(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\s*Platforms:\s*(.*)$/.exec(line);
+    if (!m) continue;
+    for (const p of m[1]!.split(',')) {
+      const v = p.trim().replace(/\*$/, '');
+      if (v && !out.includes(v)) out.push(v);
+    }
+  }
+  return out;
+}
+
+export interface BuilderDeps {
+  exec: Exec;
+  log(message: string): void;
+  /** Called right after the builder exists, before appending/booting, so post can remove it. */
+  created(name: string): void;
+}
+
+export interface BuilderResult extends BuilderPlan {
+  platforms: string[];
+}
+
+/** Act: probe buildx and the engine. */
+export async function probeBuilder(exec: Exec): Promise<BuilderProbe> {
   const info = await exec({ argv: ['docker', 'info', '--format', '{{json .DriverStatus}}'], silent: true });
   if (info.code !== 0) {
-    throw new StageError('builder', `cannot reach the Docker engine: ${info.stderr.trim() || `exit ${info.code}`}`);
+    throw new StageError(
+      'builder',
+      `cannot reach the Docker engine: ${info.stderr.trim() || `exit ${info.code}`}. Start dockerd (or Docker Desktop), or point DOCKER_HOST / the docker context at a running engine.`,
+    );
   }
-  const ctx = await exec({ argv: ['docker', 'context', 'show'], silent: true });
+  const [version, ctx] = await Promise.all([
+    exec({ argv: ['docker', 'buildx', 'version'], silent: true }),
+    exec({ argv: ['docker', 'context', 'show'], silent: true }),
+  ]);
   let driverStatus: [string, string][];
   try {
     driverStatus = (JSON.parse(info.stdout.trim() || '[]') as [string, string][] | null) ?? [];
   } catch {
     driverStatus = [];
   }
-  return planBuilder({
+  return {
     buildxVersion: version.code === 0 ? version.stdout : undefined,
     driverStatus,
     dockerContext: ctx.code === 0 ? ctx.stdout.trim() : 'default',
-  });
+  };
+}
+
+/** Act: create (and append to) the builder if the plan says so, boot it, read its platforms. */
+export async function runBuilder(plan: BuilderPlan, deps: BuilderDeps): Promise<BuilderResult> {
+  for (const [i, argv] of plan.create.entries()) {
+    const res = await deps.exec({ argv });
+    if (res.code !== 0) {
+      const what = i === 0 ? `creating builder ${plan.name} (driver ${plan.driver})` : `appending node ${i} to builder ${plan.name}`;
+      throw new StageError('builder', `${what} failed: ${res.stderr.trim() || `exit ${res.code}`}. Check driver, driver-opts, endpoint and append.`);
+    }
+    if (i === 0 && plan.remove) deps.created(plan.name);
+  }
+  const res = await deps.exec({ argv: plan.inspect });
+  if (res.code !== 0) {
+    const existing = plan.create.length === 0;
+    throw new StageError(
+      'builder',
+      existing
+        ? `builder ${plan.name} is not available: ${res.stderr.trim() || `exit ${res.code}`}. Check the builder input (docker buildx ls lists builders).`
+        : `booting builder ${plan.name} failed: ${res.stderr.trim() || `exit ${res.code}`}. ` +
+            (plan.driver === 'docker-container'
+              ? 'The docker-container driver pulls moby/buildkit: allow that pull, or point driver-opts image= at a BuildKit image you have.'
+              : 'Check driver-opts and endpoint.'),
+    );
+  }
+  // the docker driver of an existing builder may be something else: report what inspect says
+  const driverLine = /^\s*Driver:\s*(\S+)/m.exec(res.stdout);
+  const driver = (driverLine?.[1] as Driver | undefined) ?? plan.driver;
+  const platforms = parseInspectPlatforms(res.stdout);
+  deps.log(`builder ${plan.name}: driver ${driver}, buildx ${plan.buildxVersion}, platforms ${platforms.join(', ') || '(unknown)'}`);
+  return { ...plan, driver, platforms };
 }

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import type { Files } from '../deps.js';
 import { StageError } from '../errors.js';
 import type { Exec } from '../exec.js';
@@ -47,28 +46,6 @@ export function logoutArgv(registry: string): string[] {
 }
 
 /** The docker config folder the user's steps use (DOCKER_CONFIG or ~/.docker). */
-export function userDockerConfigDir(env: NodeJS.ProcessEnv): string {
-  return env.DOCKER_CONFIG || path.join(env.HOME || '/root', '.docker');
-}
-
-/**
- * Pure: the per-job config.json. Keeps only `auths` of the user's config (logins done by earlier
- * steps, e.g. docker/login-action, stay usable); credential stores and helpers are left out so
- * this run's credentials land in the per-job file and nowhere else.
- */
-export function seedConfig(userConfig: string | undefined): string {
-  let auths: Record<string, unknown> = {};
-  if (userConfig) {
-    try {
-      const parsed = JSON.parse(userConfig) as { auths?: Record<string, unknown> };
-      if (parsed.auths && typeof parsed.auths === 'object') auths = parsed.auths;
-    } catch {
-      // unreadable user config: start empty
-    }
-  }
-  return `${JSON.stringify({ auths }, null, 2)}\n`;
-}
-
 export interface LoginDeps {
   exec: Exec;
   files: Files;
@@ -76,20 +53,7 @@ export interface LoginDeps {
   log(message: string): void;
 }
 
-/**
- * Act: fill the per-job docker config folder `dir` and log in to each registry with
- * --password-stdin, DOCKER_CONFIG pointing at `dir`. The user's buildx state and CLI plugins
- * are linked in, so builders and plugins of earlier steps keep working.
- */
-export function prepareDockerConfig(dir: string, deps: Pick<LoginDeps, 'files' | 'env'>): void {
-  const user = userDockerConfigDir(deps.env);
-  deps.files.writeFile(path.join(dir, 'config.json'), seedConfig(deps.files.readFile(path.join(user, 'config.json'))), 0o600);
-  for (const sub of ['cli-plugins', 'buildx']) {
-    const from = path.join(user, sub);
-    if (deps.files.exists(from)) deps.files.symlink(from, path.join(dir, sub));
-  }
-}
-
+/** Act: log in to each registry with --password-stdin, DOCKER_CONFIG pointing at the per-job folder `dir`. */
 export async function runLogin(logins: RegistryLogin[], dir: string, deps: LoginDeps): Promise<string[]> {
   const done: string[] = [];
   for (const l of logins) {

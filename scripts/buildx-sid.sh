@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# A second real buildx release for the e2e tests of the `buildx-version` install path:
+# Debian unstable (sid) ships docker-buildx 0.29.1 as a binary that runs on bookworm.
+# sid is added with the same mirror as the system's sources, at pin priority 50 so nothing is
+# ever installed from it by accident; the package is only downloaded and unpacked.
+# Idempotent: prints the path of the binary, fetching it only when it is not there yet.
+set -euo pipefail
+
+VERSION="${MULTIARCH_BUILDX_SID_VERSION:-0.29.1+ds1-4}"
+STATE_DIR="${MULTIARCH_STACK_DIR:-/var/lib/multiarch-stack}"
+OUT="$STATE_DIR/buildx-sid/${VERSION%%+*}"
+BIN="$OUT/docker-buildx"
+
+log() { printf '[buildx-sid] %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
+
+if [ -x "$BIN" ] && "$BIN" version >/dev/null 2>&1; then echo "$BIN"; exit 0; fi
+
+if [ ! -f /etc/apt/sources.list.d/multiarch-sid.sources ]; then
+  uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [ -n "$uri" ] || uri=http://deb.debian.org/debian
+  log "adding Debian sid ($uri) at pin priority 50"
+  as_root tee /etc/apt/sources.list.d/multiarch-sid.sources >/dev/null <<SRC
+Types: deb
+URIs: $uri
+Suites: sid
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  as_root tee /etc/apt/preferences.d/multiarch-sid >/dev/null <<PIN
+Package: *
+Pin: release n=sid
+Pin-Priority: 50
+PIN
+  as_root apt-get update -qq >&2
+elif ! apt-cache show "docker-buildx=$VERSION" >/dev/null 2>&1; then
+  as_root apt-get update -qq >&2
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+log "downloading docker-buildx=$VERSION"
+(cd "$work" && apt-get download -q "docker-buildx=$VERSION" >&2)
+dpkg-deb -x "$work"/docker-buildx_*.deb "$work/x"
+found="$work/x/usr/libexec/docker/cli-plugins/docker-buildx"
+[ -x "$found" ] || { log "no docker-buildx binary in the package"; exit 1; }
+mkdir -p "$OUT"
+install -m 0755 "$found" "$BIN.tmp"
+mv "$BIN.tmp" "$BIN"
+"$BIN" version >&2
+echo "$BIN"

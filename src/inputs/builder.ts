@@ -1,0 +1,210 @@
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { parseBool, parseList } from '../lists.js';
+import { formatPlatform, parsePlatform } from '../platforms.js';
+import type { Collector, Getter } from './collect.js';
+
+/**
+ * The pinned emulator installer. `latest` has shipped a QEMU that segfaults (docker/setup-qemu-action
+ * #198, tonistiigi/binfmt #240), so the default is a fixed release at a fixed digest.
+ */
+export const DEFAULT_QEMU_IMAGE =
+  'docker.io/tonistiigi/binfmt:qemu-v9.2.2@sha256:1b804311fe87047a4c96d38b4b3ef6f62fca8cd125265917a9e3dc3c996c39e6';
+export const DEFAULT_BUILDX_DOWNLOAD_URL = 'https://github.com/docker/buildx/releases/download';
+
+export const DRIVERS = ['auto', 'docker', 'docker-container', 'remote', 'kubernetes'] as const;
+export type DriverInput = (typeof DRIVERS)[number];
+export type QemuMode = 'auto' | 'true' | 'false';
+
+/** One extra node of the builder, in docker/setup-buildx-action's `append` YAML form. */
+export interface AppendNode {
+  name?: string;
+  endpoint?: string;
+  driverOpts: string[];
+  buildkitdFlags?: string;
+  platforms: string[];
+}
+
+export interface BuilderInputs {
+  /** auto: install emulators only for what is missing; true: (re)install for every emulated platform; false: never. */
+  qemu: QemuMode;
+  qemuImage: string;
+  /** Exact buildx release to install (x.y.z), '' = use the installed one. */
+  buildxVersion: string;
+  buildxDownloadUrl: string;
+  driver: DriverInput;
+  driverOpts: string[];
+  buildkitdFlags: string;
+  /** Absolute path of a BuildKit daemon config file, ''. */
+  buildkitdConfig: string;
+  buildkitdConfigInline: string;
+  endpoint: string;
+  append: AppendNode[];
+  /** An existing builder to use (never removed). */
+  builder: string;
+  cleanup: boolean;
+}
+
+const APPEND_KEYS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms'];
+
+function stringList(v: unknown, what: string, ignoreComma: boolean): string[] {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v.map((x) => String(x).trim()).filter(Boolean);
+  if (typeof v === 'string') return parseList(v, { ignoreComma });
+  throw new Error(`${what} must be a string or a list of strings`);
+}
+
+/** Parse `append`: a YAML list of nodes, as docker/setup-buildx-action takes it. */
+export function parseAppend(raw: string): AppendNode[] {
+  if (!raw.trim()) return [];
+  let doc: unknown;
+  try {
+    doc = parseYaml(raw);
+  } catch (err) {
+    throw new Error(`is not valid YAML (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); use a list like "- name: arm64\\n  endpoint: arm64-ctx\\n  platforms: linux/arm64"`, { cause: err });
+  }
+  if (!Array.isArray(doc)) throw new Error('must be a YAML list of nodes ("- name: …", "  endpoint: …")');
+  return doc.map((item, i): AppendNode => {
+    const where = `node ${i + 1}`;
+    if (!item || typeof item !== 'object' || Array.isArray(item)) throw new Error(`${where} must be a mapping with ${APPEND_KEYS.join(', ')}`);
+    const rec = item as Record<string, unknown>;
+    for (const k of Object.keys(rec)) {
+      if (!APPEND_KEYS.includes(k)) throw new Error(`${where}: unknown key "${k}"; valid keys: ${APPEND_KEYS.join(', ')}`);
+    }
+    const str = (k: string): string | undefined => {
+      const v = rec[k];
+      if (v === undefined || v === null || v === '') return undefined;
+      if (typeof v !== 'string' && typeof v !== 'number') throw new Error(`${where}: ${k} must be a string`);
+      return String(v).trim();
+    };
+    const name = str('name');
+    if (name !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/.test(name)) {
+      throw new Error(`${where}: name "${name}" may only use letters, digits, ".", "_" and "-"`);
+    }
+    const platforms = stringList(rec.platforms, `${where}: platforms`, false).map((p) => {
+      try {
+        return formatPlatform(parsePlatform(p));
+      } catch (err) {
+        throw new Error(`${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+    });
+    return {
+      name,
+      endpoint: str('endpoint'),
+      driverOpts: stringList(rec['driver-opts'], `${where}: driver-opts`, true),
+      buildkitdFlags: str('buildkitd-flags'),
+      platforms,
+    };
+  });
+}
+
+export function parseBuilderInputs(get: Getter, c: Collector, env: { workspace: string; exists(p: string): boolean }): BuilderInputs {
+  const qemu = c.field(
+    'qemu',
+    (): QemuMode => {
+      const v = get('qemu').trim().toLowerCase() || 'auto';
+      if (v === 'auto' || v === 'true' || v === 'false') return v;
+      throw new Error(`"${get('qemu')}" is not valid: use auto (install only missing emulators), true (always install) or false (never)`);
+    },
+    'auto' as QemuMode,
+  );
+  const qemuImage = get('qemu-image').trim() || DEFAULT_QEMU_IMAGE;
+  if (/\s/.test(qemuImage)) c.fail('qemu-image', `"${qemuImage}" is not an image reference (no spaces), e.g. ${DEFAULT_QEMU_IMAGE}`);
+
+  const buildxVersion = c.field(
+    'buildx-version',
+    () => {
+      const v = get('buildx-version').trim();
+      if (!v) return '';
+      const m = /^v?(\d+\.\d+\.\d+)$/.exec(v);
+      if (!m) throw new Error(`"${v}" is not a buildx release: give an exact version like 0.29.1 or v0.29.1`);
+      return m[1]!;
+    },
+    '',
+  );
+  const buildxDownloadUrl = c.field(
+    'buildx-download-url',
+    () => {
+      const v = get('buildx-download-url').trim() || DEFAULT_BUILDX_DOWNLOAD_URL;
+      let u: URL;
+      try {
+        u = new URL(v);
+      } catch {
+        throw new Error(`"${v}" is not a URL; the default is ${DEFAULT_BUILDX_DOWNLOAD_URL}`);
+      }
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(`"${v}" must be an http(s) URL, e.g. ${DEFAULT_BUILDX_DOWNLOAD_URL}`);
+      return v.replace(/\/+$/, '');
+    },
+    DEFAULT_BUILDX_DOWNLOAD_URL,
+  );
+
+  const driver = c.field(
+    'driver',
+    (): DriverInput => {
+      const v = get('driver').trim() || 'auto';
+      if ((DRIVERS as readonly string[]).includes(v)) return v as DriverInput;
+      throw new Error(`"${v}" is not a buildx driver: use ${DRIVERS.join(', ')}`);
+    },
+    'auto' as DriverInput,
+  );
+  const driverOpts = c.field('driver-opts', () => parseList(get('driver-opts'), { ignoreComma: true }), []);
+  const buildkitdFlags = get('buildkitd-flags').trim();
+  const rawConfig = get('buildkitd-config').trim();
+  const buildkitdConfig = rawConfig ? path.resolve(env.workspace, rawConfig) : '';
+  if (buildkitdConfig && !env.exists(buildkitdConfig)) c.fail('buildkitd-config', `"${rawConfig}" not found (resolved to ${buildkitdConfig})`);
+  const buildkitdConfigInline = get('buildkitd-config-inline');
+  if (buildkitdConfig && buildkitdConfigInline.trim()) {
+    c.fail('buildkitd-config-inline', 'cannot be used together with buildkitd-config: give the config as a file or inline, not both');
+  }
+  const endpoint = get('endpoint').trim();
+  const append = c.field('append', () => parseAppend(get('append')), []);
+  const builder = get('builder').trim();
+  const cleanup = c.field(
+    'cleanup',
+    () => {
+      try {
+        return parseBool(get('cleanup')) ?? true;
+      } catch {
+        throw new Error(`"${get('cleanup')}" is not valid: use true (remove the builder in the post step) or false (keep it)`);
+      }
+    },
+    true,
+  );
+
+  // cross-input rules: settings that only apply to a builder this action creates
+  const creating: [string, boolean][] = [
+    ['driver-opts', driverOpts.length > 0],
+    ['buildkitd-flags', buildkitdFlags !== ''],
+    ['buildkitd-config', rawConfig !== ''],
+    ['buildkitd-config-inline', buildkitdConfigInline.trim() !== ''],
+    ['append', append.length > 0],
+  ];
+  if (builder) {
+    for (const [name, set] of [...creating, ['driver', driver !== 'auto'] as [string, boolean], ['endpoint', endpoint !== ''] as [string, boolean]]) {
+      if (set) c.fail(name, `only applies to a builder this action creates, but "builder: ${builder}" names an existing one: remove ${name} or builder`);
+    }
+  } else if (driver === 'docker') {
+    for (const [name, set] of creating) {
+      if (set) c.fail(name, 'is not supported by the docker driver (the engine\'s built-in BuildKit): use driver docker-container, remote or kubernetes');
+    }
+  } else if (driver === 'remote' && !endpoint) {
+    c.fail('endpoint', 'is required with driver remote: the BuildKit address, e.g. tcp://buildkitd:1234');
+  }
+  if (builder && !/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/.test(builder)) c.fail('builder', `"${builder}" is not a builder name (letters, digits, ".", "_", "-")`);
+
+  return {
+    qemu,
+    qemuImage,
+    buildxVersion,
+    buildxDownloadUrl,
+    driver,
+    driverOpts,
+    buildkitdFlags,
+    buildkitdConfig,
+    buildkitdConfigInline,
+    endpoint,
+    append,
+    builder,
+    cleanup,
+  };
+}
