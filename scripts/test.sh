@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
 [ $# -gt 0 ] && shift
-[ -d node_modules ] || npm ci --no-audit --no-fund
+# npm ci refuses a lock whose optional platform packages (e.g. @unrs/resolver-binding-*) the
+# registry here does not serve; npm install then installs exactly the locked versions.
+[ -d node_modules ] || npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 args=()
 case "$which" in
   unit) args+=(--selectProjects unit) ;;
