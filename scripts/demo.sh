@@ -41,7 +41,10 @@ echo "registry: $registry"
 
 say "the CLI (dist/cli)"
 if [ ! -f dist/cli/index.js ]; then
-  [ -d node_modules ] || npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+  if [ ! -d node_modules ]; then
+    npm ci --no-audit --no-fund >"$work/npm-ci.log" 2>&1 \
+      || { echo "npm ci refused the lock file (optional packages this registry lacks): npm install"; npm install --no-audit --no-fund; }
+  fi
   npm run --silent build
 fi
 cli=(node "$root/dist/cli/index.js")

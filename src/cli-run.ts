@@ -20,6 +20,8 @@ export interface CliDeps {
   now(): number;
   /** Folder for the synthesized event payload and the run's temp folder (RUNNER_TEMP). */
   tempParent: string;
+  /** Told the host's masking function, to mask what processes stream to the terminal too. */
+  onMask?(mask: (text: string) => string): void;
 }
 
 export const EXIT_OK = 0;
@@ -44,6 +46,7 @@ export async function runCli(argv: string[], d: CliDeps): Promise<number> {
   }
 
   const host = createCliHost(inputValues(d.spec, args.inputs), d.term, { debug: d.env.RUNNER_DEBUG === '1' });
+  d.onMask?.(host.mask);
   const probe = await probeGit(d.exec, d.cwd);
   const git = gitContext(probe, d.env);
   const runDir = fs.mkdtempSync(path.join(d.tempParent, 'multiarch-cli-'));

@@ -15,6 +15,14 @@ if (!ymlPath) {
   process.stderr.write(`multiarch-action: action.yml not found above ${here}\n`);
   process.exit(2);
 }
+// Secrets registered with setSecret are masked in everything written to the terminal, including
+// what docker and buildx stream through the exec gateway.
+let mask = (text: string) => text;
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) =>
+    write(typeof chunk === 'string' || Buffer.isBuffer(chunk) ? mask(chunk.toString()) : chunk, ...rest)) as typeof stream.write;
+}
 const code = await runCli(process.argv.slice(2), {
   spec: loadActionSpec(ymlPath),
   term: { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
@@ -24,5 +32,8 @@ const code = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   now: () => Date.now(),
   tempParent: os.tmpdir(),
+  onMask: (fn) => {
+    mask = fn;
+  },
 });
 process.exitCode = code;
