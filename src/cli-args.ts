@@ -74,10 +74,18 @@ export function parseCliArgs(argv: string[], spec: ActionSpec): CliArgs {
   return out;
 }
 
-/** Raw input values as the runner would pass them: flags given, else action.yml's defaults. */
-export function inputValues(spec: ActionSpec, given: Record<string, string>): Record<string, string> {
+/** The environment variable the runner would set for an input (INPUT_<NAME>, spaces as _). */
+export function inputEnvName(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+/**
+ * Raw input values as the runner would pass them: a flag, else INPUT_<NAME> from the environment
+ * (the runner's own convention: keeps e.g. a password out of the command line), else action.yml's default.
+ */
+export function inputValues(spec: ActionSpec, given: Record<string, string>, env: NodeJS.ProcessEnv = {}): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const i of spec.inputs) values[i.name] = (given[i.name] ?? i.default).trim();
+  for (const i of spec.inputs) values[i.name] = (given[i.name] ?? env[inputEnvName(i.name)] ?? i.default).trim();
   return values;
 }
 
@@ -108,6 +116,7 @@ export function renderHelp(spec: ActionSpec, width = 100): string {
     '(branch, tag at HEAD, sha and remote give the context a GitHub push event would). Every',
     'action input is a flag of the same name: --name value or --name=value; a flag without a value',
     'means true; list inputs take a comma or newline separated list, or the flag repeated.',
+    'An input not given as a flag is read from INPUT_<NAME> (e.g. INPUT_PASSWORD), as on a runner.',
     '',
     'Inputs (from action.yml):',
   ];

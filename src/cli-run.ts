@@ -45,7 +45,7 @@ export async function runCli(argv: string[], d: CliDeps): Promise<number> {
     return EXIT_USAGE;
   }
 
-  const host = createCliHost(inputValues(d.spec, args.inputs), d.term, { debug: d.env.RUNNER_DEBUG === '1' });
+  const host = createCliHost(inputValues(d.spec, args.inputs, d.env), d.term, { debug: d.env.RUNNER_DEBUG === '1' });
   d.onMask?.(host.mask);
   const probe = await probeGit(d.exec, d.cwd);
   const git = gitContext(probe, d.env);

@@ -59,6 +59,11 @@ describe('inputValues: flags over action.yml defaults, as the runner passes INPU
   test('defaults fill what is not given', () => {
     expect(inputValues(spec, { images: ' a/b ' })).toEqual({ images: 'a/b', platforms: 'linux/amd64,linux/arm64', 'dry-run': 'false', 'new-input': 'x' });
   });
+
+  test('INPUT_<NAME> from the environment between a flag and the default', () => {
+    const env = { INPUT_NEW_INPUT: 'from-env', INPUT_IMAGES: 'env/image' };
+    expect(inputValues(spec, { images: 'flag/image' }, env)).toMatchObject({ images: 'flag/image', 'new-input': 'from-env', platforms: 'linux/amd64,linux/arm64' });
+  });
 });
 
 describe('--help is generated from action.yml', () => {
