@@ -74,9 +74,14 @@ export function parseCliArgs(argv: string[], spec: ActionSpec): CliArgs {
   return out;
 }
 
-/** The environment variable the runner would set for an input (INPUT_<NAME>, spaces as _). */
-export function inputEnvName(name: string): string {
-  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+/**
+ * Environment variables an input is read from: the runner's INPUT_<NAME> (spaces as _, hyphens kept),
+ * and the same with hyphens as _ (INPUT_REGISTRY_AUTH), which a shell can set.
+ */
+export function inputEnvNames(name: string): string[] {
+  const runner = `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+  const shell = runner.replace(/-/g, '_');
+  return runner === shell ? [runner] : [runner, shell];
 }
 
 /**
@@ -85,7 +90,7 @@ export function inputEnvName(name: string): string {
  */
 export function inputValues(spec: ActionSpec, given: Record<string, string>, env: NodeJS.ProcessEnv = {}): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const i of spec.inputs) values[i.name] = (given[i.name] ?? env[inputEnvName(i.name)] ?? i.default).trim();
+  for (const i of spec.inputs) values[i.name] = (given[i.name] ?? inputEnvNames(i.name).map((n) => env[n]).find((v) => v !== undefined) ?? i.default).trim();
   return values;
 }
 
