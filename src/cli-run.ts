@@ -1,0 +1,101 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ActionSpec } from './action-spec.js';
+import { runPost } from './cleanup.js';
+import { inputValues, parseCliArgs, renderHelp } from './cli-args.js';
+import { gitContext, probeGit } from './context-git.js';
+import type { Deps, Files } from './deps.js';
+import { errorMessage } from './errors.js';
+import type { Exec } from './exec.js';
+import { createCliHost, renderMarkdownForTerminal, type Terminal } from './host-cli.js';
+import { runMain } from './pipeline.js';
+
+export interface CliDeps {
+  spec: ActionSpec;
+  term: Terminal;
+  exec: Exec;
+  files: Files;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  now(): number;
+  /** Folder for the synthesized event payload and the run's temp folder (RUNNER_TEMP). */
+  tempParent: string;
+  /** Told the host's masking function, to mask what processes stream to the terminal too. */
+  onMask?(mask: (text: string) => string): void;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * `multiarch-action build [--flags]`: the action's own pipeline (runMain) with a terminal host and
+ * the context of the local git checkout, then its cleanup (runPost), then outputs and summary.
+ * Returns the exit code: 0 ok, 1 build failed, 2 bad usage (unknown flag or invalid input).
+ */
+export async function runCli(argv: string[], d: CliDeps): Promise<number> {
+  const args = parseCliArgs(argv, d.spec);
+  if (args.command === 'help') {
+    d.term.out(renderHelp(d.spec));
+    return args.errors.length ? EXIT_USAGE : EXIT_OK;
+  }
+  if (args.errors.length) {
+    for (const e of args.errors) d.term.err(`multiarch-action: ${e}\n`);
+    d.term.err('Run "multiarch-action --help" for the flags.\n');
+    return EXIT_USAGE;
+  }
+
+  const host = createCliHost(inputValues(d.spec, args.inputs, d.env), d.term, { debug: d.env.RUNNER_DEBUG === '1' });
+  d.onMask?.(host.mask);
+  const probe = await probeGit(d.exec, d.cwd);
+  const git = gitContext(probe, d.env);
+  const runDir = fs.mkdtempSync(path.join(d.tempParent, 'multiarch-cli-'));
+  const eventPath = path.join(runDir, 'event.json');
+  fs.writeFileSync(eventPath, JSON.stringify(git.payload, null, 2));
+  const runnerTemp = path.join(runDir, 'temp');
+  fs.mkdirSync(runnerTemp);
+  host.info(
+    `context: ${git.env.GITHUB_EVENT_NAME} ${git.env.GITHUB_REF || '(no ref: detached HEAD without a tag)'} ` +
+      `${(git.env.GITHUB_SHA || '').slice(0, 12)} ${git.env.GITHUB_REPOSITORY ? `in ${git.env.GITHUB_SERVER_URL}/${git.env.GITHUB_REPOSITORY}` : ''}`.trimEnd(),
+  );
+
+  // The runner's variables come from the checkout, not from whatever the shell has exported.
+  const env: NodeJS.ProcessEnv = { ...d.env };
+  for (const k of Object.keys(env)) if (/^(GITHUB_|RUNNER_|INPUT_|STATE_|ACTIONS_)/.test(k)) delete env[k];
+  Object.assign(env, git.env, {
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_WORKSPACE: d.cwd,
+    RUNNER_TEMP: runnerTemp,
+  });
+  const deps: Deps = { host, exec: d.exec, files: d.files, env, cwd: d.cwd, now: d.now };
+
+  try {
+    await runMain(deps);
+  } catch (err) {
+    host.error(errorMessage(err), { title: 'multiarch-action failed' });
+    host.fail();
+  }
+  await host.group('cleanup', async () => {
+    try {
+      await runPost(deps);
+    } catch (err) {
+      host.warning(`cleanup failed: ${errorMessage(err)}`);
+    }
+  });
+  fs.rmSync(runDir, { recursive: true, force: true });
+
+  const outputs = Object.fromEntries(host.outputs);
+  if (args.outputJson) fs.writeFileSync(path.resolve(d.cwd, args.outputJson), `${JSON.stringify(outputs, null, 2)}\n`);
+  if (host.outputs.size) {
+    d.term.out('\n== outputs\n');
+    for (const [name, value] of host.outputs) {
+      const shown = name === 'metadata' && value.length > 200 ? `${value.slice(0, 200)}… (${value.length} characters)` : value;
+      const lines = host.mask(shown).split('\n');
+      d.term.out(`${name}: ${lines[0] ?? ''}\n${lines.slice(1).map((l) => `${' '.repeat(name.length + 2)}${l}\n`).join('')}`);
+    }
+  }
+  for (const md of host.summaries) d.term.out(`\n${host.mask(renderMarkdownForTerminal(md))}\n`);
+
+  if (!host.failed()) return EXIT_OK;
+  return host.errorTitles.some((t) => t.startsWith('Invalid input')) ? EXIT_USAGE : EXIT_FAILED;
+}

@@ -1,0 +1,39 @@
+// Entry of the CLI (bundled to dist/cli, the package's bin). Everything else is side-effect free.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findActionYml, loadActionSpec } from './action-spec.js';
+import { runCli } from './cli-run.js';
+import { realFiles } from './deps.js';
+import { createExec } from './exec.js';
+
+// action.yml sits beside the bundle's package root: dist/cli/index.js → ../../action.yml
+const here = path.dirname(fs.realpathSync(fileURLToPath(import.meta.url)));
+const ymlPath = findActionYml(here);
+if (!ymlPath) {
+  process.stderr.write(`multiarch-action: action.yml not found above ${here}\n`);
+  process.exit(2);
+}
+// Secrets registered with setSecret are masked in everything written to the terminal, including
+// what docker and buildx stream through the exec gateway.
+let mask = (text: string) => text;
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) =>
+    write(typeof chunk === 'string' || Buffer.isBuffer(chunk) ? mask(chunk.toString()) : chunk, ...rest)) as typeof stream.write;
+}
+const code = await runCli(process.argv.slice(2), {
+  spec: loadActionSpec(ymlPath),
+  term: { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+  exec: createExec(),
+  files: realFiles,
+  env: process.env,
+  cwd: process.cwd(),
+  now: () => Date.now(),
+  tempParent: os.tmpdir(),
+  onMask: (fn) => {
+    mask = fn;
+  },
+});
+process.exitCode = code;
