@@ -64,10 +64,10 @@ fi
 image="$registry/demo/hello"
 tag="demo-$(date +%s)"
 say "multiarch-action build"
-echo "+ ${cli[*]} build --images $image --tags $tag,latest --platforms linux/amd64,linux/arm64 --context $context --file $context/$dockerfile --push true"
+echo "+ ${cli[*]} build --images $image --tags $tag --tags latest --platforms linux/amd64,linux/arm64 --context $context --file $context/$dockerfile --push true"
 "${cli[@]}" build \
   --images "$image" \
-  --tags "$tag,latest" \
+  --tags "$tag" --tags latest \
   --platforms linux/amd64,linux/arm64 \
   --context "$context" \
   --file "$context/$dockerfile" \

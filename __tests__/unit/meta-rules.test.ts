@@ -70,3 +70,9 @@ test.each([
 ])('toDockerTag(%j) = %j', (input, out) => {
   expect(toDockerTag(input)).toBe(out);
 });
+
+test('several bare values on one line: the last one is used, as metadata-action does, with a warning', () => {
+  const [rule] = parseTagRules(['demo-1,latest']);
+  expect(rule!.attrs.value).toBe('latest');
+  expect(rule!.warning).toMatch(/several bare values.*only "latest" is used.*own line/);
+});

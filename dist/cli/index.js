@@ -59274,10 +59274,12 @@ const has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 function parseTagRule(line) {
     let type;
     const attrs = {};
+    const bare = [];
     for (const field of fields(line)) {
         const eq = field.indexOf('=');
         if (eq <= 0) {
             attrs.value = field.trim();
+            bare.push(attrs.value);
             continue;
         }
         const key = field.slice(0, eq).trim().toLowerCase();
@@ -59348,7 +59350,12 @@ function parseTagRule(line) {
         if (attrs.priority.trim() === '' || !Number.isFinite(priority))
             throw new Error(`"${line}": priority must be a number`);
     }
-    return { type, attrs, priority, source: line };
+    const rule = { type, attrs, priority, source: line };
+    if (bare.length > 1) {
+        // docker/metadata-action keeps only the last bare value too; say so instead of dropping tags silently
+        rule.warning = `"${line}": several bare values on one line, only "${bare[bare.length - 1]}" is used (as docker/metadata-action does); put each tag on its own line`;
+    }
+    return rule;
 }
 /** All rules, highest priority first (stable: equal priorities keep their order). Empty → the defaults. */
 function parseTagRules(lines) {
@@ -61001,7 +61008,7 @@ function planMeta(input, run) {
     const ex = { meta: m, now: run.now, commitDate: m.commitDate };
     const g = (s) => renderGlobal(s, ex);
     const flavor = input.flavor;
-    const notes = [];
+    const notes = input.tagRules.flatMap((r) => (r.warning ? [r.warning] : []));
     const v = { partial: [] };
     const withAffixes = (val, rule) => {
         if ('prefix' in rule.attrs)

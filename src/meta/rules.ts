@@ -25,6 +25,8 @@ export interface TagRule {
   priority: number;
   /** The line it came from, for messages. */
   source: string;
+  /** Something the user probably did not mean (e.g. several bare values on one line). */
+  warning?: string;
 }
 
 function fields(line: string): string[] {
@@ -38,10 +40,12 @@ const has = (o: Record<string, string>, k: string) => Object.prototype.hasOwnPro
 export function parseTagRule(line: string): TagRule {
   let type: TagType | undefined;
   const attrs: Record<string, string> = {};
+  const bare: string[] = [];
   for (const field of fields(line)) {
     const eq = field.indexOf('=');
     if (eq <= 0) {
       attrs.value = field.trim();
+      bare.push(attrs.value);
       continue;
     }
     const key = field.slice(0, eq).trim().toLowerCase();
@@ -97,7 +101,12 @@ export function parseTagRule(line: string): TagRule {
     priority = Number(attrs.priority);
     if (attrs.priority!.trim() === '' || !Number.isFinite(priority)) throw new Error(`"${line}": priority must be a number`);
   }
-  return { type, attrs, priority, source: line };
+  const rule: TagRule = { type, attrs, priority, source: line };
+  if (bare.length > 1) {
+    // docker/metadata-action keeps only the last bare value too; say so instead of dropping tags silently
+    rule.warning = `"${line}": several bare values on one line, only "${bare[bare.length - 1]}" is used (as docker/metadata-action does); put each tag on its own line`;
+  }
+  return rule;
 }
 
 /** All rules, highest priority first (stable: equal priorities keep their order). Empty → the defaults. */

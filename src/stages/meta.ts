@@ -54,7 +54,7 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
   const ex: ExprContext = { meta: m, now: run.now, commitDate: m.commitDate };
   const g = (s: string) => renderGlobal(s, ex);
   const flavor = input.flavor;
-  const notes: string[] = [];
+  const notes: string[] = input.tagRules.flatMap((r) => (r.warning ? [r.warning] : []));
   const v: Version = { partial: [] };
 
   const withAffixes = (val: string, rule: TagRule): string => {
