@@ -8,6 +8,7 @@ import { decidePush, planBuild, runBuild } from './stages/build.js';
 import { runBuilder } from './stages/builder.js';
 import { planMeta } from './stages/meta.js';
 import { runQemu } from './stages/qemu.js';
+import { afterBuildStages, buildExec, preflightStage } from './verification.js';
 
 interface Timing {
   stage: string;
@@ -65,6 +66,8 @@ export async function runMain(deps: Deps): Promise<void> {
     }
     host.info(`tags: ${meta.refs.join(', ') || '(none)'}; ${push.reason}`);
 
+    await preflightStage(deps, stage, { inputs });
+
     const metadataFile = path.join(tempDir, 'metadata.json');
     const argv = planBuild({
       builder: builder.name,
@@ -76,13 +79,14 @@ export async function runMain(deps: Deps): Promise<void> {
       push: push.push,
       metadataFile,
     });
-    const result = await stage('build', () => runBuild(argv, metadataFile, { exec, readFile: (p) => files.readFile(p) }));
+    const result = await stage('build', () => runBuild(argv, metadataFile, { exec: buildExec(deps, inputs, push.push), readFile: (p) => files.readFile(p) }));
 
     host.setOutput('digest', result.digest);
     host.setOutput('metadata', result.metadata);
     host.setOutput('pushed', String(push.push));
     host.setOutput('platforms', inputs.platforms.join(','));
-    await host.summary(summaryTable(meta.refs, result.digest, inputs.platforms, push.push, timings));
+    const verification = await afterBuildStages(deps, stage, { inputs, refs: meta.refs, digest: result.digest, pushed: push.push });
+    await host.summary(summaryTable(meta.refs, result.digest, inputs.platforms, push.push, timings) + verification);
   } catch (err) {
     if (err instanceof StageError) {
       host.error(err.message, {
