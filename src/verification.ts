@@ -30,8 +30,13 @@ export async function preflightStage(deps: Deps, stage: Stage, { inputs }: Prefl
     host.warning(`preflight: cannot read ${inputs.file}; base images not checked`);
     return;
   }
+  const start = deps.now();
   const plan = planPreflight(text, inputs.buildArgs, inputs.platforms);
-  await stage('preflight', () => runPreflight(plan, inputs.file, { exec: deps.exec, log: (m) => host.info(m), warn: (m) => host.warning(m) }));
+  try {
+    await stage('preflight', () => runPreflight(plan, inputs.file, { exec: deps.exec, log: (m) => host.info(m), warn: (m) => host.warning(m) }));
+  } finally {
+    host.info(`preflight: ${plan.checks.length} base image(s) checked in ${((deps.now() - start) / 1000).toFixed(3)}s`);
+  }
 }
 
 /** The exec the build runs through: retries transient push failures when pushing. */
