@@ -13,6 +13,7 @@ function pushAmd64Base(repo: string): string {
 
 const buildCalls = (calls: string[][]) => calls.filter((c) => c[0] === 'buildx' && c[1] === 'build');
 
+// jest's testTimeout is a global option: the projects' setting does not reach these tests
 describe('verification: preflight checks base images before building', () => {
   test('an amd64-only base fails an amd64+arm64 build in preflight, naming the base and linux/arm64, before any build', async () => {
     const repo = uniqueName('e2e/preflight-base');
@@ -48,7 +49,7 @@ describe('verification: preflight checks base images before building', () => {
     expect(ok.main.code).toBe(0);
     expect(ok.main.stdout).toContain(`preflight: ${base} has linux/amd64`);
     expect(buildCalls(ok.main.dockerCalls)).toHaveLength(1);
-  });
+  }, 300_000);
 
   test('an unreachable base registry only warns; preflight: false skips the check', async () => {
     const ws = makeWorkspace('FROM 127.0.0.1:9/nothing/here:v1\nRUN ["/bin/busybox", "true"]\n');
@@ -60,5 +61,5 @@ describe('verification: preflight checks base images before building', () => {
 
     const off = await runJob({ workspace: ws, inputs: { images: 'x/y', push: 'false', platforms: 'linux/amd64', preflight: 'false' }, traceDocker: true });
     expect(off.main.dockerCalls.filter((c) => c[1] === 'imagetools')).toEqual([]);
-  });
+  }, 300_000);
 });

@@ -11,6 +11,7 @@ function pushImage(ws: string, platforms: string, ref: string): void {
   if (res.code !== 0) throw new Error(`push ${ref} failed: ${res.stderr}`);
 }
 
+// jest's testTimeout is a global option: the projects' setting does not reach these tests
 describe('verification: smoke test per platform, and verify of the pushed index', () => {
   test('smoke-test: uname -m prints x86_64 and aarch64; verify outputs platform → digest', async () => {
     const ws = makeWorkspace(BUSYBOX_DOCKERFILE);
@@ -40,7 +41,7 @@ describe('verification: smoke test per platform, and verify of the pushed index'
       expect(manifests[`${m.platform!.os}/${m.platform!.architecture}`]).toBe(m.digest);
     }
     console.log(`smoke log:\n${job.main.stdout.split('\n').filter((l) => /smoke-test|^ {2}(x86_64|aarch64)/.test(l)).join('\n')}`);
-  });
+  }, 300_000);
 
   test('a smoke test that fails on one platform fails the step, naming that platform', async () => {
     const ws = makeWorkspace(BUSYBOX_DOCKERFILE);
@@ -53,7 +54,7 @@ describe('verification: smoke test per platform, and verify of the pushed index'
     expect(error).toContain('failed on linux/arm64 (exit 3: not amd64: aarch64)');
     expect(error).not.toContain('linux/amd64 (exit');
     expect(job.main.summary).toContain('| linux/arm64 | failed (exit 3) |');
-  });
+  }, 300_000);
 
   test('verify catches a tag whose index lacks a platform', async () => {
     // a one-platform index, pushed beforehand
@@ -84,5 +85,5 @@ describe('verification: smoke test per platform, and verify of the pushed index'
     expect(job.main.stdout).toContain(`verify: ${REGISTRY}/${repo}:v1-ok holds linux/amd64, linux/arm64`);
     expect(indexPlatforms((await registryManifest(repo, 'v1')).body)).toEqual(['linux/amd64']);
     expect(job.post.code).toBe(0);
-  });
+  }, 300_000);
 });
