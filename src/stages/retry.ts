@@ -7,14 +7,19 @@ import type { Exec, ExecRequest, ExecResult } from '../exec.js';
 
 export type PushFailure = { transient: true; reason: string } | { transient: false; reason: string };
 
+/** An HTTP status as the Go registry client prints it ("503 Service Unavailable", "status code 401"), not a port. */
+const status = (codes: string) => new RegExp(`(?:^|\\s)${codes}\\s+[A-Z]|status(?: code)?:? ${codes}\\b`);
+const SERVER_ERROR = status('5\\d\\d');
+
 const NOT_TRANSIENT: [RegExp, string][] = [
-  [/\b401\b|unauthorized|authentication required|no basic auth credentials/i, 'authentication error'],
-  [/\b403\b|forbidden|denied/i, 'access denied'],
-  [/\b4\d\d\b/, 'client error (4xx)'],
+  [/unauthorized|authentication required|no basic auth credentials/i, 'authentication error'],
+  [/forbidden|denied/i, 'access denied'],
+  [status('4\\d\\d'), 'client error (4xx)'],
 ];
 
 const TRANSIENT: [RegExp, string][] = [
-  [/\b50[0-4]\b|service unavailable|bad gateway|gateway time-?out|internal server error/i, 'registry server error (5xx)'],
+  [SERVER_ERROR, 'registry server error (5xx)'],
+  [/service unavailable|bad gateway|gateway time-?out|internal server error/i, 'registry server error (5xx)'],
   [/connection reset by peer|broken pipe|unexpected EOF|server closed idle connection/i, 'connection reset'],
   [/i\/o timeout|TLS handshake timeout|context deadline exceeded|timeout awaiting response headers|Client\.Timeout/i, 'timeout'],
 ];
@@ -26,12 +31,12 @@ const TRANSIENT: [RegExp, string][] = [
 export function classifyPushFailure(stderr: string): PushFailure {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
   const last = [...lines].reverse().find((l) => /^(ERROR|error):/.test(l)) ?? lines[lines.length - 1] ?? '';
-  if (!/\bpush(ing)?\b|failed to (do request|copy)|blobs\/uploads|manifests\//i.test(last)) {
+  if (/did not complete successfully/.test(last) || !/failed to push|\bpushing\b|failed to (do request|copy)|blobs\/uploads|manifests\//i.test(last)) {
     return { transient: false, reason: 'not a push failure' };
   }
   // status codes are judged without the URLs (ports and paths hold digits too)
   const text = last.replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>');
-  for (const [re, reason] of NOT_TRANSIENT) if (re.test(text) && !/\b5\d\d\b/.test(text)) return { transient: false, reason };
+  for (const [re, reason] of NOT_TRANSIENT) if (re.test(text) && !SERVER_ERROR.test(text)) return { transient: false, reason };
   for (const [re, reason] of TRANSIENT) if (re.test(text)) return { transient: true, reason };
   return { transient: false, reason: 'not a known transient error' };
 }
