@@ -20,7 +20,7 @@ describe('verification: preflight checks base images before building', () => {
     const base = pushAmd64Base(repo);
     // the base comes through a global ARG whose default a build-arg overrides
     const ws = makeWorkspace(
-      `ARG BASE_TAG=does-not-exist\nFROM ${REGISTRY}/${repo}:\${BASE_TAG}\nRUN ["/bin/busybox", "true"]\n`,
+      `ARG BASE_TAG=does-not-exist\nFROM ${REGISTRY}/${repo}:\${BASE_TAG}\nCOPY Dockerfile /\n`,
     );
     const job = await runJob({
       workspace: ws,

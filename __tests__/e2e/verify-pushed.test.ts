@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BUSYBOX_DOCKERFILE, docker, indexPlatforms, makeWorkspace, REGISTRY, registryManifest, runJob, uniqueName } from './harness.js';
+import { docker, indexPlatforms, makeWorkspace, REGISTRY, registryManifest, runJob, uniqueName } from './harness.js';
 
 /** docker buildx build --push, tried again when the shared registry answers 500 now and then. */
 function pushImage(ws: string, platforms: string, ref: string): void {
@@ -12,9 +12,19 @@ function pushImage(ws: string, platforms: string, ref: string): void {
 }
 
 // jest's testTimeout is a global option: the projects' setting does not reach these tests
+/** Two platforms, no RUN step (nothing here needs the engine's network). */
+const COPY_ONLY = 'FROM scratch\nARG TARGETARCH\nCOPY busybox-$TARGETARCH /bin/busybox\nCOPY Dockerfile /\n';
+
+/** busybox with its applets installed (uname, sh), built without the engine's network. */
+const BUSYBOX_NO_NET = `FROM scratch
+ARG TARGETARCH
+COPY busybox-$TARGETARCH /bin/busybox
+RUN --network=none ["/bin/busybox", "sh", "-c", "/bin/busybox mkdir -p /usr/bin && /bin/busybox --install -s /bin"]
+`;
+
 describe('verification: smoke test per platform, and verify of the pushed index', () => {
   test('smoke-test: uname -m prints x86_64 and aarch64; verify outputs platform → digest', async () => {
-    const ws = makeWorkspace(BUSYBOX_DOCKERFILE);
+    const ws = makeWorkspace(BUSYBOX_NO_NET);
     const repo = uniqueName('e2e/smoke');
     const job = await runJob({
       workspace: ws,
@@ -44,7 +54,7 @@ describe('verification: smoke test per platform, and verify of the pushed index'
   }, 300_000);
 
   test('a smoke test that fails on one platform fails the step, naming that platform', async () => {
-    const ws = makeWorkspace(BUSYBOX_DOCKERFILE);
+    const ws = makeWorkspace(BUSYBOX_NO_NET);
     const job = await runJob({
       workspace: ws,
       inputs: { images: `${REGISTRY}/${uniqueName('e2e/smoke-fail')}`, tags: 'v1', push: 'false', platforms: 'linux/amd64,linux/arm64', 'smoke-test': `sh -c 'test "$(uname -m)" = x86_64 || { echo not amd64: $(uname -m); exit 3; }'` },
@@ -60,7 +70,7 @@ describe('verification: smoke test per platform, and verify of the pushed index'
     // a one-platform index, pushed beforehand
     const repo = uniqueName('e2e/verify');
     const onlyAmd64 = `${REGISTRY}/${repo}:amd64only`;
-    pushImage(makeWorkspace(BUSYBOX_DOCKERFILE), 'linux/amd64', onlyAmd64);
+    pushImage(makeWorkspace(COPY_ONLY), 'linux/amd64', onlyAmd64);
 
     // test hook: a `docker` first in PATH that, right after the action's build+push succeeds,
     // overwrites the tag with the one-platform index (as a racing push from elsewhere would)
@@ -72,7 +82,7 @@ describe('verification: smoke test per platform, and verify of the pushed index'
       { mode: 0o755 },
     );
     const job = await runJob({
-      workspace: makeWorkspace(BUSYBOX_DOCKERFILE),
+      workspace: makeWorkspace(COPY_ONLY),
       inputs: { images: `${REGISTRY}/${repo}`, tags: 'v1\nv1-ok', push: 'true', platforms: 'linux/amd64,linux/arm64' },
       env: { PATH: `${hook}:${process.env.PATH}` },
     });

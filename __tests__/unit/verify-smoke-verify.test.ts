@@ -43,6 +43,8 @@ describe('smoke plan', () => {
     ];
     expect(smokeFailure(results, ['t'])?.message).toBe('"t" failed on linux/arm64 (exit 2: bad <arch>)');
     expect(smokeFailure([results[0]!], ['t'])).toBeUndefined();
+    const dockerFailed = { platform: 'linux/arm64', code: 125, output: 'docker: Error response from daemon: no such image.\nSee \'docker run --help\'.' };
+    expect(smokeFailure([dockerFailed], ['t'])?.message).toBe('"t" failed on linux/arm64 (exit 125: docker: Error response from daemon: no such image.)');
     const md = smokeSummary(results, ['uname', '-m']);
     expect(md).toContain('| linux/amd64 | ok | <code>x86_64</code> |');
     expect(md).toContain('| linux/arm64 | failed (exit 2) | <code>boom<br>bad &lt;arch&gt;</code> |');

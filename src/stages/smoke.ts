@@ -82,7 +82,12 @@ export async function runSmoke(target: SmokeTarget, platforms: string[], argv: s
 export function smokeFailure(results: SmokeResult[], argv: string[]): StageError | undefined {
   const failed = results.filter((r) => r.code !== 0);
   if (!failed.length) return undefined;
-  const detail = failed.map((r) => `${r.platform} (exit ${r.code}: ${r.output.split('\n').filter(Boolean).pop() ?? 'no output'})`);
+  const detail = failed.map((r) => {
+    const lines = r.output.split('\n').filter(Boolean);
+    // exit 125 is docker itself failing: its "docker: ..." line says why, not the --help hint after it
+    const line = (r.code === 125 ? lines.find((l) => l.startsWith('docker: ')) : undefined) ?? lines.pop() ?? 'no output';
+    return `${r.platform} (exit ${r.code}: ${line})`;
+  });
   return new StageError('smoke-test', `"${argv.join(' ')}" failed on ${detail.join(', ')}`);
 }
 
