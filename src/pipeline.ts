@@ -17,6 +17,7 @@ import { prepareJobDockerConfig } from './docker-config.js';
 import { type MetaPlan, planMeta } from './stages/meta.js';
 import { hostArch, isLocalEngine, runQemu } from './stages/qemu.js';
 import { createToolCache } from './toolcache.js';
+import { afterBuildStages, buildExec, preflightStage } from './verification.js';
 
 interface Timing {
   stage: string;
@@ -68,6 +69,7 @@ export async function runMain(deps: Deps): Promise<void> {
 
   const outputs: { digest?: string; imageid?: string; metadata?: string; refs: string[] } = { refs: [] };
   let failed = false;
+  let verificationSummary = '';
   try {
     const tempDir = files.makeTempDir(ctx.runnerTemp, 'multiarch-');
     state.update({ tempDir });
@@ -148,6 +150,8 @@ export async function runMain(deps: Deps): Promise<void> {
     }
     host.info(`tags: ${meta.refs.join(', ') || '(none)'}; ${push.reason}`);
 
+    await preflightStage(deps, exec, stage, { inputs });
+
     const metadataFile = path.join(tempDir, 'metadata.json');
     const argv = planBuild({
       builder: builder.name,
@@ -182,9 +186,10 @@ export async function runMain(deps: Deps): Promise<void> {
     }
     const secretEnv: Record<string, string> = {};
     for (const s of inputs.secretEnvs) secretEnv[s.env] = deps.env[s.env] ?? '';
-    const buildExec = exec;
+    // retries transient push failures (push-retries) by re-running the cached build
+    const retrying = buildExec(exec, host, inputs, push.push);
     const result = await stage('build', () =>
-      runBuild(argv, metadataFile, { exec: buildExec, readFile: (p) => files.readFile(p) }, {
+      runBuild(argv, metadataFile, { exec: retrying, readFile: (p) => files.readFile(p) }, {
         iidFile: path.join(tempDir, 'iid'),
         dockerfile: inputs.file ? path.relative(ctx.workspace, inputs.file) : undefined,
         env: secretEnv,
@@ -196,8 +201,12 @@ export async function runMain(deps: Deps): Promise<void> {
     host.setOutput('metadata', result.metadata);
     host.setOutput('pushed', String(push.push));
     host.setOutput('platforms', inputs.platforms.join(','));
+    verificationSummary = await afterBuildStages(deps, exec, stage, { inputs, refs: meta.refs, digest: result.digest, pushed: push.push });
   } catch (err) {
     failed = true;
+    // a failed smoke test still reports each platform's output in the summary
+    const partial = (err as { summary?: unknown } | null)?.summary;
+    if (typeof partial === 'string') verificationSummary = partial;
     // outputs that exist are still set: nothing was pushed by a failed run
     host.setOutput('pushed', 'false');
     if (err instanceof StageError) {
@@ -215,7 +224,7 @@ export async function runMain(deps: Deps): Promise<void> {
     summaryTable(outputs.refs, outputs.digest ?? '', inputs.platforms, push.push && !failed, timings, {
       imageid: outputs.imageid,
       status: failed ? 'failed' : 'succeeded',
-    }),
+    }) + verificationSummary,
   );
 }
 

@@ -65,7 +65,7 @@ function fakeExec(loginCode = 0) {
 }
 
 const INPUTS = {
-  images: 'r.io/app', tags: 'v1', platforms: 'linux/amd64', push: 'true', context: '.',
+  images: 'r.io/app', tags: 'v1', platforms: 'linux/amd64', push: 'true', context: '.', verify: 'false',
   registry: 'r.io', username: 'u', password: 'hunter2', secrets: 'tok=s3cret', 'secret-envs': 'e=MY_VAR',
 };
 

@@ -55,7 +55,7 @@ describe('happy path with a stubbed engine', () => {
   });
 
   test('push event: builds, pushes, sets outputs and state', async () => {
-    const host = fakeHost({ images: 'Reg.io/O/App', tags: 'v1', platforms: 'linux/amd64,linux/arm64', push: 'auto', context: '.' });
+    const host = fakeHost({ images: 'Reg.io/O/App', tags: 'v1', platforms: 'linux/amd64,linux/arm64', push: 'auto', context: '.', verify: 'false' });
     await runMain(fakeDeps(host, engine, fakeFiles({ ...ws, ...binfmt }), { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' }));
     expect(host.errors).toEqual([]);
     expect(host.failed).toBe(false);

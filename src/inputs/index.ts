@@ -6,6 +6,7 @@ import { Collector, type Getter } from './collect.js';
 import { type DryRunInputs, parseDryRunInputs } from './dry-run.js';
 import { loginSecretValues, type LoginInputs, parseLoginInputs } from './login.js';
 import { type MetaInputs, parseMetaInputs } from './meta.js';
+import { parseVerifyInputs, type VerifyInputs } from './verify.js';
 
 export type { Getter } from './collect.js';
 
@@ -13,7 +14,7 @@ export type { Getter } from './collect.js';
  * Every action input, parsed and validated, in one typed object. Each area parses its own
  * inputs in its own module; this is the one place they are put together.
  */
-export type Inputs = MetaInputs & BuildInputs & BuilderInputs & DryRunInputs & LoginInputs & BuildOptionInputs;
+export type Inputs = MetaInputs & BuildInputs & BuilderInputs & DryRunInputs & LoginInputs & BuildOptionInputs & VerifyInputs;
 
 export interface InputEnv {
   workspace: string;
@@ -32,6 +33,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const dryRun = parseDryRunInputs(get, c);
   const login = parseLoginInputs(get, c);
   const buildOptions = parseBuildOptionInputs(get, c, env);
+  const verify = parseVerifyInputs(get, c);
   // cross-input rules
   if (build.push === true && meta.images.length === 0 && !c.has('images')) {
     c.fail('images', 'is empty but push is true: name at least one image, e.g. ghcr.io/org/app');
@@ -43,7 +45,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
     c.fail('load', 'true cannot be combined with push: true: load builds into the local engine only; set push: false (or remove load)');
   }
   if (c.errors.length) throw new InputErrors(c.errors);
-  return { ...meta, ...build, ...builder, ...dryRun, ...login, ...buildOptions };
+  return { ...meta, ...build, ...builder, ...dryRun, ...login, ...buildOptions, ...verify };
 }
 
 /**

@@ -1,0 +1,99 @@
+/**
+ * Smoke test: run a command in the built image once per platform (foreign ones under QEMU)
+ * and fail if any run fails. The command is split into argv like a shell would, but never
+ * run through one on the host.
+ */
+import { parse } from 'shell-quote';
+import { StageError } from '../errors.js';
+import type { Exec } from '../exec.js';
+
+/**
+ * Pure: split a smoke-test command into argv. Quotes and backslashes work as in a shell;
+ * $VARS are kept literally (they are not the host's); pipes, redirections and && are refused,
+ * since there is no shell: write `sh -c '...'` for those.
+ */
+export function splitCommand(command: string): string[] {
+  const argv: string[] = [];
+  for (const entry of parse(command, (key: string) => `$${key}`)) {
+    if (typeof entry === 'string') argv.push(entry);
+    else if ('op' in entry && entry.op === 'glob') argv.push((entry as { pattern: string }).pattern);
+    else if ('op' in entry) {
+      throw new Error(`"${entry.op}" needs a shell, and the command runs without one: write it as sh -c '...'`);
+    }
+    // comments are dropped
+  }
+  if (argv.length === 0) throw new Error('is empty: give a command to run in the image, e.g. uname -m');
+  return argv;
+}
+
+export interface SmokeTarget {
+  /** The reference to run: image@digest when pushed, else the first local tag. */
+  ref: string;
+  /** Pull it from the registry (pushed images) rather than using the engine's copy. */
+  pull: boolean;
+}
+
+/** Pure: the `docker run` argv for one platform. */
+export function planSmoke(target: SmokeTarget, platform: string, argv: string[]): string[] {
+  const run = ['docker', 'run', '--rm', '--platform', platform];
+  if (target.pull) run.push('--pull', 'always');
+  return [...run, target.ref, ...argv];
+}
+
+/** Pure: what to run the smoke test against. */
+export function smokeTarget(refs: string[], digest: string, pushed: boolean): SmokeTarget | undefined {
+  const first = refs[0];
+  if (pushed && first && digest) {
+    const name = first.replace(/:[^/:]+$/, '');
+    return { ref: `${name}@${digest}`, pull: true };
+  }
+  if (first) return { ref: first, pull: pushed };
+  return undefined;
+}
+
+export interface SmokeResult {
+  platform: string;
+  code: number;
+  output: string;
+}
+
+export interface SmokeDeps {
+  exec: Exec;
+  log(message: string): void;
+}
+
+/** Act: run every platform (in parallel) and print each one's output. See smokeFailure. */
+export async function runSmoke(target: SmokeTarget, platforms: string[], argv: string[], deps: SmokeDeps): Promise<SmokeResult[]> {
+  const results = await Promise.all(
+    platforms.map(async (platform): Promise<SmokeResult> => {
+      const res = await deps.exec({ argv: planSmoke(target, platform, argv), silent: true });
+      const output = res.code === 0 ? res.stdout : `${res.stdout}${res.stderr}`;
+      return { platform, code: res.code, output: output.trimEnd() };
+    }),
+  );
+  for (const r of results) {
+    deps.log(`smoke-test ${r.platform} (exit ${r.code}):`);
+    for (const line of (r.output || '(no output)').split('\n')) deps.log(`  ${line}`);
+  }
+  return results;
+}
+
+/** Pure: the error for failed runs, naming each failed platform and its last line of output. */
+export function smokeFailure(results: SmokeResult[], argv: string[]): StageError | undefined {
+  const failed = results.filter((r) => r.code !== 0);
+  if (!failed.length) return undefined;
+  const detail = failed.map((r) => {
+    const lines = r.output.split('\n').filter(Boolean);
+    // exit 125 is docker itself failing: its "docker: ..." line says why, not the --help hint after it
+    const line = (r.code === 125 ? lines.find((l) => l.startsWith('docker: ')) : undefined) ?? lines.pop() ?? 'no output';
+    return `${r.platform} (exit ${r.code}: ${line})`;
+  });
+  return new StageError('smoke-test', `"${argv.join(' ')}" failed on ${detail.join(', ')}`);
+}
+
+/** Pure: the job summary section. */
+export function smokeSummary(results: SmokeResult[], argv: string[]): string {
+  const cell = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/`/g, "'").split('\n').join('<br>');
+  const rows = results.map((r) => `| ${r.platform} | ${r.code === 0 ? 'ok' : `failed (exit ${r.code})`} | <code>${cell(r.output) || '(no output)'}</code> |`);
+  return ['#### smoke test: `' + argv.join(' ').replace(/`/g, "'") + '`', '', '| platform | result | output |', '|---|---|---|', ...rows, ''].join('\n');
+}

@@ -1,0 +1,82 @@
+/**
+ * The verification area's hooks into the pipeline: preflight before the build, a retrying
+ * exec for the build when it pushes, and verify + smoke test after it. Kept here so
+ * pipeline.ts only calls three functions.
+ */
+import type { Deps } from './deps.js';
+import type { Exec } from './exec.js';
+import type { Host } from './host.js';
+import type { VerifyInputs } from './inputs/verify.js';
+import { planPreflight, runPreflight } from './stages/preflight.js';
+import { retryingExec } from './stages/retry.js';
+import { runSmoke, smokeFailure, smokeSummary, smokeTarget } from './stages/smoke.js';
+import { runVerify } from './stages/verify.js';
+
+type Stage = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
+export interface PreflightArgs {
+  inputs: VerifyInputs & { file: string; buildArgs: string[]; platforms: string[] };
+}
+
+/** Before the build: check the base images' platforms (preflight: true). */
+export async function preflightStage(deps: Deps, exec: Exec, stage: Stage, { inputs }: PreflightArgs): Promise<void> {
+  if (!inputs.preflight) return;
+  const { host } = deps;
+  if (!inputs.file) {
+    host.info('preflight: skipped, the Dockerfile is in a remote context');
+    return;
+  }
+  const text = deps.files.readFile(inputs.file);
+  if (text === undefined) {
+    host.warning(`preflight: cannot read ${inputs.file}; base images not checked`);
+    return;
+  }
+  const start = deps.now();
+  const plan = planPreflight(text, inputs.buildArgs, inputs.platforms);
+  try {
+    await stage('preflight', () => runPreflight(plan, inputs.file, { exec, log: (m) => host.info(m), warn: (m) => host.warning(m) }));
+  } finally {
+    host.info(`preflight: ${plan.checks.length} base image(s) checked in ${((deps.now() - start) / 1000).toFixed(3)}s`);
+  }
+}
+
+/** The exec the build runs through: retries transient push failures when pushing. */
+export function buildExec(exec: Exec, host: Host, inputs: VerifyInputs, push: boolean): Exec {
+  if (!push || inputs.pushRetries === 0) return exec;
+  return retryingExec(exec, {
+    retries: inputs.pushRetries,
+    log: (m) => host.warning(m),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+}
+
+export interface AfterBuildArgs {
+  inputs: VerifyInputs & { platforms: string[] };
+  refs: string[];
+  digest: string;
+  pushed: boolean;
+}
+
+/** After the build: verify the pushed tags, then the smoke test. Returns markdown for the summary. */
+export async function afterBuildStages(deps: Deps, exec: Exec, stage: Stage, a: AfterBuildArgs): Promise<string> {
+  const { host } = deps;
+  let summary = '';
+  if (a.pushed && a.inputs.verify && a.refs.length) {
+    const manifests = await stage('verify', () => runVerify(a.refs, a.inputs.platforms, { exec, log: (m) => host.info(m) }));
+    host.setOutput('manifests', JSON.stringify(manifests));
+  }
+  if (a.inputs.smokeTest.length) {
+    const target = smokeTarget(a.refs, a.digest, a.pushed);
+    if (!target) {
+      host.warning('smoke-test: skipped, the image has no tag to run it by (set "images")');
+      return summary;
+    }
+    const argv = a.inputs.smokeTest;
+    const results = await stage('smoke-test', () => runSmoke(target, a.inputs.platforms, argv, { exec, log: (m) => host.info(m) }));
+    host.setOutput('smoke-results', JSON.stringify(Object.fromEntries(results.map((r) => [r.platform, r.output]))));
+    summary += smokeSummary(results, argv);
+    const failure = smokeFailure(results, argv);
+    if (failure) throw Object.assign(failure, { summary });
+  }
+  return summary;
+}
