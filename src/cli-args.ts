@@ -90,7 +90,11 @@ export function inputEnvNames(name: string): string[] {
  */
 export function inputValues(spec: ActionSpec, given: Record<string, string>, env: NodeJS.ProcessEnv = {}): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const i of spec.inputs) values[i.name] = (given[i.name] ?? inputEnvNames(i.name).map((n) => env[n]).find((v) => v !== undefined) ?? i.default).trim();
+  for (const i of spec.inputs) {
+    // a ${{ … }} default is the runner's to evaluate; the CLI has no such context
+    const fallback = /^\$\{\{.*\}\}$/.test(i.default.trim()) ? '' : i.default;
+    values[i.name] = (given[i.name] ?? inputEnvNames(i.name).map((n) => env[n]).find((v) => v !== undefined) ?? fallback).trim();
+  }
   return values;
 }
 

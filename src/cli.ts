@@ -15,6 +15,9 @@ if (!ymlPath) {
   process.stderr.write(`multiarch-action: action.yml not found above ${here}\n`);
   process.exit(2);
 }
+// @actions/tool-cache (a buildx install) reads these from process.env; a runner sets them, a laptop does not
+process.env.RUNNER_TOOL_CACHE ||= path.join(os.homedir(), '.cache', 'multiarch-action', 'tool-cache');
+process.env.RUNNER_TEMP ||= os.tmpdir();
 // Secrets registered with setSecret are masked in everything written to the terminal, including
 // what docker and buildx stream through the exec gateway.
 let mask = (text: string) => text;

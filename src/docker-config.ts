@@ -12,22 +12,42 @@ export function userDockerConfigDir(env: NodeJS.ProcessEnv): string {
   return env.DOCKER_CONFIG || path.join(env.HOME || '/root', '.docker');
 }
 
+/** The key docker uses in config.json for a registry ('' = Docker Hub). */
+export function registryKey(registry: string): string {
+  return registry === '' || registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
+}
+
 /**
- * Pure: the per-job config.json. Keeps the user's auths (logins done by earlier steps, e.g.
- * docker/login-action), current context and proxies; leaves out credential stores and helpers so
- * this run's credentials are written to the per-job file only.
+ * Pure: the per-job config.json. Keeps what earlier steps set up: auths (e.g. docker/login-action),
+ * credential helpers (e.g. gcloud auth configure-docker), the current context and proxies. A
+ * credential store becomes per-registry helpers for the registries it already holds, so those
+ * logins stay readable. Registries this run logs in to get neither store nor helper: their
+ * credentials are written to the per-job file and nowhere else.
  */
-export function seedConfig(userConfig: string | undefined): string {
+export function seedConfig(userConfig: string | undefined, loginRegistries: string[] = []): string {
   const seed: Record<string, unknown> = { auths: {} };
-  if (userConfig) {
-    try {
-      const parsed = JSON.parse(userConfig) as Record<string, unknown>;
-      if (parsed.auths && typeof parsed.auths === 'object') seed.auths = parsed.auths;
-      for (const key of ['currentContext', 'proxies']) if (parsed[key] !== undefined) seed[key] = parsed[key];
-    } catch {
-      // unreadable user config: start empty
+  if (!userConfig) return `${JSON.stringify(seed, null, 2)}\n`;
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(userConfig) as Record<string, unknown>;
+  } catch {
+    return `${JSON.stringify(seed, null, 2)}\n`; // unreadable user config: start empty
+  }
+  const ours = new Set(loginRegistries.map(registryKey));
+  const auths = parsed.auths && typeof parsed.auths === 'object' ? (parsed.auths as Record<string, Record<string, unknown>>) : {};
+  seed.auths = auths;
+  const helpers: Record<string, string> = {};
+  if (parsed.credHelpers && typeof parsed.credHelpers === 'object') {
+    for (const [reg, helper] of Object.entries(parsed.credHelpers as Record<string, string>)) if (!ours.has(reg)) helpers[reg] = helper;
+  }
+  if (typeof parsed.credsStore === 'string' && parsed.credsStore) {
+    for (const [reg, entry] of Object.entries(auths)) {
+      const inline = entry && (entry.auth || entry.identitytoken);
+      if (!inline && !ours.has(reg) && !(reg in helpers)) helpers[reg] = parsed.credsStore;
     }
   }
+  if (Object.keys(helpers).length) seed.credHelpers = helpers;
+  for (const key of ['currentContext', 'proxies']) if (parsed[key] !== undefined) seed[key] = parsed[key];
   return `${JSON.stringify(seed, null, 2)}\n`;
 }
 
@@ -36,10 +56,13 @@ export function seedConfig(userConfig: string | undefined): string {
  * buildx/ state, and a cli-plugins/ folder of its own holding links to the user's plugins (so a
  * buildx installed for this run replaces the link, never the user's file).
  */
-export function prepareJobDockerConfig(dir: string, deps: { files: Files; env: NodeJS.ProcessEnv }): void {
+export function prepareJobDockerConfig(dir: string, deps: { files: Files; env: NodeJS.ProcessEnv; loginRegistries?: string[] }): void {
   const { files } = deps;
   const user = userDockerConfigDir(deps.env);
-  files.writeFile(path.join(dir, 'config.json'), seedConfig(files.readFile(path.join(user, 'config.json'))), 0o600);
+  files.writeFile(path.join(dir, 'config.json'), seedConfig(files.readFile(path.join(user, 'config.json')), deps.loginRegistries), 0o600);
+  // builders created here are recorded in the user's buildx/ state, so later steps can use the
+  // `builder` output (and `cleanup: false` leaves a builder they can find): create it if missing
+  files.makeDir(path.join(user, 'buildx'));
   for (const sub of ['contexts', 'buildx']) {
     const from = path.join(user, sub);
     if (files.exists(from)) files.symlink(from, path.join(dir, sub));

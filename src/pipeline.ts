@@ -38,7 +38,7 @@ export async function runMain(deps: Deps): Promise<void> {
   let push: ReturnType<typeof decidePush>;
   try {
     inputs = parseInputs((n) => host.getInput(n), { workspace: ctx.workspace, exists: (p) => files.exists(p) });
-    push = decidePush(inputs.push, ctx.eventName, inputs.images);
+    push = decidePush(inputs.push, ctx.eventName, [...inputs.images, ...inputs.literalRefs], { load: inputs.load, outputs: inputs.outputs });
     checkRunInputs(inputs, push.push, deps.env);
   } catch (err) {
     if (err instanceof InputErrors) {
@@ -74,29 +74,33 @@ export async function runMain(deps: Deps): Promise<void> {
     const tempDir = files.makeTempDir(ctx.runnerTemp, 'multiarch-');
     state.update({ tempDir });
 
-    // the run's own docker config: logins and an installed buildx land there, never in ~/.docker
-    const dockerConfig = files.makeTempDir(ctx.runnerTemp, 'multiarch-docker-config-');
-    state.update({ dockerConfig });
-    prepareJobDockerConfig(dockerConfig, { files, env: deps.env });
-    // wraps the current gateway, so a dry run stays a dry run
-    exec = withEnv(exec, { DOCKER_CONFIG: dockerConfig });
-
-    // login first: every later docker call (builders included) uses its credentials
     const login = planLogin(inputs, push.push, ctx.eventName);
     for (const n of login.notes) {
       if (n.level === 'warning') host.warning(n.message);
       else host.info(n.message);
     }
+
+    // the run's own docker config: logins and an installed buildx land there, never in ~/.docker
+    const dockerConfig = files.makeTempDir(ctx.runnerTemp, 'multiarch-docker-config-');
+    state.update({ dockerConfig });
+    prepareJobDockerConfig(dockerConfig, { files, env: deps.env, loginRegistries: login.logins.map((l) => l.registry) });
+    // wraps the current gateway, so a dry run stays a dry run
+    exec = withEnv(exec, { DOCKER_CONFIG: dockerConfig });
+
+    // login first: every later docker call (builders included) uses its credentials
     if (login.logins.length > 0) {
       const runExec = exec;
-      await stage('login', async () => {
-        const done: string[] = [];
-        try {
-          done.push(...(await runLogin(login.logins, dockerConfig, { exec: runExec, files, env: deps.env, log: (m) => host.info(m) })));
-        } finally {
-          state.update({ logins: done });
-        }
-      });
+      const done: string[] = [];
+      await stage('login', () =>
+        runLogin(login.logins, dockerConfig, {
+          exec: runExec,
+          log: (m) => host.info(m),
+          loggedIn: (registry) => {
+            done.push(registry);
+            state.update({ logins: [...done] });
+          },
+        }),
+      );
     }
 
     const remoteDriver = inputs.driver === 'remote' || inputs.driver === 'kubernetes';
@@ -122,10 +126,12 @@ export async function runMain(deps: Deps): Promise<void> {
       let probe = await probeBuilder(exec);
       const have = probe.buildxVersion ? parseBuildxVersion(probe.buildxVersion) : undefined;
       const want = inputs.buildxVersion || (have ? '' : DEFAULT_BUILDX_VERSION);
-      if (want && want !== have) {
+      if (want && want !== have && inputs.dryRun) {
+        host.info(`dry-run: would install buildx ${want} from ${inputs.buildxDownloadUrl}`);
+      } else if (want && want !== have) {
         await installBuildx(
           { version: want, baseUrl: inputs.buildxDownloadUrl, tempDir, dockerConfig },
-          createToolCache(deps.env),
+          createToolCache(),
           (m) => host.info(m),
         );
         probe = await probeBuilder(exec);
@@ -166,7 +172,8 @@ export async function runMain(deps: Deps): Promise<void> {
       metadataFile,
       options: {
         ...inputs,
-        secretArgs: secretArgs(inputs, tempDir, files),
+        // a dry run prints the --secret flags but writes no secret file
+        secretArgs: secretArgs(inputs, tempDir, inputs.dryRun ? { ...files, writeFile: () => undefined } : files),
         provenance: resolveProvenance(inputs.provenance, {
           load: inputs.load,
           outputs: inputs.outputs,
@@ -258,13 +265,13 @@ async function runMetaStage(inputs: Inputs, ctx: RunContext, deps: Deps): Promis
   const texts = [...inputs.tagRules.flatMap((r) => Object.values(r.attrs)), ...inputs.labels, ...inputs.annotations, inputs.flavor.prefix, inputs.flavor.suffix];
   const completed = await completeFromApi(ctx.meta, texts.some((t) => t.includes('commit_date')), {
     fetch: (url, init) => fetch(url, init),
-    token: deps.env.GITHUB_TOKEN,
+    token: inputs.githubToken || deps.env.GITHUB_TOKEN,
   });
   for (const w of completed.warnings) host.warning(w);
   let meta: MetaPlan;
   try {
     meta = planMeta(
-      { images: inputs.imageEntries, tagRules: inputs.tagRules, flavor: inputs.flavor, labels: inputs.labels, annotations: inputs.annotations },
+      { images: inputs.imageEntries, tagRules: inputs.tagRules, literalRefs: inputs.literalRefs, flavor: inputs.flavor, labels: inputs.labels, annotations: inputs.annotations },
       { meta: completed.meta, now: deps.now() },
     );
   } catch (err) {

@@ -1,11 +1,11 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as tc from '@actions/tool-cache';
 import type { ToolCache } from './stages/buildx-install.js';
 
-/** The real tool cache (@actions/tool-cache). Outside a runner it lives under ~/.cache. */
-export function createToolCache(env: NodeJS.ProcessEnv = process.env): ToolCache {
-  if (!env.RUNNER_TOOL_CACHE) env.RUNNER_TOOL_CACHE = path.join(os.homedir(), '.cache', 'multiarch-action', 'tool-cache');
+/**
+ * The real tool cache (@actions/tool-cache). It reads RUNNER_TOOL_CACHE and RUNNER_TEMP from
+ * process.env itself: the runner sets them; the CLI entry sets defaults before anything runs.
+ */
+export function createToolCache(): ToolCache {
   return {
     find: (tool, version, arch) => tc.find(tool, version, arch),
     downloadTool: (url, dest) => tc.downloadTool(url, dest),

@@ -129,7 +129,9 @@ async function runStep(step: 'main' | 'post', wf: Workflow, dirs: { temp: string
   const yml = actionYml();
   const env = baseEnv();
   for (const [name, spec] of Object.entries(yml.inputs)) {
-    const value = wf.inputs?.[name] ?? spec.default ?? '';
+    // the runner evaluates ${{ github.token }} defaults: the job's token (none here unless given)
+    const fallback = (spec.default ?? '').replace(/^\$\{\{\s*github\.token\s*\}\}$/, wf.env?.GITHUB_TOKEN ?? '');
+    const value = wf.inputs?.[name] ?? fallback;
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   for (const name of Object.keys(wf.inputs ?? {})) {

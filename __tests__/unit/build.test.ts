@@ -40,3 +40,12 @@ test('explainBuildFailure finds the ERROR line and the Dockerfile location', () 
     line: 4,
   });
 });
+
+describe('decidePush with local outputs', () => {
+  test.each<[string, { load?: boolean; outputs?: string[] }, boolean]>([
+    ['load on a push event', { load: true }, false],
+    ['outputs set', { outputs: ['type=local,dest=out'] }, false],
+    ['neither', {}, true],
+  ])('auto: %s', (_n, local, want) => expect(decidePush('auto', 'push', ['a/x'], local).push).toBe(want));
+  test('explicit true still wins', () => expect(decidePush(true, 'push', ['a/x'], { load: true }).push).toBe(true));
+});

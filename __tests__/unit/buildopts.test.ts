@@ -121,12 +121,12 @@ describe('provenance default (as build-push-action)', () => {
   const ID = 'https://github.com/o/r/actions/runs/1/attempts/1';
   test.each<[string, string, Partial<Parameters<typeof resolveProvenance>[1]>, string | undefined]>([
     ['unset, private repo', '', { repoPrivate: true }, `mode=min,inline-only=true,builder-id=${ID}`],
-    ['unset, unknown visibility', '', {}, `mode=min,inline-only=true,builder-id=${ID}`],
+    ['unset, unknown visibility (build-push-action treats it as public)', '', {}, `mode=max,builder-id=${ID}`],
     ['unset, public repo', '', { repoPrivate: false }, `mode=max,builder-id=${ID}`],
     ['unset with load', '', { load: true }, undefined],
-    ['unset with a local output', '', { outputs: ['type=local,dest=o'] }, undefined],
+    ['unset with a local output (it carries the provenance file)', '', { outputs: ['type=local,dest=o'] }, `mode=max,builder-id=${ID}`],
     ['unset with a docker output', '', { outputs: ['type=docker'] }, undefined],
-    ['unset with a registry output', '', { outputs: ['type=registry'] }, `mode=min,inline-only=true,builder-id=${ID}`],
+    ['unset with a registry output', '', { outputs: ['type=registry'] }, `mode=max,builder-id=${ID}`],
     ['false', 'false', {}, 'false'],
     ['true', 'true', {}, `builder-id=${ID}`],
     ['attributes', 'mode=max', {}, `mode=max,builder-id=${ID}`],
@@ -136,7 +136,10 @@ describe('provenance default (as build-push-action)', () => {
   });
 
   test('exporters without attestations', () => {
-    expect(exportsWithoutAttestations(['out-dir'], false)).toBe(true);
+    expect(exportsWithoutAttestations(['type=docker,name=x'], false)).toBe(true);
+    expect(exportsWithoutAttestations(['out-dir'], false)).toBe(false);
+    expect(exportsWithoutAttestations(['type=tar,dest=o.tar'], false)).toBe(false);
     expect(exportsWithoutAttestations(['type=image,push=true'], false)).toBe(false);
+    expect(exportsWithoutAttestations([], true)).toBe(true);
   });
 });

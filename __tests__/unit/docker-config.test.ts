@@ -1,11 +1,13 @@
 import { prepareJobDockerConfig, seedConfig, userDockerConfigDir } from '../../src/docker-config.js';
 import type { Files } from '../../src/deps.js';
 
-test.each([
-  ['auths kept, credential store and helpers left out', { auths: { 'ghcr.io': { auth: 'eA==' } }, credsStore: 'desktop', credHelpers: { 'x.io': 'ecr' } }, { auths: { 'ghcr.io': { auth: 'eA==' } } }],
-  ['current context and proxies kept (they decide which engine and network the build uses)', { auths: {}, currentContext: 'remote', proxies: { default: { httpProxy: 'http://p:3128' } } }, { auths: {}, currentContext: 'remote', proxies: { default: { httpProxy: 'http://p:3128' } } }],
-])('seedConfig: %s', (_n, user, want) => {
-  expect(JSON.parse(seedConfig(JSON.stringify(user)))).toEqual(want);
+test.each<[string, Record<string, unknown>, string[], Record<string, unknown>]>([
+  ['auths and helpers kept (earlier steps\' logins stay usable)', { auths: { 'ghcr.io': { auth: 'eA==' } }, credHelpers: { 'x.io': 'ecr' } }, [], { auths: { 'ghcr.io': { auth: 'eA==' } }, credHelpers: { 'x.io': 'ecr' } }],
+  ['a store becomes helpers for the registries it holds; inline auths need none', { auths: { 'a.io': {}, 'b.io': { auth: 'eA==' } }, credsStore: 'desktop' }, [], { auths: { 'a.io': {}, 'b.io': { auth: 'eA==' } }, credHelpers: { 'a.io': 'desktop' } }],
+  ['registries this run logs in to get no store or helper', { auths: { 'a.io': {}, 'https://index.docker.io/v1/': {} }, credsStore: 'pass', credHelpers: { 'ghcr.io': 'gh' } }, ['ghcr.io', ''], { auths: { 'a.io': {}, 'https://index.docker.io/v1/': {} }, credHelpers: { 'a.io': 'pass' } }],
+  ['current context and proxies kept (they decide which engine and network the build uses)', { auths: {}, currentContext: 'remote', proxies: { default: { httpProxy: 'http://p:3128' } } }, [], { auths: {}, currentContext: 'remote', proxies: { default: { httpProxy: 'http://p:3128' } } }],
+])('seedConfig: %s', (_n, user, logins, want) => {
+  expect(JSON.parse(seedConfig(JSON.stringify(user), logins))).toEqual(want);
 });
 
 test('seedConfig: missing or unreadable user config starts empty', () => {
@@ -35,7 +37,7 @@ test('prepareJobDockerConfig: 0600 config.json, links to contexts/buildx state, 
   };
   prepareJobDockerConfig('/job', { files, env: { HOME: '/h' } });
   expect(written['/job/config.json']).toEqual([expect.stringContaining('"a.io"'), 0o600]);
-  expect(dirs).toEqual(['/job/cli-plugins']);
+  expect(dirs).toEqual(['/h/.docker/buildx', '/job/cli-plugins']);
   expect(links).toEqual([
     ['/h/.docker/buildx', '/job/buildx'],
     ['/h/.docker/cli-plugins/docker-buildx', '/job/cli-plugins/docker-buildx'],

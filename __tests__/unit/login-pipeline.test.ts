@@ -114,7 +114,9 @@ describe('pipeline with login', () => {
     expect(x.calls.some((c) => c.argv[2] === 'build')).toBe(false);
     expect(h.outputs.pushed).toBe('false');
     expect(h.log.some((l) => l.startsWith('summary') && l.includes('| result | failed |'))).toBe(true);
-    expect(JSON.parse(h.state.multiarch!)).toMatchObject({ dockerConfig: '/rt/multiarch-docker-config-X', logins: [] });
+    const state = JSON.parse(h.state.multiarch!);
+    expect(state).toMatchObject({ dockerConfig: '/rt/multiarch-docker-config-X' });
+    expect(state.logins ?? []).toEqual([]);
   });
 
   test('secret-envs naming an unset variable is an input error before any docker command', async () => {
@@ -126,11 +128,21 @@ describe('pipeline with login', () => {
     expect(x.calls).toEqual([]);
   });
 
-  test('load with push: auto on a push event is refused before any docker command', async () => {
+  test('load with push: auto on a push event loads only: no --push, no error about push', async () => {
     const h = fakeHost({ ...INPUTS, push: 'auto', load: 'true' });
     const x = fakeExec();
     await runMain(deps(h.host, x.exec));
-    expect(h.log.find((l) => l.startsWith('error'))).toMatch(/Input "load": true cannot be combined with a push/);
+    expect(h.log.some((l) => /cannot be combined with a push/.test(l))).toBe(false);
+    const build = x.calls.find((c) => c.argv.slice(0, 3).join(' ') === 'docker buildx build')!;
+    expect(build.argv).toContain('--load');
+    expect(build.argv).not.toContain('--push');
+  });
+
+  test('load with push: true is refused before any docker command', async () => {
+    const h = fakeHost({ ...INPUTS, push: 'true', load: 'true' });
+    const x = fakeExec();
+    await runMain(deps(h.host, x.exec));
+    expect(h.log.find((l) => l.startsWith('error'))).toMatch(/Input "load": true cannot be combined with push/);
     expect(x.calls).toEqual([]);
   });
 });

@@ -2,7 +2,6 @@ import { Collector } from '../../src/inputs/collect.js';
 import { loginSecretValues, parseLoginInputs } from '../../src/inputs/login.js';
 import { withEnv, type ExecRequest } from '../../src/exec.js';
 import { loginArgv, logoutArgv, planLogin, runLogin } from '../../src/stages/login.js';
-import type { Files } from '../../src/deps.js';
 
 const getter = (inputs: Record<string, string>) => (n: string) => inputs[n] ?? '';
 function parse(inputs: Record<string, string>) {
@@ -74,25 +73,6 @@ describe('login plan', () => {
   });
 });
 
-function fakeFiles(existing: Record<string, string>): Files & { written: Record<string, [string, number | undefined]>; links: [string, string][] } {
-  const written: Record<string, [string, number | undefined]> = {};
-  const links: [string, string][] = [];
-  return {
-    written,
-    links,
-    exists: (p) => p in existing,
-    readFile: (p) => existing[p],
-    makeTempDir: () => '/tmp/x',
-    remove: () => undefined,
-    writeFile: (p, c, m) => {
-      written[p] = [c, m];
-    },
-    symlink: (t, p) => void links.push([t, p]),
-    makeDir: () => undefined,
-    listDir: () => [],
-  };
-}
-
 describe('login act', () => {
   test('runLogin: password on stdin, DOCKER_CONFIG in env, silent; failure names the registry', async () => {
     const calls: ExecRequest[] = [];
@@ -103,13 +83,16 @@ describe('login act', () => {
         : { code: 0, stdout: 'Login Succeeded\n', stderr: 'WARNING! Your password will be stored unencrypted\n' };
     };
     const logs: string[] = [];
-    const deps = { exec, files: fakeFiles({}), env: {}, log: (m: string) => logs.push(m) };
+    const recorded: string[] = [];
+    const deps = { exec, log: (m: string) => void logs.push(m), loggedIn: (r: string) => void recorded.push(r) };
     await expect(runLogin([{ registry: 'ok.io', username: 'u', password: 'pw1' }], '/job', deps)).resolves.toEqual(['ok.io']);
     expect(calls[0]).toEqual({ argv: ['docker', 'login', '--username', 'u', '--password-stdin', 'ok.io'], stdin: 'pw1', env: { DOCKER_CONFIG: '/job' }, silent: true });
     expect(logs).toEqual(['logged in to ok.io as u']);
-    await expect(runLogin([{ registry: 'bad.io', username: 'u', password: 'pw2' }], '/job', deps)).rejects.toThrow(
-      /^login to bad.io as u failed: Error response from daemon: .*401 Unauthorized\. Check the username and password/,
-    );
+    // a later failure: the earlier login was already recorded, so post logs out of it
+    await expect(
+      runLogin([{ registry: 'ok.io', username: 'u', password: 'pw1' }, { registry: 'bad.io', username: 'u', password: 'pw2' }], '/job', deps),
+    ).rejects.toThrow(/^login to bad.io as u failed: Error response from daemon: .*401 Unauthorized\. Check the username and password/);
+    expect(recorded).toEqual(['ok.io', 'ok.io']);
   });
 
   test('withEnv overlays every request; a request\'s own env wins', async () => {

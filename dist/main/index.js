@@ -66040,7 +66040,8 @@ function parseAppend(raw) {
         return [];
     let doc;
     try {
-        doc = (0,dist/* parse */.qg)(raw);
+        // failsafe: every scalar stays a string, as the user wrote it
+        doc = (0,dist/* parse */.qg)(raw, { schema: 'failsafe' });
     }
     catch (err) {
         throw new Error(`is not valid YAML (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); use a list like "- name: arm64\\n  endpoint: arm64-ctx\\n  platforms: linux/arm64"`, { cause: err });
@@ -66310,7 +66311,8 @@ function readRegistryAuth(text) {
         return [];
     let doc;
     try {
-        doc = (0,dist/* parse */.qg)(text);
+        // failsafe: every scalar stays a string (a password 012345 must not become 12345)
+        doc = (0,dist/* parse */.qg)(text, { schema: 'failsafe' });
     }
     catch {
         // never echo the YAML: it holds passwords
@@ -66617,7 +66619,21 @@ function parseMetaInputs(get, c) {
             throw new Error(`"${img.name}": ${why}`);
         return img;
     }), []);
-    const tagRules = c.field('tags', () => parseTagRules(lines(get('tags'))), []);
+    const tagLines = lines(get('tags'));
+    // a line with no attribute but a / or : is a full reference (build-push-action's tags), not a tag
+    const isReference = (l) => !/[=,]/.test(l) && /[/:]/.test(l);
+    const literalRefs = c.field('tags', () => tagLines.filter(isReference).map((raw) => {
+        const slash = raw.lastIndexOf('/');
+        const colon = raw.lastIndexOf(':');
+        const ref = colon > slash ? `${raw.slice(0, colon).toLowerCase()}${raw.slice(colon)}` : raw.toLowerCase();
+        if (!isValidReference(ref)) {
+            throw new Error(`"${raw}" is neither a tag nor a valid image reference: a tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}, a reference is registry/name:tag (or put the name in "images" and the tag here)`);
+        }
+        return ref;
+    }), []);
+    const ruleLines = tagLines.filter((l) => !isReference(l));
+    // only full references given: no generated tags (the defaults apply only when tags is empty)
+    const tagRules = c.field('tags', () => (ruleLines.length || !literalRefs.length ? parseTagRules(ruleLines) : []), []);
     const flavor = c.field('flavor', () => parseFlavor(lines(get('flavor'))), parseFlavor([]));
     const kv = (name) => c.field(name, () => lines(get(name)).map((l) => {
         if (!/^[^=\s]+=/.test(l))
@@ -66630,9 +66646,11 @@ function parseMetaInputs(get, c) {
         images: imageEntries.filter((i) => i.enable).map((i) => i.name),
         imageEntries,
         tagRules,
+        literalRefs,
         flavor,
         labels,
         annotations,
+        githubToken: get('github-token'),
         sepTags: separator(get('sep-tags')),
         sepLabels: separator(get('sep-labels')),
         sepAnnotations: separator(get('sep-annotations')),
@@ -66774,8 +66792,8 @@ function parseInputs(get, env) {
     const buildOptions = parseBuildOptionInputs(get, c, env);
     const verify = parseVerifyInputs(get, c);
     // cross-input rules
-    if (build.push === true && meta.images.length === 0 && !c.has('images')) {
-        c.fail('images', 'is empty but push is true: name at least one image, e.g. ghcr.io/org/app');
+    if (build.push === true && meta.images.length === 0 && meta.literalRefs.length === 0 && !c.has('images')) {
+        c.fail('images', 'is empty but push is true: name at least one image, e.g. ghcr.io/org/app (or give full references in tags)');
     }
     if (buildOptions.load && build.platforms.length > 1) {
         c.fail('load', `true needs a single platform, but ${build.platforms.length} are set (${build.platforms.join(', ')}): the local image store holds one platform per tag; set platforms to one, or use push`);
@@ -66792,7 +66810,7 @@ function parseInputs(get, env) {
  * before anything — even an input error — is logged.
  */
 function secretInputValues(get) {
-    return [...loginSecretValues(get), ...buildSecretValues(get)];
+    return [...loginSecretValues(get), ...buildSecretValues(get), get('github-token')].filter(Boolean);
 }
 
 ;// CONCATENATED MODULE: ./lib/state.js
@@ -66825,14 +66843,10 @@ class StateStore {
 
 /** An exporter that cannot carry attestations (docker/local/tar) is in use. */
 function exportsWithoutAttestations(outputs, load) {
+    // as build-push-action: only the docker exporter (load) cannot carry attestations
     if (load)
         return true;
-    return outputs.some((o) => {
-        if (o === '-' || !o.includes('='))
-            return true; // `-o dir` / `-o -` are local/tar shorthands
-        const type = /(?:^|,)type=([^,]+)/.exec(o)?.[1];
-        return type === 'docker' || type === 'local' || type === 'tar';
-    });
+    return outputs.some((o) => /(?:^|,)type=docker(?:,|$)/.test(o));
 }
 /**
  * Pure: build-push-action's provenance rule. Unset: mode=max for a public repository,
@@ -66845,7 +66859,8 @@ function resolveProvenance(input, ctx) {
     if (v === '') {
         if (exportsWithoutAttestations(ctx.outputs, ctx.load))
             return undefined;
-        return withId(ctx.repoPrivate === false ? 'mode=max' : 'mode=min,inline-only=true');
+        // as build-push-action: max unless the event payload says the repository is private
+        return withId(ctx.repoPrivate === true ? 'mode=min,inline-only=true' : 'mode=max');
     }
     if (/^false$/i.test(v))
         return 'false';
@@ -66916,13 +66931,17 @@ function secretArgs(inputs, dir, files) {
 
 
 /** Pure: push on everything but pull requests when push is auto, and only when there is somewhere to push. */
-function decidePush(push, eventName, images) {
+function decidePush(push, eventName, images, local = {}) {
     if (push === true)
         return { push: true, reason: 'push: true' };
     if (push === false)
         return { push: false, reason: 'push: false' };
     if (eventName.startsWith('pull_request'))
         return { push: false, reason: `push: auto on a ${eventName} event builds only` };
+    if (local.load)
+        return { push: false, reason: 'push: auto with load: true loads into the local engine only' };
+    if (local.outputs?.length)
+        return { push: false, reason: 'push: auto with outputs set exports only to those outputs' };
     if (images.length === 0)
         return { push: false, reason: 'push: auto with no images builds only' };
     return { push: true, reason: `push: auto on a ${eventName || 'non-pull-request'} event` };
@@ -67313,6 +67332,7 @@ async function runLogin(logins, dir, deps) {
             throw new StageError('login', `login to ${name} as ${l.username} failed: ${detail}. Check the username and password (or token) for ${name}.`);
         }
         done.push(l.registry);
+        deps.loggedIn(l.registry);
         deps.log(`logged in to ${name} as ${l.username}`);
     }
     return done;
@@ -67421,26 +67441,49 @@ function dryRunExec(real, log) {
 function userDockerConfigDir(env) {
     return env.DOCKER_CONFIG || external_node_path_.join(env.HOME || '/root', '.docker');
 }
+/** The key docker uses in config.json for a registry ('' = Docker Hub). */
+function registryKey(registry) {
+    return registry === '' || registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
+}
 /**
- * Pure: the per-job config.json. Keeps the user's auths (logins done by earlier steps, e.g.
- * docker/login-action), current context and proxies; leaves out credential stores and helpers so
- * this run's credentials are written to the per-job file only.
+ * Pure: the per-job config.json. Keeps what earlier steps set up: auths (e.g. docker/login-action),
+ * credential helpers (e.g. gcloud auth configure-docker), the current context and proxies. A
+ * credential store becomes per-registry helpers for the registries it already holds, so those
+ * logins stay readable. Registries this run logs in to get neither store nor helper: their
+ * credentials are written to the per-job file and nowhere else.
  */
-function seedConfig(userConfig) {
+function seedConfig(userConfig, loginRegistries = []) {
     const seed = { auths: {} };
-    if (userConfig) {
-        try {
-            const parsed = JSON.parse(userConfig);
-            if (parsed.auths && typeof parsed.auths === 'object')
-                seed.auths = parsed.auths;
-            for (const key of ['currentContext', 'proxies'])
-                if (parsed[key] !== undefined)
-                    seed[key] = parsed[key];
-        }
-        catch {
-            // unreadable user config: start empty
+    if (!userConfig)
+        return `${JSON.stringify(seed, null, 2)}\n`;
+    let parsed;
+    try {
+        parsed = JSON.parse(userConfig);
+    }
+    catch {
+        return `${JSON.stringify(seed, null, 2)}\n`; // unreadable user config: start empty
+    }
+    const ours = new Set(loginRegistries.map(registryKey));
+    const auths = parsed.auths && typeof parsed.auths === 'object' ? parsed.auths : {};
+    seed.auths = auths;
+    const helpers = {};
+    if (parsed.credHelpers && typeof parsed.credHelpers === 'object') {
+        for (const [reg, helper] of Object.entries(parsed.credHelpers))
+            if (!ours.has(reg))
+                helpers[reg] = helper;
+    }
+    if (typeof parsed.credsStore === 'string' && parsed.credsStore) {
+        for (const [reg, entry] of Object.entries(auths)) {
+            const inline = entry && (entry.auth || entry.identitytoken);
+            if (!inline && !ours.has(reg) && !(reg in helpers))
+                helpers[reg] = parsed.credsStore;
         }
     }
+    if (Object.keys(helpers).length)
+        seed.credHelpers = helpers;
+    for (const key of ['currentContext', 'proxies'])
+        if (parsed[key] !== undefined)
+            seed[key] = parsed[key];
     return `${JSON.stringify(seed, null, 2)}\n`;
 }
 /**
@@ -67451,7 +67494,10 @@ function seedConfig(userConfig) {
 function prepareJobDockerConfig(dir, deps) {
     const { files } = deps;
     const user = userDockerConfigDir(deps.env);
-    files.writeFile(external_node_path_.join(dir, 'config.json'), seedConfig(files.readFile(external_node_path_.join(user, 'config.json'))), 0o600);
+    files.writeFile(external_node_path_.join(dir, 'config.json'), seedConfig(files.readFile(external_node_path_.join(user, 'config.json')), deps.loginRegistries), 0o600);
+    // builders created here are recorded in the user's buildx/ state, so later steps can use the
+    // `builder` output (and `cleanup: false` leaves a builder they can find): create it if missing
+    files.makeDir(external_node_path_.join(user, 'buildx'));
     for (const sub of ['contexts', 'buildx']) {
         const from = external_node_path_.join(user, sub);
         if (files.exists(from))
@@ -68453,14 +68499,17 @@ function planMeta(input, run) {
                 tagList.push(latest);
         }
     }
-    const refs = images.flatMap((image) => tagList.map((t) => `${image}:${t}`)).filter((r) => {
+    const generated = images.flatMap((image) => tagList.map((t) => `${image}:${t}`)).filter((r) => {
         const ok = isValidName(r.slice(0, r.lastIndexOf(':')));
         if (!ok)
             notes.push(`${r}: not a valid reference, skipped`);
         return ok;
     });
-    const tags = images.length ? refs : tagList;
-    const version = v.main ?? '';
+    const literal = input.literalRefs ?? [];
+    const refs = [...new Set([...generated, ...literal])];
+    const tags = images.length || literal.length ? refs : tagList;
+    // with only full references given, the version is the first one's tag
+    const version = v.main ?? (literal[0] ? meta_tagOf(literal[0]) : '');
     const oci = ociPairs({ repo: m.repo, version, created: createdAt(m.sourceDateEpoch, run.now), revision: m.sha });
     const labels = mergeLabels(oci, input.labels.map(g));
     const plainAnnotations = mergeLabels(oci, input.annotations.map(g));
@@ -68471,6 +68520,12 @@ function planMeta(input, run) {
         labelObj[l.slice(0, eq)] = l.slice(eq + 1);
     }
     return { refs, tags, version, labels, annotations, json: { tags, labels: labelObj, annotations }, notes };
+}
+/** The tag of a reference name[:tag] ('latest' when it has none, as docker reads it). */
+function meta_tagOf(ref) {
+    const slash = ref.lastIndexOf('/');
+    const colon = ref.lastIndexOf(':');
+    return colon > slash ? ref.slice(colon + 1) : 'latest';
 }
 
 ;// CONCATENATED MODULE: ./lib/stages/qemu.js
@@ -69459,12 +69514,11 @@ function _unique(values) {
 //# sourceMappingURL=tool-cache.js.map
 ;// CONCATENATED MODULE: ./lib/toolcache.js
 
-
-
-/** The real tool cache (@actions/tool-cache). Outside a runner it lives under ~/.cache. */
-function createToolCache(env = process.env) {
-    if (!env.RUNNER_TOOL_CACHE)
-        env.RUNNER_TOOL_CACHE = external_node_path_.join(external_node_os_.homedir(), '.cache', 'multiarch-action', 'tool-cache');
+/**
+ * The real tool cache (@actions/tool-cache). It reads RUNNER_TOOL_CACHE and RUNNER_TEMP from
+ * process.env itself: the runner sets them; the CLI entry sets defaults before anything runs.
+ */
+function createToolCache() {
     return {
         find: (tool, version, arch) => find(tool, version, arch),
         downloadTool: (url, dest) => downloadTool(url, dest),
@@ -70024,7 +70078,7 @@ async function runMain(deps) {
     let push;
     try {
         inputs = parseInputs((n) => host.getInput(n), { workspace: ctx.workspace, exists: (p) => files.exists(p) });
-        push = decidePush(inputs.push, ctx.eventName, inputs.images);
+        push = decidePush(inputs.push, ctx.eventName, [...inputs.images, ...inputs.literalRefs], { load: inputs.load, outputs: inputs.outputs });
         checkRunInputs(inputs, push.push, deps.env);
     }
     catch (err) {
@@ -70060,13 +70114,6 @@ async function runMain(deps) {
     try {
         const tempDir = files.makeTempDir(ctx.runnerTemp, 'multiarch-');
         state.update({ tempDir });
-        // the run's own docker config: logins and an installed buildx land there, never in ~/.docker
-        const dockerConfig = files.makeTempDir(ctx.runnerTemp, 'multiarch-docker-config-');
-        state.update({ dockerConfig });
-        prepareJobDockerConfig(dockerConfig, { files, env: deps.env });
-        // wraps the current gateway, so a dry run stays a dry run
-        exec = (0,lib_exec/* withEnv */.E)(exec, { DOCKER_CONFIG: dockerConfig });
-        // login first: every later docker call (builders included) uses its credentials
         const login = planLogin(inputs, push.push, ctx.eventName);
         for (const n of login.notes) {
             if (n.level === 'warning')
@@ -70074,17 +70121,24 @@ async function runMain(deps) {
             else
                 host.info(n.message);
         }
+        // the run's own docker config: logins and an installed buildx land there, never in ~/.docker
+        const dockerConfig = files.makeTempDir(ctx.runnerTemp, 'multiarch-docker-config-');
+        state.update({ dockerConfig });
+        prepareJobDockerConfig(dockerConfig, { files, env: deps.env, loginRegistries: login.logins.map((l) => l.registry) });
+        // wraps the current gateway, so a dry run stays a dry run
+        exec = (0,lib_exec/* withEnv */.E)(exec, { DOCKER_CONFIG: dockerConfig });
+        // login first: every later docker call (builders included) uses its credentials
         if (login.logins.length > 0) {
             const runExec = exec;
-            await stage('login', async () => {
-                const done = [];
-                try {
-                    done.push(...(await runLogin(login.logins, dockerConfig, { exec: runExec, files, env: deps.env, log: (m) => host.info(m) })));
-                }
-                finally {
-                    state.update({ logins: done });
-                }
-            });
+            const done = [];
+            await stage('login', () => runLogin(login.logins, dockerConfig, {
+                exec: runExec,
+                log: (m) => host.info(m),
+                loggedIn: (registry) => {
+                    done.push(registry);
+                    state.update({ logins: [...done] });
+                },
+            }));
         }
         const remoteDriver = inputs.driver === 'remote' || inputs.driver === 'kubernetes';
         await stage('qemu', () => runQemu(inputs.platforms, {
@@ -70103,8 +70157,11 @@ async function runMain(deps) {
             let probe = await probeBuilder(exec);
             const have = probe.buildxVersion ? parseBuildxVersion(probe.buildxVersion) : undefined;
             const want = inputs.buildxVersion || (have ? '' : DEFAULT_BUILDX_VERSION);
-            if (want && want !== have) {
-                await installBuildx({ version: want, baseUrl: inputs.buildxDownloadUrl, tempDir, dockerConfig }, createToolCache(deps.env), (m) => host.info(m));
+            if (want && want !== have && inputs.dryRun) {
+                host.info(`dry-run: would install buildx ${want} from ${inputs.buildxDownloadUrl}`);
+            }
+            else if (want && want !== have) {
+                await installBuildx({ version: want, baseUrl: inputs.buildxDownloadUrl, tempDir, dockerConfig }, createToolCache(), (m) => host.info(m));
                 probe = await probeBuilder(exec);
             }
             host.info(`buildx: ${probe.buildxVersion?.trim() ?? '(missing)'}`);
@@ -70140,7 +70197,8 @@ async function runMain(deps) {
             metadataFile,
             options: {
                 ...inputs,
-                secretArgs: secretArgs(inputs, tempDir, files),
+                // a dry run prints the --secret flags but writes no secret file
+                secretArgs: secretArgs(inputs, tempDir, inputs.dryRun ? { ...files, writeFile: () => undefined } : files),
                 provenance: resolveProvenance(inputs.provenance, {
                     load: inputs.load,
                     outputs: inputs.outputs,
@@ -70233,13 +70291,13 @@ async function runMetaStage(inputs, ctx, deps) {
     const texts = [...inputs.tagRules.flatMap((r) => Object.values(r.attrs)), ...inputs.labels, ...inputs.annotations, inputs.flavor.prefix, inputs.flavor.suffix];
     const completed = await completeFromApi(ctx.meta, texts.some((t) => t.includes('commit_date')), {
         fetch: (url, init) => fetch(url, init),
-        token: deps.env.GITHUB_TOKEN,
+        token: inputs.githubToken || deps.env.GITHUB_TOKEN,
     });
     for (const w of completed.warnings)
         host.warning(w);
     let meta;
     try {
-        meta = planMeta({ images: inputs.imageEntries, tagRules: inputs.tagRules, flavor: inputs.flavor, labels: inputs.labels, annotations: inputs.annotations }, { meta: completed.meta, now: deps.now() });
+        meta = planMeta({ images: inputs.imageEntries, tagRules: inputs.tagRules, literalRefs: inputs.literalRefs, flavor: inputs.flavor, labels: inputs.labels, annotations: inputs.annotations }, { meta: completed.meta, now: deps.now() });
     }
     catch (err) {
         throw new StageError('meta', errorMessage(err));

@@ -28711,6 +28711,7 @@ async function runLogin(logins, dir, deps) {
             throw new StageError('login', `login to ${name} as ${l.username} failed: ${detail}. Check the username and password (or token) for ${name}.`);
         }
         done.push(l.registry);
+        deps.loggedIn(l.registry);
         deps.log(`logged in to ${name} as ${l.username}`);
     }
     return done;

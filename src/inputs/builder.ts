@@ -59,7 +59,8 @@ export function parseAppend(raw: string): AppendNode[] {
   if (!raw.trim()) return [];
   let doc: unknown;
   try {
-    doc = parseYaml(raw);
+    // failsafe: every scalar stays a string, as the user wrote it
+    doc = parseYaml(raw, { schema: 'failsafe' });
   } catch (err) {
     throw new Error(`is not valid YAML (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); use a list like "- name: arm64\\n  endpoint: arm64-ctx\\n  platforms: linux/arm64"`, { cause: err });
   }

@@ -35,8 +35,8 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const buildOptions = parseBuildOptionInputs(get, c, env);
   const verify = parseVerifyInputs(get, c);
   // cross-input rules
-  if (build.push === true && meta.images.length === 0 && !c.has('images')) {
-    c.fail('images', 'is empty but push is true: name at least one image, e.g. ghcr.io/org/app');
+  if (build.push === true && meta.images.length === 0 && meta.literalRefs.length === 0 && !c.has('images')) {
+    c.fail('images', 'is empty but push is true: name at least one image, e.g. ghcr.io/org/app (or give full references in tags)');
   }
   if (buildOptions.load && build.platforms.length > 1) {
     c.fail('load', `true needs a single platform, but ${build.platforms.length} are set (${build.platforms.join(', ')}): the local image store holds one platform per tag; set platforms to one, or use push`);
@@ -53,5 +53,5 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
  * before anything — even an input error — is logged.
  */
 export function secretInputValues(get: Getter): string[] {
-  return [...loginSecretValues(get), ...buildSecretValues(get)];
+  return [...loginSecretValues(get), ...buildSecretValues(get), get('github-token')].filter(Boolean);
 }

@@ -25,7 +25,8 @@ function readRegistryAuth(text: string): RawEntry[] {
   if (!text.trim()) return [];
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    // failsafe: every scalar stays a string (a password 012345 must not become 12345)
+    doc = parseYaml(text, { schema: 'failsafe' });
   } catch {
     // never echo the YAML: it holds passwords
     throw new Error('is not valid YAML: use a list of entries with registry, username and password keys');

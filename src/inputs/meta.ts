@@ -1,6 +1,6 @@
 import { parseList } from '../lists.js';
 import { type Flavor, type ImageEntry, parseFlavor, parseImages, parseTagRules, type TagRule } from '../meta/rules.js';
-import { explainName } from '../reference.js';
+import { explainName, isValidReference } from '../reference.js';
 import type { Collector, Getter } from './collect.js';
 
 export interface MetaInputs {
@@ -10,10 +10,17 @@ export interface MetaInputs {
   imageEntries: ImageEntry[];
   /** docker/metadata-action tag rules, highest priority first; the defaults when `tags` is empty. */
   tagRules: TagRule[];
+  /**
+   * Full references given in `tags` the way build-push-action takes them (ghcr.io/org/app:1.0):
+   * used as they are, not crossed with `images`.
+   */
+  literalRefs: string[];
   flavor: Flavor;
   /** User labels/annotations, KEY=VALUE lines (may hold global expressions). */
   labels: string[];
   annotations: string[];
+  /** Token for the GitHub API (repository data for labels, commit dates); '' = none. */
+  githubToken: string;
   sepTags: string;
   sepLabels: string;
   sepAnnotations: string;
@@ -38,7 +45,28 @@ export function parseMetaInputs(get: Getter, c: Collector): MetaInputs {
       }),
     [],
   );
-  const tagRules = c.field('tags', () => parseTagRules(lines(get('tags'))), []);
+  const tagLines = lines(get('tags'));
+  // a line with no attribute but a / or : is a full reference (build-push-action's tags), not a tag
+  const isReference = (l: string) => !/[=,]/.test(l) && /[/:]/.test(l);
+  const literalRefs = c.field(
+    'tags',
+    () =>
+      tagLines.filter(isReference).map((raw) => {
+        const slash = raw.lastIndexOf('/');
+        const colon = raw.lastIndexOf(':');
+        const ref = colon > slash ? `${raw.slice(0, colon).toLowerCase()}${raw.slice(colon)}` : raw.toLowerCase();
+        if (!isValidReference(ref)) {
+          throw new Error(
+            `"${raw}" is neither a tag nor a valid image reference: a tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}, a reference is registry/name:tag (or put the name in "images" and the tag here)`,
+          );
+        }
+        return ref;
+      }),
+    [],
+  );
+  const ruleLines = tagLines.filter((l) => !isReference(l));
+  // only full references given: no generated tags (the defaults apply only when tags is empty)
+  const tagRules = c.field('tags', () => (ruleLines.length || !literalRefs.length ? parseTagRules(ruleLines) : []), []);
   const flavor = c.field('flavor', () => parseFlavor(lines(get('flavor'))), parseFlavor([]));
   const kv = (name: string) =>
     c.field(
@@ -56,9 +84,11 @@ export function parseMetaInputs(get: Getter, c: Collector): MetaInputs {
     images: imageEntries.filter((i) => i.enable).map((i) => i.name),
     imageEntries,
     tagRules,
+    literalRefs,
     flavor,
     labels,
     annotations,
+    githubToken: get('github-token'),
     sepTags: separator(get('sep-tags')),
     sepLabels: separator(get('sep-labels')),
     sepAnnotations: separator(get('sep-annotations')),

@@ -22,10 +22,17 @@ export interface BuildPlanInput {
 }
 
 /** Pure: push on everything but pull requests when push is auto, and only when there is somewhere to push. */
-export function decidePush(push: 'auto' | boolean, eventName: string, images: string[]): { push: boolean; reason: string } {
+export function decidePush(
+  push: 'auto' | boolean,
+  eventName: string,
+  images: string[],
+  local: { load?: boolean; outputs?: string[] } = {},
+): { push: boolean; reason: string } {
   if (push === true) return { push: true, reason: 'push: true' };
   if (push === false) return { push: false, reason: 'push: false' };
   if (eventName.startsWith('pull_request')) return { push: false, reason: `push: auto on a ${eventName} event builds only` };
+  if (local.load) return { push: false, reason: 'push: auto with load: true loads into the local engine only' };
+  if (local.outputs?.length) return { push: false, reason: 'push: auto with outputs set exports only to those outputs' };
   if (images.length === 0) return { push: false, reason: 'push: auto with no images builds only' };
   return { push: true, reason: `push: auto on a ${eventName || 'non-pull-request'} event` };
 }

@@ -26,12 +26,9 @@ export interface BuildOptionsPlan {
 
 /** An exporter that cannot carry attestations (docker/local/tar) is in use. */
 export function exportsWithoutAttestations(outputs: string[], load: boolean): boolean {
+  // as build-push-action: only the docker exporter (load) cannot carry attestations
   if (load) return true;
-  return outputs.some((o) => {
-    if (o === '-' || !o.includes('=')) return true; // `-o dir` / `-o -` are local/tar shorthands
-    const type = /(?:^|,)type=([^,]+)/.exec(o)?.[1];
-    return type === 'docker' || type === 'local' || type === 'tar';
-  });
+  return outputs.some((o) => /(?:^|,)type=docker(?:,|$)/.test(o));
 }
 
 export interface ProvenanceContext {
@@ -53,7 +50,8 @@ export function resolveProvenance(input: string, ctx: ProvenanceContext): string
   const withId = (attrs: string) => (/(?:^|,)builder-id=/.test(attrs) || !ctx.builderId ? attrs : [attrs, `builder-id=${ctx.builderId}`].filter(Boolean).join(','));
   if (v === '') {
     if (exportsWithoutAttestations(ctx.outputs, ctx.load)) return undefined;
-    return withId(ctx.repoPrivate === false ? 'mode=max' : 'mode=min,inline-only=true');
+    // as build-push-action: max unless the event payload says the repository is private
+    return withId(ctx.repoPrivate === true ? 'mode=min,inline-only=true' : 'mode=max');
   }
   if (/^false$/i.test(v)) return 'false';
   if (/^true$/i.test(v)) return withId('');

@@ -1,4 +1,3 @@
-import type { Files } from '../deps.js';
 import { StageError } from '../errors.js';
 import type { Exec } from '../exec.js';
 import type { RegistryLogin } from '../inputs/login.js';
@@ -45,12 +44,11 @@ export function logoutArgv(registry: string): string[] {
   return ['docker', 'logout', ...(registry ? [registry] : [])];
 }
 
-/** The docker config folder the user's steps use (DOCKER_CONFIG or ~/.docker). */
 export interface LoginDeps {
   exec: Exec;
-  files: Files;
-  env: NodeJS.ProcessEnv;
   log(message: string): void;
+  /** Called right after each successful login, so post logs out even if a later one fails. */
+  loggedIn(registry: string): void;
 }
 
 /** Act: log in to each registry with --password-stdin, DOCKER_CONFIG pointing at the per-job folder `dir`. */
@@ -64,6 +62,7 @@ export async function runLogin(logins: RegistryLogin[], dir: string, deps: Login
       throw new StageError('login', `login to ${name} as ${l.username} failed: ${detail}. Check the username and password (or token) for ${name}.`);
     }
     done.push(l.registry);
+    deps.loggedIn(l.registry);
     deps.log(`logged in to ${name} as ${l.username}`);
   }
   return done;

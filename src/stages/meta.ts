@@ -18,6 +18,8 @@ export interface MetaInput {
   /** User `labels` / `annotations` lines, KEY=VALUE (may hold global expressions). */
   labels: string[];
   annotations: string[];
+  /** Full references given in `tags` (build-push-action style), used as they are. */
+  literalRefs?: string[];
 }
 
 export interface MetaPlan {
@@ -175,13 +177,16 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
       if (latest && !tagList.includes(latest)) tagList.push(latest);
     }
   }
-  const refs = images.flatMap((image) => tagList.map((t) => `${image}:${t}`)).filter((r) => {
+  const generated = images.flatMap((image) => tagList.map((t) => `${image}:${t}`)).filter((r) => {
     const ok = isValidName(r.slice(0, r.lastIndexOf(':')));
     if (!ok) notes.push(`${r}: not a valid reference, skipped`);
     return ok;
   });
-  const tags = images.length ? refs : tagList;
-  const version = v.main ?? '';
+  const literal = input.literalRefs ?? [];
+  const refs = [...new Set([...generated, ...literal])];
+  const tags = images.length || literal.length ? refs : tagList;
+  // with only full references given, the version is the first one's tag
+  const version = v.main ?? (literal[0] ? tagOf(literal[0]) : '');
 
   const oci = ociPairs({ repo: m.repo, version, created: createdAt(m.sourceDateEpoch, run.now), revision: m.sha });
   const labels = mergeLabels(oci, input.labels.map(g));
@@ -193,4 +198,11 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
     labelObj[l.slice(0, eq)] = l.slice(eq + 1);
   }
   return { refs, tags, version, labels, annotations, json: { tags, labels: labelObj, annotations }, notes };
+}
+
+/** The tag of a reference name[:tag] ('latest' when it has none, as docker reads it). */
+function tagOf(ref: string): string {
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  return colon > slash ? ref.slice(colon + 1) : 'latest';
 }
