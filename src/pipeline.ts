@@ -8,6 +8,9 @@ import { decidePush, planBuild, runBuild } from './stages/build.js';
 import { runBuilder } from './stages/builder.js';
 import { planMeta } from './stages/meta.js';
 import { runQemu } from './stages/qemu.js';
+import { planCache } from './stages/cache.js';
+import { cacheSummary, restoreLayerCache, saveLayerCache } from './stages/cache-act.js';
+import { createActionsCacheService, realCacheFolders } from './cache-service.js';
 
 interface Timing {
   stage: string;
@@ -65,6 +68,36 @@ export async function runMain(deps: Deps): Promise<void> {
     }
     host.info(`tags: ${meta.refs.join(', ') || '(none)'}; ${push.reason}`);
 
+    const cachePlan = planCache({
+      mode: inputs.cacheMode,
+      explicitFrom: inputs.cacheFrom,
+      explicitTo: inputs.cacheTo,
+      keySuffix: inputs.cacheKey,
+      os: deps.env.RUNNER_OS || 'Linux',
+      platforms: inputs.platforms,
+      file: inputs.file ? path.relative(ctx.workspace, inputs.file) : '',
+      target: '',
+      sha: ctx.sha,
+      runnerTemp: ctx.runnerTemp,
+      images: inputs.images,
+      refs: meta.refs,
+      push: push.push,
+      buildxVersion: builder.buildxVersion,
+      runtime: deps.env,
+    });
+    for (const w of cachePlan.warnings) host.warning(w);
+    if (cachePlan.env.ACTIONS_RUNTIME_TOKEN) host.setSecret(cachePlan.env.ACTIONS_RUNTIME_TOKEN);
+    if (cachePlan.local) state.update({ cacheDirs: [...new Set([cachePlan.local.dir, cachePlan.local.exportDir, path.dirname(cachePlan.local.dir)])] });
+    const cacheDeps = {
+      service: deps.cacheService ?? createActionsCacheService(tempDir),
+      folders: deps.cacheFolders ?? realCacheFolders,
+      info: (m: string) => host.info(m),
+      warn: (m: string) => host.warning(m),
+    };
+    const restored = await stage('cache restore', () => restoreLayerCache(cachePlan, cacheDeps));
+    host.setOutput('cache-hit', restored.hit);
+    host.setOutput('cache-key', restored.key);
+
     const metadataFile = path.join(tempDir, 'metadata.json');
     const argv = planBuild({
       builder: builder.name,
@@ -75,14 +108,18 @@ export async function runMain(deps: Deps): Promise<void> {
       refs: meta.refs,
       push: push.push,
       metadataFile,
+      cacheFrom: restored.cacheFrom,
+      cacheTo: restored.cacheTo,
     });
-    const result = await stage('build', () => runBuild(argv, metadataFile, { exec, readFile: (p) => files.readFile(p) }));
+    const result = await stage('build', () => runBuild(argv, metadataFile, { exec, readFile: (p) => files.readFile(p) }, restored.env));
+    const saved = cachePlan.local ? await stage('cache save', () => saveLayerCache(cachePlan, restored, true, cacheDeps)) : undefined;
 
     host.setOutput('digest', result.digest);
     host.setOutput('metadata', result.metadata);
     host.setOutput('pushed', String(push.push));
     host.setOutput('platforms', inputs.platforms.join(','));
     await host.summary(summaryTable(meta.refs, result.digest, inputs.platforms, push.push, timings));
+    await host.summary(cacheSummary(restored, saved));
   } catch (err) {
     if (err instanceof StageError) {
       host.error(err.message, {

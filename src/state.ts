@@ -11,6 +11,8 @@ export interface RunState {
   builder?: string;
   /** Per-job docker config folder (credentials), removed by post. */
   dockerConfig?: string;
+  /** Layer cache folders under RUNNER_TEMP (already saved by main), removed by post. */
+  cacheDirs?: string[];
 }
 
 const KEY = 'multiarch';

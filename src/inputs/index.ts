@@ -1,5 +1,6 @@
 import { InputErrors } from '../errors.js';
 import { type BuildInputs, parseBuildInputs } from './build.js';
+import { type CacheInputs, parseCacheInputs } from './cache.js';
 import { Collector, type Getter } from './collect.js';
 import { type MetaInputs, parseMetaInputs } from './meta.js';
 
@@ -9,7 +10,7 @@ export type { Getter } from './collect.js';
  * Every action input, parsed and validated, in one typed object. Each area parses its own
  * inputs in its own module; this is the one place they are put together.
  */
-export type Inputs = MetaInputs & BuildInputs;
+export type Inputs = MetaInputs & BuildInputs & CacheInputs;
 
 export interface InputEnv {
   workspace: string;
@@ -24,10 +25,11 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const c = new Collector();
   const meta = parseMetaInputs(get, c);
   const build = parseBuildInputs(get, c, env);
+  const cache = parseCacheInputs(get, c);
   // cross-input rules
   if (build.push === true && meta.images.length === 0 && !c.has('images')) {
     c.fail('images', 'is empty but push is true: name at least one image, e.g. ghcr.io/org/app');
   }
   if (c.errors.length) throw new InputErrors(c.errors);
-  return { ...meta, ...build };
+  return { ...meta, ...build, ...cache };
 }

@@ -11,6 +11,9 @@ export interface BuildPlanInput {
   refs: string[];
   push: boolean;
   metadataFile: string;
+  /** --cache-from / --cache-to values (cache stage). */
+  cacheFrom?: string[];
+  cacheTo?: string[];
 }
 
 /** Pure: push on everything but pull requests when push is auto, and only when there is somewhere to push. */
@@ -28,6 +31,8 @@ export function planBuild(p: BuildPlanInput): string[] {
   if (p.file) argv.push('--file', p.file);
   for (const arg of p.buildArgs) argv.push('--build-arg', arg);
   for (const ref of p.refs) argv.push('--tag', ref);
+  for (const c of p.cacheFrom ?? []) argv.push('--cache-from', c);
+  for (const c of p.cacheTo ?? []) argv.push('--cache-to', c);
   argv.push('--metadata-file', p.metadataFile);
   if (p.push) argv.push('--push');
   argv.push(p.context);
@@ -57,8 +62,8 @@ export interface BuildDeps {
 }
 
 /** Act: run buildx (its progress streams to the log), then read the metadata file. */
-export async function runBuild(argv: string[], metadataFile: string, deps: BuildDeps): Promise<BuildResult> {
-  const res = await deps.exec({ argv });
+export async function runBuild(argv: string[], metadataFile: string, deps: BuildDeps, env?: Record<string, string>): Promise<BuildResult> {
+  const res = await deps.exec(env && Object.keys(env).length ? { argv, env } : { argv });
   if (res.code !== 0) {
     const why = explainBuildFailure(res.stderr);
     throw new StageError('build', `docker buildx build failed: ${why.message}`, { file: why.file, line: why.line });

@@ -1,0 +1,107 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as cache from '@actions/cache';
+import type { DirState } from './stages/cache.js';
+import type { CacheFolders, CacheService } from './stages/cache-act.js';
+
+/**
+ * Runs fn while catching the workflow commands @actions/cache prints itself: its ::warning and
+ * ::error lines (it logs a 5xx as an error) are collected instead of printed, so the cache stage
+ * reports one warning of its own and a cache problem never shows as an error.
+ */
+async function collectProblems<T>(fn: () => Promise<T>): Promise<{ value: T; problems: string[] }> {
+  const problems: string[] = [];
+  const original = process.stdout.write;
+  const decode = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+  process.stdout.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
+    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
+    const kept = text.replace(/^::(?:error|warning)(?: [^\n]*?)?::([^\n]*)\n?/gm, (_m, msg: string) => {
+      problems.push(decode(msg));
+      return '';
+    });
+    if (!kept) return true;
+    return (original as (...a: unknown[]) => boolean).call(this, kept, ...rest);
+  } as typeof process.stdout.write;
+  try {
+    const value = await fn();
+    return { value, problems };
+  } finally {
+    process.stdout.write = original;
+  }
+}
+
+/**
+ * @actions/cache makes its archive in a fresh folder under RUNNER_TEMP and leaves the folder
+ * behind; point it at our per-run scratch folder (removed by post) while it works.
+ */
+async function inScratch<T>(scratch: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!scratch) return fn();
+  const saved = process.env.RUNNER_TEMP;
+  process.env.RUNNER_TEMP = scratch;
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) delete process.env.RUNNER_TEMP;
+    else process.env.RUNNER_TEMP = saved;
+  }
+}
+
+/** The real Actions cache service, through @actions/cache (v1 or v2 protocol, as the runtime says). */
+export function createActionsCacheService(scratch?: string): CacheService {
+  return {
+    async restore(paths, primaryKey, restoreKeys) {
+      if (!cache.isFeatureAvailable()) return { problems: ['the Actions cache service is not available'] };
+      try {
+        const { value, problems } = await inScratch(scratch, () => collectProblems(() => cache.restoreCache(paths, primaryKey, restoreKeys)));
+        return { matchedKey: value, problems };
+      } catch (err) {
+        return { problems: [err instanceof Error ? err.message : String(err)] };
+      }
+    },
+    async save(paths, key) {
+      try {
+        const { value, problems } = await inScratch(scratch, () => collectProblems(() => cache.saveCache(paths, key)));
+        return { saved: value !== -1, problems };
+      } catch (err) {
+        return { saved: false, problems: [err instanceof Error ? err.message : String(err)] };
+      }
+    },
+  };
+}
+
+/** Bytes of the regular files under dir (0 when it is missing). */
+export function dirBytes(dir: string): number {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  let total = 0;
+  for (const entry of entries) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += dirBytes(p);
+    else if (entry.isFile()) total += fs.statSync(p).size;
+  }
+  return total;
+}
+
+/** A buildx local cache folder: an OCI layout whose index.json lists at least one manifest. */
+export function inspectCacheDir(dir: string): DirState {
+  try {
+    const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { manifests?: unknown[] };
+    const valid = Array.isArray(index.manifests) && index.manifests.length > 0 && fs.existsSync(path.join(dir, 'blobs'));
+    return { valid, bytes: dirBytes(dir) };
+  } catch {
+    return { valid: false, bytes: dirBytes(dir) };
+  }
+}
+
+export const realCacheFolders: CacheFolders = {
+  inspect: inspectCacheDir,
+  remove: (dir) => fs.rmSync(dir, { recursive: true, force: true }),
+  rename: (from, to) => {
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.renameSync(from, to);
+  },
+};
