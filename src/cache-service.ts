@@ -19,6 +19,11 @@ async function collectProblems<T>(fn: () => Promise<T>): Promise<{ value: T; pro
       problems.push(decode(msg));
       return '';
     });
+    // a failed reservation is logged at info level without its cause; the cause is in a debug line.
+    // 409 = another job saved this key: not a problem. Anything else (5xx, unreachable) is.
+    for (const m of kept.matchAll(/^::debug::Failed to reserve cache: ([^\n]*)/gm)) {
+      if (!/\(409\)|already.exists/i.test(m[1]!)) problems.push(`cache reservation failed: ${decode(m[1]!)}`);
+    }
     if (!kept) return true;
     return (original as (...a: unknown[]) => boolean).call(this, kept, ...rest);
   } as typeof process.stdout.write;

@@ -38,6 +38,8 @@ export interface StandIn {
   /** Environment for a job step that should use this service. */
   env: Record<string, string>;
   fault: Fault;
+  /** Answer 500 to CreateCacheEntry only. */
+  failSave: boolean;
   entries: CacheEntry[];
   /** Twirp methods called, in order. */
   calls: string[];
@@ -101,6 +103,7 @@ export async function startCacheStandIn(): Promise<StandIn> {
   const standIn: StandIn = {
     env: {},
     fault: 'none',
+    failSave: false,
     entries: [],
     calls: [],
     blobSize: async (e) => (await blobService.getContainerClient(CONTAINER).getBlobClient(e.blob).getProperties()).contentLength ?? 0,
@@ -161,6 +164,7 @@ export async function startCacheStandIn(): Promise<StandIn> {
           const method = url.slice(SERVICE.length);
           standIn.calls.push(method);
           if (!/^Bearer .+/.test(req.headers.authorization ?? '')) return json(res, 401, { code: 'unauthenticated', msg: 'no token' });
+          if (standIn.failSave && method === 'CreateCacheEntry') return json(res, 500, { code: 'internal', msg: 'injected fault' });
           if (standIn.fault === '500') return json(res, 500, { code: 'internal', msg: 'injected fault' });
           let body: Record<string, unknown> = {};
           try {

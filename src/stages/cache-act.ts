@@ -35,6 +35,13 @@ export interface CacheRestore {
   env: Record<string, string>;
   /** Summary lines. */
   lines: string[];
+  /** The service itself failed (unreachable, 5xx): do not wait for it again to save. */
+  serviceDown?: boolean;
+}
+
+/** Problems that mean the service is down, as opposed to a bad archive. */
+export function isServiceFailure(problems: string[]): boolean {
+  return problems.some((p) => /Failed to GetCacheEntryDownloadURL|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|Unable to make request|\(5\d\d\)|not available/.test(p));
 }
 
 function errText(err: unknown): string {
@@ -51,6 +58,7 @@ export async function restoreLayerCache(plan: CachePlan, d: CacheActDeps): Promi
   }
   const { dir, exportDir, primaryKey, restoreKeys } = plan.local;
   let matchedKey: string | undefined;
+  let serviceDown = false;
   let restored: DirState = { valid: false, bytes: 0 };
   try {
     // a folder left by an earlier step on this runner is not what the key says: start clean
@@ -60,6 +68,7 @@ export async function restoreLayerCache(plan: CachePlan, d: CacheActDeps): Promi
     matchedKey = res.matchedKey;
     restored = d.folders.inspect(dir);
     if (res.problems.length) {
+      serviceDown = isServiceFailure(res.problems);
       d.warn(`layer cache: restore failed, building without a cache: ${res.problems.join('; ')}`);
       matchedKey = undefined;
     } else if (matchedKey && !restored.valid) {
@@ -89,7 +98,7 @@ export async function restoreLayerCache(plan: CachePlan, d: CacheActDeps): Promi
       : `restored: ${formatBytes(restored.bytes)} from ${hit === 'exact' ? 'exact key' : 'restore-key match'} ${matchedKey}`,
   ];
   d.info(`layer cache: ${lines[0]}`);
-  return { hit, key: primaryKey, matchedKey, restoredBytes: restored.bytes, cacheFrom, cacheTo, env: plan.env, lines };
+  return { hit, key: primaryKey, matchedKey, restoredBytes: restored.bytes, cacheFrom, cacheTo, env: plan.env, lines, serviceDown };
 }
 
 export interface CacheSave {
@@ -116,6 +125,11 @@ export async function saveLayerCache(plan: CachePlan, restore: CacheRestore, bui
     }
     if (!decision.save) {
       return { saved: false, savedBytes: 0, note: decision.note, lines: [`saved: nothing (${decision.note})`] };
+    }
+    if (restore.serviceDown) {
+      const why = 'the cache service failed during restore, not trying again to save';
+      d.warn(`layer cache: not saved: ${why}`);
+      return { saved: false, savedBytes: 0, note: why, lines: [`saved: nothing (${why})`] };
     }
     const size = d.folders.inspect(dir).bytes;
     const res = await d.service.save([dir], primaryKey);
