@@ -166,7 +166,7 @@ export async function startCacheStandIn(): Promise<StandIn> {
           if (!/^Bearer .+/.test(req.headers.authorization ?? '')) return json(res, 401, { code: 'unauthenticated', msg: 'no token' });
           if (standIn.failSave && method === 'CreateCacheEntry') return json(res, 500, { code: 'internal', msg: 'injected fault' });
           if (standIn.fault === '500') return json(res, 500, { code: 'internal', msg: 'injected fault' });
-          let body: Record<string, unknown> = {};
+          let body: Record<string, unknown>;
           try {
             body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown>;
           } catch {

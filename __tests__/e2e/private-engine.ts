@@ -46,7 +46,7 @@ export async function startPrivateEngine(): Promise<PrivateEngine> {
       break;
     } catch (err) {
       if (Date.now() > deadline || child.exitCode !== null) {
-        throw new Error(`private dockerd did not start: ${fs.readFileSync(path.join(root, 'dockerd.log'), 'utf8').slice(-2000)} ${String(err)}`);
+        throw new Error(`private dockerd did not start: ${fs.readFileSync(path.join(root, 'dockerd.log'), 'utf8').slice(-2000)}`, { cause: err });
       }
       await new Promise((r) => setTimeout(r, 300));
     }

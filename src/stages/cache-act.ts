@@ -59,7 +59,7 @@ export async function restoreLayerCache(plan: CachePlan, d: CacheActDeps): Promi
   const { dir, exportDir, primaryKey, restoreKeys } = plan.local;
   let matchedKey: string | undefined;
   let serviceDown = false;
-  let restored: DirState = { valid: false, bytes: 0 };
+  let restored: DirState;
   try {
     // a folder left by an earlier step on this runner is not what the key says: start clean
     d.folders.remove(dir);
