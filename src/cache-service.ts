@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as cache from '@actions/cache';
@@ -91,12 +92,37 @@ export function dirBytes(dir: string): number {
   return total;
 }
 
+/**
+ * Identity of what a cache folder can give a build: its layer blobs. The cache config and the
+ * index are left out: buildkit rewrites them on every export (record order) even when nothing
+ * changed, so comparing them would upload an unchanged cache on every commit.
+ */
+function layerFingerprint(dir: string, top: unknown[]): string | undefined {
+  try {
+    return layerDigests(dir, top);
+  } catch {
+    return undefined; // unknown layout: never treated as "unchanged"
+  }
+}
+
+function layerDigests(dir: string, top: unknown[]): string {
+  const blob = (digest: string) => path.join(dir, 'blobs', ...digest.split(':'));
+  const layers: string[] = [];
+  for (const m of top) {
+    const digest = (m as { digest?: string }).digest ?? '';
+    const inner = JSON.parse(fs.readFileSync(blob(digest), 'utf8')) as { manifests?: { digest: string; mediaType?: string }[] };
+    for (const l of inner.manifests ?? []) if (!/cacheconfig/.test(l.mediaType ?? '')) layers.push(l.digest);
+  }
+  return createHash('sha256').update([...new Set(layers)].sort().join('\n')).digest('hex');
+}
+
 /** A buildx local cache folder: an OCI layout whose index.json lists at least one manifest. */
 export function inspectCacheDir(dir: string): DirState {
   try {
-    const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { manifests?: unknown[] };
+    const indexText = fs.readFileSync(path.join(dir, 'index.json'), 'utf8');
+    const index = JSON.parse(indexText) as { manifests?: unknown[] };
     const valid = Array.isArray(index.manifests) && index.manifests.length > 0 && fs.existsSync(path.join(dir, 'blobs'));
-    return { valid, bytes: dirBytes(dir) };
+    return { valid, bytes: dirBytes(dir), fingerprint: layerFingerprint(dir, index.manifests ?? []) };
   } catch {
     return { valid: false, bytes: dirBytes(dir) };
   }

@@ -168,6 +168,9 @@ describe('after the build: swap / reset / empty-export guard', () => {
     ['reset: miss → save', { strategy: 'reset', hit: 'miss', buildOk: true, restored: empty, exported: good }, false, true],
     ['reset: exact → no save', { strategy: 'reset', hit: 'exact', buildOk: true, restored: good, exported: good }, false, false],
     ['reset: empty → no save', { strategy: 'reset', hit: 'partial', buildOk: true, restored: good, exported: empty }, false, false],
+    ['swap: export identical to the restored cache (no change) → keep, no save', { strategy: 'swap', hit: 'partial', buildOk: true, restored: { ...good, fingerprint: 'f1' }, exported: { ...good, fingerprint: 'f1' } }, false, false],
+    ['swap: export differs from the restored cache → swap, save', { strategy: 'swap', hit: 'partial', buildOk: true, restored: { ...good, fingerprint: 'f1' }, exported: { ...good, fingerprint: 'f2' } }, true, true],
+    ['reset: export identical to what was restored → no save', { strategy: 'reset', hit: 'partial', buildOk: true, restored: { ...good, fingerprint: 'f1' }, exported: { ...good, fingerprint: 'f1' } }, false, false],
     ['reset: build failed → nothing', { strategy: 'reset', hit: 'miss', buildOk: false, restored: empty, exported: good }, false, false],
   ])('%s', (_name, input, swap, save) => {
     const d = decideAfterBuild(input);

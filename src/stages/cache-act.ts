@@ -35,6 +35,8 @@ export interface CacheRestore {
   env: Record<string, string>;
   /** Summary lines. */
   lines: string[];
+  /** The restored folder as it was before the build (reset exports into the same folder). */
+  restoredState?: DirState;
   /** The service itself failed (unreachable, 5xx): do not wait for it again to save. */
   serviceDown?: boolean;
 }
@@ -98,7 +100,7 @@ export async function restoreLayerCache(plan: CachePlan, d: CacheActDeps): Promi
       : `restored: ${formatBytes(restored.bytes)} from ${hit === 'exact' ? 'exact key' : 'restore-key match'} ${matchedKey}`,
   ];
   d.info(`layer cache: ${lines[0]}`);
-  return { hit, key: primaryKey, matchedKey, restoredBytes: restored.bytes, cacheFrom, cacheTo, env: plan.env, lines, serviceDown };
+  return { hit, key: primaryKey, matchedKey, restoredBytes: restored.bytes, cacheFrom, cacheTo, env: plan.env, lines, serviceDown, restoredState: restored };
 }
 
 export interface CacheSave {
@@ -113,7 +115,7 @@ export async function saveLayerCache(plan: CachePlan, restore: CacheRestore, bui
   if (!plan.local) return { saved: false, savedBytes: 0, note: '', lines: [] };
   const { dir, exportDir, primaryKey, strategy } = plan.local;
   try {
-    const restored = restore.hit === 'miss' ? { valid: false, bytes: 0 } : d.folders.inspect(dir);
+    const restored = restore.hit === 'miss' ? { valid: false, bytes: 0 } : strategy === 'reset' ? (restore.restoredState ?? { valid: false, bytes: 0 }) : d.folders.inspect(dir);
     const exported = d.folders.inspect(exportDir);
     const decision = decideAfterBuild({ strategy, hit: restore.hit === '' ? 'miss' : restore.hit, buildOk, restored, exported });
     d.info(`layer cache: ${decision.note}`);

@@ -203,6 +203,8 @@ export function classifyHit(primaryKey: string, matchedKey: string | undefined):
 export interface DirState {
   valid: boolean;
   bytes: number;
+  /** Identity of the content: the index and the set of blobs (equal = same cache). */
+  fingerprint?: string;
 }
 
 export interface AfterBuild {
@@ -223,6 +225,9 @@ export function decideAfterBuild(d: { strategy: 'swap' | 'reset'; hit: CacheHit;
   if (d.strategy === 'reset') {
     if (!d.exported.valid) return { swap: false, save: false, note: 'the export is empty: nothing to save' };
     if (d.hit === 'exact') return { swap: false, save: false, note: 'exact cache hit: not saved again' };
+    if (d.restored.fingerprint && d.restored.fingerprint === d.exported.fingerprint) {
+      return { swap: false, save: false, note: 'the export is identical to the restored cache: not saved again' };
+    }
     return { swap: false, save: true, note: 'exported with reset=true: saving' };
   }
   if (!d.exported.valid) {
@@ -231,6 +236,9 @@ export function decideAfterBuild(d: { strategy: 'swap' | 'reset'; hit: CacheHit;
       : { swap: false, save: false, note: 'the export is empty and nothing was restored: nothing to save' };
   }
   if (d.hit === 'exact') return { swap: true, save: false, note: 'exact cache hit: not saved again' };
+  if (d.restored.valid && d.restored.fingerprint && d.restored.fingerprint === d.exported.fingerprint) {
+    return { swap: false, save: false, note: 'the export is identical to the restored cache: not saved again' };
+  }
   return { swap: true, save: true, note: d.restored.valid ? 'replaced the restored cache by this build\'s export: saving' : 'saving this build\'s export' };
 }
 
