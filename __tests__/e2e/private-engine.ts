@@ -1,8 +1,12 @@
 /**
  * A private Docker engine for cache tests: the shared engine's build cache would make every
  * layer CACHED whether or not our cache was restored, and it must not be pruned. This one runs on
- * its own socket, data-root and exec-root (containerd image store, no bridge network: test
- * Dockerfiles use RUN --network=none), and its build cache can be pruned freely. Stopped by pid.
+ * its own socket, data-root and exec-root (containerd image store) and its build cache can be
+ * pruned freely. Stopped by pid.
+ *
+ * Networking: NEVER start it with `--bridge none`: dockerd then deletes the host's docker0
+ * interface (removeDefaultBridgeInterface), breaking the shared engine's containers. It gets a
+ * bridge of its own (created here, deleted on stop) and no iptables rules.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -20,6 +24,11 @@ export interface PrivateEngine {
 
 export async function startPrivateEngine(): Promise<PrivateEngine> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'maeng-'));
+  const bridge = `mae${Math.random().toString(36).slice(2, 9)}`; // ≤ 15 chars
+  const octet = 100 + Math.floor(Math.random() * 150);
+  execFileSync('ip', ['link', 'add', bridge, 'type', 'bridge']);
+  execFileSync('ip', ['addr', 'add', `10.213.${octet}.1/24`, 'dev', bridge]);
+  execFileSync('ip', ['link', 'set', bridge, 'up']);
   const sock = path.join(root, 'docker.sock');
   fs.writeFileSync(path.join(root, 'daemon.json'), JSON.stringify({ features: { 'containerd-snapshotter': true } }));
   const log = fs.openSync(path.join(root, 'dockerd.log'), 'w');
@@ -30,7 +39,7 @@ export async function startPrivateEngine(): Promise<PrivateEngine> {
       '--exec-root', path.join(root, 'exec'),
       '--pidfile', path.join(root, 'dockerd.pid'),
       '-H', `unix://${sock}`,
-      '--bridge', 'none',
+      '--bridge', bridge,
       '--iptables=false',
       '--ip6tables=false',
       '--config-file', path.join(root, 'daemon.json'),
@@ -64,6 +73,11 @@ export async function startPrivateEngine(): Promise<PrivateEngine> {
         clearTimeout(timer);
       }
       fs.closeSync(log);
+      try {
+        execFileSync('ip', ['link', 'del', bridge]);
+      } catch {
+        // already gone
+      }
       try {
         fs.rmSync(root, { recursive: true, force: true });
       } catch {
