@@ -10,7 +10,7 @@ import type { CacheFolders, CacheService } from './stages/cache-act.js';
  * ::error lines (it logs a 5xx as an error) are collected instead of printed, so the cache stage
  * reports one warning of its own and a cache problem never shows as an error.
  */
-async function collectProblems<T>(fn: () => Promise<T>): Promise<{ value: T; problems: string[] }> {
+async function collectProblems<T>(fn: () => Promise<T>, timeoutMs: number): Promise<{ value?: T; problems: string[]; timedOut?: boolean }> {
   const problems: string[] = [];
   const original = process.stdout.write;
   const decode = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
@@ -28,10 +28,19 @@ async function collectProblems<T>(fn: () => Promise<T>): Promise<{ value: T; pro
     if (!kept) return true;
     return (original as (...a: unknown[]) => boolean).call(this, kept, ...rest);
   } as typeof process.stdout.write;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
   try {
-    const value = await fn();
+    const value = await Promise.race([fn(), timeout]);
+    if (value === 'timeout') {
+      // the library may still finish later; it is not waited for, and its output is no longer collected
+      return { problems: [...problems, `no answer within ${Math.round(timeoutMs / 1000)} s`], timedOut: true };
+    }
     return { value, problems };
   } finally {
+    clearTimeout(timer);
     process.stdout.write = original;
   }
 }
@@ -53,21 +62,21 @@ async function inScratch<T>(scratch: string | undefined, fn: () => Promise<T>): 
 }
 
 /** The real Actions cache service, through @actions/cache (v1 or v2 protocol, as the runtime says). */
-export function createActionsCacheService(scratch?: string): CacheService {
+export function createActionsCacheService(scratch?: string, timeoutMs = 20 * 60_000): CacheService {
   return {
     async restore(paths, primaryKey, restoreKeys) {
       if (!cache.isFeatureAvailable()) return { problems: ['the Actions cache service is not available'] };
       try {
-        const { value, problems } = await inScratch(scratch, () => collectProblems(() => cache.restoreCache(paths, primaryKey, restoreKeys)));
-        return { matchedKey: value, problems };
+        const { value, problems, timedOut } = await inScratch(scratch, () => collectProblems(() => cache.restoreCache(paths, primaryKey, restoreKeys), timeoutMs));
+        return { matchedKey: value, problems, timedOut };
       } catch (err) {
         return { problems: [err instanceof Error ? err.message : String(err)] };
       }
     },
     async save(paths, key) {
       try {
-        const { value, problems } = await inScratch(scratch, () => collectProblems(() => cache.saveCache(paths, key)));
-        return { saved: value !== -1, problems };
+        const { value, problems } = await inScratch(scratch, () => collectProblems(() => cache.saveCache(paths, key), timeoutMs));
+        return { saved: value !== undefined && value !== -1, problems };
       } catch (err) {
         return { saved: false, problems: [err instanceof Error ? err.message : String(err)] };
       }

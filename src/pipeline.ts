@@ -89,7 +89,8 @@ export async function runMain(deps: Deps): Promise<void> {
     if (cachePlan.env.ACTIONS_RUNTIME_TOKEN) host.setSecret(cachePlan.env.ACTIONS_RUNTIME_TOKEN);
     if (cachePlan.local) state.update({ cacheDirs: [...new Set([cachePlan.local.dir, cachePlan.local.exportDir, path.dirname(cachePlan.local.dir)])] });
     const cacheDeps = {
-      service: deps.cacheService ?? createActionsCacheService(tempDir),
+      // MULTIARCH_CACHE_TIMEOUT_SECONDS: how long one restore or save may take (default 20 min)
+      service: deps.cacheService ?? createActionsCacheService(tempDir, 1000 * (Number(deps.env.MULTIARCH_CACHE_TIMEOUT_SECONDS) || 1200)),
       folders: deps.cacheFolders ?? realCacheFolders,
       info: (m: string) => host.info(m),
       warn: (m: string) => host.warning(m),

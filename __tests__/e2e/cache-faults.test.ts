@@ -65,6 +65,20 @@ describe('layer cache failures are warnings: the build goes on cold', () => {
     }
   }, 300_000);
 
+  test('a cache service that does not answer: restore gives up after the timeout, build goes on without the cache', async () => {
+    service.fault = 'hang';
+    service.hangMs = 20_000;
+    try {
+      const env = { ...service.env, MULTIARCH_CACHE_TIMEOUT_SECONDS: '3' };
+      const job = await runJob({ workspace: workspace(), inputs, env, runnerTemp: runnerTempPath() });
+      expectColdSuccess(job, /layer cache: restore timed out \(no answer within 3 s\); building without the layer cache/);
+      expect(job.main.stdout + job.main.stderr).not.toMatch(/--cache-to|exporting cache/);
+      expect(service.calls.filter((c) => c === 'CreateCacheEntry')).toEqual([]);
+    } finally {
+      service.fault = 'none';
+    }
+  }, 300_000);
+
   test('a truncated archive: the half-extracted folder is discarded, build cold, the next save works', async () => {
     const ws = workspace();
     const runnerTemp = runnerTempPath();

@@ -23,7 +23,7 @@ const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I
 const CONTAINER = 'actions-cache';
 const SERVICE = '/twirp/github.actions.results.api.v1.CacheService/';
 
-export type Fault = 'none' | '500' | 'truncate';
+export type Fault = 'none' | '500' | 'truncate' | 'hang';
 
 export interface CacheEntry {
   key: string;
@@ -38,6 +38,8 @@ export interface StandIn {
   /** Environment for a job step that should use this service. */
   env: Record<string, string>;
   fault: Fault;
+  /** fault 'hang': how long a request is held before its connection is dropped. */
+  hangMs: number;
   /** Answer 500 to CreateCacheEntry only. */
   failSave: boolean;
   entries: CacheEntry[];
@@ -104,10 +106,12 @@ export async function startCacheStandIn(): Promise<StandIn> {
     env: {},
     fault: 'none',
     failSave: false,
+    hangMs: 15_000,
     entries: [],
     calls: [],
     blobSize: async (e) => (await blobService.getContainerClient(CONTAINER).getBlobClient(e.blob).getProperties()).contentLength ?? 0,
     close: async () => {
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       azurite.child.kill('SIGTERM');
     },
@@ -165,6 +169,11 @@ export async function startCacheStandIn(): Promise<StandIn> {
           standIn.calls.push(method);
           if (!/^Bearer .+/.test(req.headers.authorization ?? '')) return json(res, 401, { code: 'unauthenticated', msg: 'no token' });
           if (standIn.failSave && method === 'CreateCacheEntry') return json(res, 500, { code: 'internal', msg: 'injected fault' });
+          if (standIn.fault === 'hang') {
+            // no answer; the connection is dropped after a while so the client process can end
+            setTimeout(() => req.socket.destroy(), standIn.hangMs).unref();
+            return;
+          }
           if (standIn.fault === '500') return json(res, 500, { code: 'internal', msg: 'injected fault' });
           let body: Record<string, unknown>;
           try {

@@ -120,6 +120,17 @@ describe('cache act (stubbed service and folders)', () => {
     expect(g.warnings.join('\n')).toMatch(/boom[\s\S]*bang/);
   });
 
+  test('restore timed out: local cache left out of this run (no cache-from, no cache-to), nothing saved', async () => {
+    const f = fakes({ restore: { problems: ['no answer within 3 s'], timedOut: true }, exportDir: good });
+    const r = await restoreLayerCache(f.plan, f.deps);
+    expect(r).toMatchObject({ hit: 'miss', cacheFrom: [], cacheTo: [], abandoned: true });
+    expect(f.warnings[0]).toMatch(/restore timed out \(no answer within 3 s\)/);
+    f.afterBuild();
+    const s = await saveLayerCache(f.plan, r, true, f.deps);
+    expect(s.saved).toBe(false);
+    expect(f.log.some((l) => l.startsWith('save'))).toBe(false);
+  });
+
   test('another job saved the same key first: not a warning', async () => {
     const f = fakes({ exportDir: good, save: { saved: false, problems: [] } });
     const r = await restoreLayerCache(f.plan, f.deps);

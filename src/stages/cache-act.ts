@@ -8,7 +8,8 @@ import { type CacheHit, type CachePlan, type DirState, cacheArgs, classifyHit, d
 /** The Actions cache service (real one: cache-service.ts on @actions/cache). */
 export interface CacheService {
   /** matchedKey undefined = miss (or failure); problems = what the library reported as wrong. */
-  restore(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<{ matchedKey?: string; problems: string[] }>;
+  /** timedOut: the service did not answer in time; the library may still write into paths later. */
+  restore(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<{ matchedKey?: string; problems: string[]; timedOut?: boolean }>;
   save(paths: string[], key: string): Promise<{ saved: boolean; problems: string[] }>;
 }
 
@@ -37,6 +38,8 @@ export interface CacheRestore {
   lines: string[];
   /** The restored folder as it was before the build (reset exports into the same folder). */
   restoredState?: DirState;
+  /** The local cache is left out of this run (restore timed out). */
+  abandoned?: boolean;
   /** The service itself failed (unreachable, 5xx): do not wait for it again to save. */
   serviceDown?: boolean;
 }
@@ -67,6 +70,12 @@ export async function restoreLayerCache(plan: CachePlan, d: CacheActDeps): Promi
     d.folders.remove(dir);
     if (exportDir !== dir) d.folders.remove(exportDir);
     const res = await d.service.restore([dir], primaryKey, restoreKeys);
+    if (res.timedOut) {
+      // a late download could still extract into the folder: leave the local cache out of this run
+      d.warn(`layer cache: restore timed out (${res.problems.join('; ')}); building without the layer cache, not saving`);
+      const line = 'restored: nothing (the cache service timed out); not saving';
+      return { hit: 'miss', key: primaryKey, restoredBytes: 0, cacheFrom: [], cacheTo: [], env: plan.env, lines: [line], serviceDown: true, abandoned: true };
+    }
     matchedKey = res.matchedKey;
     restored = d.folders.inspect(dir);
     if (res.problems.length) {
@@ -112,7 +121,7 @@ export interface CacheSave {
 
 /** After a successful build: swap the export in (or keep the restored cache) and save it. */
 export async function saveLayerCache(plan: CachePlan, restore: CacheRestore, buildOk: boolean, d: CacheActDeps): Promise<CacheSave> {
-  if (!plan.local) return { saved: false, savedBytes: 0, note: '', lines: [] };
+  if (!plan.local || restore.abandoned) return { saved: false, savedBytes: 0, note: '', lines: [] };
   const { dir, exportDir, primaryKey, strategy } = plan.local;
   try {
     const restored = restore.hit === 'miss' ? { valid: false, bytes: 0 } : strategy === 'reset' ? (restore.restoredState ?? { valid: false, bytes: 0 }) : d.folders.inspect(dir);
