@@ -119,9 +119,8 @@ export function planCache(p: CachePlanInput): CachePlan {
       return plan;
     case 'local': {
       if (!p.runtime.ACTIONS_RESULTS_URL && !p.runtime.ACTIONS_CACHE_URL) {
-        plan.warnings.push(
-          'layer cache: the Actions cache service is not available here (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL unset); building without a layer cache. Set cache: none to silence this.',
-        );
+        // not a failure (outside GitHub Actions, e.g. the CLI or act): a log line, not a warning
+        plan.notes.push('layer cache: the Actions cache service is not available here (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL unset); building without a layer cache');
         return plan;
       }
       const { primaryKey, restoreKeys } = cacheKeys(p);
