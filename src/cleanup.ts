@@ -38,6 +38,9 @@ export async function runPost(deps: Deps): Promise<void> {
     const dir = state.dockerConfig;
     await attempt('remove docker config', () => files.remove(dir));
   }
+  for (const dir of state.cacheDirs ?? []) {
+    await attempt(`remove cache folder ${dir}`, () => files.remove(dir));
+  }
   if (state.tempDir) {
     const dir = state.tempDir;
     await attempt('remove temp folder', () => files.remove(dir));

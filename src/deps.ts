@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Exec } from './exec.js';
 import type { Host } from './host.js';
+import type { CacheFolders, CacheService } from './stages/cache-act.js';
 
 /** Filesystem operations the pipeline needs, injectable for tests. */
 export interface Files {
@@ -27,6 +28,9 @@ export interface Deps {
   env: NodeJS.ProcessEnv;
   cwd: string;
   now(): number;
+  /** The Actions cache service and folder operations of the layer cache (default: the real ones). */
+  cacheService?: CacheService;
+  cacheFolders?: CacheFolders;
 }
 
 export const realFiles: Files = {

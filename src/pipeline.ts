@@ -18,6 +18,9 @@ import { type MetaPlan, planMeta } from './stages/meta.js';
 import { hostArch, isLocalEngine, runQemu } from './stages/qemu.js';
 import { createToolCache } from './toolcache.js';
 import { afterBuildStages, buildExec, preflightStage } from './verification.js';
+import { planCache } from './stages/cache.js';
+import { cacheSummary, dryRunRestore, restoreLayerCache, saveLayerCache } from './stages/cache-act.js';
+import { createActionsCacheService, realCacheFolders } from './cache-service.js';
 
 interface Timing {
   stage: string;
@@ -70,6 +73,7 @@ export async function runMain(deps: Deps): Promise<void> {
   const outputs: { digest?: string; imageid?: string; metadata?: string; refs: string[] } = { refs: [] };
   let failed = false;
   let verificationSummary = '';
+  let cacheReport: { hit: string; markdown: string } | undefined;
   try {
     const tempDir = files.makeTempDir(ctx.runnerTemp, 'multiarch-');
     state.update({ tempDir });
@@ -158,6 +162,38 @@ export async function runMain(deps: Deps): Promise<void> {
 
     await preflightStage(deps, exec, stage, { inputs });
 
+    const cachePlan = planCache({
+      mode: inputs.cacheMode,
+      explicitFrom: inputs.cacheFrom,
+      explicitTo: inputs.cacheTo,
+      keySuffix: inputs.cacheKey,
+      os: deps.env.RUNNER_OS || 'Linux',
+      platforms: inputs.platforms,
+      file: inputs.file ? path.relative(ctx.workspace, inputs.file) : '',
+      target: inputs.target,
+      sha: ctx.sha,
+      runnerTemp: ctx.runnerTemp,
+      images: inputs.images,
+      refs: meta.refs,
+      push: push.push,
+      buildxVersion: builder.buildxVersion,
+      runtime: deps.env,
+    });
+    for (const w of cachePlan.warnings) host.warning(w);
+    if (cachePlan.env.ACTIONS_RUNTIME_TOKEN) host.setSecret(cachePlan.env.ACTIONS_RUNTIME_TOKEN);
+    if (cachePlan.local) state.update({ cacheDirs: [...new Set([cachePlan.local.dir, cachePlan.local.exportDir, path.dirname(cachePlan.local.dir)])] });
+    const cacheDeps = {
+      // MULTIARCH_CACHE_TIMEOUT_SECONDS: how long one restore or save may take (default 20 min)
+      service: deps.cacheService ?? createActionsCacheService(tempDir, 1000 * (Number(deps.env.MULTIARCH_CACHE_TIMEOUT_SECONDS) || 1200)),
+      folders: deps.cacheFolders ?? realCacheFolders,
+      info: (m: string) => host.info(m),
+      warn: (m: string) => host.warning(m),
+    };
+    // a dry run plans the cache (keys, flags) but restores nothing
+    const restored = inputs.dryRun ? dryRunRestore(cachePlan) : await stage('cache restore', () => restoreLayerCache(cachePlan, cacheDeps));
+    host.setOutput('cache-hit', restored.hit);
+    host.setOutput('cache-key', restored.key);
+
     const metadataFile = path.join(tempDir, 'metadata.json');
     const argv = planBuild({
       builder: builder.name,
@@ -170,6 +206,8 @@ export async function runMain(deps: Deps): Promise<void> {
       annotations: meta.annotations,
       push: push.push,
       metadataFile,
+      cacheFrom: restored.cacheFrom,
+      cacheTo: restored.cacheTo,
       options: {
         ...inputs,
         // a dry run prints the --secret flags but writes no secret file
@@ -199,9 +237,11 @@ export async function runMain(deps: Deps): Promise<void> {
       runBuild(argv, metadataFile, { exec: retrying, readFile: (p) => files.readFile(p) }, {
         iidFile: path.join(tempDir, 'iid'),
         dockerfile: inputs.file ? path.relative(ctx.workspace, inputs.file) : undefined,
-        env: secretEnv,
+        env: { ...restored.env, ...secretEnv },
       }),
     );
+    const saved = cachePlan.local ? await stage('cache save', () => saveLayerCache(cachePlan, restored, true, cacheDeps)) : undefined;
+    cacheReport = { hit: restored.hit, markdown: cacheSummary(restored, saved) };
     Object.assign(outputs, result);
     host.setOutput('digest', result.digest);
     host.setOutput('imageid', result.imageid);
@@ -230,8 +270,9 @@ export async function runMain(deps: Deps): Promise<void> {
   await host.summary(
     summaryTable(outputs.refs, outputs.digest ?? '', inputs.platforms, push.push && !failed, timings, {
       imageid: outputs.imageid,
+      cache: cacheReport?.hit,
       status: failed ? 'failed' : 'succeeded',
-    }) + verificationSummary,
+    }) + (cacheReport?.markdown ?? '') + verificationSummary,
   );
 }
 

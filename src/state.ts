@@ -13,6 +13,8 @@ export interface RunState {
   dockerConfig?: string;
   /** Registries logged in to inside dockerConfig ('' = Docker Hub), logged out by post. */
   logins?: string[];
+  /** Layer cache folders under RUNNER_TEMP (already saved by main), removed by post. */
+  cacheDirs?: string[];
 }
 
 const KEY = 'multiarch';

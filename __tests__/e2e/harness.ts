@@ -45,6 +45,19 @@ export interface Workflow {
   runnerTemp?: string;
 }
 
+/** The runner's payloads always carry the repository (so no API call is needed for labels). */
+export const DEFAULT_PAYLOAD = {
+  repository: {
+    name: 'octo-repo',
+    full_name: 'octo-org/octo-repo',
+    html_url: 'https://github.com/octo-org/octo-repo',
+    default_branch: 'main',
+    private: false,
+    description: 'An octo repo',
+    license: { spdx_id: 'MIT' },
+  },
+};
+
 export interface StepResult {
   code: number;
   stdout: string;
@@ -140,7 +153,7 @@ async function runStep(step: 'main' | 'post', wf: Workflow, dirs: { temp: string
   const file = (n: string) => path.join(dirs.files, `${step}-${n}`);
   for (const n of ['output', 'state', 'env', 'path', 'summary']) fs.writeFileSync(file(n), '');
   const eventPath = path.join(dirs.files, 'event.json');
-  fs.writeFileSync(eventPath, JSON.stringify(wf.payload ?? {}));
+  fs.writeFileSync(eventPath, JSON.stringify(wf.payload ?? DEFAULT_PAYLOAD));
   const dockerLog = path.join(dirs.files, `${step}-docker.log`);
   Object.assign(env, {
     CI: 'true',

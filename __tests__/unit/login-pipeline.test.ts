@@ -92,7 +92,7 @@ describe('pipeline with login', () => {
     const summary = h.log.find((l) => l.startsWith('summary'))!;
     expect(summary).toMatch(/\| pushed \| yes \|/);
     expect(summary).toMatch(/\| cache \| - \|/);
-    expect(summary).toMatch(/login 0\.0s, qemu 0\.0s, builder 0\.0s, meta 0\.0s, build 0\.0s/);
+    expect(summary).toMatch(/login 0\.0s, qemu 0\.0s, builder 0\.0s, meta 0\.0s, cache restore 0\.0s, build 0\.0s/);
   });
 
   test('no credentials: no login; docker calls still use the per-job DOCKER_CONFIG (earlier logins are seeded into it)', async () => {

@@ -28759,6 +28759,9 @@ async function runPost(deps) {
         const dir = state.dockerConfig;
         await attempt('remove docker config', () => files.remove(dir));
     }
+    for (const dir of state.cacheDirs ?? []) {
+        await attempt(`remove cache folder ${dir}`, () => files.remove(dir));
+    }
     if (state.tempDir) {
         const dir = state.tempDir;
         await attempt('remove temp folder', () => files.remove(dir));

@@ -2,6 +2,7 @@ import { InputErrors } from '../errors.js';
 import { type BuildInputs, parseBuildInputs } from './build.js';
 import { type BuilderInputs, parseBuilderInputs } from './builder.js';
 import { buildSecretValues, type BuildOptionInputs, parseBuildOptionInputs } from './buildopts.js';
+import { type CacheInputs, parseCacheInputs } from './cache.js';
 import { Collector, type Getter } from './collect.js';
 import { type DryRunInputs, parseDryRunInputs } from './dry-run.js';
 import { loginSecretValues, type LoginInputs, parseLoginInputs } from './login.js';
@@ -14,7 +15,7 @@ export type { Getter } from './collect.js';
  * Every action input, parsed and validated, in one typed object. Each area parses its own
  * inputs in its own module; this is the one place they are put together.
  */
-export type Inputs = MetaInputs & BuildInputs & BuilderInputs & DryRunInputs & LoginInputs & BuildOptionInputs & VerifyInputs;
+export type Inputs = MetaInputs & BuildInputs & BuilderInputs & DryRunInputs & LoginInputs & BuildOptionInputs & VerifyInputs & CacheInputs;
 
 export interface InputEnv {
   workspace: string;
@@ -34,6 +35,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const login = parseLoginInputs(get, c);
   const buildOptions = parseBuildOptionInputs(get, c, env);
   const verify = parseVerifyInputs(get, c);
+  const cache = parseCacheInputs(get, c);
   // cross-input rules
   if (build.push === true && meta.images.length === 0 && meta.literalRefs.length === 0 && !c.has('images')) {
     c.fail('images', 'is empty but push is true: name at least one image, e.g. ghcr.io/org/app (or give full references in tags)');
@@ -45,7 +47,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
     c.fail('load', 'true cannot be combined with push: true: load builds into the local engine only; set push: false (or remove load)');
   }
   if (c.errors.length) throw new InputErrors(c.errors);
-  return { ...meta, ...build, ...builder, ...dryRun, ...login, ...buildOptions, ...verify };
+  return { ...meta, ...build, ...builder, ...dryRun, ...login, ...buildOptions, ...verify, ...cache };
 }
 
 /**

@@ -19,6 +19,9 @@ export interface BuildPlanInput {
   metadataFile: string;
   /** Build options (build-contexts, secrets, provenance, load, …), see buildopts.ts. */
   options?: BuildOptionsPlan;
+  /** --cache-from / --cache-to values (cache stage). */
+  cacheFrom?: string[];
+  cacheTo?: string[];
 }
 
 /** Pure: push on everything but pull requests when push is auto, and only when there is somewhere to push. */
@@ -45,6 +48,8 @@ export function planBuild(p: BuildPlanInput): string[] {
   for (const ref of p.refs) argv.push('--tag', ref);
   for (const label of p.labels ?? []) argv.push('--label', label);
   for (const a of p.annotations ?? []) argv.push('--annotation', a);
+  for (const c of p.cacheFrom ?? []) argv.push('--cache-from', c);
+  for (const c of p.cacheTo ?? []) argv.push('--cache-to', c);
   argv.push('--metadata-file', p.metadataFile);
   if (p.push) argv.push('--push');
   if (p.options) argv.push(...planBuildOptions(p.options));

@@ -1,0 +1,44 @@
+import { parseList } from '../lists.js';
+import type { Collector, Getter } from './collect.js';
+
+export const CACHE_MODES = ['local', 'gha', 'registry', 'inline', 'none'] as const;
+export type CacheMode = (typeof CACHE_MODES)[number];
+
+export interface CacheInputs {
+  /** Which layer cache the action manages. */
+  cacheMode: CacheMode;
+  /** Explicit --cache-from entries (build-push-action syntax); they win over the managed ones. */
+  cacheFrom: string[];
+  /** Explicit --cache-to entries (build-push-action syntax); they win over the managed ones. */
+  cacheTo: string[];
+  /** User suffix of the cache key ('' when unset). */
+  cacheKey: string;
+}
+
+export function parseCacheInputs(get: Getter, c: Collector): CacheInputs {
+  const cacheMode = c.field(
+    'cache',
+    (): CacheMode => {
+      const v = get('cache').trim().toLowerCase() || 'local';
+      if (v === 'false' || v === 'off') return 'none';
+      if (!(CACHE_MODES as readonly string[]).includes(v)) {
+        throw new Error(`"${get('cache').trim()}" is not valid: use ${CACHE_MODES.join(', ')}`);
+      }
+      return v as CacheMode;
+    },
+    'none' as CacheMode,
+  );
+  const cacheFrom = c.field('cache-from', () => parseList(get('cache-from'), { ignoreComma: true }), []);
+  const cacheTo = c.field('cache-to', () => parseList(get('cache-to'), { ignoreComma: true }), []);
+  const cacheKey = c.field(
+    'cache-key',
+    () => {
+      const v = get('cache-key').trim();
+      if (/[,\s]/.test(v)) throw new Error(`"${v}" is not valid: a cache key suffix cannot contain commas or whitespace`);
+      if (v.length > 200) throw new Error('is too long: at most 200 characters');
+      return v;
+    },
+    '',
+  );
+  return { cacheMode, cacheFrom, cacheTo, cacheKey };
+}
