@@ -6,6 +6,7 @@ import { Collector, type Getter } from './collect.js';
 import { type DryRunInputs, parseDryRunInputs } from './dry-run.js';
 import { loginSecretValues, type LoginInputs, parseLoginInputs } from './login.js';
 import { type MetaInputs, parseMetaInputs } from './meta.js';
+import { parseShardInputs, type ShardInputs } from './shard.js';
 
 export type { Getter } from './collect.js';
 
@@ -13,7 +14,7 @@ export type { Getter } from './collect.js';
  * Every action input, parsed and validated, in one typed object. Each area parses its own
  * inputs in its own module; this is the one place they are put together.
  */
-export type Inputs = MetaInputs & BuildInputs & BuilderInputs & DryRunInputs & LoginInputs & BuildOptionInputs;
+export type Inputs = MetaInputs & BuildInputs & BuilderInputs & DryRunInputs & LoginInputs & BuildOptionInputs & ShardInputs;
 
 export interface InputEnv {
   workspace: string;
@@ -32,6 +33,20 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const dryRun = parseDryRunInputs(get, c);
   const login = parseLoginInputs(get, c);
   const buildOptions = parseBuildOptionInputs(get, c, env);
+  const shard = parseShardInputs(get, c);
+  if (shard.mode === 'merge') {
+    // merge builds nothing: no checkout (context, Dockerfile) is needed
+    for (let i = c.errors.length - 1; i >= 0; i--) if (['context', 'file'].includes(c.errors[i]!.input)) c.errors.splice(i, 1);
+  }
+  if (shard.mode !== 'build' && !c.has('images') && meta.images.length !== 1) {
+    c.fail('images', `mode ${shard.mode} needs exactly one image name (${meta.images.length} enabled: ${meta.images.join(', ') || 'none'}): shards are pushed by digest to, and merged in, one repository`);
+  }
+  if (shard.mode === 'shard' && !c.has('platforms') && build.platforms.length !== 1) {
+    c.fail('platforms', `mode shard builds exactly one platform, but ${build.platforms.length} are set (${build.platforms.join(', ')}): set platforms to the runner's own, e.g. linux/arm64 (one matrix job per platform)`);
+  }
+  if (shard.mode !== 'build' && build.push === false) {
+    c.fail('push', `false cannot be combined with mode ${shard.mode}: shards are pushed by digest and merged in the registry; use mode: build to build without pushing`);
+  }
   // cross-input rules
   if (build.push === true && meta.images.length === 0 && !c.has('images')) {
     c.fail('images', 'is empty but push is true: name at least one image, e.g. ghcr.io/org/app');
@@ -43,7 +58,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
     c.fail('load', 'true cannot be combined with push: true: load builds into the local engine only; set push: false (or remove load)');
   }
   if (c.errors.length) throw new InputErrors(c.errors);
-  return { ...meta, ...build, ...builder, ...dryRun, ...login, ...buildOptions };
+  return { ...meta, ...build, ...builder, ...dryRun, ...login, ...buildOptions, ...shard };
 }
 
 /**
