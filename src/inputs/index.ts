@@ -35,8 +35,8 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const buildOptions = parseBuildOptionInputs(get, c, env);
   const shard = parseShardInputs(get, c);
   if (shard.mode === 'merge') {
-    // merge builds nothing: no checkout (context, Dockerfile) is needed
-    for (let i = c.errors.length - 1; i >= 0; i--) if (['context', 'file'].includes(c.errors[i]!.input)) c.errors.splice(i, 1);
+    // merge builds nothing: no checkout (context, Dockerfile) is needed, the platforms come from the shards
+    for (let i = c.errors.length - 1; i >= 0; i--) if (['context', 'file', 'platforms'].includes(c.errors[i]!.input)) c.errors.splice(i, 1);
   }
   if (shard.mode !== 'build' && !c.has('images') && meta.images.length !== 1) {
     c.fail('images', `mode ${shard.mode} needs exactly one image name (${meta.images.length} enabled: ${meta.images.join(', ') || 'none'}): shards are pushed by digest to, and merged in, one repository`);

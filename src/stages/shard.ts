@@ -311,6 +311,7 @@ async function inspect<T>(exec: Exec, ref: string, format: string): Promise<{ ok
 /** Act: look every shard up in the registry (nothing is created); errors name every bad digest. */
 export async function resolveShards(refs: (ShardRef & { image: string })[], deps: MergeDeps): Promise<ResolvedShard[]> {
   const missing: string[] = [];
+  const problems: string[] = [];
   const resolved: ResolvedShard[] = [];
   for (const ref of refs) {
     const where = `${ref.image}@${ref.digest}`;
@@ -326,13 +327,18 @@ export async function resolveShards(refs: (ShardRef & { image: string })[], deps
         configPlatform = formatPlatform(parsePlatform([cfg.value.os, cfg.value.architecture, cfg.value.variant].filter(Boolean).join('/')));
       }
     }
-    const shard = resolveShard(ref, m.value, configPlatform);
+    let shard: ResolvedShard;
+    try {
+      shard = resolveShard(ref, m.value, configPlatform);
+    } catch (err) {
+      problems.push(err instanceof Error ? err.message : String(err));
+      continue;
+    }
     deps.log(`${where}: ${shard.platform}${shard.manifest !== shard.digest ? ` (manifest ${shard.manifest})` : ''}`);
     resolved.push(shard);
   }
-  if (missing.length) {
-    throw new StageError('merge', `not in the registry: ${missing.join('; ')}. Nothing was created: check that every shard run pushed, and that digests passes their outputs`);
-  }
+  if (missing.length) problems.unshift(`not in the registry: ${missing.join('; ')}; check that every shard run pushed, and that digests passes their outputs`);
+  if (problems.length) throw new StageError('merge', `${problems.join('. ')}. Nothing was created`);
   checkDuplicatePlatforms(resolved);
   return resolved;
 }
