@@ -122,8 +122,9 @@ export async function runMain(deps: Deps): Promise<void> {
       outputs.digest = result.digest;
       host.setOutput('digest', result.digest);
       host.setOutput('manifests', JSON.stringify(result.manifests));
-      host.setOutput('pushed', 'true');
+      host.setOutput('pushed', String(!inputs.dryRun));
       host.setOutput('platforms', Object.keys(result.manifests).join(','));
+      await host.summary(summaryTable(meta.refs, result.digest || '(dry run)', Object.keys(result.manifests), !inputs.dryRun, timings, { status: 'succeeded' }));
       return;
     }
 

@@ -121,3 +121,14 @@ describe('mode merge through the pipeline', () => {
     expect(exec.calls.some((c) => c.argv[2] === 'imagetools')).toBe(false);
   });
 });
+
+test('merge dry run: shards are looked up (read-only), nothing is created', async () => {
+  const exec = engine({ [`${IMG}@${A}`]: manifest }, { [`${IMG}@${A}`]: { os: 'linux', architecture: 'amd64' } });
+  const host = fakeHost({ images: IMG, tags: 'v1', push: 'true', mode: 'merge', digests: A, 'dry-run': 'true' });
+  await runMain(fakeDeps(host, exec, fakeFiles(ws), { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' }));
+  expect(host.errors).toEqual([]);
+  expect(exec.calls.some((c) => c.argv[3] === 'create')).toBe(false);
+  expect(host.infos.join('\n')).toContain('"imagetools"');
+  expect(host.outputs.pushed).toBe('false');
+  expect(JSON.parse(host.outputs.manifests!)).toEqual({ 'linux/amd64': A });
+});
