@@ -57,6 +57,8 @@ install_packages() {
   have docker-registry || want+=(docker-registry)
   # htpasswd (bcrypt) for the e2e tests' own auth-protected registry
   have htpasswd || want+=(apache2-utils)
+  # skopeo: mode shard pushes by digest with it when the builder is the docker driver (GitHub's Ubuntu runners ship it)
+  have skopeo || want+=(skopeo)
   if [ "${#want[@]}" -gt 0 ]; then
     case " ${want[*]} " in *"/trixie"*) add_trixie ;; esac
     apt_update

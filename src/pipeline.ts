@@ -16,6 +16,7 @@ import { dryRunExec } from './dry-run.js';
 import { prepareJobDockerConfig } from './docker-config.js';
 import { type MetaPlan, planMeta } from './stages/meta.js';
 import { hostArch, isLocalEngine, runQemu } from './stages/qemu.js';
+import { checkShardImages, planMerge, planShardOutput, planShardPush, pushShardLayout, resolveShards, runMerge, shardAnnotations, shardOutput } from './stages/shard.js';
 import { createToolCache } from './toolcache.js';
 import { afterBuildStages, buildExec, preflightStage } from './verification.js';
 import { planCache } from './stages/cache.js';
@@ -107,6 +108,36 @@ export async function runMain(deps: Deps): Promise<void> {
       );
     }
 
+    // --- mode merge: no build, no builder: tags from the meta stage, an index from the shards ---
+    if (inputs.mode === 'merge') {
+      const meta = await stage('meta', () => runMetaStage(inputs, ctx, deps));
+      outputs.refs = meta.refs;
+      if (!push.push) {
+        host.info(`merge: nothing to merge, ${push.reason}`);
+        return;
+      }
+      if (meta.refs.length === 0) throw new StageError('meta', 'nothing to merge under: no tag could be derived from the git ref; set "tags"');
+      const mergeExec = exec;
+      const log = (m: string) => host.info(m);
+      const result = await stage('merge', async () => {
+        // every check reads only: nothing is created until every shard is found and distinct
+        const shards = await resolveShards(checkShardImages(inputs.digests, inputs.images[0]!), { exec: mergeExec, log });
+        const argv = planMerge(meta.refs, meta.annotations, shards);
+        if (inputs.dryRun) {
+          log(`dry-run plan:\n${JSON.stringify({ tags: meta.tags, shards, imagetools: argv }, null, 2)}`);
+          return { digest: '', manifests: Object.fromEntries(shards.map((s) => [s.platform, s.manifest])) };
+        }
+        return runMerge(argv, meta.refs, shards, { exec: mergeExec, log });
+      });
+      outputs.digest = result.digest;
+      host.setOutput('digest', result.digest);
+      host.setOutput('manifests', JSON.stringify(result.manifests));
+      host.setOutput('pushed', String(!inputs.dryRun));
+      host.setOutput('platforms', Object.keys(result.manifests).join(','));
+      await host.summary(summaryTable(meta.refs, result.digest || '(dry run)', Object.keys(result.manifests), !inputs.dryRun, timings, { status: 'succeeded' }));
+      return;
+    }
+
     const remoteDriver = inputs.driver === 'remote' || inputs.driver === 'kubernetes';
     await stage('qemu', () =>
       runQemu(
@@ -155,7 +186,7 @@ export async function runMain(deps: Deps): Promise<void> {
 
     const meta = await stage('meta', () => runMetaStage(inputs, ctx, deps));
     outputs.refs = meta.refs;
-    if (push.push && meta.refs.length === 0) {
+    if (push.push && inputs.mode !== 'shard' && meta.refs.length === 0) {
       throw new StageError('meta', 'nothing to push: no tag could be derived from the git ref; set "tags"');
     }
     host.info(`tags: ${meta.refs.join(', ') || '(none)'}; ${push.reason}`);
@@ -195,21 +226,24 @@ export async function runMain(deps: Deps): Promise<void> {
     host.setOutput('cache-key', restored.key);
 
     const metadataFile = path.join(tempDir, 'metadata.json');
+    // --- mode shard: no tags, the one platform pushed by digest ---
+    const shard = inputs.mode === 'shard' && push.push ? { image: inputs.images[0]!, ociDir: path.join(tempDir, 'shard-oci') } : undefined;
     const argv = planBuild({
       builder: builder.name,
       platforms: inputs.platforms,
       context: inputs.context,
       file: inputs.file,
       buildArgs: inputs.buildArgs,
-      refs: meta.refs,
+      refs: inputs.mode === 'shard' ? [] : meta.refs,
       labels: meta.labels,
-      annotations: meta.annotations,
-      push: push.push,
+      annotations: inputs.mode === 'shard' ? shardAnnotations(meta.annotations) : meta.annotations,
+      push: push.push && !shard,
       metadataFile,
       cacheFrom: restored.cacheFrom,
       cacheTo: restored.cacheTo,
       options: {
         ...inputs,
+        outputs: shard ? [...inputs.outputs, planShardOutput(shard.image, builder.driver, shard.ociDir)] : inputs.outputs,
         // a dry run prints the --secret flags but writes no secret file
         secretArgs: secretArgs(inputs, tempDir, inputs.dryRun ? { ...files, writeFile: () => undefined } : files),
         provenance: resolveProvenance(inputs.provenance, {
@@ -242,13 +276,19 @@ export async function runMain(deps: Deps): Promise<void> {
     );
     const saved = cachePlan.local ? await stage('cache save', () => saveLayerCache(cachePlan, restored, true, cacheDeps)) : undefined;
     cacheReport = { hit: restored.hit, markdown: cacheSummary(restored, saved) };
+    if (shard && builder.driver === 'docker') {
+      const authFile = path.join(dockerConfig, 'config.json');
+      await stage('push', () => pushShardLayout(planShardPush(shard.image, result.digest, shard.ociDir, files.exists(authFile) ? authFile : undefined), { exec, log: (m) => host.info(m) }));
+    }
+    if (shard) host.setOutput('shard', shardOutput(shard.image, inputs.platforms[0]!, result.digest));
     Object.assign(outputs, result);
     host.setOutput('digest', result.digest);
     host.setOutput('imageid', result.imageid);
     host.setOutput('metadata', result.metadata);
     host.setOutput('pushed', String(push.push));
     host.setOutput('platforms', inputs.platforms.join(','));
-    verificationSummary = await afterBuildStages(deps, exec, stage, { inputs, refs: meta.refs, digest: result.digest, pushed: push.push });
+    // a shard has no tag to read back (the merge job verifies the index it creates)
+    verificationSummary = await afterBuildStages(deps, exec, stage, { inputs, refs: shard ? [] : meta.refs, digest: result.digest, pushed: push.push });
   } catch (err) {
     failed = true;
     // a failed smoke test still reports each platform's output in the summary

@@ -8,6 +8,7 @@ import { type DryRunInputs, parseDryRunInputs } from './dry-run.js';
 import { loginSecretValues, type LoginInputs, parseLoginInputs } from './login.js';
 import { type MetaInputs, parseMetaInputs } from './meta.js';
 import { parseVerifyInputs, type VerifyInputs } from './verify.js';
+import { parseShardInputs, type ShardInputs } from './shard.js';
 
 export type { Getter } from './collect.js';
 
@@ -15,7 +16,7 @@ export type { Getter } from './collect.js';
  * Every action input, parsed and validated, in one typed object. Each area parses its own
  * inputs in its own module; this is the one place they are put together.
  */
-export type Inputs = MetaInputs & BuildInputs & BuilderInputs & DryRunInputs & LoginInputs & BuildOptionInputs & VerifyInputs & CacheInputs;
+export type Inputs = MetaInputs & BuildInputs & BuilderInputs & DryRunInputs & LoginInputs & BuildOptionInputs & VerifyInputs & CacheInputs & ShardInputs;
 
 export interface InputEnv {
   workspace: string;
@@ -36,6 +37,20 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const buildOptions = parseBuildOptionInputs(get, c, env);
   const verify = parseVerifyInputs(get, c);
   const cache = parseCacheInputs(get, c);
+  const shard = parseShardInputs(get, c);
+  if (shard.mode === 'merge') {
+    // merge builds nothing: no checkout (context, Dockerfile) is needed, the platforms come from the shards
+    for (let i = c.errors.length - 1; i >= 0; i--) if (['context', 'file', 'platforms'].includes(c.errors[i]!.input)) c.errors.splice(i, 1);
+  }
+  if (shard.mode !== 'build' && !c.has('images') && meta.images.length !== 1) {
+    c.fail('images', `mode ${shard.mode} needs exactly one image name (${meta.images.length} enabled: ${meta.images.join(', ') || 'none'}): shards are pushed by digest to, and merged in, one repository`);
+  }
+  if (shard.mode === 'shard' && !c.has('platforms') && build.platforms.length !== 1) {
+    c.fail('platforms', `mode shard builds exactly one platform, but ${build.platforms.length} are set (${build.platforms.join(', ')}): set platforms to the runner's own, e.g. linux/arm64 (one matrix job per platform)`);
+  }
+  if (shard.mode !== 'build' && build.push === false) {
+    c.fail('push', `false cannot be combined with mode ${shard.mode}: shards are pushed by digest and merged in the registry; use mode: build to build without pushing`);
+  }
   // cross-input rules
   if (build.push === true && meta.images.length === 0 && meta.literalRefs.length === 0 && !c.has('images')) {
     c.fail('images', 'is empty but push is true: name at least one image, e.g. ghcr.io/org/app (or give full references in tags)');
@@ -47,7 +62,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
     c.fail('load', 'true cannot be combined with push: true: load builds into the local engine only; set push: false (or remove load)');
   }
   if (c.errors.length) throw new InputErrors(c.errors);
-  return { ...meta, ...build, ...builder, ...dryRun, ...login, ...buildOptions, ...verify, ...cache };
+  return { ...meta, ...build, ...builder, ...dryRun, ...login, ...buildOptions, ...verify, ...cache, ...shard };
 }
 
 /**
