@@ -1,60 +1,37 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { readRunContext, type RunContext } from './context.js';
+import { readRunContext } from './context.js';
 import type { Deps } from './deps.js';
+import { prepareJobDockerConfig } from './docker-config.js';
+import { dryRunExec } from './dry-run.js';
 import { errorMessage, InputError, InputErrors, StageError } from './errors.js';
 import { withEnv } from './exec.js';
+import type { Host } from './host.js';
 import { type Inputs, parseInputs, secretInputValues } from './inputs/index.js';
+import { type Run, timedStage } from './run.js';
+import { decidePush } from './stages/build.js';
+import { planLogin } from './stages/login.js';
 import { StateStore } from './state.js';
-import { decidePush, planBuild, runBuild } from './stages/build.js';
-import { installBuildx, DEFAULT_BUILDX_VERSION } from './stages/buildx-install.js';
-import { parseBuildxVersion, planBuilder, probeBuilder, runBuilder, uniqueBuilderName } from './stages/builder.js';
-import { resolveProvenance, secretArgs } from './stages/buildopts.js';
-import { planLogin, runLogin } from './stages/login.js';
-import { completeFromApi } from './meta/repo-api.js';
-import { dryRunExec } from './dry-run.js';
-import { prepareJobDockerConfig } from './docker-config.js';
-import { type MetaPlan, planMeta } from './stages/meta.js';
-import { hostArch, isLocalEngine, runQemu } from './stages/qemu.js';
-import { checkShardImages, planMerge, planShardOutput, planShardPush, pushShardLayout, resolveShards, runMerge, shardAnnotations, shardOutput } from './stages/shard.js';
-import { createToolCache } from './toolcache.js';
-import { afterBuildStages, buildExec, preflightStage } from './verification.js';
-import { planCache } from './stages/cache.js';
-import { cacheSummary, dryRunRestore, restoreLayerCache, saveLayerCache } from './stages/cache-act.js';
-import { createActionsCacheService, realCacheFolders } from './cache-service.js';
+import { builderStep, buildPlanStep, buildStep, cacheStep, loginStep, mergeStep, metaStep, qemuStep } from './steps.js';
+import { summaryTable, type Timing } from './summary.js';
+import { afterBuildStages, preflightStage } from './verification.js';
 
-interface Timing {
-  stage: string;
-  seconds: number;
-}
-
-/** The main step: inputs → qemu → builder → meta → build, outputs and summary. */
+/**
+ * The main step: inputs (all validated before any docker command) → login → qemu → builder →
+ * meta → preflight → cache → build → verify/smoke, then outputs and the summary. mode merge
+ * goes login → meta → merge. Every failure is one ::error; post cleans up whatever happened.
+ */
 export async function runMain(deps: Deps): Promise<void> {
   const { host, files } = deps;
-  // wrapped below: dry run, then the per-job DOCKER_CONFIG
-  let exec = deps.exec;
   const ctx = readRunContext(deps.env, deps.cwd);
 
   // mask every credential and secret value before anything at all is logged
   for (const v of secretInputValues((n) => host.getInput(n))) maskSecret(host, v);
-
-  let inputs: Inputs;
-  let push: ReturnType<typeof decidePush>;
-  try {
-    inputs = parseInputs((n) => host.getInput(n), { workspace: ctx.workspace, exists: (p) => files.exists(p) });
-    push = decidePush(inputs.push, ctx.eventName, [...inputs.images, ...inputs.literalRefs], { load: inputs.load, outputs: inputs.outputs });
-    checkRunInputs(inputs, push.push, deps.env);
-  } catch (err) {
-    if (err instanceof InputErrors) {
-      for (const e of err.errors) host.error(e.message, { title: `Invalid input: ${e.input}` });
-      host.fail();
-      return;
-    }
-    throw err;
-  }
+  const parsed = parseRunInputs(deps, ctx.workspace, ctx.eventName);
+  if (!parsed) return;
+  const { inputs, push } = parsed;
   for (const s of inputs.secretEnvs) maskSecret(host, deps.env[s.env] ?? '');
 
-  // --- dry run: only read-only commands reach the real exec gateway ---
+  // a dry run: only read-only commands reach the real exec gateway
+  let exec = deps.exec;
   if (inputs.dryRun) {
     host.info('dry-run: planning every stage; no docker command that changes anything will run');
     exec = dryRunExec(deps.exec, (m) => host.info(m));
@@ -62,23 +39,11 @@ export async function runMain(deps: Deps): Promise<void> {
 
   const state = new StateStore(host);
   const timings: Timing[] = [];
-  const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const start = deps.now();
-    try {
-      return await host.group(name, fn);
-    } finally {
-      timings.push({ stage: name, seconds: (deps.now() - start) / 1000 });
-    }
-  };
-
-  const outputs: { digest?: string; imageid?: string; metadata?: string; refs: string[] } = { refs: [] };
+  const report: Run['report'] = { refs: [], pushed: false, verification: '' };
   let failed = false;
-  let verificationSummary = '';
-  let cacheReport: { hit: string; markdown: string } | undefined;
   try {
     const tempDir = files.makeTempDir(ctx.runnerTemp, 'multiarch-');
     state.update({ tempDir });
-
     const login = planLogin(inputs, push.push, ctx.eventName);
     for (const n of login.notes) {
       if (n.level === 'warning') host.warning(n.message);
@@ -92,240 +57,59 @@ export async function runMain(deps: Deps): Promise<void> {
     // wraps the current gateway, so a dry run stays a dry run
     exec = withEnv(exec, { DOCKER_CONFIG: dockerConfig });
 
-    // login first: every later docker call (builders included) uses its credentials
-    if (login.logins.length > 0) {
-      const runExec = exec;
-      const done: string[] = [];
-      await stage('login', () =>
-        runLogin(login.logins, dockerConfig, {
-          exec: runExec,
-          log: (m) => host.info(m),
-          loggedIn: (registry) => {
-            done.push(registry);
-            state.update({ logins: [...done] });
-          },
-        }),
-      );
-    }
-
-    // --- mode merge: no build, no builder: tags from the meta stage, an index from the shards ---
+    const run: Run = { deps, host, files, ctx, inputs, push, exec, state, tempDir, dockerConfig, timings, report, stage: timedStage(host, deps.now, timings) };
+    await loginStep(run, login);
     if (inputs.mode === 'merge') {
-      const meta = await stage('meta', () => runMetaStage(inputs, ctx, deps));
-      outputs.refs = meta.refs;
-      if (!push.push) {
-        host.info(`merge: nothing to merge, ${push.reason}`);
-        return;
-      }
-      if (meta.refs.length === 0) throw new StageError('meta', 'nothing to merge under: no tag could be derived from the git ref; set "tags"');
-      const mergeExec = exec;
-      const log = (m: string) => host.info(m);
-      const result = await stage('merge', async () => {
-        // every check reads only: nothing is created until every shard is found and distinct
-        const shards = await resolveShards(checkShardImages(inputs.digests, inputs.images[0]!), { exec: mergeExec, log });
-        const argv = planMerge(meta.refs, meta.annotations, shards);
-        if (inputs.dryRun) {
-          log(`dry-run plan:\n${JSON.stringify({ tags: meta.tags, shards, imagetools: argv }, null, 2)}`);
-          return { digest: '', manifests: Object.fromEntries(shards.map((s) => [s.platform, s.manifest])) };
-        }
-        return runMerge(argv, meta.refs, shards, { exec: mergeExec, log });
-      });
-      outputs.digest = result.digest;
-      host.setOutput('digest', result.digest);
-      host.setOutput('manifests', JSON.stringify(result.manifests));
-      host.setOutput('pushed', String(!inputs.dryRun));
-      host.setOutput('platforms', Object.keys(result.manifests).join(','));
-      await host.summary(summaryTable(meta.refs, result.digest || '(dry run)', Object.keys(result.manifests), !inputs.dryRun, timings, { status: 'succeeded' }));
+      await mergeStep(run);
       return;
     }
-
-    const remoteDriver = inputs.driver === 'remote' || inputs.driver === 'kubernetes';
-    await stage('qemu', () =>
-      runQemu(
-        inputs.platforms,
-        {
-          exec,
-          localArch: localEngineArch(deps),
-          readFile: (p) => files.readFile(p),
-          log: (m) => host.info(m),
-          warn: (m) => host.warning(m),
-        },
-        {
-          mode: inputs.qemu,
-          image: inputs.qemuImage,
-          nodePlatforms: inputs.append.flatMap((n) => n.platforms),
-          skipReason: remoteDriver ? `the ${inputs.driver} driver builds away from this engine` : undefined,
-        },
-      ),
-    );
-    const builder = await stage('builder', async () => {
-      let probe = await probeBuilder(exec);
-      const have = probe.buildxVersion ? parseBuildxVersion(probe.buildxVersion) : undefined;
-      const want = inputs.buildxVersion || (have ? '' : DEFAULT_BUILDX_VERSION);
-      if (want && want !== have && inputs.dryRun) {
-        host.info(`dry-run: would install buildx ${want} from ${inputs.buildxDownloadUrl}`);
-      } else if (want && want !== have) {
-        await installBuildx(
-          { version: want, baseUrl: inputs.buildxDownloadUrl, tempDir, dockerConfig },
-          createToolCache(),
-          (m) => host.info(m),
-        );
-        probe = await probeBuilder(exec);
-      }
-      host.info(`buildx: ${probe.buildxVersion?.trim() ?? '(missing)'}`);
-      let buildkitdConfig = inputs.buildkitdConfig;
-      if (inputs.buildkitdConfigInline.trim()) {
-        buildkitdConfig = path.join(tempDir, 'buildkitd.toml');
-        files.writeFile(buildkitdConfig, inputs.buildkitdConfigInline, 0o644);
-      }
-      const plan = planBuilder(probe, { ...inputs, buildkitdConfig }, uniqueBuilderName(deps.env));
-      return runBuilder(plan, { exec, log: (m) => host.info(m), created: (name) => state.update({ builder: name }) });
-    });
-    host.setOutput('builder', builder.name);
-    host.setOutput('driver', builder.driver);
-    host.setOutput('builder-platforms', builder.platforms.join(','));
-
-    const meta = await stage('meta', () => runMetaStage(inputs, ctx, deps));
-    outputs.refs = meta.refs;
+    await qemuStep(run);
+    const builder = await builderStep(run);
+    const meta = await metaStep(run);
     if (push.push && inputs.mode !== 'shard' && meta.refs.length === 0) {
       throw new StageError('meta', 'nothing to push: no tag could be derived from the git ref; set "tags"');
     }
     host.info(`tags: ${meta.refs.join(', ') || '(none)'}; ${push.reason}`);
-
-    await preflightStage(deps, exec, stage, { inputs });
-
-    const cachePlan = planCache({
-      mode: inputs.cacheMode,
-      explicitFrom: inputs.cacheFrom,
-      explicitTo: inputs.cacheTo,
-      keySuffix: inputs.cacheKey,
-      os: deps.env.RUNNER_OS || 'Linux',
-      platforms: inputs.platforms,
-      file: inputs.file ? path.relative(ctx.workspace, inputs.file) : '',
-      target: inputs.target,
-      sha: ctx.sha,
-      runnerTemp: ctx.runnerTemp,
-      images: inputs.images,
-      refs: meta.refs,
-      push: push.push,
-      buildxVersion: builder.buildxVersion,
-      runtime: deps.env,
-    });
-    for (const w of cachePlan.warnings) host.warning(w);
-    if (cachePlan.env.ACTIONS_RUNTIME_TOKEN) host.setSecret(cachePlan.env.ACTIONS_RUNTIME_TOKEN);
-    if (cachePlan.local) state.update({ cacheDirs: [...new Set([cachePlan.local.dir, cachePlan.local.exportDir, path.dirname(cachePlan.local.dir)])] });
-    const cacheDeps = {
-      // MULTIARCH_CACHE_TIMEOUT_SECONDS: how long one restore or save may take (default 20 min)
-      service: deps.cacheService ?? createActionsCacheService(tempDir, 1000 * (Number(deps.env.MULTIARCH_CACHE_TIMEOUT_SECONDS) || 1200)),
-      folders: deps.cacheFolders ?? realCacheFolders,
-      info: (m: string) => host.info(m),
-      warn: (m: string) => host.warning(m),
-    };
-    // a dry run plans the cache (keys, flags) but restores nothing
-    const restored = inputs.dryRun ? dryRunRestore(cachePlan) : await stage('cache restore', () => restoreLayerCache(cachePlan, cacheDeps));
-    host.setOutput('cache-hit', restored.hit);
-    host.setOutput('cache-key', restored.key);
-
-    const metadataFile = path.join(tempDir, 'metadata.json');
-    // --- mode shard: no tags, the one platform pushed by digest ---
-    const shard = inputs.mode === 'shard' && push.push ? { image: inputs.images[0]!, ociDir: path.join(tempDir, 'shard-oci') } : undefined;
-    const argv = planBuild({
-      builder: builder.name,
-      platforms: inputs.platforms,
-      context: inputs.context,
-      file: inputs.file,
-      buildArgs: inputs.buildArgs,
-      refs: inputs.mode === 'shard' ? [] : meta.refs,
-      labels: meta.labels,
-      annotations: inputs.mode === 'shard' ? shardAnnotations(meta.annotations) : meta.annotations,
-      push: push.push && !shard,
-      metadataFile,
-      cacheFrom: restored.cacheFrom,
-      cacheTo: restored.cacheTo,
-      options: {
-        ...inputs,
-        outputs: shard ? [...inputs.outputs, planShardOutput(shard.image, builder.driver, shard.ociDir)] : inputs.outputs,
-        // a dry run prints the --secret flags but writes no secret file
-        secretArgs: secretArgs(inputs, tempDir, inputs.dryRun ? { ...files, writeFile: () => undefined } : files),
-        provenance: resolveProvenance(inputs.provenance, {
-          load: inputs.load,
-          outputs: inputs.outputs,
-          repoPrivate: repoPrivate(ctx.payload),
-          builderId: ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${ctx.runAttempt ? `/attempts/${ctx.runAttempt}` : ''}` : '',
-        }),
-        iidFile: path.join(tempDir, 'iid'),
-      },
-    });
-    // --- dry run: print the build plan instead of running it ---
+    await preflightStage(deps, exec, run.stage, { inputs });
+    const cache = await cacheStep(run, meta, builder);
+    const plan = buildPlanStep(run, meta, builder, cache);
     if (inputs.dryRun) {
-      host.info(`dry-run plan:\n${JSON.stringify({ platforms: inputs.platforms, push: push.push, pushReason: push.reason, tags: meta.tags, labels: meta.labels, annotations: meta.annotations, version: meta.version, buildx: argv }, null, 2)}`);
+      host.info(`dry-run plan:\n${JSON.stringify({ platforms: inputs.platforms, push: push.push, pushReason: push.reason, tags: meta.tags, labels: meta.labels, annotations: meta.annotations, version: meta.version, buildx: plan.argv }, null, 2)}`);
       host.setOutput('pushed', 'false');
       host.setOutput('platforms', inputs.platforms.join(','));
       await host.summary(summaryTable(meta.refs, '(dry run)', inputs.platforms, false, timings));
       return;
     }
-    const secretEnv: Record<string, string> = {};
-    for (const s of inputs.secretEnvs) secretEnv[s.env] = deps.env[s.env] ?? '';
-    // retries transient push failures (push-retries) by re-running the cached build
-    const retrying = buildExec(exec, host, inputs, push.push);
-    const result = await stage('build', () =>
-      runBuild(argv, metadataFile, { exec: retrying, readFile: (p) => files.readFile(p) }, {
-        iidFile: path.join(tempDir, 'iid'),
-        dockerfile: inputs.file ? path.relative(ctx.workspace, inputs.file) : undefined,
-        env: { ...restored.env, ...secretEnv },
-      }),
-    );
-    const saved = cachePlan.local ? await stage('cache save', () => saveLayerCache(cachePlan, restored, true, cacheDeps)) : undefined;
-    cacheReport = { hit: restored.hit, markdown: cacheSummary(restored, saved) };
-    if (shard && builder.driver === 'docker') {
-      const authFile = path.join(dockerConfig, 'config.json');
-      await stage('push', () => pushShardLayout(planShardPush(shard.image, result.digest, shard.ociDir, files.exists(authFile) ? authFile : undefined), { exec, log: (m) => host.info(m) }));
-    }
-    if (shard) host.setOutput('shard', shardOutput(shard.image, inputs.platforms[0]!, result.digest));
-    Object.assign(outputs, result);
-    host.setOutput('digest', result.digest);
-    host.setOutput('imageid', result.imageid);
-    host.setOutput('metadata', result.metadata);
-    host.setOutput('pushed', String(push.push));
-    host.setOutput('platforms', inputs.platforms.join(','));
+    const result = await buildStep(run, plan, cache, builder.driver);
     // a shard has no tag to read back (the merge job verifies the index it creates)
-    verificationSummary = await afterBuildStages(deps, exec, stage, { inputs, refs: shard ? [] : meta.refs, digest: result.digest, pushed: push.push });
+    report.verification = await afterBuildStages(deps, exec, run.stage, { inputs, refs: plan.shard ? [] : meta.refs, digest: result.digest, pushed: push.push });
   } catch (err) {
     failed = true;
-    // a failed smoke test still reports each platform's output in the summary
-    const partial = (err as { summary?: unknown } | null)?.summary;
-    if (typeof partial === 'string') verificationSummary = partial;
-    // outputs that exist are still set: nothing was pushed by a failed run
-    host.setOutput('pushed', 'false');
-    if (err instanceof StageError) {
-      host.error(err.message, {
-        title: `multiarch-action: ${err.stage} failed`,
-        file: err.annotation?.file,
-        startLine: err.annotation?.line,
-      });
-    } else {
-      host.error(errorMessage(err), { title: 'multiarch-action failed' });
-    }
-    host.fail();
+    reportFailure(host, err, report);
   }
   await host.summary(
-    summaryTable(outputs.refs, outputs.digest ?? '', inputs.platforms, push.push && !failed, timings, {
-      imageid: outputs.imageid,
-      cache: cacheReport?.hit,
+    summaryTable(report.refs, report.digest ?? '', inputs.platforms, report.pushed, timings, {
+      imageid: report.imageid,
+      cache: report.cache?.hit,
       status: failed ? 'failed' : 'succeeded',
-    }) + (cacheReport?.markdown ?? '') + verificationSummary,
+    }) + (report.cache?.markdown ?? '') + report.verification,
   );
 }
 
-/** Mask a secret (and each of its lines: the runner masks line by line). */
-function maskSecret(host: Deps['host'], value: string): void {
-  if (!value) return;
-  host.setSecret(value);
-  for (const line of value.split(/\r?\n/)) if (line.trim() && line !== value) host.setSecret(line);
-}
-
-function repoPrivate(payload: Record<string, unknown>): boolean | undefined {
-  const repo = payload.repository as { private?: unknown } | undefined;
-  return typeof repo?.private === 'boolean' ? repo.private : undefined;
+/** Parse every input and decide push; on bad input every problem is an ::error and the step fails. */
+function parseRunInputs(deps: Deps, workspace: string, eventName: string): { inputs: Inputs; push: ReturnType<typeof decidePush> } | undefined {
+  const { host, files } = deps;
+  try {
+    const inputs = parseInputs((n) => host.getInput(n), { workspace, exists: (p) => files.exists(p) });
+    const push = decidePush(inputs.push, eventName, [...inputs.images, ...inputs.literalRefs], { load: inputs.load, outputs: inputs.outputs });
+    checkRunInputs(inputs, push.push, deps.env);
+    return { inputs, push };
+  } catch (err) {
+    if (!(err instanceof InputErrors)) throw err;
+    for (const e of err.errors) host.error(e.message, { title: `Invalid input: ${e.input}` });
+    host.fail();
+    return undefined;
+  }
 }
 
 /** Rules that need the push decision or the environment; still before any docker command. */
@@ -340,70 +124,23 @@ function checkRunInputs(inputs: Inputs, push: boolean, env: NodeJS.ProcessEnv): 
   if (errors.length) throw new InputErrors(errors);
 }
 
-/** Meta stage: complete the context from the API where the payload lacks data, plan, set outputs. */
-async function runMetaStage(inputs: Inputs, ctx: RunContext, deps: Deps): Promise<MetaPlan> {
-  const { host } = deps;
-  const texts = [...inputs.tagRules.flatMap((r) => Object.values(r.attrs)), ...inputs.labels, ...inputs.annotations, inputs.flavor.prefix, inputs.flavor.suffix];
-  const completed = await completeFromApi(ctx.meta, texts.some((t) => t.includes('commit_date')), {
-    fetch: (url, init) => fetch(url, init),
-    token: inputs.githubToken || deps.env.GITHUB_TOKEN,
-  });
-  for (const w of completed.warnings) host.warning(w);
-  let meta: MetaPlan;
-  try {
-    meta = planMeta(
-      { images: inputs.imageEntries, tagRules: inputs.tagRules, literalRefs: inputs.literalRefs, flavor: inputs.flavor, labels: inputs.labels, annotations: inputs.annotations },
-      { meta: completed.meta, now: deps.now() },
-    );
-  } catch (err) {
-    throw new StageError('meta', errorMessage(err));
+/** One ::error for a failed run; outputs that exist stay set, `pushed` says whether the push happened. */
+function reportFailure(host: Host, err: unknown, report: Run['report']): void {
+  // a failed smoke test still reports each platform's output in the summary
+  const partial = (err as { summary?: unknown } | null)?.summary;
+  if (typeof partial === 'string') report.verification = partial;
+  host.setOutput('pushed', String(report.pushed));
+  if (err instanceof StageError) {
+    host.error(err.message, { title: `multiarch-action: ${err.stage} failed`, file: err.annotation?.file, startLine: err.annotation?.line });
+  } else {
+    host.error(errorMessage(err), { title: 'multiarch-action failed' });
   }
-  for (const n of meta.notes) host.warning(n);
-  if (!meta.version) host.warning('No Docker image version has been generated. Check the tags input.');
-  host.info(`version: ${meta.version || '(none)'}`);
-  host.info(`tags:\n${meta.tags.join('\n') || '(none)'}`);
-  host.info(`labels:\n${meta.labels.join('\n')}`);
-  host.info(`annotations:\n${meta.annotations.join('\n')}`);
-  host.setOutput('version', meta.version);
-  host.setOutput('tags', meta.tags.join(inputs.sepTags));
-  host.setOutput('labels', meta.labels.join(inputs.sepLabels));
-  host.setOutput('annotations', meta.annotations.join(inputs.sepAnnotations));
-  host.setOutput('json', JSON.stringify(meta.json));
-  return meta;
+  host.fail();
 }
 
-/** The host's architecture when the engine is this machine's own, else undefined (ask the engine). */
-function localEngineArch(deps: Deps): string | undefined {
-  const configDir = deps.env.DOCKER_CONFIG || path.join(deps.env.HOME || os.homedir(), '.docker');
-  return isLocalEngine(deps.env, deps.files.readFile(path.join(configDir, 'config.json'))) ? hostArch(os.arch()) : undefined;
-}
-
-function escapeCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-export interface SummaryExtra {
-  imageid?: string;
-  /** Layer cache result (filled in by the cache stage; '-' until then). */
-  cache?: string;
-  status?: 'succeeded' | 'failed';
-}
-
-export function summaryTable(refs: string[], digest: string, platforms: string[], pushed: boolean, timings: Timing[], extra: SummaryExtra = {}): string {
-  const rows = [
-    '### multiarch-action',
-    '',
-    '| | |',
-    '|---|---|',
-    `| images | ${escapeCell(refs.map((r) => `\`${r}\``).join('<br>') || '(untagged)')} |`,
-    `| digest | \`${escapeCell(digest || '-')}\` |`,
-    `| platforms | ${escapeCell(platforms.join(', '))} |`,
-    `| pushed | ${pushed ? 'yes' : 'no'} |`,
-    ...(extra.imageid ? [`| image ID | \`${escapeCell(extra.imageid)}\` |`] : []),
-    `| cache | ${escapeCell(extra.cache || '-')} |`,
-    ...(extra.status ? [`| result | ${extra.status} |`] : []),
-    `| stage times | ${timings.map((t) => `${t.stage} ${t.seconds.toFixed(1)}s`).join(', ')} |`,
-    '',
-  ];
-  return rows.join('\n');
+/** Mask a secret (and each of its lines: the runner masks line by line). */
+function maskSecret(host: Host, value: string): void {
+  if (!value) return;
+  host.setSecret(value);
+  for (const line of value.split(/\r?\n/)) if (line.trim() && line !== value) host.setSecret(line);
 }

@@ -1,5 +1,5 @@
 import { createCliHost, renderMarkdownForTerminal } from '../../src/host-cli.js';
-import { summaryTable } from '../../src/pipeline.js';
+import { summaryTable } from '../../src/summary.js';
 
 function term() {
   const t = { stdout: '', stderr: '', out: (s: string) => (t.stdout += s), err: (s: string) => (t.stderr += s) };
