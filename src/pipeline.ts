@@ -186,7 +186,7 @@ export async function runMain(deps: Deps): Promise<void> {
     const result = await stage('build', () =>
       runBuild(argv, metadataFile, { exec: buildExec, readFile: (p) => files.readFile(p) }, {
         iidFile: path.join(tempDir, 'iid'),
-        dockerfile: inputs.file ? path.relative(ctx.workspace, inputs.file) : undefined,
+        dockerfile: inputs.file && path.isAbsolute(inputs.file) ? path.relative(ctx.workspace, inputs.file) : undefined,
         env: secretEnv,
       }),
     );
