@@ -206,6 +206,12 @@ export async function runMain(deps: Deps): Promise<void> {
         file: err.annotation?.file,
         startLine: err.annotation?.line,
       });
+    } else if ((err as NodeJS.ErrnoException | undefined)?.code === 'ENOSPC') {
+      // Node's message names no path ("ENOSPC: no space left on device, write"): say where
+      host.error(
+        `no space left on device while writing the run's files (temp folder and docker config, under RUNNER_TEMP ${ctx.runnerTemp}): free space there and re-run. The post step removes what this run created. (${errorMessage(err)})`,
+        { title: 'multiarch-action: disk full' },
+      );
     } else {
       host.error(errorMessage(err), { title: 'multiarch-action failed' });
     }
