@@ -59,3 +59,19 @@ describe('reliability battery: inputs the docker/* actions accept are accepted',
     expect(inputErrors).toEqual([]);
   });
 });
+
+describe('reliability battery: a full temp folder', () => {
+  test('ENOSPC names RUNNER_TEMP, no docker command runs, state lets post clean up', async () => {
+    const host = fakeHost({ images: 'r/app', tags: 'v1', platforms: 'linux/amd64', push: 'true', context: '.' });
+    const exec = fakeExec();
+    const files = fakeFiles(ws);
+    files.writeFile = () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    };
+    await runMain(fakeDeps(host, exec, files, { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' }));
+    expect(host.failed).toBe(true);
+    expect(host.errors.join('\n')).toMatch(/no space left on device .*RUNNER_TEMP \/tmp\/rt.*free space there/);
+    expect(exec.calls).toEqual([]);
+    expect(JSON.parse(host.state.multiarch!)).toMatchObject({ tempDir: expect.any(String), dockerConfig: expect.any(String) });
+  });
+});
