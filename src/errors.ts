@@ -1,10 +1,21 @@
+/**
+ * An oversized value (e.g. a 100 kB tag or platform) is quoted back shortened: the message must say
+ * what is wrong, not repeat the whole input (twice) in the log and the annotation.
+ */
+export function clipLongWords(text: string, max = 256): string {
+  return text.replace(new RegExp(`\\S{${max + 1},}`, 'g'), (w) => `${w.slice(0, 60)}…(${w.length} characters)`);
+}
+
 /** A problem with one action input, found before any docker command runs. */
 export class InputError extends Error {
+  readonly detail: string;
   constructor(
     readonly input: string,
-    readonly detail: string,
+    detail: string,
   ) {
-    super(`Input "${input}": ${detail}`);
+    const clipped = clipLongWords(detail);
+    super(`Input "${input}": ${clipped}`);
+    this.detail = clipped;
     this.name = 'InputError';
   }
 }

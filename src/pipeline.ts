@@ -85,7 +85,7 @@ export async function runMain(deps: Deps): Promise<void> {
     report.verification = await afterBuildStages(deps, exec, run.stage, { inputs, refs: plan.shard ? [] : meta.refs, digest: result.digest, pushed: push.push });
   } catch (err) {
     failed = true;
-    reportFailure(host, err, report);
+    reportFailure(host, err, report, ctx.runnerTemp);
   }
   await host.summary(
     summaryTable(report.refs, report.digest ?? '', inputs.platforms, report.pushed, timings, {
@@ -125,13 +125,19 @@ function checkRunInputs(inputs: Inputs, push: boolean, env: NodeJS.ProcessEnv): 
 }
 
 /** One ::error for a failed run; outputs that exist stay set, `pushed` says whether the push happened. */
-function reportFailure(host: Host, err: unknown, report: Run['report']): void {
+function reportFailure(host: Host, err: unknown, report: Run['report'], runnerTemp: string): void {
   // a failed smoke test still reports each platform's output in the summary
   const partial = (err as { summary?: unknown } | null)?.summary;
   if (typeof partial === 'string') report.verification = partial;
   host.setOutput('pushed', String(report.pushed));
   if (err instanceof StageError) {
     host.error(err.message, { title: `multiarch-action: ${err.stage} failed`, file: err.annotation?.file, startLine: err.annotation?.line });
+  } else if ((err as NodeJS.ErrnoException | undefined)?.code === 'ENOSPC') {
+    // Node's message names no path ("ENOSPC: no space left on device, write"): say where
+    host.error(
+      `no space left on device while writing the run's files (temp folder and docker config, under RUNNER_TEMP ${runnerTemp}): free space there and re-run. The post step removes what this run created. (${errorMessage(err)})`,
+      { title: 'multiarch-action: disk full' },
+    );
   } else {
     host.error(errorMessage(err), { title: 'multiarch-action failed' });
   }

@@ -264,7 +264,8 @@ export async function buildStep(run: Run, plan: BuildPlan, cache: CacheStep, dri
   const result = await run.stage('build', () =>
     runBuild(plan.argv, plan.metadataFile, { exec: retrying, readFile: (p) => files.readFile(p) }, {
       iidFile: plan.iidFile,
-      dockerfile: inputs.file ? path.relative(run.ctx.workspace, inputs.file) : undefined,
+      // a Dockerfile inside a git context is not a workspace path: no annotation path for it
+      dockerfile: inputs.file && path.isAbsolute(inputs.file) ? path.relative(run.ctx.workspace, inputs.file) : undefined,
       env: { ...cache.restored.env, ...secretEnv },
     }),
   );

@@ -218,7 +218,59 @@ export async function runJob(wf: Workflow): Promise<Job> {
   if (shim) dockerShim(shim);
   const main = await runStep('main', wf, dirs, {});
   const post = await runStep('post', wf, dirs, main.state);
-  return { main, post, runnerTemp: temp };
+  const job = { main, post, runnerTemp: temp };
+  // the log scan, over every e2e run: no password, token or secret value is ever printed
+  const leaks = findSecretLeaks(job, secretValuesOf(wf));
+  if (leaks.length) throw new Error(`log scan: a secret value was printed:\n${leaks.join('\n')}`);
+  logScan.jobs++;
+  logScan.values += secretValuesOf(wf).length;
+  return job;
+}
+
+/** How many jobs (and secret values) the log scan has checked in this test file. */
+export const logScan = { jobs: 0, values: 0 };
+
+/**
+ * The secret values a workflow passes in: password, registry-auth passwords, secrets values and the
+ * variables secret-envs names (from the step env). Read leniently (a malformed input still counts).
+ * Values under 4 characters are left out: they would match ordinary text.
+ */
+export function secretValuesOf(wf: Workflow): string[] {
+  const inputs = wf.inputs ?? {};
+  const values: string[] = [inputs.password ?? ''];
+  try {
+    const doc = parseYaml(inputs['registry-auth'] ?? '') as unknown;
+    if (Array.isArray(doc)) for (const e of doc) values.push(String((e as { password?: unknown } | null)?.password ?? ''));
+  } catch {
+    // unparsable: the raw lines that look like passwords still count
+    for (const m of (inputs['registry-auth'] ?? '').matchAll(/password:\s*"?([^"\n]*)"?/g)) values.push(m[1] ?? '');
+  }
+  for (const line of (inputs.secrets ?? '').split('\n')) {
+    const l = line.trim().replace(/^"|"$/g, '');
+    if (l && !l.startsWith('#') && l.includes('=')) values.push(l.slice(l.indexOf('=') + 1));
+  }
+  for (const item of (inputs['secret-envs'] ?? '').split(/[\n,]/)) {
+    const name = item.slice(item.indexOf('=') + 1).trim();
+    if (item.includes('=') && wf.env?.[name]) values.push(wf.env[name]!);
+  }
+  return [...new Set(values.map((v) => v.trim()).filter((v) => v.length >= 4))];
+}
+
+/** Where a secret value appears in a job's logs, summary, outputs or state (::add-mask:: lines aside). */
+export function findSecretLeaks(job: Job, values: string[]): string[] {
+  const visible = (t: string) => t.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+  const found: string[] = [];
+  for (const [step, r] of [['main', job.main], ['post', job.post]] as const) {
+    const places: [string, string][] = [
+      ['stdout', visible(r.stdout)],
+      ['stderr', visible(r.stderr)],
+      ['summary', r.summary],
+      ['outputs', JSON.stringify(r.outputs)],
+      ['state', JSON.stringify(r.state)],
+    ];
+    for (const v of values) for (const [where, text] of places) if (text.includes(v)) found.push(`${step} ${where} contains a secret value (${v.length} characters)`);
+  }
+  return found;
 }
 
 /** Copy a Dockerfile and the static busybox binaries into a fresh workspace. */

@@ -28604,14 +28604,22 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 ;// CONCATENATED MODULE: ./lib/errors.js
+/**
+ * An oversized value (e.g. a 100 kB tag or platform) is quoted back shortened: the message must say
+ * what is wrong, not repeat the whole input (twice) in the log and the annotation.
+ */
+function clipLongWords(text, max = 256) {
+    return text.replace(new RegExp(`\\S{${max + 1},}`, 'g'), (w) => `${w.slice(0, 60)}…(${w.length} characters)`);
+}
 /** A problem with one action input, found before any docker command runs. */
 class InputError extends Error {
     input;
     detail;
     constructor(input, detail) {
-        super(`Input "${input}": ${detail}`);
+        const clipped = clipLongWords(detail);
+        super(`Input "${input}": ${clipped}`);
         this.input = input;
-        this.detail = detail;
+        this.detail = clipped;
         this.name = 'InputError';
     }
 }

@@ -51,9 +51,13 @@ export function parseBuildInputs(get: Getter, c: Collector, env: { workspace: st
 
   const rawFile = get('file').trim();
   let file = '';
-  if (rawFile) file = path.resolve(env.workspace, rawFile);
+  // with a remote (git) context a relative file is a path inside that repository, as buildx and
+  // build-push-action take it: it is passed as given and cannot be checked here
+  const fileInRemote = contextIsRemote && rawFile !== '' && !path.isAbsolute(rawFile);
+  if (fileInRemote) file = rawFile;
+  else if (rawFile) file = path.resolve(env.workspace, rawFile);
   else if (!contextIsRemote) file = path.join(context, 'Dockerfile');
-  if (file && !env.exists(file) && !c.has('context')) {
+  if (file && !fileInRemote && !env.exists(file) && !c.has('context')) {
     c.fail(
       'file',
       rawFile ? `Dockerfile "${rawFile}" not found (resolved to ${file})` : `no Dockerfile in the context (${file}); set "file" to its path`,

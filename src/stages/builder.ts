@@ -172,17 +172,18 @@ export interface BuilderResult extends BuilderPlan {
 
 /** Act: probe buildx and the engine. */
 export async function probeBuilder(exec: Exec): Promise<BuilderProbe> {
-  const info = await exec({ argv: ['docker', 'info', '--format', '{{json .DriverStatus}}'], silent: true });
+  // the three probes are independent: run them side by side (one engine round trip instead of two)
+  const [info, version, ctx] = await Promise.all([
+    exec({ argv: ['docker', 'info', '--format', '{{json .DriverStatus}}'], silent: true }),
+    exec({ argv: ['docker', 'buildx', 'version'], silent: true }),
+    exec({ argv: ['docker', 'context', 'show'], silent: true }),
+  ]);
   if (info.code !== 0) {
     throw new StageError(
       'builder',
       `cannot reach the Docker engine: ${info.stderr.trim() || `exit ${info.code}`}. Start dockerd (or Docker Desktop), or point DOCKER_HOST / the docker context at a running engine.`,
     );
   }
-  const [version, ctx] = await Promise.all([
-    exec({ argv: ['docker', 'buildx', 'version'], silent: true }),
-    exec({ argv: ['docker', 'context', 'show'], silent: true }),
-  ]);
   let driverStatus: [string, string][];
   try {
     driverStatus = (JSON.parse(info.stdout.trim() || '[]') as [string, string][] | null) ?? [];
