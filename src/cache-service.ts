@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as cache from '@actions/cache';
 import type { DirState } from './stages/cache.js';
 import type { CacheFolders, CacheService } from './stages/cache-act.js';
 
@@ -61,10 +60,19 @@ async function inScratch<T>(scratch: string | undefined, fn: () => Promise<T>): 
   }
 }
 
+/**
+ * @actions/cache (with the Azure SDK) is most of the bundle: load it only when a cache is
+ * restored or saved, so runs without the cache service start faster.
+ */
+const loadCache = () => import('@actions/cache');
+
 /** The real Actions cache service, through @actions/cache (v1 or v2 protocol, as the runtime says). */
 export function createActionsCacheService(scratch?: string, timeoutMs = 20 * 60_000): CacheService {
   return {
     async restore(paths, primaryKey, restoreKeys) {
+      // the same variables @actions/cache's isFeatureAvailable looks at, checked before loading it
+      if (!process.env.ACTIONS_CACHE_URL && !process.env.ACTIONS_RESULTS_URL) return { problems: ['the Actions cache service is not available'] };
+      const cache = await loadCache();
       if (!cache.isFeatureAvailable()) return { problems: ['the Actions cache service is not available'] };
       try {
         const { value, problems, timedOut } = await inScratch(scratch, () => collectProblems(() => cache.restoreCache(paths, primaryKey, restoreKeys), timeoutMs));
@@ -75,6 +83,7 @@ export function createActionsCacheService(scratch?: string, timeoutMs = 20 * 60_
     },
     async save(paths, key) {
       try {
+        const cache = await loadCache();
         const { value, problems } = await inScratch(scratch, () => collectProblems(() => cache.saveCache(paths, key), timeoutMs));
         return { saved: value !== undefined && value !== -1, problems };
       } catch (err) {
