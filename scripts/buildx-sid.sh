@@ -13,25 +13,13 @@ BIN="$OUT/docker-buildx"
 
 log() { printf '[buildx-sid] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
+# shellcheck source=lib/apt-suite.sh
+. "$(dirname "$0")/lib/apt-suite.sh"
 
 if [ -x "$BIN" ] && "$BIN" version >/dev/null 2>&1; then echo "$BIN"; exit 0; fi
 
-if [ ! -f /etc/apt/sources.list.d/multiarch-sid.sources ]; then
-  uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  [ -n "$uri" ] || uri=http://deb.debian.org/debian
-  log "adding Debian sid ($uri) at pin priority 50"
-  as_root tee /etc/apt/sources.list.d/multiarch-sid.sources >/dev/null <<SRC
-Types: deb
-URIs: $uri
-Suites: sid
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-  as_root tee /etc/apt/preferences.d/multiarch-sid >/dev/null <<PIN
-Package: *
-Pin: release n=sid
-Pin-Priority: 50
-PIN
+# sid at pin priority 50: nothing is ever installed from it by accident
+if add_apt_suite sid 50; then
   as_root apt-get update -qq >&2
 elif ! apt-cache show "docker-buildx=$VERSION" >/dev/null 2>&1; then
   as_root apt-get update -qq >&2

@@ -14,6 +14,8 @@ export DEBIAN_FRONTEND=noninteractive
 log() { printf '[stack] %s\n' "$*" >&2; }
 have() { command -v "$1" >/dev/null 2>&1; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
+# shellcheck source=lib/apt-suite.sh
+. "$(dirname "$0")/lib/apt-suite.sh"
 
 mkdir -p "$LOG_DIR" 2>/dev/null || as_root mkdir -p "$LOG_DIR"
 
@@ -24,24 +26,7 @@ apt_update() {
 
 # Debian's trixie suite as a second source at low priority: only what we ask for by name comes from it.
 add_trixie() {
-  if [ -f /etc/apt/sources.list.d/multiarch-trixie.sources ]; then return; fi
-  local uri
-  uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  [ -n "$uri" ] || uri=http://deb.debian.org/debian
-  log "adding Debian trixie ($uri) at pin priority 100"
-  as_root tee /etc/apt/sources.list.d/multiarch-trixie.sources >/dev/null <<SRC
-Types: deb
-URIs: $uri
-Suites: trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-  as_root tee /etc/apt/preferences.d/multiarch-trixie >/dev/null <<PIN
-Package: *
-Pin: release n=trixie
-Pin-Priority: 100
-PIN
-  apt_updated=0
+  if add_apt_suite trixie 100; then apt_updated=0; fi
 }
 
 engine_running() { timeout 10 docker info >/dev/null 2>&1; }

@@ -48,8 +48,8 @@ describe('build option inputs: list syntax', () => {
     [{ 'build-contexts': 'justapath' }, /^Input "build-contexts": an entry has no "="/],
     [{ ulimit: 'nofile' }, /^Input "ulimit": "nofile" is not a ulimit/],
     [{ 'shm-size': 'huge' }, /^Input "shm-size": "huge" is not a size/],
-    [{ 'no-cache': 'yes' }, /^Input "no-cache": must be true or false/],
-    [{ load: 'maybe' }, /^Input "load": must be true or false/],
+    [{ 'no-cache': 'yes' }, /^Input "no-cache": "yes" is not valid: use true or false/],
+    [{ load: 'maybe' }, /^Input "load": "maybe" is not valid: use true or false/],
   ])('%j is refused, naming the input', (inputs, want) => {
     const { errors } = parse(inputs);
     expect(errors).toHaveLength(1);

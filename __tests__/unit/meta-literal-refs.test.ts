@@ -1,6 +1,6 @@
 // build-push-action users write full references in `tags` and leave `images` empty.
 import { runMain } from '../../src/pipeline.js';
-import { fakeDeps, fakeExec, fakeFiles, fakeHost } from './fakes.js';
+import { fakeDeps, fakeEngine, fakeFiles, fakeHost } from './fakes.js';
 
 const files = {
   '/ws/Dockerfile': 'FROM scratch\n',
@@ -8,15 +8,7 @@ const files = {
   '/proc/sys/fs/binfmt_misc/qemu-aarch64': 'enabled\ninterpreter /q\nflags: PF\n',
 };
 const engine = () =>
-  fakeExec(({ argv }) => {
-    const cmd = argv.slice(1, 3).join(' ');
-    if (cmd.startsWith('version')) return { stdout: 'amd64' };
-    if (cmd === 'buildx version') return { stdout: 'github.com/docker/buildx v0.13.1 x' };
-    if (cmd.startsWith('info')) return { stdout: '[["driver-type","io.containerd.snapshotter.v1"]]' };
-    if (cmd.startsWith('context')) return { stdout: 'default' };
-    if (cmd === 'buildx inspect') return { stdout: 'Name: default\nDriver: docker\nPlatforms: linux/amd64, linux/arm64\n' };
-    return {};
-  });
+  fakeEngine(({ argv }) => (argv.slice(1, 3).join(' ') === 'buildx inspect' ? { stdout: 'Name: default\nDriver: docker\nPlatforms: linux/amd64, linux/arm64\n' } : {}));
 
 async function run(inputs: Record<string, string>) {
   const host = fakeHost({ platforms: 'linux/amd64,linux/arm64', push: 'auto', context: '.', verify: 'false', preflight: 'false', ...inputs });

@@ -1,6 +1,6 @@
 import { runPost } from '../../src/cleanup.js';
 import { runMain } from '../../src/pipeline.js';
-import { fakeDeps, fakeExec, fakeFiles, fakeHost } from './fakes.js';
+import { fakeDeps, fakeEngine, fakeExec, fakeFiles, fakeHost } from './fakes.js';
 
 const ws = { '/ws/Dockerfile': 'FROM scratch\n', '/ws/sub/Dockerfile.x': 'FROM scratch\n' };
 
@@ -45,13 +45,10 @@ describe('happy path with a stubbed engine', () => {
     '/proc/sys/fs/binfmt_misc/qemu-aarch64': 'enabled\ninterpreter /q\nflags: PF\n',
     '/tmp/rt/multiarch-XXXX/metadata.json': JSON.stringify({ 'containerimage.digest': 'sha256:abc' }),
   };
-  const engine = fakeExec(({ argv }) => {
-    const cmd = argv.slice(1, 3).join(' ');
-    if (cmd.startsWith('version')) return { stdout: 'amd64' };
-    if (cmd === 'buildx version') return { stdout: 'github.com/docker/buildx v0.13.1 x' };
-    if (cmd.startsWith('info')) return { stdout: '[["driver-type","io.containerd.snapshotter.v1"]]' };
-    if (cmd.startsWith('context')) return { stdout: 'default' };
-    return {};
+  // a fresh engine per test: no test sees another's calls
+  let engine = fakeEngine();
+  beforeEach(() => {
+    engine = fakeEngine();
   });
 
   test('push event: builds, pushes, sets outputs and state', async () => {
@@ -68,7 +65,6 @@ describe('happy path with a stubbed engine', () => {
   });
 
   test('pull_request event with push auto: builds without --push', async () => {
-    engine.calls.length = 0;
     const host = fakeHost({ images: 'r/app', platforms: 'linux/amd64', push: 'auto', context: '.' });
     await runMain(fakeDeps(host, engine, fakeFiles({ ...ws, ...binfmt }), { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' }));
     const build = engine.calls.find((c) => c.argv[2] === 'build')!;

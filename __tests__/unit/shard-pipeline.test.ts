@@ -1,5 +1,5 @@
 import { runMain } from '../../src/pipeline.js';
-import { fakeDeps, fakeExec, fakeFiles, fakeHost } from './fakes.js';
+import { fakeDeps, fakeEngine, fakeExec, fakeFiles, fakeHost } from './fakes.js';
 
 const ws = { '/ws/Dockerfile': 'FROM scratch\n' };
 const A = `sha256:${'a'.repeat(64)}`;
@@ -26,12 +26,7 @@ describe('mode inputs: errors name the input, before any command', () => {
 });
 
 const engine = (registry: Record<string, object>, config: Record<string, object> = {}) =>
-  fakeExec(({ argv }) => {
-    const cmd = argv.slice(1, 3).join(' ');
-    if (cmd.startsWith('version')) return { stdout: 'amd64' };
-    if (cmd === 'buildx version') return { stdout: 'github.com/docker/buildx v0.13.1 x' };
-    if (cmd.startsWith('info')) return { stdout: '[["driver-type","io.containerd.snapshotter.v1"]]' };
-    if (cmd.startsWith('context')) return { stdout: 'default' };
+  fakeEngine(({ argv }) => {
     if (argv[2] === 'imagetools' && argv[3] === 'inspect') {
       const ref = argv[4]!;
       const table = argv[6] === '{{json .Image}}' ? config : registry;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parseBool, parseList } from '../lists.js';
+import { parseList } from '../lists.js';
 import { formatPlatform, parsePlatform } from '../platforms.js';
 import type { Collector, Getter } from './collect.js';
 
@@ -160,17 +160,7 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: { workspace: 
   const endpoint = get('endpoint').trim();
   const append = c.field('append', () => parseAppend(get('append')), []);
   const builder = get('builder').trim();
-  const cleanup = c.field(
-    'cleanup',
-    () => {
-      try {
-        return parseBool(get('cleanup')) ?? true;
-      } catch {
-        throw new Error(`"${get('cleanup')}" is not valid: use true (remove the builder in the post step) or false (keep it)`);
-      }
-    },
-    true,
-  );
+  const cleanup = c.bool('cleanup', get('cleanup'), true, 'true (remove the builder in the post step) or false (keep it)');
 
   // cross-input rules: settings that only apply to a builder this action creates
   const creating: [string, boolean][] = [

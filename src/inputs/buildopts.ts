@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { parseBool, parseList } from '../lists.js';
+import { parseList } from '../lists.js';
 import type { Collector, Getter } from './collect.js';
 
 /** build-push-action's build options (labels, annotations and cache belong to other areas). */
@@ -49,9 +49,6 @@ export function buildSecretValues(get: Getter): string[] {
   }
   return items.map((i) => (i.includes('=') ? i.slice(i.indexOf('=') + 1) : '')).filter((v) => v.length > 0);
 }
-
-const bool = (get: Getter, c: Collector, name: string): boolean =>
-  c.field(name, () => parseBool(get(name)) ?? false, false);
 
 export function parseBuildOptionInputs(get: Getter, c: Collector, env: { workspace: string; exists(p: string): boolean }): BuildOptionInputs {
   const list = (name: string, ignoreComma: boolean, check?: (item: string) => void) =>
@@ -103,9 +100,9 @@ export function parseBuildOptionInputs(get: Getter, c: Collector, env: { workspa
   const target = get('target').trim();
   const provenance = get('provenance').trim();
   const sbom = get('sbom').trim();
-  const noCache = bool(get, c, 'no-cache');
+  const noCache = c.bool('no-cache', get('no-cache'), false);
   const noCacheFilters = list('no-cache-filters', false);
-  const pull = bool(get, c, 'pull');
+  const pull = c.bool('pull', get('pull'), false);
   const network = get('network').trim();
   const shmSize = c.field(
     'shm-size',
@@ -120,6 +117,6 @@ export function parseBuildOptionInputs(get: Getter, c: Collector, env: { workspa
     if (!/^[a-z]+=-?\d+(?::-?\d+)?$/.test(i)) throw new Error(`"${i}" is not a ulimit: use type=soft[:hard], e.g. nofile=1024:1024`);
   });
   const outputs = list('outputs', true);
-  const load = bool(get, c, 'load');
+  const load = c.bool('load', get('load'), false);
   return { buildContexts, secrets, secretFiles, secretEnvs, ssh, target, provenance, sbom, noCache, noCacheFilters, pull, network, shmSize, ulimit, outputs, load };
 }

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { parseBool } from '../lists.js';
 
 /** Reads raw input values: the runner's INPUT_* (action) or --flags (CLI). */
 export type Getter = (name: string) => string;
@@ -17,6 +18,21 @@ export class Collector {
       this.errors.push(err instanceof InputError ? err : new InputError(input, err instanceof Error ? err.message : String(err)));
       return fallback;
     }
+  }
+
+  /** A true/false input ('' = fallback); anything else is an error saying what each value means. */
+  bool(input: string, raw: string, fallback: boolean, meaning = 'true or false'): boolean {
+    return this.field(
+      input,
+      () => {
+        try {
+          return parseBool(raw) ?? fallback;
+        } catch {
+          throw new Error(`"${raw}" is not valid: use ${meaning}`);
+        }
+      },
+      fallback,
+    );
   }
 
   fail(input: string, detail: string): void {

@@ -1,4 +1,3 @@
-import { parseBool } from '../lists.js';
 import type { Collector, Getter } from './collect.js';
 
 export interface DryRunInputs {
@@ -7,16 +6,5 @@ export interface DryRunInputs {
 }
 
 export function parseDryRunInputs(get: Getter, c: Collector): DryRunInputs {
-  const dryRun = c.field(
-    'dry-run',
-    () => {
-      try {
-        return parseBool(get('dry-run')) ?? false;
-      } catch {
-        throw new Error(`"${get('dry-run')}" is not valid: use true or false`);
-      }
-    },
-    false,
-  );
-  return { dryRun };
+  return { dryRun: c.bool('dry-run', get('dry-run'), false) };
 }

@@ -1,4 +1,3 @@
-import { parseBool } from '../lists.js';
 import { splitCommand } from '../stages/smoke.js';
 import type { Collector, Getter } from './collect.js';
 
@@ -13,23 +12,9 @@ export interface VerifyInputs {
   pushRetries: number;
 }
 
-function bool(c: Collector, get: Getter, name: string, fallback: boolean): boolean {
-  return c.field(
-    name,
-    () => {
-      try {
-        return parseBool(get(name)) ?? fallback;
-      } catch {
-        throw new Error(`"${get(name)}" is not valid: use true or false`);
-      }
-    },
-    fallback,
-  );
-}
-
 export function parseVerifyInputs(get: Getter, c: Collector): VerifyInputs {
-  const preflight = bool(c, get, 'preflight', true);
-  const verify = bool(c, get, 'verify', true);
+  const preflight = c.bool('preflight', get('preflight'), true);
+  const verify = c.bool('verify', get('verify'), true);
   const smokeTest = c.field('smoke-test', () => (get('smoke-test').trim() ? splitCommand(get('smoke-test')) : []), []);
   const pushRetries = c.field(
     'push-retries',
