@@ -64,7 +64,7 @@ async function inScratch<T>(scratch: string | undefined, fn: () => Promise<T>): 
  * @actions/cache (with the Azure SDK) is most of the bundle: load it only when a cache is
  * restored or saved, so runs without the cache service start faster.
  */
-const loadCache = () => import('@actions/cache');
+import { actionsCacheModule as loadCache } from './lazy.js';
 
 /** The real Actions cache service, through @actions/cache (v1 or v2 protocol, as the runtime says). */
 export function createActionsCacheService(scratch?: string, timeoutMs = 20 * 60_000): CacheService {

@@ -2,6 +2,7 @@ import { readRunContext } from './context.js';
 import type { Deps } from './deps.js';
 import { prepareJobDockerConfig } from './docker-config.js';
 import { dryRunExec } from './dry-run.js';
+import { preloadStages } from './lazy.js';
 import { errorMessage, InputError, InputErrors, StageError } from './errors.js';
 import { withEnv } from './exec.js';
 import type { Host } from './host.js';
@@ -10,7 +11,7 @@ import { type Run, timedStage } from './run.js';
 import { decidePush } from './stages/build.js';
 import { planLogin } from './stages/login.js';
 import { StateStore } from './state.js';
-import { builderStep, buildPlanStep, buildStep, cacheStep, loginStep, mergeStep, metaStep, qemuStep } from './steps.js';
+import { builderStep, buildPlanStep, buildStep, cacheStep, loginStep, mergeStep, metaStep, qemuStep, startRepoApi } from './steps.js';
 import { summaryTable, type Timing } from './summary.js';
 import { afterBuildStages, preflightStage } from './verification.js';
 
@@ -37,10 +38,14 @@ export async function runMain(deps: Deps): Promise<void> {
     exec = dryRunExec(deps.exec, (m) => host.info(m));
   }
 
+  // network I/O that needs only the inputs: under way while the engine is probed
+  const repoApi = startRepoApi(deps, inputs, ctx);
   const state = new StateStore(host);
   const timings: Timing[] = [];
   const report: Run['report'] = { refs: [], pushed: false, verification: '' };
   let failed = false;
+  // outputs that arrive while the build runs: awaited before the step ends, whatever happened
+  const late: Promise<unknown>[] = [];
   try {
     const tempDir = files.makeTempDir(ctx.runnerTemp, 'multiarch-');
     state.update({ tempDir });
@@ -57,14 +62,19 @@ export async function runMain(deps: Deps): Promise<void> {
     // wraps the current gateway, so a dry run stays a dry run
     exec = withEnv(exec, { DOCKER_CONFIG: dockerConfig });
 
-    const run: Run = { deps, host, files, ctx, inputs, push, exec, state, tempDir, dockerConfig, timings, report, stage: timedStage(host, deps.now, timings) };
+    const run: Run = { deps, host, files, ctx, inputs, push, exec, state, tempDir, dockerConfig, timings, report, repoApi, stage: timedStage(host, deps.now, timings) };
     await loginStep(run, login);
     if (inputs.mode === 'merge') {
       await mergeStep(run);
       return;
     }
     await qemuStep(run);
-    const builder = await builderStep(run);
+    // load the later stages' modules while the builder's probes are out (not before: that would
+    // hold back their start)
+    // only the local cache goes through @actions/cache (gha is buildx's own client)
+    const actionsCache = !inputs.dryRun && !deps.cacheService && inputs.cacheMode === 'local' && !inputs.cacheFrom.length && !inputs.cacheTo.length && Boolean(deps.env.ACTIONS_RESULTS_URL || deps.env.ACTIONS_CACHE_URL);
+    const builder = await builderStep(run, () => preloadStages({ preflight: inputs.preflight, actionsCache }));
+    late.push(builder.platforms);
     const meta = await metaStep(run);
     if (push.push && inputs.mode !== 'shard' && meta.refs.length === 0) {
       throw new StageError('meta', 'nothing to push: no tag could be derived from the git ref; set "tags"');
@@ -86,6 +96,8 @@ export async function runMain(deps: Deps): Promise<void> {
   } catch (err) {
     failed = true;
     reportFailure(host, err, report, ctx.runnerTemp);
+  } finally {
+    await Promise.all(late);
   }
   await host.summary(
     summaryTable(report.refs, report.digest ?? '', inputs.platforms, report.pushed, timings, {

@@ -3,6 +3,7 @@ import type { Deps, Files } from './deps.js';
 import type { Exec } from './exec.js';
 import type { Host } from './host.js';
 import type { Inputs } from './inputs/index.js';
+import type { Completed } from './meta/repo-api.js';
 import type { StateStore } from './state.js';
 import type { Timing } from './summary.js';
 
@@ -25,6 +26,8 @@ export interface Run {
   timings: Timing[];
   /** Run `fn` as a named, timed log group. */
   stage<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** The event context completed from the GitHub API, read while the engine is probed. */
+  repoApi: Promise<Completed>;
   /** What the summary and the failure path need, filled in as the run goes. */
   report: RunReport;
 }

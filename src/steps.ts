@@ -6,8 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createActionsCacheService, realCacheFolders } from './cache-service.js';
 import type { Deps } from './deps.js';
+import type { Exec } from './exec.js';
 import { errorMessage, StageError } from './errors.js';
-import { completeFromApi } from './meta/repo-api.js';
+import { actionsFetch, type Completed, completeFromApi } from './meta/repo-api.js';
 import type { Run } from './run.js';
 import { planBuild, runBuild, type BuildResult } from './stages/build.js';
 import { DEFAULT_BUILDX_VERSION, installBuildx } from './stages/buildx-install.js';
@@ -16,12 +17,12 @@ import { resolveProvenance, secretArgs } from './stages/buildopts.js';
 import { type CachePlan, planCache } from './stages/cache.js';
 import { type CacheRestore, cacheSummary, dryRunRestore, restoreLayerCache, saveLayerCache } from './stages/cache-act.js';
 import { type LoginDecision, runLogin } from './stages/login.js';
-import { type MetaPlan, planMeta } from './stages/meta.js';
+import type { MetaPlan } from './stages/meta.js';
 import { hostArch, isLocalEngine, runQemu } from './stages/qemu.js';
 import { checkShardImages, planMerge, planShardOutput, planShardPush, pushShardLayout, resolveShards, runMerge, shardAnnotations, shardOutput } from './stages/shard.js';
 import { summaryTable } from './summary.js';
-import { createToolCache } from './toolcache.js';
 import { buildExec } from './verification.js';
+import { metaModule, toolCacheModule } from './lazy.js';
 
 type Builder = Awaited<ReturnType<typeof runBuilder>>;
 
@@ -65,9 +66,20 @@ export async function qemuStep(run: Run): Promise<void> {
   );
 }
 
-/** Find (or install) buildx, then use, create or reuse the builder; outputs builder, driver, builder-platforms. */
-export async function builderStep(run: Run): Promise<Builder> {
-  const { inputs, host, exec } = run;
+/**
+ * Find (or install) buildx, then use, create or reuse the builder; outputs builder, driver, and
+ * builder-platforms once known (await the result's `platforms` before the step ends). `whileWaiting` runs once the first probe has answered (all of them are started by
+ * then, the slowest still out): CPU work placed there overlaps with the engine's.
+ */
+export async function builderStep(run: Run, whileWaiting: () => void = () => undefined): Promise<Builder> {
+  const { inputs, host } = run;
+  let waiting: (() => void) | undefined = whileWaiting;
+  const exec: Exec = async (req) => {
+    const res = await run.exec(req);
+    waiting?.();
+    waiting = undefined;
+    return res;
+  };
   const builder = await run.stage('builder', async () => {
     let probe = await probeBuilder(exec);
     const have = probe.buildxVersion ? parseBuildxVersion(probe.buildxVersion) : undefined;
@@ -75,6 +87,7 @@ export async function builderStep(run: Run): Promise<Builder> {
     if (want && want !== have && inputs.dryRun) {
       host.info(`dry-run: would install buildx ${want} from ${inputs.buildxDownloadUrl}`);
     } else if (want && want !== have) {
+      const { createToolCache } = await toolCacheModule();
       await installBuildx({ version: want, baseUrl: inputs.buildxDownloadUrl, tempDir: run.tempDir, dockerConfig: run.dockerConfig }, createToolCache(), (m) => host.info(m));
       probe = await probeBuilder(exec);
     }
@@ -89,20 +102,32 @@ export async function builderStep(run: Run): Promise<Builder> {
   });
   host.setOutput('builder', builder.name);
   host.setOutput('driver', builder.driver);
-  host.setOutput('builder-platforms', builder.platforms.join(','));
-  return builder;
+  const platforms = builder.platforms.then((list) => {
+    host.setOutput('builder-platforms', list.join(','));
+    return list;
+  });
+  return { ...builder, platforms };
 }
 
-/** Meta stage: complete the context from the API where the payload lacks data, plan, set outputs. */
+/**
+ * Start reading what the event payload lacks from the GitHub API (see completeFromApi): called as soon
+ * as the inputs are valid, so the request runs while the engine is probed. Never rejects.
+ */
+export function startRepoApi(deps: Deps, inputs: Run['inputs'], ctx: Run['ctx']): Promise<Completed> {
+  const texts = [...inputs.tagRules.flatMap((r) => Object.values(r.attrs)), ...inputs.labels, ...inputs.annotations, inputs.flavor.prefix, inputs.flavor.suffix];
+  return completeFromApi(ctx.meta, texts.some((t) => t.includes('commit_date')), {
+    fetch: actionsFetch(),
+    token: inputs.githubToken || deps.env.GITHUB_TOKEN,
+  }).catch((err: unknown) => ({ meta: ctx.meta, warnings: [`could not read repository data: ${errorMessage(err)}`] }));
+}
+
+/** Meta stage: the context completed from the API (started earlier, see startRepoApi), plan, set outputs. */
 export async function metaStep(run: Run): Promise<MetaPlan> {
   const { inputs, host, deps } = run;
   const meta = await run.stage('meta', async () => {
-    const texts = [...inputs.tagRules.flatMap((r) => Object.values(r.attrs)), ...inputs.labels, ...inputs.annotations, inputs.flavor.prefix, inputs.flavor.suffix];
-    const completed = await completeFromApi(run.ctx.meta, texts.some((t) => t.includes('commit_date')), {
-      fetch: (url, init) => fetch(url, init),
-      token: inputs.githubToken || deps.env.GITHUB_TOKEN,
-    });
+    const completed = await run.repoApi;
     for (const w of completed.warnings) host.warning(w);
+    const { planMeta } = await metaModule();
     try {
       return planMeta(
         { images: inputs.imageEntries, tagRules: inputs.tagRules, literalRefs: inputs.literalRefs, flavor: inputs.flavor, labels: inputs.labels, annotations: inputs.annotations },

@@ -7,7 +7,7 @@ import type { Deps } from './deps.js';
 import type { Exec } from './exec.js';
 import type { Host } from './host.js';
 import type { VerifyInputs } from './inputs/verify.js';
-import { planPreflight, runPreflight } from './stages/preflight.js';
+import { preflightModule } from './lazy.js';
 import { retryingExec } from './stages/retry.js';
 import { runSmoke, smokeFailure, smokeSummary, smokeTarget } from './stages/smoke.js';
 import { runVerify } from './stages/verify.js';
@@ -32,6 +32,7 @@ export async function preflightStage(deps: Deps, exec: Exec, stage: Stage, { inp
     return;
   }
   const start = deps.now();
+  const { planPreflight, runPreflight } = await preflightModule();
   const plan = planPreflight(text, inputs.buildArgs, inputs.platforms);
   try {
     await stage('preflight', () => runPreflight(plan, inputs.file, { exec, log: (m) => host.info(m), warn: (m) => host.warning(m) }));

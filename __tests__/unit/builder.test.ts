@@ -2,9 +2,12 @@ import type { Exec, ExecRequest } from '../../src/exec.js';
 import {
   appendArgv,
   DEFAULT_BUILDKITD_FLAGS,
+  INFO_FORMAT,
+  parseInfo,
   parseBuildxVersion,
   parseInspectPlatforms,
   planBuilder,
+  probeBuilder,
   resolveDriver,
   runBuilder,
   uniqueBuilderName,
@@ -159,7 +162,7 @@ describe('runBuilder', () => {
     const res = await runBuilder(plan, { exec, log: () => undefined, created: (n) => created.push(n) });
     expect(calls.map((c) => c.argv.slice(2, 3)[0])).toEqual(['create', 'create', 'inspect']);
     expect(created).toEqual(['b1']);
-    expect(res.platforms).toEqual(['linux/amd64', 'linux/arm64']);
+    await expect(res.platforms).resolves.toEqual(['linux/amd64', 'linux/arm64']);
   });
   test('a failing append still leaves the builder recorded for post', async () => {
     const { exec } = fake('--append');
@@ -170,5 +173,80 @@ describe('runBuilder', () => {
   test('boot failure of docker-container names the buildkit image', async () => {
     const { exec } = fake('inspect');
     await expect(runBuilder(plan, { exec, log: () => undefined, created: () => undefined })).rejects.toThrow(/moby\/buildkit.*driver-opts image=/);
+  });
+});
+
+describe("the context's own builder: nothing waits for its inspect", () => {
+  test.each([
+    ['auto on the containerd store', {}, true],
+    ['docker', { driver: 'docker' as const }, true],
+    ['docker-container creates its own builder', { driver: 'docker-container' as const }, false],
+    ['a named builder may be any driver', { builder: 'mine' }, false],
+  ])('planBuilder: %s', (_name, over, later) => {
+    expect(planBuilder(probe(), req(over), 'new').inspectLater ?? false).toBe(later);
+  });
+
+  const engine = (inspect: { code: number; stdout?: string; stderr?: string }): { calls: string[]; exec: Exec; answer: () => void } => {
+    const calls: string[] = [];
+    let answer = () => undefined as void;
+    const answered = new Promise<void>((r) => (answer = r));
+    return {
+      calls,
+      answer: () => answer(),
+      exec: async ({ argv }) => {
+        calls.push(argv.slice(1).join(' '));
+        if (argv[1] === 'info') return { code: 0, stdout: `${JSON.stringify(containerd)}\n[{"Name":"buildx","Version":"v0.29.1"}]\n`, stderr: '' };
+        if (argv[1] === 'context') return { code: 0, stdout: 'desktop-linux\n', stderr: '' };
+        await answered; // the inspect answers only when the test says so
+        return { stdout: '', stderr: '', ...inspect };
+      },
+    };
+  };
+
+  test('the stage is done before inspect answers; platforms come after', async () => {
+    const { calls, exec, answer } = engine({ code: 0, stdout: 'Driver: docker\nPlatforms: linux/amd64, linux/arm64\n' });
+    const p = await probeBuilder(exec);
+    const res = await runBuilder(planBuilder(p, req(), 'new'), { exec, log: () => undefined, created: () => undefined });
+    // no `buildx version`: docker info's plugin list gave it
+    expect(calls).toEqual(['info --format ' + INFO_FORMAT, 'context show', 'buildx inspect --bootstrap --builder desktop-linux']);
+    expect(res).toMatchObject({ name: 'desktop-linux', driver: 'docker', buildxVersion: '0.29.1' });
+    answer();
+    await expect(res.platforms).resolves.toEqual(['linux/amd64', 'linux/arm64']);
+  });
+
+  test('a failing late inspect: the run goes on (the build names the problem), platforms empty', async () => {
+    const { exec, answer } = engine({ code: 1, stderr: 'no builder' });
+    const logs: string[] = [];
+    const res = await runBuilder(planBuilder(await probeBuilder(exec), req(), 'new'), { exec, log: (m) => logs.push(m), created: () => undefined });
+    answer();
+    await expect(res.platforms).resolves.toEqual([]);
+    expect(logs.join('\n')).toMatch(/could not list its platforms \(no builder\)/);
+  });
+});
+
+describe('parseInfo: driver status and buildx from one docker info', () => {
+  const status = JSON.stringify(containerd);
+  test.each([
+    ['both lines', `${status}\n[{"Name":"compose","Version":"2.20.0"},{"Name":"buildx","Version":"0.13.1+ds1"}]`, containerd, 'github.com/docker/buildx 0.13.1+ds1'],
+    ['no plugins line (an old CLI): ask buildx itself', status, containerd, undefined],
+    ['buildx listed with an error', `${status}\n[{"Name":"buildx","Version":"","Err":"not a plugin"}]`, containerd, undefined],
+    ['no buildx plugin', `${status}\n[{"Name":"compose","Version":"2.20.0"}]`, containerd, undefined],
+    ['null status (classic engines print null)', `null\n[]`, [], undefined],
+    ['garbage', 'template: info:1: bad', [], undefined],
+  ])('%s', (_name, stdout, driverStatus, buildxVersion) => {
+    expect(parseInfo(stdout)).toEqual({ driverStatus, buildxVersion });
+  });
+
+  test('no buildx in the plugin list: `docker buildx version` answers', async () => {
+    const calls: string[] = [];
+    const exec: Exec = async ({ argv }) => {
+      calls.push(argv.slice(1, 3).join(' '));
+      if (argv[1] === 'info') return { code: 0, stdout: `${status}\n[]`, stderr: '' };
+      if (argv[2] === 'version') return { code: 0, stdout: 'github.com/docker/buildx v0.30.0 abc', stderr: '' };
+      return { code: 0, stdout: 'default\n', stderr: '' };
+    };
+    const p = await probeBuilder(exec);
+    expect(parseBuildxVersion(p.buildxVersion ?? '')).toBe('0.30.0');
+    expect(calls).toContain('buildx version');
   });
 });

@@ -2,7 +2,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readMetaContext } from '../../src/context.js';
-import { completeFromApi } from '../../src/meta/repo-api.js';
+import { actionsFetch, completeFromApi } from '../../src/meta/repo-api.js';
 import { FIXTURES, HEAD_SHA, metaContext, SHA } from './fixtures/events.js';
 
 test('pull_request: merge sha by default, PR number, base ref', () => {
@@ -43,6 +43,7 @@ describe('REST API reader (loopback fake server)', () => {
     server = http.createServer((req, res) => {
       seen.push(`${req.url} auth=${req.headers.authorization ?? ''}`);
       res.setHeader('content-type', 'application/json');
+      if (req.url?.startsWith('/slow/')) return; // never answers: the reader's timeout must end it
       if (req.url === '/api/repos/octocat/Hello-World') {
         res.end(JSON.stringify({ name: 'Hello-World', description: 'from api', html_url: 'https://github.com/octocat/Hello-World', default_branch: 'main', license: { spdx_id: 'Apache-2.0' } }));
       } else if (req.url === `/api/repos/octocat/Hello-World/commits/${SHA}`) {
@@ -55,11 +56,14 @@ describe('REST API reader (loopback fake server)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
 
   test('fills repository data a schedule payload lacks, and the commit date when asked', async () => {
     const meta = readMetaContext({ ...FIXTURES.schedule.env, GITHUB_API_URL: base }, FIXTURES.schedule.payload);
-    const out = await completeFromApi(meta, true, { fetch: (u, i) => fetch(u, i), token: 'tok' });
+    const out = await completeFromApi(meta, true, { fetch: actionsFetch(), token: 'tok' });
     expect(out.warnings).toEqual([]);
     expect(out.meta.repo).toEqual({ name: 'Hello-World', description: 'from api', htmlUrl: 'https://github.com/octocat/Hello-World', license: 'Apache-2.0', defaultBranch: 'main' });
     expect(out.meta.commitDate).toBe('2020-01-08T10:00:00Z');
@@ -69,14 +73,20 @@ describe('REST API reader (loopback fake server)', () => {
   test('asks nothing when the payload has it all', async () => {
     seen.length = 0;
     const meta = readMetaContext({ ...FIXTURES['tag v1.2.3'].env, GITHUB_API_URL: base }, FIXTURES['tag v1.2.3'].payload);
-    const out = await completeFromApi(meta, true, { fetch: (u, i) => fetch(u, i) });
+    const out = await completeFromApi(meta, true, { fetch: actionsFetch() });
     expect(seen).toEqual([]);
     expect(out.meta).toEqual(meta);
   });
 
+  test('an API that never answers: the timeout ends the wait with a warning', async () => {
+    const meta = readMetaContext({ ...FIXTURES.schedule.env, GITHUB_API_URL: base.replace('/api', '/slow') }, FIXTURES.schedule.payload);
+    const out = await completeFromApi(meta, false, { fetch: actionsFetch(), timeoutMs: 300 });
+    expect(out.warnings).toEqual([expect.stringMatching(/could not read repository data from .*\/slow\/repos\/octocat\/Hello-World/)]);
+  });
+
   test('unreachable API: warnings, never a throw, payload values kept', async () => {
     const meta = readMetaContext({ ...FIXTURES.schedule.env, GITHUB_API_URL: 'http://127.0.0.1:9/api' }, FIXTURES.schedule.payload);
-    const out = await completeFromApi(meta, true, { fetch: (u, i) => fetch(u, i), timeoutMs: 2000 });
+    const out = await completeFromApi(meta, true, { fetch: actionsFetch(), timeoutMs: 2000 });
     expect(out.warnings).toHaveLength(2);
     expect(out.warnings[0]).toMatch(/could not read repository data from http:\/\/127\.0\.0\.1:9\/api/);
     expect(out.meta.repo.name).toBe('Hello-World');

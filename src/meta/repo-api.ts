@@ -1,7 +1,30 @@
+import { HttpClient } from '@actions/http-client';
 import type { MetaContext, RepoInfo } from '../context.js';
 
 /** fetch as the reader needs it (injectable for tests). */
 export type FetchFn = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+
+/**
+ * The real FetchFn, on @actions/http-client: it honours the runner's proxy settings (https_proxy,
+ * no_proxy), which Node's global fetch ignores, and it is already loaded with @actions/core (the first
+ * global fetch costs ~30 ms of start-up loading a second HTTP stack).
+ */
+export function actionsFetch(): FetchFn {
+  const client = new HttpClient('multiarch-action', [], { socketTimeout: 5000, allowRetries: false });
+  return async (url, init) => {
+    const pending = client.get(url, init.headers);
+    pending.catch(() => undefined); // lost the race to the timeout: its own socket timeout ends it later
+    const aborted = new Promise<never>((_, reject) => {
+      const fail = () => reject(init.signal.reason instanceof Error ? init.signal.reason : new Error('timed out'));
+      if (init.signal.aborted) fail();
+      init.signal.addEventListener('abort', fail, { once: true });
+    });
+    const res = await Promise.race([pending, aborted]);
+    const status = res.message.statusCode ?? 0;
+    const body = await Promise.race([res.readBody(), aborted]);
+    return { ok: status >= 200 && status < 300, status, json: async () => JSON.parse(body) as unknown };
+  };
+}
 
 export interface RepoApiDeps {
   fetch: FetchFn;

@@ -1,0 +1,23 @@
+/**
+ * Stage modules with large libraries (the meta stage's Handlebars, moment-timezone, semver and
+ * pep440; preflight's Dockerfile parser; the tool cache; @actions/cache), loaded on first use: the bundler puts
+ * each in a chunk of its own, so the step starts without compiling them. `preloadStages` starts
+ * loading what a run will need while its first docker commands are out, off the critical path.
+ */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => (pending ??= load());
+}
+
+export const metaModule = once(() => import('./stages/meta.js'));
+export const preflightModule = once(() => import('./stages/preflight.js'));
+export const toolCacheModule = once(() => import('./toolcache.js'));
+/** @actions/cache with its Azure and protobuf clients: the largest chunk, used only with a cache service. */
+export const actionsCacheModule = once(() => import('@actions/cache'));
+
+/** Start loading the modules a run will use; a failure surfaces where the module is awaited. */
+export function preloadStages(opts: { preflight: boolean; actionsCache: boolean }): void {
+  metaModule().catch(() => undefined);
+  if (opts.preflight) preflightModule().catch(() => undefined);
+  if (opts.actionsCache) actionsCacheModule().catch(() => undefined);
+}
