@@ -44,8 +44,8 @@ export async function runMain(deps: Deps): Promise<void> {
   const timings: Timing[] = [];
   const report: Run['report'] = { refs: [], pushed: false, verification: '' };
   let failed = false;
-  // outputs that arrive while the build runs: awaited before the step ends, whatever happened
-  const late: Promise<unknown>[] = [];
+  // the builder's platform list (an output) is read after the build: finished before the step ends
+  let builderPlatforms: (() => Promise<unknown>) | undefined;
   try {
     const tempDir = files.makeTempDir(ctx.runnerTemp, 'multiarch-');
     state.update({ tempDir });
@@ -74,7 +74,7 @@ export async function runMain(deps: Deps): Promise<void> {
     // only the local cache goes through @actions/cache (gha is buildx's own client)
     const actionsCache = !inputs.dryRun && !deps.cacheService && inputs.cacheMode === 'local' && !inputs.cacheFrom.length && !inputs.cacheTo.length && Boolean(deps.env.ACTIONS_RESULTS_URL || deps.env.ACTIONS_CACHE_URL);
     const builder = await builderStep(run, () => preloadStages({ preflight: inputs.preflight, actionsCache }));
-    late.push(builder.platforms);
+    builderPlatforms = builder.platforms;
     const meta = await metaStep(run);
     if (push.push && inputs.mode !== 'shard' && meta.refs.length === 0) {
       throw new StageError('meta', 'nothing to push: no tag could be derived from the git ref; set "tags"');
@@ -90,6 +90,9 @@ export async function runMain(deps: Deps): Promise<void> {
       await host.summary(summaryTable(meta.refs, '(dry run)', inputs.platforms, false, timings));
       return;
     }
+    // beside the build: after it, the step would wait for it (it outlasts verify); before it, the
+    // build would wait for it. The build's own time hides it on all but the smallest builds.
+    void builder.platforms();
     const result = await buildStep(run, plan, cache, builder.driver);
     // a shard has no tag to read back (the merge job verifies the index it creates)
     report.verification = await afterBuildStages(deps, exec, run.stage, { inputs, refs: plan.shard ? [] : meta.refs, digest: result.digest, pushed: push.push });
@@ -97,7 +100,7 @@ export async function runMain(deps: Deps): Promise<void> {
     failed = true;
     reportFailure(host, err, report, ctx.runnerTemp);
   } finally {
-    await Promise.all(late);
+    await builderPlatforms?.();
   }
   await host.summary(
     summaryTable(report.refs, report.digest ?? '', inputs.platforms, report.pushed, timings, {

@@ -68,7 +68,7 @@ export async function qemuStep(run: Run): Promise<void> {
 
 /**
  * Find (or install) buildx, then use, create or reuse the builder; outputs builder, driver, and
- * builder-platforms once known (await the result's `platforms` before the step ends). `whileWaiting` runs once the first probe has answered (all of them are started by
+ * builder-platforms once the result's `platforms()` has answered (call it before the step ends). `whileWaiting` runs once the first probe has answered (all of them are started by
  * then, the slowest still out): CPU work placed there overlaps with the engine's.
  */
 export async function builderStep(run: Run, whileWaiting: () => void = () => undefined): Promise<Builder> {
@@ -102,11 +102,13 @@ export async function builderStep(run: Run, whileWaiting: () => void = () => und
   });
   host.setOutput('builder', builder.name);
   host.setOutput('driver', builder.driver);
-  const platforms = builder.platforms.then((list) => {
-    host.setOutput('builder-platforms', list.join(','));
-    return list;
-  });
-  return { ...builder, platforms };
+  let platforms: Promise<string[]> | undefined;
+  const withOutput = () =>
+    (platforms ??= builder.platforms().then((list) => {
+      host.setOutput('builder-platforms', list.join(','));
+      return list;
+    }));
+  return { ...builder, platforms: withOutput };
 }
 
 /**

@@ -162,7 +162,7 @@ describe('runBuilder', () => {
     const res = await runBuilder(plan, { exec, log: () => undefined, created: (n) => created.push(n) });
     expect(calls.map((c) => c.argv.slice(2, 3)[0])).toEqual(['create', 'create', 'inspect']);
     expect(created).toEqual(['b1']);
-    await expect(res.platforms).resolves.toEqual(['linux/amd64', 'linux/arm64']);
+    await expect(res.platforms()).resolves.toEqual(['linux/amd64', 'linux/arm64']);
   });
   test('a failing append still leaves the builder recorded for post', async () => {
     const { exec } = fake('--append');
@@ -203,15 +203,18 @@ describe("the context's own builder: nothing waits for its inspect", () => {
     };
   };
 
-  test('the stage is done before inspect answers; platforms come after', async () => {
+  test('the stage is done without inspecting; platforms() inspects, once', async () => {
     const { calls, exec, answer } = engine({ code: 0, stdout: 'Driver: docker\nPlatforms: linux/amd64, linux/arm64\n' });
     const p = await probeBuilder(exec);
     const res = await runBuilder(planBuilder(p, req(), 'new'), { exec, log: () => undefined, created: () => undefined });
     // no `buildx version`: docker info's plugin list gave it
-    expect(calls).toEqual(['info --format ' + INFO_FORMAT, 'context show', 'buildx inspect --bootstrap --builder desktop-linux']);
+    expect(calls).toEqual(['info --format ' + INFO_FORMAT, 'context show']);
     expect(res).toMatchObject({ name: 'desktop-linux', driver: 'docker', buildxVersion: '0.29.1' });
+    const first = res.platforms();
     answer();
-    await expect(res.platforms).resolves.toEqual(['linux/amd64', 'linux/arm64']);
+    await expect(first).resolves.toEqual(['linux/amd64', 'linux/arm64']);
+    await expect(res.platforms()).resolves.toEqual(['linux/amd64', 'linux/arm64']);
+    expect(calls.filter((c) => c.startsWith('buildx inspect'))).toEqual(['buildx inspect --bootstrap --builder desktop-linux']);
   });
 
   test('a failing late inspect: the run goes on (the build names the problem), platforms empty', async () => {
@@ -219,7 +222,7 @@ describe("the context's own builder: nothing waits for its inspect", () => {
     const logs: string[] = [];
     const res = await runBuilder(planBuilder(await probeBuilder(exec), req(), 'new'), { exec, log: (m) => logs.push(m), created: () => undefined });
     answer();
-    await expect(res.platforms).resolves.toEqual([]);
+    await expect(res.platforms()).resolves.toEqual([]);
     expect(logs.join('\n')).toMatch(/could not list its platforms \(no builder\)/);
   });
 });

@@ -53,15 +53,16 @@ export function fakeExec(handler: (req: ExecRequest) => Partial<ExecResult> = ()
 }
 
 /**
- * A stubbed Docker engine: answers the read-only probes (version, buildx version, info with the
- * containerd store, context show) and defers everything else to `more` (default: exit 0, no output).
+ * A stubbed Docker engine: answers the read-only probes (version, info with the containerd store and
+ * the CLI's plugin list, buildx version, context show) and defers everything else to `more`
+ * (default: exit 0, no output).
  */
 export function fakeEngine(more: (req: ExecRequest) => Partial<ExecResult> = () => ({})): Exec & { calls: ExecRequest[] } {
   return fakeExec((req) => {
     const cmd = req.argv.slice(1, 3).join(' ');
     if (cmd.startsWith('version')) return { stdout: 'amd64' };
     if (cmd === 'buildx version') return { stdout: 'github.com/docker/buildx v0.13.1 x' };
-    if (cmd.startsWith('info')) return { stdout: '[["driver-type","io.containerd.snapshotter.v1"]]' };
+    if (cmd.startsWith('info')) return { stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n[{"Name":"buildx","Version":"v0.13.1"}]\n' };
     if (cmd.startsWith('context')) return { stdout: 'default' };
     return more(req);
   });

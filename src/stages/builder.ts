@@ -41,7 +41,7 @@ export interface BuilderPlan {
   /**
    * The current context's own `docker`-driver builder (named after the context: buildx allows no other
    * builder that name): nothing to create or boot, and the engine has just answered `docker info`, so
-   * nothing waits for its inspect; the platform list (an output) arrives while the build runs.
+   * nothing waits for its inspect: it runs beside the build, for the platform list (an output).
    */
   inspectLater?: boolean;
 }
@@ -175,8 +175,11 @@ export interface BuilderDeps {
 }
 
 export interface BuilderResult extends BuilderPlan {
-  /** Every node's platforms (an output only: nothing in the run waits for it). Never rejects. */
-  platforms: Promise<string[]>;
+  /**
+   * Every node's platforms (an output only: nothing in the run waits for it). With inspectLater the
+   * inspect runs on the first call (the pipeline makes it as the build starts). Memoized; never rejects.
+   */
+  platforms: () => Promise<string[]>;
 }
 
 /**
@@ -244,7 +247,8 @@ export async function runBuilder(plan: BuilderPlan, deps: BuilderDeps): Promise<
     if (i === 0 && plan.remove) deps.created(plan.name);
   }
   if (plan.inspectLater) {
-    const platforms = deps.exec({ argv: plan.inspect, silent: true }).then((res) => {
+    let pending: Promise<string[]> | undefined;
+    const inspect = () => deps.exec({ argv: plan.inspect, silent: true }).then((res) => {
       if (res.code !== 0) {
         deps.log(`builder ${plan.name}: could not list its platforms (${res.stderr.trim() || `exit ${res.code}`})`);
         return [];
@@ -254,7 +258,7 @@ export async function runBuilder(plan: BuilderPlan, deps: BuilderDeps): Promise<
       return list;
     });
     deps.log(`builder ${plan.name}: driver ${plan.driver} (the current docker context's own builder), buildx ${plan.buildxVersion}`);
-    return { ...plan, platforms };
+    return { ...plan, platforms: () => (pending ??= inspect()) };
   }
   const res = await deps.exec({ argv: plan.inspect, silent: true });
   if (res.code !== 0) {
@@ -274,5 +278,5 @@ export async function runBuilder(plan: BuilderPlan, deps: BuilderDeps): Promise<
   const driver = (driverLine?.[1] as Driver | undefined) ?? plan.driver;
   const platforms = parseInspectPlatforms(res.stdout);
   deps.log(`builder ${plan.name}: driver ${driver}, buildx ${plan.buildxVersion}, platforms ${platforms.join(', ') || '(unknown)'}`);
-  return { ...plan, driver, platforms: Promise.resolve(platforms) };
+  return { ...plan, driver, platforms: () => Promise.resolve(platforms) };
 }
