@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DirState } from './stages/cache.js';
 import type { CacheFolders, CacheService } from './stages/cache-act.js';
+import { actionsCacheModule as loadCache } from './lazy.js';
 
 /**
  * Runs fn while catching the workflow commands @actions/cache prints itself: its ::warning and
@@ -64,7 +65,6 @@ async function inScratch<T>(scratch: string | undefined, fn: () => Promise<T>): 
  * @actions/cache (with the Azure SDK) is most of the bundle: load it only when a cache is
  * restored or saved, so runs without the cache service start faster.
  */
-import { actionsCacheModule as loadCache } from './lazy.js';
 
 /** The real Actions cache service, through @actions/cache (v1 or v2 protocol, as the runtime says). */
 export function createActionsCacheService(scratch?: string, timeoutMs = 20 * 60_000): CacheService {

@@ -1,8 +1,9 @@
 /**
  * Stage modules with large libraries (the meta stage's Handlebars, moment-timezone, semver and
- * pep440; preflight's Dockerfile parser; the tool cache; @actions/cache), loaded on first use: the bundler puts
- * each in a chunk of its own, so the step starts without compiling them. `preloadStages` starts
- * loading what a run will need while its first docker commands are out, off the critical path.
+ * pep440; preflight's Dockerfile parser; the tool cache; @actions/cache), loaded on first use: the
+ * bundler puts each in a chunk of its own, so the step starts without compiling them.
+ * `preloadStages` starts loading what a run will need while its first docker commands are out, off
+ * the critical path.
  */
 function once<T>(load: () => Promise<T>): () => Promise<T> {
   let pending: Promise<T> | undefined;

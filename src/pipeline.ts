@@ -44,7 +44,7 @@ export async function runMain(deps: Deps): Promise<void> {
   const timings: Timing[] = [];
   const report: Run['report'] = { refs: [], pushed: false, verification: '' };
   let failed = false;
-  // the builder's platform list (an output) is read after the build: finished before the step ends
+  // the builder's platform list (an output) may still be on its way: finished before the step ends
   let builderPlatforms: (() => Promise<unknown>) | undefined;
   try {
     const tempDir = files.makeTempDir(ctx.runnerTemp, 'multiarch-');
@@ -69,10 +69,10 @@ export async function runMain(deps: Deps): Promise<void> {
       return;
     }
     await qemuStep(run);
-    // load the later stages' modules while the builder's probes are out (not before: that would
-    // hold back their start)
     // only the local cache goes through @actions/cache (gha is buildx's own client)
     const actionsCache = !inputs.dryRun && !deps.cacheService && inputs.cacheMode === 'local' && !inputs.cacheFrom.length && !inputs.cacheTo.length && Boolean(deps.env.ACTIONS_RESULTS_URL || deps.env.ACTIONS_CACHE_URL);
+    // load the later stages' modules while the builder's probes are out (not before: that would
+    // hold back their start)
     const builder = await builderStep(run, () => preloadStages({ preflight: inputs.preflight, actionsCache }));
     builderPlatforms = builder.platforms;
     const meta = await metaStep(run);

@@ -121,9 +121,8 @@ export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: s
       'docker buildx is not installed: set buildx-version (e.g. 0.29.1) to install it for this job, or install the buildx CLI plugin (Debian/Ubuntu: docker-buildx).',
     );
   }
-  const inspect = inspectArgv;
   if (req.builder) {
-    return { name: req.builder, driver: 'docker', buildxVersion: version, create: [], inspect: inspect(req.builder), remove: false };
+    return { name: req.builder, driver: 'docker', buildxVersion: version, create: [], inspect: inspectArgv(req.builder), remove: false };
   }
   const containerd = usesContainerdStore(probe.driverStatus);
   const driver = resolveDriver(req.driver, containerd);
@@ -136,7 +135,7 @@ export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: s
       );
     }
     const name = req.endpoint || probe.dockerContext || 'default';
-    return { name, driver, buildxVersion: version, create: [], inspect: inspect(name), remove: false, inspectLater: true };
+    return { name, driver, buildxVersion: version, create: [], inspect: inspectArgv(name), remove: false, inspectLater: true };
   }
   if (!versionAtLeast(version, MIN_BUILDX['--bootstrap']!)) throw tooOld(version, '--bootstrap');
   if (driver === 'remote' && !versionAtLeast(version, MIN_BUILDX['the remote driver']!)) throw tooOld(version, 'the remote driver');
@@ -150,7 +149,7 @@ export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: s
   }
   if (req.endpoint) argv.push(req.endpoint);
   const create = [argv, ...req.append.map((n) => appendArgv(newName, n))];
-  return { name: newName, driver, buildxVersion: version, create, inspect: inspect(newName), remove: req.cleanup };
+  return { name: newName, driver, buildxVersion: version, create, inspect: inspectArgv(newName), remove: req.cleanup };
 }
 
 /** Pure: the platforms of every node in `docker buildx inspect` output, deduplicated, in order. */
@@ -260,7 +259,7 @@ export async function runBuilder(plan: BuilderPlan, deps: BuilderDeps): Promise<
     deps.log(`builder ${plan.name}: driver ${plan.driver} (the current docker context's own builder), buildx ${plan.buildxVersion}`);
     return { ...plan, platforms: () => (pending ??= inspect()) };
   }
-  const res = await deps.exec({ argv: plan.inspect, silent: true });
+  const res = await deps.exec({ argv: plan.inspect });
   if (res.code !== 0) {
     const existing = plan.create.length === 0;
     throw new StageError(
