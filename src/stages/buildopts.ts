@@ -2,27 +2,18 @@ import * as path from 'node:path';
 import type { Files } from '../deps.js';
 import type { BuildOptionInputs } from '../inputs/buildopts.js';
 
-/** Build options ready for argv: secret values already replaced by file references. */
-export interface BuildOptionsPlan {
-  buildContexts: string[];
+/**
+ * Build options ready for argv: the inputs with secret values already replaced by file references
+ * and `provenance` resolved.
+ */
+export type BuildOptionsPlan = Omit<BuildOptionInputs, 'secrets' | 'secretFiles' | 'secretEnvs' | 'provenance'> & {
   /** `--secret` values: id=X,src=FILE or id=X,env=VAR (never a secret value). */
   secretArgs: string[];
-  ssh: string[];
-  target: string;
   /** Resolved `--provenance` value, undefined = flag left out. */
   provenance?: string;
-  sbom: string;
-  noCache: boolean;
-  noCacheFilters: string[];
-  pull: boolean;
-  network: string;
-  shmSize: string;
-  ulimit: string[];
-  outputs: string[];
-  load: boolean;
   /** Where buildx writes the image ID ('' = none). */
   iidFile: string;
-}
+};
 
 /** An exporter that cannot carry attestations (docker/local/tar) is in use. */
 export function exportsWithoutAttestations(outputs: string[], load: boolean): boolean {
