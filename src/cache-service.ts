@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DirState } from './stages/cache.js';
+import { cacheServiceAvailable, type DirState } from './stages/cache.js';
 import type { CacheFolders, CacheService } from './stages/cache-act.js';
 import { actionsCacheModule as loadCache } from './lazy.js';
 
@@ -71,7 +71,7 @@ export function createActionsCacheService(scratch?: string, timeoutMs = 20 * 60_
   return {
     async restore(paths, primaryKey, restoreKeys) {
       // the same variables @actions/cache's isFeatureAvailable looks at, checked before loading it
-      if (!process.env.ACTIONS_CACHE_URL && !process.env.ACTIONS_RESULTS_URL) return { problems: ['the Actions cache service is not available'] };
+      if (!cacheServiceAvailable(process.env)) return { problems: ['the Actions cache service is not available'] };
       const cache = await loadCache();
       if (!cache.isFeatureAvailable()) return { problems: ['the Actions cache service is not available'] };
       try {

@@ -5,10 +5,7 @@
  * `preloadStages` starts loading what a run will need while its first docker commands are out, off
  * the critical path.
  */
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  return () => (pending ??= load());
-}
+import { once } from './once.js';
 
 export const metaModule = once(() => import('./stages/meta.js'));
 export const preflightModule = once(() => import('./stages/preflight.js'));

@@ -9,6 +9,7 @@ import type { Host } from './host.js';
 import { type Inputs, parseInputs, secretInputValues } from './inputs/index.js';
 import { type Run, timedStage } from './run.js';
 import { decidePush } from './stages/build.js';
+import { usesActionsCache } from './stages/cache.js';
 import { planLogin } from './stages/login.js';
 import { StateStore } from './state.js';
 import { builderStep, buildPlanStep, buildStep, cacheStep, loginStep, mergeStep, metaStep, qemuStep, startRepoApi } from './steps.js';
@@ -44,8 +45,9 @@ export async function runMain(deps: Deps): Promise<void> {
   const timings: Timing[] = [];
   const report: Run['report'] = { refs: [], pushed: false, verification: '' };
   let failed = false;
-  // the builder's platform list (an output) may still be on its way: finished before the step ends
-  let builderPlatforms: (() => Promise<unknown>) | undefined;
+  // the builder's platform list (an output), read as the build starts: finished before the step ends
+  let builder: Awaited<ReturnType<typeof builderStep>> | undefined;
+  let platformsRead: Promise<unknown> | undefined;
   try {
     const tempDir = files.makeTempDir(ctx.runnerTemp, 'multiarch-');
     state.update({ tempDir });
@@ -70,11 +72,11 @@ export async function runMain(deps: Deps): Promise<void> {
     }
     await qemuStep(run);
     // only the local cache goes through @actions/cache (gha is buildx's own client)
-    const actionsCache = !inputs.dryRun && !deps.cacheService && inputs.cacheMode === 'local' && !inputs.cacheFrom.length && !inputs.cacheTo.length && Boolean(deps.env.ACTIONS_RESULTS_URL || deps.env.ACTIONS_CACHE_URL);
+    const actionsCache =
+      !inputs.dryRun && !deps.cacheService && usesActionsCache({ mode: inputs.cacheMode, explicitFrom: inputs.cacheFrom, explicitTo: inputs.cacheTo, runtime: deps.env });
     // load the later stages' modules while the builder's probes are out (not before: that would
     // hold back their start)
-    const builder = await builderStep(run, () => preloadStages({ preflight: inputs.preflight, actionsCache }));
-    builderPlatforms = builder.platforms;
+    builder = await builderStep(run, () => preloadStages({ preflight: inputs.preflight, actionsCache }));
     const meta = await metaStep(run);
     if (push.push && inputs.mode !== 'shard' && meta.refs.length === 0) {
       throw new StageError('meta', 'nothing to push: no tag could be derived from the git ref; set "tags"');
@@ -92,7 +94,7 @@ export async function runMain(deps: Deps): Promise<void> {
     }
     // beside the build: after it, the step would wait for it (it outlasts verify); before it, the
     // build would wait for it. The build's own time hides it on all but the smallest builds.
-    void builder.platforms();
+    platformsRead = builder.platforms();
     const result = await buildStep(run, plan, cache, builder.driver);
     // a shard has no tag to read back (the merge job verifies the index it creates)
     report.verification = await afterBuildStages(deps, exec, run.stage, { inputs, refs: plan.shard ? [] : meta.refs, digest: result.digest, pushed: push.push });
@@ -100,7 +102,7 @@ export async function runMain(deps: Deps): Promise<void> {
     failed = true;
     reportFailure(host, err, report, ctx.runnerTemp);
   } finally {
-    await builderPlatforms?.();
+    await (platformsRead ?? builder?.platforms());
   }
   await host.summary(
     summaryTable(report.refs, report.digest ?? '', inputs.platforms, report.pushed, timings, {

@@ -12,7 +12,7 @@ import { actionsFetch, type Completed, completeFromApi } from './meta/repo-api.j
 import type { Run } from './run.js';
 import { planBuild, runBuild, type BuildResult } from './stages/build.js';
 import { DEFAULT_BUILDX_VERSION, installBuildx } from './stages/buildx-install.js';
-import { parseBuildxVersion, planBuilder, probeBuilder, runBuilder, uniqueBuilderName } from './stages/builder.js';
+import { parseBuildxVersion, planBuilder, probeBuilder, readBuildxVersion, runBuilder, uniqueBuilderName } from './stages/builder.js';
 import { resolveProvenance, secretArgs } from './stages/buildopts.js';
 import { type CachePlan, planCache } from './stages/cache.js';
 import { type CacheRestore, cacheSummary, dryRunRestore, restoreLayerCache, saveLayerCache } from './stages/cache-act.js';
@@ -68,7 +68,7 @@ export async function qemuStep(run: Run): Promise<void> {
 
 /**
  * Find (or install) buildx, then use, create or reuse the builder; outputs builder, driver, and
- * builder-platforms once the result's `platforms()` has answered (call it before the step ends). `whileWaiting` runs once the first probe has answered (all of them are started by
+ * builder-platforms when the result's `platforms()` answers (call it once, before the step ends). `whileWaiting` runs once the first probe has answered (all of them are started by
  * then, the slowest still out): CPU work placed there overlaps with the engine's.
  */
 export async function builderStep(run: Run, whileWaiting: () => void = () => undefined): Promise<Builder> {
@@ -89,7 +89,8 @@ export async function builderStep(run: Run, whileWaiting: () => void = () => und
     } else if (want && want !== have) {
       const { createToolCache } = await toolCacheModule();
       await installBuildx({ version: want, baseUrl: inputs.buildxDownloadUrl, tempDir: run.tempDir, dockerConfig: run.dockerConfig }, createToolCache(), (m) => host.info(m));
-      probe = await probeBuilder(exec);
+      // a new CLI plugin changes neither the engine nor the context: only buildx's answer is new
+      probe = { ...probe, buildxVersion: await readBuildxVersion(exec) };
     }
     host.info(`buildx: ${probe.buildxVersion?.trim() ?? '(missing)'}`);
     let buildkitdConfig = inputs.buildkitdConfig;
@@ -102,13 +103,12 @@ export async function builderStep(run: Run, whileWaiting: () => void = () => und
   });
   host.setOutput('builder', builder.name);
   host.setOutput('driver', builder.driver);
-  let platforms: Promise<string[]> | undefined;
-  const withOutput = () =>
-    (platforms ??= builder.platforms().then((list) => {
+  const platforms = () =>
+    builder.platforms().then((list) => {
       host.setOutput('builder-platforms', list.join(','));
       return list;
-    }));
-  return { ...builder, platforms: withOutput };
+    });
+  return { ...builder, platforms };
 }
 
 /**

@@ -4,10 +4,10 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { freePort } from './harness.js';
 
 export interface AuthRegistry {
   host: string;
@@ -16,17 +16,6 @@ export interface AuthRegistry {
   /** Fetch a registry path with the right credentials. */
   get(pathname: string, accept?: string): Promise<Response>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startAuthRegistry(user: string, password: string): Promise<AuthRegistry> {

@@ -5,11 +5,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BAD_INPUTS } from '../unit/battery-cases.js';
-import { BUSYBOX_DOCKERFILE, docker, type Job, logScan, makeWorkspace, REGISTRY, runJob, uniqueName } from './harness.js';
+import { BUSYBOX_DOCKERFILE, docker, freePort, type Job, logScan, makeWorkspace, REGISTRY, runJob, uniqueName } from './harness.js';
 
 const SUBSET = [
   'platforms: unknown arch',
@@ -47,15 +46,6 @@ function leavesNothing(job: Job, keep: string[] = []): void {
   const state = JSON.parse(job.main.state.multiarch ?? '{}') as { dockerConfig?: string; builder?: string; tempDir?: string };
   for (const dir of [state.dockerConfig, state.tempDir]) if (dir) expect(fs.existsSync(dir)).toBe(false);
   if (state.builder) expect(docker(['buildx', 'ls']).stdout).not.toContain(state.builder);
-}
-
-/** A 127.0.0.1 port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 describe('battery e2e: bad inputs through the bundled action start no docker command', () => {
@@ -112,7 +102,7 @@ describe('battery e2e: faults', () => {
   });
 
   test('registry unreachable (closed port): the error names the registry', async () => {
-    const reg = `127.0.0.1:${await closedPort()}`;
+    const reg = `127.0.0.1:${await freePort()}`;
     const job = await runJob({
       workspace: ws,
       inputs: { images: `${reg}/${uniqueName('e2e/noreg')}`, tags: 'v1', push: 'true', platforms: 'linux/amd64', provenance: 'false' },
@@ -125,7 +115,7 @@ describe('battery e2e: faults', () => {
   });
 
   test('registry unreachable at login: the error names the registry, no credentials left', async () => {
-    const reg = `127.0.0.1:${await closedPort()}`;
+    const reg = `127.0.0.1:${await freePort()}`;
     const password = `pw-noreg-${Math.random().toString(36).slice(2)}`;
     const job = await runJob({
       workspace: ws,

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BUSYBOX_DOCKERFILE, makeWorkspace, runJob, uniqueName } from './harness.js';
-import { freePort, startCacheStandIn, type StandIn } from './cache-standin.js';
+import { BUSYBOX_DOCKERFILE, freePort, makeWorkspace, runJob, uniqueName } from './harness.js';
+import { startCacheStandIn, type StandIn } from './cache-standin.js';
 
 // The shared engine is fine here: these tests are about the cache service failing, not about layers.
 let service: StandIn;

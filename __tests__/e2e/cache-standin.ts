@@ -15,7 +15,7 @@ import {
   generateBlobSASQueryParameters,
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
-import { ROOT } from './harness.js';
+import { freePort, ROOT } from './harness.js';
 
 const ACCOUNT = 'devstoreaccount1';
 // Azurite's well-known development key (public, documented by Microsoft)
@@ -48,17 +48,6 @@ export interface StandIn {
   /** Bytes stored in Azurite for an entry. */
   blobSize(entry: CacheEntry): Promise<number>;
   close(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function startAzurite(): Promise<{ url: string; child: ChildProcess }> {

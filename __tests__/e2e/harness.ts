@@ -5,6 +5,7 @@
  */
 import { spawn, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -330,4 +331,16 @@ export function docker(args: string[]): { code: number; stdout: string; stderr: 
     const e = err as { status?: number; stdout?: string; stderr?: string };
     return { code: e.status ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
+}
+
+/** A free 127.0.0.1 port: bound, then closed (nothing listens on it until a test starts something there). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }

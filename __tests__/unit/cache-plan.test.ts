@@ -9,6 +9,7 @@ import {
   ghaScope,
   planCache,
   supportsReset,
+  usesActionsCache,
 } from '../../src/stages/cache.js';
 
 const base: CachePlanInput = {
@@ -177,5 +178,21 @@ describe('after the build: swap / reset / empty-export guard', () => {
     const d = decideAfterBuild(input);
     expect({ swap: d.swap, save: d.save }).toEqual({ swap, save });
     expect(d.note).not.toBe('');
+  });
+});
+
+describe('usesActionsCache: exactly when planCache gives the run a local (@actions/cache) part', () => {
+  const service = { ACTIONS_RESULTS_URL: 'http://127.0.0.1:1/' };
+  test.each<[string, Partial<CachePlanInput>]>([
+    ['local with the v2 service', { runtime: service }],
+    ['local with the v1 service', { runtime: { ACTIONS_CACHE_URL: 'http://127.0.0.1:1/' } }],
+    ['no service', { runtime: {} }],
+    ['explicit cache-from', { runtime: service, explicitFrom: ['type=registry,ref=r/x:c'] }],
+    ['explicit cache-to', { runtime: service, explicitTo: ['type=inline'] }],
+    ['gha', { runtime: { ...service, ACTIONS_RUNTIME_TOKEN: 't' }, mode: 'gha' }],
+    ['none', { runtime: service, mode: 'none' }],
+  ])('%s', (_name, over) => {
+    const p = { ...base, ...over };
+    expect(usesActionsCache(p)).toBe(planCache(p).local !== undefined);
   });
 });

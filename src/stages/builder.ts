@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { StageError } from '../errors.js';
 import type { Exec } from '../exec.js';
 import type { AppendNode, DriverInput } from '../inputs/builder.js';
+import { once } from '../once.js';
 
 export type Driver = Exclude<DriverInput, 'auto'>;
 
@@ -206,6 +207,12 @@ export function parseInfo(stdout: string): { driverStatus: [string, string][]; b
 /** The engine's storage driver status and the CLI's plugins (buildx among them) in one `docker info`. */
 export const INFO_FORMAT = '{{json .DriverStatus}}{{"\\n"}}{{json .ClientInfo.Plugins}}';
 
+/** Act: `docker buildx version` output, undefined when buildx is missing. */
+export async function readBuildxVersion(exec: Exec): Promise<string | undefined> {
+  const res = await exec({ argv: ['docker', 'buildx', 'version'], silent: true });
+  return res.code === 0 ? res.stdout : undefined;
+}
+
 /**
  * Act: probe the engine and buildx, side by side. `docker info` already asks every CLI plugin for its
  * metadata, so buildx's version comes from there: one buildx process fewer on the way to the build.
@@ -223,13 +230,8 @@ export async function probeBuilder(exec: Exec): Promise<BuilderProbe> {
     );
   }
   const { driverStatus, buildxVersion } = parseInfo(info.stdout);
-  let version = buildxVersion;
-  if (!version) {
-    const res = await exec({ argv: ['docker', 'buildx', 'version'], silent: true });
-    version = res.code === 0 ? res.stdout : undefined;
-  }
   return {
-    buildxVersion: version,
+    buildxVersion: buildxVersion ?? (await readBuildxVersion(exec)),
     driverStatus,
     dockerContext: ctx.code === 0 ? ctx.stdout.trim() : 'default',
   };
@@ -245,19 +247,20 @@ export async function runBuilder(plan: BuilderPlan, deps: BuilderDeps): Promise<
     }
     if (i === 0 && plan.remove) deps.created(plan.name);
   }
+  const described = (driver: string, list: string[]) =>
+    `builder ${plan.name}: driver ${driver}, buildx ${plan.buildxVersion}, platforms ${list.join(', ') || '(unknown)'}`;
   if (plan.inspectLater) {
-    let pending: Promise<string[]> | undefined;
     const inspect = () => deps.exec({ argv: plan.inspect, silent: true }).then((res) => {
       if (res.code !== 0) {
         deps.log(`builder ${plan.name}: could not list its platforms (${res.stderr.trim() || `exit ${res.code}`})`);
         return [];
       }
       const list = parseInspectPlatforms(res.stdout);
-      deps.log(`builder ${plan.name}: driver ${plan.driver}, buildx ${plan.buildxVersion}, platforms ${list.join(', ') || '(unknown)'}`);
+      deps.log(described(plan.driver, list));
       return list;
     });
     deps.log(`builder ${plan.name}: driver ${plan.driver} (the current docker context's own builder), buildx ${plan.buildxVersion}`);
-    return { ...plan, platforms: () => (pending ??= inspect()) };
+    return { ...plan, platforms: once(inspect) };
   }
   const res = await deps.exec({ argv: plan.inspect });
   if (res.code !== 0) {
@@ -276,6 +279,6 @@ export async function runBuilder(plan: BuilderPlan, deps: BuilderDeps): Promise<
   const driverLine = /^\s*Driver:\s*(\S+)/m.exec(res.stdout);
   const driver = (driverLine?.[1] as Driver | undefined) ?? plan.driver;
   const platforms = parseInspectPlatforms(res.stdout);
-  deps.log(`builder ${plan.name}: driver ${driver}, buildx ${plan.buildxVersion}, platforms ${platforms.join(', ') || '(unknown)'}`);
+  deps.log(described(driver, platforms));
   return { ...plan, driver, platforms: () => Promise.resolve(platforms) };
 }

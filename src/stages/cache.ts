@@ -99,6 +99,16 @@ export function ghaScope(images: string[], platforms: string[], suffix: string):
   return raw.replace(/[^A-Za-z0-9._-]+/g, '-');
 }
 
+/** The Actions cache service's address is in the environment (what @actions/cache looks at). */
+export function cacheServiceAvailable(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.ACTIONS_RESULTS_URL || env.ACTIONS_CACHE_URL);
+}
+
+/** Pure: the run's layer cache goes through @actions/cache (planCache gives it a `local` part). */
+export function usesActionsCache(p: Pick<CachePlanInput, 'mode' | 'explicitFrom' | 'explicitTo' | 'runtime'>): boolean {
+  return p.mode === 'local' && !p.explicitFrom.length && !p.explicitTo.length && cacheServiceAvailable(p.runtime);
+}
+
 const GHA_ENV = ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_SERVICE_V2'];
 
 /** Pure: what the cache stage will do, before anything runs. */
@@ -118,7 +128,7 @@ export function planCache(p: CachePlanInput): CachePlan {
       plan.notes.push('cache: none — no layer cache');
       return plan;
     case 'local': {
-      if (!p.runtime.ACTIONS_RESULTS_URL && !p.runtime.ACTIONS_CACHE_URL) {
+      if (!cacheServiceAvailable(p.runtime)) {
         // not a failure (outside GitHub Actions, e.g. the CLI or act): a log line, not a warning
         plan.notes.push('layer cache: the Actions cache service is not available here (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL unset); building without a layer cache');
         return plan;
@@ -137,7 +147,7 @@ export function planCache(p: CachePlanInput): CachePlan {
     case 'gha': {
       const scope = ghaScope(p.images, p.platforms, p.keySuffix);
       plan.env = ghaEnv(p.runtime);
-      if (!plan.env.ACTIONS_RUNTIME_TOKEN || (!plan.env.ACTIONS_RESULTS_URL && !plan.env.ACTIONS_CACHE_URL)) {
+      if (!plan.env.ACTIONS_RUNTIME_TOKEN || !cacheServiceAvailable(plan.env)) {
         plan.warnings.push('layer cache: cache: gha needs the runtime cache service (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL); building without a layer cache');
         plan.env = {};
         return plan;
