@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Files } from './deps.js';
 
@@ -9,7 +10,7 @@ import type { Files } from './deps.js';
  */
 
 export function userDockerConfigDir(env: NodeJS.ProcessEnv): string {
-  return env.DOCKER_CONFIG || path.join(env.HOME || '/root', '.docker');
+  return env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), '.docker');
 }
 
 /** The key docker uses in config.json for a registry ('' = Docker Hub). */

@@ -8,14 +8,11 @@ export function clipLongWords(text: string, max = 256): string {
 
 /** A problem with one action input, found before any docker command runs. */
 export class InputError extends Error {
-  readonly detail: string;
   constructor(
     readonly input: string,
     detail: string,
   ) {
-    const clipped = clipLongWords(detail);
-    super(`Input "${input}": ${clipped}`);
-    this.detail = clipped;
+    super(`Input "${input}": ${clipLongWords(detail)}`);
     this.name = 'InputError';
   }
 }
@@ -26,6 +23,14 @@ export class InputErrors extends Error {
     super(errors.map((e) => e.message).join('\n'));
     this.name = 'InputErrors';
   }
+}
+
+/** A stage's first docker command found no engine: what failed, and what to do. */
+export function engineUnreachable(stage: string, res: { code: number; stderr: string }): StageError {
+  return new StageError(
+    stage,
+    `cannot reach the Docker engine: ${res.stderr.trim() || `exit ${res.code}`}. Start dockerd (or Docker Desktop), or point DOCKER_HOST / the docker context at a running engine.`,
+  );
 }
 
 /** A stage that could not do its job; the message says what to do about it. */

@@ -119,7 +119,7 @@ function parseRunInputs(deps: Deps, workspace: string, eventName: string): { inp
   try {
     const inputs = parseInputs((n) => host.getInput(n), { workspace, exists: (p) => files.exists(p) });
     const push = decidePush(inputs.push, eventName, [...inputs.images, ...inputs.literalRefs], { load: inputs.load, outputs: inputs.outputs });
-    checkRunInputs(inputs, push.push, deps.env);
+    checkRunInputs(inputs, deps.env);
     return { inputs, push };
   } catch (err) {
     if (!(err instanceof InputErrors)) throw err;
@@ -129,12 +129,12 @@ function parseRunInputs(deps: Deps, workspace: string, eventName: string): { inp
   }
 }
 
-/** Rules that need the push decision or the environment; still before any docker command. */
-function checkRunInputs(inputs: Inputs, push: boolean, env: NodeJS.ProcessEnv): void {
+/**
+ * Rules that need the environment; still before any docker command. (load with a push cannot get
+ * here: push: true with load is an input error, and push: auto never pushes with load.)
+ */
+function checkRunInputs(inputs: Inputs, env: NodeJS.ProcessEnv): void {
   const errors: InputError[] = [];
-  if (inputs.load && push) {
-    errors.push(new InputError('load', 'true cannot be combined with a push (push resolved to true for this event): load builds into the local engine only; set push: false'));
-  }
   for (const s of inputs.secretEnvs) {
     if (env[s.env] === undefined) errors.push(new InputError('secret-envs', `secret "${s.id}" reads environment variable ${s.env}, which is not set: set it in the step's env`));
   }

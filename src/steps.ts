@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createActionsCacheService, realCacheFolders } from './cache-service.js';
 import type { Deps } from './deps.js';
+import { userDockerConfigDir } from './docker-config.js';
 import type { Exec } from './exec.js';
 import { errorMessage, StageError } from './errors.js';
 import { actionsFetch, type Completed, completeFromApi } from './meta/repo-api.js';
@@ -18,7 +19,7 @@ import { type CachePlan, planCache } from './stages/cache.js';
 import { type CacheRestore, cacheSummary, dryRunRestore, restoreLayerCache, saveLayerCache } from './stages/cache-act.js';
 import { type LoginDecision, runLogin } from './stages/login.js';
 import type { MetaPlan } from './stages/meta.js';
-import { hostArch, isLocalEngine, runQemu } from './stages/qemu.js';
+import { isLocalEngine, runQemu } from './stages/qemu.js';
 import { checkShardImages, planMerge, planShardOutput, planShardPush, pushShardLayout, resolveShards, runMerge, shardAnnotations, shardOutput } from './stages/shard.js';
 import { summaryTable } from './summary.js';
 import { buildExec } from './verification.js';
@@ -43,10 +44,9 @@ export async function loginStep(run: Run, login: LoginDecision): Promise<void> {
   );
 }
 
-/** The host's architecture when the engine is this machine's own, else undefined (ask the engine). */
+/** This machine's os.arch() when the engine is this machine's own, else undefined (ask the engine). */
 function localEngineArch(deps: Deps): string | undefined {
-  const configDir = deps.env.DOCKER_CONFIG || path.join(deps.env.HOME || os.homedir(), '.docker');
-  return isLocalEngine(deps.env, deps.files.readFile(path.join(configDir, 'config.json'))) ? hostArch(os.arch()) : undefined;
+  return isLocalEngine(deps.env, deps.files.readFile(path.join(userDockerConfigDir(deps.env), 'config.json'))) ? os.arch() : undefined;
 }
 
 export async function qemuStep(run: Run): Promise<void> {

@@ -10,8 +10,7 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  planMeta: () => (/* binding */ planMeta),
-  sanitizeTag: () => (/* reexport */ toDockerTag)
+  planMeta: () => (/* binding */ planMeta)
 });
 
 // EXTERNAL MODULE: ./node_modules/@renovatebot/pep440/index.js + 4 modules
@@ -111,7 +110,6 @@ function isRawPattern(pattern) {
 }
 
 ;// CONCATENATED MODULE: ./lib/meta/labels.js
-const ANNOTATION_LEVELS = (/* unused pure expression or super */ null && (['manifest', 'index', 'manifest-descriptor', 'index-descriptor']));
 /** The generated OCI keys, in metadata-action's order (before sorting). */
 function ociPairs(o) {
     return [
@@ -173,7 +171,6 @@ function toDockerTag(value) {
 }
 
 ;// CONCATENATED MODULE: ./lib/stages/meta.js
-
 
 
 

@@ -28614,12 +28614,9 @@ function clipLongWords(text, max = 256) {
 /** A problem with one action input, found before any docker command runs. */
 class InputError extends Error {
     input;
-    detail;
     constructor(input, detail) {
-        const clipped = clipLongWords(detail);
-        super(`Input "${input}": ${clipped}`);
+        super(`Input "${input}": ${clipLongWords(detail)}`);
         this.input = input;
-        this.detail = clipped;
         this.name = 'InputError';
     }
 }
@@ -28631,6 +28628,10 @@ class InputErrors extends Error {
         this.errors = errors;
         this.name = 'InputErrors';
     }
+}
+/** A stage's first docker command found no engine: what failed, and what to do. */
+function engineUnreachable(stage, res) {
+    return new errors_StageError(stage, `cannot reach the Docker engine: ${res.stderr.trim() || `exit ${res.code}`}. Start dockerd (or Docker Desktop), or point DOCKER_HOST / the docker context at a running engine.`);
 }
 /** A stage that could not do its job; the message says what to do about it. */
 class errors_StageError extends Error {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseList } from '../lists.js';
 import { formatPlatform, parsePlatform } from '../platforms.js';
+import type { QemuMode } from '../stages/qemu.js';
 import type { Collector, Getter } from './collect.js';
 
 /**
@@ -14,7 +15,6 @@ export const DEFAULT_BUILDX_DOWNLOAD_URL = 'https://github.com/docker/buildx/rel
 
 export const DRIVERS = ['auto', 'docker', 'docker-container', 'remote', 'kubernetes'] as const;
 export type DriverInput = (typeof DRIVERS)[number];
-export type QemuMode = 'auto' | 'true' | 'false';
 
 /** One extra node of the builder, in docker/setup-buildx-action's `append` YAML form. */
 export interface AppendNode {

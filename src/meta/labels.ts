@@ -1,7 +1,5 @@
 import type { RepoInfo } from '../context.js';
 
-export const ANNOTATION_LEVELS = ['manifest', 'index', 'manifest-descriptor', 'index-descriptor'] as const;
-
 export interface OciInput {
   repo: RepoInfo;
   version: string;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { StageError } from '../errors.js';
+import { engineUnreachable, StageError } from '../errors.js';
 import type { Exec } from '../exec.js';
 import type { AppendNode, DriverInput } from '../inputs/builder.js';
 import { once } from '../once.js';
+import { compareVersions } from './cache.js';
 
 export type Driver = Exclude<DriverInput, 'auto'>;
 
@@ -68,12 +69,7 @@ export function parseBuildxVersion(text: string): string | undefined {
 }
 
 export function versionAtLeast(version: string, min: string): boolean {
-  const a = version.split('.').map(Number);
-  const b = min.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
-  }
-  return true;
+  return compareVersions(version, min) >= 0;
 }
 
 /**
@@ -224,10 +220,7 @@ export async function probeBuilder(exec: Exec): Promise<BuilderProbe> {
     exec({ argv: ['docker', 'context', 'show'], silent: true }),
   ]);
   if (info.code !== 0) {
-    throw new StageError(
-      'builder',
-      `cannot reach the Docker engine: ${info.stderr.trim() || `exit ${info.code}`}. Start dockerd (or Docker Desktop), or point DOCKER_HOST / the docker context at a running engine.`,
-    );
+    throw engineUnreachable('builder', info);
   }
   const { driverStatus, buildxVersion } = parseInfo(info.stdout);
   return {

@@ -7,7 +7,6 @@ import type { Flavor, ImageEntry, TagRule } from '../meta/rules.js';
 import { toDockerTag } from '../meta/sanitize.js';
 import { isValidName } from '../reference.js';
 
-export { toDockerTag as sanitizeTag } from '../meta/sanitize.js';
 
 /** The meta inputs, parsed (see src/inputs/meta.ts). */
 export interface MetaInput {

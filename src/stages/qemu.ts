@@ -1,4 +1,4 @@
-import { StageError } from '../errors.js';
+import { engineUnreachable, StageError } from '../errors.js';
 import type { Exec } from '../exec.js';
 import { normaliseArch, parsePlatform, QEMU_HANDLER } from '../platforms.js';
 
@@ -143,7 +143,7 @@ export function hostArch(nodeArch: string): string | undefined {
 
 export interface QemuDeps {
   exec: Exec;
-  /** The host's GOARCH when the engine is known to be local (isLocalEngine): no `docker version` needed. */
+  /** The host's arch (os.arch() or GOARCH) when the engine is known to be local (isLocalEngine): no `docker version` needed. */
   localArch?: string;
   readFile(p: string): string | undefined;
   log(message: string): void;
@@ -169,10 +169,7 @@ export interface QemuResult {
 async function probeEngineArch(exec: Exec): Promise<string> {
   const res = await exec({ argv: ['docker', 'version', '--format', '{{.Server.Arch}}'], silent: true });
   if (res.code !== 0) {
-    throw new StageError(
-      'qemu',
-      `cannot reach the Docker engine: ${res.stderr.trim() || `exit ${res.code}`}. Start dockerd (or Docker Desktop), or point DOCKER_HOST / the docker context at a running engine.`,
-    );
+    throw engineUnreachable('qemu', res);
   }
   return normaliseArch(res.stdout.trim());
 }
