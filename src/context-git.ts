@@ -121,13 +121,21 @@ export async function probeGit(exec: Exec, cwd: string): Promise<GitProbe> {
   };
   const sha = await git('rev-parse', '--verify', '-q', 'HEAD');
   if (!sha) return { tags: [] };
-  const branch = await git('symbolic-ref', '-q', '--short', 'HEAD');
-  const tags = ((await git('tag', '--points-at', 'HEAD', '--sort=-version:refname')) ?? '').split('\n').filter(Boolean);
-  const remotes = ((await git('remote')) ?? '').split('\n').filter(Boolean);
-  const remote = remotes.includes('origin') ? 'origin' : remotes[0];
-  const remoteUrl = remote ? await git('remote', 'get-url', remote) : undefined;
-  const head = remote ? await git('symbolic-ref', '-q', '--short', `refs/remotes/${remote}/HEAD`) : undefined;
-  const commitDate = await git('log', '-1', '--format=%cI', 'HEAD');
+  // independent reads of one checkout: side by side (the CLI's start waits on them)
+  const remoteOf = async (): Promise<{ remote?: string; remoteUrl?: string; head?: string }> => {
+    const remotes = ((await git('remote')) ?? '').split('\n').filter(Boolean);
+    const remote = remotes.includes('origin') ? 'origin' : remotes[0];
+    if (!remote) return {};
+    const [remoteUrl, head] = await Promise.all([git('remote', 'get-url', remote), git('symbolic-ref', '-q', '--short', `refs/remotes/${remote}/HEAD`)]);
+    return { remote, remoteUrl, head };
+  };
+  const [branch, tagList, { remote, remoteUrl, head }, commitDate] = await Promise.all([
+    git('symbolic-ref', '-q', '--short', 'HEAD'),
+    git('tag', '--points-at', 'HEAD', '--sort=-version:refname'),
+    remoteOf(),
+    git('log', '-1', '--format=%cI', 'HEAD'),
+  ]);
+  const tags = (tagList ?? '').split('\n').filter(Boolean);
   return {
     sha,
     branch: branch || undefined,

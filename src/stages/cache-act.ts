@@ -130,7 +130,9 @@ export async function saveLayerCache(plan: CachePlan, restore: CacheRestore, bui
   if (!plan.local || restore.abandoned) return { saved: false, savedBytes: 0, note: '', lines: [] };
   const { dir, exportDir, primaryKey, strategy } = plan.local;
   try {
-    const restored = restore.hit === 'miss' ? { valid: false, bytes: 0 } : strategy === 'reset' ? (restore.restoredState ?? { valid: false, bytes: 0 }) : d.folders.inspect(dir);
+    // the restored folder as restore measured it (the build only reads it; reset exports over it
+    // afterwards): a cache can be gigabytes, not scanned twice
+    const restored = restore.hit === 'miss' ? { valid: false, bytes: 0 } : (restore.restoredState ?? { valid: false, bytes: 0 });
     const exported = d.folders.inspect(exportDir);
     const decision = decideAfterBuild({ strategy, hit: restore.hit === '' ? 'miss' : restore.hit, buildOk, restored, exported });
     d.info(`layer cache: ${decision.note}`);
@@ -148,7 +150,8 @@ export async function saveLayerCache(plan: CachePlan, restore: CacheRestore, bui
       d.warn(`layer cache: not saved: ${why}`);
       return { saved: false, savedBytes: 0, note: why, lines: [`saved: nothing (${why})`] };
     }
-    const size = d.folders.inspect(dir).bytes;
+    // what is saved is the export (swapped into dir, or exported into it with reset)
+    const size = exported.bytes;
     const res = await d.service.save([dir], primaryKey);
     if (res.problems.length || !res.saved) {
       const why = res.problems.join('; ') || 'the cache service did not accept it (another job may be saving the same key)';
