@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseBool, parseList } from '../lists.js';
 import { formatPlatform, parsePlatform } from '../platforms.js';
-import type { Collector, Getter } from './collect.js';
+import type { Collector, Getter, InputEnv } from './collect.js';
 
 export interface BuildInputs {
   /** Canonical platform strings, deduplicated, in the order given. */
@@ -17,7 +17,7 @@ export interface BuildInputs {
 
 const REMOTE_CONTEXT = /^(?:https?:\/\/|git@|ssh:\/\/|git:\/\/|github\.com\/)/;
 
-export function parseBuildInputs(get: Getter, c: Collector, env: { workspace: string; exists(p: string): boolean }): BuildInputs {
+export function parseBuildInputs(get: Getter, c: Collector, env: InputEnv): BuildInputs {
   const platforms = c.field(
     'platforms',
     () => {

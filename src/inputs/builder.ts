@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseList } from '../lists.js';
 import { formatPlatform, parsePlatform } from '../platforms.js';
 import type { QemuMode } from '../stages/qemu.js';
-import type { Collector, Getter } from './collect.js';
+import type { Collector, Getter, InputEnv } from './collect.js';
 
 /**
  * The pinned emulator installer. `latest` has shipped a QEMU that segfaults (docker/setup-qemu-action
@@ -12,6 +12,9 @@ import type { Collector, Getter } from './collect.js';
 export const DEFAULT_QEMU_IMAGE =
   'docker.io/tonistiigi/binfmt:qemu-v9.2.2@sha256:1b804311fe87047a4c96d38b4b3ef6f62fca8cd125265917a9e3dc3c996c39e6';
 export const DEFAULT_BUILDX_DOWNLOAD_URL = 'https://github.com/docker/buildx/releases/download';
+
+/** A builder (or node) name buildx accepts. */
+const BUILDER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 
 export const DRIVERS = ['auto', 'docker', 'docker-container', 'remote', 'kubernetes'] as const;
 export type DriverInput = (typeof DRIVERS)[number];
@@ -79,7 +82,7 @@ export function parseAppend(raw: string): AppendNode[] {
       return String(v).trim();
     };
     const name = str('name');
-    if (name !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/.test(name)) {
+    if (name !== undefined && !BUILDER_NAME.test(name)) {
       throw new Error(`${where}: name "${name}" may only use letters, digits, ".", "_" and "-"`);
     }
     const platforms = stringList(rec.platforms, `${where}: platforms`, false).map((p) => {
@@ -99,7 +102,7 @@ export function parseAppend(raw: string): AppendNode[] {
   });
 }
 
-export function parseBuilderInputs(get: Getter, c: Collector, env: { workspace: string; exists(p: string): boolean }): BuilderInputs {
+export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): BuilderInputs {
   const qemu = c.field(
     'qemu',
     (): QemuMode => {
@@ -181,7 +184,7 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: { workspace: 
   } else if (driver === 'remote' && !endpoint) {
     c.fail('endpoint', 'is required with driver remote: the BuildKit address, e.g. tcp://buildkitd:1234');
   }
-  if (builder && !/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/.test(builder)) c.fail('builder', `"${builder}" is not a builder name (letters, digits, ".", "_", "-")`);
+  if (builder && !BUILDER_NAME.test(builder)) c.fail('builder', `"${builder}" is not a builder name (letters, digits, ".", "_", "-")`);
 
   return {
     qemu,

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { parseList } from '../lists.js';
-import type { Collector, Getter } from './collect.js';
+import type { Collector, Getter, InputEnv } from './collect.js';
 
 /** build-push-action's build options (labels, annotations and cache belong to other areas). */
 export interface BuildOptionInputs {
@@ -50,7 +50,7 @@ export function buildSecretValues(get: Getter): string[] {
   return items.map((i) => (i.includes('=') ? i.slice(i.indexOf('=') + 1) : '')).filter((v) => v.length > 0);
 }
 
-export function parseBuildOptionInputs(get: Getter, c: Collector, env: { workspace: string; exists(p: string): boolean }): BuildOptionInputs {
+export function parseBuildOptionInputs(get: Getter, c: Collector, env: InputEnv): BuildOptionInputs {
   const list = (name: string, ignoreComma: boolean, check?: (item: string) => void) =>
     c.field(
       name,

@@ -4,6 +4,12 @@ import { parseBool } from '../lists.js';
 /** Reads raw input values: the runner's INPUT_* (action) or --flags (CLI). */
 export type Getter = (name: string) => string;
 
+/** Where paths in the inputs are resolved and checked. */
+export interface InputEnv {
+  workspace: string;
+  exists(p: string): boolean;
+}
+
 /**
  * Collects input problems so every bad input is reported at once. `field` runs a parser for one
  * input and records its error (naming the input) instead of throwing.

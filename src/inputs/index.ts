@@ -3,7 +3,7 @@ import { type BuildInputs, parseBuildInputs } from './build.js';
 import { type BuilderInputs, parseBuilderInputs } from './builder.js';
 import { buildSecretValues, type BuildOptionInputs, parseBuildOptionInputs } from './buildopts.js';
 import { type CacheInputs, parseCacheInputs } from './cache.js';
-import { Collector, type Getter } from './collect.js';
+import { Collector, type Getter, type InputEnv } from './collect.js';
 import { type DryRunInputs, parseDryRunInputs } from './dry-run.js';
 import { loginSecretValues, type LoginInputs, parseLoginInputs } from './login.js';
 import { type MetaInputs, parseMetaInputs } from './meta.js';
@@ -17,11 +17,6 @@ export type { Getter } from './collect.js';
  * inputs in its own module; this is the one place they are put together.
  */
 export type Inputs = MetaInputs & BuildInputs & BuilderInputs & DryRunInputs & LoginInputs & BuildOptionInputs & VerifyInputs & CacheInputs & ShardInputs;
-
-export interface InputEnv {
-  workspace: string;
-  exists(p: string): boolean;
-}
 
 /**
  * Parse and validate every input. Collects all problems and throws them together as
