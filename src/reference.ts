@@ -35,3 +35,20 @@ export function explainName(name: string): string | undefined {
   if (name.length > MAX_NAME) return `an image name is at most ${MAX_NAME} characters`;
   return 'not a valid image name: use [registry[:port]/]path with lowercase letters, digits and separators (., _, __, -)';
 }
+
+/**
+ * The registry a reference names, as docker reads it: the first path component when it looks like a
+ * host (has a "." or ":", or is "localhost"), else docker.io. Lowercased, port kept.
+ */
+export function registryHost(ref: string): string {
+  const slash = ref.indexOf('/');
+  if (slash < 0) return 'docker.io';
+  const first = ref.slice(0, slash);
+  return /[.:]/.test(first) || first === 'localhost' ? first.toLowerCase() : 'docker.io';
+}
+
+/** Whether a registry host (with or without its port) is this machine's loopback: localhost, 127.0.0.0/8, [::1]. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/:\d+$/, '');
+  return h === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(h) || h === '[::1]';
+}

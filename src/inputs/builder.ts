@@ -102,6 +102,29 @@ export function parseAppend(raw: string): AppendNode[] {
   });
 }
 
+/** The builder settings ownBuilderInputs looks at. */
+export type OwnBuilderSettings = Pick<BuilderInputs, 'driverOpts' | 'buildkitdFlags' | 'buildkitdConfig' | 'endpoint' | 'append'> & { buildkitdConfigInline?: string };
+
+/**
+ * Pure: the inputs set that only a builder this action creates honours (the engine's own builder
+ * has no driver options, daemon flags, config, endpoint or extra nodes). With any of them set,
+ * `driver: auto` creates a docker-container builder rather than drop them; with `builder:` or
+ * `driver: docker` they are input errors (endpoint aside: there it names the docker context).
+ */
+export function ownBuilderInputs(i: OwnBuilderSettings): string[] {
+  const inline = (i.buildkitdConfigInline ?? '').trim() !== '';
+  const set: [string, boolean][] = [
+    ['driver-opts', i.driverOpts.length > 0],
+    ['buildkitd-flags', i.buildkitdFlags !== ''],
+    // the inline config reaches the builder as a file: name the input the user set
+    ['buildkitd-config', i.buildkitdConfig !== '' && !inline],
+    ['buildkitd-config-inline', inline],
+    ['endpoint', i.endpoint !== ''],
+    ['append', i.append.length > 0],
+  ];
+  return set.filter(([, on]) => on).map(([name]) => name);
+}
+
 export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): BuilderInputs {
   const qemu = c.field(
     'qemu',
@@ -166,20 +189,15 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
   const cleanup = c.bool('cleanup', get('cleanup'), true, 'true (remove the builder in the post step) or false (keep it)');
 
   // cross-input rules: settings that only apply to a builder this action creates
-  const creating: [string, boolean][] = [
-    ['driver-opts', driverOpts.length > 0],
-    ['buildkitd-flags', buildkitdFlags !== ''],
-    ['buildkitd-config', rawConfig !== ''],
-    ['buildkitd-config-inline', buildkitdConfigInline.trim() !== ''],
-    ['append', append.length > 0],
-  ];
+  const creating = ownBuilderInputs({ driverOpts, buildkitdFlags, buildkitdConfig: rawConfig, buildkitdConfigInline, endpoint, append });
   if (builder) {
-    for (const [name, set] of [...creating, ['driver', driver !== 'auto'] as [string, boolean], ['endpoint', endpoint !== ''] as [string, boolean]]) {
-      if (set) c.fail(name, `only applies to a builder this action creates, but "builder: ${builder}" names an existing one: remove ${name} or builder`);
+    for (const name of [...creating, ...(driver !== 'auto' ? ['driver'] : [])]) {
+      c.fail(name, `only applies to a builder this action creates, but "builder: ${builder}" names an existing one: remove ${name} or builder`);
     }
   } else if (driver === 'docker') {
-    for (const [name, set] of creating) {
-      if (set) c.fail(name, 'is not supported by the docker driver (the engine\'s built-in BuildKit): use driver docker-container, remote or kubernetes');
+    // endpoint names the docker context whose own builder to use
+    for (const name of creating.filter((n) => n !== 'endpoint')) {
+      c.fail(name, 'is not supported by the docker driver (the engine\'s built-in BuildKit): use driver docker-container, remote or kubernetes');
     }
   } else if (driver === 'remote' && !endpoint) {
     c.fail('endpoint', 'is required with driver remote: the BuildKit address, e.g. tcp://buildkitd:1234');

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { engineUnreachable, StageError } from '../errors.js';
 import type { Exec } from '../exec.js';
-import type { AppendNode, DriverInput } from '../inputs/builder.js';
+import { type AppendNode, type DriverInput, ownBuilderInputs } from '../inputs/builder.js';
+import { existingBuilderLoopback, loopbackRegistries, parseInspectNodes, planLoopback } from './builder-network.js';
 import { once } from '../once.js';
 import { compareVersions } from './cache.js';
 
@@ -28,6 +29,10 @@ export interface BuilderRequest {
   /** An existing builder to use. */
   builder: string;
   cleanup: boolean;
+  /** The inline config (written to buildkitdConfig): only to name the input in the log. */
+  buildkitdConfigInline?: string;
+  /** Every image reference BuildKit reads or writes (see buildRegistryRefs): loopback ones need care. */
+  registries?: string[];
 }
 
 export interface BuilderPlan {
@@ -46,6 +51,11 @@ export interface BuilderPlan {
    * nothing waits for its inspect: it runs beside the build, for the platform list (an output).
    */
   inspectLater?: boolean;
+  /** Why this builder (auto resolution, network=host added): logged before it is created. */
+  notes: string[];
+  warnings: string[];
+  /** Loopback registries of the build: an existing builder is checked against them once inspected. */
+  loopback: string[];
 }
 
 /** docker/setup-buildx-action's default daemon flags for a builder it creates in a container. */
@@ -82,10 +92,23 @@ export function uniqueBuilderName(env: NodeJS.ProcessEnv, random: string = rando
   return bits.join('-');
 }
 
-/** Pure: the driver `auto` resolves to. */
-export function resolveDriver(driver: DriverInput, containerdStore: boolean): Driver {
+/**
+ * Pure: the driver `auto` resolves to: the engine's own builder on the containerd image store (it
+ * builds and keeps multi-platform images), else docker-container; and docker-container whenever an
+ * input only a created builder honours is set (`own`: their names), so no input is ever dropped.
+ */
+export function resolveDriver(driver: DriverInput, containerdStore: boolean, own: string[] = []): Driver {
   if (driver !== 'auto') return driver;
-  return containerdStore ? 'docker' : 'docker-container';
+  return containerdStore && own.length === 0 ? 'docker' : 'docker-container';
+}
+
+/** Pure: the log line saying why `auto` chose what it chose. */
+export function autoReason(driver: Driver, containerdStore: boolean, own: string[]): string {
+  if (driver === 'docker') return 'driver auto: docker, the engine\'s own builder (its containerd image store keeps multi-platform images)';
+  if (own.length) {
+    return `driver auto: docker-container, a builder this action creates, since ${own.join(', ')} ${own.length > 1 ? 'are' : 'is'} set and the engine's own builder cannot honour ${own.length > 1 ? 'them' : 'it'}`;
+  }
+  return `driver auto: docker-container, a builder this action creates (the engine uses the ${containerdStore ? 'containerd' : 'classic'} image store${containerdStore ? '' : ', whose docker driver cannot build multi-platform images'})`;
 }
 
 function tooOld(version: string, feature: string): StageError {
@@ -118,11 +141,15 @@ export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: s
       'docker buildx is not installed: set buildx-version (e.g. 0.29.1) to install it for this job, or install the buildx CLI plugin (Debian/Ubuntu: docker-buildx).',
     );
   }
+  const loopback = loopbackRegistries(req.registries ?? []);
+  const base = { buildxVersion: version, notes: [] as string[], warnings: [] as string[], loopback };
   if (req.builder) {
-    return { name: req.builder, driver: 'docker', buildxVersion: version, create: [], inspect: inspectArgv(req.builder), remove: false };
+    return { ...base, name: req.builder, driver: 'docker', create: [], inspect: inspectArgv(req.builder), remove: false };
   }
   const containerd = usesContainerdStore(probe.driverStatus);
-  const driver = resolveDriver(req.driver, containerd);
+  const own = ownBuilderInputs(req);
+  const driver = resolveDriver(req.driver, containerd, own);
+  if (req.driver === 'auto') base.notes.push(autoReason(driver, containerd, own));
   if (driver === 'docker') {
     if (!containerd) {
       throw new StageError(
@@ -132,12 +159,17 @@ export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: s
       );
     }
     const name = req.endpoint || probe.dockerContext || 'default';
-    return { name, driver, buildxVersion: version, create: [], inspect: inspectArgv(name), remove: false, inspectLater: true };
+    return { ...base, name, driver, create: [], inspect: inspectArgv(name), remove: false, inspectLater: true };
   }
   if (!versionAtLeast(version, MIN_BUILDX['--bootstrap']!)) throw tooOld(version, '--bootstrap');
   if (driver === 'remote' && !versionAtLeast(version, MIN_BUILDX['the remote driver']!)) throw tooOld(version, 'the remote driver');
+  const net = planLoopback(driver, req.driverOpts, [req.endpoint, ...req.append.map((n) => n.endpoint ?? '')].filter(Boolean), loopback);
+  if (net.info) base.notes.push(net.info);
+  if (net.warning) base.warnings.push(net.warning);
+  // every node this action creates in a container shares the runner's loopback, unless it chose a network
+  const withNet = (opts: string[]) => (net.driverOpt && !opts.some((o) => /^network=/i.test(o.trim())) ? [...opts, net.driverOpt] : opts);
   const argv = ['docker', 'buildx', 'create', '--name', newName, '--driver', driver];
-  for (const o of req.driverOpts) argv.push('--driver-opt', o);
+  for (const o of withNet(req.driverOpts)) argv.push('--driver-opt', o);
   const flags = req.buildkitdFlags || (driver === 'remote' ? '' : DEFAULT_BUILDKITD_FLAGS);
   if (flags) argv.push('--buildkitd-flags', flags);
   if (req.buildkitdConfig) {
@@ -145,8 +177,8 @@ export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: s
     argv.push(versionAtLeast(version, MIN_BUILDX['--buildkitd-config']!) ? '--buildkitd-config' : '--config', req.buildkitdConfig);
   }
   if (req.endpoint) argv.push(req.endpoint);
-  const create = [argv, ...req.append.map((n) => appendArgv(newName, n))];
-  return { name: newName, driver, buildxVersion: version, create, inspect: inspectArgv(newName), remove: req.cleanup };
+  const create = [argv, ...req.append.map((n) => appendArgv(newName, { ...n, driverOpts: withNet(n.driverOpts) }))];
+  return { ...base, name: newName, driver, create, inspect: inspectArgv(newName), remove: req.cleanup };
 }
 
 /** Pure: the platforms of every node in `docker buildx inspect` output, deduplicated, in order. */
@@ -273,5 +305,6 @@ export async function runBuilder(plan: BuilderPlan, deps: BuilderDeps): Promise<
   const driver = (driverLine?.[1] as Driver | undefined) ?? plan.driver;
   const platforms = parseInspectPlatforms(res.stdout);
   deps.log(described(driver, platforms));
-  return { ...plan, driver, platforms: () => Promise.resolve(platforms) };
+  const warning = plan.create.length === 0 ? existingBuilderLoopback(plan.name, parseInspectNodes(res.stdout), plan.loopback) : undefined;
+  return { ...plan, driver, warnings: warning ? [...plan.warnings, warning] : plan.warnings, platforms: () => Promise.resolve(platforms) };
 }

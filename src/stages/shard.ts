@@ -5,7 +5,7 @@
 import { InputError, StageError } from '../errors.js';
 import type { Exec } from '../exec.js';
 import { formatPlatform, parsePlatform } from '../platforms.js';
-import { isValidName } from '../reference.js';
+import { isLoopbackHost, isValidName, registryHost } from '../reference.js';
 
 export type Mode = 'build' | 'shard' | 'merge';
 
@@ -137,13 +137,6 @@ export function planShardOutput(image: string, driver: string, ociDir: string): 
   return `type=image,name=${image},push-by-digest=true,name-canonical=true,push=true`;
 }
 
-function isLoopbackRegistry(image: string): boolean {
-  const first = image.split('/')[0] ?? '';
-  if (!image.includes('/') || !/[.:]|^localhost$/.test(first)) return false;
-  const host = first.replace(/:\d+$/, '');
-  return host === 'localhost' || /^127\./.test(host) || host === '[::1]';
-}
-
 /**
  * Pure: copy an OCI layout (one image or index) to the registry by digest only, no tag
  * (skopeo, preinstalled on GitHub's Ubuntu runners). Loopback registries are plain HTTP,
@@ -152,7 +145,7 @@ function isLoopbackRegistry(image: string): boolean {
 export function planShardPush(image: string, digest: string, ociDir: string, authFile?: string): string[] {
   const argv = ['skopeo', 'copy', '--all', '--preserve-digests', '--retry-times', '2'];
   if (authFile) argv.push('--authfile', authFile);
-  if (isLoopbackRegistry(image)) argv.push('--dest-tls-verify=false');
+  if (isLoopbackHost(registryHost(image))) argv.push('--dest-tls-verify=false');
   argv.push(`oci:${ociDir}`, `docker://${image}@${digest}`);
   return argv;
 }
