@@ -44,6 +44,8 @@ install_packages() {
   have htpasswd || want+=(apache2-utils)
   # skopeo: mode shard pushes by digest with it when the builder is the docker driver (GitHub's Ubuntu runners ship it)
   have skopeo || want+=(skopeo)
+  # runc: the remote-driver e2e tests run BuildKit's daemon on the host, and it runs builds with runc
+  have runc || [ -x /usr/sbin/runc ] || want+=(runc)
   if [ "${#want[@]}" -gt 0 ]; then
     case " ${want[*]} " in *"/trixie"*) add_trixie ;; esac
     apt_update
@@ -112,10 +114,40 @@ CONF
   log "registry did not come up"; exit 1
 }
 
+BUILDKIT_IMAGE=moby/buildkit:buildx-stable-1
+# Where BuildKit's own binaries are (see shared/buildkit/README.md): MULTIARCH_BUILDKIT_DIR, else
+# shared/buildkit beside this clone (CI copies shared/ there), else beside the main worktree's clone.
+buildkit_dir() {
+  local repo common
+  repo=$(cd "$(dirname "$0")/.." && pwd)
+  common=$(git -C "$repo" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
+  for d in "${MULTIARCH_BUILDKIT_DIR:-}" "$repo/../shared/buildkit" "${common:+$(dirname "$common")/../shared/buildkit}"; do
+    [ -n "$d" ] && [ -x "$d/make-image.sh" ] && { (cd "$d" && pwd); return 0; }
+  done
+  return 1
+}
+
+# The image the docker-container driver starts: assembled offline from shared/buildkit when it is
+# there, else pulled (the ordinary way where a registry is reachable). Without either, the e2e tests
+# that need BuildKit skip and say why.
+setup_buildkit() {
+  if docker image inspect "$BUILDKIT_IMAGE" >/dev/null 2>&1; then log "buildkit image $BUILDKIT_IMAGE present"; return; fi
+  local dir
+  if dir=$(buildkit_dir); then
+    log "building $BUILDKIT_IMAGE from $dir"
+    bash "$dir/make-image.sh" "$BUILDKIT_IMAGE" >&2 || log "make-image.sh failed: the e2e tests that need BuildKit will skip"
+  elif timeout 300 docker pull -q "$BUILDKIT_IMAGE" >/dev/null 2>&1; then
+    log "pulled $BUILDKIT_IMAGE"
+  else
+    log "no $BUILDKIT_IMAGE (no shared/buildkit, and no registry to pull from): the e2e tests that need BuildKit will skip"
+  fi
+}
+
 install_packages
 setup_binfmt
 start_engine
 start_registry
+setup_buildkit
 # a second real buildx release for the buildx-version e2e tests (Debian sid, downloaded only)
 bash "$(dirname "$0")/buildx-sid.sh" >/dev/null || log "could not fetch buildx from Debian sid: the buildx-version e2e tests will fail"
 log "ready: $(docker version --format 'engine {{.Server.Version}}' 2>/dev/null), $(docker buildx version 2>/dev/null | head -n1)"

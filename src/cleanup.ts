@@ -28,6 +28,14 @@ export async function runPost(deps: Deps): Promise<void> {
       host.info(`removed builder ${name}`);
     });
   }
+  if (state.smokeImages?.length) {
+    const tags = state.smokeImages;
+    // usually gone already (main removes them after the smoke test): only what is left matters
+    await attempt('remove smoke-test images', async () => {
+      const res = await exec({ argv: ['docker', 'image', 'rm', '--force', ...tags], silent: true });
+      if (res.code !== 0 && !/No such image/i.test(res.stderr)) throw new Error(res.stderr.trim());
+    });
+  }
   for (const registry of state.logins ?? []) {
     await attempt(`log out of ${registry || 'docker.io'}`, async () => {
       const res = await exec({ argv: logoutArgv(registry), silent: true });

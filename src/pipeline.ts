@@ -12,7 +12,7 @@ import { decidePush } from './stages/build.js';
 import { usesActionsCache } from './stages/cache.js';
 import { planLogin } from './stages/login.js';
 import { StateStore } from './state.js';
-import { builderStep, buildPlanStep, buildStep, cacheStep, loginStep, mergeStep, metaStep, qemuStep, startRepoApi } from './steps.js';
+import { builderStep, buildPlanStep, buildStep, cacheStep, loginStep, mergeStep, metaStep, qemuStep, smokeLoadStep, startRepoApi } from './steps.js';
 import { summaryTable, type Timing } from './summary.js';
 import { afterBuildStages, preflightStage } from './verification.js';
 
@@ -97,7 +97,8 @@ export async function runMain(deps: Deps): Promise<void> {
     platformsRead = builder.platforms();
     const result = await buildStep(run, plan, cache, builder.driver);
     // a shard has no tag to read back (the merge job verifies the index it creates)
-    report.verification = await afterBuildStages(deps, exec, run.stage, { inputs, refs: plan.shard ? [] : meta.refs, digest: result.digest, pushed: push.push });
+    const smokeLoad = smokeLoadStep(run, plan, cache, builder.driver);
+    report.verification = await afterBuildStages(deps, exec, run.stage, { inputs, refs: plan.shard ? [] : meta.refs, digest: result.digest, pushed: push.push, smokeLoad });
   } catch (err) {
     failed = true;
     reportFailure(host, err, report, ctx.runnerTemp);

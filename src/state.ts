@@ -15,6 +15,8 @@ export interface RunState {
   logins?: string[];
   /** Layer cache folders under RUNNER_TEMP (already saved by main), removed by post. */
   cacheDirs?: string[];
+  /** Run-unique local tags the smoke test loaded (main removes them; post again if main stopped first). */
+  smokeImages?: string[];
 }
 
 const KEY = 'multiarch';

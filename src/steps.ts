@@ -11,7 +11,9 @@ import type { Exec } from './exec.js';
 import { errorMessage, StageError } from './errors.js';
 import { actionsFetch, type Completed, completeFromApi } from './meta/repo-api.js';
 import type { Run } from './run.js';
-import { planBuild, runBuild, type BuildResult } from './stages/build.js';
+import { randomBytes } from 'node:crypto';
+import { type BuildPlanInput, planBuild, runBuild, type BuildResult } from './stages/build.js';
+import { needsSmokeLoad, planSmokeLoad, smokeLoadTag } from './stages/smoke-load.js';
 import { DEFAULT_BUILDX_VERSION, installBuildx } from './stages/buildx-install.js';
 import { parseBuildxVersion, planBuilder, probeBuilder, readBuildxVersion, runBuilder, uniqueBuilderName } from './stages/builder.js';
 import { buildRegistryRefs } from './stages/builder-network.js';
@@ -23,7 +25,7 @@ import type { MetaPlan } from './stages/meta.js';
 import { isLocalEngine, runQemu } from './stages/qemu.js';
 import { checkShardImages, planMerge, planShardOutput, planShardPush, pushShardLayout, resolveShards, runMerge, shardAnnotations, shardOutput } from './stages/shard.js';
 import { summaryTable } from './summary.js';
-import { buildExec } from './verification.js';
+import { type AfterBuildArgs, buildExec } from './verification.js';
 import { metaModule, toolCacheModule } from './lazy.js';
 
 type Builder = Awaited<ReturnType<typeof runBuilder>>;
@@ -243,6 +245,8 @@ function repoPrivate(payload: Record<string, unknown>): boolean | undefined {
 
 export interface BuildPlan {
   argv: string[];
+  /** What argv was planned from (the smoke test's per-platform loads reuse it). */
+  input: BuildPlanInput;
   metadataFile: string;
   iidFile: string;
   /** mode shard: the one image, pushed by digest (an OCI layout first with the docker driver). */
@@ -256,7 +260,7 @@ export function buildPlanStep(run: Run, meta: MetaPlan, builder: Builder, cache:
   const iidFile = path.join(tempDir, 'iid');
   // mode shard: no tags, the one platform pushed by digest
   const shard = inputs.mode === 'shard' && push.push ? { image: inputs.images[0]!, ociDir: path.join(tempDir, 'shard-oci') } : undefined;
-  const argv = planBuild({
+  const input: BuildPlanInput = {
     builder: builder.name,
     platforms: inputs.platforms,
     context: inputs.context,
@@ -281,8 +285,24 @@ export function buildPlanStep(run: Run, meta: MetaPlan, builder: Builder, cache:
       }),
       iidFile,
     },
-  });
-  return { argv, metadataFile, iidFile, shard };
+  };
+  return { argv: planBuild(input), input, metadataFile, iidFile, shard };
+}
+
+/**
+ * The smoke test's loads when the builder keeps what it built (see smoke-load.ts), undefined when the
+ * image is already where `docker run` finds it. The tags go into the state first, for post.
+ */
+export function smokeLoadStep(run: Run, plan: BuildPlan, cache: CacheStep, driver: string): AfterBuildArgs['smokeLoad'] {
+  const { inputs, deps } = run;
+  if (!inputs.smokeTest.length || plan.shard || !needsSmokeLoad(driver, run.push.push, inputs.load)) return undefined;
+  const id = randomBytes(4).toString('hex');
+  const tags = Object.fromEntries(inputs.platforms.map((p) => [p, smokeLoadTag(id, p)]));
+  const argvs = Object.fromEntries(inputs.platforms.map((p, i) => [p, planSmokeLoad(plan.input, p, tags[p]!, path.join(run.tempDir, `smoke-metadata-${i}.json`))]));
+  run.state.update({ smokeImages: Object.values(tags) });
+  const env: Record<string, string> = { ...cache.restored.env };
+  for (const s of inputs.secretEnvs) env[s.env] = deps.env[s.env] ?? '';
+  return { argvs, tags, env };
 }
 
 /** Run buildx (retrying transient push failures), save the cache, push a shard; set the build outputs. */

@@ -9,7 +9,8 @@ import type { Host } from './host.js';
 import type { VerifyInputs } from './inputs/verify.js';
 import { preflightModule } from './lazy.js';
 import { retryingExec } from './stages/retry.js';
-import { runSmoke, smokeFailure, smokeSummary, smokeTarget } from './stages/smoke.js';
+import { runSmoke, smokeFailure, smokeSummary, smokeTarget, type SmokeTarget } from './stages/smoke.js';
+import { loadForSmoke, removeSmokeImages } from './stages/smoke-load.js';
 import { runVerify } from './stages/verify.js';
 
 type Stage = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
@@ -56,24 +57,35 @@ export interface AfterBuildArgs {
   refs: string[];
   digest: string;
   pushed: boolean;
+  /** Load each platform into the engine first (a builder that keeps its results, see smoke-load.ts). */
+  smokeLoad?: { argvs: Record<string, string[]>; tags: Record<string, string>; env?: Record<string, string> };
 }
 
 /** After the build: verify the pushed tags, then the smoke test. Returns markdown for the summary. */
 export async function afterBuildStages(deps: Deps, exec: Exec, stage: Stage, a: AfterBuildArgs): Promise<string> {
   const { host } = deps;
   let summary = '';
+  let manifests: Record<string, string> = {};
   if (a.pushed && a.inputs.verify && a.refs.length) {
-    const manifests = await stage('verify', () => runVerify(a.refs, a.inputs.platforms, { exec, log: (m) => host.info(m) }));
+    manifests = await stage('verify', () => runVerify(a.refs, a.inputs.platforms, { exec, log: (m) => host.info(m) }));
     host.setOutput('manifests', JSON.stringify(manifests));
   }
   if (a.inputs.smokeTest.length) {
-    const target = smokeTarget(a.refs, a.digest, a.pushed);
+    const load = a.smokeLoad;
+    const target: SmokeTarget | undefined = load ? { ref: '', pull: false, perPlatform: load.tags } : smokeTarget(a.refs, a.digest, a.pushed, manifests);
     if (!target) {
       host.warning('smoke-test: skipped, the image has no tag to run it by (set "images")');
       return summary;
     }
     const argv = a.inputs.smokeTest;
-    const results = await stage('smoke-test', () => runSmoke(target, a.inputs.platforms, argv, { exec, log: (m) => host.info(m) }));
+    const results = await stage('smoke-test', async () => {
+      try {
+        if (load) await loadForSmoke(load.argvs, load.tags, { exec, log: (m) => host.info(m), env: load.env });
+        return await runSmoke(target, a.inputs.platforms, argv, { exec, log: (m) => host.info(m) });
+      } finally {
+        if (load) await removeSmokeImages(Object.values(load.tags), exec, (m) => host.warning(m));
+      }
+    });
     host.setOutput('smoke-results', JSON.stringify(Object.fromEntries(results.map((r) => [r.platform, r.output]))));
     summary += smokeSummary(results, argv);
     const failure = smokeFailure(results, argv);

@@ -1,8 +1,8 @@
 /**
  * A private Docker engine for cache tests: the shared engine's build cache would make every
  * layer CACHED whether or not our cache was restored, and it must not be pruned. This one runs on
- * its own socket, data-root and exec-root (containerd image store) and its build cache can be
- * pruned freely. Stopped by pid.
+ * its own socket, data-root and exec-root (containerd image store unless asked for the classic
+ * one, which GitHub's hosted runners use) and its build cache can be pruned freely. Stopped by pid.
  *
  * Networking: NEVER start it with `--bridge none`: dockerd then deletes the host's docker0
  * interface (removeDefaultBridgeInterface), breaking the shared engine's containers. It gets a
@@ -22,7 +22,12 @@ export interface PrivateEngine {
   stop(): Promise<void>;
 }
 
-export async function startPrivateEngine(): Promise<PrivateEngine> {
+export interface PrivateEngineOptions {
+  /** false: the classic image store (no containerd-snapshotter), as on GitHub-hosted runners. Default true. */
+  containerdStore?: boolean;
+}
+
+export async function startPrivateEngine(opts: PrivateEngineOptions = {}): Promise<PrivateEngine> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'maeng-'));
   const bridge = `mae${Math.random().toString(36).slice(2, 9)}`; // ≤ 15 chars
   const octet = 100 + Math.floor(Math.random() * 150);
@@ -30,7 +35,7 @@ export async function startPrivateEngine(): Promise<PrivateEngine> {
   execFileSync('ip', ['addr', 'add', `10.213.${octet}.1/24`, 'dev', bridge]);
   execFileSync('ip', ['link', 'set', bridge, 'up']);
   const sock = path.join(root, 'docker.sock');
-  fs.writeFileSync(path.join(root, 'daemon.json'), JSON.stringify({ features: { 'containerd-snapshotter': true } }));
+  fs.writeFileSync(path.join(root, 'daemon.json'), JSON.stringify({ features: { 'containerd-snapshotter': opts.containerdStore ?? true } }));
   const log = fs.openSync(path.join(root, 'dockerd.log'), 'w');
   const child: ChildProcess = spawn(
     'dockerd',

@@ -31,21 +31,29 @@ export interface SmokeTarget {
   ref: string;
   /** Pull it from the registry (pushed images) rather than using the engine's copy. */
   pull: boolean;
+  /** A local tag per platform (each platform loaded on its own, see smoke-load.ts): used instead of ref. */
+  perPlatform?: Record<string, string>;
 }
 
 /** Pure: the `docker run` argv for one platform. */
 export function planSmoke(target: SmokeTarget, platform: string, argv: string[]): string[] {
   const run = ['docker', 'run', '--rm', '--platform', platform];
   if (target.pull) run.push('--pull', 'always');
-  return [...run, target.ref, ...argv];
+  return [...run, target.perPlatform?.[platform] ?? target.ref, ...argv];
 }
 
-/** Pure: what to run the smoke test against. */
-export function smokeTarget(refs: string[], digest: string, pushed: boolean): SmokeTarget | undefined {
+/**
+ * Pure: what to run the smoke test against. A pushed image runs by digest; with the platform
+ * manifests known (verify's answer), each platform runs by its own manifest digest: the classic
+ * image store keeps one image per name@digest, so pulling the index digest for a second platform
+ * fails there ("cannot overwrite digest").
+ */
+export function smokeTarget(refs: string[], digest: string, pushed: boolean, manifests: Record<string, string> = {}): SmokeTarget | undefined {
   const first = refs[0];
   if (pushed && first && digest) {
     const name = first.replace(/:[^/:]+$/, '');
-    return { ref: `${name}@${digest}`, pull: true };
+    const perPlatform = Object.fromEntries(Object.entries(manifests).map(([p, d]) => [p, `${name}@${d}`]));
+    return { ref: `${name}@${digest}`, pull: true, ...(Object.keys(perPlatform).length ? { perPlatform } : {}) };
   }
   if (first) return { ref: first, pull: pushed };
   return undefined;
