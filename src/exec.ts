@@ -40,6 +40,10 @@ export const EXIT_TIMED_OUT = 124;
 
 /** A probe or read-only command that has not answered in 3 minutes is wedged (a hung engine). */
 export const DEFAULT_TIMEOUT_MS = 180_000;
+/** A command that may pull an image first (a builder's BuildKit, the QEMU installer). */
+export const PULL_TIMEOUT_MS = 600_000;
+/** The build and the push themselves: as long as they take (the job's own timeout bounds them). */
+export const NO_TIMEOUT = 0;
 
 export interface ExecOptions {
   /** Where the echoed command and streamed output go (process.stdout). */

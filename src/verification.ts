@@ -3,6 +3,7 @@
  * exec for the build when it pushes, and verify + smoke test after it. Kept here so
  * pipeline.ts only calls three functions.
  */
+import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.js';
 import type { Exec } from './exec.js';
 import type { Host } from './host.js';
@@ -73,7 +74,8 @@ export async function afterBuildStages(deps: Deps, exec: Exec, stage: Stage, a: 
       return summary;
     }
     const argv = a.inputs.smokeTest;
-    const results = await stage('smoke-test', () => runSmoke(target, a.inputs.platforms, argv, { exec, log: (m) => host.info(m) }));
+    const smoke = { exec, log: (m: string) => host.info(m), timeoutSeconds: a.inputs.smokeTestTimeout, namePrefix: `multiarch-smoke-${randomUUID().slice(0, 8)}` };
+    const results = await stage('smoke-test', () => runSmoke(target, a.inputs.platforms, argv, smoke));
     host.setOutput('smoke-results', JSON.stringify(Object.fromEntries(results.map((r) => [r.platform, r.output]))));
     summary += smokeSummary(results, argv);
     const failure = smokeFailure(results, argv);
