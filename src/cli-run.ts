@@ -8,7 +8,10 @@ import type { Deps, Files } from './deps.js';
 import { errorMessage } from './errors.js';
 import type { Exec } from './exec.js';
 import { createCliHost, renderMarkdownForTerminal, type Terminal } from './host-cli.js';
+import { safeTerminal } from './log-safe.js';
+import { once } from './once.js';
 import { runMain } from './pipeline.js';
+import { onStopSignals, type SignalSource } from './signals.js';
 
 export interface CliDeps {
   spec: ActionSpec;
@@ -22,6 +25,11 @@ export interface CliDeps {
   tempParent: string;
   /** Told the host's masking function, to mask what processes stream to the terminal too. */
   onMask?(mask: (text: string) => string): void;
+  /**
+   * The signal path (src/signals.ts): where SIGINT/SIGTERM come from, how the run's processes are
+   * stopped, and the gateway the cleanup uses (never stopped). Without it, signals are not handled.
+   */
+  signals?: { source: SignalSource; abort(): void; cleanupExec: Exec };
 }
 
 export const EXIT_OK = 0;
@@ -33,12 +41,16 @@ export const EXIT_USAGE = 2;
  * the context of the local git checkout, then its cleanup (runPost), then outputs and summary.
  * Returns the exit code: 0 ok, 1 build failed, 2 bad usage (unknown flag or invalid input).
  */
-export async function runCli(argv: string[], d: CliDeps): Promise<number> {
+export async function runCli(argv: string[], cli: CliDeps): Promise<number> {
+  // every line the CLI prints is made safe once, here (it may run inside a workflow step)
+  const d = { ...cli, term: safeTerminal(cli.term) };
   const args = parseCliArgs(argv, d.spec);
   if (args.command === 'help') {
     d.term.out(renderHelp(d.spec));
     return args.errors.length ? EXIT_USAGE : EXIT_OK;
   }
+  const jsonDir = args.outputJson ? path.dirname(path.resolve(d.cwd, args.outputJson)) : undefined;
+  if (jsonDir && !fs.existsSync(jsonDir)) args.errors.push(`--output-json: folder ${jsonDir} does not exist: create it first, or give a path in an existing folder`);
   if (args.errors.length) {
     for (const e of args.errors) d.term.err(`multiarch-action: ${e}\n`);
     d.term.err('Run "multiarch-action --help" for the flags.\n');
@@ -69,33 +81,60 @@ export async function runCli(argv: string[], d: CliDeps): Promise<number> {
   });
   const deps: Deps = { host, exec: d.exec, files: d.files, env, cwd: d.cwd, now: d.now };
 
+  // the same cleanup as the action's post step, once, whether the run ends or a signal stops it
+  const cleanup = once(() =>
+    host.group('cleanup', async () => {
+      try {
+        await runPost({ ...deps, exec: d.signals?.cleanupExec ?? d.exec });
+      } catch (err) {
+        host.warning(`cleanup failed: ${errorMessage(err)}`);
+      }
+      fs.rmSync(runDir, { recursive: true, force: true });
+    }),
+  );
+  const removeSignalPath = d.signals
+    ? onStopSignals(d.signals.source, {
+        abort: () => d.signals!.abort(),
+        cleanup,
+        removeNow: () => fs.rmSync(runDir, { recursive: true, force: true }),
+        log: (m) => host.warning(m),
+      })
+    : () => undefined;
   try {
     await runMain(deps);
   } catch (err) {
     host.error(errorMessage(err), { title: 'multiarch-action failed' });
     host.fail();
   }
-  await host.group('cleanup', async () => {
-    try {
-      await runPost(deps);
-    } catch (err) {
-      host.warning(`cleanup failed: ${errorMessage(err)}`);
-    }
-  });
-  fs.rmSync(runDir, { recursive: true, force: true });
+  await cleanup();
+  removeSignalPath();
 
-  const outputs = Object.fromEntries(host.outputs);
-  if (args.outputJson) fs.writeFileSync(path.resolve(d.cwd, args.outputJson), `${JSON.stringify(outputs, null, 2)}\n`);
+  printOutputs(d.term, host);
+  // after the outputs are printed: a file that cannot be written loses nothing the build made
+  if (args.outputJson && !writeOutputJson(path.resolve(d.cwd, args.outputJson), host)) return EXIT_FAILED;
+  if (!host.failed()) return EXIT_OK;
+  return host.errorTitles.some((t) => t.startsWith('Invalid input')) ? EXIT_USAGE : EXIT_FAILED;
+}
+
+function printOutputs(term: Terminal, host: ReturnType<typeof createCliHost>): void {
   if (host.outputs.size) {
-    d.term.out('\n== outputs\n');
+    term.out('\n== outputs\n');
     for (const [name, value] of host.outputs) {
       const shown = name === 'metadata' && value.length > 200 ? `${value.slice(0, 200)}… (${value.length} characters)` : value;
       const lines = host.mask(shown).split('\n');
-      d.term.out(`${name}: ${lines[0] ?? ''}\n${lines.slice(1).map((l) => `${' '.repeat(name.length + 2)}${l}\n`).join('')}`);
+      term.out(`${name}: ${lines[0] ?? ''}\n${lines.slice(1).map((l) => `${' '.repeat(name.length + 2)}${l}\n`).join('')}`);
     }
   }
-  for (const md of host.summaries) d.term.out(`\n${host.mask(renderMarkdownForTerminal(md))}\n`);
+  for (const md of host.summaries) term.out(`\n${host.mask(renderMarkdownForTerminal(md))}\n`);
+}
 
-  if (!host.failed()) return EXIT_OK;
-  return host.errorTitles.some((t) => t.startsWith('Invalid input')) ? EXIT_USAGE : EXIT_FAILED;
+/** Write the outputs as JSON; false (and one error naming the file) when that fails (ENOENT, ENOSPC…). */
+function writeOutputJson(file: string, host: ReturnType<typeof createCliHost>): boolean {
+  try {
+    fs.writeFileSync(file, `${JSON.stringify(Object.fromEntries(host.outputs), null, 2)}\n`);
+    return true;
+  } catch (err) {
+    host.error(`cannot write the outputs to ${file}: ${errorMessage(err)}. The outputs are printed above.`, { title: '--output-json' });
+    return false;
+  }
 }

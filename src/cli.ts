@@ -7,6 +7,7 @@ import { findActionYml, loadActionSpec } from './action-spec.js';
 import { runCli } from './cli-run.js';
 import { realFiles } from './deps.js';
 import { createExec } from './exec.js';
+import { processSignals } from './signals.js';
 
 // action.yml sits beside the bundle's package root: dist/cli/index.js → ../../action.yml
 const here = path.dirname(fs.realpathSync(fileURLToPath(import.meta.url)));
@@ -26,10 +27,12 @@ for (const stream of [process.stdout, process.stderr]) {
   stream.write = ((chunk: unknown, ...rest: unknown[]) =>
     write(typeof chunk === 'string' || Buffer.isBuffer(chunk) ? mask(chunk.toString()) : chunk, ...rest)) as typeof stream.write;
 }
+// SIGINT/SIGTERM stop every docker process of the run; the cleanup then runs on its own gateway
+const stopped = new AbortController();
 const code = await runCli(process.argv.slice(2), {
   spec: loadActionSpec(ymlPath),
   term: { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
-  exec: createExec(),
+  exec: createExec(process.env, { signal: stopped.signal }),
   files: realFiles,
   env: process.env,
   cwd: process.cwd(),
@@ -38,5 +41,6 @@ const code = await runCli(process.argv.slice(2), {
   onMask: (fn) => {
     mask = fn;
   },
+  signals: { source: processSignals, abort: () => stopped.abort(), cleanupExec: createExec() },
 });
 process.exitCode = code;

@@ -6,6 +6,16 @@ export function clipLongWords(text: string, max = 256): string {
   return text.replace(new RegExp(`\\S{${max + 1},}`, 'g'), (w) => `${w.slice(0, 60)}…(${w.length} characters)`);
 }
 
+/**
+ * Every failure message, shortened: long words clipped (see clipLongWords), then the whole cut at
+ * `max` characters with a marker saying how much was left out. A stage error quoting a 100 kB value
+ * (or a command's whole stderr) stays one readable ::error line, not a 300 kB one.
+ */
+export function clipMessage(text: string, max = 4000): string {
+  const t = clipLongWords(text);
+  return t.length <= max ? t : `${t.slice(0, max)}…(${t.length - max} more characters left out)`;
+}
+
 /** A problem with one action input, found before any docker command runs. */
 export class InputError extends Error {
   constructor(
@@ -41,11 +51,14 @@ export class StageError extends Error {
     /** Optional file/line for an ::error annotation. */
     readonly annotation?: { file?: string; line?: number },
   ) {
-    super(message);
+    super(clipMessage(message));
     this.name = 'StageError';
   }
 }
 
 export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof Error) return err.message;
+  // an Error from another realm (a vm context, a worker) is not instanceof this one's
+  const m = (err as { message?: unknown } | null)?.message;
+  return typeof m === 'string' ? m : String(err);
 }

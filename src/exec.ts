@@ -1,4 +1,6 @@
-import * as actionsExec from '@actions/exec';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import { SafeLogWriter } from './log-safe.js';
 
 /**
  * The one gateway through which every process is started. Arguments are an argv array and
@@ -13,43 +15,144 @@ export interface ExecRequest {
   env?: Record<string, string>;
   /** Do not echo the command or stream its output to the log. */
   silent?: boolean;
+  /**
+   * Give up after this many milliseconds: the process and its children are killed and the result
+   * (exit 124, like timeout(1)) names the command. Unset: the gateway's default bound. 0: no bound,
+   * only for the build and the push themselves, which take as long as they take.
+   */
+  timeoutMs?: number;
 }
 
 export interface ExecResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** The process was killed because it did not finish within its bound. */
+  timedOut?: boolean;
 }
 
 export type Exec = (req: ExecRequest) => Promise<ExecResult>;
 
-function quoteTool(tool: string): string {
-  // @actions/exec splits its first argument like a command line; quote a tool path with spaces.
-  return /[\s"]/.test(tool) ? `"${tool.replace(/"/g, '\\"')}"` : tool;
+/** Exit codes of a process that never ran, as a shell reports them. */
+export const EXIT_NOT_FOUND = 127;
+export const EXIT_CANNOT_RUN = 126;
+export const EXIT_TIMED_OUT = 124;
+
+/** A probe or read-only command that has not answered in 3 minutes is wedged (a hung engine). */
+export const DEFAULT_TIMEOUT_MS = 180_000;
+/** A command that may pull an image first (a builder's BuildKit, the QEMU installer). */
+export const PULL_TIMEOUT_MS = 600_000;
+/** The build and the push themselves: as long as they take (the job's own timeout bounds them). */
+export const NO_TIMEOUT = 0;
+
+export interface ExecOptions {
+  /** Where the echoed command and streamed output go (process.stdout). */
+  write?: (text: string) => void;
+  /** Aborting kills every process still running (the signal path, see src/signals.ts). */
+  signal?: AbortSignal;
+  /** The bound of a request that sets none (MULTIARCH_COMMAND_TIMEOUT seconds overrides it). */
+  defaultTimeoutMs?: number;
 }
 
-/** The real gateway, on @actions/exec (spawn without a shell). Never throws for a non-zero exit. */
-export function createExec(baseEnv: NodeJS.ProcessEnv = process.env): Exec {
-  return async (req) => {
-    const [tool, ...args] = req.argv;
-    if (!tool) throw new Error('exec: empty argv');
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(baseEnv)) if (v !== undefined) env[k] = v;
-    Object.assign(env, req.env ?? {});
-    try {
-      const out = await actionsExec.getExecOutput(quoteTool(tool), args, {
-        ignoreReturnCode: true,
-        silent: req.silent ?? false,
-        cwd: req.cwd,
-        env,
-        input: req.stdin !== undefined ? Buffer.from(req.stdin) : undefined,
+/** The name a message uses for a command: its first words, not its (possibly huge) values. */
+export function commandName(argv: string[]): string {
+  const words: string[] = [];
+  for (const a of argv) {
+    if (a.startsWith('-') || words.length === 4 || a.length > 40) break;
+    words.push(a);
+  }
+  return words.join(' ') || String(argv[0]);
+}
+
+/** A spawn that threw or failed: a failed result like a shell's, never an exception. */
+function spawnFailure(argv: string[], err: unknown): ExecResult {
+  const e = err as NodeJS.ErrnoException;
+  const name = commandName(argv);
+  if (e?.code === 'ENOENT') return { code: EXIT_NOT_FOUND, stdout: '', stderr: `${argv[0]}: command not found (not on PATH); cannot run ${name}` };
+  if (e?.code === 'E2BIG') {
+    const longest = Math.max(...argv.map((a) => a.length));
+    return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: its command line is too long for the system (spawn E2BIG; the longest argument has ${longest} characters): shorten the value` };
+  }
+  return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: ${e instanceof Error ? e.message : String(err)}` };
+}
+
+/** Kill a child and everything it started: it leads its own process group (detached). */
+function killTree(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL'); // the group is gone already: the child itself, if it is still there
+  }
+}
+
+/**
+ * The real gateway, on node's child_process (spawn, no shell). Never throws: a non-zero exit, a
+ * spawn that fails (synchronously, like E2BIG, or later, like ENOENT), a timeout and an abort are
+ * all results. @actions/exec is not used: it neither kills a process on a timeout nor catches a
+ * synchronous spawn error, and it streams output unfiltered (see log-safe.ts).
+ */
+export function createExec(baseEnv: NodeJS.ProcessEnv = process.env, opts: ExecOptions = {}): Exec {
+  const write = opts.write ?? ((t: string) => void process.stdout.write(t));
+  const envSeconds = Number(baseEnv.MULTIARCH_COMMAND_TIMEOUT);
+  const defaultMs = envSeconds > 0 ? envSeconds * 1000 : (opts.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const running = new Set<ChildProcess>();
+  opts.signal?.addEventListener('abort', () => running.forEach(killTree), { once: true });
+  return (req) =>
+    new Promise<ExecResult>((resolve) => {
+      const [tool, ...args] = req.argv;
+      if (!tool) throw new Error('exec: empty argv');
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries(baseEnv)) if (v !== undefined) env[k] = v;
+      Object.assign(env, req.env ?? {});
+      const log = req.silent ? undefined : new SafeLogWriter(write);
+      log?.write(`[command]${req.argv.join(' ')}\n`);
+      if (opts.signal?.aborted) return resolve({ code: 130, stdout: '', stderr: `${commandName(req.argv)}: not started, the run was interrupted` });
+      let child: ChildProcess;
+      try {
+        child = spawn(tool, args, { cwd: req.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      } catch (err) {
+        log?.end();
+        return resolve(spawnFailure(req.argv, err));
+      }
+      running.add(child);
+      let stdout = '';
+      let stderr = '';
+      let done = false;
+      const finish = (res: ExecResult) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        running.delete(child);
+        log?.end();
+        resolve(res);
+      };
+      const bound = req.timeoutMs ?? defaultMs;
+      const timer =
+        bound > 0
+          ? setTimeout(() => {
+              killTree(child);
+              // not waiting for 'close': a grandchild that left the group may hold the pipes open
+              child.stdout?.destroy();
+              child.stderr?.destroy();
+              const what = `${commandName(req.argv)} did not answer within ${Math.round(bound / 1000)} s and was stopped`;
+              finish({ code: EXIT_TIMED_OUT, stdout, stderr: stderr ? `${stderr.trimEnd()}\n${what}` : what, timedOut: true });
+            }, bound)
+          : undefined;
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+        log?.write(d);
       });
-      return { code: out.exitCode, stdout: out.stdout, stderr: out.stderr };
-    } catch (err) {
-      // spawn failure (e.g. docker not installed): report as a failed command, 127 like a shell
-      return { code: 127, stdout: '', stderr: err instanceof Error ? err.message : String(err) };
-    }
-  };
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        log?.write(d);
+      });
+      child.on('error', (err) => finish(spawnFailure(req.argv, err)));
+      // killed by a signal: 128 + its number, as a shell reports it
+      child.on('close', (code, signal) => finish({ code: code ?? 128 + (signal ? constants.signals[signal] : 0), stdout, stderr }));
+      // a process that exits without reading its stdin must not fail the run with EPIPE
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(req.stdin ?? '');
+    });
 }
 
 /**

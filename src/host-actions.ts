@@ -1,12 +1,14 @@
 import * as fs from 'node:fs';
 import * as core from '@actions/core';
 import type { Host } from './host.js';
+import { safeLog } from './log-safe.js';
 
 /** Host backed by the GitHub Actions runner's file commands (via @actions/core). */
 export function createActionsHost(env: NodeJS.ProcessEnv = process.env): Host {
   return {
     getInput: (name) => core.getInput(name),
-    info: (m) => core.info(m),
+    // core.info prints as it is; everything else core prints is escaped command data
+    info: (m) => core.info(safeLog(m)),
     warning: (m, p) => core.warning(m, p),
     error: (m, p) => core.error(m, p),
     debug: (m) => core.debug(m),

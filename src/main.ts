@@ -3,10 +3,21 @@ import { createActionsHost } from './host-actions.js';
 import { createExec } from './exec.js';
 import { realFiles } from './deps.js';
 import { runMain } from './pipeline.js';
+import { onStopSignals, processSignals } from './signals.js';
 
+const host = createActionsHost();
+// a cancelled job (SIGINT, then SIGTERM): stop the docker commands and exit; the state saved so far
+// tells the post step, which the runner still runs, what to remove
+const stopped = new AbortController();
+onStopSignals(processSignals, {
+  abort: () => stopped.abort(),
+  cleanup: async () => undefined,
+  removeNow: () => undefined,
+  log: (m) => host.warning(m),
+});
 await runMain({
-  host: createActionsHost(),
-  exec: createExec(),
+  host,
+  exec: createExec(process.env, { signal: stopped.signal }),
   files: realFiles,
   env: process.env,
   cwd: process.cwd(),

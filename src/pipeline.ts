@@ -3,7 +3,7 @@ import type { Deps } from './deps.js';
 import { prepareJobDockerConfig } from './docker-config.js';
 import { dryRunExec } from './dry-run.js';
 import { preloadStages } from './lazy.js';
-import { errorMessage, InputError, InputErrors, StageError } from './errors.js';
+import { clipMessage, errorMessage, InputError, InputErrors, StageError } from './errors.js';
 import { withEnv } from './exec.js';
 import type { Host } from './host.js';
 import { type Inputs, parseInputs, secretInputValues } from './inputs/index.js';
@@ -157,7 +157,7 @@ function reportFailure(host: Host, err: unknown, report: Run['report'], runnerTe
       { title: 'multiarch-action: disk full' },
     );
   } else {
-    host.error(errorMessage(err), { title: 'multiarch-action failed' });
+    host.error(clipMessage(errorMessage(err)), { title: 'multiarch-action failed' });
   }
   host.fail();
 }

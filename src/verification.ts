@@ -3,6 +3,7 @@
  * exec for the build when it pushes, and verify + smoke test after it. Kept here so
  * pipeline.ts only calls three functions.
  */
+import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.js';
 import type { Exec } from './exec.js';
 import type { Host } from './host.js';
@@ -78,10 +79,11 @@ export async function afterBuildStages(deps: Deps, exec: Exec, stage: Stage, a: 
       return summary;
     }
     const argv = a.inputs.smokeTest;
+    const smoke = { exec, log: (m: string) => host.info(m), timeoutSeconds: a.inputs.smokeTestTimeout, namePrefix: `multiarch-smoke-${randomUUID().slice(0, 8)}` };
     const results = await stage('smoke-test', async () => {
       try {
         if (load) await loadForSmoke(load.argvs, load.tags, { exec, log: (m) => host.info(m), env: load.env });
-        return await runSmoke(target, a.inputs.platforms, argv, { exec, log: (m) => host.info(m) });
+        return await runSmoke(target, a.inputs.platforms, argv, smoke);
       } finally {
         if (load) await removeSmokeImages(Object.values(load.tags), exec, (m) => host.warning(m));
       }

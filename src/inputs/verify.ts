@@ -10,6 +10,8 @@ export interface VerifyInputs {
   smokeTest: string[];
   /** Extra attempts for a push that fails on a transient registry error. */
   pushRetries: number;
+  /** Bound of each platform's smoke-test run in seconds; 0 = none. */
+  smokeTestTimeout: number;
 }
 
 export function parseVerifyInputs(get: Getter, c: Collector): VerifyInputs {
@@ -26,5 +28,15 @@ export function parseVerifyInputs(get: Getter, c: Collector): VerifyInputs {
     },
     3,
   );
-  return { preflight, verify, smokeTest, pushRetries };
+  const smokeTestTimeout = c.field(
+    'smoke-test-timeout',
+    () => {
+      const raw = get('smoke-test-timeout').trim();
+      if (raw === '') return 300;
+      if (!/^\d+$/.test(raw)) throw new Error(`"${raw}" is not valid: use a whole number of seconds (0: no limit)`);
+      return Number(raw);
+    },
+    300,
+  );
+  return { preflight, verify, smokeTest, pushRetries, smokeTestTimeout };
 }

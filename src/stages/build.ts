@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { StageError } from '../errors.js';
-import type { Exec } from '../exec.js';
+import { type Exec, NO_TIMEOUT } from '../exec.js';
 import { type BuildOptionsPlan, planBuildOptions } from './buildopts.js';
 
 export interface BuildPlanInput {
@@ -105,7 +105,7 @@ export interface BuildDeps {
 
 /** Act: run buildx (its progress streams to the log), then read the metadata file. */
 export async function runBuild(argv: string[], metadataFile: string, deps: BuildDeps, opts: BuildRunOptions = {}): Promise<BuildResult> {
-  const res = await deps.exec({ argv, ...(opts.env && Object.keys(opts.env).length ? { env: opts.env } : {}) });
+  const res = await deps.exec({ argv, timeoutMs: NO_TIMEOUT, ...(opts.env && Object.keys(opts.env).length ? { env: opts.env } : {}) });
   if (res.code !== 0) {
     const why = explainBuildFailure(res.stderr, opts.dockerfile);
     throw new StageError('build', `docker buildx build failed: ${why.message}`, { file: why.file, line: why.line });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { engineUnreachable, StageError } from '../errors.js';
-import type { Exec } from '../exec.js';
+import { type Exec, PULL_TIMEOUT_MS } from '../exec.js';
 import { type AppendNode, type DriverInput, ownBuilderInputs } from '../inputs/builder.js';
 import { existingBuilderLoopback, loopbackRegistries, parseInspectNodes, planLoopback } from './builder-network.js';
 import { once } from '../once.js';
@@ -265,7 +265,7 @@ export async function probeBuilder(exec: Exec): Promise<BuilderProbe> {
 /** Act: create (and append to) the builder if the plan says so, boot it, read its platforms (see inspectLater). */
 export async function runBuilder(plan: BuilderPlan, deps: BuilderDeps): Promise<BuilderResult> {
   for (const [i, argv] of plan.create.entries()) {
-    const res = await deps.exec({ argv });
+    const res = await deps.exec({ argv, timeoutMs: PULL_TIMEOUT_MS });
     if (res.code !== 0) {
       const what = i === 0 ? `creating builder ${plan.name} (driver ${plan.driver})` : `appending node ${i} to builder ${plan.name}`;
       throw new StageError('builder', `${what} failed: ${res.stderr.trim() || `exit ${res.code}`}. Check driver, driver-opts, endpoint and append.`);
@@ -287,7 +287,8 @@ export async function runBuilder(plan: BuilderPlan, deps: BuilderDeps): Promise<
     deps.log(`builder ${plan.name}: driver ${plan.driver} (the current docker context's own builder), buildx ${plan.buildxVersion}`);
     return { ...plan, platforms: once(inspect) };
   }
-  const res = await deps.exec({ argv: plan.inspect });
+  // --bootstrap may pull the BuildKit image
+  const res = await deps.exec({ argv: plan.inspect, timeoutMs: PULL_TIMEOUT_MS });
   if (res.code !== 0) {
     const existing = plan.create.length === 0;
     throw new StageError(

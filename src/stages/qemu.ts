@@ -1,5 +1,5 @@
 import { engineUnreachable, StageError } from '../errors.js';
-import type { Exec } from '../exec.js';
+import { type Exec, PULL_TIMEOUT_MS } from '../exec.js';
 import { normaliseArch, parsePlatform, QEMU_HANDLER } from '../platforms.js';
 
 export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
@@ -213,7 +213,7 @@ export async function runQemu(platforms: string[], deps: QemuDeps, opts: QemuOpt
     return { plan, engineArch };
   }
   deps.log(`installing emulators: ${argv.join(' ')}`);
-  const run = await deps.exec({ argv });
+  const run = await deps.exec({ argv, timeoutMs: PULL_TIMEOUT_MS });
   if (run.code !== 0) throw new StageError('qemu', explainInstallFailure(opts.image, run.code, run.stderr));
   plan = planQemu(platforms, { engineArch, ...probeBinfmt(deps.readFile) }, nodePlatforms);
   if (plan.missing.length) {

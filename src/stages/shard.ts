@@ -3,7 +3,7 @@
  * the shards' digests into one tagged index. Pure plan functions first, thin act functions last.
  */
 import { InputError, StageError } from '../errors.js';
-import type { Exec } from '../exec.js';
+import { type Exec, NO_TIMEOUT } from '../exec.js';
 import { formatPlatform, parsePlatform } from '../platforms.js';
 import { isLoopbackHost, isValidName, registryHost } from '../reference.js';
 
@@ -170,7 +170,7 @@ export async function pushShardLayout(argv: string[], deps: ShardPushDeps): Prom
   deps.log(`the docker driver cannot push by digest: copying the built image to the registry by digest (${argv.join(' ')})`);
   let res;
   try {
-    res = await deps.exec({ argv });
+    res = await deps.exec({ argv, timeoutMs: NO_TIMEOUT });
   } catch (err) {
     throw new StageError(
       'shard',
@@ -344,7 +344,7 @@ export interface MergeResult {
 
 /** Act: create the index under every tag, then check it holds every shard. */
 export async function runMerge(argv: string[], refs: string[], shards: ResolvedShard[], deps: MergeDeps): Promise<MergeResult> {
-  const res = await deps.exec({ argv });
+  const res = await deps.exec({ argv, timeoutMs: NO_TIMEOUT });
   if (res.code !== 0) throw new StageError('merge', `docker buildx imagetools create failed: ${res.stderr.trim().split('\n').slice(-1)[0] || `exit ${res.code}`}`);
   let digest = '';
   for (const ref of refs) {

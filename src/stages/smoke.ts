@@ -35,9 +35,13 @@ export interface SmokeTarget {
   perPlatform?: Record<string, string>;
 }
 
-/** Pure: the `docker run` argv for one platform. */
-export function planSmoke(target: SmokeTarget, platform: string, argv: string[]): string[] {
+/**
+ * Pure: the `docker run` argv for one platform. `name` names the container, so a run that outlasts
+ * smoke-test-timeout can be removed: stopping the docker CLI does not stop its container.
+ */
+export function planSmoke(target: SmokeTarget, platform: string, argv: string[], name?: string): string[] {
   const run = ['docker', 'run', '--rm', '--platform', platform];
+  if (name) run.push('--name', name);
   if (target.pull) run.push('--pull', 'always');
   return [...run, target.perPlatform?.[platform] ?? target.ref, ...argv];
 }
@@ -68,13 +72,25 @@ export interface SmokeResult {
 export interface SmokeDeps {
   exec: Exec;
   log(message: string): void;
+  /** Bound of each platform's run in seconds (smoke-test-timeout); 0 = none. */
+  timeoutSeconds?: number;
+  /** Container names are `<prefix>-<n>` (unique per run). */
+  namePrefix?: string;
 }
 
 /** Act: run every platform (in parallel) and print each one's output. See smokeFailure. */
 export async function runSmoke(target: SmokeTarget, platforms: string[], argv: string[], deps: SmokeDeps): Promise<SmokeResult[]> {
+  const seconds = deps.timeoutSeconds ?? 0;
   const results = await Promise.all(
-    platforms.map(async (platform): Promise<SmokeResult> => {
-      const res = await deps.exec({ argv: planSmoke(target, platform, argv), silent: true });
+    platforms.map(async (platform, i): Promise<SmokeResult> => {
+      const name = deps.namePrefix ? `${deps.namePrefix}-${i}` : undefined;
+      const res = await deps.exec({ argv: planSmoke(target, platform, argv, name), silent: true, timeoutMs: seconds * 1000 });
+      if (res.timedOut) {
+        // the container runs on in the engine: remove it (bounded like any other command)
+        if (name) await deps.exec({ argv: ['docker', 'rm', '--force', name], silent: true });
+        const output = `${res.stdout}${res.stdout && !res.stdout.endsWith('\n') ? '\n' : ''}no result within ${seconds} s (smoke-test-timeout): stopped`;
+        return { platform, code: res.code, output };
+      }
       const output = res.code === 0 ? res.stdout : `${res.stdout}${res.stderr}`;
       return { platform, code: res.code, output: output.trimEnd() };
     }),
