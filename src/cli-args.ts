@@ -1,4 +1,5 @@
 import type { ActionSpec, InputSpec } from './action-spec.js';
+import { parseBool } from './lists.js';
 
 /** Options of the CLI itself (not action inputs). Kept few, so they never clash with an input. */
 export const CLI_OPTIONS = [
@@ -15,10 +16,27 @@ export interface CliArgs {
   errors: string[];
 }
 
+/** A true/false input (action.yml's default is true or false): the only kind a bare flag can set. */
+export function isBooleanInput(i: InputSpec): boolean {
+  return /^(true|false)$/.test(i.default.trim());
+}
+
+/** parseBool's words: a boolean flag takes the next argument only when it is one of them. */
+function isBoolWord(v: string): boolean {
+  try {
+    return parseBool(v) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Pure: argv (after `node cli.js`) → command and input values. Every input of action.yml is a
- * `--name value` or `--name=value` flag; a flag given with no value (`--dry-run`) means "true";
- * a flag given twice adds lines (`--tags a --tags b` = "a\nb"), as a list input reads them.
+ * `--name value` or `--name=value` flag. A true/false input may be given bare (`--dry-run`
+ * means "true"); it takes the next argument only when that is true/false, so
+ * `--dry-run build` is the flag and the command. Any other flag needs a value: given bare it is
+ * a usage error naming the flag (never the value "true": `--images` alone is no image "true").
+ * A flag given twice adds lines (`--tags a --tags b` = "a\nb"), as a list input reads them.
  */
 export function parseCliArgs(argv: string[], spec: ActionSpec): CliArgs {
   const byName = new Map<string, InputSpec>(spec.inputs.map((i) => [i.name, i]));
@@ -42,10 +60,10 @@ export function parseCliArgs(argv: string[], spec: ActionSpec): CliArgs {
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
     const value: string | undefined = eq > 0 ? arg.slice(eq + 1) : undefined;
-    const takeValue = (): string | undefined => {
+    const takeValue = (accept: (v: string) => boolean = () => true): string | undefined => {
       if (value !== undefined) return value;
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) return undefined;
+      if (next === undefined || (next.startsWith('--') && next.length > 2) || !accept(next)) return undefined;
       i++;
       return next;
     };
@@ -61,7 +79,12 @@ export function parseCliArgs(argv: string[], spec: ActionSpec): CliArgs {
       takeValue();
       continue;
     }
-    const v = takeValue() ?? 'true';
+    const boolean = isBooleanInput(byName.get(name)!);
+    const v = boolean ? (takeValue(isBoolWord) ?? 'true') : takeValue();
+    if (v === undefined) {
+      out.errors.push(`--${name} needs a value (--${name} VALUE or --${name}=VALUE); only true/false inputs can be given bare`);
+      continue;
+    }
     out.inputs[name] = name in out.inputs ? `${out.inputs[name]}\n${v}` : v;
   }
   if (out.command !== 'help') {
@@ -123,8 +146,9 @@ export function renderHelp(spec: ActionSpec, width = 100): string {
     '',
     'Runs the same pipeline as the GitHub Action, outside GitHub, on the local git checkout',
     '(branch, tag at HEAD, sha and remote give the context a GitHub push event would). Every',
-    'action input is a flag of the same name: --name value or --name=value; a flag without a value',
-    'means true; list inputs take a comma or newline separated list, or the flag repeated.',
+    'action input is a flag of the same name: --name value or --name=value; a true/false input',
+    'given bare (--dry-run) means true, every other flag needs a value; list inputs take a comma or',
+    'newline separated list, or the flag repeated.',
     'An input not given as a flag is read from INPUT_<NAME> (e.g. INPUT_PASSWORD), as on a runner.',
     '',
     'Inputs (from action.yml):',

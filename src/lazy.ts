@@ -8,6 +8,8 @@
 import { once } from './once.js';
 
 export const metaModule = once(() => import('./stages/meta.js'));
+/** The input pass's validation render of tag/label/flavor expressions (Handlebars, moment-timezone). */
+export const metaCheckModule = once(() => import('./inputs/meta-check.js'));
 export const preflightModule = once(() => import('./stages/preflight.js'));
 export const toolCacheModule = once(() => import('./toolcache.js'));
 /** @actions/cache with its Azure and protobuf clients: the largest chunk, used only with a cache service. */

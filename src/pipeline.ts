@@ -1,12 +1,14 @@
-import { readRunContext } from './context.js';
+import { readRunContext, type RunContext } from './context.js';
 import type { Deps } from './deps.js';
 import { prepareJobDockerConfig } from './docker-config.js';
 import { dryRunExec } from './dry-run.js';
-import { preloadStages } from './lazy.js';
+import { metaCheckModule, preloadStages } from './lazy.js';
 import { clipMessage, errorMessage, InputError, InputErrors, StageError } from './errors.js';
 import { withEnv } from './exec.js';
 import type { Host } from './host.js';
 import { type Inputs, parseInputs, secretInputValues } from './inputs/index.js';
+import { pushCredentialErrors } from './inputs/login.js';
+import { expressionTexts } from './inputs/meta.js';
 import { type Run, timedStage } from './run.js';
 import { decidePush } from './stages/build.js';
 import { usesActionsCache } from './stages/cache.js';
@@ -27,7 +29,7 @@ export async function runMain(deps: Deps): Promise<void> {
 
   // mask every credential and secret value before anything at all is logged
   for (const v of secretInputValues((n) => host.getInput(n))) maskSecret(host, v);
-  const parsed = parseRunInputs(deps, ctx.workspace, ctx.eventName);
+  const parsed = await parseRunInputs(deps, ctx);
   if (!parsed) return;
   const { inputs, push } = parsed;
   for (const s of inputs.secretEnvs) maskSecret(host, deps.env[s.env] ?? '');
@@ -114,13 +116,21 @@ export async function runMain(deps: Deps): Promise<void> {
   );
 }
 
-/** Parse every input and decide push; on bad input every problem is an ::error and the step fails. */
-function parseRunInputs(deps: Deps, workspace: string, eventName: string): { inputs: Inputs; push: ReturnType<typeof decidePush> } | undefined {
+/**
+ * Parse every input and decide push, then check what the event decides (credentials for a push,
+ * the validation render of every expression); on bad input every problem is an ::error and the
+ * step fails, before any docker command.
+ */
+async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inputs: Inputs; push: ReturnType<typeof decidePush> } | undefined> {
   const { host, files } = deps;
   try {
-    const inputs = parseInputs((n) => host.getInput(n), { workspace, exists: (p) => files.exists(p) });
-    const push = decidePush(inputs.push, eventName, [...inputs.images, ...inputs.literalRefs], { load: inputs.load, outputs: inputs.outputs });
-    checkRunInputs(inputs, deps.env);
+    const inputs = parseInputs((n) => host.getInput(n), { workspace: ctx.workspace, exists: (p) => files.exists(p) });
+    const push = decidePush(inputs.push, ctx.eventName, [...inputs.images, ...inputs.literalRefs], { load: inputs.load, outputs: inputs.outputs });
+    const errors = [...checkRunInputs(inputs, deps.env), ...pushCredentialErrors(inputs, push)];
+    if (expressionTexts(inputs).some((t) => t.includes('{{'))) {
+      errors.push(...(await metaCheckModule()).checkMetaExpressions(inputs, { meta: ctx.meta, now: deps.now() }));
+    }
+    if (errors.length) throw new InputErrors(errors);
     return { inputs, push };
   } catch (err) {
     if (!(err instanceof InputErrors)) throw err;
@@ -134,12 +144,12 @@ function parseRunInputs(deps: Deps, workspace: string, eventName: string): { inp
  * Rules that need the environment; still before any docker command. (load with a push cannot get
  * here: push: true with load is an input error, and push: auto never pushes with load.)
  */
-function checkRunInputs(inputs: Inputs, env: NodeJS.ProcessEnv): void {
+function checkRunInputs(inputs: Inputs, env: NodeJS.ProcessEnv): InputError[] {
   const errors: InputError[] = [];
   for (const s of inputs.secretEnvs) {
     if (env[s.env] === undefined) errors.push(new InputError('secret-envs', `secret "${s.id}" reads environment variable ${s.env}, which is not set: set it in the step's env`));
   }
-  if (errors.length) throw new InputErrors(errors);
+  return errors;
 }
 
 /** One ::error for a failed run; outputs that exist stay set, `pushed` says whether the push happened. */

@@ -9,6 +9,7 @@ import type { Deps } from './deps.js';
 import { userDockerConfigDir } from './docker-config.js';
 import type { Exec } from './exec.js';
 import { errorMessage, StageError } from './errors.js';
+import { expressionTexts } from './inputs/meta.js';
 import { actionsFetch, type Completed, completeFromApi } from './meta/repo-api.js';
 import type { Run } from './run.js';
 import { randomBytes } from 'node:crypto';
@@ -122,8 +123,7 @@ export async function builderStep(run: Run, whileWaiting: () => void = () => und
  * as the inputs are valid, so the request runs while the engine is probed. Never rejects.
  */
 export function startRepoApi(deps: Deps, inputs: Run['inputs'], ctx: Run['ctx']): Promise<Completed> {
-  const texts = [...inputs.tagRules.flatMap((r) => Object.values(r.attrs)), ...inputs.labels, ...inputs.annotations, inputs.flavor.prefix, inputs.flavor.suffix];
-  return completeFromApi(ctx.meta, texts.some((t) => t.includes('commit_date')), {
+  return completeFromApi(ctx.meta, expressionTexts(inputs).some((t) => t.includes('commit_date')), {
     fetch: actionsFetch(),
     token: inputs.githubToken || deps.env.GITHUB_TOKEN,
   }).catch((err: unknown) => ({ meta: ctx.meta, warnings: [`could not read repository data: ${errorMessage(err)}`] }));

@@ -38,6 +38,22 @@ export const BAD_INPUTS: Case[] = [
   ['tags: priority not a number', { tags: 'type=raw,value=x,priority=high' }, 'tags', /priority must be a number/],
   ['tags: oversized rule (100 kB) with an unknown type', { tags: `type=${big(100_000)}` }, 'tags', /unknown type/],
   ['tags: raw without a value', { tags: 'type=raw' }, 'tags', /needs/],
+  // expressions, rendered once with the event's context in the input pass (issue 15, finding 11)
+  ['tags: {{ unclosed', { tags: 'type=raw,value={{branch' }, 'tags', /not closed/],
+  ['tags: unknown global expression', { tags: 'type=raw,value={{brnch}}' }, 'tags', /unknown expression "brnch"/],
+  ['tags: unknown date attribute', { tags: "type=raw,value={{date 'YYYY' zone='x'}}" }, 'tags', /unknown date attribute/],
+  ['tags: unquoted date format', { tags: 'type=raw,value={{date YYYYMMDD}}' }, 'tags', /must be quoted/],
+  ['tags: unknown time zone', { tags: "type=raw,value={{date 'YYYY' tz='Nowhere/X'}}" }, 'tags', /unknown time zone/],
+  ['tags: enable not true/false after rendering', { tags: 'type=raw,value=x,enable={{branch}}' }, 'tags', /must be true or false/],
+  ['tags: semver pattern with an unknown name', { tags: 'type=semver,pattern={{majr}}' }, 'tags', /unknown expression "majr"/],
+  ['tags: match pattern not a regular expression', { tags: 'type=match,pattern=v(' }, 'tags', /not a valid regular expression/],
+  ['flavor: suffix with an unclosed expression', { flavor: 'suffix=-{{sha' }, 'flavor', /not closed/],
+  ['labels: unknown expression', { labels: 'x={{nope}}' }, 'labels', /unknown expression "nope"/],
+  ['annotations: unclosed expression', { annotations: 'x={{date' }, 'annotations', /not closed/],
+  // login forms and credentials that cannot work for a push
+  ['registry-auth: together with username/password', { username: 'u', password: 'p', 'registry-auth': '- username: v\n  password: q\n' }, 'registry-auth', /cannot be combined/],
+  ['registry-auth: one registry twice', { 'registry-auth': '- registry: r.io\n  username: a\n  password: b\n- registry: r.io\n  username: c\n  password: d\n' }, 'registry-auth', /already logged in to/],
+  ['password: empty on a run that pushes', { images: 'ghcr.io/o/app', push: 'true', registry: 'ghcr.io', username: 'u', password: '' }, 'password', /password is empty, and this run pushes/],
   // flavor
   ['flavor: bad latest', { flavor: 'latest=sometimes' }, 'flavor', /latest must be auto, true or false/],
   ['flavor: unknown key', { flavor: 'colour=blue' }, 'flavor', /unknown flavor/],

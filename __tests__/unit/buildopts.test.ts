@@ -1,7 +1,7 @@
 import { Collector } from '../../src/inputs/collect.js';
 import { buildSecretValues, parseBuildOptionInputs } from '../../src/inputs/buildopts.js';
 import { parseInputs } from '../../src/inputs/index.js';
-import { type BuildOptionsPlan, exportsWithoutAttestations, planBuildOptions, resolveProvenance, secretArgs } from '../../src/stages/buildopts.js';
+import { type BuildOptionsPlan, exporterTypes, exportsWithoutAttestations, planBuildOptions, resolveProvenance, secretArgs } from '../../src/stages/buildopts.js';
 import { planBuild } from '../../src/stages/build.js';
 
 const ENV = { workspace: '/ws', exists: (p: string) => !p.includes('missing') };
@@ -92,8 +92,21 @@ describe('build option argv', () => {
     ['outputs', { outputs: ['type=local,dest=o'] }, ['--output', 'type=local,dest=o']],
     ['load', { load: true }, ['--load']],
     ['iidfile', { iidFile: '/t/iid' }, ['--iidfile', '/t/iid']],
+    // buildx refuses --iidfile with the local and tar exporters (they write files, no image)
+    ['iidfile with type=local', { iidFile: '/t/iid', outputs: ['type=local,dest=o'] }, ['--output', 'type=local,dest=o']],
+    ['iidfile with type=tar', { iidFile: '/t/iid', outputs: ['type=tar,dest=o.tar'] }, ['--output', 'type=tar,dest=o.tar']],
+    ['iidfile with a bare folder (local)', { iidFile: '/t/iid', outputs: ['./out'] }, ['--output', './out']],
+    ['iidfile with - (tar to stdout)', { iidFile: '/t/iid', outputs: ['-'] }, ['--output', '-']],
+    ['iidfile with type= not first', { iidFile: '/t/iid', outputs: ['dest=o, type=local'] }, ['--output', 'dest=o, type=local']],
+    ['iidfile kept with type=oci', { iidFile: '/t/iid', outputs: ['type=oci,dest=o.tar'] }, ['--output', 'type=oci,dest=o.tar', '--iidfile', '/t/iid']],
+    ['iidfile kept with type=docker', { iidFile: '/t/iid', outputs: ['type=docker,dest=o.tar'] }, ['--output', 'type=docker,dest=o.tar', '--iidfile', '/t/iid']],
+    ['iidfile kept with type=image', { iidFile: '/t/iid', outputs: ['type=image,name=r/a,push=true'] }, ['--output', 'type=image,name=r/a,push=true', '--iidfile', '/t/iid']],
   ])('%s', (_n, plan, want) => {
     expect(planBuildOptions({ ...EMPTY, ...plan })).toEqual(want);
+  });
+
+  test('exporterTypes reads each output as buildx does', () => {
+    expect(exporterTypes(['type=local,dest=o', 'type=tar,"dest=a,b.tar"', 'out', '-', 'type=registry', 'dest=x'])).toEqual(['local', 'tar', 'local', 'tar', 'registry', '']);
   });
 
   test('planBuild puts the options before the context, after the existing flags', () => {

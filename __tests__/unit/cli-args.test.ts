@@ -42,10 +42,33 @@ describe('parseCliArgs: every action.yml input is a flag of the same name', () =
     ['unknown command', ['deploy'], /unknown command "deploy"/],
     ['extra argument', ['build', 'extra'], /unexpected argument "extra"/],
     ['--output-json without a file', ['build', '--output-json'], /--output-json needs a file name/],
+    // a bare flag sets only a true/false input: never the value "true" for a name or a list
+    ['a value input given bare, last', ['build', '--images'], /--images needs a value/],
+    ['a value input given bare, before a flag', ['--images', '--dry-run', 'build'], /--images needs a value/],
   ];
   test.each(bad)('usage error: %s', (_name, argv, re) => {
     const r = parseCliArgs(argv, spec);
     expect(r.errors.join('\n')).toMatch(re);
+  });
+
+  test('a bare true/false flag before the command does not take the command as its value', () => {
+    expect(parseCliArgs(['--dry-run', 'build'], spec)).toMatchObject({ command: 'build', inputs: { 'dry-run': 'true' }, errors: [] });
+    expect(parseCliArgs(['--dry-run', 'false', 'build'], spec)).toMatchObject({ command: 'build', inputs: { 'dry-run': 'false' }, errors: [] });
+  });
+
+  test('a value input given bare is not set at all', () => {
+    const r = parseCliArgs(['build', '--images'], spec);
+    expect(r.inputs).toEqual({});
+    expect(r.errors).toEqual(['--images needs a value (--images VALUE or --images=VALUE); only true/false inputs can be given bare']);
+  });
+
+  test("action.yml: exactly the inputs whose default is true or false take a bare flag", () => {
+    const real = parseActionSpec(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
+    for (const i of real.inputs) {
+      const r = parseCliArgs(['build', `--${i.name}`], real);
+      if (/^(true|false)$/.test(i.default)) expect(r).toMatchObject({ inputs: { [i.name]: 'true' }, errors: [] });
+      else expect(r.errors).toEqual([expect.stringContaining(`--${i.name} needs a value`)]);
+    }
   });
 
   test('an unknown flag does not swallow the flags after it', () => {

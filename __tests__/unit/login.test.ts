@@ -18,8 +18,8 @@ describe('login inputs', () => {
     ['fork pull request: username, empty password', { registry: 'ghcr.io', username: 'octocat', password: '' }, { logins: [], loginsWithoutPassword: ['ghcr.io'] }],
     ['registry alone', { registry: 'ghcr.io' }, { logins: [], loginsWithoutPassword: [] }],
     [
-      'registry-auth list plus the single form',
-      { registry: 'a.io', username: 'ua', password: 'pa', 'registry-auth': '- registry: b.io:5000\n  username: ub\n  password: "p: b#1"\n- username: hub\n  password: ph\n' },
+      'registry-auth list',
+      { 'registry-auth': '- registry: a.io\n  username: ua\n  password: pa\n- registry: b.io:5000\n  username: ub\n  password: "p: b#1"\n- username: hub\n  password: ph\n' },
       { logins: [{ registry: 'a.io', username: 'ua', password: 'pa' }, { registry: 'b.io:5000', username: 'ub', password: 'p: b#1' }, { registry: '', username: 'hub', password: 'ph' }], loginsWithoutPassword: [] },
     ],
     ['registry-auth entry with an empty password', { 'registry-auth': '- registry: ghcr.io\n  username: u\n  password: ""\n' }, { logins: [], loginsWithoutPassword: ['ghcr.io'] }],
@@ -37,6 +37,8 @@ describe('login inputs', () => {
     [{ 'registry-auth': '- [a, b]' }, /^Input "registry-auth": entry 1 must be a mapping/],
     [{ 'registry-auth': '- registry: x\n  password: [unclosed "SECRETVALUE' }, /^Input "registry-auth": is not valid YAML/],
     [{ 'registry-auth': '- registry: x.io\n  password: SECRETVALUE' }, /^Input "registry-auth": entry 1: a password is given for x.io but no username/],
+    // as docker/login-action: one form or the other, never both
+    [{ registry: 'a.io', username: 'u', password: 'SECRETVALUE', 'registry-auth': '- registry: b.io\n  username: u\n  password: SECRETVALUE' }, /^Input "registry-auth": cannot be combined with registry, username, password/],
   ])('%j is refused without echoing a password', (inputs, want) => {
     const { errors } = parse(inputs);
     expect(errors).toHaveLength(1);

@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { InputError } from '../errors.js';
 import type { Collector, Getter } from './collect.js';
 
 export interface RegistryLogin {
@@ -77,10 +78,42 @@ export function parseLoginInputs(get: Getter, c: Collector): LoginInputs {
     if (username) logins.push({ registry, username, password });
   };
 
-  add('password', '', get('registry').trim(), get('username').trim(), get('password'));
-
+  const single = ['registry', 'username', 'password'].filter((n) => get(n).trim() !== '');
   const entries = c.field('registry-auth', () => readRegistryAuth(get('registry-auth')), []);
-  entries.forEach((e, i) => add('registry-auth', `entry ${i + 1}: `, str(e.registry), str(e.username), str(e.password)));
+  if (single.length && entries.length) {
+    // as docker/login-action: two forms for one login would leave it unclear which one wins
+    c.fail('registry-auth', `cannot be combined with ${single.join(', ')} (as docker/login-action): put that login in the registry-auth list as one more entry, or use only ${single.join('/')}`);
+    return { logins, loginsWithoutPassword };
+  }
+  add('password', '', get('registry').trim(), get('username').trim(), get('password'));
+  const seen = new Map<string, number>();
+  entries.forEach((e, i) => {
+    const registry = str(e.registry);
+    const first = seen.get(registry || 'docker.io');
+    if (first !== undefined) {
+      c.fail('registry-auth', `entry ${i + 1}: ${registry || 'docker.io'} is already logged in to by entry ${first}: one entry per registry`);
+      return;
+    }
+    seen.set(registry || 'docker.io', i + 1);
+    add('registry-auth', `entry ${i + 1}: `, registry, str(e.username), str(e.password));
+  });
 
   return { logins, loginsWithoutPassword };
+}
+
+/**
+ * A username whose password is empty cannot log in. When the run pushes, the push would be refused
+ * after the whole build: an input error instead (a secret that is not set, or not passed to this
+ * workflow, reads as empty). Without a push it is only noted (a fork's pull request sees empty secrets).
+ */
+export function pushCredentialErrors(login: LoginInputs, push: { push: boolean; reason: string }): InputError[] {
+  if (!push.push) return [];
+  return login.loginsWithoutPassword.map(
+    (reg) =>
+      new InputError(
+        'password',
+        `a username is given for ${reg} but its password is empty, and this run pushes (${push.reason}): the push would be refused after the build. ` +
+          'Set the password (a secret that is not set, or not available to this workflow, e.g. in a Dependabot run, is empty), or set push: false for such runs',
+      ),
+  );
 }

@@ -26,6 +26,13 @@ export interface MetaInputs {
   sepAnnotations: string;
 }
 
+export type MetaExpressionInputs = Pick<MetaInputs, 'tagRules' | 'labels' | 'annotations' | 'flavor'>;
+
+/** Every value that may hold a global expression ({{branch}}, {{date 'fmt'}}, …). */
+export function expressionTexts(m: MetaExpressionInputs): string[] {
+  return [...m.tagRules.flatMap((r) => Object.values(r.attrs)), ...m.labels, ...m.annotations, m.flavor.prefix, m.flavor.suffix];
+}
+
 const lines = (v: string) => parseList(v, { ignoreComma: true });
 
 /** A separator input: '' = newline; \n, \t and \r escapes are understood. */

@@ -17,15 +17,49 @@ const hb = Handlebars.create();
 type HelperOptions = { hash: Record<string, unknown> };
 
 function dateHelper(at: () => moment.MomentInput) {
-  return (format: unknown, options: HelperOptions) => {
+  // Handlebars passes the options object last: {{date}} has no format, {{date 'fmt'}} one
+  return (...args: unknown[]) => {
+    const options = args.pop() as HelperOptions;
+    if (args.length > 1) throw new Error("a date takes one quoted format, e.g. {{date 'YYYYMMDD'}}");
+    const [format] = args;
+    // {{date YYYYMMDD}}: an unquoted word is looked up as a name, which Handlebars gives as undefined
+    if (args.length === 1 && format === undefined) throw new Error("the date format must be quoted: {{date 'YYYYMMDD'}}");
+    if (format !== undefined && typeof format !== 'string') throw new Error(`the date format must be quoted text, e.g. {{date 'YYYYMMDD'}}, not ${String(format)}`);
     let tz = 'UTC';
     for (const [k, v] of Object.entries(options?.hash ?? {})) {
       if (k !== 'tz') throw new Error(`unknown date attribute "${k}" (only tz='Area/City' is known)`);
       tz = String(v);
     }
-    if (!moment.tz.zone(tz)) throw new Error(`unknown time zone "${tz}"`);
-    return moment(at()).tz(tz).format(typeof format === 'string' ? format : undefined);
+    if (!moment.tz.zone(tz)) throw new Error(`unknown time zone "${tz}" (use an IANA name, e.g. tz='Europe/Paris')`);
+    return moment(at()).tz(tz).format(format);
   };
+}
+
+/**
+ * Render a template, strictly: an unknown name ({{brnch}}, an unquoted date format) is an error
+ * instead of an empty string, so a typo cannot silently drop a tag. The message names the problem,
+ * never the template (the caller names the input line).
+ */
+function render(template: string, data: Record<string, unknown>): string {
+  try {
+    return hb.compile(template, { strict: true })(data);
+  } catch (err) {
+    throw new Error(templateProblem(template, err instanceof Error ? err.message : String(err), Object.keys(data)), { cause: err });
+  }
+}
+
+function templateProblem(template: string, message: string, known: string[]): string {
+  const unknown = /^"([^"]+)" not defined/.exec(message);
+  if (unknown) {
+    const hint = known.includes('date') ? "; a date format is quoted: {{date 'YYYYMMDD'}}" : '';
+    return `unknown expression "${unknown[1]}" (known: ${known.join(', ')})${hint}`;
+  }
+  if (/^Parse error/.test(message)) {
+    const open = template.lastIndexOf('{{');
+    if (open >= 0 && !template.includes('}}', open)) return 'an expression is not closed: "{{" without "}}"';
+    return `not a valid {{…}} expression (${message.split('\n').pop()})`;
+  }
+  return message;
 }
 
 /** Short sha as metadata-action: DOCKER_METADATA_SHORT_SHA_LENGTH characters (default 7). */
@@ -64,7 +98,7 @@ export function dateHelpers(c: ExprContext) {
 export function renderGlobal(template: string, c: ExprContext): string {
   if (!template.includes('{{')) return template;
   const m = c.meta;
-  return hb.compile(template)({
+  return render(template, {
     branch: () => branchOf(m.ref),
     tag: () => tagOf(m.ref),
     sha: () => shortSha(m),
@@ -78,9 +112,14 @@ export function renderGlobal(template: string, c: ExprContext): string {
   });
 }
 
+/** What a semver/pep440 pattern can name ({{version}}, {{major}}, …): one list for the planner and the input check. */
+export function versionData(raw: string, version: string, major: number, minor: number, patch: number): Record<string, unknown> {
+  return { raw, version, major, minor, patch };
+}
+
 /** Render a template against a plain data object (semver/pep440 patterns, schedule pattern). */
 export function renderWith(template: string, data: Record<string, unknown>): string {
-  return hb.compile(template)(data);
+  return render(template, data);
 }
 
 /** True when a pattern is exactly `{{raw}}` (pre-releases then keep the raw tag). */

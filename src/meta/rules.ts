@@ -77,6 +77,11 @@ export function parseTagRule(line: string): TagRule {
       if (!has(attrs, 'group')) attrs.group = '0';
       if (!/^\d+$/.test(attrs.group!)) throw new Error(`"${line}": group must be a number (0 = whole match)`);
       if (!has(attrs, 'value')) attrs.value = '';
+      try {
+        matchRegExp(attrs.pattern!);
+      } catch (err) {
+        throw new Error(`"${line}": pattern is not a valid regular expression (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+      }
       break;
     case 'edge':
       if (!has(attrs, 'branch')) attrs.branch = '';
@@ -107,6 +112,12 @@ export function parseTagRule(line: string): TagRule {
     rule.warning = `"${line}": several bare values on one line, only "${bare[bare.length - 1]}" is used (as docker/metadata-action does); put each tag on its own line`;
   }
   return rule;
+}
+
+/** A match rule's pattern: /re/flags or a bare regular expression (as metadata-action). */
+export function matchRegExp(pattern: string): RegExp {
+  const re = /^\/(.+)\/(.*)$/.exec(pattern);
+  return re ? new RegExp(re[1]!, re[2]) : new RegExp(pattern);
 }
 
 /** All rules, highest priority first (stable: equal priorities keep their order). Empty → the defaults. */

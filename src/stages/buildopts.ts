@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import type { Files } from '../deps.js';
 import type { BuildOptionInputs } from '../inputs/buildopts.js';
 
@@ -14,6 +15,28 @@ export type BuildOptionsPlan = Omit<BuildOptionInputs, 'secrets' | 'secretFiles'
   /** Where buildx writes the image ID ('' = none). */
   iidFile: string;
 };
+
+/**
+ * Pure: the exporter type of each `outputs` entry, as buildx reads it: `type=` in the CSV fields;
+ * a bare value is the local exporter into that folder, and `-` the tar exporter to stdout.
+ */
+export function exporterTypes(outputs: string[]): string[] {
+  return outputs.map((o) => {
+    const fields = (parse(o, { relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][])[0] ?? [];
+    const type = fields.find((f) => f.startsWith('type='));
+    if (type) return type.slice('type='.length);
+    if (fields.length === 1 && !fields[0]!.includes('=')) return fields[0] === '-' ? 'tar' : 'local';
+    return '';
+  });
+}
+
+/**
+ * The local and tar exporters write files, no image: buildx refuses --iidfile with them ("local and
+ * tar exporters are incompatible with image ID file"); --metadata-file it takes with any exporter.
+ */
+export function exportsFilesOnly(outputs: string[]): boolean {
+  return exporterTypes(outputs).some((t) => t === 'local' || t === 'tar');
+}
 
 /** An exporter that cannot carry attestations (docker/local/tar) is in use. */
 export function exportsWithoutAttestations(outputs: string[], load: boolean): boolean {
@@ -66,7 +89,8 @@ export function planBuildOptions(o: BuildOptionsPlan): string[] {
   for (const u of o.ulimit) argv.push('--ulimit', u);
   for (const out of o.outputs) argv.push('--output', out);
   if (o.load) argv.push('--load');
-  if (o.iidFile) argv.push('--iidfile', o.iidFile);
+  // no image, no image ID: the imageid (and digest) outputs are then empty
+  if (o.iidFile && !exportsFilesOnly(o.outputs)) argv.push('--iidfile', o.iidFile);
   return argv;
 }
 

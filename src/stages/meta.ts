@@ -1,9 +1,9 @@
 import * as pep440 from '@renovatebot/pep440';
 import semver from 'semver';
 import type { MetaContext } from '../context.js';
-import { branchOf, type ExprContext, dateHelpers, isRawPattern, renderGlobal, renderWith, shortSha } from '../meta/expressions.js';
+import { branchOf, type ExprContext, dateHelpers, isRawPattern, renderGlobal, renderWith, shortSha, versionData } from '../meta/expressions.js';
 import { createdAt, mergeLabels, ociPairs } from '../meta/labels.js';
-import type { Flavor, ImageEntry, TagRule } from '../meta/rules.js';
+import { type Flavor, type ImageEntry, matchRegExp, type TagRule } from '../meta/rules.js';
 import { toDockerTag } from '../meta/sanitize.js';
 import { isValidName } from '../reference.js';
 
@@ -99,7 +99,7 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
           break;
         }
         const parsed = semver.parse(raw, { loose: true })!;
-        const data = { raw: parsed.raw, version: parsed.version, major: parsed.major, minor: parsed.minor, patch: parsed.patch };
+        const data = versionData(parsed.raw, parsed.version, parsed.major, parsed.minor, parsed.patch);
         if (semver.prerelease(raw)) {
           add(withAffixes(renderWith(isRawPattern(a.pattern!) ? a.pattern! : '{{version}}', data), rule), latestFor(false), rule);
         } else {
@@ -119,7 +119,7 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
         if (info.is_prerelease || info.is_postrelease || info.is_devrelease) {
           add(withAffixes(isRawPattern(a.pattern!) ? raw : clean, rule), latestFor(false), rule);
         } else {
-          const data = { raw, version: clean, major: pep440.major(raw), minor: pep440.minor(raw), patch: pep440.patch(raw) };
+          const data = versionData(raw, clean, pep440.major(raw), pep440.minor(raw), pep440.patch(raw));
           add(withAffixes(renderWith(a.pattern!, data), rule), latestFor(true), rule);
         }
         break;
@@ -127,8 +127,7 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
       case 'match': {
         if (!isTag && !a.value) break;
         const raw = a.value ? g(a.value) : tagName;
-        const re = /^\/(.+)\/(.*)$/.exec(a.pattern!);
-        const found = raw.match(re ? new RegExp(re[1]!, re[2]) : new RegExp(a.pattern!));
+        const found = raw.match(matchRegExp(a.pattern!));
         if (!found) {
           notes.push(`${rule.source}: ${a.pattern} does not match ${raw}, skipped`);
           break;
