@@ -5,7 +5,7 @@ import type { Host } from './host.js';
 /** Host backed by the GitHub Actions runner's file commands (via @actions/core). */
 export function createActionsHost(env: NodeJS.ProcessEnv = process.env): Host {
   return {
-    getInput: (name) => core.getInput(name),
+    getInput: (name, opts) => core.getInput(name, { trimWhitespace: !opts?.raw }),
     info: (m) => core.info(m),
     warning: (m, p) => core.warning(m, p),
     error: (m, p) => core.error(m, p),

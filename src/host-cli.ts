@@ -44,7 +44,7 @@ export function createCliHost(inputs: Record<string, string>, term: Terminal, op
     errorTitles,
     failed: () => failed,
     mask,
-    getInput: (name) => (inputs[name] ?? '').trim(),
+    getInput: (name, opts) => (opts?.raw ? (inputs[name] ?? '') : (inputs[name] ?? '').trim()),
     info: (m) => term.out(line(mask(m))),
     warning: (m, p) => term.err(line(mask(`warning: ${p?.title ? `${p.title}: ` : ''}${m}${where(p)}`))),
     error: (m, p) => {

@@ -10,8 +10,8 @@ export interface AnnotationProps {
 }
 
 export interface Host {
-  /** Raw value of an input as the runner passes it (trimmed), '' when unset. */
-  getInput(name: string): string;
+  /** Value of an input as the runner passes it, trimmed unless `raw`; '' when unset. */
+  getInput(name: string, opts?: { raw?: boolean }): string;
   info(message: string): void;
   warning(message: string, props?: AnnotationProps): void;
   error(message: string, props?: AnnotationProps): void;

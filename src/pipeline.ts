@@ -117,7 +117,7 @@ export async function runMain(deps: Deps): Promise<void> {
 function parseRunInputs(deps: Deps, workspace: string, eventName: string): { inputs: Inputs; push: ReturnType<typeof decidePush> } | undefined {
   const { host, files } = deps;
   try {
-    const inputs = parseInputs((n) => host.getInput(n), { workspace, exists: (p) => files.exists(p) });
+    const inputs = parseInputs((n, o) => host.getInput(n, o), { workspace, exists: (p) => files.exists(p) });
     const push = decidePush(inputs.push, eventName, [...inputs.images, ...inputs.literalRefs], { load: inputs.load, outputs: inputs.outputs });
     checkRunInputs(inputs, deps.env);
     return { inputs, push };

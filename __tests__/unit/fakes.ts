@@ -25,7 +25,7 @@ export function fakeHost(inputs: Record<string, string> = {}, state: Record<stri
     secrets: [],
     summaries: [],
     failed: false,
-    getInput: (n) => (h.inputs[n] ?? '').trim(),
+    getInput: (n, o) => (o?.raw ? (h.inputs[n] ?? '') : (h.inputs[n] ?? '').trim()),
     info: (m) => void h.infos.push(m),
     warning: (m) => void h.warnings.push(m),
     error: (m) => void h.errors.push(m),

@@ -79,6 +79,17 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
   };
   const isTag = m.ref.startsWith('refs/tags/');
   const tagName = m.ref.replace(/^refs\/tags\//, '');
+  // semver/pep440: the value (or git tag), narrowed to match='s first group, '/' made '-'
+  const versionText = (a: Record<string, string>, rule: TagRule): string => {
+    let text = a.value ? g(a.value) : tagName;
+    if (a.match) {
+      const found = new RegExp(a.match).exec(text);
+      // as metadata-action: no match leaves the whole text (then usually not a version)
+      if (!found) notes.push(`${rule.source}: ${a.match} does not match ${text}`);
+      else text = found[1] ?? '';
+    }
+    return text.replace(/\//g, '-');
+  };
 
   for (const rule of input.tagRules) {
     const enabled = g(rule.attrs.enable!);
@@ -93,7 +104,7 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
       }
       case 'semver': {
         if (!isTag && !a.value) break;
-        const raw = a.value ? g(a.value) : tagName.replace(/\//g, '-');
+        const raw = versionText(a, rule);
         if (!semver.valid(raw)) {
           notes.push(`${rule.source}: ${raw} is not a valid semver, skipped`);
           break;
@@ -109,7 +120,7 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
       }
       case 'pep440': {
         if (!isTag && !a.value) break;
-        const raw = a.value ? g(a.value) : tagName.replace(/\//g, '-');
+        const raw = versionText(a, rule);
         if (!pep440.valid(raw)) {
           notes.push(`${rule.source}: ${raw} does not conform to PEP 440, skipped`);
           break;
@@ -188,8 +199,9 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
   const version = v.main ?? (literal[0] ? tagOf(literal[0]) : '');
 
   const oci = ociPairs({ repo: m.repo, version, created: createdAt(m.sourceDateEpoch, run.now), revision: m.sha });
-  const labels = mergeLabels(oci, input.labels.map(g));
-  const plainAnnotations = mergeLabels(oci, input.annotations.map(g));
+  const drop = (input: string) => (line: string) => notes.push(`${input}: "${line}" is not KEY=VALUE, dropped (as docker/metadata-action does)`);
+  const labels = mergeLabels(oci, input.labels.map(g), drop('labels'));
+  const plainAnnotations = mergeLabels(oci, input.annotations.map(g), drop('annotations'));
   const annotations = m.annotationLevels.flatMap((level) => plainAnnotations.map((x) => `${level}:${x}`));
   const labelObj: Record<string, string> = {};
   for (const l of labels) {
