@@ -118,7 +118,7 @@ function parseRunInputs(deps: Deps, workspace: string, eventName: string): { inp
   const { host, files } = deps;
   try {
     const inputs = parseInputs((n, o) => host.getInput(n, o), { workspace, exists: (p) => files.exists(p) });
-    const push = decidePush(inputs.push, eventName, [...inputs.images, ...inputs.literalRefs], { load: inputs.load, outputs: inputs.outputs });
+    const push = decidePush(inputs.push, eventName, [...inputs.images, ...inputs.literalRefs], { load: inputs.load, outputs: inputs.outputs, call: inputs.call });
     checkRunInputs(inputs, deps.env);
     return { inputs, push };
   } catch (err) {

@@ -14,7 +14,7 @@ import type { Run } from './run.js';
 import { planBuild, runBuild, type BuildResult } from './stages/build.js';
 import { DEFAULT_BUILDX_VERSION, installBuildx } from './stages/buildx-install.js';
 import { parseBuildxVersion, planBuilder, probeBuilder, readBuildxVersion, runBuilder, uniqueBuilderName } from './stages/builder.js';
-import { resolveProvenance, secretArgs } from './stages/buildopts.js';
+import { checkCallSupported, GIT_AUTH_ENV, gitSources, hasAttestType, planGitAuthSecret, resolveProvenance, secretArgs, secretIds } from './stages/buildopts.js';
 import { type CachePlan, planCache } from './stages/cache.js';
 import { type CacheRestore, cacheSummary, dryRunRestore, restoreLayerCache, saveLayerCache } from './stages/cache-act.js';
 import { type LoginDecision, runLogin } from './stages/login.js';
@@ -245,9 +245,20 @@ export interface BuildPlan {
   shard?: { image: string; ociDir: string };
 }
 
+/** github-token as BuildKit's GIT_AUTH_TOKEN.<host> secret for a git context on this server (see planGitAuthSecret). */
+function gitAuthToken(run: Run): string {
+  return run.inputs.githubToken || run.deps.env.GITHUB_TOKEN || '';
+}
+
+function gitAuthArgs(run: Run): string[] {
+  const arg = planGitAuthSecret({ token: gitAuthToken(run), sources: gitSources(run.inputs), serverUrl: run.ctx.serverUrl, secretIds: secretIds(run.inputs) });
+  return arg ? [arg] : [];
+}
+
 /** The exact `docker buildx build` argv for this run (a dry run writes no secret file). */
 export function buildPlanStep(run: Run, meta: MetaPlan, builder: Builder, cache: CacheStep): BuildPlan {
   const { inputs, ctx, files, tempDir, push } = run;
+  checkCallSupported(inputs.call, builder.buildxVersion);
   const metadataFile = path.join(tempDir, 'metadata.json');
   const iidFile = path.join(tempDir, 'iid');
   // mode shard: no tags, the one platform pushed by digest
@@ -268,8 +279,9 @@ export function buildPlanStep(run: Run, meta: MetaPlan, builder: Builder, cache:
     options: {
       ...inputs,
       outputs: shard ? [...inputs.outputs, planShardOutput(shard.image, builder.driver, shard.ociDir)] : inputs.outputs,
-      secretArgs: secretArgs(inputs, tempDir, inputs.dryRun ? { ...files, writeFile: () => undefined } : files),
-      provenance: resolveProvenance(inputs.provenance, {
+      secretArgs: [...secretArgs(inputs, tempDir, inputs.dryRun ? { ...files, writeFile: () => undefined } : files), ...gitAuthArgs(run)],
+      // an attests entry of type provenance replaces the default (as build-push-action)
+      provenance: !inputs.provenance && inputs.attests.some((a) => hasAttestType(a, 'provenance')) ? undefined : resolveProvenance(inputs.provenance, {
         load: inputs.load,
         outputs: inputs.outputs,
         repoPrivate: repoPrivate(ctx.payload),
@@ -286,6 +298,10 @@ export async function buildStep(run: Run, plan: BuildPlan, cache: CacheStep, dri
   const { inputs, host, files, deps, push, exec } = run;
   const secretEnv: Record<string, string> = {};
   for (const s of inputs.secretEnvs) secretEnv[s.env] = deps.env[s.env] ?? '';
+  if (plan.argv.some((a) => a.endsWith(`env=${GIT_AUTH_ENV}`))) {
+    secretEnv[GIT_AUTH_ENV] = gitAuthToken(run);
+    host.setSecret(secretEnv[GIT_AUTH_ENV]);
+  }
   // retries transient push failures (push-retries) by re-running the cached build
   const retrying = buildExec(exec, host, inputs, push.push);
   const result = await run.stage('build', () =>
