@@ -11,6 +11,7 @@ export function createActionsHost(env: NodeJS.ProcessEnv = process.env): Host {
     error: (m, p) => core.error(m, p),
     debug: (m) => core.debug(m),
     setOutput: (n, v) => core.setOutput(n, v),
+    exportVariable: (n, v) => core.exportVariable(n, v),
     setSecret: (v) => core.setSecret(v),
     saveState: (n, v) => core.saveState(n, v),
     getState: (n) => core.getState(n),

@@ -17,6 +17,8 @@ export interface Host {
   error(message: string, props?: AnnotationProps): void;
   debug(message: string): void;
   setOutput(name: string, value: string): void;
+  /** Set an environment variable for this and every later step of the job (GITHUB_ENV). */
+  exportVariable(name: string, value: string): void;
   /** Mask a value in all later log output. */
   setSecret(value: string): void;
   saveState(name: string, value: string): void;

@@ -9,10 +9,12 @@ import type { Deps } from './deps.js';
 import { userDockerConfigDir } from './docker-config.js';
 import type { Exec } from './exec.js';
 import { errorMessage, StageError } from './errors.js';
+import { exportsMetaEnv, metaEnvName, planMetaOutputs } from './meta/outputs.js';
 import { actionsFetch, type Completed, completeFromApi } from './meta/repo-api.js';
 import type { Run } from './run.js';
 import { planBuild, runBuild, type BuildResult } from './stages/build.js';
 import { DEFAULT_BUILDX_VERSION, installBuildx } from './stages/buildx-install.js';
+import { parseInspectNodes } from './stages/builder-nodes.js';
 import { parseBuildxVersion, planBuilder, probeBuilder, readBuildxVersion, runBuilder, uniqueBuilderName } from './stages/builder.js';
 import { checkCallSupported, GIT_AUTH_ENV, gitSources, hasAttestType, planGitAuthSecret, resolveProvenance, secretArgs, secretIds } from './stages/buildopts.js';
 import { type CachePlan, planCache } from './stages/cache.js';
@@ -104,8 +106,10 @@ export async function builderStep(run: Run, whileWaiting: () => void = () => und
   host.setOutput('builder', builder.name);
   host.setOutput('driver', builder.driver);
   const platforms = () =>
-    builder.platforms().then((list) => {
+    Promise.all([builder.platforms(), builder.inspected()]).then(([list, text]) => {
       host.setOutput('builder-platforms', list.join(','));
+      // setup-buildx-action's nodes output (its JSON, two-space indented)
+      host.setOutput('nodes', JSON.stringify(parseInspectNodes(text), undefined, 2));
       return list;
     });
   return { ...builder, platforms };
@@ -145,11 +149,14 @@ export async function metaStep(run: Run): Promise<MetaPlan> {
   host.info(`tags:\n${meta.tags.join('\n') || '(none)'}`);
   host.info(`labels:\n${meta.labels.join('\n')}`);
   host.info(`annotations:\n${meta.annotations.join('\n')}`);
-  host.setOutput('version', meta.version);
-  host.setOutput('tags', meta.tags.join(inputs.sepTags));
-  host.setOutput('labels', meta.labels.join(inputs.sepLabels));
-  host.setOutput('annotations', meta.annotations.join(inputs.sepAnnotations));
-  host.setOutput('json', JSON.stringify(meta.json));
+  const out = planMetaOutputs({ plan: meta, images: inputs.images, sepTags: inputs.sepTags, sepLabels: inputs.sepLabels, sepAnnotations: inputs.sepAnnotations, bakeTarget: inputs.bakeTarget, dir: run.tempDir });
+  for (const [file, text] of out.files) run.files.writeFile(file, text, 0o644);
+  const env = exportsMetaEnv(deps.env);
+  for (const [name, value] of out.outputs) {
+    host.setOutput(name, value);
+    // as metadata-action, for later steps (DOCKER_METADATA_SET_OUTPUT_ENV=false turns it off)
+    if (env) host.exportVariable(metaEnvName(name), value);
+  }
   run.report.refs = meta.refs;
   return meta;
 }

@@ -24,6 +24,8 @@ export interface MetaInputs {
   sepTags: string;
   sepLabels: string;
   sepAnnotations: string;
+  /** bake-target: the target name in the bake-file outputs. */
+  bakeTarget: string;
 }
 
 const lines = (v: string) => parseList(v, { ignoreComma: true });
@@ -83,5 +85,6 @@ export function parseMetaInputs(get: Getter, c: Collector): MetaInputs {
     sepTags: separator(get('sep-tags', { raw: true })),
     sepLabels: separator(get('sep-labels', { raw: true })),
     sepAnnotations: separator(get('sep-annotations', { raw: true })),
+    bakeTarget: get('bake-target') || 'docker-metadata-action',
   };
 }

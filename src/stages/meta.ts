@@ -26,6 +26,8 @@ export interface MetaPlan {
   refs: string[];
   /** metadata-action's `tags` output: the refs, or bare tags when no image is set. */
   tags: string[];
+  /** metadata-action's `tag-names`: the tags without an image name (version, partials, latest). */
+  tagNames: string[];
   /** The version: the highest-priority tag ('' when none). */
   version: string;
   /** KEY=VALUE, sorted by key. */
@@ -208,7 +210,9 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
     const eq = l.indexOf('=');
     labelObj[l.slice(0, eq)] = l.slice(eq + 1);
   }
-  return { refs, tags, version, labels, annotations, json: { tags, labels: labelObj, annotations }, notes };
+  // full references given in tags have their tag as a name too
+  const tagNames = [...new Set([...tagList, ...literal.map(tagOf)])];
+  return { refs, tags, tagNames, version, labels, annotations, json: { tags, labels: labelObj, annotations }, notes };
 }
 
 /** The tag of a reference name[:tag] ('latest' when it has none, as docker reads it). */
