@@ -116,7 +116,8 @@ export function inputValues(spec: ActionSpec, given: Record<string, string>, env
   for (const i of spec.inputs) {
     // a ${{ … }} default is the runner's to evaluate; the CLI has no such context
     const fallback = /^\$\{\{.*\}\}$/.test(i.default.trim()) ? '' : i.default;
-    values[i.name] = (given[i.name] ?? inputEnvNames(i.name).map((n) => env[n]).find((v) => v !== undefined) ?? fallback).trim();
+    // untrimmed, as the runner passes them: the host trims (a raw sep-tags keeps its space)
+    values[i.name] = given[i.name] ?? inputEnvNames(i.name).map((n) => env[n]).find((v) => v !== undefined) ?? fallback;
   }
   return values;
 }

@@ -6,13 +6,14 @@ import { safeLog } from './log-safe.js';
 /** Host backed by the GitHub Actions runner's file commands (via @actions/core). */
 export function createActionsHost(env: NodeJS.ProcessEnv = process.env): Host {
   return {
-    getInput: (name) => core.getInput(name),
+    getInput: (name, opts) => core.getInput(name, { trimWhitespace: !opts?.raw }),
     // core.info prints as it is; everything else core prints is escaped command data
     info: (m) => core.info(safeLog(m)),
     warning: (m, p) => core.warning(m, p),
     error: (m, p) => core.error(m, p),
     debug: (m) => core.debug(m),
     setOutput: (n, v) => core.setOutput(n, v),
+    exportVariable: (n, v) => core.exportVariable(n, v),
     setSecret: (v) => core.setSecret(v),
     saveState: (n, v) => core.saveState(n, v),
     getState: (n) => core.getState(n),

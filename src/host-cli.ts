@@ -9,6 +9,8 @@ export interface Terminal {
 export interface CliHost extends Host {
   /** Outputs set so far, in the order first set. */
   readonly outputs: Map<string, string>;
+  /** Variables exportVariable was given (a runner would hand them to later steps). */
+  readonly exported: Map<string, string>;
   /** Markdown handed to summary(), in order. */
   readonly summaries: string[];
   /** Annotation titles of the errors reported (e.g. "Invalid input: platforms"). */
@@ -27,6 +29,7 @@ export function createCliHost(inputs: Record<string, string>, term: Terminal, op
   const secrets = new Set<string>();
   const state = new Map<string, string>();
   const outputs = new Map<string, string>();
+  const exported = new Map<string, string>();
   const summaries: string[] = [];
   const errorTitles: string[] = [];
   let failed = false;
@@ -40,11 +43,12 @@ export function createCliHost(inputs: Record<string, string>, term: Terminal, op
   const where = (p?: AnnotationProps) => (p?.file ? ` (${p.file}${p.startLine ? `:${p.startLine}` : ''})` : '');
   return {
     outputs,
+    exported,
     summaries,
     errorTitles,
     failed: () => failed,
     mask,
-    getInput: (name) => (inputs[name] ?? '').trim(),
+    getInput: (name, opts) => (opts?.raw ? (inputs[name] ?? '') : (inputs[name] ?? '').trim()),
     info: (m) => term.out(line(mask(m))),
     warning: (m, p) => term.err(line(mask(`warning: ${p?.title ? `${p.title}: ` : ''}${m}${where(p)}`))),
     error: (m, p) => {
@@ -56,6 +60,10 @@ export function createCliHost(inputs: Record<string, string>, term: Terminal, op
     },
     setOutput: (n, v) => {
       outputs.set(n, v);
+    },
+    // no later step to hand them to: kept (the CLI prints the outputs, not these)
+    exportVariable: (n, v) => {
+      exported.set(n, v);
     },
     setSecret: (v) => {
       if (v) secrets.add(v);

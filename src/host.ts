@@ -10,13 +10,15 @@ export interface AnnotationProps {
 }
 
 export interface Host {
-  /** Raw value of an input as the runner passes it (trimmed), '' when unset. */
-  getInput(name: string): string;
+  /** Value of an input as the runner passes it, trimmed unless `raw`; '' when unset. */
+  getInput(name: string, opts?: { raw?: boolean }): string;
   info(message: string): void;
   warning(message: string, props?: AnnotationProps): void;
   error(message: string, props?: AnnotationProps): void;
   debug(message: string): void;
   setOutput(name: string, value: string): void;
+  /** Set an environment variable for this and every later step of the job (GITHUB_ENV). */
+  exportVariable(name: string, value: string): void;
   /** Mask a value in all later log output. */
   setSecret(value: string): void;
   saveState(name: string, value: string): void;

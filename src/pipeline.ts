@@ -124,8 +124,8 @@ export async function runMain(deps: Deps): Promise<void> {
 async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inputs: Inputs; push: ReturnType<typeof decidePush> } | undefined> {
   const { host, files } = deps;
   try {
-    const inputs = parseInputs((n) => host.getInput(n), { workspace: ctx.workspace, exists: (p) => files.exists(p) });
-    const push = decidePush(inputs.push, ctx.eventName, [...inputs.images, ...inputs.literalRefs], { load: inputs.load, outputs: inputs.outputs });
+    const inputs = parseInputs((n, o) => host.getInput(n, o), { workspace: ctx.workspace, exists: (p) => files.exists(p) });
+    const push = decidePush(inputs.push, ctx.eventName, [...inputs.images, ...inputs.literalRefs], { load: inputs.load, outputs: inputs.outputs, call: inputs.call });
     const errors = [...checkRunInputs(inputs, deps.env), ...pushCredentialErrors(inputs, push)];
     if (expressionTexts(inputs).some((t) => t.includes('{{'))) {
       errors.push(...(await metaCheckModule()).checkMetaExpressions(inputs, { meta: ctx.meta, now: deps.now() }));

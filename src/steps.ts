@@ -10,15 +10,17 @@ import { userDockerConfigDir } from './docker-config.js';
 import type { Exec } from './exec.js';
 import { errorMessage, StageError } from './errors.js';
 import { expressionTexts } from './inputs/meta.js';
+import { exportsMetaEnv, metaEnvName, planMetaOutputs } from './meta/outputs.js';
 import { actionsFetch, type Completed, completeFromApi } from './meta/repo-api.js';
 import type { Run } from './run.js';
 import { randomBytes } from 'node:crypto';
 import { type BuildPlanInput, planBuild, runBuild, type BuildResult } from './stages/build.js';
 import { needsSmokeLoad, planSmokeLoad, smokeLoadTag } from './stages/smoke-load.js';
 import { DEFAULT_BUILDX_VERSION, installBuildx } from './stages/buildx-install.js';
+import { parseInspectNodes } from './stages/builder-nodes.js';
 import { parseBuildxVersion, planBuilder, probeBuilder, readBuildxVersion, runBuilder, uniqueBuilderName } from './stages/builder.js';
 import { buildRegistryRefs } from './stages/builder-network.js';
-import { resolveProvenance, secretArgs } from './stages/buildopts.js';
+import { checkCallSupported, GIT_AUTH_ENV, gitSources, hasAttestType, planGitAuthSecret, resolveProvenance, secretArgs, secretIds } from './stages/buildopts.js';
 import { type CachePlan, planCache } from './stages/cache.js';
 import { type CacheRestore, cacheSummary, dryRunRestore, restoreLayerCache, saveLayerCache } from './stages/cache-act.js';
 import { type LoginDecision, runLogin } from './stages/login.js';
@@ -111,8 +113,10 @@ export async function builderStep(run: Run, whileWaiting: () => void = () => und
   host.setOutput('builder', builder.name);
   host.setOutput('driver', builder.driver);
   const platforms = () =>
-    builder.platforms().then((list) => {
+    Promise.all([builder.platforms(), builder.inspected()]).then(([list, text]) => {
       host.setOutput('builder-platforms', list.join(','));
+      // setup-buildx-action's nodes output (its JSON, two-space indented)
+      host.setOutput('nodes', JSON.stringify(parseInspectNodes(text), undefined, 2));
       return list;
     });
   return { ...builder, platforms };
@@ -151,11 +155,14 @@ export async function metaStep(run: Run): Promise<MetaPlan> {
   host.info(`tags:\n${meta.tags.join('\n') || '(none)'}`);
   host.info(`labels:\n${meta.labels.join('\n')}`);
   host.info(`annotations:\n${meta.annotations.join('\n')}`);
-  host.setOutput('version', meta.version);
-  host.setOutput('tags', meta.tags.join(inputs.sepTags));
-  host.setOutput('labels', meta.labels.join(inputs.sepLabels));
-  host.setOutput('annotations', meta.annotations.join(inputs.sepAnnotations));
-  host.setOutput('json', JSON.stringify(meta.json));
+  const out = planMetaOutputs({ plan: meta, images: inputs.images, sepTags: inputs.sepTags, sepLabels: inputs.sepLabels, sepAnnotations: inputs.sepAnnotations, bakeTarget: inputs.bakeTarget, dir: run.tempDir });
+  for (const [file, text] of out.files) run.files.writeFile(file, text, 0o644);
+  const env = exportsMetaEnv(deps.env);
+  for (const [name, value] of out.outputs) {
+    host.setOutput(name, value);
+    // as metadata-action, for later steps (DOCKER_METADATA_SET_OUTPUT_ENV=false turns it off)
+    if (env) host.exportVariable(metaEnvName(name), value);
+  }
   run.report.refs = meta.refs;
   return meta;
 }
@@ -253,9 +260,20 @@ export interface BuildPlan {
   shard?: { image: string; ociDir: string };
 }
 
+/** github-token as BuildKit's GIT_AUTH_TOKEN.<host> secret for a git context on this server (see planGitAuthSecret). */
+function gitAuthToken(run: Run): string {
+  return run.inputs.githubToken || run.deps.env.GITHUB_TOKEN || '';
+}
+
+function gitAuthArgs(run: Run): string[] {
+  const arg = planGitAuthSecret({ token: gitAuthToken(run), sources: gitSources(run.inputs), serverUrl: run.ctx.serverUrl, secretIds: secretIds(run.inputs) });
+  return arg ? [arg] : [];
+}
+
 /** The exact `docker buildx build` argv for this run (a dry run writes no secret file). */
 export function buildPlanStep(run: Run, meta: MetaPlan, builder: Builder, cache: CacheStep): BuildPlan {
   const { inputs, ctx, files, tempDir, push } = run;
+  checkCallSupported(inputs.call, builder.buildxVersion);
   const metadataFile = path.join(tempDir, 'metadata.json');
   const iidFile = path.join(tempDir, 'iid');
   // mode shard: no tags, the one platform pushed by digest
@@ -276,8 +294,9 @@ export function buildPlanStep(run: Run, meta: MetaPlan, builder: Builder, cache:
     options: {
       ...inputs,
       outputs: shard ? [...inputs.outputs, planShardOutput(shard.image, builder.driver, shard.ociDir)] : inputs.outputs,
-      secretArgs: secretArgs(inputs, tempDir, inputs.dryRun ? { ...files, writeFile: () => undefined } : files),
-      provenance: resolveProvenance(inputs.provenance, {
+      secretArgs: [...secretArgs(inputs, tempDir, inputs.dryRun ? { ...files, writeFile: () => undefined } : files), ...gitAuthArgs(run)],
+      // an attests entry of type provenance replaces the default (as build-push-action)
+      provenance: !inputs.provenance && inputs.attests.some((a) => hasAttestType(a, 'provenance')) ? undefined : resolveProvenance(inputs.provenance, {
         load: inputs.load,
         outputs: inputs.outputs,
         repoPrivate: repoPrivate(ctx.payload),
@@ -310,6 +329,10 @@ export async function buildStep(run: Run, plan: BuildPlan, cache: CacheStep, dri
   const { inputs, host, files, deps, push, exec } = run;
   const secretEnv: Record<string, string> = {};
   for (const s of inputs.secretEnvs) secretEnv[s.env] = deps.env[s.env] ?? '';
+  if (plan.argv.some((a) => a.endsWith(`env=${GIT_AUTH_ENV}`))) {
+    secretEnv[GIT_AUTH_ENV] = gitAuthToken(run);
+    host.setSecret(secretEnv[GIT_AUTH_ENV]);
+  }
   // retries transient push failures (push-retries) by re-running the cached build
   const retrying = buildExec(exec, host, inputs, push.push);
   const result = await run.stage('build', () =>

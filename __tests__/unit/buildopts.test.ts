@@ -13,9 +13,10 @@ function parse(inputs: Record<string, string>) {
   return { out, errors: c.errors.map((e) => e.message) };
 }
 
-const EMPTY: BuildOptionsPlan = {
+export const EMPTY: BuildOptionsPlan = {
   buildContexts: [], secretArgs: [], ssh: [], target: '', sbom: '', noCache: false, noCacheFilters: [], pull: false,
   network: '', shmSize: '', ulimit: [], outputs: [], load: false, iidFile: '',
+  addHosts: [], allow: [], attests: [], call: '', cgroupParent: '',
 };
 
 describe('build option inputs: list syntax', () => {

@@ -79,8 +79,8 @@ describe('parseCliArgs: every action.yml input is a flag of the same name', () =
 });
 
 describe('inputValues: flags over action.yml defaults, as the runner passes INPUT_*', () => {
-  test('defaults fill what is not given', () => {
-    expect(inputValues(spec, { images: ' a/b ' })).toEqual({ images: 'a/b', platforms: 'linux/amd64,linux/arm64', 'dry-run': 'false', 'new-input': 'x' });
+  test('defaults fill what is not given; values untrimmed, as the runner passes them (the host trims)', () => {
+    expect(inputValues(spec, { images: ' a/b ' })).toEqual({ images: ' a/b ', platforms: 'linux/amd64,linux/arm64', 'dry-run': 'false', 'new-input': 'x' });
   });
 
   test('INPUT_<NAME> from the environment between a flag and the default', () => {

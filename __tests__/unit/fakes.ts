@@ -5,6 +5,7 @@ import type { Host } from '../../src/host.js';
 export interface FakeHost extends Host {
   inputs: Record<string, string>;
   outputs: Record<string, string>;
+  exported: Record<string, string>;
   state: Record<string, string>;
   errors: string[];
   warnings: string[];
@@ -18,6 +19,7 @@ export function fakeHost(inputs: Record<string, string> = {}, state: Record<stri
   const h: FakeHost = {
     inputs,
     outputs: {},
+    exported: {},
     state: { ...state },
     errors: [],
     warnings: [],
@@ -25,12 +27,13 @@ export function fakeHost(inputs: Record<string, string> = {}, state: Record<stri
     secrets: [],
     summaries: [],
     failed: false,
-    getInput: (n) => (h.inputs[n] ?? '').trim(),
+    getInput: (n, o) => (o?.raw ? (h.inputs[n] ?? '') : (h.inputs[n] ?? '').trim()),
     info: (m) => void h.infos.push(m),
     warning: (m) => void h.warnings.push(m),
     error: (m) => void h.errors.push(m),
     debug: () => undefined,
     setOutput: (n, v) => void (h.outputs[n] = v),
+    exportVariable: (n, v) => void (h.exported[n] = v),
     setSecret: (v) => void h.secrets.push(v),
     saveState: (n, v) => void (h.state[n] = v),
     getState: (n) => h.state[n] ?? '',

@@ -19,6 +19,7 @@ function fakeHost(inputs: Record<string, string>, state: Record<string, string> 
     setOutput: (n, v) => {
       outputs[n] = v;
     },
+    exportVariable: () => undefined,
     setSecret: (v) => log.push(`mask ${v}`),
     saveState: (n, v) => {
       state[n] = v;

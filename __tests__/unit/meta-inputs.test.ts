@@ -32,8 +32,8 @@ test.each([
   [{ tags: 'type=foo' }, /^tags: .*unknown type "foo"/],
   [{ flavor: 'latest=sometimes' }, /^flavor: .*latest must be auto, true or false/],
   [{ images: 'Name/App:v1' }, /^images: .*must not contain a tag/],
-  [{ labels: 'novalue' }, /^labels: .*not KEY=VALUE/],
-  [{ annotations: '=x' }, /^annotations: .*not KEY=VALUE/],
+  [{ tags: 'type=semver,pattern={{version}},match=v(' }, /^tags: .*not a regular expression/],
+  [{ tags: 'type=pep440,pattern={{version}},match=v\\d' }, /^tags: .*no capture group/],
   [{ 'dry-run': 'maybe' }, /^dry-run: .*use true or false/],
 ])('%j → error naming the input', (inputs, why) => {
   expect(errorsOf(inputs as Record<string, string>).join('\n')).toMatch(why);

@@ -4,8 +4,8 @@ import { toDockerTag } from '../../src/meta/sanitize.js';
 
 test.each([
   ['type=schedule', 'schedule', { pattern: 'nightly', enable: 'true' }, 1000],
-  ['type=semver,pattern={{version}}', 'semver', { pattern: '{{version}}', value: '', enable: 'true' }, 900],
-  ['type=pep440,pattern={{version}},value=1.0.0', 'pep440', { pattern: '{{version}}', value: '1.0.0', enable: 'true' }, 900],
+  ['type=semver,pattern={{version}}', 'semver', { pattern: '{{version}}', value: '', match: '', enable: 'true' }, 900],
+  ['type=pep440,pattern={{version}},value=1.0.0', 'pep440', { pattern: '{{version}}', value: '1.0.0', match: '', enable: 'true' }, 900],
   ['type=match,pattern=v(.*),group=1', 'match', { pattern: 'v(.*)', group: '1', value: '', enable: 'true' }, 800],
   ['type=edge', 'edge', { branch: '', enable: 'true' }, 700],
   ['type=ref,event=pr', 'ref', { event: 'pr', prefix: 'pr-', enable: 'true' }, 600],

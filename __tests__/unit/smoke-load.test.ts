@@ -33,6 +33,11 @@ const input: BuildPlanInput = {
     outputs: ['type=local,dest=out'],
     load: false,
     iidFile: '/t/iid',
+    addHosts: [],
+    allow: [],
+    attests: [],
+    call: '',
+    cgroupParent: '',
   },
 };
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { parseList } from '../lists.js';
 import type { Collector, Getter, InputEnv } from './collect.js';
@@ -24,7 +25,21 @@ export interface BuildOptionInputs {
   ulimit: string[];
   outputs: string[];
   load: boolean;
+  /** `add-hosts`: host:ip (or host=ip) entries for /etc/hosts in RUN steps (--add-host). */
+  addHosts: string[];
+  /** `allow`: extra entitlements, e.g. network.host, security.insecure (--allow). */
+  allow: string[];
+  /** `attests`: attestation specs, type=... (--attest). */
+  attests: string[];
+  /** `call`: build (default), check, outline or targets (--call), '' = not set. */
+  call: string;
+  cgroupParent: string;
 }
+
+/** buildx's --call methods (a `check` may carry options: check,error=true). */
+export const CALL_METHODS = ['build', 'check', 'outline', 'targets'] as const;
+/** Entitlements buildx's --allow knows (device and fs take a value in newer buildx). */
+const ENTITLEMENT = /^(?:network\.host|security\.insecure|device(?:=.+)?|fs(?:\.read|\.write)?=.+)$/;
 
 const ID = /^[A-Za-z0-9_.-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -118,5 +133,67 @@ export function parseBuildOptionInputs(get: Getter, c: Collector, env: InputEnv)
   });
   const outputs = list('outputs', true);
   const load = c.bool('load', get('load'), false);
-  return { buildContexts, secrets, secretFiles, secretEnvs, ssh, target, provenance, sbom, noCache, noCacheFilters, pull, network, shmSize, ulimit, outputs, load };
+  return {
+    buildContexts, secrets, secretFiles, secretEnvs, ssh, target, provenance, sbom, noCache, noCacheFilters, pull, network, shmSize, ulimit, outputs, load,
+    ...parseBuildPushExtras(get, c),
+  };
+}
+
+/** Pure: a `call` value is a known method, with options only on check. */
+export function checkCall(v: string): void {
+  const method = v.split(',', 1)[0]!.trim();
+  if (!(CALL_METHODS as readonly string[]).includes(method)) throw new Error(`"${v}" is not a build method: use ${CALL_METHODS.join(', ')} (e.g. check, or check,error=true)`);
+}
+
+/** add-hosts, allow, attests, call, cgroup-parent: as build-push-action lists and passes them. */
+function parseBuildPushExtras(get: Getter, c: Collector): Pick<BuildOptionInputs, 'addHosts' | 'allow' | 'attests' | 'call' | 'cgroupParent'> {
+  const addHosts = c.field('add-hosts', () => parseList(get('add-hosts')).map(checkAddHost), []);
+  const allow = c.field(
+    'allow',
+    () =>
+      parseList(get('allow')).map((e) => {
+        if (!ENTITLEMENT.test(e)) throw new Error(`"${e}" is not an entitlement: use network.host, security.insecure, device[=name] or fs[.read|.write]=path`);
+        return e;
+      }),
+    [],
+  );
+  const attests = c.field(
+    'attests',
+    () =>
+      parseList(get('attests'), { ignoreComma: true }).map((a) => {
+        if (!/(?:^|,)type=[a-z]+(?:,|$)/.test(a)) throw new Error(`"${a}" has no type: use type=sbom or type=provenance, e.g. type=provenance,mode=max`);
+        return a;
+      }),
+    [],
+  );
+  const call = c.field(
+    'call',
+    () => {
+      const v = get('call').trim();
+      if (v) checkCall(v);
+      return v;
+    },
+    '',
+  );
+  const cgroupParent = c.field(
+    'cgroup-parent',
+    () => {
+      const v = get('cgroup-parent').trim();
+      if (/[\s,]/.test(v)) throw new Error(`"${v}" is not a cgroup path: no spaces or commas, e.g. /docker-build`);
+      return v;
+    },
+    '',
+  );
+  return { addHosts, allow, attests, call, cgroupParent };
+}
+
+/** host:ip or host=ip, the ip an IPv4/IPv6 address or host-gateway (as docker's --add-host). */
+function checkAddHost(entry: string): string {
+  // the first ':' or '=' splits (an IPv6 address has colons of its own)
+  const m = /^([^:=\s]+)[:=](.+)$/.exec(entry);
+  const ip = m?.[2]?.replace(/^\[(.*)\]$/, '$1');
+  if (!m || !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(m[1]!) || !ip || (ip !== 'host-gateway' && isIP(ip) === 0)) {
+    throw new Error(`"${entry}" is not host:ip: use e.g. docker:10.180.0.1 or db=192.168.0.2 (ip may be host-gateway)`);
+  }
+  return entry;
 }

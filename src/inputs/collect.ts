@@ -1,8 +1,13 @@
 import { InputError } from '../errors.js';
 import { parseBool } from '../lists.js';
 
-/** Reads raw input values: the runner's INPUT_* (action) or --flags (CLI). */
-export type Getter = (name: string) => string;
+/** How an input is read: trimmed (as core.getInput) unless raw (metadata-action's sep-* inputs). */
+export interface GetOptions {
+  raw?: boolean;
+}
+
+/** Reads input values: the runner's INPUT_* (action) or --flags (CLI). */
+export type Getter = (name: string, opts?: GetOptions) => string;
 
 /** Where paths in the inputs are resolved and checked. */
 export interface InputEnv {

@@ -24,6 +24,8 @@ export interface MetaInputs {
   sepTags: string;
   sepLabels: string;
   sepAnnotations: string;
+  /** bake-target: the target name in the bake-file outputs. */
+  bakeTarget: string;
 }
 
 export type MetaExpressionInputs = Pick<MetaInputs, 'tagRules' | 'labels' | 'annotations' | 'flavor'>;
@@ -35,11 +37,11 @@ export function expressionTexts(m: MetaExpressionInputs): string[] {
 
 const lines = (v: string) => parseList(v, { ignoreComma: true });
 
-/** A separator input: '' = newline; \n, \t and \r escapes are understood. */
-function separator(v: string): string {
-  if (v === '') return '\n';
-  return v.replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\\r/g, '\r');
-}
+/**
+ * A separator input as metadata-action reads it: untrimmed (a space or a tab is a separator) and
+ * as written (the two characters \\n stay two characters); '' = newline.
+ */
+const separator = (v: string): string => v || '\n';
 
 export function parseMetaInputs(get: Getter, c: Collector): MetaInputs {
   const imageEntries = c.field(
@@ -75,18 +77,9 @@ export function parseMetaInputs(get: Getter, c: Collector): MetaInputs {
   // only full references given: no generated tags (the defaults apply only when tags is empty)
   const tagRules = c.field('tags', () => (ruleLines.length || !literalRefs.length ? parseTagRules(ruleLines) : []), []);
   const flavor = c.field('flavor', () => parseFlavor(lines(get('flavor'))), parseFlavor([]));
-  const kv = (name: string) =>
-    c.field(
-      name,
-      () =>
-        lines(get(name)).map((l) => {
-          if (!/^[^=\s]+=/.test(l)) throw new Error(`"${l}" is not KEY=VALUE`);
-          return l;
-        }),
-      [],
-    );
-  const labels = kv('labels');
-  const annotations = kv('annotations');
+  // lines without '=' are dropped with a warning by the meta stage (after rendering), as metadata-action
+  const labels = c.field('labels', () => lines(get('labels')), []);
+  const annotations = c.field('annotations', () => lines(get('annotations')), []);
   return {
     images: imageEntries.filter((i) => i.enable).map((i) => i.name),
     imageEntries,
@@ -96,8 +89,9 @@ export function parseMetaInputs(get: Getter, c: Collector): MetaInputs {
     labels,
     annotations,
     githubToken: get('github-token'),
-    sepTags: separator(get('sep-tags')),
-    sepLabels: separator(get('sep-labels')),
-    sepAnnotations: separator(get('sep-annotations')),
+    sepTags: separator(get('sep-tags', { raw: true })),
+    sepLabels: separator(get('sep-labels', { raw: true })),
+    sepAnnotations: separator(get('sep-annotations', { raw: true })),
+    bakeTarget: get('bake-target') || 'docker-metadata-action',
   };
 }

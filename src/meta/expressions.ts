@@ -93,7 +93,7 @@ export function dateHelpers(c: ExprContext) {
 
 /**
  * Render metadata-action's global expressions ({{branch}}, {{tag}}, {{sha}}, {{base_ref}},
- * {{is_default_branch}}, {{date 'fmt' tz='…'}}, {{commit_date 'fmt'}}) in a value.
+ * {{is_default_branch}}, {{is_not_default_branch}}, {{date 'fmt' tz='…'}}, {{commit_date 'fmt'}}) in a value.
  */
 export function renderGlobal(template: string, c: ExprContext): string {
   if (!template.includes('{{')) return template;
@@ -108,6 +108,7 @@ export function renderGlobal(template: string, c: ExprContext): string {
       return '';
     },
     is_default_branch: () => String(isDefaultBranch(m)),
+    is_not_default_branch: () => String(!isDefaultBranch(m)),
     ...dateHelpers(c),
   });
 }

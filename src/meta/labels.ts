@@ -23,14 +23,19 @@ export function ociPairs(o: OciInput): [string, string][] {
 }
 
 /**
- * Generated pairs, then user `KEY=VALUE` lines (already rendered) overriding them; lines without '='
- * are dropped. Sorted by key, as metadata-action outputs them.
+ * Generated pairs, then user `KEY=VALUE` lines (already rendered) overriding them. As metadata-action,
+ * a line without '=' is dropped (and `foo=` kept as an empty value); so is one with an empty key,
+ * which buildx would refuse. Each dropped line goes to `dropped`, for a warning naming it.
+ * Sorted by key, as metadata-action outputs them.
  */
-export function mergeLabels(generated: [string, string][], user: string[]): string[] {
+export function mergeLabels(generated: [string, string][], user: string[], dropped: (line: string) => void = () => undefined): string[] {
   const map = new Map<string, string>(generated);
   for (const line of user) {
     const eq = line.indexOf('=');
-    if (eq < 0) continue;
+    if (eq <= 0) {
+      dropped(line);
+      continue;
+    }
     map.set(line.slice(0, eq), line.slice(eq + 1));
   }
   return [...map.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => `${k}=${v}`);

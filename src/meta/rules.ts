@@ -36,6 +36,21 @@ function fields(line: string): string[] {
 
 const has = (o: Record<string, string>, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
+/**
+ * semver/pep440 `match=`: a regular expression whose first capture group is the version (as
+ * metadata-action reads it). Checked here, so a typo fails the input pass, not the build.
+ */
+function checkMatch(line: string, match: string): void {
+  let groups: number;
+  try {
+    // `re|` always matches '' (the empty branch) and reports every group of re, matched or not
+    groups = new RegExp(`${match}|`).exec('')!.length - 1;
+  } catch (err) {
+    throw new Error(`"${line}": match "${match}" is not a regular expression (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+  }
+  if (groups < 1) throw new Error(`"${line}": match "${match}" has no capture group; the first group is the version, e.g. match=v(\\d+\\.\\d+\\.\\d+)$`);
+}
+
 /** One line of `tags`: `type=...,attr=value,...`; a bare field is the `value` (a bare line is a raw tag). */
 export function parseTagRule(line: string): TagRule {
   let type: TagType | undefined;
@@ -71,6 +86,8 @@ export function parseTagRule(line: string): TagRule {
     case 'pep440':
       need('pattern', 'a pattern attribute, e.g. pattern={{version}}');
       if (!has(attrs, 'value')) attrs.value = '';
+      if (!has(attrs, 'match')) attrs.match = '';
+      if (attrs.match) checkMatch(line, attrs.match);
       break;
     case 'match':
       need('pattern', 'a pattern attribute, e.g. pattern=v(.*),group=1');

@@ -29,8 +29,10 @@ export function decidePush(
   push: 'auto' | boolean,
   eventName: string,
   images: string[],
-  local: { load?: boolean; outputs?: string[] } = {},
+  local: { load?: boolean; outputs?: string[]; call?: string } = {},
 ): { push: boolean; reason: string } {
+  // check, outline, targets evaluate the build and build nothing: there is no image to push
+  if (local.call && local.call !== 'build') return { push: false, reason: `call: ${local.call} evaluates the build without building it` };
   if (push === true) return { push: true, reason: 'push: true' };
   if (push === false) return { push: false, reason: 'push: false' };
   if (eventName.startsWith('pull_request')) return { push: false, reason: `push: auto on a ${eventName} event builds only` };

@@ -208,6 +208,8 @@ export interface BuilderResult extends BuilderPlan {
    * inspect runs on the first call (the pipeline makes it as the build starts). Memoized; never rejects.
    */
   platforms: () => Promise<string[]>;
+  /** The same inspect's text ('' when it failed), for the nodes output. Memoized; never rejects. */
+  inspected: () => Promise<string>;
 }
 
 /**
@@ -275,17 +277,22 @@ export async function runBuilder(plan: BuilderPlan, deps: BuilderDeps): Promise<
   const described = (driver: string, list: string[]) =>
     `builder ${plan.name}: driver ${driver}, buildx ${plan.buildxVersion}, platforms ${list.join(', ') || '(unknown)'}`;
   if (plan.inspectLater) {
-    const inspect = () => deps.exec({ argv: plan.inspect, silent: true }).then((res) => {
-      if (res.code !== 0) {
+    const inspected = once(() =>
+      deps.exec({ argv: plan.inspect, silent: true }).then((res) => {
+        if (res.code === 0) return res.stdout;
         deps.log(`builder ${plan.name}: could not list its platforms (${res.stderr.trim() || `exit ${res.code}`})`);
-        return [];
-      }
-      const list = parseInspectPlatforms(res.stdout);
-      deps.log(described(plan.driver, list));
-      return list;
-    });
+        return '';
+      }),
+    );
+    const platforms = once(() =>
+      inspected().then((text) => {
+        const list = parseInspectPlatforms(text);
+        if (text) deps.log(described(plan.driver, list));
+        return list;
+      }),
+    );
     deps.log(`builder ${plan.name}: driver ${plan.driver} (the current docker context's own builder), buildx ${plan.buildxVersion}`);
-    return { ...plan, platforms: once(inspect) };
+    return { ...plan, platforms, inspected };
   }
   // --bootstrap may pull the BuildKit image
   const res = await deps.exec({ argv: plan.inspect, timeoutMs: PULL_TIMEOUT_MS });
@@ -307,5 +314,5 @@ export async function runBuilder(plan: BuilderPlan, deps: BuilderDeps): Promise<
   const platforms = parseInspectPlatforms(res.stdout);
   deps.log(described(driver, platforms));
   const warning = plan.create.length === 0 ? existingBuilderLoopback(plan.name, parseInspectNodes(res.stdout), plan.loopback) : undefined;
-  return { ...plan, driver, warnings: warning ? [...plan.warnings, warning] : plan.warnings, platforms: () => Promise.resolve(platforms) };
+  return { ...plan, driver, warnings: warning ? [...plan.warnings, warning] : plan.warnings, platforms: () => Promise.resolve(platforms), inspected: () => Promise.resolve(res.stdout) };
 }

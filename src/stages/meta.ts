@@ -26,6 +26,8 @@ export interface MetaPlan {
   refs: string[];
   /** metadata-action's `tags` output: the refs, or bare tags when no image is set. */
   tags: string[];
+  /** metadata-action's `tag-names`: the tags without an image name (version, partials, latest). */
+  tagNames: string[];
   /** The version: the highest-priority tag ('' when none). */
   version: string;
   /** KEY=VALUE, sorted by key. */
@@ -79,6 +81,17 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
   };
   const isTag = m.ref.startsWith('refs/tags/');
   const tagName = m.ref.replace(/^refs\/tags\//, '');
+  // semver/pep440: the value (or git tag), narrowed to match='s first group, '/' made '-'
+  const versionText = (a: Record<string, string>, rule: TagRule): string => {
+    let text = a.value ? g(a.value) : tagName;
+    if (a.match) {
+      const found = new RegExp(a.match).exec(text);
+      // as metadata-action: no match leaves the whole text (then usually not a version)
+      if (!found) notes.push(`${rule.source}: ${a.match} does not match ${text}`);
+      else text = found[1] ?? '';
+    }
+    return text.replace(/\//g, '-');
+  };
 
   for (const rule of input.tagRules) {
     const enabled = g(rule.attrs.enable!);
@@ -93,7 +106,7 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
       }
       case 'semver': {
         if (!isTag && !a.value) break;
-        const raw = a.value ? g(a.value) : tagName.replace(/\//g, '-');
+        const raw = versionText(a, rule);
         if (!semver.valid(raw)) {
           notes.push(`${rule.source}: ${raw} is not a valid semver, skipped`);
           break;
@@ -109,7 +122,7 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
       }
       case 'pep440': {
         if (!isTag && !a.value) break;
-        const raw = a.value ? g(a.value) : tagName.replace(/\//g, '-');
+        const raw = versionText(a, rule);
         if (!pep440.valid(raw)) {
           notes.push(`${rule.source}: ${raw} does not conform to PEP 440, skipped`);
           break;
@@ -187,15 +200,18 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
   const version = v.main ?? (literal[0] ? tagOf(literal[0]) : '');
 
   const oci = ociPairs({ repo: m.repo, version, created: createdAt(m.sourceDateEpoch, run.now), revision: m.sha });
-  const labels = mergeLabels(oci, input.labels.map(g));
-  const plainAnnotations = mergeLabels(oci, input.annotations.map(g));
+  const drop = (input: string) => (line: string) => notes.push(`${input}: "${line}" is not KEY=VALUE, dropped (as docker/metadata-action does)`);
+  const labels = mergeLabels(oci, input.labels.map(g), drop('labels'));
+  const plainAnnotations = mergeLabels(oci, input.annotations.map(g), drop('annotations'));
   const annotations = m.annotationLevels.flatMap((level) => plainAnnotations.map((x) => `${level}:${x}`));
   const labelObj: Record<string, string> = {};
   for (const l of labels) {
     const eq = l.indexOf('=');
     labelObj[l.slice(0, eq)] = l.slice(eq + 1);
   }
-  return { refs, tags, version, labels, annotations, json: { tags, labels: labelObj, annotations }, notes };
+  // full references given in tags have their tag as a name too
+  const tagNames = [...new Set([...tagList, ...literal.map(tagOf)])];
+  return { refs, tags, tagNames, version, labels, annotations, json: { tags, labels: labelObj, annotations }, notes };
 }
 
 /** The tag of a reference name[:tag] ('latest' when it has none, as docker reads it). */
