@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Exec } from './exec.js';
 import type { Host } from './host.js';
 import type { CacheFolders, CacheService } from './stages/cache-act.js';
+import type { ArtifactStore } from './stages/shard-artifact.js';
 
 /** Filesystem operations the pipeline needs, injectable for tests. */
 export interface Files {
@@ -31,6 +32,8 @@ export interface Deps {
   /** The Actions cache service and folder operations of the layer cache (default: the real ones). */
   cacheService?: CacheService;
   cacheFolders?: CacheFolders;
+  /** The Actions artifact service of shard results (default: the real one, when the run has it). */
+  artifactStore?: ArtifactStore;
 }
 
 export const realFiles: Files = {

@@ -14,6 +14,8 @@ export const preflightModule = once(() => import('./stages/preflight.js'));
 export const toolCacheModule = once(() => import('./toolcache.js'));
 /** @actions/cache with its Azure and protobuf clients: the largest chunk, used only with a cache service. */
 export const actionsCacheModule = once(() => import('@actions/cache'));
+/** @actions/artifact (Azure blob and twirp clients): only shard and merge runs with an artifact service. */
+export const artifactModule = once(() => import('@actions/artifact'));
 
 /** Start loading the modules a run will use; a failure surfaces where the module is awaited. */
 export function preloadStages(opts: { preflight: boolean; actionsCache: boolean }): void {

@@ -13,6 +13,7 @@ import { type Run, timedStage } from './run.js';
 import { decidePush } from './stages/build.js';
 import { usesActionsCache } from './stages/cache.js';
 import { planLogin } from './stages/login.js';
+import { artifactServiceAvailable, noArtifactServiceError } from './stages/shard-artifact.js';
 import { StateStore } from './state.js';
 import { builderStep, buildPlanStep, buildStep, cacheStep, loginStep, mergeStep, metaStep, qemuStep, smokeLoadStep, startRepoApi } from './steps.js';
 import { summaryTable, type Timing } from './summary.js';
@@ -149,6 +150,7 @@ function checkRunInputs(inputs: Inputs, env: NodeJS.ProcessEnv): InputError[] {
   for (const s of inputs.secretEnvs) {
     if (env[s.env] === undefined) errors.push(new InputError('secret-envs', `secret "${s.id}" reads environment variable ${s.env}, which is not set: set it in the step's env`));
   }
+  if (inputs.mode === 'merge' && inputs.digests.length === 0 && !artifactServiceAvailable(env)) errors.push(noArtifactServiceError(env));
   return errors;
 }
 

@@ -27,6 +27,7 @@ import { type LoginDecision, runLogin } from './stages/login.js';
 import type { MetaPlan } from './stages/meta.js';
 import { isLocalEngine, runQemu } from './stages/qemu.js';
 import { checkShardImages, planMerge, planShardOutput, planShardPush, pushShardLayout, resolveShards, runMerge, shardAnnotations, shardOutput } from './stages/shard.js';
+import { shardRefsStep, shardUploadStep } from './shard-steps.js';
 import { summaryTable } from './summary.js';
 import { type AfterBuildArgs, buildExec } from './verification.js';
 import { metaModule, toolCacheModule } from './lazy.js';
@@ -177,9 +178,11 @@ export async function mergeStep(run: Run): Promise<void> {
   }
   if (meta.refs.length === 0) throw new StageError('meta', 'nothing to merge under: no tag could be derived from the git ref; set "tags"');
   const log = (m: string) => host.info(m);
+  // no digests: the shard results in this run's artifacts (read only, like every check below)
+  const refs = inputs.digests.length ? inputs.digests : await shardRefsStep(run);
   const result = await run.stage('merge', async () => {
     // every check reads only: nothing is created until every shard is found and distinct
-    const shards = await resolveShards(checkShardImages(inputs.digests, inputs.images[0]!), { exec: run.exec, log });
+    const shards = await resolveShards(checkShardImages(refs, inputs.images[0]!), { exec: run.exec, log });
     const argv = planMerge(meta.refs, meta.annotations, shards);
     if (inputs.dryRun) {
       log(`dry-run plan:\n${JSON.stringify({ tags: meta.tags, shards, imagetools: argv }, null, 2)}`);
@@ -358,5 +361,7 @@ export async function buildStep(run: Run, plan: BuildPlan, cache: CacheStep, dri
   host.setOutput('metadata', result.metadata);
   host.setOutput('pushed', String(push.push));
   host.setOutput('platforms', inputs.platforms.join(','));
+  // last: a failed upload fails the step with every output above already set
+  if (shard) await shardUploadStep(run, shard.image, inputs.platforms[0]!, result.digest);
   return result;
 }

@@ -4,8 +4,10 @@ import type { Collector, Getter } from './collect.js';
 export interface ShardInputs {
   /** build (default): one multi-platform build; shard: one platform pushed by digest; merge: join shards. */
   mode: Mode;
-  /** mode merge: the shards' digests, parsed ([] otherwise). */
+  /** mode merge: the shards' digests, parsed; [] = read the shard results from this run's artifacts. */
   digests: ShardRef[];
+  /** Tells apart shard sets of one image in one workflow run (part of the artifact names). */
+  shardKey: string;
 }
 
 const MODES: Mode[] = ['build', 'shard', 'merge'];
@@ -21,7 +23,18 @@ export function parseShardInputs(get: Getter, c: Collector): ShardInputs {
     'build',
   );
   let digests: ShardRef[] = [];
-  if (mode === 'merge') digests = c.field('digests', () => parseDigestList(get('digests')), []);
-  else if (get('digests').trim()) c.fail('digests', `is only used with mode: merge (mode is ${mode}); remove it or set mode: merge`);
-  return { mode, digests };
+  // empty: the merge reads this run's shard artifacts (checked against the environment in the pipeline)
+  if (mode === 'merge' && get('digests').trim()) digests = c.field('digests', () => parseDigestList(get('digests')), []);
+  else if (mode !== 'merge' && get('digests').trim()) c.fail('digests', `is only used with mode: merge (mode is ${mode}); remove it or set mode: merge`);
+  const shardKey = c.field(
+    'shard-key',
+    () => {
+      const v = get('shard-key').trim();
+      if (v.length > 40 || /[^A-Za-z0-9._-]/.test(v)) throw new Error(`"${v.slice(0, 60)}" is not valid: use up to 40 letters, digits, ".", "_" or "-" (e.g. debug)`);
+      return v;
+    },
+    '',
+  );
+  if (shardKey && mode === 'build') c.fail('shard-key', 'is only used with mode: shard or merge; remove it or set mode');
+  return { mode, digests, shardKey };
 }
