@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import { benchColdStart } from './cold-start.mjs';
+import { benchContainerBuilder } from './container-builder.mjs';
 import { benchQemuStage } from './qemu-stage.mjs';
 import { runnerNode } from './runner.mjs';
 import { benchStepOverhead } from './step-overhead.mjs';
@@ -30,6 +31,7 @@ for (const [name, fn] of [
   ['cold start', benchColdStart],
   ['qemu stage', benchQemuStage],
   ['step overhead', benchStepOverhead],
+  ['container builder', benchContainerBuilder],
 ]) {
   process.stderr.write(`bench: ${name}…\n`);
   rows.push(...(await fn()));

@@ -19,7 +19,7 @@ import { needsSmokeLoad, planSmokeLoad, smokeLoadTag } from './stages/smoke-load
 import { DEFAULT_BUILDX_VERSION, installBuildx } from './stages/buildx-install.js';
 import { parseInspectNodes } from './stages/builder-nodes.js';
 import { parseBuildxVersion, planBuilder, probeBuilder, readBuildxVersion, runBuilder, uniqueBuilderName } from './stages/builder.js';
-import { buildRegistryRefs } from './stages/builder-network.js';
+import { buildRegistryRefs, configMirrors } from './stages/builder-network.js';
 import { checkCallSupported, GIT_AUTH_ENV, gitSources, hasAttestType, planGitAuthSecret, resolveProvenance, secretArgs, secretIds } from './stages/buildopts.js';
 import { type CachePlan, planCache } from './stages/cache.js';
 import { type CacheRestore, cacheSummary, dryRunRestore, restoreLayerCache, saveLayerCache } from './stages/cache-act.js';
@@ -105,7 +105,9 @@ export async function builderStep(run: Run, whileWaiting: () => void = () => und
       buildkitdConfig = path.join(run.tempDir, 'buildkitd.toml');
       run.files.writeFile(buildkitdConfig, inputs.buildkitdConfigInline, 0o644);
     }
-    const plan = planBuilder(probe, { ...inputs, buildkitdConfig, registries: buildRegistryRefs(inputs) }, uniqueBuilderName(run.deps.env));
+    // registry mirrors in the daemon config are registries BuildKit talks to as well
+    const mirrors = buildkitdConfig ? configMirrors(run.files.readFile(buildkitdConfig) ?? '') : [];
+    const plan = planBuilder(probe, { ...inputs, buildkitdConfig, registries: [...buildRegistryRefs(inputs), ...mirrors] }, uniqueBuilderName(run.deps.env));
     for (const n of plan.notes) host.info(n);
     const result = await runBuilder(plan, { exec, log: (m) => host.info(m), created: (name) => run.state.update({ builder: name }) });
     for (const w of result.warnings) host.warning(w);

@@ -201,3 +201,34 @@ describe('an existing builder and a loopback registry', () => {
     expect(res.warnings[0]).toMatch(/builder mine runs BuildKit in a container/);
   });
 });
+
+describe('configMirrors: registry mirrors in the BuildKit config are registries too', () => {
+  test('every mirror of every registry, scheme and path dropped', async () => {
+    const { configMirrors } = await import('../../src/stages/builder-network.js');
+    const toml = '[registry."docker.io"]\n  mirrors = ["127.0.0.1:5000", "http://localhost:5001/prefix"]\n[registry."ghcr.io"]\n  mirrors = ["mirror.example.com"]\n[registry."127.0.0.1:5000"]\n  http = true\n';
+    const refs = configMirrors(toml);
+    expect(refs).toEqual(['127.0.0.1:5000/mirror', 'localhost:5001/mirror', 'mirror.example.com/mirror']);
+    expect(loopbackRegistries(refs)).toEqual(['127.0.0.1:5000', 'localhost:5001']);
+    expect(configMirrors('debug = true\n')).toEqual([]);
+    expect(configMirrors('not [ toml')).toEqual([]);
+  });
+});
+
+describe('multi-node builders: the first node is pinned to what append leaves', () => {
+  test('firstNodePins and nodeAssignment', async () => {
+    const { firstNodePins, nodeAssignment } = await import('../../src/stages/builder-nodes.js');
+    const append = [{ name: 'arm', driverOpts: [], platforms: ['linux/arm64'], endpoint: 'ctx2' }];
+    expect(firstNodePins(['linux/amd64', 'linux/arm64'], append)).toEqual(['linux/amd64']);
+    expect(firstNodePins(['linux/amd64', 'linux/arm64'], [{ driverOpts: [], platforms: [] }])).toEqual([]);
+    expect(firstNodePins(['linux/arm64'], append)).toEqual([]);
+    expect(nodeAssignment('b', ['linux/amd64', 'linux/arm64'], ['linux/amd64'], append)).toBe('linux/amd64 on node b0, linux/arm64 on node arm');
+    expect(nodeAssignment('b', ['linux/arm64'], [], [{ driverOpts: [], platforms: ['linux/arm64'] }])).toBe('linux/arm64 on node b1');
+  });
+  test('planBuilder pins the first node and says which platform goes where', () => {
+    const p = planBuilder(containerd, req({ platforms: ['linux/amd64', 'linux/arm64'], append: [{ name: 'arm', driverOpts: [], platforms: ['linux/arm64'], endpoint: 'ctx2' }] }), 'b1');
+    expect(p.create[0]).toEqual(expect.arrayContaining(['--platform', 'linux/amd64']));
+    expect(p.create[1]).toEqual(['docker', 'buildx', 'create', '--name', 'b1', '--append', '--node', 'arm', '--platform', 'linux/arm64', 'ctx2']);
+    expect(p.notes).toContain('builder b1: linux/amd64 on node b10, linux/arm64 on node arm (each node pinned to its platforms)');
+    expect(planBuilder(classic, req({ platforms: ['linux/amd64'] }), 'b1').create[0]).not.toContain('--platform');
+  });
+});

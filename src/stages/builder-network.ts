@@ -5,6 +5,7 @@
  * another machine: there "127.0.0.1:5000" is that container's or machine's own loopback and the
  * push fails with "connection refused" (docker/build-push-action #1176). Pure rules only.
  */
+import { parse as parseToml } from 'smol-toml';
 import { parseList } from '../lists.js';
 import { isLoopbackHost, registryHost } from '../reference.js';
 
@@ -46,6 +47,29 @@ export function buildRegistryRefs(u: RegistryUses): string[] {
     if (f.get('type') === 'registry' || f.get('type') === 'image') refs.push(...(f.get('name') ?? '').split(',').map((n) => n.trim()));
   }
   return refs.filter(Boolean);
+}
+
+/**
+ * Pure: the registry mirrors a BuildKit daemon config names (`[registry."docker.io"] mirrors = […]`),
+ * each as a reference-like "host/…" so the loopback rule reads it like any image. An unreadable
+ * config gives none: buildkitd reports its own parse error when it boots.
+ */
+export function configMirrors(toml: string): string[] {
+  let doc: unknown;
+  try {
+    doc = parseToml(toml);
+  } catch {
+    return [];
+  }
+  const registries = (doc as { registry?: unknown }).registry;
+  if (!registries || typeof registries !== 'object') return [];
+  const out: string[] = [];
+  for (const cfg of Object.values(registries as Record<string, unknown>)) {
+    const mirrors = (cfg as { mirrors?: unknown } | null)?.mirrors;
+    if (!Array.isArray(mirrors)) continue;
+    for (const m of mirrors) if (typeof m === 'string' && m.trim()) out.push(`${m.trim().replace(/^[a-z]+:\/\//i, '').split('/')[0]}/mirror`);
+  }
+  return out;
 }
 
 /** Pure: the loopback registries among the refs (each host once, in order). */

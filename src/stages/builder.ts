@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { engineUnreachable, StageError } from '../errors.js';
 import { type Exec, PULL_TIMEOUT_MS } from '../exec.js';
 import { type AppendNode, type DriverInput, ownBuilderInputs } from '../inputs/builder.js';
+import { firstNodePins, nodeAssignment } from './builder-nodes.js';
 import { existingBuilderLoopback, loopbackRegistries, parseInspectNodes, planLoopback } from './builder-network.js';
 import { once } from '../once.js';
 import { compareVersions } from './cache.js';
@@ -31,6 +32,8 @@ export interface BuilderRequest {
   cleanup: boolean;
   /** The inline config (written to buildkitdConfig): only to name the input in the log. */
   buildkitdConfigInline?: string;
+  /** The build's platforms (a multi-node builder pins its first node to those append leaves). */
+  platforms?: string[];
   /** Every image reference BuildKit reads or writes (see buildRegistryRefs): loopback ones need care. */
   registries?: string[];
 }
@@ -175,6 +178,11 @@ export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: s
   if (req.buildkitdConfig) {
     // renamed from --config in buildx 0.13.0
     argv.push(versionAtLeast(version, MIN_BUILDX['--buildkitd-config']!) ? '--buildkitd-config' : '--config', req.buildkitdConfig);
+  }
+  const pins = firstNodePins(req.platforms ?? [], req.append);
+  if (pins.length) {
+    argv.push('--platform', pins.join(','));
+    base.notes.push(`builder ${newName}: ${nodeAssignment(newName, req.platforms ?? [], pins, req.append)} (each node pinned to its platforms)`);
   }
   if (req.endpoint) argv.push(req.endpoint);
   const create = [argv, ...req.append.map((n) => appendArgv(newName, { ...n, driverOpts: withNet(n.driverOpts) }))];
