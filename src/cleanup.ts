@@ -23,7 +23,7 @@ export async function runPost(deps: Deps): Promise<void> {
   if (state.builder) {
     const name = state.builder;
     await attempt(`remove builder ${name}`, async () => {
-      const res = await exec({ argv: ['docker', 'buildx', 'rm', '--force', name], silent: true });
+      const res = await exec({ argv: ['docker', 'buildx', 'rm', '--force', '--', name], silent: true });
       if (res.code !== 0) throw new Error(res.stderr.trim());
       host.info(`removed builder ${name}`);
     });

@@ -20,6 +20,8 @@ export interface Files {
   makeDir(p: string): void;
   /** Names in a folder; [] when it does not exist. */
   listDir(p: string): string[];
+  /** The path with every symbolic link resolved; undefined when it does not exist. */
+  realPath?(p: string): string | undefined;
 }
 
 export interface Deps {
@@ -61,6 +63,13 @@ export const realFiles: Files = {
       return fs.readdirSync(p);
     } catch {
       return [];
+    }
+  },
+  realPath: (p) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return undefined;
     }
   },
 };

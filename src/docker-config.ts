@@ -19,6 +19,19 @@ export function registryKey(registry: string): string {
 }
 
 /**
+ * Pins the per-run config to file storage. docker (and buildx, which loads the config the same way)
+ * picks the platform's credential store (docker-credential-secretservice or pass on Linux,
+ * osxkeychain on macOS) when that helper is on PATH and the config "contains no auth": no
+ * credsStore, no credHelpers and no auths entry (docker/cli config.Load: `if !ContainsAuth() {
+ * CredentialsStore = DetectDefaultStore(...) }`). A credsStore value cannot name the file store, so
+ * one auths entry, empty, for a host that cannot exist (.invalid, RFC 2606) keeps that detection
+ * from ever running: the password lands in this folder's config.json, removed by post, never in a
+ * keyring shared by every job on the machine. Checked with a real docker CLI and a recording
+ * docker-credential-secretservice on PATH (__tests__/e2e/hostile.test.ts).
+ */
+export const FILE_STORE_PIN: Record<string, Record<string, never>> = { 'multiarch-action.invalid': {} };
+
+/**
  * Pure: the per-job config.json. Keeps what earlier steps set up: auths (e.g. docker/login-action),
  * credential helpers (e.g. gcloud auth configure-docker), the current context and proxies. A
  * credential store becomes per-registry helpers for the registries it already holds, so those
@@ -26,7 +39,7 @@ export function registryKey(registry: string): string {
  * credentials are written to the per-job file and nowhere else.
  */
 export function seedConfig(userConfig: string | undefined, loginRegistries: string[] = []): string {
-  const seed: Record<string, unknown> = { auths: {} };
+  const seed: Record<string, unknown> = { auths: { ...FILE_STORE_PIN } };
   if (!userConfig) return `${JSON.stringify(seed, null, 2)}\n`;
   let parsed: Record<string, unknown>;
   try {
@@ -36,7 +49,7 @@ export function seedConfig(userConfig: string | undefined, loginRegistries: stri
   }
   const ours = new Set(loginRegistries.map(registryKey));
   const auths = parsed.auths && typeof parsed.auths === 'object' ? (parsed.auths as Record<string, Record<string, unknown>>) : {};
-  seed.auths = auths;
+  seed.auths = { ...auths, ...FILE_STORE_PIN };
   const helpers: Record<string, string> = {};
   if (parsed.credHelpers && typeof parsed.credHelpers === 'object') {
     for (const [reg, helper] of Object.entries(parsed.credHelpers as Record<string, string>)) if (!ours.has(reg)) helpers[reg] = helper;

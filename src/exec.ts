@@ -73,7 +73,12 @@ function spawnFailure(argv: string[], err: unknown): ExecResult {
     const longest = Math.max(...argv.map((a) => a.length));
     return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: its command line is too long for the system (spawn E2BIG; the longest argument has ${longest} characters): shorten the value` };
   }
-  return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: ${e instanceof Error ? e.message : String(err)}` };
+  const nul = argv.findIndex((a) => a.includes('\0'));
+  if (nul >= 0) {
+    const shown = JSON.stringify(argv[nul]!.slice(0, 60)).replace(/\\u0000/g, '\\0');
+    return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: argument ${nul} (${shown}…) contains a NUL byte, which no command line can carry: remove it from the value it comes from` };
+  }
+  return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: ${(e as Error | undefined)?.message ?? String(err)}` };
 }
 
 /** Kill a child and everything it started: it leads its own process group (detached). */

@@ -1,7 +1,20 @@
 import * as fs from 'node:fs';
 import * as core from '@actions/core';
+import { errorMessage } from './errors.js';
 import type { Host } from './host.js';
 import { safeLog } from './log-safe.js';
+
+/**
+ * A file command that cannot be written (disk full where GITHUB_OUTPUT lives, a removed file) says
+ * which one and where, instead of Node's bare "ENOSPC: no space left on device, write".
+ */
+function fileCommand(env: NodeJS.ProcessEnv, what: string, variable: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    throw new Error(`cannot write ${what} to ${variable} (${env[variable] ?? 'not set'}): ${errorMessage(err)}`, { cause: err });
+  }
+}
 
 /** Host backed by the GitHub Actions runner's file commands (via @actions/core). */
 export function createActionsHost(env: NodeJS.ProcessEnv = process.env): Host {
@@ -12,15 +25,15 @@ export function createActionsHost(env: NodeJS.ProcessEnv = process.env): Host {
     warning: (m, p) => core.warning(m, p),
     error: (m, p) => core.error(m, p),
     debug: (m) => core.debug(m),
-    setOutput: (n, v) => core.setOutput(n, v),
-    exportVariable: (n, v) => core.exportVariable(n, v),
+    setOutput: (n, v) => fileCommand(env, `output ${n}`, 'GITHUB_OUTPUT', () => core.setOutput(n, v)),
+    exportVariable: (n, v) => fileCommand(env, `environment variable ${n}`, 'GITHUB_ENV', () => core.exportVariable(n, v)),
     setSecret: (v) => core.setSecret(v),
-    saveState: (n, v) => core.saveState(n, v),
+    saveState: (n, v) => fileCommand(env, 'the state for the post step', 'GITHUB_STATE', () => core.saveState(n, v)),
     getState: (n) => core.getState(n),
     group: (n, fn) => core.group(n, fn),
     summary: async (md) => {
       const file = env.GITHUB_STEP_SUMMARY;
-      if (file) fs.appendFileSync(file, md.endsWith('\n') ? md : `${md}\n`);
+      if (file) fileCommand(env, 'the job summary', 'GITHUB_STEP_SUMMARY', () => fs.appendFileSync(file, md.endsWith('\n') ? md : `${md}\n`));
     },
     fail: () => {
       process.exitCode = 1;

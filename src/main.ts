@@ -2,6 +2,7 @@
 import { createActionsHost } from './host-actions.js';
 import { createExec } from './exec.js';
 import { realFiles } from './deps.js';
+import { clipMessage, errorMessage } from './errors.js';
 import { runMain } from './pipeline.js';
 import { onStopSignals, processSignals } from './signals.js';
 
@@ -15,11 +16,17 @@ onStopSignals(processSignals, {
   removeNow: () => undefined,
   log: (m) => host.warning(m),
 });
-await runMain({
-  host,
-  exec: createExec(process.env, { signal: stopped.signal }),
-  files: realFiles,
-  env: process.env,
-  cwd: process.cwd(),
-  now: () => Date.now(),
-});
+try {
+  await runMain({
+    host,
+    exec: createExec(process.env, { signal: stopped.signal }),
+    files: realFiles,
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => Date.now(),
+  });
+} catch (err) {
+  // the last resort: whatever escaped is still one ::error saying what, never a stack trace
+  host.error(clipMessage(errorMessage(err)), { title: 'multiarch-action failed' });
+  process.exitCode = 1;
+}

@@ -108,13 +108,23 @@ export async function runMain(deps: Deps): Promise<void> {
   } finally {
     await (platformsRead ?? builder?.platforms());
   }
-  await host.summary(
+  await writeSummary(
+    host,
     summaryTable(report.refs, report.digest ?? '', inputs.platforms, report.pushed, timings, {
       imageid: report.imageid,
       cache: report.cache?.hit,
       status: failed ? 'failed' : 'succeeded',
     }) + (report.cache?.markdown ?? '') + report.verification,
   );
+}
+
+/** The summary is a report, not the result: one that cannot be written is a warning that says where. */
+async function writeSummary(host: Host, markdown: string): Promise<void> {
+  try {
+    await host.summary(markdown);
+  } catch (err) {
+    host.warning(clipMessage(errorMessage(err)));
+  }
 }
 
 /**
@@ -159,7 +169,12 @@ function reportFailure(host: Host, err: unknown, report: Run['report'], runnerTe
   // a failed smoke test still reports each platform's output in the summary
   const partial = (err as { summary?: unknown } | null)?.summary;
   if (typeof partial === 'string') report.verification = partial;
-  host.setOutput('pushed', String(report.pushed));
+  // the failure is reported even when the outputs file cannot take one more line
+  try {
+    host.setOutput('pushed', String(report.pushed));
+  } catch {
+    // the error below is the one to read
+  }
   if (err instanceof StageError) {
     host.error(err.message, { title: `multiarch-action: ${err.stage} failed`, file: err.annotation?.file, startLine: err.annotation?.line });
   } else if ((err as NodeJS.ErrnoException | undefined)?.code === 'ENOSPC') {

@@ -4,7 +4,8 @@
  * pipeline.ts only calls three functions.
  */
 import { randomUUID } from 'node:crypto';
-import type { Deps } from './deps.js';
+import * as path from 'node:path';
+import type { Deps, Files } from './deps.js';
 import type { Exec } from './exec.js';
 import type { Host } from './host.js';
 import type { VerifyInputs } from './inputs/verify.js';
@@ -28,6 +29,11 @@ export async function preflightStage(deps: Deps, exec: Exec, stage: Stage, { inp
     host.info('preflight: skipped, the Dockerfile is in a remote context');
     return;
   }
+  const workspace = deps.env.GITHUB_WORKSPACE || deps.cwd;
+  if (leavesWorkspace(inputs.file, workspace, deps.files)) {
+    host.warning(`preflight: not reading ${inputs.file}: it is a link to a file outside the workspace; base images not checked`);
+    return;
+  }
   const text = deps.files.readFile(inputs.file);
   if (text === undefined) {
     host.warning(`preflight: cannot read ${inputs.file}; base images not checked`);
@@ -41,6 +47,21 @@ export async function preflightStage(deps: Deps, exec: Exec, stage: Stage, { inp
   } finally {
     host.info(`preflight: ${plan.checks.length} base image(s) checked in ${((deps.now() - start) / 1000).toFixed(3)}s`);
   }
+}
+
+/**
+ * A path inside the workspace whose real path is outside it: a symbolic link (which a pull request
+ * from a fork can add) to a file of the host. A path given outside the workspace on purpose is fine.
+ */
+export function leavesWorkspace(file: string, workspace: string, files: Pick<Files, 'realPath'>): boolean {
+  const inside = (p: string, dir: string) => {
+    const rel = path.relative(dir, p);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  };
+  if (!files.realPath || !inside(file, workspace)) return false;
+  const real = files.realPath(file);
+  const realWs = files.realPath(workspace) ?? workspace;
+  return real !== undefined && !inside(real, realWs);
 }
 
 /** The exec the build runs through: retries transient push failures when pushing. */

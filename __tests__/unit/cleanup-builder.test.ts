@@ -31,7 +31,7 @@ function deps(state: Record<string, unknown>, code = 0) {
 test('post removes the builder this run created, with the per-job DOCKER_CONFIG, before removing that folder', async () => {
   const { d, calls, removed } = deps({ builder: 'multiarch-1-1-build-ab', dockerConfig: '/t/docker-config-x', tempDir: '/t/m' });
   await runPost(d);
-  expect(calls).toEqual([{ argv: ['docker', 'buildx', 'rm', '--force', 'multiarch-1-1-build-ab'], silent: true, env: { DOCKER_CONFIG: '/t/docker-config-x' } }]);
+  expect(calls).toEqual([{ argv: ['docker', 'buildx', 'rm', '--force', '--', 'multiarch-1-1-build-ab'], silent: true, env: { DOCKER_CONFIG: '/t/docker-config-x' } }]);
   expect(removed).toEqual(['/t/docker-config-x', '/t/m']);
 });
 

@@ -1,4 +1,4 @@
-import { prepareJobDockerConfig, seedConfig, userDockerConfigDir } from '../../src/docker-config.js';
+import { FILE_STORE_PIN, prepareJobDockerConfig, seedConfig, userDockerConfigDir } from '../../src/docker-config.js';
 import type { Files } from '../../src/deps.js';
 
 test.each<[string, Record<string, unknown>, string[], Record<string, unknown>]>([
@@ -7,12 +7,22 @@ test.each<[string, Record<string, unknown>, string[], Record<string, unknown>]>(
   ['registries this run logs in to get no store or helper', { auths: { 'a.io': {}, 'https://index.docker.io/v1/': {} }, credsStore: 'pass', credHelpers: { 'ghcr.io': 'gh' } }, ['ghcr.io', ''], { auths: { 'a.io': {}, 'https://index.docker.io/v1/': {} }, credHelpers: { 'a.io': 'pass' } }],
   ['current context and proxies kept (they decide which engine and network the build uses)', { auths: {}, currentContext: 'remote', proxies: { default: { httpProxy: 'http://p:3128' } } }, [], { auths: {}, currentContext: 'remote', proxies: { default: { httpProxy: 'http://p:3128' } } }],
 ])('seedConfig: %s', (_n, user, logins, want) => {
-  expect(JSON.parse(seedConfig(JSON.stringify(user), logins))).toEqual(want);
+  // every seed is pinned to file storage (see FILE_STORE_PIN)
+  expect(JSON.parse(seedConfig(JSON.stringify(user), logins))).toEqual({ ...want, auths: { ...(want.auths as object), ...FILE_STORE_PIN } });
+});
+
+test('seedConfig: never a credsStore, always an auths entry, so docker never picks the platform store', () => {
+  for (const user of [undefined, '{}', '{"auths":{}}', '{"credsStore":"secretservice"}', '{"credsStore":"pass","auths":{"ghcr.io":{}}}']) {
+    const seed = JSON.parse(seedConfig(user, ['ghcr.io'])) as { credsStore?: string; auths: Record<string, unknown>; credHelpers?: Record<string, string> };
+    expect(seed.credsStore).toBeUndefined();
+    expect(Object.keys(seed.auths).length).toBeGreaterThan(0);
+    expect(seed.credHelpers?.['ghcr.io']).toBeUndefined();
+  }
 });
 
 test('seedConfig: missing or unreadable user config starts empty', () => {
-  expect(JSON.parse(seedConfig(undefined))).toEqual({ auths: {} });
-  expect(JSON.parse(seedConfig('not json'))).toEqual({ auths: {} });
+  expect(JSON.parse(seedConfig(undefined))).toEqual({ auths: FILE_STORE_PIN });
+  expect(JSON.parse(seedConfig('not json'))).toEqual({ auths: FILE_STORE_PIN });
 });
 
 test('userDockerConfigDir: DOCKER_CONFIG, else ~/.docker', () => {

@@ -96,3 +96,9 @@ describe('exec gateway', () => {
     expect(commandName(['docker', 'image', 'rm', 'a'.repeat(100)])).toBe('docker image rm');
   });
 });
+
+test('a NUL byte in an argument (e.g. from an event field) is a failed result naming the argument', async () => {
+  const res = await createExec()({ argv: ['docker', 'buildx', 'build', '--label', 'org.opencontainers.image.description=a\0b', '.'], silent: true });
+  expect(res.code).toBe(EXIT_CANNOT_RUN);
+  expect(res.stderr).toMatch(/argument 4 \("org\.opencontainers\.image\.description=a\\0b"…\) contains a NUL byte/);
+});

@@ -55,7 +55,7 @@ function fakeExec(loginCode = 0) {
   const exec = async (req: ExecRequest) => {
     calls.push(req);
     const a = req.argv.slice(1).join(' ');
-    if (a === 'login --username u --password-stdin r.io') return { code: loginCode, stdout: '', stderr: loginCode ? 'Error response from daemon: 401 Unauthorized' : '' };
+    if (a === 'login --username u --password-stdin -- r.io') return { code: loginCode, stdout: '', stderr: loginCode ? 'Error response from daemon: 401 Unauthorized' : '' };
     if (a === 'buildx version') return { code: 0, stdout: 'github.com/docker/buildx v0.13.1 x', stderr: '' };
     if (a.startsWith('info')) return { code: 0, stdout: '[["driver-type","io.containerd.snapshotter.v1"]]', stderr: '' };
     if (a === 'context show') return { code: 0, stdout: 'default\n', stderr: '' };
@@ -81,7 +81,7 @@ describe('pipeline with login', () => {
     await runMain(deps(h.host, x.exec));
     expect(h.failed()).toBe(false);
     expect(h.log.slice(0, 3)).toEqual(['mask hunter2', 'mask s3cret', 'mask envval']);
-    expect(x.calls[0]!.argv).toEqual(['docker', 'login', '--username', 'u', '--password-stdin', 'r.io']);
+    expect(x.calls[0]!.argv).toEqual(['docker', 'login', '--username', 'u', '--password-stdin', '--', 'r.io']);
     expect(x.calls[0]!.stdin).toBe('hunter2');
     for (const c of x.calls) expect(c.env?.DOCKER_CONFIG).toBe('/rt/multiarch-docker-config-X');
     const build = x.calls.find((c) => c.argv[2] === 'build')!;
@@ -156,8 +156,8 @@ describe('post with a per-job docker config', () => {
     const removed: string[] = [];
     await runPost({ ...deps(h.host, x.exec), files: { ...files, remove: (p) => removed.push(p) } });
     expect(x.calls.map((c) => [c.argv.join(' '), c.env?.DOCKER_CONFIG])).toEqual([
-      ['docker buildx rm --force b1', '/rt/dc'],
-      ['docker logout r.io', '/rt/dc'],
+      ['docker buildx rm --force -- b1', '/rt/dc'],
+      ['docker logout -- r.io', '/rt/dc'],
       ['docker logout', '/rt/dc'],
     ]);
     expect(removed).toEqual(['/rt/dc', '/rt/t']);

@@ -68,9 +68,9 @@ describe('login plan', () => {
   });
 
   test('argv: the password is never in it', () => {
-    expect(loginArgv({ registry: 'ghcr.io', username: 'u' })).toEqual(['docker', 'login', '--username', 'u', '--password-stdin', 'ghcr.io']);
+    expect(loginArgv({ registry: 'ghcr.io', username: 'u' })).toEqual(['docker', 'login', '--username', 'u', '--password-stdin', '--', 'ghcr.io']);
     expect(loginArgv({ registry: '', username: 'u' })).toEqual(['docker', 'login', '--username', 'u', '--password-stdin']);
-    expect(logoutArgv('ghcr.io')).toEqual(['docker', 'logout', 'ghcr.io']);
+    expect(logoutArgv('ghcr.io')).toEqual(['docker', 'logout', '--', 'ghcr.io']);
     expect(logoutArgv('')).toEqual(['docker', 'logout']);
   });
 });
@@ -88,7 +88,7 @@ describe('login act', () => {
     const recorded: string[] = [];
     const deps = { exec, log: (m: string) => void logs.push(m), loggedIn: (r: string) => void recorded.push(r) };
     await expect(runLogin([{ registry: 'ok.io', username: 'u', password: 'pw1' }], '/job', deps)).resolves.toEqual(['ok.io']);
-    expect(calls[0]).toEqual({ argv: ['docker', 'login', '--username', 'u', '--password-stdin', 'ok.io'], stdin: 'pw1', env: { DOCKER_CONFIG: '/job' }, silent: true });
+    expect(calls[0]).toEqual({ argv: ['docker', 'login', '--username', 'u', '--password-stdin', '--', 'ok.io'], stdin: 'pw1', env: { DOCKER_CONFIG: '/job' }, silent: true });
     expect(logs).toEqual(['logged in to ok.io as u']);
     // a later failure: the earlier login was already recorded, so post logs out of it
     await expect(

@@ -91,7 +91,7 @@ describe('post', () => {
     const exec = fakeExec(() => ({ code: 1, stderr: 'no such builder' }));
     const files = fakeFiles();
     await runPost(fakeDeps(host, exec, files));
-    expect(exec.calls.map((c) => c.argv)).toEqual([['docker', 'buildx', 'rm', '--force', 'b1']]);
+    expect(exec.calls.map((c) => c.argv)).toEqual([['docker', 'buildx', 'rm', '--force', '--', 'b1']]);
     expect(files.removed).toEqual(['/t/cfg', '/t/x']);
     expect(host.warnings).toEqual(['cleanup: remove builder b1: no such builder']);
     expect(host.failed).toBe(false);

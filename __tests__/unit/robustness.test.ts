@@ -23,7 +23,7 @@ describe('smoke-test-timeout', () => {
     const runs = exec.calls.filter((c) => c.argv[1] === 'run');
     expect(runs.map((c) => c.timeoutMs)).toEqual([5000, 5000]);
     expect(runs.map((c) => c.argv[c.argv.indexOf('--name') + 1])).toEqual(['multiarch-smoke-t-0', 'multiarch-smoke-t-1']);
-    expect(exec.calls.filter((c) => c.argv[1] === 'rm').map((c) => c.argv)).toEqual([['docker', 'rm', '--force', 'multiarch-smoke-t-1']]);
+    expect(exec.calls.filter((c) => c.argv[1] === 'rm').map((c) => c.argv)).toEqual([['docker', 'rm', '--force', '--', 'multiarch-smoke-t-1']]);
     expect(smokeFailure(results, ['sleep', 'inf'])!.message).toMatch(/linux\/arm64 \(exit 124: no result within 5 s \(smoke-test-timeout\): stopped\)/);
   });
 

@@ -104,7 +104,7 @@ describe('the CLI on the signal path', () => {
     expect(fs.existsSync(seen.config!)).toBe(false);
     expect(fs.existsSync(seen.secrets[0]!)).toBe(false);
     expect(fs.readdirSync(tempParent)).toEqual([]);
-    expect(calls.some((c) => c.argv.join(' ') === 'docker logout r.io')).toBe(true);
+    expect(calls.some((c) => c.argv.join(' ') === 'docker logout -- r.io')).toBe(true);
     expect(term.stderr).toMatch(/SIGTERM: stopping the run's docker commands/);
   });
 });

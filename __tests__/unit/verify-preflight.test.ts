@@ -148,7 +148,7 @@ describe('runPreflight', () => {
     expect(err.stage).toBe('preflight');
     expect(err.message).toContain('base image amd:1 (line 2) has no linux/arm64: it has only linux/amd64');
     expect(err.annotation).toEqual({ file: '/ws/Dockerfile', line: 2 });
-    expect(calls).toContainEqual(['docker', 'buildx', 'imagetools', 'inspect', '--raw', 'amd:1']);
+    expect(calls).toContainEqual(['docker', 'buildx', 'imagetools', 'inspect', '--raw', '--', 'amd:1']);
   });
 
   test('an unreachable registry only warns', async () => {

@@ -3,6 +3,12 @@ import { parse as parseYaml } from 'yaml';
 import { parseList } from '../lists.js';
 import { formatPlatform, parsePlatform } from '../platforms.js';
 import type { QemuMode } from '../stages/qemu.js';
+import { checkOperand } from '../argv.js';
+
+const operand = <T extends string | undefined>(value: T, what: string): T => {
+  if (value) checkOperand(value, what);
+  return value;
+};
 import type { Collector, Getter, InputEnv } from './collect.js';
 
 /**
@@ -94,7 +100,7 @@ export function parseAppend(raw: string): AppendNode[] {
     });
     return {
       name,
-      endpoint: str('endpoint'),
+      endpoint: operand(str('endpoint'), `${where}: a builder endpoint`),
       driverOpts: stringList(rec['driver-opts'], `${where}: driver-opts`, true),
       buildkitdFlags: str('buildkitd-flags'),
       platforms,
@@ -136,6 +142,7 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
     'auto' as QemuMode,
   );
   const qemuImage = get('qemu-image').trim() || DEFAULT_QEMU_IMAGE;
+  c.field('qemu-image', () => checkOperand(qemuImage, 'an image reference'), undefined);
   if (/\s/.test(qemuImage)) c.fail('qemu-image', `"${qemuImage}" is not an image reference (no spaces), e.g. ${DEFAULT_QEMU_IMAGE}`);
 
   const buildxVersion = c.field(
@@ -183,7 +190,7 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
   if (buildkitdConfig && buildkitdConfigInline.trim()) {
     c.fail('buildkitd-config-inline', 'cannot be used together with buildkitd-config: give the config as a file or inline, not both');
   }
-  const endpoint = get('endpoint').trim();
+  const endpoint = c.field('endpoint', () => operand(get('endpoint').trim(), 'a builder endpoint (a docker context or BuildKit address)'), '');
   const append = c.field('append', () => parseAppend(get('append')), []);
   const builder = get('builder').trim();
   const cleanup = c.bool('cleanup', get('cleanup'), true, 'true (remove the builder in the post step) or false (keep it)');

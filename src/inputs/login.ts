@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../errors.js';
+import { checkOperand, readsAsOption } from '../argv.js';
 import type { Collector, Getter } from './collect.js';
 
 export interface RegistryLogin {
@@ -62,6 +63,10 @@ export function parseLoginInputs(get: Getter, c: Collector): LoginInputs {
   const logins: RegistryLogin[] = [];
   const loginsWithoutPassword: string[] = [];
   const add = (input: string, where: string, registry: string, username: string, password: string) => {
+    if (readsAsOption(registry)) {
+      c.field(input, () => checkOperand(registry, `${where}a registry host`), undefined);
+      return;
+    }
     if (registry && !HOST.test(registry)) {
       c.fail(input, `${where}registry "${registry}" is not a registry host, e.g. ghcr.io or 127.0.0.1:5000`);
       return;

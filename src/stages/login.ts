@@ -37,11 +37,11 @@ export function planLogin(
 
 /** Pure: the login argv. The password never appears here: it goes to stdin. */
 export function loginArgv(l: Pick<RegistryLogin, 'registry' | 'username'>): string[] {
-  return ['docker', 'login', '--username', l.username, '--password-stdin', ...(l.registry ? [l.registry] : [])];
+  return ['docker', 'login', '--username', l.username, '--password-stdin', ...(l.registry ? ['--', l.registry] : [])];
 }
 
 export function logoutArgv(registry: string): string[] {
-  return ['docker', 'logout', ...(registry ? [registry] : [])];
+  return ['docker', 'logout', ...(registry ? ['--', registry] : [])];
 }
 
 export interface LoginDeps {

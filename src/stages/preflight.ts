@@ -5,7 +5,8 @@
  * architecture.
  */
 import { DockerfileParser } from 'dockerfile-ast';
-import { StageError } from '../errors.js';
+import { readsAsOption } from '../argv.js';
+import { clipLongWords, StageError } from '../errors.js';
 import type { Exec } from '../exec.js';
 import { missingPlatforms, parseManifest } from './manifests.js';
 
@@ -167,6 +168,8 @@ export function planPreflight(dockerfile: string, buildArgs: string[], platforms
     if (!skipped.has(key)) skipped.set(key, { image, line, reason });
   };
   const need = (ref: string, platform: string, line: number) => {
+    // a Dockerfile value (ARG B=--help, FROM ${B}) never reaches a command line as an option
+    if (readsAsOption(ref)) return skip(clipLongWords(ref, 80), line, 'starts with "-", which docker would read as an option');
     const c = checks.get(ref) ?? { ref, platforms: [], line };
     if (!c.platforms.includes(platform)) c.platforms.push(platform);
     checks.set(ref, c);
@@ -257,7 +260,7 @@ export interface PreflightDeps {
  * Returns canonical platform or undefined when it cannot be read.
  */
 async function singlePlatform(exec: Exec, ref: string): Promise<string | undefined> {
-  const res = await exec({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--format', '{{json .Image}}', ref], silent: true });
+  const res = await exec({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--format', '{{json .Image}}', '--', ref], silent: true });
   if (res.code !== 0) return undefined;
   try {
     const img = JSON.parse(res.stdout) as { os?: string; architecture?: string; variant?: string };
@@ -273,7 +276,7 @@ export async function runPreflight(plan: PreflightPlan, dockerfilePath: string, 
   for (const s of plan.skipped) deps.log(`preflight: not checking ${s.image} (line ${s.line}): ${s.reason}`);
   const verdicts = await Promise.all(
     plan.checks.map(async (check) => {
-      const res = await deps.exec({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--raw', check.ref], silent: true });
+      const res = await deps.exec({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--raw', '--', check.ref], silent: true });
       let v = judgeBase(check, res);
       if (v.status === 'single') {
         const p = await singlePlatform(deps.exec, check.ref);

@@ -87,7 +87,7 @@ export async function runSmoke(target: SmokeTarget, platforms: string[], argv: s
       const res = await deps.exec({ argv: planSmoke(target, platform, argv, name), silent: true, timeoutMs: seconds * 1000 });
       if (res.timedOut) {
         // the container runs on in the engine: remove it (bounded like any other command)
-        if (name) await deps.exec({ argv: ['docker', 'rm', '--force', name], silent: true });
+        if (name) await deps.exec({ argv: ['docker', 'rm', '--force', '--', name], silent: true });
         const output = `${res.stdout}${res.stdout && !res.stdout.endsWith('\n') ? '\n' : ''}no result within ${seconds} s (smoke-test-timeout): stopped`;
         return { platform, code: res.code, output };
       }
