@@ -53,10 +53,11 @@ function localEngineArch(deps: Deps): string | undefined {
 export async function qemuStep(run: Run): Promise<void> {
   const { inputs, host } = run;
   const remoteDriver = inputs.driver === 'remote' || inputs.driver === 'kubernetes';
+  const localArch = localEngineArch(run.deps);
   await run.stage('qemu', () =>
     runQemu(
       inputs.platforms,
-      { exec: run.exec, localArch: localEngineArch(run.deps), readFile: (p) => run.files.readFile(p), log: (m) => host.info(m), warn: (m) => host.warning(m) },
+      { exec: run.exec, localArch, remoteEngine: localArch === undefined, readFile: (p) => run.files.readFile(p), log: (m) => host.info(m), warn: (m) => host.warning(m) },
       {
         mode: inputs.qemu,
         image: inputs.qemuImage,
