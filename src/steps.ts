@@ -101,7 +101,10 @@ export async function builderStep(run: Run, whileWaiting: () => void = () => und
       run.files.writeFile(buildkitdConfig, inputs.buildkitdConfigInline, 0o644);
     }
     const plan = planBuilder(probe, { ...inputs, buildkitdConfig }, uniqueBuilderName(run.deps.env));
-    return runBuilder(plan, { exec, log: (m) => host.info(m), created: (name) => run.state.update({ builder: name }) });
+    // a dry run only printed `buildx create`: recording the name would make post remove (and warn
+    // about) a builder that never existed, or one of the same name that someone else made
+    const created = (name: string) => (inputs.dryRun ? host.info(`dry-run: builder ${name} was not created, post has nothing to remove`) : run.state.update({ builder: name }));
+    return runBuilder(plan, { exec, log: (m) => host.info(m), created });
   });
   host.setOutput('builder', builder.name);
   host.setOutput('driver', builder.driver);
