@@ -66,8 +66,12 @@ export async function runCli(argv: string[], cli: CliDeps): Promise<number> {
   fs.writeFileSync(eventPath, JSON.stringify(git.payload, null, 2));
   const runnerTemp = path.join(runDir, 'temp');
   fs.mkdirSync(runnerTemp);
+  if (probe.problem) {
+    host.warning(`no git context: ${probe.problem}. Tags and labels from git refs (branch, tag, sha) are empty; run inside a checkout with a commit, or give the tags with --tags`);
+  }
+  const noRef = probe.problem ? `(no ref: ${probe.problem})` : '(no ref: detached HEAD without a tag)';
   host.info(
-    `context: ${git.env.GITHUB_EVENT_NAME} ${git.env.GITHUB_REF || '(no ref: detached HEAD without a tag)'} ` +
+    `context: ${git.env.GITHUB_EVENT_NAME} ${git.env.GITHUB_REF || noRef} ` +
       `${(git.env.GITHUB_SHA || '').slice(0, 12)} ${git.env.GITHUB_REPOSITORY ? `in ${git.env.GITHUB_SERVER_URL}/${git.env.GITHUB_REPOSITORY}` : ''}`.trimEnd(),
   );
 

@@ -1,3 +1,4 @@
+import { commandProblem, programNotFound } from './errors.js';
 import type { Exec } from './exec.js';
 
 /** What the local checkout says, probed with git (see probeGit). Missing pieces are undefined. */
@@ -13,6 +14,8 @@ export interface GitProbe {
   remoteHead?: string;
   /** Committer date of HEAD, ISO 8601. */
   commitDate?: string;
+  /** Why there is no commit to read (no git, not a repository, no commit yet); undefined when there is one. */
+  problem?: string;
 }
 
 /** The env a GitHub runner would give for this checkout, and the event payload to go with it. */
@@ -113,6 +116,14 @@ export function gitContext(probe: GitProbe, env: NodeJS.ProcessEnv = {}): GitCon
   return { env: out, payload };
 }
 
+/** Act: why HEAD has no commit: git is missing, cwd is not in a repository, or nothing is committed yet. */
+async function whyNoCommit(exec: Exec, cwd: string): Promise<string> {
+  const res = await exec({ argv: ['git', 'rev-parse', '--git-dir'], cwd, silent: true });
+  if (programNotFound(res)) return commandProblem(['git'], res);
+  if (res.code !== 0) return `${cwd} is not inside a git repository`;
+  return 'the git repository has no commit yet';
+}
+
 /** Act: ask git (through the exec gateway) about the checkout in cwd. Never throws. */
 export async function probeGit(exec: Exec, cwd: string): Promise<GitProbe> {
   const git = async (...args: string[]): Promise<string | undefined> => {
@@ -120,7 +131,7 @@ export async function probeGit(exec: Exec, cwd: string): Promise<GitProbe> {
     return res.code === 0 ? res.stdout.trim() : undefined;
   };
   const sha = await git('rev-parse', '--verify', '-q', 'HEAD');
-  if (!sha) return { tags: [] };
+  if (!sha) return { tags: [], problem: await whyNoCommit(exec, cwd) };
   // independent reads of one checkout: side by side (the CLI's start waits on them)
   const remoteOf = async (): Promise<{ remote?: string; remoteUrl?: string; head?: string }> => {
     const remotes = ((await git('remote')) ?? '').split('\n').filter(Boolean);

@@ -35,8 +35,32 @@ export class InputErrors extends Error {
   }
 }
 
+/**
+ * The gateway could not start the program at all (createExec answers 127, as a shell does, with
+ * @actions/exec's "Unable to locate executable file" or spawn's ENOENT). A 127 with other text
+ * is a real exit code (e.g. `docker run` of a missing command) and not this.
+ */
+export function programNotFound(res: { code: number; stderr: string }): boolean {
+  return res.code === 127 && /Unable to locate executable file|ENOENT/.test(res.stderr);
+}
+
+/**
+ * What failed, for a stage's message: a program that is not installed, said as such, else the
+ * command's own error text (or its exit code). The one place a command result becomes words.
+ */
+export function commandProblem(argv: string[], res: { code: number; stderr: string; stdout?: string }): string {
+  if (programNotFound(res)) {
+    const tool = argv[0] ?? '';
+    return tool === 'docker'
+      ? 'docker CLI not found on PATH: install Docker (the docker CLI with its buildx plugin) or put it on PATH'
+      : `${tool} not found on PATH: install it or put it on PATH`;
+  }
+  return res.stderr.trim() || res.stdout?.trim() || `exit ${res.code}`;
+}
+
 /** A stage's first docker command found no engine: what failed, and what to do. */
 export function engineUnreachable(stage: string, res: { code: number; stderr: string }): StageError {
+  if (programNotFound(res)) return new StageError(stage, commandProblem(['docker'], res));
   return new StageError(
     stage,
     `cannot reach the Docker engine: ${res.stderr.trim() || `exit ${res.code}`}. Start dockerd (or Docker Desktop), or point DOCKER_HOST / the docker context at a running engine.`,

@@ -33,6 +33,7 @@ export async function runMain(deps: Deps): Promise<void> {
   const parsed = await parseRunInputs(deps, ctx);
   if (!parsed) return;
   const { inputs, push } = parsed;
+  if (push.warning) host.warning(push.warning);
   for (const s of inputs.secretEnvs) maskSecret(host, deps.env[s.env] ?? '');
 
   // a dry run: only read-only commands reach the real exec gateway

@@ -59,10 +59,11 @@ function localEngineArch(deps: Deps): string | undefined {
 export async function qemuStep(run: Run): Promise<void> {
   const { inputs, host } = run;
   const remoteDriver = inputs.driver === 'remote' || inputs.driver === 'kubernetes';
+  const localArch = localEngineArch(run.deps);
   await run.stage('qemu', () =>
     runQemu(
       inputs.platforms,
-      { exec: run.exec, localArch: localEngineArch(run.deps), readFile: (p) => run.files.readFile(p), log: (m) => host.info(m), warn: (m) => host.warning(m) },
+      { exec: run.exec, localArch, remoteEngine: localArch === undefined, readFile: (p) => run.files.readFile(p), log: (m) => host.info(m), warn: (m) => host.warning(m) },
       {
         mode: inputs.qemu,
         image: inputs.qemuImage,
@@ -109,7 +110,10 @@ export async function builderStep(run: Run, whileWaiting: () => void = () => und
     const mirrors = buildkitdConfig ? configMirrors(run.files.readFile(buildkitdConfig) ?? '') : [];
     const plan = planBuilder(probe, { ...inputs, buildkitdConfig, registries: [...buildRegistryRefs(inputs), ...mirrors] }, uniqueBuilderName(run.deps.env));
     for (const n of plan.notes) host.info(n);
-    const result = await runBuilder(plan, { exec, log: (m) => host.info(m), created: (name) => run.state.update({ builder: name }) });
+    // a dry run only printed `buildx create`: recording the name would make post remove (and warn
+    // about) a builder that never existed, or one of the same name that someone else made
+    const created = (name: string) => (inputs.dryRun ? host.info(`dry-run: builder ${name} was not created, post has nothing to remove`) : run.state.update({ builder: name }));
+    const result = await runBuilder(plan, { exec, log: (m) => host.info(m), created });
     for (const w of result.warnings) host.warning(w);
     return result;
   });

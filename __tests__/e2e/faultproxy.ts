@@ -5,13 +5,16 @@
  * - `outage`: every write is answered 503 for `windowMs` from the first write it sees, then
  *   writes pass through again (a registry that is down for a while mid-push).
  * - `unauthorized`: every write is answered 401 (an auth error that must not be retried).
+ * - `drop`: for `windowMs` from the first request it sees, every request (reads too) has its
+ *   connection closed without an answer (a registry or proxy that drops connections mid-push:
+ *   the Go client then says `Head "…": EOF`).
  *
  * The Host header is forwarded as is, so the registry's upload Locations point back at the proxy.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FaultMode = { kind: 'outage'; windowMs: number } | { kind: 'unauthorized' } | { kind: 'none' };
+export type FaultMode = { kind: 'outage'; windowMs: number } | { kind: 'drop'; windowMs: number } | { kind: 'unauthorized' } | { kind: 'none' };
 
 export interface FaultProxy {
   port: number;
@@ -30,6 +33,15 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
   const stats: FaultProxy['stats'] = { faulted: 0, passed: 0 };
 
   const server = http.createServer((req, res) => {
+    if (mode.kind === 'drop') {
+      const now = Date.now();
+      stats.firstWriteAt ??= now;
+      if (now - stats.firstWriteAt < mode.windowMs) {
+        stats.faulted++;
+        req.socket.destroy();
+        return;
+      }
+    }
     const isWrite = WRITES.has(req.method ?? '');
     if (isWrite) {
       const now = Date.now();

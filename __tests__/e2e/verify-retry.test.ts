@@ -86,4 +86,34 @@ describe('verification: push retries through a fault-injecting registry proxy', 
       await proxy.stop();
     }
   }, 300_000);
+
+  // issue 15, finding 7: a registry that closes connections mid-push (`Head "…": EOF`) is retried
+  test('a registry that drops every connection for a while: raw buildx gives up with EOF, the action retries and pushes', async () => {
+    const DROP_MS = 15_000;
+    const proxy = await startFaultProxy({ host: '127.0.0.1', port: 5000 }, { kind: 'drop', windowMs: DROP_MS });
+    try {
+      const ws = uniqueWorkspace();
+      const control = await dockerAsync(['buildx', 'build', '--platform', 'linux/amd64', '--push', '--tag', `${proxy.host}/${uniqueName('e2e/drop-control')}:v1`, ws]);
+      expect(control.code).not.toBe(0);
+      expect(control.output).toMatch(/": EOF/);
+      console.log(`control: raw buildx exit ${control.code} after ${control.ms} ms; last line: ${control.output.trim().split('\n').pop()}`);
+
+      proxy.setMode({ kind: 'drop', windowMs: DROP_MS });
+      const repo = uniqueName('e2e/drop');
+      const job = await runJob({
+        workspace: ws,
+        inputs: { images: `${proxy.host}/${repo}`, tags: 'v1', push: 'true', platforms: 'linux/amd64' },
+        traceDocker: true,
+      });
+      expect(job.main.errors).toEqual([]);
+      expect(job.main.code).toBe(0);
+      const retries = job.main.warnings.filter((w) => /retrying in \d+s/.test(w));
+      expect(retries[0]).toContain('connection closed by the registry');
+      expect(buildCalls(job.main.dockerCalls)).toHaveLength(retries.length + 1);
+      expect((await registryManifest(repo, 'v1')).digest).toMatch(/^sha256:/);
+      console.log(`action: exit 0 after ${job.main.ms} ms, ${proxy.stats.faulted} connections dropped; retries:\n${retries.join('\n')}`);
+    } finally {
+      await proxy.stop();
+    }
+  }, 300_000);
 });

@@ -12,7 +12,24 @@ describe('decidePush', () => {
     ['auto with no images', 'auto', 'push', [], false],
     ['forced true on PR', true, 'pull_request', ['a/x'], true],
     ['forced false', false, 'push', ['a/x'], false],
+    ['auto on repository_dispatch', 'auto', 'repository_dispatch', ['a/x'], true],
+    ['auto on merge_group (merge queue) builds only', 'auto', 'merge_group', ['a/x'], false],
+    ['auto on delete builds only', 'auto', 'delete', ['a/x'], false],
+    ['auto on workflow_run builds only', 'auto', 'workflow_run', ['a/x'], false],
+    ['auto on issues builds only', 'auto', 'issues', ['a/x'], false],
+    ['auto with no event name builds only', 'auto', '', ['a/x'], false],
+    ['forced true on merge_group', true, 'merge_group', ['a/x'], true],
   ])('%s', (_n, push, event, images, want) => expect(decidePush(push, event, images).push).toBe(want));
+
+  test('an event auto does not know builds only, and says how to push (never silently)', () => {
+    expect(decidePush('auto', 'workflow_run', ['a/x'])).toEqual({
+      push: false,
+      reason: 'push: auto on a workflow_run event builds only',
+      warning: 'push: auto pushes only on push, schedule, workflow_dispatch, release, repository_dispatch events; this workflow_run event builds without pushing. Set push: true to push on it.',
+    });
+    expect(decidePush('auto', 'merge_group', ['a/x']).warning).toBeUndefined();
+    expect(decidePush('auto', 'pull_request', ['a/x']).warning).toBeUndefined();
+  });
 });
 
 describe('planBuild', () => {

@@ -73,7 +73,15 @@ describe('probeGit: git through the exec gateway, argv only', () => {
 
   test('not a git checkout (or no git): an empty probe, no throw', async () => {
     const probe = await probeGit(async () => ({ code: 128, stdout: '', stderr: 'fatal: not a git repository' }), '/tmp');
-    expect(probe).toEqual({ tags: [] });
+    expect(probe).toEqual({ tags: [], problem: '/tmp is not inside a git repository' });
     expect(gitContext(probe).env.GITHUB_REF).toBe('');
+  });
+
+  // issue 15, finding 13: not "detached HEAD" when there is no checkout or no commit at all
+  test('a repository with no commit yet, and no git on PATH, are said as such', async () => {
+    const noCommit = await probeGit(async (req) => (req.argv.includes('--git-dir') ? { code: 0, stdout: '.git\n', stderr: '' } : { code: 1, stdout: '', stderr: '' }), '/r');
+    expect(noCommit.problem).toBe('the git repository has no commit yet');
+    const noGit = await probeGit(async () => ({ code: 127, stdout: '', stderr: 'Unable to locate executable file: git.' }), '/r');
+    expect(noGit.problem).toBe('git not found on PATH: install it or put it on PATH');
   });
 });

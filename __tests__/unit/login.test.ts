@@ -76,6 +76,18 @@ describe('login plan', () => {
 });
 
 describe('login act', () => {
+  // issue 15, finding 13: no docker CLI is not a wrong password
+  test('runLogin without a docker CLI says so, not "check the username and password"', async () => {
+    const exec = async () => ({ code: 127, stdout: '', stderr: 'Unable to locate executable file: docker. Please verify either the file path exists' });
+    const err = await runLogin([{ registry: 'r.io', username: 'u', password: 'p' }], '/job', { exec, log: () => undefined, loggedIn: () => undefined }).catch((e: Error) => e);
+    expect((err as Error).message).toBe('docker CLI not found on PATH: install Docker (the docker CLI with its buildx plugin) or put it on PATH');
+  });
+
+  test('a real exit code 127 (not a missing program) is still a failed login', async () => {
+    const exec = async () => ({ code: 127, stdout: '', stderr: 'some error' });
+    await expect(runLogin([{ registry: 'r.io', username: 'u', password: 'p' }], '/job', { exec, log: () => undefined, loggedIn: () => undefined })).rejects.toThrow(/Check the username/);
+  });
+
   test('runLogin: password on stdin, DOCKER_CONFIG in env, silent; failure names the registry', async () => {
     const calls: ExecRequest[] = [];
     const exec = async (req: ExecRequest) => {

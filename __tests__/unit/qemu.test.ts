@@ -86,6 +86,26 @@ describe('runQemu', () => {
     await expect(runQemu(['linux/riscv64'], deps(exec, { [`${BINFMT_DIR}/status`]: 'enabled' }), { mode: 'auto', image: 'img' })).rejects.toThrow(/privileged/);
   });
 
+  // issue 15, finding 10: this machine's /proc says nothing about a remote engine (a GitLab dind
+  // service): auto registers the emulators on the engine itself instead of only warning
+  test('remote engine: binfmt is not read here; auto runs the installer on the engine', async () => {
+    const { calls, exec } = recorder({ version: { code: 0, stdout: 'amd64' } });
+    const log: string[] = [];
+    const res = await runQemu(['linux/amd64', 'linux/arm64'], { ...deps(exec, { [`${BINFMT_DIR}/status`]: 'enabled', [`${BINFMT_DIR}/qemu-aarch64`]: entry() }), remoteEngine: true, warn: (m) => log.push(m) }, { mode: 'auto', image: 'img' });
+    expect(calls.map((c) => c.argv)).toEqual([
+      ['docker', 'version', '--format', '{{.Server.Arch}}'],
+      ['docker', 'run', '--privileged', '--rm', '--network', 'none', 'img', '--install', 'arm64'],
+    ]);
+    expect(res.plan.decisions.map((d) => d.status)).toEqual(['native', 'unknown']);
+    expect(log).toEqual([]);
+  });
+
+  test('remote engine, native platforms only: no container', async () => {
+    const { calls, exec } = recorder({ version: { code: 0, stdout: 'arm64' } });
+    await runQemu(['linux/arm64'], { ...deps(exec, {}), remoteEngine: true }, { mode: 'auto', image: 'img' });
+    expect(calls.map((c) => c.argv[1])).toEqual(['version']);
+  });
+
   test('installer ran but the handler is still missing: error', async () => {
     const { exec } = recorder({ version: { code: 0, stdout: 'amd64' } });
     await expect(runQemu(['linux/riscv64'], deps(exec, { [`${BINFMT_DIR}/status`]: 'enabled' }), { mode: 'auto', image: 'img' })).rejects.toThrow(/still no emulator for linux\/riscv64/);

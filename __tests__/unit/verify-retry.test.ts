@@ -16,6 +16,19 @@ const table: [string, boolean, string][] = [
   [push('failed to do request: Head "https://r.io/v2/a/blobs/sha256:ab": dial tcp 1.2.3.4:443: i/o timeout'), true, 'timeout'],
   [push('failed to do request: Put "https://r.io/v2/a": net/http: TLS handshake timeout'), true, 'timeout'],
   [push('context deadline exceeded'), true, 'timeout'],
+  // issue 15, finding 7: a registry (or a proxy in front of it) that closes the connection mid-push;
+  // the first line as buildx 0.13.1 prints it through a connection-dropping proxy
+  [push('failed to do request: Head "https://127.0.0.1:46447/v2/e2e/drop/blobs/sha256:c791f760f04085d44e78466781dd740ce5c80fb3db6655787d0ee29da8a1571b": EOF'), true, 'connection closed by the registry'],
+  [push('failed to do request: Put "https://r.io/v2/a/blobs/uploads/x?digest=sha256%3Aab": EOF'), true, 'connection closed by the registry'],
+  [push('failed to copy: read tcp 10.0.0.1:5000->10.0.0.2:443: use of closed network connection'), true, 'connection closed by the registry'],
+  [push('failed to do request: Put "https://r.io/v2/a/manifests/v1": http2: server sent GOAWAY and closed the connection; LastStreamID=1'), true, 'connection closed by the registry'],
+  [push('failed to do request: Patch "https://r.io/v2/a/blobs/uploads/x": write tcp 10.0.0.1:1->1.2.3.4:443: write: broken pipe'), true, 'connection reset'],
+  [push('failed to do request: Head "https://r.io/v2/a/blobs/sha256:ab": net/http: TLS handshake timeout'), true, 'timeout'],
+  [push('failed to do request: Head "https://r.io/v2/a/blobs/sha256:ab": dial tcp 1.2.3.4:443: i/o timeout'), true, 'timeout'],
+  // the docker driver's push after the export
+  ['ERROR: failed to push 127.0.0.1:5000/app:v1: Head "http://127.0.0.1:5000/v2/app/blobs/sha256:ab": EOF\n', true, 'connection closed by the registry'],
+  // EOF inside a word or a build step is not a dropped connection
+  ['ERROR: failed to solve: process "/bin/sh -c cat <<EOF" did not complete successfully: exit code: 1\n', false, 'not a push failure'],
   [push('unexpected status from POST request to http://127.0.0.1:43139/v2/app/blobs/uploads/: 401 Unauthorized'), false, 'authentication error'],
   [push('authorization failed: no basic auth credentials'), false, 'authentication error'],
   [push('unexpected status from POST request to https://ghcr.io/v2/o/a/blobs/uploads/: 403 Forbidden'), false, 'access denied'],

@@ -1,4 +1,4 @@
-import { StageError } from '../errors.js';
+import { commandProblem, programNotFound, StageError } from '../errors.js';
 import type { Exec } from '../exec.js';
 import type { RegistryLogin } from '../inputs/login.js';
 
@@ -57,6 +57,7 @@ export async function runLogin(logins: RegistryLogin[], dir: string, deps: Login
   for (const l of logins) {
     const name = l.registry || 'docker.io';
     const res = await deps.exec({ argv: loginArgv(l), stdin: l.password, env: { DOCKER_CONFIG: dir }, silent: true });
+    if (programNotFound(res)) throw new StageError('login', commandProblem(loginArgv(l), res));
     if (res.code !== 0) {
       const detail = (res.stderr.trim() || res.stdout.trim() || `exit ${res.code}`).split('\n').filter((s) => !/^WARNING!/.test(s)).join(' ');
       throw new StageError('login', `login to ${name} as ${l.username} failed: ${detail}. Check the username and password (or token) for ${name}.`);

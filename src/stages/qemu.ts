@@ -15,6 +15,11 @@ export interface QemuProbe {
   engineArch: string;
   /** false when binfmt_misc is not mounted here, so handlers cannot be seen. */
   binfmtVisible: boolean;
+  /**
+   * The engine is not this machine's (DOCKER_HOST, a docker context, a dind service): this
+   * machine's binfmt_misc says nothing about it, only a container on the engine can.
+   */
+  remote?: boolean;
   /** Handlers by name (qemu-aarch64, …); missing key = not registered. */
   handlers: Record<string, BinfmtHandler | undefined>;
 }
@@ -54,6 +59,9 @@ export function planQemu(platforms: string[], probe: QemuProbe, nodePlatforms: s
     }
     const handler = QEMU_HANDLER[arch];
     if (!handler) return { platform, status: 'missing', reason: `no QEMU emulator is known for ${arch}` };
+    if (probe.remote) {
+      return { platform, status: 'unknown', handler, reason: `the engine is not this machine's, its ${BINFMT_DIR} cannot be read from here` };
+    }
     if (!probe.binfmtVisible) {
       return { platform, status: 'unknown', handler, reason: `${BINFMT_DIR} is not mounted here, cannot check ${handler}` };
     }
@@ -85,9 +93,11 @@ export function parseBinfmtEntry(text: string): BinfmtHandler {
  * (re)installs every emulated platform with the pinned image; false never runs it.
  * Returns undefined when no container is needed.
  */
-export function planInstall(plan: QemuPlan, mode: QemuMode, image: string): string[] | undefined {
+export function planInstall(plan: QemuPlan, mode: QemuMode, image: string, remote = false): string[] | undefined {
   if (mode === 'false') return undefined;
-  const wanted = plan.decisions.filter((d) => d.status === 'missing' || (mode === 'true' && (d.status === 'emulated' || d.status === 'unknown')));
+  // a remote engine cannot be probed from here: auto registers what it may lack, on the engine
+  // (the installer only (re)writes binfmt_misc entries, so it is safe to run when they exist)
+  const wanted = plan.decisions.filter((d) => d.status === 'missing' || (d.status === 'unknown' && (mode === 'true' || remote)) || (mode === 'true' && d.status === 'emulated'));
   const arches = [...new Set(wanted.map((d) => parsePlatform(d.platform).arch).filter((a) => QEMU_HANDLER[a]))];
   if (arches.length === 0) return undefined;
   // the installer downloads nothing: no network, so no bridge endpoint to set up (or fail)
@@ -145,6 +155,8 @@ export interface QemuDeps {
   exec: Exec;
   /** The host's arch (os.arch() or GOARCH) when the engine is known to be local (isLocalEngine): no `docker version` needed. */
   localArch?: string;
+  /** The engine is not this machine's (not isLocalEngine): binfmt_misc here is not the engine's. */
+  remoteEngine?: boolean;
   readFile(p: string): string | undefined;
   log(message: string): void;
   warn(message: string): void;
@@ -198,13 +210,15 @@ export async function runQemu(platforms: string[], deps: QemuDeps, opts: QemuOpt
     deps.log(`qemu: skipped, ${opts.skipReason}`);
     return { plan: { decisions: [], missing: [] }, engineArch: '' };
   }
+  const remote = deps.remoteEngine === true;
   const engineArch = deps.localArch ? (hostArch(deps.localArch) ?? normaliseArch(deps.localArch)) : await probeEngineArch(deps.exec);
   const nodePlatforms = opts.nodePlatforms ?? [];
-  let plan = planQemu(platforms, { engineArch, ...probeBinfmt(deps.readFile) }, nodePlatforms);
+  const probe = (): QemuProbe => (remote ? { engineArch, binfmtVisible: false, handlers: {}, remote } : { engineArch, ...probeBinfmt(deps.readFile) });
+  let plan = planQemu(platforms, probe(), nodePlatforms);
   for (const d of plan.decisions) deps.log(`${d.platform}: ${d.status} — ${d.reason}`);
-  for (const d of plan.decisions.filter((x) => x.status === 'unknown')) deps.warn(`${d.platform}: ${d.reason}; set qemu: true to install emulators anyway`);
+  if (!remote) for (const d of plan.decisions.filter((x) => x.status === 'unknown')) deps.warn(`${d.platform}: ${d.reason}; set qemu: true to install emulators anyway`);
 
-  const argv = planInstall(plan, opts.mode, opts.image);
+  const argv = planInstall(plan, opts.mode, opts.image, remote);
   if (!argv) {
     if (plan.missing.length) {
       const list = plan.missing.map((d) => `${d.platform} (${d.reason})`).join('; ');
@@ -215,7 +229,9 @@ export async function runQemu(platforms: string[], deps: QemuDeps, opts: QemuOpt
   deps.log(`installing emulators: ${argv.join(' ')}`);
   const run = await deps.exec({ argv, timeoutMs: PULL_TIMEOUT_MS });
   if (run.code !== 0) throw new StageError('qemu', explainInstallFailure(opts.image, run.code, run.stderr));
-  plan = planQemu(platforms, { engineArch, ...probeBinfmt(deps.readFile) }, nodePlatforms);
+  // the installer's success is all a remote engine can tell
+  if (remote) return { plan, engineArch, installed: argv };
+  plan = planQemu(platforms, probe(), nodePlatforms);
   if (plan.missing.length) {
     const list = plan.missing.map((d) => `${d.platform} (${d.reason})`).join('; ');
     throw new StageError(

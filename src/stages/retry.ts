@@ -21,6 +21,9 @@ const TRANSIENT: [RegExp, string][] = [
   [SERVER_ERROR, 'registry server error (5xx)'],
   [/service unavailable|bad gateway|gateway time-?out|internal server error/i, 'registry server error (5xx)'],
   [/connection reset by peer|broken pipe|unexpected EOF|server closed idle connection/i, 'connection reset'],
+  // Go's net/http says a bare "EOF" when the connection closed before any answer
+  // (`failed to do request: Head "https://r/v2/a/blobs/sha256:…": EOF`, seen through a proxy that drops connections)
+  [/(?:^|[\s:"])EOF$|(?:^|[\s:"])EOF[\s,;)]|use of closed network connection|server sent GOAWAY|http2: client connection lost/i, 'connection closed by the registry'],
   [/i\/o timeout|TLS handshake timeout|context deadline exceeded|timeout awaiting response headers|Client\.Timeout/i, 'timeout'],
 ];
 
