@@ -30,6 +30,7 @@ export async function runMain(deps: Deps): Promise<void> {
   const parsed = parseRunInputs(deps, ctx.workspace, ctx.eventName);
   if (!parsed) return;
   const { inputs, push } = parsed;
+  for (const n of inputs.inputNotes) host.info(n);
   for (const s of inputs.secretEnvs) maskSecret(host, deps.env[s.env] ?? '');
 
   // a dry run: only read-only commands reach the real exec gateway

@@ -44,6 +44,18 @@ export async function loginStep(run: Run, login: LoginDecision): Promise<void> {
       },
     }),
   );
+  if (!run.inputs.logout) await keepLogins(run, login);
+}
+
+/**
+ * logout: false (login-action): the same logins in the user's docker config too, for later steps
+ * of the job; post removes only the run's own config, so these stay (as login-action leaves them).
+ */
+async function keepLogins(run: Run, login: LoginDecision): Promise<void> {
+  const dir = userDockerConfigDir(run.deps.env);
+  await run.stage('login (kept for later steps)', () =>
+    runLogin(login.logins, dir, { exec: run.exec, log: (m) => run.host.info(`${m} (logout: false: in ${dir}, for later steps)`), loggedIn: () => undefined }),
+  );
 }
 
 /** This machine's os.arch() when the engine is this machine's own, else undefined (ask the engine). */
@@ -90,7 +102,7 @@ export async function builderStep(run: Run, whileWaiting: () => void = () => und
       host.info(`dry-run: would install buildx ${want} from ${inputs.buildxDownloadUrl}`);
     } else if (want && want !== have) {
       const { createToolCache } = await toolCacheModule();
-      await installBuildx({ version: want, baseUrl: inputs.buildxDownloadUrl, tempDir: run.tempDir, dockerConfig: run.dockerConfig }, createToolCache(), (m) => host.info(m));
+      await installBuildx({ version: want, baseUrl: inputs.buildxDownloadUrl, tempDir: run.tempDir, dockerConfig: run.dockerConfig, cache: inputs.cacheBinary }, createToolCache(), (m) => host.info(m));
       // a new CLI plugin changes neither the engine nor the context: only buildx's answer is new
       probe = { ...probe, buildxVersion: await readBuildxVersion(exec) };
     }
@@ -101,7 +113,7 @@ export async function builderStep(run: Run, whileWaiting: () => void = () => und
       run.files.writeFile(buildkitdConfig, inputs.buildkitdConfigInline, 0o644);
     }
     const plan = planBuilder(probe, { ...inputs, buildkitdConfig }, uniqueBuilderName(run.deps.env));
-    return runBuilder(plan, { exec, log: (m) => host.info(m), created: (name) => run.state.update({ builder: name }) });
+    return runBuilder(plan, { exec, log: (m) => host.info(m), created: (name) => run.state.update({ builder: name, ...(inputs.keepState ? { keepState: true } : {}) }) });
   });
   host.setOutput('builder', builder.name);
   host.setOutput('driver', builder.driver);

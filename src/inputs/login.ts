@@ -13,6 +13,11 @@ export interface LoginInputs {
   logins: RegistryLogin[];
   /** A username given without a password (e.g. a pull request from a fork, where secrets are empty). */
   loginsWithoutPassword: string[];
+  /**
+   * login-action's `logout` (default true): false also logs in to the user's docker config, so later
+   * steps (docker run, docker push) find the login; post leaves that one in place.
+   */
+  logout: boolean;
 }
 
 interface RawEntry {
@@ -82,5 +87,6 @@ export function parseLoginInputs(get: Getter, c: Collector): LoginInputs {
   const entries = c.field('registry-auth', () => readRegistryAuth(get('registry-auth')), []);
   entries.forEach((e, i) => add('registry-auth', `entry ${i + 1}: `, str(e.registry), str(e.username), str(e.password)));
 
-  return { logins, loginsWithoutPassword };
+  const logout = c.bool('logout', get('logout'), true, 'true (post logs out) or false (the login stays for later steps)');
+  return { logins, loginsWithoutPassword, logout };
 }
