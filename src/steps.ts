@@ -16,7 +16,7 @@ import { planBuild, runBuild, type BuildResult } from './stages/build.js';
 import { DEFAULT_BUILDX_VERSION, installBuildx } from './stages/buildx-install.js';
 import { parseInspectNodes } from './stages/builder-nodes.js';
 import { parseBuildxVersion, planBuilder, probeBuilder, readBuildxVersion, runBuilder, uniqueBuilderName } from './stages/builder.js';
-import { checkCallSupported, GIT_AUTH_ENV, gitSources, hasAttestType, planGitAuthSecret, resolveProvenance, secretArgs, secretIds } from './stages/buildopts.js';
+import { checkCallSupported, exportsToFiles, GIT_AUTH_ENV, gitSources, hasAttestType, planGitAuthSecret, resolveProvenance, secretArgs, secretIds } from './stages/buildopts.js';
 import { type CachePlan, planCache } from './stages/cache.js';
 import { type CacheRestore, cacheSummary, dryRunRestore, restoreLayerCache, saveLayerCache } from './stages/cache-act.js';
 import { type LoginDecision, runLogin } from './stages/login.js';
@@ -306,7 +306,8 @@ export function buildPlanStep(run: Run, meta: MetaPlan, builder: Builder, cache:
         repoPrivate: repoPrivate(ctx.payload),
         builderId: ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${ctx.runAttempt ? `/attempts/${ctx.runAttempt}` : ''}` : '',
       }),
-      iidFile,
+      // buildx refuses an image ID file with local/tar outputs (build-push-action leaves it out there too)
+      iidFile: exportsToFiles(inputs.outputs) ? '' : iidFile,
     },
   });
   return { argv, metadataFile, iidFile, shard };
@@ -329,6 +330,7 @@ export async function buildStep(run: Run, plan: BuildPlan, cache: CacheStep, dri
       // a Dockerfile inside a git context is not a workspace path: no annotation path for it
       dockerfile: inputs.file && path.isAbsolute(inputs.file) ? path.relative(run.ctx.workspace, inputs.file) : undefined,
       env: { ...cache.restored.env, ...secretEnv },
+      call: inputs.call,
     }),
   );
   run.report.digest = result.digest;

@@ -18,6 +18,11 @@ export type BuildOptionsPlan = Omit<BuildOptionInputs, 'secrets' | 'secretFiles'
   iidFile: string;
 };
 
+/** A local or tar exporter (or the `-`/path shorthand): buildx refuses --iidfile with them, as build-push-action knows. */
+export function exportsToFiles(outputs: string[]): boolean {
+  return outputs.some((o) => /(?:^|,)type=(?:local|tar)(?:,|$)/.test(o) || (!o.includes('=') && o.trim() !== ''));
+}
+
 /** An exporter that cannot carry attestations (docker/local/tar) is in use. */
 export function exportsWithoutAttestations(outputs: string[], load: boolean): boolean {
   // as build-push-action: only the docker exporter (load) cannot carry attestations
