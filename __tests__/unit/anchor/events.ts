@@ -1,0 +1,58 @@
+/**
+ * docker/metadata-action's own test fixtures (__tests__/fixtures/*.env and repo.json), reduced to
+ * what its meta tests read: event name, ref, sha; the repository data its tests mock (repo.json).
+ * Its tests freeze both "now" and the commit date at 2020-01-10T00:30:00.000Z.
+ */
+import type { MetaContext } from '../../../src/context.js';
+
+export const ANCHOR_NOW = Date.UTC(2020, 0, 10, 0, 30, 0);
+
+const SHA_860 = '860c1904a1ce19322e91ac35af1ab07466440c37';
+const SHA_266 = '266574110acf203503badf966df2ea24b5d732d7';
+
+export const ANCHOR_EVENTS = {
+  null: { eventName: '', ref: '', sha: '' },
+  empty: { eventName: '', ref: '', sha: '' },
+  push_dev: { eventName: 'push', ref: 'refs/heads/dev', sha: SHA_860 },
+  push_master: { eventName: 'push', ref: 'refs/heads/master', sha: SHA_266 },
+  workflow_dispatch: { eventName: 'workflow_dispatch', ref: 'refs/heads/master', sha: SHA_860 },
+  push_invalidchars: { eventName: 'push', ref: 'refs/heads/my/feature#1245', sha: '983315b5e8d46e46fc4c49869e85e7ee5fb289ba' },
+  tag_release1: { eventName: 'push', ref: 'refs/tags/release1', sha: SHA_860 },
+  'tag_20200110-RC2': { eventName: 'push', ref: 'refs/tags/20200110-RC2', sha: SHA_860 },
+  'tag_v1.1.1': { eventName: 'push', ref: 'refs/tags/v1.1.1', sha: SHA_860 },
+} as const;
+
+export type AnchorEvent = keyof typeof ANCHOR_EVENTS;
+
+/** repo.json of metadata-action's tests. */
+const REPO = { name: 'Hello-World', description: 'This your first repo!', htmlUrl: 'https://github.com/octocat/Hello-World', license: 'MIT', defaultBranch: 'master' };
+
+export function anchorContext(name: AnchorEvent): MetaContext {
+  const e = ANCHOR_EVENTS[name];
+  return {
+    ...e,
+    repo: REPO,
+    repoFromPayload: true,
+    commitDate: '2020-01-10T00:30:00.000Z',
+    owner: 'docker',
+    repoName: 'test-docker-action',
+    apiUrl: 'https://api.github.com',
+    shortShaLength: '',
+    annotationLevels: ['manifest'],
+    sourceDateEpoch: '',
+  };
+}
+
+/** The labels every case expects, for its version and sha (metadata-action's getLabels, sorted). */
+export function anchorLabels(version: string, sha: string): string[] {
+  return [
+    'org.opencontainers.image.created=2020-01-10T00:30:00.000Z',
+    `org.opencontainers.image.description=${REPO.description}`,
+    'org.opencontainers.image.licenses=MIT',
+    `org.opencontainers.image.revision=${sha}`,
+    `org.opencontainers.image.source=${REPO.htmlUrl}`,
+    `org.opencontainers.image.title=${REPO.name}`,
+    `org.opencontainers.image.url=${REPO.htmlUrl}`,
+    `org.opencontainers.image.version=${version}`,
+  ];
+}

@@ -1,0 +1,26 @@
+/**
+ * docker/metadata-action's own meta test table, case by case through our planner: each case must
+ * give the version, tags and labels metadata-action's test expects (issue 18).
+ */
+import { anchorContext, anchorLabels, ANCHOR_NOW } from './anchor/events.js';
+import { PUSH_CASES } from './anchor/cases-push.js';
+import { TAG_CASES } from './anchor/cases-tag.js';
+import type { AnchorCase } from './anchor/table.js';
+import { plan } from './fixtures/plan.js';
+
+const CASES: AnchorCase[] = [...PUSH_CASES, ...TAG_CASES];
+
+test('case ids are unique', () => {
+  expect(new Set(CASES.map((c) => c[0])).size).toBe(CASES.length);
+});
+
+// [id, event, case]: a fixed arity (jest hands a done callback to a function with more params than the row)
+test.each(CASES.map((c) => [c[0], c[1], c] as const))('%s (%s)', (_id, _event, [, event, inputs, main, partial, latest, tags, labels]) => {
+  const meta = anchorContext(event);
+  const p = plan(meta, { images: inputs.images, tags: inputs.tags, flavor: inputs.flavor, labels: inputs.labels, annotations: inputs.annotations }, ANCHOR_NOW);
+  // metadata-action's Version {main, partial, latest}: ours as tagNames (main, partials, then latest)
+  expect(p.version).toBe(main ?? '');
+  expect(p.tagNames).toEqual(main === undefined ? [] : [main, ...partial, ...(latest ? ['latest'] : [])]);
+  expect(p.tags).toEqual(tags);
+  expect(p.labels).toEqual(labels ?? anchorLabels(main ?? '', meta.sha));
+});
