@@ -19,7 +19,11 @@ export const ANCHOR_EVENTS = {
   push_invalidchars: { eventName: 'push', ref: 'refs/heads/my/feature#1245', sha: '983315b5e8d46e46fc4c49869e85e7ee5fb289ba' },
   tag_release1: { eventName: 'push', ref: 'refs/tags/release1', sha: SHA_860 },
   'tag_20200110-RC2': { eventName: 'push', ref: 'refs/tags/20200110-RC2', sha: SHA_860 },
-  'tag_v1.1.1': { eventName: 'push', ref: 'refs/tags/v1.1.1', sha: SHA_860 },
+  // its payload (event_tag_v1.1.1.json) carries base_ref refs/heads/master
+  'tag_v1.1.1': { eventName: 'push', ref: 'refs/tags/v1.1.1', sha: SHA_860, pushBaseRef: 'refs/heads/master' },
+  'tag_v2.0.8-beta.67': { eventName: 'push', ref: 'refs/tags/v2.0.8-beta.67', sha: SHA_860 },
+  tag_sometag: { eventName: 'push', ref: 'refs/tags/sometag', sha: SHA_860 },
+  'tag_p1-v1.0.0': { eventName: 'push', ref: 'refs/tags/p1/v1.0.0', sha: SHA_860 },
 } as const;
 
 export type AnchorEvent = keyof typeof ANCHOR_EVENTS;
