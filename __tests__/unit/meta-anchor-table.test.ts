@@ -5,10 +5,11 @@
 import { anchorContext, anchorLabels, ANCHOR_NOW } from './anchor/events.js';
 import { PUSH_CASES } from './anchor/cases-push.js';
 import { TAG_CASES } from './anchor/cases-tag.js';
+import { TAG2_CASES } from './anchor/cases-tag2.js';
 import type { AnchorCase } from './anchor/table.js';
 import { plan } from './fixtures/plan.js';
 
-const CASES: AnchorCase[] = [...PUSH_CASES, ...TAG_CASES];
+const CASES: AnchorCase[] = [...PUSH_CASES, ...TAG_CASES, ...TAG2_CASES];
 
 test('case ids are unique', () => {
   expect(new Set(CASES.map((c) => c[0])).size).toBe(CASES.length);
@@ -18,9 +19,12 @@ test('case ids are unique', () => {
 test.each(CASES.map((c) => [c[0], c[1], c] as const))('%s (%s)', (_id, _event, [, event, inputs, main, partial, latest, tags, labels]) => {
   const meta = anchorContext(event);
   const p = plan(meta, { images: inputs.images, tags: inputs.tags, flavor: inputs.flavor, labels: inputs.labels, annotations: inputs.annotations }, ANCHOR_NOW);
-  // metadata-action's Version {main, partial, latest}: ours as tagNames (main, partials, then latest)
+  // metadata-action's Version {main, partial, latest}: ours as tagNames (main, partials, then the
+  // latest tag with its flavor prefix/suffix when latest is set)
   expect(p.version).toBe(main ?? '');
-  expect(p.tagNames).toEqual(main === undefined ? [] : [main, ...partial, ...(latest ? ['latest'] : [])]);
+  expect(p.tagNames.slice(0, partial.length + 1)).toEqual(main === undefined ? [] : [main, ...partial]);
+  expect(p.tagNames.length).toBe(main === undefined ? 0 : 1 + partial.length + (latest ? 1 : 0));
+  if (latest) expect(p.tagNames[p.tagNames.length - 1]).toMatch(/latest/);
   expect(p.tags).toEqual(tags);
   expect(p.labels).toEqual(labels ?? anchorLabels(main ?? '', meta.sha));
 });

@@ -22,6 +22,12 @@ export const ANCHOR_EVENTS = {
   // its payload (event_tag_v1.1.1.json) carries base_ref refs/heads/master
   'tag_v1.1.1': { eventName: 'push', ref: 'refs/tags/v1.1.1', sha: SHA_860, pushBaseRef: 'refs/heads/master' },
   'tag_v2.0.8-beta.67': { eventName: 'push', ref: 'refs/tags/v2.0.8-beta.67', sha: SHA_860 },
+  'tag_1.2': { eventName: 'push', ref: 'refs/tags/1.2', sha: SHA_860 },
+  'tag_1.1beta2': { eventName: 'push', ref: 'refs/tags/1.1beta2', sha: SHA_860 },
+  'tag_1.0dev4': { eventName: 'push', ref: 'refs/tags/1.0dev4', sha: SHA_860 },
+  'tag_1.2.3rc2': { eventName: 'push', ref: 'refs/tags/1.2.3rc2', sha: SHA_860 },
+  'tag_1.2post1': { eventName: 'push', ref: 'refs/tags/1.2post1', sha: SHA_860 },
+  'tag_v1.2.3rc2': { eventName: 'push', ref: 'refs/tags/v1.2.3rc2', sha: SHA_860 },
   tag_sometag: { eventName: 'push', ref: 'refs/tags/sometag', sha: SHA_860 },
   'tag_p1-v1.0.0': { eventName: 'push', ref: 'refs/tags/p1/v1.0.0', sha: SHA_860 },
 } as const;
