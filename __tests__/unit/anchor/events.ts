@@ -28,6 +28,9 @@ export const ANCHOR_EVENTS = {
   'tag_1.2.3rc2': { eventName: 'push', ref: 'refs/tags/1.2.3rc2', sha: SHA_860 },
   'tag_1.2post1': { eventName: 'push', ref: 'refs/tags/1.2post1', sha: SHA_860 },
   'tag_v1.2.3rc2': { eventName: 'push', ref: 'refs/tags/v1.2.3rc2', sha: SHA_860 },
+  pull_request: { eventName: 'pull_request', ref: 'refs/pull/15/merge', sha: 'a9c8c5828b91be19d9728548b24759e352367ef1', prNumber: 15 },
+  // the run's ref is the base branch; metadata-action (and readMetaContext) use refs/pull/<number>/merge
+  pull_request_target: { eventName: 'pull_request_target', ref: 'refs/pull/15/merge', sha: SHA_266, prNumber: 15 },
   tag_sometag: { eventName: 'push', ref: 'refs/tags/sometag', sha: SHA_860 },
   'tag_p1-v1.0.0': { eventName: 'push', ref: 'refs/tags/p1/v1.0.0', sha: SHA_860 },
 } as const;

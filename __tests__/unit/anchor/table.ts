@@ -9,5 +9,8 @@ export interface AnchorInputs {
   annotations?: string[];
 }
 
-/** [id, event fixture, inputs, version.main, version.partial, version.latest, tags, labels (default: the standard ones)]. */
-export type AnchorCase = [string, AnchorEvent, AnchorInputs, string | undefined, string[], boolean, string[], string[]?];
+/**
+ * [id, event fixture, inputs, version.main, version.partial, version.latest, tags, labels (default:
+ * the standard ones), annotations without level (default: the labels), as metadata-action's test reads them].
+ */
+export type AnchorCase = [string, AnchorEvent, AnchorInputs, string | undefined, string[], boolean, string[], string[]?, string[]?];
