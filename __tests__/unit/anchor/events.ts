@@ -9,6 +9,7 @@ export const ANCHOR_NOW = Date.UTC(2020, 0, 10, 0, 30, 0);
 
 const SHA_860 = '860c1904a1ce19322e91ac35af1ab07466440c37';
 const SHA_266 = '266574110acf203503badf966df2ea24b5d732d7';
+const SHA_HEAD = '3370e228f2209994d57af4427fe64e71bb79ac96';
 
 export const ANCHOR_EVENTS = {
   null: { eventName: '', ref: '', sha: '' },
@@ -28,9 +29,12 @@ export const ANCHOR_EVENTS = {
   'tag_1.2.3rc2': { eventName: 'push', ref: 'refs/tags/1.2.3rc2', sha: SHA_860 },
   'tag_1.2post1': { eventName: 'push', ref: 'refs/tags/1.2post1', sha: SHA_860 },
   'tag_v1.2.3rc2': { eventName: 'push', ref: 'refs/tags/v1.2.3rc2', sha: SHA_860 },
-  pull_request: { eventName: 'pull_request', ref: 'refs/pull/15/merge', sha: 'a9c8c5828b91be19d9728548b24759e352367ef1', prNumber: 15 },
+  pull_request: { eventName: 'pull_request', ref: 'refs/pull/15/merge', sha: 'a9c8c5828b91be19d9728548b24759e352367ef1', prNumber: 15, prBaseRef: 'master' },
   // the run's ref is the base branch; metadata-action (and readMetaContext) use refs/pull/<number>/merge
-  pull_request_target: { eventName: 'pull_request_target', ref: 'refs/pull/15/merge', sha: SHA_266, prNumber: 15 },
+  pull_request_target: { eventName: 'pull_request_target', ref: 'refs/pull/15/merge', sha: SHA_266, prNumber: 15, prBaseRef: 'master' },
+  // DOCKER_METADATA_PR_HEAD_SHA=true: the PR head's sha (its describe('pr-head-sha'))
+  pull_request_head: { eventName: 'pull_request', ref: 'refs/pull/15/merge', sha: SHA_HEAD, prNumber: 15, prBaseRef: 'master' },
+  pull_request_target_head: { eventName: 'pull_request_target', ref: 'refs/pull/15/merge', sha: SHA_HEAD, prNumber: 15, prBaseRef: 'master' },
   tag_sometag: { eventName: 'push', ref: 'refs/tags/sometag', sha: SHA_860 },
   'tag_p1-v1.0.0': { eventName: 'push', ref: 'refs/tags/p1/v1.0.0', sha: SHA_860 },
 } as const;
