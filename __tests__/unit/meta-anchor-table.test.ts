@@ -8,10 +8,11 @@ import { TAG_CASES } from './anchor/cases-tag.js';
 import { TAG2_CASES } from './anchor/cases-tag2.js';
 import { LATEST_PR_CASES } from './anchor/cases-latest-pr.js';
 import { PR_CASES } from './anchor/cases-pr.js';
+import { SCHEDULE_CASES } from './anchor/cases-schedule.js';
 import type { AnchorCase } from './anchor/table.js';
 import { plan } from './fixtures/plan.js';
 
-const CASES: AnchorCase[] = [...PUSH_CASES, ...TAG_CASES, ...TAG2_CASES, ...LATEST_PR_CASES, ...PR_CASES];
+const CASES: AnchorCase[] = [...PUSH_CASES, ...TAG_CASES, ...TAG2_CASES, ...LATEST_PR_CASES, ...PR_CASES, ...SCHEDULE_CASES];
 
 test('case ids are unique', () => {
   expect(new Set(CASES.map((c) => c[0])).size).toBe(CASES.length);

@@ -25,4 +25,6 @@ export const PR_CASES: AnchorCase[] = [
   ['prh08', 'pull_request_target_head', { images: TWO, tags: ['type=ref,event=pr,prefix='], flavor: GLOBAL }, '15-bal', [], false, both('15-bal')],
   ['prh09', 'pull_request_target_head', { images: ['org/app'], tags: REFS }, 'pr-15', ['sha-3370e22', `sha-${HEAD}`], false, ['org/app:pr-15', 'org/app:sha-3370e22', `org/app:sha-${HEAD}`]],
   ['prh10', 'pull_request_target_head', { images: ['org/app'], tags: BASE }, 'mytag-master', [], false, ['org/app:mytag-master']],
+  ['prh11', 'pull_request_head', { images: ['org/app'], tags: BASE }, 'mytag-master', [], false, ['org/app:mytag-master']],
+  ['prh12', 'pull_request_head', { images: ['org/app'], tags: ['type=raw,value=src-{{commit_date YYYY-MM-DD}}'] }, 'src-2020-01-10T00-30-00Z', [], false, ['org/app:src-2020-01-10T00-30-00Z']],
 ];

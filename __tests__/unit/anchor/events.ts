@@ -35,6 +35,8 @@ export const ANCHOR_EVENTS = {
   // DOCKER_METADATA_PR_HEAD_SHA=true: the PR head's sha (its describe('pr-head-sha'))
   pull_request_head: { eventName: 'pull_request', ref: 'refs/pull/15/merge', sha: SHA_HEAD, prNumber: 15, prBaseRef: 'master' },
   pull_request_target_head: { eventName: 'pull_request_target', ref: 'refs/pull/15/merge', sha: SHA_HEAD, prNumber: 15, prBaseRef: 'master' },
+  schedule: { eventName: 'schedule', ref: 'refs/heads/master', sha: SHA_860 },
+  release_created: { eventName: 'release', ref: 'refs/tags/v1.1.1', sha: SHA_860 },
   tag_sometag: { eventName: 'push', ref: 'refs/tags/sometag', sha: SHA_860 },
   'tag_p1-v1.0.0': { eventName: 'push', ref: 'refs/tags/p1/v1.0.0', sha: SHA_860 },
 } as const;
