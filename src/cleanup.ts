@@ -23,9 +23,9 @@ export async function runPost(deps: Deps): Promise<void> {
   if (state.builder) {
     const name = state.builder;
     await attempt(`remove builder ${name}`, async () => {
-      const res = await exec({ argv: ['docker', 'buildx', 'rm', '--force', '--', name], silent: true });
+      const res = await exec({ argv: ['docker', 'buildx', 'rm', '--force', ...(state.keepState ? ['--keep-state'] : []), '--', name], silent: true });
       if (res.code !== 0) throw new Error(res.stderr.trim());
-      host.info(`removed builder ${name}`);
+      host.info(`removed builder ${name}${state.keepState ? ' (its state kept: keep-state)' : ''}`);
     });
   }
   if (state.smokeImages?.length) {

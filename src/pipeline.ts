@@ -34,6 +34,7 @@ export async function runMain(deps: Deps): Promise<void> {
   if (!parsed) return;
   const { inputs, push } = parsed;
   if (push.warning) host.warning(push.warning);
+  for (const n of inputs.inputNotes) host.info(n);
   for (const s of inputs.secretEnvs) maskSecret(host, deps.env[s.env] ?? '');
 
   // a dry run: only read-only commands reach the real exec gateway

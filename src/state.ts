@@ -9,6 +9,8 @@ export interface RunState {
   tempDir?: string;
   /** A builder this run created, removed by post. */
   builder?: string;
+  /** keep-state: post removes the builder with --keep-state (its BuildKit state volume stays). */
+  keepState?: boolean;
   /** Per-job docker config folder (credentials, cli-plugins/docker-buildx), removed by post. */
   dockerConfig?: string;
   /** Registries logged in to inside dockerConfig ('' = Docker Hub), logged out by post. */

@@ -49,6 +49,18 @@ export async function loginStep(run: Run, login: LoginDecision): Promise<void> {
       },
     }),
   );
+  if (!run.inputs.logout) await keepLogins(run, login);
+}
+
+/**
+ * logout: false (login-action): the same logins in the user's docker config too, for later steps
+ * of the job; post removes only the run's own config, so these stay (as login-action leaves them).
+ */
+async function keepLogins(run: Run, login: LoginDecision): Promise<void> {
+  const dir = userDockerConfigDir(run.deps.env);
+  await run.stage('login (kept for later steps)', () =>
+    runLogin(login.logins, dir, { exec: run.exec, log: (m) => run.host.info(`${m} (logout: false: in ${dir}, for later steps)`), loggedIn: () => undefined }),
+  );
 }
 
 /** This machine's os.arch() when the engine is this machine's own, else undefined (ask the engine). */
@@ -96,7 +108,7 @@ export async function builderStep(run: Run, whileWaiting: () => void = () => und
       host.info(`dry-run: would install buildx ${want} from ${inputs.buildxDownloadUrl}`);
     } else if (want && want !== have) {
       const { createToolCache } = await toolCacheModule();
-      await installBuildx({ version: want, baseUrl: inputs.buildxDownloadUrl, tempDir: run.tempDir, dockerConfig: run.dockerConfig }, createToolCache(), (m) => host.info(m));
+      await installBuildx({ version: want, baseUrl: inputs.buildxDownloadUrl, tempDir: run.tempDir, dockerConfig: run.dockerConfig, cache: inputs.cacheBinary }, createToolCache(), (m) => host.info(m));
       // a new CLI plugin changes neither the engine nor the context: only buildx's answer is new
       probe = { ...probe, buildxVersion: await readBuildxVersion(exec) };
     }
@@ -112,7 +124,7 @@ export async function builderStep(run: Run, whileWaiting: () => void = () => und
     for (const n of plan.notes) host.info(n);
     // a dry run only printed `buildx create`: recording the name would make post remove (and warn
     // about) a builder that never existed, or one of the same name that someone else made
-    const created = (name: string) => (inputs.dryRun ? host.info(`dry-run: builder ${name} was not created, post has nothing to remove`) : run.state.update({ builder: name }));
+    const created = (name: string) => (inputs.dryRun ? host.info(`dry-run: builder ${name} was not created, post has nothing to remove`) : run.state.update({ builder: name, ...(inputs.keepState ? { keepState: true } : {}) }));
     const result = await runBuilder(plan, { exec, log: (m) => host.info(m), created });
     for (const w of result.warnings) host.warning(w);
     return result;
@@ -350,6 +362,7 @@ export async function buildStep(run: Run, plan: BuildPlan, cache: CacheStep, dri
       // a Dockerfile inside a git context is not a workspace path: no annotation path for it
       dockerfile: inputs.file && path.isAbsolute(inputs.file) ? path.relative(run.ctx.workspace, inputs.file) : undefined,
       env: { ...cache.restored.env, ...secretEnv },
+      call: inputs.call,
     }),
   );
   run.report.digest = result.digest;

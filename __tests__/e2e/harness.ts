@@ -65,6 +65,8 @@ export interface StepResult {
   stderr: string;
   outputs: Record<string, string>;
   state: Record<string, string>;
+  /** What the step wrote to GITHUB_ENV (for later steps). */
+  env: Record<string, string>;
   summary: string;
   errors: string[];
   warnings: string[];
@@ -196,6 +198,7 @@ async function runStep(step: 'main' | 'post', wf: Workflow, dirs: { temp: string
     ...res,
     outputs: parseFileCommands(read('output')),
     state: parseFileCommands(read('state')),
+    env: parseFileCommands(read('env')),
     summary: read('summary'),
     errors: workflowCommands(res.stdout, 'error'),
     warnings: workflowCommands(res.stdout, 'warning'),

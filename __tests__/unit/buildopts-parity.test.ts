@@ -87,3 +87,23 @@ describe('github-token as the GIT_AUTH_TOKEN secret', () => {
     expect(arg).not.toContain('ghs_secret');
   });
 });
+
+describe('call: check findings fail the step with what the checks printed, pointing at the Dockerfile line', () => {
+  const CHECK_STDOUT = "Check complete, 1 warning has been found!\n\nWARNING: FromAsCasing - https://docs.docker.com/go/dockerfile/rule/from-as-casing/\n'as' and 'FROM' keywords' casing do not match\n/ws/Dockerfile:1\n--------------------\n   1 | >>> FROM scratch as base\n--------------------\n";
+  test('runBuild', async () => {
+    const { runBuild } = await import('../../src/stages/build.js');
+    const exec = async () => ({ code: 1, stdout: CHECK_STDOUT, stderr: '' });
+    const err = await runBuild(['docker', 'buildx', 'build'], '/m.json', { exec, readFile: () => undefined }, { call: 'check', dockerfile: 'Dockerfile' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ stage: 'build', annotation: { file: 'Dockerfile', line: 1 } });
+    expect(String((err as Error).message)).toMatch(/build checks \(call: check\) found problems:\nCheck complete, 1 warning.*FromAsCasing/s);
+  });
+});
+
+test('outputs to local files or a tarball: no --iidfile (buildx refuses it there)', async () => {
+  const { exportsFilesOnly: exportsToFiles } = await import('../../src/stages/buildopts.js');
+  expect(exportsToFiles(['type=local,dest=out'])).toBe(true);
+  expect(exportsToFiles(['type=tar,dest=o.tar'])).toBe(true);
+  expect(exportsToFiles(['out-dir'])).toBe(true);
+  expect(exportsToFiles(['type=registry', 'type=image,push=true'])).toBe(false);
+  expect(exportsToFiles([])).toBe(false);
+});

@@ -47,3 +47,9 @@ test('a failing removal is a warning, not a failure', async () => {
   expect(warnings.join()).toMatch(/remove builder b: no such builder/);
   expect(removed).toEqual([]);
 });
+
+test('keep-state: the builder is removed with --keep-state (its state volume stays)', async () => {
+  const { d, calls } = deps({ builder: 'multiarch-1-1-build-ab', keepState: true, tempDir: '/t/m' });
+  await runPost(d);
+  expect(calls.map((c) => c.argv)).toEqual([['docker', 'buildx', 'rm', '--force', '--keep-state', 'multiarch-1-1-build-ab']]);
+});

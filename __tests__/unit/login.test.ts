@@ -27,7 +27,7 @@ describe('login inputs', () => {
   ])('%s', (_n, inputs, want) => {
     const { out, errors } = parse(inputs);
     expect(errors).toEqual([]);
-    expect(out).toEqual(want);
+    expect(out).toEqual({ ...want, logout: true });
   });
 
   test.each<[Record<string, string>, RegExp]>([

@@ -9,6 +9,7 @@ import { loginSecretValues, type LoginInputs, parseLoginInputs } from './login.j
 import { type MetaInputs, parseMetaInputs } from './meta.js';
 import { parseVerifyInputs, type VerifyInputs } from './verify.js';
 import { parseShardInputs, type ShardInputs } from './shard.js';
+import { type ParityInputs, parseParityInputs } from './parity.js';
 
 export type { Getter } from './collect.js';
 
@@ -16,7 +17,7 @@ export type { Getter } from './collect.js';
  * Every action input, parsed and validated, in one typed object. Each area parses its own
  * inputs in its own module; this is the one place they are put together.
  */
-export type Inputs = MetaInputs & BuildInputs & BuilderInputs & DryRunInputs & LoginInputs & BuildOptionInputs & VerifyInputs & CacheInputs & ShardInputs;
+export type Inputs = MetaInputs & BuildInputs & BuilderInputs & DryRunInputs & LoginInputs & BuildOptionInputs & VerifyInputs & CacheInputs & ShardInputs & ParityInputs;
 
 /**
  * Parse and validate every input. Collects all problems and throws them together as
@@ -33,6 +34,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const verify = parseVerifyInputs(get, c);
   const cache = parseCacheInputs(get, c);
   const shard = parseShardInputs(get, c);
+  const parity = parseParityInputs(get, c);
   if (shard.mode === 'merge') {
     // merge builds nothing: no checkout (context, Dockerfile) is needed, the platforms come from the shards
     for (let i = c.errors.length - 1; i >= 0; i--) if (['context', 'file', 'platforms'].includes(c.errors[i]!.input)) c.errors.splice(i, 1);
@@ -57,7 +59,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
     c.fail('load', 'true cannot be combined with push: true: load builds into the local engine only; set push: false (or remove load)');
   }
   if (c.errors.length) throw new InputErrors(c.errors);
-  return { ...meta, ...build, ...builder, ...dryRun, ...login, ...buildOptions, ...verify, ...cache, ...shard };
+  return { ...meta, ...build, ...builder, ...dryRun, ...login, ...buildOptions, ...verify, ...cache, ...shard, ...parity };
 }
 
 /**

@@ -15,6 +15,11 @@ export interface LoginInputs {
   logins: RegistryLogin[];
   /** A username given without a password (e.g. a pull request from a fork, where secrets are empty). */
   loginsWithoutPassword: string[];
+  /**
+   * login-action's `logout` (default true): false also logs in to the user's docker config, so later
+   * steps (docker run, docker push) find the login; post leaves that one in place.
+   */
+  logout: boolean;
 }
 
 interface RawEntry {
@@ -83,12 +88,13 @@ export function parseLoginInputs(get: Getter, c: Collector): LoginInputs {
     if (username) logins.push({ registry, username, password });
   };
 
+  const logout = c.bool('logout', get('logout'), true, 'true (post logs out) or false (the login stays for later steps)');
   const single = ['registry', 'username', 'password'].filter((n) => get(n).trim() !== '');
   const entries = c.field('registry-auth', () => readRegistryAuth(get('registry-auth')), []);
   if (single.length && entries.length) {
     // as docker/login-action: two forms for one login would leave it unclear which one wins
     c.fail('registry-auth', `cannot be combined with ${single.join(', ')} (as docker/login-action): put that login in the registry-auth list as one more entry, or use only ${single.join('/')}`);
-    return { logins, loginsWithoutPassword };
+    return { logins, loginsWithoutPassword, logout };
   }
   add('password', '', get('registry').trim(), get('username').trim(), get('password'));
   const seen = new Map<string, number>();
@@ -103,7 +109,7 @@ export function parseLoginInputs(get: Getter, c: Collector): LoginInputs {
     add('registry-auth', `entry ${i + 1}: `, registry, str(e.username), str(e.password));
   });
 
-  return { logins, loginsWithoutPassword };
+  return { logins, loginsWithoutPassword, logout };
 }
 
 /**

@@ -96,6 +96,8 @@ export interface BuildRunOptions {
   dockerfile?: string;
   /** Extra environment for buildx (e.g. variables named by secret-envs). */
   env?: Record<string, string>;
+  /** The call input: with check, buildx prints what the checks found on stdout. */
+  call?: string;
 }
 
 /**
@@ -132,6 +134,11 @@ export interface BuildDeps {
 /** Act: run buildx (its progress streams to the log), then read the metadata file. */
 export async function runBuild(argv: string[], metadataFile: string, deps: BuildDeps, opts: BuildRunOptions = {}): Promise<BuildResult> {
   const res = await deps.exec({ argv, timeoutMs: NO_TIMEOUT, ...(opts.env && Object.keys(opts.env).length ? { env: opts.env } : {}) });
+  if (res.code !== 0 && /^check\b/.test(opts.call ?? '') && res.stdout.trim()) {
+    // as build-push-action: the checks' findings (stdout) are the failure, pointing at the Dockerfile line
+    const where = explainBuildFailure(res.stdout, opts.dockerfile);
+    throw new StageError('build', `build checks (call: ${opts.call}) found problems:\n${res.stdout.trim()}`, { file: where.file, line: where.line });
+  }
   if (res.code !== 0) {
     const why = explainBuildFailure(res.stderr, opts.dockerfile);
     throw new StageError('build', `docker buildx build failed: ${why.message}`, { file: why.file, line: why.line });

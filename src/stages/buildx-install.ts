@@ -67,6 +67,8 @@ export interface InstallOptions {
   tempDir: string;
   /** The per-job docker config folder whose cli-plugins/ receives the binary. */
   dockerConfig: string;
+  /** cache-binary: false keeps a download out of the tool cache (default: cached). */
+  cache?: boolean;
   platform?: string;
   arch?: string;
 }
@@ -128,18 +130,28 @@ export async function installBuildx(opts: InstallOptions, tc: ToolCache, log: (m
         );
       }
       fs.chmodSync(file, 0o755);
+      if (opts.cache === false) {
+        // cache-binary: false: for this run only, the tool cache is left as it was
+        log(`buildx ${opts.version}: sha256 ${actual} verified, not cached (cache-binary: false)`);
+        return { plugin: placePlugin(opts.dockerConfig, exe, file), fromCache, cachedDir: '' };
+      }
       cachedDir = await tc.cacheFile(file, exe, TOOL_NAME, opts.version, asset.arch);
       log(`buildx ${opts.version}: sha256 ${actual} verified, cached in ${cachedDir}`);
     } finally {
       fs.rmSync(dl, { recursive: true, force: true });
     }
   }
-  const pluginDir = path.join(opts.dockerConfig, 'cli-plugins');
+  return { plugin: placePlugin(opts.dockerConfig, exe, path.join(cachedDir, exe)), fromCache, cachedDir };
+}
+
+/** Copy buildx into the per-job cli-plugins/. */
+function placePlugin(dockerConfig: string, exe: string, from: string): string {
+  const pluginDir = path.join(dockerConfig, 'cli-plugins');
   fs.mkdirSync(pluginDir, { recursive: true });
   const plugin = path.join(pluginDir, exe);
   // the per-job cli-plugins/ may hold a link to the user's own buildx: replace the link, not its target
   fs.rmSync(plugin, { force: true });
-  fs.copyFileSync(path.join(cachedDir, exe), plugin);
+  fs.copyFileSync(from, plugin);
   fs.chmodSync(plugin, 0o755);
-  return { plugin, fromCache, cachedDir };
+  return plugin;
 }
