@@ -6,7 +6,8 @@
 //
 //   PLATFORMS="linux/amd64,linux/arm64" RUNNERS='{"linux/arm64":"my-arm"}' node scripts/shard-matrix.mjs
 //
-// Writes matrix=<JSON> and platforms=<comma list> to $GITHUB_OUTPUT (or stdout).
+// Writes matrix=<JSON>, platforms=<comma list> and shard-key to $GITHUB_OUTPUT (or stdout).
+import { createHash } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 
 export const DEFAULT_RUNNERS = { 'linux/amd64': 'ubuntu-24.04', 'linux/arm64': 'ubuntu-24.04-arm' };
@@ -48,10 +49,21 @@ export function shardMatrix(platformsText, runnersText = '') {
   return { include };
 }
 
+/**
+ * Pure: the shard-key of one call of the workflow: the caller's, or one derived from all the call's
+ * inputs (CALL_INPUTS, toJSON(inputs)), so two calls in one run never see each other's shards while
+ * a re-run of a call finds its own.
+ */
+export function callShardKey(explicit, callInputs) {
+  if (explicit.trim()) return explicit.trim();
+  return `call-${createHash('sha256').update(callInputs).digest('hex').slice(0, 8)}`;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     const matrix = shardMatrix(process.env.PLATFORMS ?? '', process.env.RUNNERS ?? '');
-    const out = `matrix=${JSON.stringify(matrix)}\nplatforms=${matrix.include.map((l) => l.platform).join(',')}\n`;
+    const key = callShardKey(process.env.SHARD_KEY ?? '', process.env.CALL_INPUTS ?? '');
+    const out = `matrix=${JSON.stringify(matrix)}\nplatforms=${matrix.include.map((l) => l.platform).join(',')}\nshard-key=${key}\n`;
     if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, out);
     else process.stdout.write(out);
     for (const l of matrix.include) process.stdout.write(`${l.platform}: ${JSON.stringify(l.runner)}${l.qemu ? ' (QEMU)' : ' (native)'}\n`);

@@ -18,8 +18,9 @@ export const actionsCacheModule = once(() => import('@actions/cache'));
 export const artifactModule = once(() => import('@actions/artifact'));
 
 /** Start loading the modules a run will use; a failure surfaces where the module is awaited. */
-export function preloadStages(opts: { preflight: boolean; actionsCache: boolean }): void {
+export function preloadStages(opts: { preflight: boolean; actionsCache: boolean; artifacts?: boolean }): void {
   metaModule().catch(() => undefined);
   if (opts.preflight) preflightModule().catch(() => undefined);
   if (opts.actionsCache) actionsCacheModule().catch(() => undefined);
+  if (opts.artifacts) artifactModule().catch(() => undefined);
 }

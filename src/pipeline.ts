@@ -81,7 +81,9 @@ export async function runMain(deps: Deps): Promise<void> {
       !inputs.dryRun && !deps.cacheService && usesActionsCache({ mode: inputs.cacheMode, explicitFrom: inputs.cacheFrom, explicitTo: inputs.cacheTo, runtime: deps.env });
     // load the later stages' modules while the builder's probes are out (not before: that would
     // hold back their start)
-    builder = await builderStep(run, () => preloadStages({ preflight: inputs.preflight, actionsCache }));
+    // a shard uploads its result through @actions/artifact after the build
+    const artifacts = inputs.mode === 'shard' && push.push && !deps.artifactStore && artifactServiceAvailable(deps.env);
+    builder = await builderStep(run, () => preloadStages({ preflight: inputs.preflight, actionsCache, artifacts }));
     const meta = await metaStep(run);
     if (push.push && inputs.mode !== 'shard' && meta.refs.length === 0) {
       throw new StageError('meta', 'nothing to push: no tag could be derived from the git ref; set "tags"');

@@ -30,7 +30,7 @@ import { checkShardImages, planMerge, planShardOutput, planShardPush, pushShardL
 import { shardRefsStep, shardUploadStep } from './shard-steps.js';
 import { summaryTable } from './summary.js';
 import { type AfterBuildArgs, buildExec } from './verification.js';
-import { metaModule, toolCacheModule } from './lazy.js';
+import { artifactModule, metaModule, toolCacheModule } from './lazy.js';
 
 type Builder = Awaited<ReturnType<typeof runBuilder>>;
 
@@ -189,6 +189,8 @@ export async function metaStep(run: Run): Promise<MetaPlan> {
 /** mode merge: no builder, no build; tags from the meta stage, an index from the shards. */
 export async function mergeStep(run: Run): Promise<void> {
   const { inputs, host, push } = run;
+  // no digests: @actions/artifact will read the shard results; load it while the tags are computed
+  if (!inputs.digests.length && push.push && !run.deps.artifactStore) artifactModule().catch(() => undefined);
   const meta = await metaStep(run);
   if (!push.push) {
     host.info(`merge: nothing to merge, ${push.reason}`);

@@ -4,6 +4,8 @@ import { BUSYBOX_DOCKERFILE, indexPlatforms, makeWorkspace, REGISTRY, registryMa
 const isCreate = (c: string[]) => c[0] === 'buildx' && c[1] === 'imagetools' && c[2] === 'create';
 const tagsOf = async (repo: string) => ((await (await fetch(`http://${REGISTRY}/v2/${repo}/tags/list`)).json()) as { tags?: string[] | null }).tags ?? [];
 const repoOf = (image: string) => image.slice(REGISTRY.length + 1);
+/** One stage's time from the step summary's "stage times" row. */
+const stageTime = (summary: string, stage: string) => new RegExp(`${stage} ([0-9.]+)s`).exec(summary)?.[1] ?? '?';
 
 describe('shard results as workflow artifacts: a merge without digests', () => {
   const ws = makeWorkspace(BUSYBOX_DOCKERFILE);
@@ -34,6 +36,7 @@ describe('shard results as workflow artifacts: a merge without digests', () => {
       expect(main.code).toBe(0);
       expect(main.outputs['shard-artifact']).toMatch(/^multiarch-shard~127\.0\.0\.1-5000-e2e-shard-art-[a-z0-9]+~linux-(amd64|arm64)~a1~[0-9a-f]{8}$/);
       digests[platform] = main.outputs.digest!;
+      console.log(`shard ${platform}: ${main.ms} ms, of which the artifact upload ${stageTime(main.summary, 'shard artifact')} s`);
     }
     expect(service.artifacts.filter((a) => a.run === run && a.finalized)).toHaveLength(2);
     expect(await tagsOf(repoOf(image))).toEqual([]);
@@ -42,6 +45,7 @@ describe('shard results as workflow artifacts: a merge without digests', () => {
     expect(job.main.errors).toEqual([]);
     expect(job.main.code).toBe(0);
     expect(job.main.stdout).toMatch(/2 shard artifact\(s\) of set/);
+    console.log(`merge: ${job.main.ms} ms, of which listing and downloading the shard artifacts ${stageTime(job.main.summary, 'shard artifacts')} s`);
     expect(job.main.dockerCalls.filter(isCreate)).toHaveLength(1);
     const index = await registryManifest(repoOf(image), 'v1');
     expect(job.main.outputs.digest).toBe(index.digest);

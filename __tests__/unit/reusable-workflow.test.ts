@@ -8,11 +8,11 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..',
 const SCRIPT = path.join(ROOT, 'scripts/shard-matrix.mjs');
 
 /** Run the plan job's script as the workflow does: env in, GITHUB_OUTPUT out. */
-function plan(platforms: string, runners = ''): { outputs: Record<string, string>; stdout: string; code: number } {
+function plan(platforms: string, runners = '', more: Record<string, string> = {}): { outputs: Record<string, string>; stdout: string; code: number } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-'));
   const out = path.join(dir, 'output');
   fs.writeFileSync(out, '');
-  const res = spawnSync(process.execPath, [SCRIPT], { env: { PATH: process.env.PATH, PLATFORMS: platforms, RUNNERS: runners, GITHUB_OUTPUT: out }, encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [SCRIPT], { env: { PATH: process.env.PATH, PLATFORMS: platforms, RUNNERS: runners, GITHUB_OUTPUT: out, ...more }, encoding: 'utf8' });
   const outputs: Record<string, string> = {};
   for (const line of fs.readFileSync(out, 'utf8').split('\n').filter(Boolean)) outputs[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -40,6 +40,15 @@ describe('the reusable workflow plan: platforms -> one shard leg per platform', 
       { platform: 'linux/arm64', runner: 'arm-box', qemu: false, name: 'linux-arm64' },
       { platform: 'linux/s390x', runner: 'big-box', qemu: true, name: 'linux-s390x' },
     ]);
+  });
+
+  test('shard-key: two calls with other inputs get other shard sets; a re-run of a call, the same; the caller\'s own wins', () => {
+    const key = (callInputs: object, explicit = '') => plan('linux/amd64', '', { CALL_INPUTS: JSON.stringify(callInputs), SHARD_KEY: explicit }).outputs['shard-key'];
+    const a = key({ images: 'ghcr.io/o/app', 'build-args': 'FLAVOR=slim' });
+    expect(a).toMatch(/^call-[0-9a-f]{8}$/);
+    expect(key({ images: 'ghcr.io/o/app', 'build-args': 'FLAVOR=slim' })).toBe(a);
+    expect(key({ images: 'ghcr.io/o/app', 'build-args': 'FLAVOR=full' })).not.toBe(a);
+    expect(key({ images: 'ghcr.io/o/app' }, 'debug')).toBe('debug');
   });
 
   test.each([
@@ -75,8 +84,8 @@ describe('.github/workflows/multiarch.yml', () => {
   test('plan runs the script; each leg shards its platform; merge merges the plan platforms; all at this workflow\'s commit', () => {
     expect(wf.jobs.plan!.steps.some((s) => s.run?.includes('scripts/shard-matrix.mjs'))).toBe(true);
     expect(wf.jobs.shard!.strategy!.matrix).toContain('needs.plan.outputs.matrix');
-    expect(actionStep('shard').with).toMatchObject({ mode: 'shard', platforms: '${{ matrix.platform }}', 'shard-key': '${{ inputs.shard-key }}' });
-    expect(actionStep('merge').with).toMatchObject({ mode: 'merge', platforms: '${{ needs.plan.outputs.platforms }}', 'shard-key': '${{ inputs.shard-key }}' });
+    expect(actionStep('shard').with).toMatchObject({ mode: 'shard', platforms: '${{ matrix.platform }}', 'shard-key': '${{ needs.plan.outputs.shard-key }}' });
+    expect(actionStep('merge').with).toMatchObject({ mode: 'merge', platforms: '${{ needs.plan.outputs.platforms }}', 'shard-key': '${{ needs.plan.outputs.shard-key }}' });
     expect(actionStep('merge').with).not.toHaveProperty('digests');
     expect(wf.jobs.merge!.needs).toEqual(['plan', 'shard']);
     for (const job of ['shard', 'merge']) {

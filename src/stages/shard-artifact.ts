@@ -167,7 +167,7 @@ export function selectShards(found: FoundShard[], want: { set: string; image: st
   }
   const by = newestPerPlatform(found.filter((f) => !foreign.includes(f)));
   for (const [p, list] of by) {
-    if (list.length > 1) problems.push(`duplicate platform ${p}: ${list.map((f) => `${f.artifact} (${f.record.digest})`).join(' and ')}; each platform must come from exactly one shard job`);
+    if (list.length > 1) problems.push(`duplicate platform ${p}: ${list.map((f) => `${f.artifact} (${f.record.digest})`).join(' and ')}; each platform must come from exactly one shard job (two shard sets of this image in one run? give each its own shard-key)`);
   }
   const missing = want.platforms.filter((p) => !by.has(p));
   if (missing.length) problems.push(`no shard for ${missing.join(', ')} in this run (found: ${[...by.keys()].join(', ') || 'none'}); did every shard job succeed and upload, with the same images and shard-key?`);
