@@ -26,7 +26,8 @@ export function createActionsHost(env: NodeJS.ProcessEnv = process.env): Host {
     error: (m, p) => core.error(m, p),
     debug: (m) => core.debug(m),
     setOutput: (n, v) => fileCommand(env, `output ${n}`, 'GITHUB_OUTPUT', () => core.setOutput(n, v)),
-    exportVariable: (n, v) => fileCommand(env, `environment variable ${n}`, 'GITHUB_ENV', () => core.exportVariable(n, v)),
+    // without GITHUB_ENV, @actions/core falls back to the ::set-env command, which runners refuse
+    exportVariable: (n, v) => (env.GITHUB_ENV ? fileCommand(env, `environment variable ${n}`, 'GITHUB_ENV', () => core.exportVariable(n, v)) : core.debug(`GITHUB_ENV is not set: ${n} is not exported`)),
     setSecret: (v) => core.setSecret(v),
     saveState: (n, v) => fileCommand(env, 'the state for the post step', 'GITHUB_STATE', () => core.saveState(n, v)),
     getState: (n) => core.getState(n),

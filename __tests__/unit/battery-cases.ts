@@ -42,7 +42,6 @@ export const BAD_INPUTS: Case[] = [
   ['tags: {{ unclosed', { tags: 'type=raw,value={{branch' }, 'tags', /not closed/],
   ['tags: unknown global expression', { tags: 'type=raw,value={{brnch}}' }, 'tags', /unknown expression "brnch"/],
   ['tags: unknown date attribute', { tags: "type=raw,value={{date 'YYYY' zone='x'}}" }, 'tags', /unknown date attribute/],
-  ['tags: unquoted date format', { tags: 'type=raw,value={{date YYYYMMDD}}' }, 'tags', /must be quoted/],
   ['tags: unknown time zone', { tags: "type=raw,value={{date 'YYYY' tz='Nowhere/X'}}" }, 'tags', /unknown time zone/],
   ['tags: enable not true/false after rendering', { tags: 'type=raw,value=x,enable={{branch}}' }, 'tags', /must be true or false/],
   ['tags: semver pattern with an unknown name', { tags: 'type=semver,pattern={{majr}}' }, 'tags', /unknown expression "majr"/],

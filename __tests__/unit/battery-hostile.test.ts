@@ -40,6 +40,7 @@ async function logOf(inputs: Record<string, string>, payload: Record<string, unk
   const env: Record<string, string> = {
     GITHUB_OUTPUT: path.join(dir, 'out'),
     GITHUB_STATE: path.join(dir, 'state'),
+    GITHUB_ENV: path.join(dir, 'env'),
     GITHUB_STEP_SUMMARY: path.join(dir, 'summary'),
     GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
     GITHUB_EVENT_NAME: eventName,
@@ -48,7 +49,7 @@ async function logOf(inputs: Record<string, string>, payload: Record<string, unk
     GITHUB_REPOSITORY: 'o/r',
     GITHUB_API_URL: 'http://127.0.0.1:9',
   };
-  for (const f of ['out', 'state', 'summary']) fs.writeFileSync(path.join(dir, f), '');
+  for (const f of ['out', 'state', 'env', 'summary']) fs.writeFileSync(path.join(dir, f), '');
   fs.writeFileSync(env.GITHUB_EVENT_PATH!, JSON.stringify(payload));
   const all = { images: 'r.io/app', platforms: 'linux/amd64', push: 'false', context: '.', ...inputs };
   const saved = { ...process.env };

@@ -51,5 +51,5 @@ test('a failing removal is a warning, not a failure', async () => {
 test('keep-state: the builder is removed with --keep-state (its state volume stays)', async () => {
   const { d, calls } = deps({ builder: 'multiarch-1-1-build-ab', keepState: true, tempDir: '/t/m' });
   await runPost(d);
-  expect(calls.map((c) => c.argv)).toEqual([['docker', 'buildx', 'rm', '--force', '--keep-state', 'multiarch-1-1-build-ab']]);
+  expect(calls.map((c) => c.argv)).toEqual([['docker', 'buildx', 'rm', '--force', '--keep-state', '--', 'multiarch-1-1-build-ab']]);
 });

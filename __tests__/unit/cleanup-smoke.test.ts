@@ -16,7 +16,7 @@ test('post removes smoke-test tags main left behind, after the builder; already 
   const { d, calls, warnings } = deps({ builder: 'multiarch-b', smokeImages: ['multiarch-smoke-1:linux-amd64', 'multiarch-smoke-1:linux-arm64'] }, 'Error: No such image: multiarch-smoke-1:linux-amd64');
   await runPost(d);
   expect(calls.map((c) => c.argv)).toEqual([
-    ['docker', 'buildx', 'rm', '--force', 'multiarch-b'],
+    ['docker', 'buildx', 'rm', '--force', '--', 'multiarch-b'],
     ['docker', 'image', 'rm', '--force', 'multiarch-smoke-1:linux-amd64', 'multiarch-smoke-1:linux-arm64'],
   ]);
   expect(warnings).toEqual([]);

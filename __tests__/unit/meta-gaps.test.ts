@@ -69,3 +69,13 @@ describe('labels and annotations lines without "=" are dropped with a note namin
     expect(() => parseInputs((n) => ({ platforms: 'linux/amd64', labels: 'novalue', annotations: '=x' })[n] ?? '', { workspace: '/ws', exists: () => true })).not.toThrow();
   });
 });
+
+// docker/metadata-action's own table (pr12): an unquoted format is a name Handlebars leaves undefined,
+// so the date comes in the default format; we do the same, and say how to quote it
+test('an unquoted date format renders the default format, with a note', async () => {
+  const { unquotedDateFormats } = await import('../../src/meta/expressions.js');
+  expect(unquotedDateFormats(['{{date YYYYMMDD}}', "{{date 'YYYYMMDD'}}", "{{date tz='UTC'}}", '{{commit_date YYYY-MM tz="UTC"}}', '{{date}}'])).toEqual([
+    '{{date YYYYMMDD}}',
+    '{{commit_date YYYY-MM tz="UTC"}}',
+  ]);
+});

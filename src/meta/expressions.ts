@@ -22,8 +22,8 @@ function dateHelper(at: () => moment.MomentInput) {
     const options = args.pop() as HelperOptions;
     if (args.length > 1) throw new Error("a date takes one quoted format, e.g. {{date 'YYYYMMDD'}}");
     const [format] = args;
-    // {{date YYYYMMDD}}: an unquoted word is looked up as a name, which Handlebars gives as undefined
-    if (args.length === 1 && format === undefined) throw new Error("the date format must be quoted: {{date 'YYYYMMDD'}}");
+    // {{date YYYYMMDD}}: an unquoted word is looked up as a name, which Handlebars gives as
+    // undefined: the default format then, as docker/metadata-action renders it (planMeta warns)
     if (format !== undefined && typeof format !== 'string') throw new Error(`the date format must be quoted text, e.g. {{date 'YYYYMMDD'}}, not ${String(format)}`);
     let tz = 'UTC';
     for (const [k, v] of Object.entries(options?.hash ?? {})) {
@@ -95,6 +95,11 @@ export function dateHelpers(c: ExprContext) {
  * Render metadata-action's global expressions ({{branch}}, {{tag}}, {{sha}}, {{base_ref}},
  * {{is_default_branch}}, {{is_not_default_branch}}, {{date 'fmt' tz='…'}}, {{commit_date 'fmt'}}) in a value.
  */
+/** Pure: the templates whose date format is an unquoted word ({{date YYYYMMDD}}), rendered in the default format. */
+export function unquotedDateFormats(templates: string[]): string[] {
+  return templates.filter((t) => /\{\{~?\s*(?:date|commit_date)\s+(?!['"])[^\s}=]+(?:\s|~?\}\})/.test(t));
+}
+
 export function renderGlobal(template: string, c: ExprContext): string {
   if (!template.includes('{{')) return template;
   const m = c.meta;

@@ -1,7 +1,7 @@
 import * as pep440 from '@renovatebot/pep440';
 import semver from 'semver';
 import type { MetaContext } from '../context.js';
-import { branchOf, type ExprContext, dateHelpers, isRawPattern, renderGlobal, renderWith, shortSha, versionData } from '../meta/expressions.js';
+import { branchOf, type ExprContext, dateHelpers, isRawPattern, renderGlobal, renderWith, shortSha, unquotedDateFormats, versionData } from '../meta/expressions.js';
 import { createdAt, mergeLabels, ociPairs } from '../meta/labels.js';
 import { type Flavor, type ImageEntry, matchRegExp, type TagRule } from '../meta/rules.js';
 import { toDockerTag } from '../meta/sanitize.js';
@@ -58,6 +58,10 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
   const g = (s: string) => renderGlobal(s, ex);
   const flavor = input.flavor;
   const notes: string[] = input.tagRules.flatMap((r) => (r.warning ? [r.warning] : []));
+  const templates = [...input.tagRules.flatMap((r) => Object.values(r.attrs)), ...input.labels, ...input.annotations, flavor.prefix, flavor.suffix];
+  for (const t of unquotedDateFormats(templates)) {
+    notes.push(`"${t}": the date format is not quoted, so the default format is used (as docker/metadata-action does); quote it: {{date 'YYYYMMDD'}}`);
+  }
   const v: Version = { partial: [] };
 
   const withAffixes = (val: string, rule: TagRule): string => {
