@@ -93,4 +93,23 @@ describeBuildkit('classic image store, driver auto: a docker-container builder t
     expect(merge.main.code).toBe(0);
     expect(indexPlatforms((await registryManifest(repo, 'v1')).body)).toEqual(['linux/amd64', 'linux/arm64']);
   }, T);
+
+  test('an existing builder: used, never removed, and a warning with the fix when it cannot reach the loopback registry', async () => {
+    const name = uniqueName('e2e-existing');
+    engine.docker(['buildx', 'create', '--name', name, '--driver', 'docker-container', '--bootstrap']);
+    try {
+      const j = await job({ inputs: { images: `${REGISTRY}/${uniqueName('e2e/existing')}`, platforms: 'linux/amd64', push: 'false', builder: name } });
+      expect(j.main.errors).toEqual([]);
+      expect(j.main.code).toBe(0);
+      expect(j.main.outputs).toMatchObject({ builder: name, driver: 'docker-container' });
+      expect(j.main.warnings).toEqual([
+        expect.stringMatching(new RegExp(`127\\.0\\.0\\.1:5000 is on this runner's loopback, but builder ${name} runs BuildKit in a container.*--driver-opt network=host`)),
+      ]);
+      expect(j.main.dockerCalls.filter((a) => a[1] === 'create')).toEqual([]);
+      expect(j.post.dockerCalls.filter((a) => a[1] === 'rm')).toEqual([]);
+      expect(builderLeftovers(name, engine.docker)).toHaveLength(2); // its container and volume stay
+    } finally {
+      engine.docker(['buildx', 'rm', '--force', name]);
+    }
+  }, T);
 });

@@ -39,10 +39,12 @@ describe('verification: smoke test per platform, and verify of the pushed index'
     expect(job.main.summary).toContain('| linux/amd64 | ok | <code>x86_64</code> |');
     expect(job.main.summary).toContain('| linux/arm64 | ok | <code>aarch64</code> |');
     expect(JSON.parse(job.main.outputs['smoke-results']!)).toEqual({ 'linux/amd64': 'x86_64', 'linux/arm64': 'aarch64' });
-    // run from the registry by digest, once per platform
+    // run from the registry by digest, once per platform: each by its own manifest digest (verify's
+    // answer), which the classic image store needs too (one image per name@digest)
     const runs = job.main.dockerCalls.filter((c) => c[0] === 'run');
     expect(runs).toHaveLength(2);
-    for (const r of runs) expect(r).toContain(`${REGISTRY}/${repo}@${job.main.outputs.digest}`);
+    const byDigest = JSON.parse(job.main.outputs.manifests!) as Record<string, string>;
+    for (const r of runs) expect(r).toContain(`${REGISTRY}/${repo}@${byDigest[r[r.indexOf('--platform') + 1]!]}`);
 
     const index = await registryManifest(repo, 'v1');
     const manifests = JSON.parse(job.main.outputs.manifests!) as Record<string, string>;
