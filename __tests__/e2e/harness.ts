@@ -44,6 +44,8 @@ export interface Workflow {
   traceDocker?: boolean;
   /** A fixed runner temp folder (as on GitHub, the same path every job). */
   runnerTemp?: string;
+  /** Send main a signal once its stdout matches `when` (a cancelled job); post runs after, as on GitHub. */
+  stopMain?: { when: RegExp; signal: NodeJS.Signals };
 }
 
 /** The runner's payloads always carry the repository (so no API call is needed for labels). */
@@ -120,16 +122,21 @@ function dockerShim(dir: string): void {
   fs.writeFileSync(path.join(dir, 'docker'), script, { mode: 0o755 });
 }
 
-function runNode(script: string, env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
+function runNode(script: string, env: NodeJS.ProcessEnv, cwd: string, stop?: Workflow['stopMain']): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   return new Promise((resolve, reject) => {
     const start = Date.now();
     const child = spawn(runnerNode(), [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    let stopped = false;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stop && !stopped && stop.when.test(stdout)) stopped = child.kill(stop.signal);
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr, ms: Date.now() - start }));
+    // killed by a signal: 128 + its number, as the runner reports it
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 + os.constants.signals[signal] : 1), stdout, stderr, ms: Date.now() - start }));
   });
 }
 
@@ -189,7 +196,7 @@ async function runStep(step: 'main' | 'post', wf: Workflow, dirs: { temp: string
   if (dirs.shim) env.PATH = `${dirs.shim}:${env.PATH}`;
   if (dirs.shim) env.MULTIARCH_TEST_DOCKER_LOG = dockerLog;
   const script = path.join(ROOT, step === 'main' ? yml.runs.main : yml.runs.post);
-  const res = await runNode(script, env, wf.workspace);
+  const res = await runNode(script, env, wf.workspace, step === 'main' ? wf.stopMain : undefined);
   const read = (n: string) => fs.readFileSync(file(n), 'utf8');
   const dockerCalls = fs.existsSync(dockerLog)
     ? fs.readFileSync(dockerLog, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t').slice(1))
@@ -326,13 +333,18 @@ export function indexPlatforms(body: Awaited<ReturnType<typeof registryManifest>
     .sort();
 }
 
+/** How long a test's own docker command may take (MULTIARCH_E2E_DOCKER_TIMEOUT seconds overrides). */
+const DOCKER_TIMEOUT_MS = (Number(process.env.MULTIARCH_E2E_DOCKER_TIMEOUT) || 120) * 1000;
+
 export function docker(args: string[]): { code: number; stdout: string; stderr: string } {
   try {
-    const stdout = execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    // bounded: a wedged engine fails the test that asked, instead of blocking the whole suite
+    const stdout = execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: DOCKER_TIMEOUT_MS, killSignal: 'SIGKILL' });
     return { code: 0, stdout, stderr: '' };
   } catch (err) {
-    const e = err as { status?: number; stdout?: string; stderr?: string };
-    return { code: e.status ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+    const e = err as { status?: number | null; signal?: string; stdout?: string; stderr?: string };
+    const timedOut = e.signal === 'SIGKILL' ? `docker ${args.slice(0, 3).join(' ')} did not answer within ${DOCKER_TIMEOUT_MS / 1000} s\n` : '';
+    return { code: e.status ?? 124, stdout: e.stdout ?? '', stderr: `${e.stderr ?? ''}${timedOut}` };
   }
 }
 

@@ -89,8 +89,8 @@ describe('battery hostile: a runner command in any event field is never run', ()
 
 describe('battery hostile: values that docker would read as options are input errors, before any docker command', () => {
   test.each<[string, Record<string, string>, string]>([
-    ['registry --help', { registry: '--help', username: 'u', password: 'pw-1' }, 'password'],
-    ['registry -u', { registry: '-u', username: 'u', password: 'pw-1' }, 'password'],
+    ['registry --help', { registry: '--help', username: 'u', password: 'pw-1' }, 'registry'],
+    ['registry -u', { registry: '-u', username: 'u', password: 'pw-1' }, 'registry'],
     ['registry-auth registry --help', { 'registry-auth': '- registry: --help\n  username: u\n  password: pw-2' }, 'registry-auth'],
     ['endpoint --help', { driver: 'remote', endpoint: '--help' }, 'endpoint'],
     ['append endpoint -x', { append: '- name: n1\n  endpoint: -x' }, 'append'],

@@ -81,3 +81,20 @@ describe('CLI --output-json', () => {
     expect(w.term.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('preflight reads no Dockerfile linked out of the workspace', () => {
+  test('leavesWorkspace: a link inside pointing outside is refused; a path given outside, or a link within, is fine', async () => {
+    const { leavesWorkspace } = await import('../../src/verification.js');
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'leaves-'));
+    const ws = path.join(root, 'ws');
+    fs.mkdirSync(ws);
+    fs.writeFileSync(path.join(root, 'host-file'), 'FROM x\n');
+    fs.writeFileSync(path.join(ws, 'Dockerfile.real'), 'FROM x\n');
+    fs.symlinkSync(path.join(root, 'host-file'), path.join(ws, 'Dockerfile'));
+    fs.symlinkSync(path.join(ws, 'Dockerfile.real'), path.join(ws, 'Dockerfile.in'));
+    expect(leavesWorkspace(path.join(ws, 'Dockerfile'), ws, realFiles)).toBe(true);
+    expect(leavesWorkspace(path.join(ws, 'Dockerfile.in'), ws, realFiles)).toBe(false);
+    expect(leavesWorkspace(path.join(root, 'host-file'), ws, realFiles)).toBe(false);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});

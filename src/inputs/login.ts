@@ -69,7 +69,7 @@ export function parseLoginInputs(get: Getter, c: Collector): LoginInputs {
   const loginsWithoutPassword: string[] = [];
   const add = (input: string, where: string, registry: string, username: string, password: string) => {
     if (readsAsOption(registry)) {
-      c.field(input, () => checkOperand(registry, `${where}a registry host`), undefined);
+      c.field(input === 'password' ? 'registry' : input, () => checkOperand(registry, `${where}a registry host`), undefined);
       return;
     }
     if (registry && !HOST.test(registry)) {
