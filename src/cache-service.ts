@@ -153,4 +153,33 @@ export const realCacheFolders: CacheFolders = {
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.renameSync(from, to);
   },
+  lock: (dir, staleMs) => {
+    const lock = `${dir}.lock`;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        fs.mkdirSync(path.dirname(lock), { recursive: true });
+        // mkdir is atomic: exactly one run creates it
+        fs.mkdirSync(lock);
+        return true;
+      } catch (err) {
+        // the parent was just removed by a run that finished (unlock): make it again
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const held = fs.statSync(lock, { throwIfNoEntry: false });
+        // gone meanwhile: try again; older than any restore or save can take: a killed run's
+        if (held && Date.now() - held.mtimeMs <= staleMs) return false;
+        fs.rmSync(lock, { recursive: true, force: true });
+      }
+    }
+    return false;
+  },
+  unlock: (dir) => {
+    fs.rmSync(`${dir}.lock`, { recursive: true, force: true });
+    // the shared parent goes once no run uses it (rmdir refuses while another run's lock is there)
+    try {
+      fs.rmdirSync(path.dirname(dir));
+    } catch {
+      // not empty: another run is using it
+    }
+  },
 };

@@ -239,6 +239,7 @@ export async function cacheStep(run: Run, meta: MetaPlan, builder: Builder): Pro
     target: inputs.target,
     sha: ctx.sha,
     runnerTemp: ctx.runnerTemp,
+    runTempDir: run.tempDir,
     images: inputs.images,
     refs: meta.refs,
     push: run.push.push,
@@ -247,7 +248,9 @@ export async function cacheStep(run: Run, meta: MetaPlan, builder: Builder): Pro
   });
   for (const w of plan.warnings) host.warning(w);
   if (plan.env.ACTIONS_RUNTIME_TOKEN) host.setSecret(plan.env.ACTIONS_RUNTIME_TOKEN);
-  if (plan.local) run.state.update({ cacheDirs: [...new Set([plan.local.dir, plan.local.exportDir, path.dirname(plan.local.dir)])] });
+  // the run's cache folders live in its temp folder (removed by post); the shared service path is
+  // another run's to use while it holds the lock, so post never removes it
+
   const cacheDeps = {
     // MULTIARCH_CACHE_TIMEOUT_SECONDS: how long one restore or save may take (default 20 min)
     service: deps.cacheService ?? createActionsCacheService(run.tempDir, 1000 * (Number(deps.env.MULTIARCH_CACHE_TIMEOUT_SECONDS) || 1200)),

@@ -3,7 +3,7 @@ import { type CacheActDeps, type CacheService, restoreLayerCache, saveLayerCache
 
 const input: CachePlanInput = {
   mode: 'local', explicitFrom: [], explicitTo: [], keySuffix: '', os: 'Linux', platforms: ['linux/amd64'], file: 'Dockerfile',
-  target: '', sha: 'c0ffee', runnerTemp: '/rt', images: [], refs: [], push: false, buildxVersion: '0.13.1',
+  target: '', sha: 'c0ffee', runnerTemp: '/rt', runTempDir: '/rt/multiarch-run1', images: [], refs: [], push: false, buildxVersion: '0.13.1',
   runtime: { ACTIONS_RESULTS_URL: 'http://x/' },
 };
 
@@ -13,12 +13,14 @@ function fakes(opts: { restore?: Awaited<ReturnType<CacheService['restore']>>; r
   const log: string[] = [];
   const warnings: string[] = [];
   const plan = planCache(input);
-  const { dir, exportDir } = plan.local!;
+  const { dir, exportDir, servicePath } = plan.local!;
+  const locks = new Set<string>();
+  const name = (d: string) => (d === dir ? 'OLD' : d === servicePath ? 'SHARED' : 'NEW');
   const deps: CacheActDeps = {
     service: {
       restore: async (paths, key) => {
         log.push(`restore ${paths.join()} ${key}`);
-        if (opts.restoredDir) dirs.set(dir, opts.restoredDir);
+        if (opts.restoredDir) dirs.set(paths[0]!, opts.restoredDir);
         return opts.restore ?? { problems: [] };
       },
       save: async (paths, key) => {
@@ -29,13 +31,15 @@ function fakes(opts: { restore?: Awaited<ReturnType<CacheService['restore']>>; r
     folders: {
       inspect: (d) => dirs.get(d) ?? { valid: false, bytes: 0 },
       remove: (d) => {
-        if (dirs.delete(d)) log.push(`rm ${d === dir ? 'OLD' : 'NEW'}`);
+        if (dirs.delete(d)) log.push(`rm ${name(d)}`);
       },
       rename: (a, b) => {
         dirs.set(b, dirs.get(a)!);
         dirs.delete(a);
-        log.push('mv NEW OLD');
+        log.push(`mv ${name(a)} ${name(b)}`);
       },
+      lock: (d) => (locks.has(d) ? false : (locks.add(d), true)),
+      unlock: (d) => void locks.delete(d),
     },
     info: () => {},
     warn: (m) => warnings.push(m),
@@ -43,7 +47,7 @@ function fakes(opts: { restore?: Awaited<ReturnType<CacheService['restore']>>; r
   const afterBuild = () => {
     if (opts.exportDir) dirs.set(exportDir, opts.exportDir);
   };
-  return { deps, plan, log, warnings, afterBuild, dirs, dir };
+  return { deps, plan, log, warnings, afterBuild, dirs, dir, servicePath, locks };
 }
 
 const good = { valid: true, bytes: 2048 };
@@ -58,8 +62,27 @@ describe('cache act (stubbed service and folders)', () => {
     const s = await saveLayerCache(f.plan, r, true, f.deps);
     expect(s.saved).toBe(true);
     expect(s.savedBytes).toBe(4096);
-    expect(f.log.slice(1)).toEqual(['rm OLD', 'mv NEW OLD', `save ${f.dir} ${r.key} valid=true`]);
+    expect(f.log).toEqual([`restore ${f.servicePath} ${r.key}`, 'mv SHARED OLD', 'rm OLD', 'mv NEW OLD', 'mv OLD SHARED', `save ${f.servicePath} ${r.key} valid=true`, 'rm SHARED']);
+    expect(f.locks.size).toBe(0);
     expect(f.warnings).toEqual([]);
+  });
+
+  // issue 15, finding 8: the shared service path is used only under its lock; a run that finds it
+  // locked neither deletes nor extracts into it, and says that it did not restore or save
+  test('another run holds the shared cache folder: no restore into it, no save, and both said', async () => {
+    const f = fakes({ restore: { matchedKey: 'multiarch-old', problems: [] }, restoredDir: good, exportDir: good });
+    f.dirs.set(f.servicePath, { valid: true, bytes: 777 });
+    f.deps.folders.lock(f.servicePath, 0);
+    const r = await restoreLayerCache(f.plan, f.deps);
+    expect(r.hit).toBe('miss');
+    expect(r.lines[0]).toMatch(/another run on this machine is restoring or saving the same cache folder/);
+    expect(f.dirs.get(f.servicePath)).toEqual({ valid: true, bytes: 777 });
+    f.afterBuild();
+    const s = await saveLayerCache(f.plan, r, true, f.deps);
+    expect(s.saved).toBe(false);
+    expect(f.warnings).toEqual([expect.stringMatching(/not saved: another run on this machine/)]);
+    expect(f.dirs.get(f.servicePath)).toEqual({ valid: true, bytes: 777 });
+    expect(f.log.filter((l) => l.startsWith('restore') || l.startsWith('save'))).toEqual([]);
   });
 
   test('empty export after a hit: the good cache is kept, not replaced and not saved', async () => {

@@ -23,6 +23,7 @@ const base: CachePlanInput = {
   target: '',
   sha: 'abc123',
   runnerTemp: '/rt',
+  runTempDir: '/rt/multiarch-run1',
   images: ['ghcr.io/org/app'],
   refs: ['ghcr.io/org/app:main'],
   push: true,
@@ -109,11 +110,15 @@ describe('--cache-from / --cache-to per mode', () => {
     expect(r.cacheTo).toEqual(sub(to));
   });
 
-  test('local folder: same path every job (under RUNNER_TEMP), one per build identity', () => {
+  test('local folder: the service path is the same every job (under RUNNER_TEMP), one per build identity; the build folders are the run\'s own', () => {
     const a = planCache(base).local!;
-    expect(a.dir).toMatch(/^\/rt\/multiarch-cache\/[0-9a-f]{16}$/);
-    expect(planCache({ ...base, sha: 'other' }).local!.dir).toBe(a.dir);
-    expect(planCache({ ...base, platforms: ['linux/amd64'] }).local!.dir).not.toBe(a.dir);
+    expect(a.servicePath).toMatch(/^\/rt\/multiarch-cache\/[0-9a-f]{16}$/);
+    expect(planCache({ ...base, sha: 'other' }).local!.servicePath).toBe(a.servicePath);
+    expect(planCache({ ...base, platforms: ['linux/amd64'] }).local!.servicePath).not.toBe(a.servicePath);
+    // issue 15, finding 8: two runs sharing RUNNER_TEMP build from and export to folders of their own
+    expect(a.dir).toBe('/rt/multiarch-run1/layer-cache');
+    expect(a.exportDir).toBe('/rt/multiarch-run1/layer-cache-new');
+    expect(planCache({ ...base, runTempDir: '/rt/multiarch-run2' }).local!.exportDir).toBe('/rt/multiarch-run2/layer-cache-new');
     expect(a.strategy).toBe('swap');
     expect(planCache({ ...base, buildxVersion: '0.35.0' }).local!.strategy).toBe('reset');
   });

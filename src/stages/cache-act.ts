@@ -17,7 +17,34 @@ export interface CacheFolders {
   inspect(dir: string): DirState;
   remove(dir: string): void;
   rename(from: string, to: string): void;
+  /**
+   * Take the lock on a shared folder (atomic; a lock older than `staleMs` is left by a killed run
+   * and taken over). false = another run holds it.
+   */
+  lock(dir: string, staleMs: number): boolean;
+  unlock(dir: string): void;
 }
+
+/** A lock is held for one restore or one save, each bounded by the cache timeout (20 min default). */
+const LOCK_STALE_MS = 30 * 60_000;
+
+/** Run fn holding the lock on the shared service path; undefined when another run holds it. */
+async function withServicePath<T>(servicePath: string, d: CacheActDeps, fn: () => Promise<T>): Promise<T | undefined> {
+  if (!d.folders.lock(servicePath, LOCK_STALE_MS)) return undefined;
+  try {
+    // whatever is there is a leftover (no run holds the lock): start clean
+    d.folders.remove(servicePath);
+    return await fn();
+  } finally {
+    try {
+      d.folders.remove(servicePath);
+    } finally {
+      d.folders.unlock(servicePath);
+    }
+  }
+}
+
+const BUSY = 'another run on this machine is restoring or saving the same cache folder (self-hosted runners sharing RUNNER_TEMP)';
 
 export interface CacheActDeps {
   service: CacheService;
@@ -67,15 +94,25 @@ export async function restoreLayerCache(plan: CachePlan, d: CacheActDeps): Promi
     const lines = [`mode ${plan.mode}${cacheFrom.length ? `, from ${cacheFrom.join(' ')}` : ''}${cacheTo.length ? `, to ${cacheTo.join(' ')}` : ''}`];
     return { hit: '', key: '', restoredBytes: 0, cacheFrom, cacheTo, env: plan.env, lines };
   }
-  const { dir, exportDir, primaryKey, restoreKeys } = plan.local;
+  const { servicePath, dir, exportDir, primaryKey, restoreKeys } = plan.local;
   let matchedKey: string | undefined;
   let serviceDown = false;
   let restored: DirState;
   try {
-    // a folder left by an earlier step on this runner is not what the key says: start clean
+    // a folder left by an earlier step of this run is not what the key says: start clean
     d.folders.remove(dir);
     if (exportDir !== dir) d.folders.remove(exportDir);
-    const res = await d.service.restore([dir], primaryKey, restoreKeys);
+    // the service extracts into the shared path; the folder is moved into this run's own at once
+    const res = await withServicePath(servicePath, d, async () => {
+      const r = await d.service.restore([servicePath], primaryKey, restoreKeys);
+      if (!r.timedOut && d.folders.inspect(servicePath).bytes > 0) d.folders.rename(servicePath, dir);
+      return r;
+    });
+    if (!res) {
+      const line = `restored: nothing (${BUSY})`;
+      d.info(`layer cache: ${line}; building without it`);
+      return { hit: 'miss', key: primaryKey, restoredBytes: 0, ...cacheArgs(plan, false), env: plan.env, lines: [line], restoredState: { valid: false, bytes: 0 } };
+    }
     if (res.timedOut) {
       // a late download could still extract into the folder: leave the local cache out of this run
       d.warn(`layer cache: restore timed out (${res.problems.join('; ')}); building without the layer cache, not saving`);
@@ -150,9 +187,17 @@ export async function saveLayerCache(plan: CachePlan, restore: CacheRestore, bui
       d.warn(`layer cache: not saved: ${why}`);
       return { saved: false, savedBytes: 0, note: why, lines: [`saved: nothing (${why})`] };
     }
-    // what is saved is the export (swapped into dir, or exported into it with reset)
+    // what is saved is the export (swapped into dir, or exported into it with reset), handed to the
+    // shared service path under its lock
     const size = exported.bytes;
-    const res = await d.service.save([dir], primaryKey);
+    const res = await withServicePath(plan.local.servicePath, d, async () => {
+      d.folders.rename(dir, plan.local!.servicePath);
+      return d.service.save([plan.local!.servicePath], primaryKey);
+    });
+    if (!res) {
+      d.warn(`layer cache: not saved: ${BUSY}; the next run starts from the previous cache`);
+      return { saved: false, savedBytes: 0, note: BUSY, lines: [`saved: nothing (${BUSY})`] };
+    }
     if (res.problems.length || !res.saved) {
       const why = res.problems.join('; ') || 'the cache service did not accept it (another job may be saving the same key)';
       if (res.problems.length) d.warn(`layer cache: save failed, the next run starts from the previous cache: ${why}`);

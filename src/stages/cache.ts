@@ -29,6 +29,11 @@ export interface CachePlanInput {
   target: string;
   sha: string;
   runnerTemp: string;
+  /**
+   * This run's own temp folder (removed by post): the build reads and exports its cache there, so
+   * two runs sharing RUNNER_TEMP (self-hosted) never touch each other's folders.
+   */
+  runTempDir: string;
   images: string[];
   refs: string[];
   push: boolean;
@@ -38,7 +43,13 @@ export interface CachePlanInput {
 }
 
 export interface LocalCachePlan {
-  /** The cached folder: restored into, saved from. Same path every job (the cache version hashes it). */
+  /**
+   * Where the cache service restores into and saves from: the same path every job (@actions/cache's
+   * version hashes the path), so shared by every run on a machine with one RUNNER_TEMP; used only
+   * under its lock (servicePath.lock), and only to hand the folder over to and from `dir`.
+   */
+  servicePath: string;
+  /** This run's cache folder, inside its own temp folder: the build's cache-from. */
   dir: string;
   /** Where this build exports (swap strategy); equal to dir with reset. */
   exportDir: string;
@@ -134,9 +145,10 @@ export function planCache(p: CachePlanInput): CachePlan {
         return plan;
       }
       const { primaryKey, restoreKeys } = cacheKeys(p);
-      const dir = path.join(p.runnerTemp, 'multiarch-cache', buildIdentity(p));
+      const servicePath = path.join(p.runnerTemp, 'multiarch-cache', buildIdentity(p));
+      const dir = path.join(p.runTempDir, 'layer-cache');
       const strategy = supportsReset(p.buildxVersion) ? 'reset' : 'swap';
-      plan.local = { dir, exportDir: strategy === 'reset' ? dir : `${dir}-new`, primaryKey, restoreKeys, strategy };
+      plan.local = { servicePath, dir, exportDir: strategy === 'reset' ? dir : `${dir}-new`, primaryKey, restoreKeys, strategy };
       plan.notes.push(
         strategy === 'reset'
           ? `local cache in ${dir}, exported with reset=true (buildx ${p.buildxVersion} ≥ ${RESET_MIN_BUILDX})`
