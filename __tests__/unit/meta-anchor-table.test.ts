@@ -33,4 +33,7 @@ test.each(CASES.map((c) => [c[0], c[1], c] as const))('%s (%s)', (_id, _event, [
   expect(p.labels).toEqual(wantLabels);
   // its getAnnotations() has no level; ours carry DOCKER_METADATA_ANNOTATIONS_LEVELS' (manifest)
   expect(p.annotations).toEqual((annotations ?? wantLabels).map((a) => `manifest:${a}`));
+  // the json output (describe('json')) is the same data
+  expect(p.json.tags).toEqual(tags);
+  expect(Object.entries(p.json.labels).map(([k, v]) => `${k}=${v}`)).toEqual(wantLabels);
 });
