@@ -6,7 +6,7 @@ import {
   isLocalEndpoint,
   loopbackRegistries,
   networkOpt,
-  parseInspectNodes,
+  inspectedBuilder,
   planLoopback,
   type RegistryUses,
 } from '../../src/stages/builder-network.js';
@@ -179,18 +179,18 @@ describe('an existing builder and a loopback registry', () => {
   const inspect = (driver: string, nodes: string) => `Name:          mine\nDriver:        ${driver}\n\nNodes:\n${nodes}`;
   test('parseInspectNodes reads every node endpoint and its network', () => {
     const text = inspect('docker-container', 'Name: mine0\nEndpoint:              unix:///var/run/docker.sock\nDriver Options:        image="x" network="host"\nStatus: running\nName: mine1\nEndpoint: ctx2\nStatus: running\n');
-    expect(parseInspectNodes(text)).toEqual({ driver: 'docker-container', nodes: [{ endpoint: 'unix:///var/run/docker.sock', network: 'host' }, { endpoint: 'ctx2' }] });
+    expect(inspectedBuilder(text)).toEqual({ driver: 'docker-container', nodes: [{ endpoint: 'unix:///var/run/docker.sock', network: 'host' }, { endpoint: 'ctx2' }] });
   });
   test('docker-container without network=host: a warning with the fix; with it, none', () => {
-    const b = parseInspectNodes(inspect('docker-container', 'Endpoint: default\nStatus: running\n'));
+    const b = inspectedBuilder(inspect('docker-container', 'Name: n0\nEndpoint: default\nStatus: running\n'));
     expect(existingBuilderLoopback('mine', b, ['127.0.0.1:5000'])).toMatch(/127\.0\.0\.1:5000 is on this runner's loopback, but builder mine runs BuildKit in a container.*--driver-opt network=host.*drop the builder input/);
-    expect(existingBuilderLoopback('mine', parseInspectNodes(inspect('docker-container', 'Endpoint: default\nDriver Options: network="host"\n')), ['127.0.0.1:5000'])).toBeUndefined();
+    expect(existingBuilderLoopback('mine', inspectedBuilder(inspect('docker-container', 'Name: n0\nEndpoint: default\nDriver Options: network="host"\n')), ['127.0.0.1:5000'])).toBeUndefined();
     expect(existingBuilderLoopback('mine', b, [])).toBeUndefined();
   });
   test('docker driver or a remote daemon on this machine: none; a remote elsewhere: a warning', () => {
-    expect(existingBuilderLoopback('default', parseInspectNodes(inspect('docker', 'Endpoint: default\n')), ['localhost:5000'])).toBeUndefined();
-    expect(existingBuilderLoopback('r', parseInspectNodes(inspect('remote', 'Endpoint: tcp://127.0.0.1:1234\n')), ['localhost:5000'])).toBeUndefined();
-    expect(existingBuilderLoopback('r', parseInspectNodes(inspect('remote', 'Endpoint: tcp://10.0.0.9:1234\n')), ['localhost:5000'])).toMatch(/builder r \(driver remote\) runs BuildKit away from this runner/);
+    expect(existingBuilderLoopback('default', inspectedBuilder(inspect('docker', 'Name: n0\nEndpoint: default\n')), ['localhost:5000'])).toBeUndefined();
+    expect(existingBuilderLoopback('r', inspectedBuilder(inspect('remote', 'Name: n0\nEndpoint: tcp://127.0.0.1:1234\n')), ['localhost:5000'])).toBeUndefined();
+    expect(existingBuilderLoopback('r', inspectedBuilder(inspect('remote', 'Name: n0\nEndpoint: tcp://10.0.0.9:1234\n')), ['localhost:5000'])).toMatch(/builder r \(driver remote\) runs BuildKit away from this runner/);
   });
   test('runBuilder returns the warning for an existing builder', async () => {
     const exec: Exec = () => Promise.resolve({ code: 0, stdout: inspect('docker-container', 'Endpoint: default\nStatus: running\nPlatforms: linux/amd64\n'), stderr: '' });

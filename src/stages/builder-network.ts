@@ -8,6 +8,7 @@
 import { parse as parseToml } from 'smol-toml';
 import { parseList } from '../lists.js';
 import { isLoopbackHost, registryHost } from '../reference.js';
+import { parseInspectNodes } from './builder-nodes.js';
 
 /** The inputs that name registries BuildKit itself talks to (pushes, cache, build contexts). */
 export interface RegistryUses {
@@ -131,17 +132,13 @@ export interface InspectedBuilder {
   nodes: { endpoint: string; network?: string }[];
 }
 
-/** Pure: an existing builder's driver and nodes from `docker buildx inspect` output. */
-export function parseInspectNodes(text: string): InspectedBuilder {
+/** Pure: an existing builder's driver and nodes (with their network= driver option) from `docker buildx inspect`. */
+export function inspectedBuilder(text: string): InspectedBuilder {
   const driver = /^Driver:\s*(\S+)/m.exec(text)?.[1] ?? '';
-  const nodes: InspectedBuilder['nodes'] = [];
-  for (const line of text.split('\n')) {
-    const endpoint = /^Endpoint:\s*(.*)$/.exec(line);
-    if (endpoint) nodes.push({ endpoint: endpoint[1]!.trim() });
-    const opts = /^Driver Options:\s*(.*)$/.exec(line);
-    const net = opts ? /(?:^|\s)network="?([^"\s]*)"?/.exec(opts[1]!) : null;
-    if (net && nodes.length) nodes[nodes.length - 1]!.network = net[1];
-  }
+  const nodes = parseInspectNodes(text).map((n) => {
+    const network = networkOpt(n['driver-opts'] ?? []);
+    return network === undefined ? { endpoint: n.endpoint } : { endpoint: n.endpoint, network };
+  });
   return { driver, nodes };
 }
 

@@ -3,7 +3,7 @@ import { engineUnreachable, StageError } from '../errors.js';
 import { type Exec, PULL_TIMEOUT_MS } from '../exec.js';
 import { type AppendNode, type DriverInput, ownBuilderInputs } from '../inputs/builder.js';
 import { firstNodePins, nodeAssignment } from './builder-nodes.js';
-import { existingBuilderLoopback, loopbackRegistries, parseInspectNodes, planLoopback } from './builder-network.js';
+import { existingBuilderLoopback, inspectedBuilder, loopbackRegistries, planLoopback } from './builder-network.js';
 import { once } from '../once.js';
 import { compareVersions } from './cache.js';
 
@@ -321,6 +321,6 @@ export async function runBuilder(plan: BuilderPlan, deps: BuilderDeps): Promise<
   const driver = (driverLine?.[1] as Driver | undefined) ?? plan.driver;
   const platforms = parseInspectPlatforms(res.stdout);
   deps.log(described(driver, platforms));
-  const warning = plan.create.length === 0 ? existingBuilderLoopback(plan.name, parseInspectNodes(res.stdout), plan.loopback) : undefined;
+  const warning = plan.create.length === 0 ? existingBuilderLoopback(plan.name, inspectedBuilder(res.stdout), plan.loopback) : undefined;
   return { ...plan, driver, warnings: warning ? [...plan.warnings, warning] : plan.warnings, platforms: () => Promise.resolve(platforms), inspected: () => Promise.resolve(res.stdout) };
 }
