@@ -118,7 +118,7 @@ describe('login: registry with htpasswd (bcrypt) auth, build secrets', () => {
 
     // the password went through stdin only: argv of every docker call is free of it
     const login = job.main.dockerCalls.filter((c) => c[0] === 'login');
-    expect(login).toEqual([['login', '--username', user, '--password-stdin', reg.host]]);
+    expect(login).toEqual([['login', '--username', user, '--password-stdin', '--', reg.host]]);
     expect(job.main.dockerCalls.find((c) => c[1] === 'build')).toContain('--no-cache');
     for (const call of [...job.main.dockerCalls, ...job.post.dockerCalls]) {
       for (const v of [password, token, envSecret]) expect(call.join(' ')).not.toContain(v);

@@ -2,7 +2,7 @@ export const id = 108;
 export const ids = [108];
 export const modules = {
 
-/***/ 6108:
+/***/ 76108:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -12,15 +12,17 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   planPreflight: () => (/* binding */ planPreflight),
 /* harmony export */   runPreflight: () => (/* binding */ runPreflight)
 /* harmony export */ });
-/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8390);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8071);
-/* harmony import */ var _manifests_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4909);
+/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(78390);
+/* harmony import */ var _argv_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(15537);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(452);
+/* harmony import */ var _manifests_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(44909);
 /**
  * Preflight: before building, check that every base image the build will pull has every
  * requested platform. Building arm64 FROM an amd64-only base otherwise fails late (after QEMU
  * builds of every other stage) or, with a single-platform base, silently ships the wrong
  * architecture.
  */
+
 
 
 
@@ -151,6 +153,9 @@ function planPreflight(dockerfile, buildArgs, platforms, buildPlatform = 'linux/
             skipped.set(key, { image, line, reason });
     };
     const need = (ref, platform, line) => {
+        // a Dockerfile value (ARG B=--help, FROM ${B}) never reaches a command line as an option
+        if ((0,_argv_js__WEBPACK_IMPORTED_MODULE_1__/* .readsAsOption */ .D)(ref))
+            return skip((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .clipLongWords */ .ij)(ref, 80), line, 'starts with "-", which docker would read as an option');
         const c = checks.get(ref) ?? { ref, platforms: [], line };
         if (!c.platforms.includes(platform))
             c.platforms.push(platform);
@@ -223,7 +228,7 @@ function judgeBase(check, res) {
     }
     let parsed;
     try {
-        parsed = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_2__/* .parseManifest */ .Ng)(res.stdout);
+        parsed = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_3__/* .parseManifest */ .Ng)(res.stdout);
     }
     catch {
         return { ref: check.ref, status: 'unreachable', detail: 'the registry answered something that is not a manifest' };
@@ -231,7 +236,7 @@ function judgeBase(check, res) {
     if (parsed.kind === 'manifest')
         return { ref: check.ref, status: 'single', available: [] };
     const available = parsed.entries.map((e) => e.platform);
-    const missing = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_2__/* .missingPlatforms */ .z3)(check.platforms, available);
+    const missing = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_3__/* .missingPlatforms */ .z3)(check.platforms, available);
     if (missing.length)
         return { ref: check.ref, status: 'missing', missing, available, line: check.line };
     return { ref: check.ref, status: 'ok', available };
@@ -241,7 +246,7 @@ function judgeBase(check, res) {
  * Returns canonical platform or undefined when it cannot be read.
  */
 async function singlePlatform(exec, ref) {
-    const res = await exec({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--format', '{{json .Image}}', ref], silent: true });
+    const res = await exec({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--format', '{{json .Image}}', '--', ref], silent: true });
     if (res.code !== 0)
         return undefined;
     try {
@@ -259,12 +264,12 @@ async function runPreflight(plan, dockerfilePath, deps) {
     for (const s of plan.skipped)
         deps.log(`preflight: not checking ${s.image} (line ${s.line}): ${s.reason}`);
     const verdicts = await Promise.all(plan.checks.map(async (check) => {
-        const res = await deps.exec({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--raw', check.ref], silent: true });
+        const res = await deps.exec({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--raw', '--', check.ref], silent: true });
         let v = judgeBase(check, res);
         if (v.status === 'single') {
             const p = await singlePlatform(deps.exec, check.ref);
             if (p) {
-                const missing = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_2__/* .missingPlatforms */ .z3)(check.platforms, [p]);
+                const missing = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_3__/* .missingPlatforms */ .z3)(check.platforms, [p]);
                 v = missing.length
                     ? { ref: check.ref, status: 'missing', missing, available: [p], line: check.line }
                     : { ref: check.ref, status: 'ok', available: [p] };
@@ -287,7 +292,7 @@ async function runPreflight(plan, dockerfilePath, deps) {
         }
     }
     if (problems.length) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .StageError */ .Zu('preflight', `${problems.join('; ')}. Build only the platforms the base provides (input "platforms"), or pick a base image that has them.`, { file: dockerfilePath, line: firstLine });
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .StageError */ .Zu('preflight', `${problems.join('; ')}. Build only the platforms the base provides (input "platforms"), or pick a base image that has them.`, { file: dockerfilePath, line: firstLine });
     }
     return verdicts;
 }

@@ -28384,13 +28384,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
 /***/ 8611:
 /***/ ((module) => {
 
@@ -28496,6 +28489,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
 /***/ 643:
 /***/ ((module) => {
 
@@ -28559,20 +28559,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
-/***/ 6928:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-
-/***/ }),
-
 /***/ 3193:
 /***/ ((module) => {
 
@@ -28594,7 +28580,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 7078:
+/***/ 9623:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28603,55 +28589,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   a: () => (/* binding */ runPost)
 });
 
-;// CONCATENATED MODULE: ./lib/errors.js
-/**
- * An oversized value (e.g. a 100 kB tag or platform) is quoted back shortened: the message must say
- * what is wrong, not repeat the whole input (twice) in the log and the annotation.
- */
-function clipLongWords(text, max = 256) {
-    return text.replace(new RegExp(`\\S{${max + 1},}`, 'g'), (w) => `${w.slice(0, 60)}…(${w.length} characters)`);
-}
-/** A problem with one action input, found before any docker command runs. */
-class InputError extends Error {
-    input;
-    constructor(input, detail) {
-        super(`Input "${input}": ${clipLongWords(detail)}`);
-        this.input = input;
-        this.name = 'InputError';
-    }
-}
-/** Several input problems at once, so a user fixes them all in one go. */
-class InputErrors extends Error {
-    errors;
-    constructor(errors) {
-        super(errors.map((e) => e.message).join('\n'));
-        this.errors = errors;
-        this.name = 'InputErrors';
-    }
-}
-/** A stage's first docker command found no engine: what failed, and what to do. */
-function engineUnreachable(stage, res) {
-    return new errors_StageError(stage, `cannot reach the Docker engine: ${res.stderr.trim() || `exit ${res.code}`}. Start dockerd (or Docker Desktop), or point DOCKER_HOST / the docker context at a running engine.`);
-}
-/** A stage that could not do its job; the message says what to do about it. */
-class errors_StageError extends Error {
-    stage;
-    annotation;
-    constructor(stage, message, 
-    /** Optional file/line for an ::error annotation. */
-    annotation) {
-        super(message);
-        this.stage = stage;
-        this.annotation = annotation;
-        this.name = 'StageError';
-    }
-}
-function errorMessage(err) {
-    return err instanceof Error ? err.message : String(err);
-}
-
-// EXTERNAL MODULE: ./lib/exec.js
-var lib_exec = __nccwpck_require__(3530);
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __nccwpck_require__(452);
+// EXTERNAL MODULE: ./lib/exec.js + 1 modules
+var lib_exec = __nccwpck_require__(3112);
 ;// CONCATENATED MODULE: ./lib/state.js
 const KEY = 'multiarch';
 class StateStore {
@@ -28704,10 +28645,10 @@ function planLogin(inputs, push, eventName) {
 }
 /** Pure: the login argv. The password never appears here: it goes to stdin. */
 function loginArgv(l) {
-    return ['docker', 'login', '--username', l.username, '--password-stdin', ...(l.registry ? [l.registry] : [])];
+    return ['docker', 'login', '--username', l.username, '--password-stdin', ...(l.registry ? ['--', l.registry] : [])];
 }
 function logoutArgv(registry) {
-    return ['docker', 'logout', ...(registry ? [registry] : [])];
+    return ['docker', 'logout', ...(registry ? ['--', registry] : [])];
 }
 /** Act: log in to each registry with --password-stdin, DOCKER_CONFIG pointing at the per-job folder `dir`. */
 async function runLogin(logins, dir, deps) {
@@ -28715,6 +28656,8 @@ async function runLogin(logins, dir, deps) {
     for (const l of logins) {
         const name = l.registry || 'docker.io';
         const res = await deps.exec({ argv: loginArgv(l), stdin: l.password, env: { DOCKER_CONFIG: dir }, silent: true });
+        if (programNotFound(res))
+            throw new StageError('login', commandProblem(loginArgv(l), res));
         if (res.code !== 0) {
             const detail = (res.stderr.trim() || res.stdout.trim() || `exit ${res.code}`).split('\n').filter((s) => !/^WARNING!/.test(s)).join(' ');
             throw new StageError('login', `login to ${name} as ${l.username} failed: ${detail}. Check the username and password (or token) for ${name}.`);
@@ -28739,22 +28682,31 @@ async function runPost(deps) {
     const { host, files } = deps;
     const state = new StateStore(host).load();
     // every docker call of the run used its per-job config (builders, credentials): so does post
-    const exec = state.dockerConfig ? (0,lib_exec/* withEnv */.E)(deps.exec, { DOCKER_CONFIG: state.dockerConfig }) : deps.exec;
+    const exec = state.dockerConfig ? (0,lib_exec/* withEnv */.Eh)(deps.exec, { DOCKER_CONFIG: state.dockerConfig }) : deps.exec;
     const attempt = async (what, fn) => {
         try {
             await fn();
         }
         catch (err) {
-            host.warning(`cleanup: ${what}: ${errorMessage(err)}`);
+            host.warning(`cleanup: ${what}: ${(0,errors/* errorMessage */.gJ)(err)}`);
         }
     };
     if (state.builder) {
         const name = state.builder;
         await attempt(`remove builder ${name}`, async () => {
-            const res = await exec({ argv: ['docker', 'buildx', 'rm', '--force', name], silent: true });
+            const res = await exec({ argv: ['docker', 'buildx', 'rm', '--force', ...(state.keepState ? ['--keep-state'] : []), '--', name], silent: true });
             if (res.code !== 0)
                 throw new Error(res.stderr.trim());
-            host.info(`removed builder ${name}`);
+            host.info(`removed builder ${name}${state.keepState ? ' (its state kept: keep-state)' : ''}`);
+        });
+    }
+    if (state.smokeImages?.length) {
+        const tags = state.smokeImages;
+        // usually gone already (main removes them after the smoke test): only what is left matters
+        await attempt('remove smoke-test images', async () => {
+            const res = await exec({ argv: ['docker', 'image', 'rm', '--force', ...tags], silent: true });
+            if (res.code !== 0 && !/No such image/i.test(res.stderr))
+                throw new Error(res.stderr.trim());
         });
     }
     for (const registry of state.logins ?? []) {
@@ -28781,7 +28733,7 @@ async function runPost(deps) {
 
 /***/ }),
 
-/***/ 8148:
+/***/ 7907:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28792,8 +28744,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./lib/deps.js
@@ -28811,7 +28763,7 @@ const realFiles = {
         }
     },
     makeTempDir: (parent, prefix) => {
-        const base = parent && external_node_fs_.existsSync(parent) ? parent : external_node_os_namespaceObject.tmpdir();
+        const base = parent && external_node_fs_.existsSync(parent) ? parent : external_node_os_.tmpdir();
         return external_node_fs_.mkdtempSync(external_node_path_namespaceObject.join(base, prefix));
     },
     remove: (p) => external_node_fs_.rmSync(p, { recursive: true, force: true }),
@@ -28829,27 +28781,193 @@ const realFiles = {
             return [];
         }
     },
+    realPath: (p) => {
+        try {
+            return external_node_fs_.realpathSync(p);
+        }
+        catch {
+            return undefined;
+        }
+    },
 };
 
 
 /***/ }),
 
-/***/ 3530:
+/***/ 452:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ withEnv),
-/* harmony export */   k: () => (/* binding */ createExec)
+/* harmony export */   gJ: () => (/* binding */ errorMessage)
 /* harmony export */ });
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2876);
-
-function quoteTool(tool) {
-    // @actions/exec splits its first argument like a command line; quote a tool path with spaces.
-    return /[\s"]/.test(tool) ? `"${tool.replace(/"/g, '\\"')}"` : tool;
+/* unused harmony exports clipLongWords, clipMessage, InputError, InputErrors, programNotFound, commandProblem, engineUnreachable, StageError */
+/**
+ * An oversized value (e.g. a 100 kB tag or platform) is quoted back shortened: the message must say
+ * what is wrong, not repeat the whole input (twice) in the log and the annotation.
+ */
+function clipLongWords(text, max = 256) {
+    return text.replace(new RegExp(`\\S{${max + 1},}`, 'g'), (w) => `${w.slice(0, 60)}…(${w.length} characters)`);
 }
-/** The real gateway, on @actions/exec (spawn without a shell). Never throws for a non-zero exit. */
-function createExec(baseEnv = process.env) {
-    return async (req) => {
+/**
+ * Every failure message, shortened: long words clipped (see clipLongWords), then the whole cut at
+ * `max` characters with a marker saying how much was left out. A stage error quoting a 100 kB value
+ * (or a command's whole stderr) stays one readable ::error line, not a 300 kB one.
+ */
+function clipMessage(text, max = 4000) {
+    const t = clipLongWords(text);
+    return t.length <= max ? t : `${t.slice(0, max)}…(${t.length - max} more characters left out)`;
+}
+/** A problem with one action input, found before any docker command runs. */
+class InputError extends Error {
+    input;
+    constructor(input, detail) {
+        super(`Input "${input}": ${clipLongWords(detail)}`);
+        this.input = input;
+        this.name = 'InputError';
+    }
+}
+/** Several input problems at once, so a user fixes them all in one go. */
+class InputErrors extends Error {
+    errors;
+    constructor(errors) {
+        super(errors.map((e) => e.message).join('\n'));
+        this.errors = errors;
+        this.name = 'InputErrors';
+    }
+}
+/**
+ * The gateway could not start the program at all (createExec answers 127, as a shell does, with
+ * @actions/exec's "Unable to locate executable file" or spawn's ENOENT). A 127 with other text
+ * is a real exit code (e.g. `docker run` of a missing command) and not this.
+ */
+function programNotFound(res) {
+    return res.code === 127 && /Unable to locate executable file|ENOENT/.test(res.stderr);
+}
+/**
+ * What failed, for a stage's message: a program that is not installed, said as such, else the
+ * command's own error text (or its exit code). The one place a command result becomes words.
+ */
+function commandProblem(argv, res) {
+    if (programNotFound(res)) {
+        const tool = argv[0] ?? '';
+        return tool === 'docker'
+            ? 'docker CLI not found on PATH: install Docker (the docker CLI with its buildx plugin) or put it on PATH'
+            : `${tool} not found on PATH: install it or put it on PATH`;
+    }
+    return res.stderr.trim() || res.stdout?.trim() || `exit ${res.code}`;
+}
+/** A stage's first docker command found no engine: what failed, and what to do. */
+function engineUnreachable(stage, res) {
+    if (programNotFound(res))
+        return new StageError(stage, commandProblem(['docker'], res));
+    return new StageError(stage, `cannot reach the Docker engine: ${res.stderr.trim() || `exit ${res.code}`}. Start dockerd (or Docker Desktop), or point DOCKER_HOST / the docker context at a running engine.`);
+}
+/** A stage that could not do its job; the message says what to do about it. */
+class StageError extends Error {
+    stage;
+    annotation;
+    constructor(stage, message, 
+    /** Optional file/line for an ::error annotation. */
+    annotation) {
+        super(clipMessage(message));
+        this.stage = stage;
+        this.annotation = annotation;
+        this.name = 'StageError';
+    }
+}
+function errorMessage(err) {
+    if (err instanceof Error)
+        return err.message;
+    // an Error from another realm (a vm context, a worker) is not instanceof this one's
+    const m = err?.message;
+    return typeof m === 'string' ? m : String(err);
+}
+
+
+/***/ }),
+
+/***/ 3112:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  k7: () => (/* binding */ createExec),
+  Eh: () => (/* binding */ withEnv)
+});
+
+// UNUSED EXPORTS: DEFAULT_TIMEOUT_MS, EXIT_CANNOT_RUN, EXIT_NOT_FOUND, EXIT_TIMED_OUT, NO_TIMEOUT, PULL_TIMEOUT_MS, commandName
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./lib/log-safe.js
+var log_safe = __nccwpck_require__(6039);
+;// CONCATENATED MODULE: ./lib/exec.js
+
+
+
+/** Exit codes of a process that never ran, as a shell reports them. */
+const EXIT_NOT_FOUND = 127;
+const EXIT_CANNOT_RUN = 126;
+const EXIT_TIMED_OUT = 124;
+/** A probe or read-only command that has not answered in 3 minutes is wedged (a hung engine). */
+const DEFAULT_TIMEOUT_MS = 180_000;
+/** A command that may pull an image first (a builder's BuildKit, the QEMU installer). */
+const PULL_TIMEOUT_MS = 600_000;
+/** The build and the push themselves: as long as they take (the job's own timeout bounds them). */
+const NO_TIMEOUT = 0;
+/** The name a message uses for a command: its first words, not its (possibly huge) values. */
+function commandName(argv) {
+    const words = [];
+    for (const a of argv) {
+        if (a.startsWith('-') || words.length === 4 || a.length > 40)
+            break;
+        words.push(a);
+    }
+    return words.join(' ') || String(argv[0]);
+}
+/** A spawn that threw or failed: a failed result like a shell's, never an exception. */
+function spawnFailure(argv, err) {
+    const e = err;
+    const name = commandName(argv);
+    if (e?.code === 'ENOENT')
+        return { code: EXIT_NOT_FOUND, stdout: '', stderr: `${argv[0]}: command not found (not on PATH); cannot run ${name}` };
+    if (e?.code === 'E2BIG') {
+        const longest = Math.max(...argv.map((a) => a.length));
+        return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: its command line is too long for the system (spawn E2BIG; the longest argument has ${longest} characters): shorten the value` };
+    }
+    const nul = argv.findIndex((a) => a.includes('\0'));
+    if (nul >= 0) {
+        const shown = JSON.stringify(argv[nul].slice(0, 60)).replace(/\\u0000/g, '\\0');
+        return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: argument ${nul} (${shown}…) contains a NUL byte, which no command line can carry: remove it from the value it comes from` };
+    }
+    return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: ${e?.message ?? String(err)}` };
+}
+/** Kill a child and everything it started: it leads its own process group (detached). */
+function killTree(child) {
+    try {
+        if (child.pid)
+            process.kill(-child.pid, 'SIGKILL');
+    }
+    catch {
+        child.kill('SIGKILL'); // the group is gone already: the child itself, if it is still there
+    }
+}
+/**
+ * The real gateway, on node's child_process (spawn, no shell). Never throws: a non-zero exit, a
+ * spawn that fails (synchronously, like E2BIG, or later, like ENOENT), a timeout and an abort are
+ * all results. @actions/exec is not used: it neither kills a process on a timeout nor catches a
+ * synchronous spawn error, and it streams output unfiltered (see log-safe.ts).
+ */
+function createExec(baseEnv = process.env, opts = {}) {
+    const write = opts.write ?? ((t) => void process.stdout.write(t));
+    const envSeconds = Number(baseEnv.MULTIARCH_COMMAND_TIMEOUT);
+    const defaultMs = envSeconds > 0 ? envSeconds * 1000 : (opts.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const running = new Set();
+    opts.signal?.addEventListener('abort', () => running.forEach(killTree), { once: true });
+    return (req) => new Promise((resolve) => {
         const [tool, ...args] = req.argv;
         if (!tool)
             throw new Error('exec: empty argv');
@@ -28858,21 +28976,57 @@ function createExec(baseEnv = process.env) {
             if (v !== undefined)
                 env[k] = v;
         Object.assign(env, req.env ?? {});
+        const log = req.silent ? undefined : new log_safe/* SafeLogWriter */.xe(write);
+        log?.write(`[command]${req.argv.join(' ')}\n`);
+        if (opts.signal?.aborted)
+            return resolve({ code: 130, stdout: '', stderr: `${commandName(req.argv)}: not started, the run was interrupted` });
+        let child;
         try {
-            const out = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(quoteTool(tool), args, {
-                ignoreReturnCode: true,
-                silent: req.silent ?? false,
-                cwd: req.cwd,
-                env,
-                input: req.stdin !== undefined ? Buffer.from(req.stdin) : undefined,
-            });
-            return { code: out.exitCode, stdout: out.stdout, stderr: out.stderr };
+            child = (0,external_node_child_process_namespaceObject.spawn)(tool, args, { cwd: req.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
         }
         catch (err) {
-            // spawn failure (e.g. docker not installed): report as a failed command, 127 like a shell
-            return { code: 127, stdout: '', stderr: err instanceof Error ? err.message : String(err) };
+            log?.end();
+            return resolve(spawnFailure(req.argv, err));
         }
-    };
+        running.add(child);
+        let stdout = '';
+        let stderr = '';
+        let done = false;
+        const finish = (res) => {
+            if (done)
+                return;
+            done = true;
+            clearTimeout(timer);
+            running.delete(child);
+            log?.end();
+            resolve(res);
+        };
+        const bound = req.timeoutMs ?? defaultMs;
+        const timer = bound > 0
+            ? setTimeout(() => {
+                killTree(child);
+                // not waiting for 'close': a grandchild that left the group may hold the pipes open
+                child.stdout?.destroy();
+                child.stderr?.destroy();
+                const what = `${commandName(req.argv)} did not answer within ${Math.round(bound / 1000)} s and was stopped`;
+                finish({ code: EXIT_TIMED_OUT, stdout, stderr: stderr ? `${stderr.trimEnd()}\n${what}` : what, timedOut: true });
+            }, bound)
+            : undefined;
+        child.stdout.setEncoding('utf8').on('data', (d) => {
+            stdout += d;
+            log?.write(d);
+        });
+        child.stderr.setEncoding('utf8').on('data', (d) => {
+            stderr += d;
+            log?.write(d);
+        });
+        child.on('error', (err) => finish(spawnFailure(req.argv, err)));
+        // killed by a signal: 128 + its number, as a shell reports it
+        child.on('close', (code, signal) => finish({ code: code ?? 128 + (signal ? external_node_os_.constants.signals[signal] : 0), stdout, stderr }));
+        // a process that exits without reading its stdin must not fail the run with EPIPE
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(req.stdin ?? '');
+    });
 }
 /**
  * An Exec whose every process also gets `overlay` in its environment (a request's own env still
@@ -28885,7 +29039,7 @@ function withEnv(exec, overlay) {
 
 /***/ }),
 
-/***/ 8189:
+/***/ 4635:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28896,8 +29050,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -28905,7 +29059,7 @@ var external_os_ = __nccwpck_require__(857);
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function utils_toCommandValue(input) {
+function toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -28972,7 +29126,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -29012,13 +29166,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -29028,8 +29182,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -29043,16 +29197,16 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_.existsSync(filePath)) {
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_namespaceObject.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
-function file_command_prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -29062,11 +29216,11 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
@@ -30025,7 +30179,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_.promises;
+const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -30048,7 +30202,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -30144,7 +30298,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_.EOL);
+        return this.addRaw(external_os_namespaceObject.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -30328,475 +30482,16 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
-var lib_exec = __nccwpck_require__(2876);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_.platform();
-const arch = external_os_.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
-    }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./lib/host-actions.js
-
-
-/** Host backed by the GitHub Actions runner's file commands (via @actions/core). */
-function createActionsHost(env = process.env) {
-    return {
-        getInput: (name) => getInput(name),
-        info: (m) => info(m),
-        warning: (m, p) => warning(m, p),
-        error: (m, p) => error(m, p),
-        debug: (m) => core_debug(m),
-        setOutput: (n, v) => setOutput(n, v),
-        setSecret: (v) => core_setSecret(v),
-        saveState: (n, v) => saveState(n, v),
-        getState: (n) => getState(n),
-        group: (n, fn) => group(n, fn),
-        summary: async (md) => {
-            const file = env.GITHUB_STEP_SUMMARY;
-            if (file)
-                external_node_fs_.appendFileSync(file, md.endsWith('\n') ? md : `${md}\n`);
-        },
-        fail: () => {
-            process.exitCode = 1;
-        },
-    };
-}
-
-
-/***/ }),
-
-/***/ 5317:
-/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _host_actions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8189);
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3530);
-/* harmony import */ var _deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8148);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7078);
-// Entry of the action's post step (bundled to dist/post). Always exits 0.
-
-
-
-
-const host = (0,_host_actions_js__WEBPACK_IMPORTED_MODULE_0__/* .createActionsHost */ .W)();
-try {
-    await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_3__/* .runPost */ .a)({ host, exec: (0,_exec_js__WEBPACK_IMPORTED_MODULE_1__/* .createExec */ .k)(), files: _deps_js__WEBPACK_IMPORTED_MODULE_2__/* .realFiles */ .a, env: process.env, cwd: process.cwd(), now: () => Date.now() });
-}
-catch (err) {
-    host.warning(`cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
-}
-process.exitCode = 0;
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 2876:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  H: () => (/* binding */ getExecOutput)
-});
-
-// UNUSED EXPORTS: exec
-
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
 // EXTERNAL MODULE: external "events"
 var external_events_ = __nccwpck_require__(4434);
 ;// CONCATENATED MODULE: external "child_process"
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -30807,7 +30502,7 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -30822,7 +30517,7 @@ const IS_WINDOWS = process.platform === 'win32';
  * backslash to all junction results on Windows.
  */
 function readlink(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_util_awaiter(this, void 0, void 0, function* () {
         const result = yield fs.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
         // since junctions on Windows are always directory links
@@ -30834,9 +30529,9 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
+const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
 function exists(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_util_awaiter(this, void 0, void 0, function* () {
         try {
             yield stat(fsPath);
         }
@@ -30850,7 +30545,7 @@ function exists(fsPath) {
     });
 }
 function isDirectory(fsPath_1) {
-    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
         const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
@@ -30877,7 +30572,7 @@ function isRooted(p) {
  * @return if file exists and is executable, returns the file path. otherwise empty string.
  */
 function tryGetExecutablePath(filePath, extensions) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_util_awaiter(this, void 0, void 0, function* () {
         let stats = undefined;
         try {
             // test file exists
@@ -30892,7 +30587,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS) {
                 // on Windows, test for valid extension
-                const upperExt = external_path_.extname(filePath).toUpperCase();
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -30921,11 +30616,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = external_path_.dirname(filePath);
-                        const upperName = external_path_.basename(filePath).toUpperCase();
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_.join(directory, actualName);
+                                filePath = external_path_namespaceObject.join(directory, actualName);
                                 break;
                             }
                         }
@@ -31145,7 +30840,7 @@ function findInPath(tool) {
         // build the list of extensions to try
         const extensions = [];
         if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
@@ -31160,7 +30855,7 @@ function findInPath(tool) {
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(external_path_.sep)) {
+        if (tool.includes(external_path_namespaceObject.sep)) {
             return [];
         }
         // build the list of directories
@@ -31171,7 +30866,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_.delimiter)) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -31180,7 +30875,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -31327,13 +31022,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
+            let n = s.indexOf(external_os_namespaceObject.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
             }
             return s;
         }
@@ -31611,7 +31306,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 (this.toolPath.includes('/') ||
                     (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
                 // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
@@ -31624,7 +31319,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -31859,16 +31554,16 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec(commandLine, args, options) {
+function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
+        const commandArgs = tr.argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
+        const runner = new tr.ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -31888,8 +31583,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -31905,7 +31600,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -31917,6 +31612,567 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_namespaceObject.platform();
+const arch = external_os_namespaceObject.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    command_issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_namespaceObject.EOL);
+    command_issueCommand('set-output', { name }, toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_namespaceObject.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    command_issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __nccwpck_require__(452);
+// EXTERNAL MODULE: ./lib/log-safe.js
+var log_safe = __nccwpck_require__(6039);
+;// CONCATENATED MODULE: ./lib/host-actions.js
+
+
+
+
+/**
+ * A file command that cannot be written (disk full where GITHUB_OUTPUT lives, a removed file) says
+ * which one and where, instead of Node's bare "ENOSPC: no space left on device, write".
+ */
+function fileCommand(env, what, variable, fn) {
+    try {
+        fn();
+    }
+    catch (err) {
+        throw new Error(`cannot write ${what} to ${variable} (${env[variable] ?? 'not set'}): ${(0,errors/* errorMessage */.gJ)(err)}`, { cause: err });
+    }
+}
+/** Host backed by the GitHub Actions runner's file commands (via @actions/core). */
+function createActionsHost(env = process.env) {
+    return {
+        getInput: (name, opts) => getInput(name, { trimWhitespace: !opts?.raw }),
+        // core.info prints as it is; everything else core prints is escaped command data
+        info: (m) => info((0,log_safe/* safeLog */.Ei)(m)),
+        warning: (m, p) => warning(m, p),
+        error: (m, p) => error(m, p),
+        debug: (m) => core_debug(m),
+        setOutput: (n, v) => fileCommand(env, `output ${n}`, 'GITHUB_OUTPUT', () => setOutput(n, v)),
+        // without GITHUB_ENV, @actions/core falls back to the ::set-env command, which runners refuse
+        exportVariable: (n, v) => (env.GITHUB_ENV ? fileCommand(env, `environment variable ${n}`, 'GITHUB_ENV', () => exportVariable(n, v)) : core_debug(`GITHUB_ENV is not set: ${n} is not exported`)),
+        setSecret: (v) => core_setSecret(v),
+        saveState: (n, v) => fileCommand(env, 'the state for the post step', 'GITHUB_STATE', () => saveState(n, v)),
+        getState: (n) => getState(n),
+        group: (n, fn) => group(n, fn),
+        summary: async (md) => {
+            const file = env.GITHUB_STEP_SUMMARY;
+            if (file)
+                fileCommand(env, 'the job summary', 'GITHUB_STEP_SUMMARY', () => external_node_fs_.appendFileSync(file, md.endsWith('\n') ? md : `${md}\n`));
+        },
+        fail: () => {
+            process.exitCode = 1;
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 6039:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ei: () => (/* binding */ safeLog),
+/* harmony export */   xe: () => (/* binding */ SafeLogWriter)
+/* harmony export */ });
+/* unused harmony exports isCommandLine, safeTerminal */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+
+/**
+ * The one rule for what this action prints to the runner's log: no value (an input, an event
+ * field, a Dockerfile line, a command's output) can start a workflow command.
+ *
+ * The runner splits its log on \r, \n and \r\n, and reads a line as a command when it starts with
+ * `::` after leading whitespace, or (the legacy form) when it contains `##[` anywhere. @actions/core
+ * escapes the data of ::error/::warning/::debug/::group, but core.info and what @actions/exec echoes
+ * and streams are written as they are.
+ *
+ * A line that would be read as a command is printed unchanged between `::stop-commands::<token>` and
+ * `::<token>::` with a fresh random token, as the runner's documentation recommends for untrusted
+ * output. Why this rather than rewriting the line (e.g. a zero-width character after the first `:`):
+ * the text stays byte for byte what the value was, so the runner's masking of secrets still matches
+ * it; and why per line rather than around a whole command's output: commands stay on everywhere
+ * else, so our own ::add-mask::, ::group:: and annotations issued while a build streams still work.
+ */
+const BREAKS = /(\r\n|\r|\n)/;
+/** What .NET's TrimStart skips (char.IsWhiteSpace): JavaScript's \s plus U+0085. */
+const COMMAND_START = /^[\s\u0085]*::/;
+/** Would the runner read this one line (no line break in it) as a workflow command? */
+function isCommandLine(line) {
+    return COMMAND_START.test(line) || line.includes('##[');
+}
+/**
+ * Pure: `text` made safe to print. Lines that are not commands, and the line breaks between them,
+ * are kept as they are; each run of command-like lines is wrapped in stop-commands. `newToken` is
+ * injectable for tests.
+ */
+function safeLog(text, newToken = node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID) {
+    if (!text.includes('::') && !text.includes('##['))
+        return text;
+    const parts = text.split(BREAKS);
+    let out = '';
+    for (let i = 0; i < parts.length; i += 2) {
+        const line = parts[i];
+        const brk = parts[i + 1] ?? '';
+        if (!isCommandLine(line)) {
+            out += line + brk;
+            continue;
+        }
+        // the following command-like lines go under the same token
+        let block = line + (brk || '\n');
+        let last = brk;
+        while (i + 2 < parts.length && isCommandLine(parts[i + 2])) {
+            i += 2;
+            last = parts[i + 1] ?? '';
+            block += parts[i] + (last || '\n');
+        }
+        const token = newToken();
+        // no break after the resume line when the text ended without one (the caller ends the line)
+        out += `::stop-commands::${token}\n${block}::${token}::${last ? '\n' : ''}`;
+    }
+    return out;
+}
+/**
+ * A writable end for a process's streamed output: whole lines are made safe and passed on, a
+ * partial line is held until its break arrives (a command split across two chunks is still seen
+ * whole), and `end()` passes on what is left. A line longer than `maxLine` is passed on in pieces.
+ */
+class SafeLogWriter {
+    out;
+    maxLine;
+    pending = '';
+    constructor(out, maxLine = 64 * 1024) {
+        this.out = out;
+        this.maxLine = maxLine;
+    }
+    write(text) {
+        this.pending += text;
+        const cut = Math.max(this.pending.lastIndexOf('\n'), this.pending.lastIndexOf('\r'));
+        if (cut >= 0) {
+            this.out(safeLog(this.pending.slice(0, cut + 1)));
+            this.pending = this.pending.slice(cut + 1);
+        }
+        if (this.pending.length > this.maxLine)
+            this.end();
+    }
+    end() {
+        if (!this.pending)
+            return;
+        const rest = this.pending;
+        this.pending = '';
+        this.out(safeLog(`${rest}\n`));
+    }
+}
+/** A terminal whose every write is made safe (the CLI's, which may run inside a workflow step). */
+function safeTerminal(term) {
+    return { ...term, out: (t) => term.out(safeLog(t)), err: (t) => term.err(safeLog(t)) };
+}
+
+
+/***/ }),
+
+/***/ 5317:
+/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _host_actions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4635);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3112);
+/* harmony import */ var _deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7907);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9623);
+// Entry of the action's post step (bundled to dist/post). Always exits 0.
+
+
+
+
+const host = (0,_host_actions_js__WEBPACK_IMPORTED_MODULE_0__/* .createActionsHost */ .W)();
+try {
+    await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_3__/* .runPost */ .a)({ host, exec: (0,_exec_js__WEBPACK_IMPORTED_MODULE_1__/* .createExec */ .k7)(), files: _deps_js__WEBPACK_IMPORTED_MODULE_2__/* .realFiles */ .a, env: process.env, cwd: process.cwd(), now: () => Date.now() });
+}
+catch (err) {
+    host.warning(`cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
+}
+process.exitCode = 0;
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ })
 
