@@ -1,3 +1,4 @@
+import { EXIT_NOT_FOUND, NOT_ON_PATH } from './exec.js';
 /**
  * An oversized value (e.g. a 100 kB tag or platform) is quoted back shortened: the message must say
  * what is wrong, not repeat the whole input (twice) in the log and the annotation.
@@ -36,12 +37,12 @@ export class InputErrors extends Error {
 }
 
 /**
- * The gateway could not start the program at all (createExec answers 127, as a shell does, with
- * @actions/exec's "Unable to locate executable file" or spawn's ENOENT). A 127 with other text
- * is a real exit code (e.g. `docker run` of a missing command) and not this.
+ * The gateway could not start the program at all (it answers 127, as a shell does, with its
+ * NOT_ON_PATH words). A 127 with other text is a real exit code (e.g. `docker run` of a missing
+ * command) and not this.
  */
 export function programNotFound(res: { code: number; stderr: string }): boolean {
-  return res.code === 127 && /Unable to locate executable file|ENOENT/.test(res.stderr);
+  return res.code === EXIT_NOT_FOUND && res.stderr.includes(NOT_ON_PATH);
 }
 
 /**

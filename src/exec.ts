@@ -35,6 +35,8 @@ export type Exec = (req: ExecRequest) => Promise<ExecResult>;
 
 /** Exit codes of a process that never ran, as a shell reports them. */
 export const EXIT_NOT_FOUND = 127;
+/** The gateway's words for a program that is not installed (errors.ts programNotFound reads them). */
+export const NOT_ON_PATH = 'command not found (not on PATH)';
 export const EXIT_CANNOT_RUN = 126;
 export const EXIT_TIMED_OUT = 124;
 
@@ -68,7 +70,7 @@ export function commandName(argv: string[]): string {
 function spawnFailure(argv: string[], err: unknown): ExecResult {
   const e = err as NodeJS.ErrnoException;
   const name = commandName(argv);
-  if (e?.code === 'ENOENT') return { code: EXIT_NOT_FOUND, stdout: '', stderr: `${argv[0]}: command not found (not on PATH); cannot run ${name}` };
+  if (e?.code === 'ENOENT') return { code: EXIT_NOT_FOUND, stdout: '', stderr: `${argv[0]}: ${NOT_ON_PATH}; cannot run ${name}` };
   if (e?.code === 'E2BIG') {
     const longest = Math.max(...argv.map((a) => a.length));
     return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: its command line is too long for the system (spawn E2BIG; the longest argument has ${longest} characters): shorten the value` };

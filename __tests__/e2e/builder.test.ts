@@ -143,7 +143,7 @@ describe('builders this action creates', () => {
     expect(name).toMatch(/^multiarch-1234-1-build-[0-9a-f]{8}$/);
     expect(create).toEqual(expect.arrayContaining(['--driver', 'docker-container', '--buildkitd-flags']));
     expect(job.main.errors.join('\n')).toMatch(new RegExp(`booting builder ${name} failed.*driver-opts image=`, 's'));
-    expect(job.post.dockerCalls).toEqual([['buildx', 'rm', '--force', name]]);
+    expect(job.post.dockerCalls).toEqual([['buildx', 'rm', '--force', '--', name]]);
     expect(job.post.stdout).toMatch(new RegExp(`removed builder ${name}`));
     expect(docker(['buildx', 'inspect', name]).code).not.toBe(0);
   }, T);

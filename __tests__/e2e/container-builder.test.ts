@@ -38,7 +38,7 @@ describeBuildkit('classic image store, driver auto: a docker-container builder t
     expect(indexPlatforms(pushed.body)).toEqual(['linux/amd64', 'linux/arm64']);
     // post: the builder, its container and its state volume are gone
     expect(j.post.code).toBe(0);
-    expect(j.post.dockerCalls).toContainEqual(['buildx', 'rm', '--force', name]);
+    expect(j.post.dockerCalls).toContainEqual(['buildx', 'rm', '--force', '--', name]);
     expect(leftovers(name)).toEqual([]);
     expect(docker(['buildx', 'inspect', name]).code).not.toBe(0);
   }, T);
@@ -109,7 +109,7 @@ describeBuildkit('classic image store, driver auto: a docker-container builder t
       expect(j.post.dockerCalls.filter((a) => a[1] === 'rm')).toEqual([]);
       expect(builderLeftovers(name, engine.docker)).toHaveLength(2); // its container and volume stay
     } finally {
-      engine.docker(['buildx', 'rm', '--force', name]);
+      engine.docker(['buildx', 'rm', '--force', '--', name]);
     }
   }, T);
 });

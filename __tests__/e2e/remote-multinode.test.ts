@@ -35,7 +35,7 @@ describeBuildkit('remote driver: buildkitd on the host', () => {
     expect(j.main.stdout).toMatch(/the remote driver builds away from this engine/);
     expect(JSON.parse(j.main.outputs['smoke-results']!)).toEqual({ 'linux/amd64': 'x86_64', 'linux/arm64': 'aarch64' });
     expect(indexPlatforms((await registryManifest(repo, 'v1')).body)).toEqual(['linux/amd64', 'linux/arm64']);
-    expect(j.post.dockerCalls).toContainEqual(['buildx', 'rm', '--force', name]);
+    expect(j.post.dockerCalls).toContainEqual(['buildx', 'rm', '--force', '--', name]);
     expect(docker(['buildx', 'inspect', name]).code).not.toBe(0);
   }, T);
 });
@@ -91,7 +91,7 @@ describeBuildkit('a two-node builder from per-arch docker contexts (append)', ()
       expect(cacheOf(sharedDocker, `${name}0`)).toMatch(/busybox-amd64/);
       expect(indexPlatforms((await registryManifest(repo, 'v1')).body)).toEqual(['linux/amd64', 'linux/arm64']);
     } finally {
-      docker(['buildx', 'rm', '--force', name]);
+      docker(['buildx', 'rm', '--force', '--', name]);
     }
     expect(builderLeftovers(node, engine.docker)).toEqual([]);
     expect(builderLeftovers(`${name}0`, sharedDocker)).toEqual([]);

@@ -33,7 +33,7 @@ describe('verification: preflight checks base images before building', () => {
     expect(error).toContain('has no linux/arm64');
     expect(error).toContain('it has only linux/amd64');
     expect(buildCalls(job.main.dockerCalls)).toEqual([]);
-    expect(job.main.dockerCalls).toContainEqual(['buildx', 'imagetools', 'inspect', '--raw', base]);
+    expect(job.main.dockerCalls).toContainEqual(['buildx', 'imagetools', 'inspect', '--raw', '--', base]);
     const took = /preflight: 1 base image\(s\) checked in ([\d.]+)s/.exec(job.main.stdout);
     expect(took).not.toBeNull();
     console.log(`preflight failed in ${took![1]}s (whole main step ${job.main.ms} ms); error: ${error}`);

@@ -81,7 +81,7 @@ describe('probeGit: git through the exec gateway, argv only', () => {
   test('a repository with no commit yet, and no git on PATH, are said as such', async () => {
     const noCommit = await probeGit(async (req) => (req.argv.includes('--git-dir') ? { code: 0, stdout: '.git\n', stderr: '' } : { code: 1, stdout: '', stderr: '' }), '/r');
     expect(noCommit.problem).toBe('the git repository has no commit yet');
-    const noGit = await probeGit(async () => ({ code: 127, stdout: '', stderr: 'Unable to locate executable file: git.' }), '/r');
+    const noGit = await probeGit(async () => ({ code: 127, stdout: '', stderr: 'git: command not found (not on PATH); cannot run git' }), '/r');
     expect(noGit.problem).toBe('git not found on PATH: install it or put it on PATH');
   });
 });

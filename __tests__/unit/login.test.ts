@@ -78,7 +78,7 @@ describe('login plan', () => {
 describe('login act', () => {
   // issue 15, finding 13: no docker CLI is not a wrong password
   test('runLogin without a docker CLI says so, not "check the username and password"', async () => {
-    const exec = async () => ({ code: 127, stdout: '', stderr: 'Unable to locate executable file: docker. Please verify either the file path exists' });
+    const exec = async () => ({ code: 127, stdout: '', stderr: 'docker: command not found (not on PATH); cannot run docker login' });
     const err = await runLogin([{ registry: 'r.io', username: 'u', password: 'p' }], '/job', { exec, log: () => undefined, loggedIn: () => undefined }).catch((e: Error) => e);
     expect((err as Error).message).toBe('docker CLI not found on PATH: install Docker (the docker CLI with its buildx plugin) or put it on PATH');
   });
