@@ -97,7 +97,14 @@ export async function runMain(deps: Deps): Promise<void> {
     platformsRead = builder.platforms();
     const result = await buildStep(run, plan, cache, builder.driver);
     // a shard has no tag to read back (the merge job verifies the index it creates)
-    report.verification = await afterBuildStages(deps, exec, run.stage, { inputs, refs: plan.shard ? [] : meta.refs, digest: result.digest, pushed: push.push });
+    report.verification = await afterBuildStages(deps, exec, run.stage, {
+      inputs,
+      refs: plan.shard ? [] : meta.refs,
+      digest: result.digest,
+      pushed: push.push,
+      build: { argv: plan.argv, env: cache.restored.env },
+      dockerConfig,
+    });
   } catch (err) {
     failed = true;
     reportFailure(host, err, report, ctx.runnerTemp);

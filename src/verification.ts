@@ -5,9 +5,12 @@
  */
 import type { Deps } from './deps.js';
 import type { Exec } from './exec.js';
+import { errorMessage } from './errors.js';
 import type { Host } from './host.js';
 import type { VerifyInputs } from './inputs/verify.js';
 import { preflightModule } from './lazy.js';
+import { archCheckFailure, archCheckSummary, ignoreMatcher, type PlatformVerdict } from './stages/archcheck.js';
+import { type ArchCheckDeps, baseLayers, checkLocal, checkPushed } from './stages/archcheck-act.js';
 import { retryingExec } from './stages/retry.js';
 import { runSmoke, smokeFailure, smokeSummary, smokeTarget } from './stages/smoke.js';
 import { runVerify } from './stages/verify.js';
@@ -52,10 +55,14 @@ export function buildExec(exec: Exec, host: Host, inputs: VerifyInputs, push: bo
 }
 
 export interface AfterBuildArgs {
-  inputs: VerifyInputs & { platforms: string[] };
+  inputs: VerifyInputs & { platforms: string[]; file?: string; buildArgs?: string[]; images?: string[] };
   refs: string[];
   digest: string;
   pushed: boolean;
+  /** The build's argv and extra env (the arch check re-exports an unpushed build from its cache). */
+  build?: { argv: string[]; env?: Record<string, string> };
+  /** The run's DOCKER_CONFIG (registry credentials for the arch check). */
+  dockerConfig?: string;
 }
 
 /** After the build: verify the pushed tags, then the smoke test. Returns markdown for the summary. */
@@ -66,6 +73,7 @@ export async function afterBuildStages(deps: Deps, exec: Exec, stage: Stage, a: 
     const manifests = await stage('verify', () => runVerify(a.refs, a.inputs.platforms, { exec, log: (m) => host.info(m) }));
     host.setOutput('manifests', JSON.stringify(manifests));
   }
+  summary += await archCheckStage(deps, exec, stage, a);
   if (a.inputs.smokeTest.length) {
     const target = smokeTarget(a.refs, a.digest, a.pushed);
     if (!target) {
@@ -79,5 +87,51 @@ export async function afterBuildStages(deps: Deps, exec: Exec, stage: Stage, a: 
     const failure = smokeFailure(results, argv);
     if (failure) throw Object.assign(failure, { summary });
   }
+  return summary;
+}
+
+/** The base images the Dockerfile names (preflight's plan), whose layers the default arch check leaves out. */
+async function baseRefs(deps: Deps, a: AfterBuildArgs): Promise<string[]> {
+  const text = a.inputs.file ? deps.files.readFile(a.inputs.file) : undefined;
+  if (text === undefined) return [];
+  const { planPreflight } = await preflightModule();
+  return [...new Set(planPreflight(text, a.inputs.buildArgs ?? [], a.inputs.platforms).checks.map((c) => c.ref))];
+}
+
+/** After the build: the arch check (arch-check). Returns markdown for the summary; throws naming the wrong files. */
+async function archCheckStage(deps: Deps, exec: Exec, stage: Stage, a: AfterBuildArgs): Promise<string> {
+  const mode = a.inputs.archCheck;
+  const { host } = deps;
+  const ref = a.refs[0] ?? a.inputs.images?.[0];
+  if (mode === 'false') return '';
+  if (a.pushed ? !ref || !a.digest : !a.build) {
+    host.info('arch-check: skipped, there is no image to read (nothing pushed by digest, no build to re-export)');
+    return '';
+  }
+  const ad: ArchCheckDeps = {
+    exec,
+    registry: { fetch: (...args) => fetch(...args), exec, readFile: (p) => deps.files.readFile(p), dockerConfig: a.dockerConfig ?? '' },
+    log: (m) => host.info(m),
+    warn: (m) => host.warning(m),
+  };
+  let verdicts: PlatformVerdict[];
+  try {
+    verdicts = await stage('arch-check', async () => {
+      const bases = mode === 'full' ? [] : await baseRefs(deps, a);
+      const skip = await baseLayers(bases, a.inputs.platforms, ad);
+      const target = { platforms: a.inputs.platforms, skip, ignore: ignoreMatcher(a.inputs.archCheckIgnore) };
+      const found = a.pushed ? await checkPushed(ref!, a.digest, target, ad) : await checkLocal(a.build!.argv, target, ad, a.build!.env);
+      for (const v of found) host.info(`arch-check ${v.platform}: ${v.checked} ELF file(s) in ${v.files} file(s), ${v.layersRead} of ${v.layersTotal} layer(s) read, ${v.wrong.length} for another architecture`);
+      return found;
+    });
+  } catch (err) {
+    // a check that cannot read the image says so; it does not fail a build that succeeded
+    host.warning(`arch-check: could not read the image, not checked: ${errorMessage(err)}`);
+    return '';
+  }
+  for (const v of verdicts) for (const u of v.unreadable) host.warning(`arch-check ${v.platform}: ${u}; not checked`);
+  const summary = archCheckSummary(verdicts, mode);
+  const failure = archCheckFailure(verdicts);
+  if (failure) throw Object.assign(failure, { summary });
   return summary;
 }
