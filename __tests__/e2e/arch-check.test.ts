@@ -73,4 +73,13 @@ describe('arch-check: every platform image holds binaries of its own architectur
     const full = await runJob({ workspace: ws, inputs: { images: image, tags: 'v1', push: 'true', platforms: PLATFORMS, 'arch-check': 'full' } });
     expect(failure(full.main.errors)).toMatch(/linux\/arm64 holds 1 amd64 binary: \/usr\/local\/bin\/tool/);
   }, 300_000);
+
+  test('smoke-test: uname -m printing x86_64 on linux/arm64 fails naming both (arch-check off)', async () => {
+    const ws = makeWorkspace('FROM scratch\nCOPY busybox-amd64 /bin/busybox\n');
+    const job = await runJob({ workspace: ws, inputs: { images: `${REGISTRY}/${uniqueName('e2e/arch-smoke')}`, push: 'false', platforms: PLATFORMS, 'arch-check': 'false', 'smoke-test': '/bin/busybox uname -m' } });
+    expect(job.main.code).not.toBe(0);
+    expect(failure(job.main.errors)).toMatch(/linux\/arm64 printed x86_64, the name of another architecture \(linux\/arm64 prints aarch64 or arm64\)/);
+    expect(failure(job.main.errors)).not.toMatch(/linux\/amd64 printed/);
+    expect(job.main.summary).toContain('| linux/arm64 | wrong architecture | <code>x86_64</code> |');
+  }, 300_000);
 });
