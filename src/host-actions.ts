@@ -8,6 +8,7 @@ export function createActionsHost(env: NodeJS.ProcessEnv = process.env): Host {
     getInput: (name) => core.getInput(name),
     info: (m) => core.info(m),
     warning: (m, p) => core.warning(m, p),
+    notice: (m) => core.notice(m),
     error: (m, p) => core.error(m, p),
     debug: (m) => core.debug(m),
     setOutput: (n, v) => core.setOutput(n, v),

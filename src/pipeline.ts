@@ -47,7 +47,7 @@ export async function runMain(deps: Deps): Promise<void> {
   let failed = false;
   // the builder's platform list (an output), read as the build starts: finished before the step ends
   let builder: Awaited<ReturnType<typeof builderStep>> | undefined;
-  let platformsRead: Promise<unknown> | undefined;
+  let platformsRead: Promise<string[]> | undefined;
   try {
     const tempDir = files.makeTempDir(ctx.runnerTemp, 'multiarch-');
     state.update({ tempDir });
@@ -104,6 +104,8 @@ export async function runMain(deps: Deps): Promise<void> {
       pushed: push.push,
       build: { argv: plan.argv, env: cache.restored.env },
       dockerConfig,
+      // the first platform the builder lists is its node's own; append nodes are native to theirs
+      times: { log: result.log ?? '', nativePlatforms: [...((await platformsRead)?.slice(0, 1) ?? []), ...inputs.append.flatMap((n) => n.platforms)] },
     });
   } catch (err) {
     failed = true;

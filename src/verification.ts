@@ -12,6 +12,7 @@ import { preflightModule } from './lazy.js';
 import { archCheckFailure, archCheckSummary, ignoreMatcher, type PlatformVerdict } from './stages/archcheck.js';
 import { type ArchCheckDeps, baseLayers, checkLocal, checkPushed } from './stages/archcheck-act.js';
 import { retryingExec } from './stages/retry.js';
+import { emulationNotice, platformTimes, timesSummary } from './stages/times.js';
 import { runSmoke, smokeFailure, smokeSummary, smokeTarget } from './stages/smoke.js';
 import { runVerify } from './stages/verify.js';
 
@@ -63,12 +64,14 @@ export interface AfterBuildArgs {
   build?: { argv: string[]; env?: Record<string, string> };
   /** The run's DOCKER_CONFIG (registry credentials for the arch check). */
   dockerConfig?: string;
+  /** buildx's progress output and the platforms native to the builder's nodes (the time report). */
+  times?: { log: string; nativePlatforms: string[] };
 }
 
 /** After the build: verify the pushed tags, then the smoke test. Returns markdown for the summary. */
 export async function afterBuildStages(deps: Deps, exec: Exec, stage: Stage, a: AfterBuildArgs): Promise<string> {
   const { host } = deps;
-  let summary = '';
+  let summary = a.times ? timesStage(host, a.inputs.platforms, a.times) : '';
   if (a.pushed && a.inputs.verify && a.refs.length) {
     const manifests = await stage('verify', () => runVerify(a.refs, a.inputs.platforms, { exec, log: (m) => host.info(m) }));
     host.setOutput('manifests', JSON.stringify(manifests));
@@ -134,4 +137,13 @@ async function archCheckStage(deps: Deps, exec: Exec, stage: Stage, a: AfterBuil
   const failure = archCheckFailure(verdicts);
   if (failure) throw Object.assign(failure, { summary });
   return summary;
+}
+
+/** The per-platform time report: the platform-times output, a summary section, a notice when emulation dominates. */
+function timesStage(host: Host, platforms: string[], t: { log: string; nativePlatforms: string[] }): string {
+  const times = platformTimes(t.log, platforms, t.nativePlatforms);
+  host.setOutput('platform-times', JSON.stringify(times));
+  const notice = emulationNotice(times);
+  if (notice) (host.notice ?? host.info).call(host, notice);
+  return timesSummary(times);
 }
