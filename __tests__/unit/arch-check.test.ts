@@ -194,6 +194,8 @@ describe('streaming a layer and an OCI layout', () => {
       { platform: 'linux/amd64', layers: ['sha256:ba5e', 'sha256:aa'] },
       { platform: 'linux/arm64', layers: ['sha256:ba5e', 'sha256:aa', 'sha256:bb'] },
     ]);
+    // only the asked platforms, in any spelling the platform parser accepts
+    expect((await platformImages(scan.index, { manifest: get, config: get }, ['linux/arm64/v8'])).map((i) => i.platform)).toEqual(['linux/arm64']);
     // a single-platform manifest takes its platform from its config
     expect(await platformImages(scan.json.get('sha256:d1')!, { manifest: get, config: get })).toEqual([{ platform: 'linux/amd64', layers: ['sha256:ba5e', 'sha256:aa'] }]);
   });

@@ -37,8 +37,10 @@ export async function platformImages(
   const out: PlatformImage[] = [];
   const parsed = parseManifest(root);
   const entries = parsed.kind === 'index' ? parsed.entries : [];
+  // linux/arm64/v8 asked, linux/arm64 in the index: the same platform
+  const want = wanted?.map((p) => canonicalPlatform(...(p.split('/') as [string, string, string?])));
   for (const e of entries) {
-    if (wanted && !wanted.includes(e.platform)) continue;
+    if (want && !want.includes(e.platform)) continue;
     const m = JSON.parse(await read.manifest(e.digest)) as Body;
     out.push({ platform: e.platform, layers: (m.layers ?? []).map((l) => l.digest) });
   }

@@ -103,7 +103,8 @@ export class RegistryRepo {
 
   /** A manifest or index, as raw JSON text. */
   async manifest(reference: string): Promise<string> {
-    const res = await this.get(`manifests/${reference}`, MANIFEST_TYPES);
+    // a manifest is small: a registry that does not answer in 30 s is not going to
+    const res = await this.get(`manifests/${reference}`, MANIFEST_TYPES, AbortSignal.timeout(30_000));
     return res.text();
   }
 
@@ -114,14 +115,14 @@ export class RegistryRepo {
     return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
   }
 
-  private async get(what: string, accept: string): Promise<Response> {
+  private async get(what: string, accept: string, signal?: AbortSignal): Promise<Response> {
     const url = `${this.base}/v2/${this.repository}/${what}`;
     const headers = (): Record<string, string> => ({ Accept: accept, ...(this.auth ? { Authorization: this.auth } : {}) });
-    let res = await this.deps.fetch(url, { headers: headers() });
+    let res = await this.deps.fetch(url, { headers: headers(), signal });
     if (res.status === 401) {
       await res.body?.cancel();
       this.auth = await this.authorize(res.headers.get('www-authenticate') ?? '');
-      res = await this.deps.fetch(url, { headers: headers() });
+      res = await this.deps.fetch(url, { headers: headers(), signal });
     }
     if (!res.ok) {
       await res.body?.cancel();
