@@ -9,6 +9,8 @@ import { once } from './once.js';
 
 export const metaModule = once(() => import('./stages/meta.js'));
 export const preflightModule = once(() => import('./stages/preflight.js'));
+/** The arch check: tar-stream, zlib streams and picomatch, used after the build only. */
+export const archCheckModule = once(() => import('./stages/archcheck-act.js'));
 export const toolCacheModule = once(() => import('./toolcache.js'));
 /** @actions/cache with its Azure and protobuf clients: the largest chunk, used only with a cache service. */
 export const actionsCacheModule = once(() => import('@actions/cache'));

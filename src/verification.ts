@@ -8,9 +8,9 @@ import type { Exec } from './exec.js';
 import { errorMessage } from './errors.js';
 import type { Host } from './host.js';
 import type { VerifyInputs } from './inputs/verify.js';
-import { preflightModule } from './lazy.js';
-import { archCheckFailure, archCheckSummary, ignoreMatcher, type PlatformVerdict } from './stages/archcheck.js';
-import { type ArchCheckDeps, baseLayers, checkLocal, checkPushed } from './stages/archcheck-act.js';
+import { archCheckModule, preflightModule } from './lazy.js';
+import type { PlatformVerdict } from './stages/archcheck.js';
+import type { ArchCheckDeps } from './stages/archcheck-act.js';
 import { retryingExec } from './stages/retry.js';
 import { emulationNotice, platformTimes, timesSummary } from './stages/times.js';
 import { runSmoke, smokeFailure, smokeSummary, smokeTarget } from './stages/smoke.js';
@@ -117,6 +117,7 @@ async function archCheckStage(deps: Deps, exec: Exec, stage: Stage, a: AfterBuil
     log: (m) => host.info(m),
     warn: (m) => host.warning(m),
   };
+  const { archCheckFailure, archCheckSummary, baseLayers, checkLocal, checkPushed, ignoreMatcher } = await archCheckModule();
   let verdicts: PlatformVerdict[];
   try {
     verdicts = await stage('arch-check', async () => {

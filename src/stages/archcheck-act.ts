@@ -141,3 +141,5 @@ export async function checkLocal(buildArgv: string[], t: CheckTarget, deps: Arch
 }
 
 export type { ArchCheckMode };
+// what verification.ts needs, through this one lazily loaded module
+export { archCheckFailure, archCheckSummary, ignoreMatcher } from './archcheck.js';
