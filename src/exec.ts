@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
 import { SafeLogWriter } from './log-safe.js';
 
 /**
@@ -21,6 +22,12 @@ export interface ExecRequest {
    * only for the build and the push themselves, which take as long as they take.
    */
   timeoutMs?: number;
+  /**
+   * Hand stdout to this reader as a stream instead of collecting it (a multi-GB tar must not sit in
+   * memory); the result's stdout is then ''. Backpressure reaches the process. A reader that throws
+   * ends the process and fails the call with its message.
+   */
+  readStdout?: (stdout: Readable) => Promise<void>;
 }
 
 export interface ExecResult {
@@ -125,6 +132,7 @@ export function createExec(baseEnv: NodeJS.ProcessEnv = process.env, opts: ExecO
       let stdout = '';
       let stderr = '';
       let done = false;
+      let readerFailed = false;
       const finish = (res: ExecResult) => {
         if (done) return;
         done = true;
@@ -145,17 +153,32 @@ export function createExec(baseEnv: NodeJS.ProcessEnv = process.env, opts: ExecO
               finish({ code: EXIT_TIMED_OUT, stdout, stderr: stderr ? `${stderr.trimEnd()}\n${what}` : what, timedOut: true });
             }, bound)
           : undefined;
-      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-        stdout += d;
-        log?.write(d);
-      });
+      let reading: Promise<void> | undefined;
+      if (req.readStdout) {
+        reading = req.readStdout(child.stdout!).catch((err: unknown) => {
+          killTree(child);
+          child.stdout!.resume();
+          const why = err instanceof Error ? err.message : String(err);
+          stderr = stderr ? `${stderr.trimEnd()}\n${why}` : why;
+          readerFailed = true;
+        });
+      } else {
+        child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+          stdout += d;
+          log?.write(d);
+        });
+      }
       child.stderr!.setEncoding('utf8').on('data', (d: string) => {
         stderr += d;
         log?.write(d);
       });
       child.on('error', (err) => finish(spawnFailure(req.argv, err)));
       // killed by a signal: 128 + its number, as a shell reports it
-      child.on('close', (code, signal) => finish({ code: code ?? 128 + (signal ? constants.signals[signal] : 0), stdout, stderr }));
+      // killed by a signal: 128 + its number, as a shell reports it; a streamed stdout is read to its end first
+      child.on('close', (code, signal) => {
+        const exit = code ?? 128 + (signal ? constants.signals[signal] : 0);
+        void (reading ?? Promise.resolve()).then(() => finish({ code: readerFailed ? exit || 1 : exit, stdout, stderr }));
+      });
       // a process that exits without reading its stdin must not fail the run with EPIPE
       child.stdin!.on('error', () => undefined);
       child.stdin!.end(req.stdin ?? '');

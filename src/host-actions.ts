@@ -23,6 +23,7 @@ export function createActionsHost(env: NodeJS.ProcessEnv = process.env): Host {
     // core.info prints as it is; everything else core prints is escaped command data
     info: (m) => core.info(safeLog(m)),
     warning: (m, p) => core.warning(m, p),
+    notice: (m) => core.notice(m),
     error: (m, p) => core.error(m, p),
     debug: (m) => core.debug(m),
     setOutput: (n, v) => fileCommand(env, `output ${n}`, 'GITHUB_OUTPUT', () => core.setOutput(n, v)),

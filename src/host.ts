@@ -14,6 +14,8 @@ export interface Host {
   getInput(name: string, opts?: { raw?: boolean }): string;
   info(message: string): void;
   warning(message: string, props?: AnnotationProps): void;
+  /** A ::notice annotation where the host has them (else info). */
+  notice?(message: string): void;
   error(message: string, props?: AnnotationProps): void;
   debug(message: string): void;
   setOutput(name: string, value: string): void;

@@ -11,6 +11,8 @@ export const metaModule = once(() => import('./stages/meta.js'));
 /** The input pass's validation render of tag/label/flavor expressions (Handlebars, moment-timezone). */
 export const metaCheckModule = once(() => import('./inputs/meta-check.js'));
 export const preflightModule = once(() => import('./stages/preflight.js'));
+/** The arch check: tar-stream, zlib streams and picomatch, used after the build only. */
+export const archCheckModule = once(() => import('./stages/archcheck-act.js'));
 export const toolCacheModule = once(() => import('./toolcache.js'));
 /** @actions/cache with its Azure and protobuf clients: the largest chunk, used only with a cache service. */
 export const actionsCacheModule = once(() => import('@actions/cache'));

@@ -52,7 +52,7 @@ export async function runMain(deps: Deps): Promise<void> {
   let failed = false;
   // the builder's platform list (an output), read as the build starts: finished before the step ends
   let builder: Awaited<ReturnType<typeof builderStep>> | undefined;
-  let platformsRead: Promise<unknown> | undefined;
+  let platformsRead: Promise<string[]> | undefined;
   try {
     const tempDir = files.makeTempDir(ctx.runnerTemp, 'multiarch-');
     state.update({ tempDir });
@@ -105,7 +105,17 @@ export async function runMain(deps: Deps): Promise<void> {
     const result = await buildStep(run, plan, cache, builder.driver);
     // a shard has no tag to read back (the merge job verifies the index it creates)
     const smokeLoad = smokeLoadStep(run, plan, cache, builder.driver);
-    report.verification = await afterBuildStages(deps, exec, run.stage, { inputs, refs: plan.shard ? [] : meta.refs, digest: result.digest, pushed: push.push, smokeLoad });
+    report.verification = await afterBuildStages(deps, exec, run.stage, {
+      inputs,
+      refs: plan.shard ? [] : meta.refs,
+      digest: result.digest,
+      pushed: push.push,
+      smokeLoad,
+      build: { argv: plan.argv, env: cache.restored.env },
+      dockerConfig,
+      // the first platform the builder lists is its node's own; append nodes are native to theirs
+      times: { log: result.log ?? '', nativePlatforms: [...((await platformsRead)?.slice(0, 1) ?? []), ...inputs.append.flatMap((n) => n.platforms)] },
+    });
   } catch (err) {
     failed = true;
     reportFailure(host, err, report, ctx.runnerTemp);

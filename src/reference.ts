@@ -36,15 +36,46 @@ export function explainName(name: string): string | undefined {
   return 'not a valid image name: use [registry[:port]/]path with lowercase letters, digits and separators (., _, __, -)';
 }
 
+/** A reference split the way docker resolves it: registry host, repository path, tag or digest. */
+export interface SplitReference {
+  /** As docker names it: "docker.io" for Docker Hub, else host[:port]. */
+  registry: string;
+  /** The repository path on that registry ("library/alpine" for "alpine"). */
+  repository: string;
+  /** "latest" when neither tag nor digest is given; a digest when one is ("sha256:..."). */
+  reference: string;
+}
+
+/** Split name[:tag][@digest]: the first component is a registry when it has a dot or a port, or is localhost. */
+export function splitReference(ref: string): SplitReference {
+  let rest = ref;
+  let reference = 'latest';
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    reference = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    if (at < 0) reference = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const slash = rest.indexOf('/');
+  const first = slash < 0 ? '' : rest.slice(0, slash);
+  if (first && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+    const registry = first === 'index.docker.io' ? 'docker.io' : first;
+    const repository = rest.slice(slash + 1);
+    return { registry, repository: registry === 'docker.io' && !repository.includes('/') ? `library/${repository}` : repository, reference };
+  }
+  return { registry: 'docker.io', repository: rest.includes('/') ? rest : `library/${rest}`, reference };
+}
+
 /**
  * The registry a reference names, as docker reads it: the first path component when it looks like a
- * host (has a "." or ":", or is "localhost"), else docker.io. Lowercased, port kept.
+ * host (has a "." or ":", or is "localhost"), else docker.io (splitReference). Lowercased, port kept.
  */
 export function registryHost(ref: string): string {
-  const slash = ref.indexOf('/');
-  if (slash < 0) return 'docker.io';
-  const first = ref.slice(0, slash);
-  return /[.:]/.test(first) || first === 'localhost' ? first.toLowerCase() : 'docker.io';
+  return splitReference(ref).registry.toLowerCase();
 }
 
 /** Whether a registry host (with or without its port) is this machine's loopback: localhost, 127.0.0.0/8, [::1]. */

@@ -366,7 +366,8 @@ export async function buildStep(run: Run, plan: BuildPlan, cache: CacheStep, dri
       iidFile: plan.iidFile,
       // a Dockerfile inside a git context is not a workspace path: no annotation path for it
       dockerfile: inputs.file && path.isAbsolute(inputs.file) ? path.relative(run.ctx.workspace, inputs.file) : undefined,
-      env: { ...cache.restored.env, ...secretEnv },
+      // plain progress (what a runner's log shows anyway): the time report reads its step lines
+      env: { BUILDKIT_PROGRESS: 'plain', ...cache.restored.env, ...secretEnv },
       call: inputs.call,
     }),
   );

@@ -7,10 +7,14 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import type { Deps, Files } from './deps.js';
 import type { Exec } from './exec.js';
+import { errorMessage } from './errors.js';
 import type { Host } from './host.js';
 import type { VerifyInputs } from './inputs/verify.js';
-import { preflightModule } from './lazy.js';
+import { archCheckModule, preflightModule } from './lazy.js';
+import type { PlatformVerdict } from './stages/archcheck.js';
+import type { ArchCheckDeps } from './stages/archcheck-act.js';
 import { retryingExec } from './stages/retry.js';
+import { emulationNotice, platformTimes, timesSummary } from './stages/times.js';
 import { runSmoke, smokeFailure, smokeSummary, smokeTarget, type SmokeTarget } from './stages/smoke.js';
 import { loadForSmoke, removeSmokeImages } from './stages/smoke-load.js';
 import { runVerify } from './stages/verify.js';
@@ -75,23 +79,30 @@ export function buildExec(exec: Exec, host: Host, inputs: VerifyInputs, push: bo
 }
 
 export interface AfterBuildArgs {
-  inputs: VerifyInputs & { platforms: string[] };
+  inputs: VerifyInputs & { platforms: string[]; file?: string; buildArgs?: string[]; images?: string[] };
   refs: string[];
   digest: string;
   pushed: boolean;
   /** Load each platform into the engine first (a builder that keeps its results, see smoke-load.ts). */
   smokeLoad?: { argvs: Record<string, string[]>; tags: Record<string, string>; env?: Record<string, string> };
+  /** The build's argv and extra env (the arch check re-exports an unpushed build from its cache). */
+  build?: { argv: string[]; env?: Record<string, string> };
+  /** The run's DOCKER_CONFIG (registry credentials for the arch check). */
+  dockerConfig?: string;
+  /** buildx's progress output and the platforms native to the builder's nodes (the time report). */
+  times?: { log: string; nativePlatforms: string[] };
 }
 
 /** After the build: verify the pushed tags, then the smoke test. Returns markdown for the summary. */
 export async function afterBuildStages(deps: Deps, exec: Exec, stage: Stage, a: AfterBuildArgs): Promise<string> {
   const { host } = deps;
-  let summary = '';
+  let summary = a.times ? timesStage(host, a.inputs.platforms, a.times) : '';
   let manifests: Record<string, string> = {};
   if (a.pushed && a.inputs.verify && a.refs.length) {
     manifests = await stage('verify', () => runVerify(a.refs, a.inputs.platforms, { exec, log: (m) => host.info(m) }));
     host.setOutput('manifests', JSON.stringify(manifests));
   }
+  summary += await archCheckStage(deps, exec, stage, a);
   if (a.inputs.smokeTest.length) {
     const load = a.smokeLoad;
     const target: SmokeTarget | undefined = load ? { ref: '', pull: false, perPlatform: load.tags } : smokeTarget(a.refs, a.digest, a.pushed, manifests);
@@ -115,4 +126,60 @@ export async function afterBuildStages(deps: Deps, exec: Exec, stage: Stage, a: 
     if (failure) throw Object.assign(failure, { summary });
   }
   return summary;
+}
+
+/** The base images the Dockerfile names (preflight's plan), whose layers the default arch check leaves out. */
+async function baseRefs(deps: Deps, a: AfterBuildArgs): Promise<string[]> {
+  const text = a.inputs.file ? deps.files.readFile(a.inputs.file) : undefined;
+  if (text === undefined) return [];
+  const { planPreflight } = await preflightModule();
+  return [...new Set(planPreflight(text, a.inputs.buildArgs ?? [], a.inputs.platforms).checks.map((c) => c.ref))];
+}
+
+/** After the build: the arch check (arch-check). Returns markdown for the summary; throws naming the wrong files. */
+async function archCheckStage(deps: Deps, exec: Exec, stage: Stage, a: AfterBuildArgs): Promise<string> {
+  const mode = a.inputs.archCheck;
+  const { host } = deps;
+  const ref = a.refs[0] ?? a.inputs.images?.[0];
+  if (mode === 'false') return '';
+  if (a.pushed ? !ref || !a.digest : !a.build) {
+    host.info('arch-check: skipped, there is no image to read (nothing pushed by digest, no build to re-export)');
+    return '';
+  }
+  const ad: ArchCheckDeps = {
+    exec,
+    registry: { fetch: (...args) => fetch(...args), exec, readFile: (p) => deps.files.readFile(p), dockerConfig: a.dockerConfig ?? '' },
+    log: (m) => host.info(m),
+    warn: (m) => host.warning(m),
+  };
+  const { archCheckFailure, archCheckSummary, baseLayers, checkLocal, checkPushed, ignoreMatcher } = await archCheckModule();
+  let verdicts: PlatformVerdict[];
+  try {
+    verdicts = await stage('arch-check', async () => {
+      const bases = mode === 'full' ? [] : await baseRefs(deps, a);
+      const skip = await baseLayers(bases, a.inputs.platforms, ad);
+      const target = { platforms: a.inputs.platforms, skip, ignore: ignoreMatcher(a.inputs.archCheckIgnore) };
+      const found = a.pushed ? await checkPushed(ref!, a.digest, target, ad) : await checkLocal(a.build!.argv, target, ad, a.build!.env);
+      for (const v of found) host.info(`arch-check ${v.platform}: ${v.checked} ELF file(s) in ${v.files} file(s), ${v.layersRead} of ${v.layersTotal} layer(s) read, ${v.wrong.length} for another architecture`);
+      return found;
+    });
+  } catch (err) {
+    // a check that cannot read the image says so; it does not fail a build that succeeded
+    host.warning(`arch-check: could not read the image, not checked: ${errorMessage(err)}`);
+    return '';
+  }
+  for (const v of verdicts) for (const u of v.unreadable) host.warning(`arch-check ${v.platform}: ${u}; not checked`);
+  const summary = archCheckSummary(verdicts, mode);
+  const failure = archCheckFailure(verdicts);
+  if (failure) throw Object.assign(failure, { summary });
+  return summary;
+}
+
+/** The per-platform time report: the platform-times output, a summary section, a notice when emulation dominates. */
+function timesStage(host: Host, platforms: string[], t: { log: string; nativePlatforms: string[] }): string {
+  const times = platformTimes(t.log, platforms, t.nativePlatforms);
+  host.setOutput('platform-times', JSON.stringify(times));
+  const notice = emulationNotice(times);
+  if (notice) (host.notice ?? host.info).call(host, notice);
+  return timesSummary(times);
 }

@@ -56,7 +56,7 @@ describe('runCli: the action pipeline with a terminal host and the git context',
   test('tag at HEAD → tag push: tags, push, outputs, summary table, cleanup; exit 0', async () => {
     const w = world();
     const outFile = path.join(w.ws, 'out.json');
-    const code = await runCli(['build', '--images', 'ghcr.io/octo-org/app', '--verify', 'false', '--output-json', outFile], w.deps);
+    const code = await runCli(['build', '--images', 'ghcr.io/octo-org/app', '--verify', 'false', '--arch-check', 'false', '--output-json', outFile], w.deps);
     expect(w.term.stderr).toBe('');
     expect(code).toBe(0);
     const build = w.calls.find((c) => c.argv.slice(0, 3).join(' ') === 'docker buildx build')!;

@@ -85,7 +85,7 @@ describe('pipeline with login', () => {
     expect(x.calls[0]!.stdin).toBe('hunter2');
     for (const c of x.calls) expect(c.env?.DOCKER_CONFIG).toBe('/rt/multiarch-docker-config-X');
     const build = x.calls.find((c) => c.argv[2] === 'build')!;
-    expect(build.env).toEqual({ DOCKER_CONFIG: '/rt/multiarch-docker-config-X', MY_VAR: 'envval' });
+    expect(build.env).toEqual({ BUILDKIT_PROGRESS: 'plain', DOCKER_CONFIG: '/rt/multiarch-docker-config-X', MY_VAR: 'envval' });
     expect(build.argv).toEqual(expect.arrayContaining(['--secret', 'id=tok,src=/rt/multiarch-X/secret-0', '--secret', 'id=e,env=MY_VAR', '--iidfile', '/rt/multiarch-X/iid']));
     for (const c of x.calls) expect(c.argv.join(' ')).not.toMatch(/hunter2|s3cret|envval/);
     expect(JSON.parse(h.state.multiarch!)).toEqual({ tempDir: '/rt/multiarch-X', dockerConfig: '/rt/multiarch-docker-config-X', logins: ['r.io'] });

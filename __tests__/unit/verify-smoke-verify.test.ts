@@ -95,7 +95,7 @@ describe('parseVerifyInputs', () => {
   };
   test('defaults', () => {
     expect(parse({ preflight: 'true', verify: 'true', 'push-retries': '3' })).toEqual({
-      r: { preflight: true, verify: true, smokeTest: [], pushRetries: 3, smokeTestTimeout: 300 },
+      r: { preflight: true, verify: true, smokeTest: [], pushRetries: 3, smokeTestTimeout: 300, archCheck: 'true', archCheckIgnore: [] },
       errors: [],
     });
   });

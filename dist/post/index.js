@@ -28801,6 +28801,8 @@ const realFiles = {
 /* harmony export */   gJ: () => (/* binding */ errorMessage)
 /* harmony export */ });
 /* unused harmony exports clipLongWords, clipMessage, InputError, InputErrors, programNotFound, commandProblem, engineUnreachable, StageError */
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3112);
+
 /**
  * An oversized value (e.g. a 100 kB tag or platform) is quoted back shortened: the message must say
  * what is wrong, not repeat the whole input (twice) in the log and the annotation.
@@ -28836,12 +28838,12 @@ class InputErrors extends Error {
     }
 }
 /**
- * The gateway could not start the program at all (createExec answers 127, as a shell does, with
- * @actions/exec's "Unable to locate executable file" or spawn's ENOENT). A 127 with other text
- * is a real exit code (e.g. `docker run` of a missing command) and not this.
+ * The gateway could not start the program at all (it answers 127, as a shell does, with its
+ * NOT_ON_PATH words). A 127 with other text is a real exit code (e.g. `docker run` of a missing
+ * command) and not this.
  */
 function programNotFound(res) {
-    return res.code === 127 && /Unable to locate executable file|ENOENT/.test(res.stderr);
+    return res.code === EXIT_NOT_FOUND && res.stderr.includes(NOT_ON_PATH);
 }
 /**
  * What failed, for a stage's message: a program that is not installed, said as such, else the
@@ -28896,7 +28898,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Eh: () => (/* binding */ withEnv)
 });
 
-// UNUSED EXPORTS: DEFAULT_TIMEOUT_MS, EXIT_CANNOT_RUN, EXIT_NOT_FOUND, EXIT_TIMED_OUT, NO_TIMEOUT, PULL_TIMEOUT_MS, commandName
+// UNUSED EXPORTS: DEFAULT_TIMEOUT_MS, EXIT_CANNOT_RUN, EXIT_NOT_FOUND, EXIT_TIMED_OUT, NOT_ON_PATH, NO_TIMEOUT, PULL_TIMEOUT_MS, commandName
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
@@ -28910,6 +28912,8 @@ var log_safe = __nccwpck_require__(6039);
 
 /** Exit codes of a process that never ran, as a shell reports them. */
 const EXIT_NOT_FOUND = 127;
+/** The gateway's words for a program that is not installed (errors.ts programNotFound reads them). */
+const NOT_ON_PATH = 'command not found (not on PATH)';
 const EXIT_CANNOT_RUN = 126;
 const EXIT_TIMED_OUT = 124;
 /** A probe or read-only command that has not answered in 3 minutes is wedged (a hung engine). */
@@ -28933,7 +28937,7 @@ function spawnFailure(argv, err) {
     const e = err;
     const name = commandName(argv);
     if (e?.code === 'ENOENT')
-        return { code: EXIT_NOT_FOUND, stdout: '', stderr: `${argv[0]}: command not found (not on PATH); cannot run ${name}` };
+        return { code: EXIT_NOT_FOUND, stdout: '', stderr: `${argv[0]}: ${NOT_ON_PATH}; cannot run ${name}` };
     if (e?.code === 'E2BIG') {
         const longest = Math.max(...argv.map((a) => a.length));
         return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: its command line is too long for the system (spawn E2BIG; the longest argument has ${longest} characters): shorten the value` };

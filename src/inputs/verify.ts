@@ -1,3 +1,5 @@
+import { parseList } from '../lists.js';
+import type { ArchCheckMode } from '../stages/archcheck.js';
 import { splitCommand } from '../stages/smoke.js';
 import type { Collector, Getter } from './collect.js';
 
@@ -12,6 +14,10 @@ export interface VerifyInputs {
   pushRetries: number;
   /** Bound of each platform's smoke-test run in seconds; 0 = none. */
   smokeTestTimeout: number;
+  /** Compare every platform's ELF files with the platform: the build's own layers (true), all (full), or not. */
+  archCheck: ArchCheckMode;
+  /** Image paths or globs the arch check skips. */
+  archCheckIgnore: string[];
 }
 
 export function parseVerifyInputs(get: Getter, c: Collector): VerifyInputs {
@@ -38,5 +44,16 @@ export function parseVerifyInputs(get: Getter, c: Collector): VerifyInputs {
     },
     300,
   );
-  return { preflight, verify, smokeTest, pushRetries, smokeTestTimeout };
+  const archCheck = c.field(
+    'arch-check',
+    (): ArchCheckMode => {
+      const raw = get('arch-check').trim().toLowerCase();
+      if (raw === '' || raw === 'true') return 'true';
+      if (raw === 'false' || raw === 'full') return raw;
+      throw new Error(`"${get('arch-check').trim()}" is not valid: use true (the layers this build added), full (every layer) or false`);
+    },
+    'true' as ArchCheckMode,
+  );
+  const archCheckIgnore = parseList(get('arch-check-ignore'));
+  return { preflight, verify, smokeTest, pushRetries, smokeTestTimeout, archCheck, archCheckIgnore };
 }

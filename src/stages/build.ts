@@ -88,6 +88,8 @@ export interface BuildResult {
   metadata: string;
   /** Content of buildx's --iidfile ('' when none). */
   imageid: string;
+  /** buildx's progress output (plain), for the per-platform time report. */
+  log?: string;
 }
 
 export interface BuildRunOptions {
@@ -152,5 +154,5 @@ export async function runBuild(argv: string[], metadataFile: string, deps: Build
     // leave digest empty; metadata is still reported as buildx wrote it
   }
   const imageid = opts.iidFile ? (deps.readFile(opts.iidFile)?.trim() ?? '') : '';
-  return { digest, metadata, imageid };
+  return { digest, metadata, imageid, log: res.stderr };
 }

@@ -6,6 +6,7 @@
 import { parse } from 'shell-quote';
 import { StageError } from '../errors.js';
 import type { Exec } from '../exec.js';
+import { acceptedArches } from './elf.js';
 
 /**
  * Pure: split a smoke-test command into argv. Quotes and backslashes work as in a shell;
@@ -102,9 +103,75 @@ export async function runSmoke(target: SmokeTarget, platforms: string[], argv: s
   return results;
 }
 
+/**
+ * What `uname -m` / `arch` (the kernel's name: a 32-bit image on a 64-bit kernel may print the
+ * 64-bit name) and `dpkg --print-architecture` (the userland's) print, and the GOARCH each means.
+ */
+const ARCH_WORDS: Record<string, string[]> = {
+  x86_64: ['amd64', '386'],
+  aarch64: ['arm64', 'arm'],
+  armv8l: ['arm'],
+  armv7l: ['arm'],
+  armv6l: ['arm'],
+  i686: ['386'],
+  i586: ['386'],
+  i386: ['386'],
+  ppc64le: ['ppc64le'],
+  ppc64: ['ppc64'],
+  s390x: ['s390x'],
+  riscv64: ['riscv64'],
+  mips64: ['mips64', 'mips64le'],
+  loongarch64: ['loong64'],
+  amd64: ['amd64'],
+  arm64: ['arm64'],
+  armhf: ['arm'],
+  armel: ['arm'],
+  ppc64el: ['ppc64le'],
+  mips64el: ['mips64le'],
+  loong64: ['loong64'],
+};
+
+/** What a platform's `uname -m` / `dpkg --print-architecture` should print, for the message. */
+const EXPECTED_WORDS: Record<string, string> = {
+  amd64: 'x86_64 or amd64',
+  arm64: 'aarch64 or arm64',
+  arm: 'armv7l/armv6l or armhf/armel',
+  '386': 'i686 or i386',
+  ppc64le: 'ppc64le or ppc64el',
+  ppc64: 'ppc64',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  mips64le: 'mips64 or mips64el',
+  mips64: 'mips64',
+  loong64: 'loongarch64 or loong64',
+};
+
+/**
+ * Pure: when a run printed just an architecture name that the platform's binaries would not print,
+ * why (e.g. an arm64 image printing x86_64: it holds x86-64 binaries). Any other output: undefined.
+ */
+export function archMismatch(r: SmokeResult): string | undefined {
+  if (r.code !== 0) return undefined;
+  const word = r.output.trim();
+  const means = ARCH_WORDS[word];
+  if (!means) return undefined;
+  let want: string[];
+  try {
+    want = acceptedArches(r.platform);
+  } catch {
+    return undefined;
+  }
+  if (means.some((a) => want.includes(a))) return undefined;
+  return `${r.platform} printed ${word}, the name of another architecture (${r.platform} prints ${EXPECTED_WORDS[want[0]!] ?? want[0]})`;
+}
+
 /** Pure: the error for failed runs, naming each failed platform and its last line of output. */
 export function smokeFailure(results: SmokeResult[], argv: string[]): StageError | undefined {
   const failed = results.filter((r) => r.code !== 0);
+  const wrong = results.map(archMismatch).filter((m): m is string => m !== undefined);
+  if (!failed.length && wrong.length) {
+    return new StageError('smoke-test', `"${argv.join(' ')}": ${wrong.join('; ')}. The image holds binaries of another architecture: build it for $TARGETPLATFORM (use TARGETARCH in downloads).`);
+  }
   if (!failed.length) return undefined;
   const detail = failed.map((r) => {
     const lines = r.output.split('\n').filter(Boolean);
@@ -112,12 +179,12 @@ export function smokeFailure(results: SmokeResult[], argv: string[]): StageError
     const line = (r.code === 125 ? lines.find((l) => l.startsWith('docker: ')) : undefined) ?? lines.pop() ?? 'no output';
     return `${r.platform} (exit ${r.code}: ${line})`;
   });
-  return new StageError('smoke-test', `"${argv.join(' ')}" failed on ${detail.join(', ')}`);
+  return new StageError('smoke-test', `"${argv.join(' ')}" failed on ${detail.join(', ')}${wrong.length ? `; ${wrong.join('; ')}` : ''}`);
 }
 
 /** Pure: the job summary section. */
 export function smokeSummary(results: SmokeResult[], argv: string[]): string {
   const cell = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/`/g, "'").split('\n').join('<br>');
-  const rows = results.map((r) => `| ${r.platform} | ${r.code === 0 ? 'ok' : `failed (exit ${r.code})`} | <code>${cell(r.output) || '(no output)'}</code> |`);
+  const rows = results.map((r) => `| ${r.platform} | ${r.code !== 0 ? `failed (exit ${r.code})` : archMismatch(r) ? 'wrong architecture' : 'ok'} | <code>${cell(r.output) || '(no output)'}</code> |`);
   return ['#### smoke test: `' + argv.join(' ').replace(/`/g, "'") + '`', '', '| platform | result | output |', '|---|---|---|', ...rows, ''].join('\n');
 }
