@@ -28996,6 +28996,7 @@ function createExec(baseEnv = process.env, opts = {}) {
         let stdout = '';
         let stderr = '';
         let done = false;
+        let readerFailed = false;
         const finish = (res) => {
             if (done)
                 return;
@@ -29016,17 +29017,33 @@ function createExec(baseEnv = process.env, opts = {}) {
                 finish({ code: EXIT_TIMED_OUT, stdout, stderr: stderr ? `${stderr.trimEnd()}\n${what}` : what, timedOut: true });
             }, bound)
             : undefined;
-        child.stdout.setEncoding('utf8').on('data', (d) => {
-            stdout += d;
-            log?.write(d);
-        });
+        let reading;
+        if (req.readStdout) {
+            reading = req.readStdout(child.stdout).catch((err) => {
+                killTree(child);
+                child.stdout.resume();
+                const why = err instanceof Error ? err.message : String(err);
+                stderr = stderr ? `${stderr.trimEnd()}\n${why}` : why;
+                readerFailed = true;
+            });
+        }
+        else {
+            child.stdout.setEncoding('utf8').on('data', (d) => {
+                stdout += d;
+                log?.write(d);
+            });
+        }
         child.stderr.setEncoding('utf8').on('data', (d) => {
             stderr += d;
             log?.write(d);
         });
         child.on('error', (err) => finish(spawnFailure(req.argv, err)));
         // killed by a signal: 128 + its number, as a shell reports it
-        child.on('close', (code, signal) => finish({ code: code ?? 128 + (signal ? external_node_os_.constants.signals[signal] : 0), stdout, stderr }));
+        // killed by a signal: 128 + its number, as a shell reports it; a streamed stdout is read to its end first
+        child.on('close', (code, signal) => {
+            const exit = code ?? 128 + (signal ? external_node_os_.constants.signals[signal] : 0);
+            void (reading ?? Promise.resolve()).then(() => finish({ code: readerFailed ? exit || 1 : exit, stdout, stderr }));
+        });
         // a process that exits without reading its stdin must not fail the run with EPIPE
         child.stdin.on('error', () => undefined);
         child.stdin.end(req.stdin ?? '');
@@ -29078,7 +29095,7 @@ function toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -31889,7 +31906,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -31897,7 +31914,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31905,7 +31922,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -32027,6 +32044,7 @@ function createActionsHost(env = process.env) {
         // core.info prints as it is; everything else core prints is escaped command data
         info: (m) => info((0,log_safe/* safeLog */.Ei)(m)),
         warning: (m, p) => warning(m, p),
+        notice: (m) => notice(m),
         error: (m, p) => error(m, p),
         debug: (m) => core_debug(m),
         setOutput: (n, v) => fileCommand(env, `output ${n}`, 'GITHUB_OUTPUT', () => setOutput(n, v)),
