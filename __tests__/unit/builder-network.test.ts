@@ -1,4 +1,5 @@
 import { ownBuilderInputs } from '../../src/inputs/builder.js';
+import { builderRequest } from './fakes.js';
 import { isLoopbackHost, registryHost } from '../../src/reference.js';
 import {
   buildRegistryRefs,
@@ -16,17 +17,7 @@ import type { Exec } from '../../src/exec.js';
 const uses = (over: Partial<RegistryUses> = {}): RegistryUses => ({ images: [], literalRefs: [], cacheFrom: [], cacheTo: [], buildContexts: [], outputs: [], ...over });
 const classic: BuilderProbe = { buildxVersion: 'github.com/docker/buildx v0.13.1 x', driverStatus: [['Backing Filesystem', 'extfs']], dockerContext: 'default' };
 const containerd: BuilderProbe = { ...classic, driverStatus: [['driver-type', 'io.containerd.snapshotter.v1']] };
-const req = (over: Partial<BuilderRequest> = {}): BuilderRequest => ({
-  driver: 'auto',
-  driverOpts: [],
-  buildkitdFlags: '',
-  buildkitdConfig: '',
-  endpoint: '',
-  append: [],
-  builder: '',
-  cleanup: true,
-  ...over,
-});
+const req = builderRequest;
 const driverOpts = (argv: string[]) => argv.flatMap((a, i) => (argv[i - 1] === '--driver-opt' ? [a] : []));
 
 describe('registry host and loopback (the one reference parser)', () => {

@@ -1,4 +1,5 @@
 import type { Exec, ExecRequest } from '../../src/exec.js';
+import { builderRequest } from './fakes.js';
 import {
   appendArgv,
   DEFAULT_BUILDKITD_FLAGS,
@@ -13,7 +14,6 @@ import {
   uniqueBuilderName,
   versionAtLeast,
   type BuilderProbe,
-  type BuilderRequest,
 } from '../../src/stages/builder.js';
 
 const containerd: [string, string][] = [['driver-type', 'io.containerd.snapshotter.v1']];
@@ -23,17 +23,7 @@ const probe = (over: Partial<BuilderProbe> = {}): BuilderProbe => ({
   dockerContext: 'default',
   ...over,
 });
-const req = (over: Partial<BuilderRequest> = {}): BuilderRequest => ({
-  driver: 'auto',
-  driverOpts: [],
-  buildkitdFlags: '',
-  buildkitdConfig: '',
-  endpoint: '',
-  append: [],
-  builder: '',
-  cleanup: true,
-  ...over,
-});
+const req = builderRequest;
 
 describe('planBuilder: argv for every driver', () => {
   test('auto on the containerd store: the engine docker driver, nothing created or removed', () => {

@@ -1,4 +1,5 @@
 import type { Deps, Files } from '../../src/deps.js';
+import type { BuilderRequest } from '../../src/stages/builder.js';
 import type { Exec, ExecRequest, ExecResult } from '../../src/exec.js';
 import type { Host } from '../../src/host.js';
 
@@ -90,4 +91,9 @@ export function fakeFiles(files: Record<string, string> = {}): Files & { removed
 
 export function fakeDeps(host: Host, exec: Exec, files: Files, env: Record<string, string> = {}): Deps {
   return { host, exec, files, env: { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/tmp/rt', ...env }, cwd: '/ws', now: () => 0 };
+}
+
+/** What the builder stage is asked for: the action's defaults, with `over` on top. */
+export function builderRequest(over: Partial<BuilderRequest> = {}): BuilderRequest {
+  return { driver: 'auto', driverOpts: [], buildkitdFlags: '', buildkitdConfig: '', endpoint: '', append: [], builder: '', cleanup: true, ...over };
 }
