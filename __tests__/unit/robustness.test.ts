@@ -54,7 +54,9 @@ describe('CLI --output-json', () => {
       if (req.argv[0] === 'git') return { code: 1, stdout: '', stderr: '' };
       if (key.startsWith('info')) return { code: 0, stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n[{"Name":"buildx","Version":"v0.13.1"}]\n', stderr: '' };
       if (key.startsWith('buildx build')) {
-        fs.writeFileSync(req.argv[req.argv.indexOf('--metadata-file') + 1]!, JSON.stringify({ 'containerimage.digest': `sha256:${'d'.repeat(64)}` }));
+        // the arch check's re-export is a second build without a metadata file
+        const at = req.argv.indexOf('--metadata-file');
+        if (at >= 0) fs.writeFileSync(req.argv[at + 1]!, JSON.stringify({ 'containerimage.digest': `sha256:${'d'.repeat(64)}` }));
       }
       return { code: 0, stdout: '', stderr: '' };
     };
