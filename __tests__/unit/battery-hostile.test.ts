@@ -53,6 +53,8 @@ async function logOf(inputs: Record<string, string>, payload: Record<string, unk
   fs.writeFileSync(env.GITHUB_EVENT_PATH!, JSON.stringify(payload));
   const all = { images: 'r.io/app', platforms: 'linux/amd64', push: 'false', context: '.', ...inputs };
   const saved = { ...process.env };
+  // the real host's fail() sets process.exitCode: it must not become jest's own exit code
+  const savedExitCode = process.exitCode;
   for (const [k, v] of Object.entries(all)) process.env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
   Object.assign(process.env, env);
   let out = '';
@@ -65,6 +67,7 @@ async function logOf(inputs: Record<string, string>, payload: Record<string, unk
   } finally {
     process.stdout.write = write;
     process.env = saved;
+    process.exitCode = savedExitCode;
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return out;
