@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { cacheServiceAvailable, type DirState } from './stages/cache.js';
 import type { CacheFolders, CacheService } from './stages/cache-act.js';
 import { actionsCacheModule as loadCache } from './lazy.js';
+import { errorMessage } from './errors.js';
 
 /**
  * Runs fn while catching the workflow commands @actions/cache prints itself: its ::warning and
@@ -78,7 +79,7 @@ export function createActionsCacheService(scratch?: string, timeoutMs = 20 * 60_
         const { value, problems, timedOut } = await inScratch(scratch, () => collectProblems(() => cache.restoreCache(paths, primaryKey, restoreKeys), timeoutMs));
         return { matchedKey: value, problems, timedOut };
       } catch (err) {
-        return { problems: [err instanceof Error ? err.message : String(err)] };
+        return { problems: [errorMessage(err)] };
       }
     },
     async save(paths, key) {
@@ -87,7 +88,7 @@ export function createActionsCacheService(scratch?: string, timeoutMs = 20 * 60_
         const { value, problems } = await inScratch(scratch, () => collectProblems(() => cache.saveCache(paths, key), timeoutMs));
         return { saved: value !== undefined && value !== -1, problems };
       } catch (err) {
-        return { saved: false, problems: [err instanceof Error ? err.message : String(err)] };
+        return { saved: false, problems: [errorMessage(err)] };
       }
     },
   };

@@ -18,6 +18,8 @@ export const modules = {
 /* unused harmony exports tagOf, isDefaultBranch */
 /* harmony import */ var handlebars__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(88508);
 /* harmony import */ var moment_timezone__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(79856);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(452);
+
 
 
 // An isolated Handlebars environment: no helper registered globally, nothing shared.
@@ -54,7 +56,7 @@ function render(template, data) {
         return hb.compile(template, { strict: true })(data);
     }
     catch (err) {
-        throw new Error(templateProblem(template, err instanceof Error ? err.message : String(err), Object.keys(data)), { cause: err });
+        throw new Error(templateProblem(template, (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(err), Object.keys(data)), { cause: err });
     }
 }
 function templateProblem(template, message, known) {

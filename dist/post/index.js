@@ -32179,7 +32179,9 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3112);
 /* harmony import */ var _deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7907);
 /* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9623);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(452);
 // Entry of the action's post step (bundled to dist/post). Always exits 0.
+
 
 
 
@@ -32189,7 +32191,7 @@ try {
     await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_3__/* .runPost */ .a)({ host, exec: (0,_exec_js__WEBPACK_IMPORTED_MODULE_1__/* .createExec */ .k7)(), files: _deps_js__WEBPACK_IMPORTED_MODULE_2__/* .realFiles */ .a, env: process.env, cwd: process.cwd(), now: () => Date.now() });
 }
 catch (err) {
-    host.warning(`cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
+    host.warning(`cleanup failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err)}`);
 }
 process.exitCode = 0;
 

@@ -10,6 +10,7 @@ const operand = <T extends string | undefined>(value: T, what: string): T => {
   return value;
 };
 import type { Collector, Getter, InputEnv } from './collect.js';
+import { errorMessage } from '../errors.js';
 
 /**
  * The pinned emulator installer. `latest` has shipped a QEMU that segfaults (docker/setup-qemu-action
@@ -95,7 +96,7 @@ export function parseAppend(raw: string): AppendNode[] {
       try {
         return formatPlatform(parsePlatform(p));
       } catch (err) {
-        throw new Error(`${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        throw new Error(`${where}: ${errorMessage(err)}`, { cause: err });
       }
     });
     return {

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError, errorMessage } from '../errors.js';
 import { parseBool } from '../lists.js';
 
 /** How an input is read: trimmed (as core.getInput) unless raw (metadata-action's sep-* inputs). */
@@ -26,7 +26,7 @@ export class Collector {
     try {
       return fn();
     } catch (err) {
-      this.errors.push(err instanceof InputError ? err : new InputError(input, err instanceof Error ? err.message : String(err)));
+      this.errors.push(err instanceof InputError ? err : new InputError(input, errorMessage(err)));
       return fallback;
     }
   }

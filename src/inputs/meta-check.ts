@@ -7,7 +7,7 @@
  * moment-timezone, which a run without expressions never loads before its first docker command).
  */
 import type { MetaContext } from '../context.js';
-import { InputError } from '../errors.js';
+import { InputError, errorMessage } from '../errors.js';
 import { dateHelpers, type ExprContext, renderGlobal, renderWith, versionData } from '../meta/expressions.js';
 import { type MetaExpressionInputs } from './meta.js';
 
@@ -25,7 +25,7 @@ export function checkMetaExpressions(m: MetaExpressionInputs, run: ExpressionRun
     try {
       fn();
     } catch (err) {
-      errors.push(new InputError(input, `${where}: ${err instanceof Error ? err.message : String(err)}`));
+      errors.push(new InputError(input, `${where}: ${errorMessage(err)}`));
     }
   };
   // a version pattern is rendered with a sample version: every name it may use is defined

@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import moment from 'moment-timezone';
 import type { MetaContext } from '../context.js';
+import { errorMessage } from '../errors.js';
 
 /** What global expressions read: the run's meta context plus the two dates. */
 export interface ExprContext {
@@ -44,7 +45,7 @@ function render(template: string, data: Record<string, unknown>): string {
   try {
     return hb.compile(template, { strict: true })(data);
   } catch (err) {
-    throw new Error(templateProblem(template, err instanceof Error ? err.message : String(err), Object.keys(data)), { cause: err });
+    throw new Error(templateProblem(template, errorMessage(err), Object.keys(data)), { cause: err });
   }
 }
 

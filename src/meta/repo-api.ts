@@ -1,5 +1,6 @@
 import { HttpClient } from '@actions/http-client';
 import type { MetaContext, RepoInfo } from '../context.js';
+import { errorMessage } from '../errors.js';
 
 /** fetch as the reader needs it (injectable for tests). */
 export type FetchFn = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
@@ -72,7 +73,7 @@ export async function completeFromApi(meta: MetaContext, needCommitDate: boolean
       };
       out = { ...out, repo, repoFromPayload: true };
     } catch (err) {
-      warnings.push(`could not read repository data from ${base} (${err instanceof Error ? err.message : String(err)}): labels title/description/licenses and the default branch may be incomplete`);
+      warnings.push(`could not read repository data from ${base} (${errorMessage(err)}): labels title/description/licenses and the default branch may be incomplete`);
     }
   }
   if (needCommitDate && !meta.commitDate && meta.sha) {
@@ -81,7 +82,7 @@ export async function completeFromApi(meta: MetaContext, needCommitDate: boolean
       const date = str(obj(obj(c.commit).committer).date);
       if (date) out = { ...out, commitDate: date };
     } catch (err) {
-      warnings.push(`could not read the commit date from ${base} (${err instanceof Error ? err.message : String(err)}): {{commit_date}} uses the current date`);
+      warnings.push(`could not read the commit date from ${base} (${errorMessage(err)}): {{commit_date}} uses the current date`);
     }
   }
   return { meta: out, warnings };

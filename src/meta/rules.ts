@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { errorMessage } from '../errors.js';
 
 /** Tag rule types of docker/metadata-action's `tags` input. */
 export const TAG_TYPES = ['schedule', 'semver', 'pep440', 'match', 'edge', 'ref', 'raw', 'sha'] as const;
@@ -46,7 +47,7 @@ function checkMatch(line: string, match: string): void {
     // `re|` always matches '' (the empty branch) and reports every group of re, matched or not
     groups = new RegExp(`${match}|`).exec('')!.length - 1;
   } catch (err) {
-    throw new Error(`"${line}": match "${match}" is not a regular expression (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    throw new Error(`"${line}": match "${match}" is not a regular expression (${errorMessage(err)})`, { cause: err });
   }
   if (groups < 1) throw new Error(`"${line}": match "${match}" has no capture group; the first group is the version, e.g. match=v(\\d+\\.\\d+\\.\\d+)$`);
 }
@@ -97,7 +98,7 @@ export function parseTagRule(line: string): TagRule {
       try {
         matchRegExp(attrs.pattern!);
       } catch (err) {
-        throw new Error(`"${line}": pattern is not a valid regular expression (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+        throw new Error(`"${line}": pattern is not a valid regular expression (${errorMessage(err)})`, { cause: err });
       }
       break;
     case 'edge':

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { StageError } from '../errors.js';
+import { StageError, errorMessage } from '../errors.js';
 
 /** The buildx release installed when buildx is missing and no buildx-version is given. */
 export const DEFAULT_BUILDX_VERSION = '0.29.1';
@@ -90,7 +90,7 @@ async function download(tc: ToolCache, url: string, dest: string, what: string, 
     return await tc.downloadTool(url, dest);
   } catch (err) {
     const status = httpStatus(err);
-    const why = status ? `HTTP ${status}` : err instanceof Error ? err.message : String(err);
+    const why = status ? `HTTP ${status}` : errorMessage(err);
     const hint =
       status === 404
         ? `is ${version} a released buildx version? Check buildx-version and buildx-download-url (it must serve v<version>/<asset> and v<version>/checksums.txt)`

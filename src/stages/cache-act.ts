@@ -1,4 +1,5 @@
 import { type CacheHit, type CachePlan, type DirState, cacheArgs, classifyHit, decideAfterBuild, formatBytes } from './cache.js';
+import { errorMessage } from '../errors.js';
 
 /**
  * The thin act of the cache stage: runs the plan of cache.ts against the cache service and the
@@ -77,7 +78,7 @@ export function isServiceFailure(problems: string[]): boolean {
 }
 
 function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 /** Restore the local cache folder (when the plan has one) and return the buildx cache arguments. */

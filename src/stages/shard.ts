@@ -2,7 +2,7 @@
  * Scale out: `mode: shard` builds one platform and pushes it by digest only; `mode: merge` joins
  * the shards' digests into one tagged index. Pure plan functions first, thin act functions last.
  */
-import { InputError, StageError } from '../errors.js';
+import { InputError, StageError, errorMessage } from '../errors.js';
 import { type Exec, NO_TIMEOUT } from '../exec.js';
 import { formatPlatform, parsePlatform } from '../platforms.js';
 import { isLoopbackHost, isValidName, registryHost } from '../reference.js';
@@ -49,7 +49,7 @@ function refFromValue(v: unknown, n: number, raw: string): ShardRef {
     try {
       ref.platform = formatPlatform(parsePlatform(o.platform));
     } catch (err) {
-      throw badEntry(n, raw, `has an invalid platform: ${err instanceof Error ? err.message : String(err)}`);
+      throw badEntry(n, raw, `has an invalid platform: ${errorMessage(err)}`);
     }
   }
   return ref;
@@ -68,7 +68,7 @@ export function parseDigestList(text: string): ShardRef[] {
     try {
       arr = JSON.parse(trimmed);
     } catch (err) {
-      throw new InputError('digests', `starts with "[" but is not valid JSON (${err instanceof Error ? err.message : String(err)}): give a JSON array of shard outputs, or one entry per line`);
+      throw new InputError('digests', `starts with "[" but is not valid JSON (${errorMessage(err)}): give a JSON array of shard outputs, or one entry per line`);
     }
     if (!Array.isArray(arr)) throw new InputError('digests', 'is not a JSON array');
     return arr.map((v, i) => refFromValue(v, i + 1, JSON.stringify(v) ?? String(v)));
@@ -174,7 +174,7 @@ export async function pushShardLayout(argv: string[], deps: ShardPushDeps): Prom
   } catch (err) {
     throw new StageError(
       'shard',
-      `cannot run skopeo (${err instanceof Error ? err.message : String(err)}): the docker driver needs skopeo to push by digest. Install skopeo (apt-get install skopeo), or use driver: docker-container.`,
+      `cannot run skopeo (${errorMessage(err)}): the docker driver needs skopeo to push by digest. Install skopeo (apt-get install skopeo), or use driver: docker-container.`,
     );
   }
   if (res.code !== 0) {
@@ -324,7 +324,7 @@ export async function resolveShards(refs: (ShardRef & { image: string })[], deps
     try {
       shard = resolveShard(ref, m.value, configPlatform);
     } catch (err) {
-      problems.push(err instanceof Error ? err.message : String(err));
+      problems.push(errorMessage(err));
       continue;
     }
     deps.log(`${where}: ${shard.platform}${shard.manifest !== shard.digest ? ` (manifest ${shard.manifest})` : ''}`);
