@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { makeWorkspace, runJob } from '../__tests__/e2e/harness.js';
 import { startCacheStandIn, type StandIn } from '../__tests__/e2e/cache-standin.js';
 import { startPrivateEngine, type PrivateEngine } from '../__tests__/e2e/private-engine.js';
-import { dirBytes } from '../src/cache-service.js';
+import { dirBytes } from '../src/ports/actions-cache.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
 const REBUILDS = Number(process.env.BENCH_REBUILDS || 10);

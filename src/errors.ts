@@ -1,4 +1,4 @@
-import { EXIT_NOT_FOUND, NOT_ON_PATH } from './exec.js';
+import { EXIT_NOT_FOUND, NOT_ON_PATH } from './ports/exec.js';
 /**
  * An oversized value (e.g. a 100 kB tag or platform) is quoted back shortened: the message must say
  * what is wrong, not repeat the whole input (twice) in the log and the annotation.

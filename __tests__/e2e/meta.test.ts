@@ -2,7 +2,7 @@
  * Meta stage end to end through the bundled action: dry-run prints the plan and sets the outputs with
  * only read-only docker calls; a pull_request with push: auto builds (labels, annotations) without pushing.
  */
-import { isReadOnly } from '../../src/dry-run.js';
+import { isReadOnly } from '../../src/ports/exec-dry-run.js';
 import { BUSYBOX_DOCKERFILE, docker, makeWorkspace, REGISTRY, registryManifest, runJob, uniqueName } from './harness.js';
 
 const REPOSITORY = {

@@ -1,7 +1,7 @@
-import type { Deps, Files } from '../../src/deps.js';
-import type { BuilderRequest } from '../../src/stages/builder.js';
-import type { Exec, ExecRequest, ExecResult } from '../../src/exec.js';
-import type { Host } from '../../src/host.js';
+import type { Deps, Files } from '../../src/ports/deps.js';
+import type { BuilderRequest } from '../../src/stages/builder/builder.js';
+import type { Exec, ExecRequest, ExecResult } from '../../src/ports/exec.js';
+import type { Host } from '../../src/ports/host.js';
 
 export interface FakeHost extends Host {
   inputs: Record<string, string>;

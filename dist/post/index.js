@@ -28580,217 +28580,32 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 9623:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+/***/ 4044:
+/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _ports_host_actions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2692);
+/* harmony import */ var _ports_exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7857);
+/* harmony import */ var _ports_deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4201);
+/* harmony import */ var _pipeline_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1221);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(452);
+// Entry of the action's post step (bundled to dist/post). Always exits 0.
 
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  a: () => (/* binding */ runPost)
-});
 
-// EXTERNAL MODULE: ./lib/errors.js
-var errors = __nccwpck_require__(452);
-// EXTERNAL MODULE: ./lib/exec.js + 1 modules
-var lib_exec = __nccwpck_require__(3112);
-;// CONCATENATED MODULE: ./lib/state.js
-const KEY = 'multiarch';
-class StateStore {
-    host;
-    current = {};
-    constructor(host) {
-        this.host = host;
-    }
-    update(patch) {
-        this.current = { ...this.current, ...patch };
-        this.host.saveState(KEY, JSON.stringify(this.current));
-    }
-    load() {
-        const raw = this.host.getState(KEY);
-        if (!raw)
-            return {};
-        try {
-            const parsed = JSON.parse(raw);
-            return parsed && typeof parsed === 'object' ? parsed : {};
-        }
-        catch {
-            return {};
-        }
-    }
+
+
+const host = (0,_ports_host_actions_js__WEBPACK_IMPORTED_MODULE_0__/* .createActionsHost */ .W)();
+try {
+    await (0,_pipeline_post_js__WEBPACK_IMPORTED_MODULE_3__/* .runPost */ .a)({ host, exec: (0,_ports_exec_js__WEBPACK_IMPORTED_MODULE_1__/* .createExec */ .k7)(), files: _ports_deps_js__WEBPACK_IMPORTED_MODULE_2__/* .realFiles */ .a, env: process.env, cwd: process.cwd(), now: () => Date.now() });
 }
-
-;// CONCATENATED MODULE: ./lib/stages/login.js
-
-/**
- * Pure: which registries to log in to. Complete credentials are always used (a private base
- * image may need them even when nothing is pushed). A username without a password is what a pull
- * request from a fork sees (secrets are empty there): no login, and only a warning when a push
- * would need it.
- */
-function planLogin(inputs, push, eventName) {
-    const notes = [];
-    for (const reg of inputs.loginsWithoutPassword) {
-        const why = eventName.startsWith('pull_request')
-            ? ' (secrets are empty in pull requests from forks)'
-            : '';
-        notes.push({
-            level: push ? 'warning' : 'info',
-            message: `no password for ${reg}: not logging in${why}${push ? '; the push may be refused' : ''}`,
-        });
-    }
-    if (inputs.logins.length === 0 && inputs.loginsWithoutPassword.length === 0) {
-        notes.push({ level: 'info', message: push ? 'no registry credentials given: pushing with the engine\'s existing credentials' : 'no registry credentials and nothing to push: login skipped' });
-    }
-    return { logins: inputs.logins, notes };
+catch (err) {
+    host.warning(`cleanup failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err)}`);
 }
-/** Pure: the login argv. The password never appears here: it goes to stdin. */
-function loginArgv(l) {
-    return ['docker', 'login', '--username', l.username, '--password-stdin', ...(l.registry ? ['--', l.registry] : [])];
-}
-function logoutArgv(registry) {
-    return ['docker', 'logout', ...(registry ? ['--', registry] : [])];
-}
-/** Act: log in to each registry with --password-stdin, DOCKER_CONFIG pointing at the per-job folder `dir`. */
-async function runLogin(logins, dir, deps) {
-    const done = [];
-    for (const l of logins) {
-        const name = l.registry || 'docker.io';
-        const res = await deps.exec({ argv: loginArgv(l), stdin: l.password, env: { DOCKER_CONFIG: dir }, silent: true });
-        if (programNotFound(res))
-            throw new StageError('login', commandProblem(loginArgv(l), res));
-        if (res.code !== 0) {
-            const detail = (res.stderr.trim() || res.stdout.trim() || `exit ${res.code}`).split('\n').filter((s) => !/^WARNING!/.test(s)).join(' ');
-            throw new StageError('login', `login to ${name} as ${l.username} failed: ${detail}. Check the username and password (or token) for ${name}.`);
-        }
-        done.push(l.registry);
-        deps.loggedIn(l.registry);
-        deps.log(`logged in to ${name} as ${l.username}`);
-    }
-    return done;
-}
+process.exitCode = 0;
 
-;// CONCATENATED MODULE: ./lib/cleanup.js
-
-
-
-
-/**
- * The post step: undo what main created, whatever state main ended in. Each step is
- * independent and never fails the job; problems are warnings.
- */
-async function runPost(deps) {
-    const { host, files } = deps;
-    const state = new StateStore(host).load();
-    // every docker call of the run used its per-job config (builders, credentials): so does post
-    const exec = state.dockerConfig ? (0,lib_exec/* withEnv */.Eh)(deps.exec, { DOCKER_CONFIG: state.dockerConfig }) : deps.exec;
-    const attempt = async (what, fn) => {
-        try {
-            await fn();
-        }
-        catch (err) {
-            host.warning(`cleanup: ${what}: ${(0,errors/* errorMessage */.gJ)(err)}`);
-        }
-    };
-    if (state.builder) {
-        const name = state.builder;
-        await attempt(`remove builder ${name}`, async () => {
-            const res = await exec({ argv: ['docker', 'buildx', 'rm', '--force', ...(state.keepState ? ['--keep-state'] : []), '--', name], silent: true });
-            if (res.code !== 0)
-                throw new Error(res.stderr.trim());
-            host.info(`removed builder ${name}${state.keepState ? ' (its state kept: keep-state)' : ''}`);
-        });
-    }
-    if (state.smokeImages?.length) {
-        const tags = state.smokeImages;
-        // usually gone already (main removes them after the smoke test): only what is left matters
-        await attempt('remove smoke-test images', async () => {
-            const res = await exec({ argv: ['docker', 'image', 'rm', '--force', ...tags], silent: true });
-            if (res.code !== 0 && !/No such image/i.test(res.stderr))
-                throw new Error(res.stderr.trim());
-        });
-    }
-    for (const registry of state.logins ?? []) {
-        await attempt(`log out of ${registry || 'docker.io'}`, async () => {
-            const res = await exec({ argv: logoutArgv(registry), silent: true });
-            if (res.code !== 0)
-                throw new Error(res.stderr.trim());
-        });
-    }
-    if (state.dockerConfig) {
-        const dir = state.dockerConfig;
-        await attempt('remove docker config', () => files.remove(dir));
-    }
-    for (const dir of state.cacheDirs ?? []) {
-        await attempt(`remove cache folder ${dir}`, () => files.remove(dir));
-    }
-    if (state.tempDir) {
-        const dir = state.tempDir;
-        await attempt('remove temp folder', () => files.remove(dir));
-    }
-    host.info('cleanup done');
-}
-
-
-/***/ }),
-
-/***/ 7907:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  a: () => (/* binding */ realFiles)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./lib/deps.js
-
-
-
-const realFiles = {
-    exists: (p) => external_node_fs_.existsSync(p),
-    readFile: (p) => {
-        try {
-            return external_node_fs_.readFileSync(p, 'utf8');
-        }
-        catch {
-            return undefined;
-        }
-    },
-    makeTempDir: (parent, prefix) => {
-        const base = parent && external_node_fs_.existsSync(parent) ? parent : external_node_os_.tmpdir();
-        return external_node_fs_.mkdtempSync(external_node_path_namespaceObject.join(base, prefix));
-    },
-    remove: (p) => external_node_fs_.rmSync(p, { recursive: true, force: true }),
-    writeFile: (p, content, mode = 0o600) => {
-        external_node_fs_.writeFileSync(p, content, { mode });
-        external_node_fs_.chmodSync(p, mode);
-    },
-    symlink: (target, p) => external_node_fs_.symlinkSync(target, p),
-    makeDir: (p) => void external_node_fs_.mkdirSync(p, { recursive: true }),
-    listDir: (p) => {
-        try {
-            return external_node_fs_.readdirSync(p);
-        }
-        catch {
-            return [];
-        }
-    },
-    realPath: (p) => {
-        try {
-            return external_node_fs_.realpathSync(p);
-        }
-        catch {
-            return undefined;
-        }
-    },
-};
-
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
@@ -28801,7 +28616,7 @@ const realFiles = {
 /* harmony export */   gJ: () => (/* binding */ errorMessage)
 /* harmony export */ });
 /* unused harmony exports clipLongWords, clipMessage, InputError, InputErrors, programNotFound, commandProblem, engineUnreachable, StageError */
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3112);
+/* harmony import */ var _ports_exec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7857);
 
 /**
  * An oversized value (e.g. a 100 kB tag or platform) is quoted back shortened: the message must say
@@ -28888,7 +28703,221 @@ function errorMessage(err) {
 
 /***/ }),
 
-/***/ 3112:
+/***/ 1221:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  a: () => (/* binding */ runPost)
+});
+
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __nccwpck_require__(452);
+// EXTERNAL MODULE: ./lib/ports/exec.js + 1 modules
+var ports_exec = __nccwpck_require__(7857);
+;// CONCATENATED MODULE: ./lib/run/state.js
+const KEY = 'multiarch';
+class StateStore {
+    host;
+    current = {};
+    constructor(host) {
+        this.host = host;
+    }
+    update(patch) {
+        this.current = { ...this.current, ...patch };
+        this.host.saveState(KEY, JSON.stringify(this.current));
+    }
+    load() {
+        const raw = this.host.getState(KEY);
+        if (!raw)
+            return {};
+        try {
+            const parsed = JSON.parse(raw);
+            return parsed && typeof parsed === 'object' ? parsed : {};
+        }
+        catch {
+            return {};
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/stages/login/login.js
+
+/**
+ * Pure: which registries to log in to. Complete credentials are always used (a private base
+ * image may need them even when nothing is pushed). A username without a password is what a pull
+ * request from a fork sees (secrets are empty there): no login, and only a warning when a push
+ * would need it.
+ */
+function planLogin(inputs, push, eventName) {
+    const notes = [];
+    for (const reg of inputs.loginsWithoutPassword) {
+        const why = eventName.startsWith('pull_request')
+            ? ' (secrets are empty in pull requests from forks)'
+            : '';
+        notes.push({
+            level: push ? 'warning' : 'info',
+            message: `no password for ${reg}: not logging in${why}${push ? '; the push may be refused' : ''}`,
+        });
+    }
+    if (inputs.logins.length === 0 && inputs.loginsWithoutPassword.length === 0) {
+        notes.push({ level: 'info', message: push ? 'no registry credentials given: pushing with the engine\'s existing credentials' : 'no registry credentials and nothing to push: login skipped' });
+    }
+    return { logins: inputs.logins, notes };
+}
+/** Pure: the login argv. The password never appears here: it goes to stdin. */
+function loginArgv(l) {
+    return ['docker', 'login', '--username', l.username, '--password-stdin', ...(l.registry ? ['--', l.registry] : [])];
+}
+function logoutArgv(registry) {
+    return ['docker', 'logout', ...(registry ? ['--', registry] : [])];
+}
+/** Act: log in to each registry with --password-stdin, DOCKER_CONFIG pointing at the per-job folder `dir`. */
+async function runLogin(logins, dir, deps) {
+    const done = [];
+    for (const l of logins) {
+        const name = l.registry || 'docker.io';
+        const res = await deps.exec({ argv: loginArgv(l), stdin: l.password, env: { DOCKER_CONFIG: dir }, silent: true });
+        if (programNotFound(res))
+            throw new StageError('login', commandProblem(loginArgv(l), res));
+        if (res.code !== 0) {
+            const detail = (res.stderr.trim() || res.stdout.trim() || `exit ${res.code}`).split('\n').filter((s) => !/^WARNING!/.test(s)).join(' ');
+            throw new StageError('login', `login to ${name} as ${l.username} failed: ${detail}. Check the username and password (or token) for ${name}.`);
+        }
+        done.push(l.registry);
+        deps.loggedIn(l.registry);
+        deps.log(`logged in to ${name} as ${l.username}`);
+    }
+    return done;
+}
+
+;// CONCATENATED MODULE: ./lib/pipeline/post.js
+
+
+
+
+/**
+ * The post step: undo what main created, whatever state main ended in. Each step is
+ * independent and never fails the job; problems are warnings.
+ */
+async function runPost(deps) {
+    const { host, files } = deps;
+    const state = new StateStore(host).load();
+    // every docker call of the run used its per-job config (builders, credentials): so does post
+    const exec = state.dockerConfig ? (0,ports_exec/* withEnv */.Eh)(deps.exec, { DOCKER_CONFIG: state.dockerConfig }) : deps.exec;
+    const attempt = async (what, fn) => {
+        try {
+            await fn();
+        }
+        catch (err) {
+            host.warning(`cleanup: ${what}: ${(0,errors/* errorMessage */.gJ)(err)}`);
+        }
+    };
+    if (state.builder) {
+        const name = state.builder;
+        await attempt(`remove builder ${name}`, async () => {
+            const res = await exec({ argv: ['docker', 'buildx', 'rm', '--force', ...(state.keepState ? ['--keep-state'] : []), '--', name], silent: true });
+            if (res.code !== 0)
+                throw new Error(res.stderr.trim());
+            host.info(`removed builder ${name}${state.keepState ? ' (its state kept: keep-state)' : ''}`);
+        });
+    }
+    if (state.smokeImages?.length) {
+        const tags = state.smokeImages;
+        // usually gone already (main removes them after the smoke test): only what is left matters
+        await attempt('remove smoke-test images', async () => {
+            const res = await exec({ argv: ['docker', 'image', 'rm', '--force', ...tags], silent: true });
+            if (res.code !== 0 && !/No such image/i.test(res.stderr))
+                throw new Error(res.stderr.trim());
+        });
+    }
+    for (const registry of state.logins ?? []) {
+        await attempt(`log out of ${registry || 'docker.io'}`, async () => {
+            const res = await exec({ argv: logoutArgv(registry), silent: true });
+            if (res.code !== 0)
+                throw new Error(res.stderr.trim());
+        });
+    }
+    if (state.dockerConfig) {
+        const dir = state.dockerConfig;
+        await attempt('remove docker config', () => files.remove(dir));
+    }
+    for (const dir of state.cacheDirs ?? []) {
+        await attempt(`remove cache folder ${dir}`, () => files.remove(dir));
+    }
+    if (state.tempDir) {
+        const dir = state.tempDir;
+        await attempt('remove temp folder', () => files.remove(dir));
+    }
+    host.info('cleanup done');
+}
+
+
+/***/ }),
+
+/***/ 4201:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  a: () => (/* binding */ realFiles)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./lib/ports/deps.js
+
+
+
+const realFiles = {
+    exists: (p) => external_node_fs_.existsSync(p),
+    readFile: (p) => {
+        try {
+            return external_node_fs_.readFileSync(p, 'utf8');
+        }
+        catch {
+            return undefined;
+        }
+    },
+    makeTempDir: (parent, prefix) => {
+        const base = parent && external_node_fs_.existsSync(parent) ? parent : external_node_os_.tmpdir();
+        return external_node_fs_.mkdtempSync(external_node_path_namespaceObject.join(base, prefix));
+    },
+    remove: (p) => external_node_fs_.rmSync(p, { recursive: true, force: true }),
+    writeFile: (p, content, mode = 0o600) => {
+        external_node_fs_.writeFileSync(p, content, { mode });
+        external_node_fs_.chmodSync(p, mode);
+    },
+    symlink: (target, p) => external_node_fs_.symlinkSync(target, p),
+    makeDir: (p) => void external_node_fs_.mkdirSync(p, { recursive: true }),
+    listDir: (p) => {
+        try {
+            return external_node_fs_.readdirSync(p);
+        }
+        catch {
+            return [];
+        }
+    },
+    realPath: (p) => {
+        try {
+            return external_node_fs_.realpathSync(p);
+        }
+        catch {
+            return undefined;
+        }
+    },
+};
+
+
+/***/ }),
+
+/***/ 7857:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28904,9 +28933,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./lib/log-safe.js
-var log_safe = __nccwpck_require__(6039);
-;// CONCATENATED MODULE: ./lib/exec.js
+// EXTERNAL MODULE: ./lib/ports/log-safe.js
+var log_safe = __nccwpck_require__(3114);
+;// CONCATENATED MODULE: ./lib/ports/exec.js
 
 
 
@@ -29060,7 +29089,7 @@ function withEnv(exec, overlay) {
 
 /***/ }),
 
-/***/ 4635:
+/***/ 2692:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32018,9 +32047,9 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./lib/errors.js
 var errors = __nccwpck_require__(452);
-// EXTERNAL MODULE: ./lib/log-safe.js
-var log_safe = __nccwpck_require__(6039);
-;// CONCATENATED MODULE: ./lib/host-actions.js
+// EXTERNAL MODULE: ./lib/ports/log-safe.js
+var log_safe = __nccwpck_require__(3114);
+;// CONCATENATED MODULE: ./lib/ports/host-actions.js
 
 
 
@@ -32068,7 +32097,7 @@ function createActionsHost(env = process.env) {
 
 /***/ }),
 
-/***/ 6039:
+/***/ 3114:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -32168,35 +32197,6 @@ function safeTerminal(term) {
     return { ...term, out: (t) => term.out(safeLog(t)), err: (t) => term.err(safeLog(t)) };
 }
 
-
-/***/ }),
-
-/***/ 5317:
-/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _host_actions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4635);
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3112);
-/* harmony import */ var _deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7907);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9623);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(452);
-// Entry of the action's post step (bundled to dist/post). Always exits 0.
-
-
-
-
-
-const host = (0,_host_actions_js__WEBPACK_IMPORTED_MODULE_0__/* .createActionsHost */ .W)();
-try {
-    await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_3__/* .runPost */ .a)({ host, exec: (0,_exec_js__WEBPACK_IMPORTED_MODULE_1__/* .createExec */ .k7)(), files: _deps_js__WEBPACK_IMPORTED_MODULE_2__/* .realFiles */ .a, env: process.env, cwd: process.cwd(), now: () => Date.now() });
-}
-catch (err) {
-    host.warning(`cleanup failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err)}`);
-}
-process.exitCode = 0;
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ })
 
@@ -32327,6 +32327,6 @@ __webpack_async_result__();
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(5317);
+/******/ var __webpack_exports__ = __nccwpck_require__(4044);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

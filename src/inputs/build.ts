@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { parseBool, parseList } from '../lists.js';
-import { formatPlatform, parsePlatform } from '../platforms.js';
+import { formatPlatform, parsePlatform } from '../oci/platforms.js';
 import type { Collector, Getter, InputEnv } from './collect.js';
 
 export interface BuildInputs {

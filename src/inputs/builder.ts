@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseList } from '../lists.js';
-import { formatPlatform, parsePlatform } from '../platforms.js';
-import type { QemuMode } from '../stages/qemu.js';
-import { checkOperand } from '../argv.js';
+import { formatPlatform, parsePlatform } from '../oci/platforms.js';
+import type { QemuMode } from '../stages/qemu/qemu.js';
+import { checkOperand } from '../ports/argv.js';
 
 const operand = <T extends string | undefined>(value: T, what: string): T => {
   if (value) checkOperand(value, what);

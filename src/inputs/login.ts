@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../errors.js';
-import { checkOperand, readsAsOption } from '../argv.js';
+import { checkOperand, readsAsOption } from '../ports/argv.js';
 import type { Collector, Getter } from './collect.js';
 
 export interface RegistryLogin {

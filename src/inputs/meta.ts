@@ -1,6 +1,6 @@
 import { parseList } from '../lists.js';
-import { type Flavor, type ImageEntry, parseFlavor, parseImages, parseTagRules, type TagRule } from '../meta/rules.js';
-import { explainName, isValidReference } from '../reference.js';
+import { type Flavor, type ImageEntry, parseFlavor, parseImages, parseTagRules, type TagRule } from './meta-rules.js';
+import { explainName, isValidReference } from '../oci/reference.js';
 import type { Collector, Getter } from './collect.js';
 
 export interface MetaInputs {

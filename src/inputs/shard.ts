@@ -1,4 +1,4 @@
-import { type Mode, parseDigestList, type ShardRef } from '../stages/shard.js';
+import { type Mode, parseDigestList, type ShardRef } from '../stages/shard/shard.js';
 import type { Collector, Getter } from './collect.js';
 
 export interface ShardInputs {

@@ -1,6 +1,6 @@
 import { parseList } from '../lists.js';
-import type { ArchCheckMode } from '../stages/archcheck.js';
-import { splitCommand } from '../stages/smoke.js';
+import type { ArchCheckMode } from '../stages/archcheck/plan.js';
+import { splitCommand } from '../stages/verify/smoke.js';
 import type { Collector, Getter } from './collect.js';
 
 export interface VerifyInputs {

@@ -3,7 +3,7 @@
  * what its meta tests read: event name, ref, sha; the repository data its tests mock (repo.json).
  * Its tests freeze both "now" and the commit date at 2020-01-10T00:30:00.000Z.
  */
-import type { MetaContext } from '../../../src/context.js';
+import type { MetaContext } from '../../../src/context/run-context.js';
 
 export const ANCHOR_NOW = Date.UTC(2020, 0, 10, 0, 30, 0);
 

@@ -1,0 +1,34 @@
+import { explainName, isValidReference, isValidTag } from '../../../src/oci/reference.js';
+
+describe('docker reference grammar', () => {
+  test.each([
+    ['latest', true],
+    ['v1.2.3', true],
+    ['_x', true],
+    ['a'.repeat(128), true],
+    ['a'.repeat(129), false],
+    ['.hidden', false],
+    ['-dash', false],
+    ['feat/x', false],
+    ['', false],
+    ['naïve', false],
+  ])('tag %j valid=%s', (tag, ok) => expect(isValidTag(tag)).toBe(ok));
+
+  test.each([
+    ['127.0.0.1:5000/app:v1', true],
+    ['ghcr.io/org/app', true],
+    ['localhost:5000/a/b/c:x', true],
+    ['docker.io/library/alpine:3', true],
+    ['app', true],
+    ['App', false],
+    ['ghcr.io/org/app:', false],
+    ['ghcr.io//app', false],
+    ['ghcr.io/org/app:.x', false],
+  ])('reference %j valid=%s', (ref, ok) => expect(isValidReference(ref)).toBe(ok));
+
+  test.each([
+    ['ghcr.io/org/app:v1', /must not contain a tag/],
+    ['ghcr.io/org/app@sha256:abc', /must not contain a digest/],
+    ['bad name', /not a valid image name/],
+  ])('explainName(%j)', (name, why) => expect(explainName(name)).toMatch(why));
+});

@@ -1,0 +1,55 @@
+import { runPost } from '../../../src/pipeline/post.js';
+import type { Deps } from '../../../src/ports/deps.js';
+import { fakeFiles } from '../fakes.js';
+import type { ExecRequest } from '../../../src/ports/exec.js';
+import type { Host } from '../../../src/ports/host.js';
+
+function deps(state: Record<string, unknown>, code = 0) {
+  const calls: ExecRequest[] = [];
+  const warnings: string[] = [];
+  const host = {
+    getState: (n: string) => (n === 'multiarch' ? JSON.stringify(state) : ''),
+    info: () => undefined,
+    warning: (m: string) => warnings.push(m),
+  } as unknown as Host;
+  const files = fakeFiles();
+  const removed = files.removed;
+  const d: Deps = {
+    host,
+    exec: async (req) => {
+      calls.push(req);
+      return { code, stdout: '', stderr: code ? 'no such builder' : '' };
+    },
+    files,
+    env: {},
+    cwd: '/',
+    now: () => 0,
+  };
+  return { d, calls, removed, warnings };
+}
+
+test('post removes the builder this run created, with the per-job DOCKER_CONFIG, before removing that folder', async () => {
+  const { d, calls, removed } = deps({ builder: 'multiarch-1-1-build-ab', dockerConfig: '/t/docker-config-x', tempDir: '/t/m' });
+  await runPost(d);
+  expect(calls).toEqual([{ argv: ['docker', 'buildx', 'rm', '--force', '--', 'multiarch-1-1-build-ab'], silent: true, env: { DOCKER_CONFIG: '/t/docker-config-x' } }]);
+  expect(removed).toEqual(['/t/docker-config-x', '/t/m']);
+});
+
+test('no builder recorded (engine driver, existing builder, cleanup false): nothing removed', async () => {
+  const { d, calls } = deps({ tempDir: '/t/m' });
+  await runPost(d);
+  expect(calls).toEqual([]);
+});
+
+test('a failing removal is a warning, not a failure', async () => {
+  const { d, warnings, removed } = deps({ builder: 'b' }, 1);
+  await runPost(d);
+  expect(warnings.join()).toMatch(/remove builder b: no such builder/);
+  expect(removed).toEqual([]);
+});
+
+test('keep-state: the builder is removed with --keep-state (its state volume stays)', async () => {
+  const { d, calls } = deps({ builder: 'multiarch-1-1-build-ab', keepState: true, tempDir: '/t/m' });
+  await runPost(d);
+  expect(calls.map((c) => c.argv)).toEqual([['docker', 'buildx', 'rm', '--force', '--keep-state', '--', 'multiarch-1-1-build-ab']]);
+});

@@ -1,0 +1,29 @@
+import { runPost } from '../../../src/pipeline/post.js';
+import type { Deps } from '../../../src/ports/deps.js';
+import type { ExecRequest } from '../../../src/ports/exec.js';
+import type { Host } from '../../../src/ports/host.js';
+import { fakeFiles } from '../fakes.js';
+
+function deps(state: Record<string, unknown>, stderr: string) {
+  const calls: ExecRequest[] = [];
+  const warnings: string[] = [];
+  const host = { getState: (n: string) => (n === 'multiarch' ? JSON.stringify(state) : ''), info: () => undefined, warning: (m: string) => warnings.push(m) } as unknown as Host;
+  const d: Deps = { host, exec: (req) => (calls.push(req), Promise.resolve(req.argv[1] === 'image' && stderr ? { code: 1, stdout: '', stderr } : { code: 0, stdout: '', stderr: '' })), files: fakeFiles(), env: {}, cwd: '/', now: () => 0 };
+  return { d, calls, warnings };
+}
+
+test('post removes smoke-test tags main left behind, after the builder; already gone is no warning', async () => {
+  const { d, calls, warnings } = deps({ builder: 'multiarch-b', smokeImages: ['multiarch-smoke-1:linux-amd64', 'multiarch-smoke-1:linux-arm64'] }, 'Error: No such image: multiarch-smoke-1:linux-amd64');
+  await runPost(d);
+  expect(calls.map((c) => c.argv)).toEqual([
+    ['docker', 'buildx', 'rm', '--force', '--', 'multiarch-b'],
+    ['docker', 'image', 'rm', '--force', 'multiarch-smoke-1:linux-amd64', 'multiarch-smoke-1:linux-arm64'],
+  ]);
+  expect(warnings).toEqual([]);
+});
+
+test('another failure removing them is a warning, never a failure', async () => {
+  const { d, warnings } = deps({ smokeImages: ['multiarch-smoke-1:linux-amd64'] }, 'engine gone');
+  await runPost(d);
+  expect(warnings).toEqual(['cleanup: remove smoke-test images: engine gone']);
+});

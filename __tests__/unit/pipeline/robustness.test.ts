@@ -1,0 +1,102 @@
+/**
+ * Findings 12-14 of issue 15 where they are logic: a smoke test that never returns is stopped and
+ * its container removed; stage errors are shortened; the CLI's --output-json never loses a build.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseActionSpec } from '../../../src/inputs/action-spec.js';
+import { runCli } from '../../../src/cli/run.js';
+import { realFiles } from '../../../src/ports/deps.js';
+import { clipMessage, StageError } from '../../../src/errors.js';
+import type { ExecRequest, ExecResult } from '../../../src/ports/exec.js';
+import { runSmoke, smokeFailure } from '../../../src/stages/verify/smoke.js';
+import { fakeExec } from '../fakes.js';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..');
+const spec = parseActionSpec(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
+
+describe('smoke-test-timeout', () => {
+  test('a run that does not finish is stopped, its container removed, the failure names the platform and the input', async () => {
+    const exec = fakeExec((req) => (req.argv[1] === 'run' && req.argv.includes('linux/arm64') ? { code: 124, stdout: 'starting', stderr: 'x', timedOut: true } : { stdout: 'x86_64\n' }));
+    const results = await runSmoke({ ref: 'app:v1', pull: false }, ['linux/amd64', 'linux/arm64'], ['sleep', 'inf'], { exec, log: () => undefined, timeoutSeconds: 5, namePrefix: 'multiarch-smoke-t' });
+    const runs = exec.calls.filter((c) => c.argv[1] === 'run');
+    expect(runs.map((c) => c.timeoutMs)).toEqual([5000, 5000]);
+    expect(runs.map((c) => c.argv[c.argv.indexOf('--name') + 1])).toEqual(['multiarch-smoke-t-0', 'multiarch-smoke-t-1']);
+    expect(exec.calls.filter((c) => c.argv[1] === 'rm').map((c) => c.argv)).toEqual([['docker', 'rm', '--force', '--', 'multiarch-smoke-t-1']]);
+    expect(smokeFailure(results, ['sleep', 'inf'])!.message).toMatch(/linux\/arm64 \(exit 124: no result within 5 s \(smoke-test-timeout\): stopped\)/);
+  });
+
+  test('0 means no limit', async () => {
+    const exec = fakeExec(() => ({}));
+    await runSmoke({ ref: 'app:v1', pull: false }, ['linux/amd64'], ['true'], { exec, log: () => undefined, timeoutSeconds: 0 });
+    expect(exec.calls[0]!.timeoutMs).toBe(0);
+  });
+});
+
+describe('stage errors are shortened', () => {
+  test('a 100 kB value in a stage error gives a bounded message that says what was left out', () => {
+    const err = new StageError('build', `docker buildx build failed: ${'word '.repeat(20_000)} and ${'x'.repeat(100_000)}`);
+    expect(err.message.length).toBeLessThan(4200);
+    expect(err.message).toMatch(/more characters left out\)$/);
+    expect(clipMessage(`label ${'y'.repeat(100_000)} bad`)).toMatch(/^label y{60}…\(100000 characters\) bad$/);
+  });
+});
+
+describe('CLI --output-json', () => {
+  function world() {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'clijson-'));
+    fs.writeFileSync(path.join(ws, 'Dockerfile'), 'FROM scratch\n');
+    const calls: ExecRequest[] = [];
+    const exec = async (req: ExecRequest): Promise<ExecResult> => {
+      calls.push(req);
+      const key = req.argv.slice(1).join(' ');
+      if (req.argv[0] === 'git') return { code: 1, stdout: '', stderr: '' };
+      if (key.startsWith('info')) return { code: 0, stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n[{"Name":"buildx","Version":"v0.13.1"}]\n', stderr: '' };
+      if (key.startsWith('buildx build')) {
+        // the arch check's re-export is a second build without a metadata file
+        const at = req.argv.indexOf('--metadata-file');
+        if (at >= 0) fs.writeFileSync(req.argv[at + 1]!, JSON.stringify({ 'containerimage.digest': `sha256:${'d'.repeat(64)}` }));
+      }
+      return { code: 0, stdout: '', stderr: '' };
+    };
+    const term = { stdout: '', stderr: '', out: (t: string) => void (term.stdout += t), err: (t: string) => void (term.stderr += t) };
+    const deps = { spec, term, exec, files: realFiles, env: { PATH: process.env.PATH }, cwd: ws, now: () => 0, tempParent: os.tmpdir() };
+    return { ws, calls, term, deps };
+  }
+
+  test('into a folder that does not exist: a usage error before any docker command', async () => {
+    const w = world();
+    expect(await runCli(['build', '--images', 'r.io/app', '--push', 'false', '--output-json', 'no/such/dir/out.json'], w.deps)).toBe(2);
+    expect(w.term.stderr).toMatch(/--output-json: folder .*no\/such\/dir does not exist/);
+    expect(w.calls.filter((c) => c.argv[0] === 'docker')).toEqual([]);
+  });
+
+  test('a file that cannot be written after the build: one clear error, the outputs still printed, exit 1', async () => {
+    const w = world();
+    const target = path.join(w.ws, 'out.json');
+    fs.mkdirSync(target); // EISDIR when written, after the build
+    const code = await runCli(['build', '--images', 'r.io/app', '--push', 'false', '--platforms', 'linux/amd64', '--output-json', target], w.deps);
+    expect(code).toBe(1);
+    expect(w.term.stdout).toContain(`digest: sha256:${'d'.repeat(64)}`);
+    expect(w.term.stderr).toMatch(/error: --output-json: cannot write the outputs to .*out\.json: EISDIR.*The outputs are printed above/);
+    expect(w.term.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('preflight reads no Dockerfile linked out of the workspace', () => {
+  test('leavesWorkspace: a link inside pointing outside is refused; a path given outside, or a link within, is fine', async () => {
+    const { leavesWorkspace } = await import('../../../src/stages/preflight/wiring.js');
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'leaves-'));
+    const ws = path.join(root, 'ws');
+    fs.mkdirSync(ws);
+    fs.writeFileSync(path.join(root, 'host-file'), 'FROM x\n');
+    fs.writeFileSync(path.join(ws, 'Dockerfile.real'), 'FROM x\n');
+    fs.symlinkSync(path.join(root, 'host-file'), path.join(ws, 'Dockerfile'));
+    fs.symlinkSync(path.join(ws, 'Dockerfile.real'), path.join(ws, 'Dockerfile.in'));
+    expect(leavesWorkspace(path.join(ws, 'Dockerfile'), ws, realFiles)).toBe(true);
+    expect(leavesWorkspace(path.join(ws, 'Dockerfile.in'), ws, realFiles)).toBe(false);
+    expect(leavesWorkspace(path.join(root, 'host-file'), ws, realFiles)).toBe(false);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * The real exec gateway on small real processes (node itself): the echoed command and streamed
+ * output are safe log lines, a synchronous spawn failure (E2BIG) and a missing tool are results,
+ * a timeout kills the whole process tree and names the command, an abort stops every process.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { commandName, createExec, EXIT_CANNOT_RUN, EXIT_NOT_FOUND, EXIT_TIMED_OUT } from '../../../src/ports/exec.js';
+import { HOSTILE, runnerCommands } from '../runner-log.js';
+
+const node = process.execPath;
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('exec gateway', () => {
+  test('the echoed [command] line and streamed output start no runner command', async () => {
+    let log = '';
+    const exec = createExec(process.env, { write: (t) => (log += t) });
+    const script = `for (const v of ${JSON.stringify(HOSTILE)}) { process.stdout.write(v + '\\n'); process.stderr.write(v + '\\n'); }`;
+    const res = await exec({ argv: [node, '-e', script, ...HOSTILE] });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('::error::injected-lf');
+    expect(log).toContain('[command]');
+    expect(log).toContain('injected-legacy');
+    expect(runnerCommands(log)).toEqual([]);
+  });
+
+  test('silent: nothing is printed, output is returned', async () => {
+    let log = '';
+    const exec = createExec(process.env, { write: (t) => (log += t) });
+    const res = await exec({ argv: [node, '-e', 'console.log("hi"); process.exit(3)'], silent: true });
+    expect(res).toMatchObject({ code: 3, stdout: 'hi\n' });
+    expect(log).toBe('');
+  });
+
+  test('stdin reaches the process; a process that does not read it is fine', async () => {
+    const exec = createExec();
+    const res = await exec({ argv: [node, '-e', 'process.stdin.pipe(process.stdout)'], stdin: 'pw', silent: true });
+    expect(res.stdout).toBe('pw');
+    expect((await exec({ argv: [node, '-e', ''], stdin: 'x'.repeat(1 << 20), silent: true })).code).toBe(0);
+  });
+
+  test('a 300 kB argument (spawn E2BIG, thrown synchronously) is a failed result naming the command', async () => {
+    const exec = createExec();
+    const res = await exec({ argv: ['docker', 'buildx', 'build', '--label', `x=${'a'.repeat(300_000)}`, '.'], silent: true });
+    expect(res.code).toBe(EXIT_CANNOT_RUN);
+    expect(res.stderr).toMatch(/cannot start docker buildx build: its command line is too long .*E2BIG.*300002 characters/);
+    expect(res.stderr.length).toBeLessThan(400);
+  });
+
+  test('a missing tool is exit 127 with a message naming it', async () => {
+    const res = await createExec()({ argv: ['no-such-tool-xyz', 'login'], silent: true });
+    expect(res.code).toBe(EXIT_NOT_FOUND);
+    expect(res.stderr).toMatch(/no-such-tool-xyz: command not found/);
+  });
+
+  test('timeoutMs: the process and its children are killed, the result names the command', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exec-timeout-'));
+    const pidFile = path.join(dir, 'pid');
+    // a child that starts a grandchild which would sleep for an hour
+    const script = `const c = require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 3600e3)'], { stdio: 'inherit' }); require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(c.pid)); setTimeout(() => {}, 3600e3);`;
+    const res = await createExec()({ argv: [node, '-e', script, 'image', 'rm'], timeoutMs: 1500, silent: true });
+    expect(res).toMatchObject({ code: EXIT_TIMED_OUT, timedOut: true });
+    expect(res.stderr).toMatch(/did not answer within 2 s and was stopped/);
+    const grandchild = Number(fs.readFileSync(pidFile, 'utf8'));
+    for (let i = 0; i < 50 && alive(grandchild); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(alive(grandchild)).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('MULTIARCH_COMMAND_TIMEOUT bounds a request that sets none; timeoutMs 0 is unbounded', async () => {
+    const exec = createExec({ ...process.env, MULTIARCH_COMMAND_TIMEOUT: '1' });
+    expect((await exec({ argv: [node, '-e', 'setTimeout(() => {}, 60e3)'], silent: true })).timedOut).toBe(true);
+    expect((await exec({ argv: [node, '-e', 'setTimeout(() => {}, 1500)'], silent: true, timeoutMs: 0 })).code).toBe(0);
+  });
+
+  test('abort: every running process is stopped, none starts after', async () => {
+    const stop = new AbortController();
+    const exec = createExec(process.env, { signal: stop.signal });
+    const running = exec({ argv: [node, '-e', 'setTimeout(() => {}, 60e3)'], silent: true, timeoutMs: 0 });
+    setTimeout(() => stop.abort(), 300);
+    expect((await running).code).toBe(137);
+    expect((await exec({ argv: [node, '-e', ''], silent: true })).code).toBe(130);
+  });
+
+  test('commandName: the first words, not the values', () => {
+    expect(commandName(['docker', 'buildx', 'imagetools', 'inspect', '--raw', 'x'])).toBe('docker buildx imagetools inspect');
+    expect(commandName(['docker', 'login', '--username', 'u'])).toBe('docker login');
+    expect(commandName(['docker', 'image', 'rm', 'a'.repeat(100)])).toBe('docker image rm');
+  });
+});
+
+test('a NUL byte in an argument (e.g. from an event field) is a failed result naming the argument', async () => {
+  const res = await createExec()({ argv: ['docker', 'buildx', 'build', '--label', 'org.opencontainers.image.description=a\0b', '.'], silent: true });
+  expect(res.code).toBe(EXIT_CANNOT_RUN);
+  expect(res.stderr).toMatch(/argument 4 \("org\.opencontainers\.image\.description=a\\0b"…\) contains a NUL byte/);
+});

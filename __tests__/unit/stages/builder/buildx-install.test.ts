@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildxAsset, findChecksum, installBuildx, type ToolCache } from '../../../../src/stages/builder/buildx-install.js';
+
+test.each([
+  ['linux', 'x64', 'buildx-v0.29.1.linux-amd64'],
+  ['linux', 'arm64', 'buildx-v0.29.1.linux-arm64'],
+  ['linux', 'arm', 'buildx-v0.29.1.linux-arm-v7'],
+  ['darwin', 'arm64', 'buildx-v0.29.1.darwin-arm64'],
+  ['win32', 'x64', 'buildx-v0.29.1.windows-amd64.exe'],
+])('asset for %s/%s', (platform, arch, name) => {
+  const a = buildxAsset('https://mirror/buildx/', '0.29.1', platform, arch);
+  expect(a.name).toBe(name);
+  expect(a.url).toBe(`https://mirror/buildx/v0.29.1/${name}`);
+  expect(a.checksumsUrl).toBe('https://mirror/buildx/v0.29.1/checksums.txt');
+});
+
+test('findChecksum: both sha256sum forms', () => {
+  const h = 'a'.repeat(64);
+  expect(findChecksum(`${'b'.repeat(64)}  buildx-v1.0.0.linux-arm64\n${h}  buildx-v1.0.0.linux-amd64\n`, 'buildx-v1.0.0.linux-amd64')).toBe(h);
+  expect(findChecksum(`${h.toUpperCase()} *buildx-v1.0.0.linux-amd64\n`, 'buildx-v1.0.0.linux-amd64')).toBe(h);
+  expect(findChecksum(`${h}  buildx-v1.0.0.linux-amd64.sbom.json\n`, 'buildx-v1.0.0.linux-amd64')).toBeUndefined();
+});
+
+describe('installBuildx with a fake release server and tool cache', () => {
+  let root: string;
+  let served: Record<string, string>;
+  let downloads: string[];
+  let tc: ToolCache;
+  const bin = '#!/bin/sh\necho buildx\n';
+  const sha = createHash('sha256').update(bin).digest('hex');
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'bxi-'));
+    fs.mkdirSync(path.join(root, 'tmp'));
+    fs.mkdirSync(path.join(root, 'cfg'));
+    downloads = [];
+    served = {
+      'http://s/v0.29.1/checksums.txt': `${sha}  buildx-v0.29.1.linux-amd64\n`,
+      'http://s/v0.29.1/buildx-v0.29.1.linux-amd64': bin,
+    };
+    const cache = path.join(root, 'cache');
+    tc = {
+      find: (tool, version, arch) => {
+        const d = path.join(cache, tool, version, arch);
+        return fs.existsSync(d) ? d : '';
+      },
+      downloadTool: async (url, dest) => {
+        downloads.push(url);
+        if (!(url in served)) throw Object.assign(new Error('Unexpected HTTP response: 404'), { httpStatusCode: 404 });
+        fs.writeFileSync(dest, served[url]!);
+        return dest;
+      },
+      cacheFile: async (src, target, tool, version, arch) => {
+        const d = path.join(cache, tool, version, arch);
+        fs.mkdirSync(d, { recursive: true });
+        fs.copyFileSync(src, path.join(d, target));
+        return d;
+      },
+    };
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  const opts = () => ({ version: '0.29.1', baseUrl: 'http://s', tempDir: path.join(root, 'tmp'), dockerConfig: path.join(root, 'cfg'), platform: 'linux', arch: 'x64' });
+
+  test('downloads, verifies, caches, installs; the second time comes from the cache', async () => {
+    const first = await installBuildx(opts(), tc, () => undefined);
+    expect(first.fromCache).toBe(false);
+    expect(fs.readFileSync(first.plugin, 'utf8')).toBe(bin);
+    expect(first.plugin).toBe(path.join(root, 'cfg', 'cli-plugins', 'docker-buildx'));
+    expect(fs.statSync(first.plugin).mode & 0o111).toBeTruthy();
+    expect(downloads).toHaveLength(2);
+    expect(fs.readdirSync(path.join(root, 'tmp'))).toEqual([]);
+    const second = await installBuildx(opts(), tc, () => undefined);
+    expect(second.fromCache).toBe(true);
+    expect(downloads).toHaveLength(2);
+  });
+
+  test('checksum mismatch: clear error, nothing installed or cached', async () => {
+    served['http://s/v0.29.1/checksums.txt'] = `${'0'.repeat(64)}  buildx-v0.29.1.linux-amd64\n`;
+    await expect(installBuildx(opts(), tc, () => undefined)).rejects.toThrow(/checksum mismatch for buildx-v0\.29\.1\.linux-amd64.*expected sha256 0{64}.*got [0-9a-f]{64}.*nothing was installed/);
+    expect(tc.find('docker-buildx', '0.29.1', 'amd64')).toBe('');
+    expect(fs.existsSync(path.join(root, 'cfg', 'cli-plugins'))).toBe(false);
+    expect(fs.readdirSync(path.join(root, 'tmp'))).toEqual([]);
+  });
+
+  test('no entry in checksums.txt, and an unknown version (404)', async () => {
+    served['http://s/v0.29.1/checksums.txt'] = `${sha}  something-else\n`;
+    await expect(installBuildx(opts(), tc, () => undefined)).rejects.toThrow(/has no entry for buildx-v0\.29\.1\.linux-amd64/);
+    await expect(installBuildx({ ...opts(), version: '9.9.9' }, tc, () => undefined)).rejects.toThrow(/HTTP 404.*is 9\.9\.9 a released buildx version/);
+  });
+});

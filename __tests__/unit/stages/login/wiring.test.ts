@@ -1,0 +1,221 @@
+import type { Deps, Files } from '../../../../src/ports/deps.js';
+import type { ExecRequest } from '../../../../src/ports/exec.js';
+import type { Host } from '../../../../src/ports/host.js';
+import { runMain } from '../../../../src/pipeline/main.js';
+import { runPost } from '../../../../src/pipeline/post.js';
+import { explainBuildFailure } from '../../../../src/stages/build/build.js';
+
+/** A Host that records everything in order, as the runner would see it. */
+function fakeHost(inputs: Record<string, string>, state: Record<string, string> = {}) {
+  const log: string[] = [];
+  const outputs: Record<string, string> = {};
+  let failed = false;
+  const host: Host = {
+    getInput: (n) => (inputs[n] ?? '').trim(),
+    info: (m) => log.push(`info ${m}`),
+    warning: (m) => log.push(`warning ${m}`),
+    error: (m) => log.push(`error ${m}`),
+    debug: () => undefined,
+    setOutput: (n, v) => {
+      outputs[n] = v;
+    },
+    exportVariable: () => undefined,
+    setSecret: (v) => log.push(`mask ${v}`),
+    saveState: (n, v) => {
+      state[n] = v;
+    },
+    getState: (n) => state[n] ?? '',
+    group: async (n, fn) => {
+      log.push(`group ${n}`);
+      return fn();
+    },
+    summary: async (md) => {
+      log.push(`summary ${md}`);
+    },
+    fail: () => {
+      failed = true;
+    },
+  };
+  return { host, log, outputs, state, failed: () => failed };
+}
+
+const files: Files = {
+  exists: () => true,
+  readFile: (p) => (p.endsWith('metadata.json') ? '{"containerimage.digest":"sha256:abc"}' : p.endsWith('iid') ? 'sha256:def\n' : undefined),
+  makeTempDir: (_parent, prefix) => `/rt/${prefix}X`,
+  remove: () => undefined,
+  writeFile: () => undefined,
+  symlink: () => undefined,
+  makeDir: () => undefined,
+  listDir: () => [],
+};
+
+function fakeExec(loginCode = 0) {
+  const calls: ExecRequest[] = [];
+  const exec = async (req: ExecRequest) => {
+    calls.push(req);
+    const a = req.argv.slice(1).join(' ');
+    if (a === 'login --username u --password-stdin -- r.io') return { code: loginCode, stdout: '', stderr: loginCode ? 'Error response from daemon: 401 Unauthorized' : '' };
+    if (a === 'buildx version') return { code: 0, stdout: 'github.com/docker/buildx v0.13.1 x', stderr: '' };
+    if (a.startsWith('info')) return { code: 0, stdout: '[["driver-type","io.containerd.snapshotter.v1"]]', stderr: '' };
+    if (a === 'context show') return { code: 0, stdout: 'default\n', stderr: '' };
+    if (a.startsWith('version')) return { code: 0, stdout: 'amd64\n', stderr: '' };
+    return { code: 0, stdout: '', stderr: '' };
+  };
+  return { exec, calls };
+}
+
+const INPUTS = {
+  images: 'r.io/app', tags: 'v1', platforms: 'linux/amd64', push: 'true', context: '.', verify: 'false',
+  registry: 'r.io', username: 'u', password: 'hunter2', secrets: 'tok=s3cret', 'secret-envs': 'e=MY_VAR',
+};
+
+function deps(host: Host, exec: Deps['exec']): Deps {
+  return { host, exec, files, env: { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/rt', HOME: '/h', MY_VAR: 'envval', GITHUB_EVENT_NAME: 'push' }, cwd: '/ws', now: () => 0 };
+}
+
+describe('pipeline with login', () => {
+  test('masks first, logs in first, every docker call after uses the per-job DOCKER_CONFIG; state for post', async () => {
+    const h = fakeHost(INPUTS);
+    const x = fakeExec();
+    await runMain(deps(h.host, x.exec));
+    expect(h.failed()).toBe(false);
+    expect(h.log.slice(0, 3)).toEqual(['mask hunter2', 'mask s3cret', 'mask envval']);
+    expect(x.calls[0]!.argv).toEqual(['docker', 'login', '--username', 'u', '--password-stdin', '--', 'r.io']);
+    expect(x.calls[0]!.stdin).toBe('hunter2');
+    for (const c of x.calls) expect(c.env?.DOCKER_CONFIG).toBe('/rt/multiarch-docker-config-X');
+    const build = x.calls.find((c) => c.argv[2] === 'build')!;
+    expect(build.env).toEqual({ BUILDKIT_PROGRESS: 'plain', DOCKER_CONFIG: '/rt/multiarch-docker-config-X', MY_VAR: 'envval' });
+    expect(build.argv).toEqual(expect.arrayContaining(['--secret', 'id=tok,src=/rt/multiarch-X/secret-0', '--secret', 'id=e,env=MY_VAR', '--iidfile', '/rt/multiarch-X/iid']));
+    for (const c of x.calls) expect(c.argv.join(' ')).not.toMatch(/hunter2|s3cret|envval/);
+    expect(JSON.parse(h.state.multiarch!)).toEqual({ tempDir: '/rt/multiarch-X', dockerConfig: '/rt/multiarch-docker-config-X', logins: ['r.io'] });
+    expect(h.outputs).toMatchObject({ digest: 'sha256:abc', imageid: 'sha256:def', pushed: 'true', platforms: 'linux/amd64' });
+    const summary = h.log.find((l) => l.startsWith('summary'))!;
+    expect(summary).toMatch(/\| pushed \| yes \|/);
+    expect(summary).toMatch(/\| cache \| - \|/);
+    expect(summary).toMatch(/login 0\.0s, qemu 0\.0s, builder 0\.0s, meta 0\.0s, cache restore 0\.0s, build 0\.0s/);
+  });
+
+  test('no credentials: no login; docker calls still use the per-job DOCKER_CONFIG (earlier logins are seeded into it)', async () => {
+    const h = fakeHost({ ...INPUTS, username: '', password: '', registry: '' });
+    const x = fakeExec();
+    await runMain(deps(h.host, x.exec));
+    expect(x.calls.some((c) => c.argv[1] === 'login')).toBe(false);
+    const dockerConfig = JSON.parse(h.state.multiarch!).dockerConfig as string;
+    expect(dockerConfig).toMatch(/multiarch-docker-config-/);
+    for (const c of x.calls) expect(c.env?.DOCKER_CONFIG).toBe(dockerConfig);
+  });
+
+  test('a failed login: error, pushed=false, summary, no build; post still knows the config folder', async () => {
+    const h = fakeHost(INPUTS);
+    const x = fakeExec(1);
+    await runMain(deps(h.host, x.exec));
+    expect(h.failed()).toBe(true);
+    expect(h.log.find((l) => l.startsWith('error'))).toMatch(/login to r.io as u failed: .*401/);
+    expect(x.calls.some((c) => c.argv[2] === 'build')).toBe(false);
+    expect(h.outputs.pushed).toBe('false');
+    expect(h.log.some((l) => l.startsWith('summary') && l.includes('| result | failed |'))).toBe(true);
+    const state = JSON.parse(h.state.multiarch!);
+    expect(state).toMatchObject({ dockerConfig: '/rt/multiarch-docker-config-X' });
+    expect(state.logins ?? []).toEqual([]);
+  });
+
+  test('secret-envs naming an unset variable is an input error before any docker command', async () => {
+    const h = fakeHost({ ...INPUTS, 'secret-envs': 'e=NOT_SET' });
+    const x = fakeExec();
+    await runMain(deps(h.host, x.exec));
+    expect(h.failed()).toBe(true);
+    expect(h.log.find((l) => l.startsWith('error'))).toMatch(/Input "secret-envs": secret "e" reads environment variable NOT_SET, which is not set/);
+    expect(x.calls).toEqual([]);
+  });
+
+  test('load with push: auto on a push event loads only: no --push, no error about push', async () => {
+    const h = fakeHost({ ...INPUTS, push: 'auto', load: 'true' });
+    const x = fakeExec();
+    await runMain(deps(h.host, x.exec));
+    expect(h.log.some((l) => /cannot be combined with a push/.test(l))).toBe(false);
+    const build = x.calls.find((c) => c.argv.slice(0, 3).join(' ') === 'docker buildx build')!;
+    expect(build.argv).toContain('--load');
+    expect(build.argv).not.toContain('--push');
+  });
+
+  test('load with push: true is refused before any docker command', async () => {
+    const h = fakeHost({ ...INPUTS, push: 'true', load: 'true' });
+    const x = fakeExec();
+    await runMain(deps(h.host, x.exec));
+    expect(h.log.find((l) => l.startsWith('error'))).toMatch(/Input "load": true cannot be combined with push/);
+    expect(x.calls).toEqual([]);
+  });
+});
+
+describe('post with a per-job docker config', () => {
+  test('removes the builder and logs out with DOCKER_CONFIG, then deletes the folder', async () => {
+    const state = { multiarch: JSON.stringify({ tempDir: '/rt/t', builder: 'b1', dockerConfig: '/rt/dc', logins: ['r.io', ''] }) };
+    const h = fakeHost({}, state);
+    const x = fakeExec();
+    const removed: string[] = [];
+    await runPost({ ...deps(h.host, x.exec), files: { ...files, remove: (p) => removed.push(p) } });
+    expect(x.calls.map((c) => [c.argv.join(' '), c.env?.DOCKER_CONFIG])).toEqual([
+      ['docker buildx rm --force -- b1', '/rt/dc'],
+      ['docker logout -- r.io', '/rt/dc'],
+      ['docker logout', '/rt/dc'],
+    ]);
+    expect(removed).toEqual(['/rt/dc', '/rt/t']);
+  });
+});
+
+describe('explainBuildFailure on real buildx 0.13 output', () => {
+  const RUN_FAIL = `#5 [2/2] RUN ["/bin/busybox", "sh", "-c", "echo boom >&2; exit 3"]
+#5 0.059 boom
+#5 ERROR: process "/bin/busybox sh -c echo boom >&2; exit 3" did not complete successfully: exit code: 3
+------
+ > [2/2] RUN ["/bin/busybox", "sh", "-c", "echo boom >&2; exit 3"]:
+0.059 boom
+------
+app.Dockerfile:4
+--------------------
+   2 |     COPY busybox-amd64 /bin/busybox
+   3 |
+   4 | >>> RUN ["/bin/busybox", "sh", "-c", "echo boom >&2; exit 3"]
+   5 |
+--------------------
+ERROR: failed to solve: process "/bin/busybox sh -c echo boom >&2; exit 3" did not complete successfully: exit code: 3
+`;
+  const PARSE_FAIL = `#1 [internal] load build definition from Dockerfile.c
+#1 transferring dockerfile: 65B done
+#1 DONE 0.0s
+Dockerfile.c:2
+--------------------
+   1 |     FROM scratch
+   2 | >>> FROBNICATE x
+   3 |
+--------------------
+ERROR: failed to solve: dockerfile parse error on line 2: unknown instruction: FROBNICATE
+`;
+  const COPY_FAIL = `#4 [1/1] COPY nope /x
+#4 ERROR: failed to calculate checksum of ref m8::a0: "/nope": not found
+------
+ > [1/1] COPY nope /x:
+------
+App.containerfile:2
+--------------------
+   1 |     FROM scratch
+   2 | >>> COPY nope /x
+   3 |
+--------------------
+ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref m8::a0: "/nope": not found
+`;
+  test.each<[string, string, string | undefined, ReturnType<typeof explainBuildFailure>]>([
+    ['RUN failure, file mapped to the workspace path', RUN_FAIL, 'docker/app.Dockerfile', {
+      message: '[2/2] RUN ["/bin/busybox", "sh", "-c", "echo boom >&2; exit 3"]: failed to solve: process "/bin/busybox sh -c echo boom >&2; exit 3" did not complete successfully: exit code: 3',
+      file: 'docker/app.Dockerfile', line: 4,
+    }],
+    ['parse error', PARSE_FAIL, 'Dockerfile.c', { message: 'failed to solve: dockerfile parse error on line 2: unknown instruction: FROBNICATE', file: 'Dockerfile.c', line: 2 }],
+    ['any file name, not only *Dockerfile*', COPY_FAIL, 'build/App.containerfile', { message: expect.stringMatching(/^\[1\/1\] COPY nope \/x: failed to solve: .*not found$/) as unknown as string, file: 'build/App.containerfile', line: 2 }],
+    ['another file name is kept as buildx printed it', COPY_FAIL, 'Dockerfile', { message: expect.any(String) as unknown as string, file: 'App.containerfile', line: 2 }],
+    ['no location', 'ERROR: failed to solve: failed to read dockerfile: open Dockerfile: no such file or directory\n', undefined, { message: 'failed to solve: failed to read dockerfile: open Dockerfile: no such file or directory', file: undefined, line: undefined }],
+    ['no ERROR line', 'something odd\nlast words\n', undefined, { message: 'last words', file: undefined, line: undefined }],
+  ])('%s', (_n, stderr, dockerfile, want) => {
+    expect(explainBuildFailure(stderr, dockerfile)).toEqual(want);
+  });
+});

@@ -1,0 +1,528 @@
+export const id = 414;
+export const ids = [414];
+export const modules = {
+
+/***/ 65414:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  archCheckFailure: () => (/* reexport */ archCheckFailure),
+  archCheckSummary: () => (/* reexport */ archCheckSummary),
+  baseLayers: () => (/* binding */ baseLayers),
+  checkLocal: () => (/* binding */ checkLocal),
+  checkPushed: () => (/* binding */ checkPushed),
+  ignoreMatcher: () => (/* reexport */ ignoreMatcher),
+  platformImages: () => (/* binding */ platformImages),
+  reexportArgv: () => (/* binding */ reexportArgv)
+});
+
+// EXTERNAL MODULE: ./lib/ports/exec.js + 1 modules
+var exec = __webpack_require__(7857);
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __webpack_require__(452);
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __webpack_require__(14006);
+// EXTERNAL MODULE: ./lib/oci/elf.js
+var elf = __webpack_require__(56412);
+;// CONCATENATED MODULE: ./lib/stages/archcheck/plan.js
+/**
+ * Arch check: after the build, every platform's image is read layer by layer and each regular
+ * file's ELF header is compared with the platform. Pure: what a layer holds (LayerScan, filled in
+ * by archcheck-scan.ts), how layers stack (whiteouts), the verdict and its message.
+ */
+
+
+
+function emptyScan() {
+    return { elves: [], paths: new Set(), whiteouts: [], opaque: [], files: 0 };
+}
+/** Pure: a tar entry's path as the image's filesystem sees it ("./usr/bin/x" and "/usr/bin/x" → "usr/bin/x"). */
+function normalisePath(p) {
+    return p.replace(/^(\.?\/)+/, '').replace(/\/+$/, '');
+}
+const under = (p, dir) => dir === '' || p === dir || p.startsWith(`${dir}/`);
+/**
+ * Pure: the ELF files a platform's image really holds, from its layers bottom to top: a file that an
+ * upper layer replaces, whites out, or hides under an opaque directory is gone.
+ */
+function stackLayers(layers) {
+    let live = [];
+    for (const layer of layers) {
+        live = live.filter((e) => !layer.paths.has(e.path) && !layer.whiteouts.some((w) => under(e.path, w)) && !layer.opaque.some((d) => under(e.path, d) && e.path !== d));
+        live.push(...layer.elves);
+    }
+    return live;
+}
+/** Pure: a matcher for arch-check-ignore (globs on image paths, "/usr/lib/firmware/**" or "usr/lib/firmware/**"). */
+function ignoreMatcher(globs) {
+    if (!globs.length)
+        return () => false;
+    const match = picomatch(globs.map(normalisePath), { dot: true });
+    // a directory named as such skips everything under it
+    const dirs = globs.map(normalisePath).filter((g) => !/[*?[\]{}]/.test(g));
+    return (p) => match(p) || dirs.some((d) => under(p, d));
+}
+/** Pure: judge one platform's stacked layers. */
+function judgePlatform(platform, layers, layersTotal, ignore) {
+    const live = stackLayers(layers).filter((e) => !ignore(e.path));
+    const wrong = live.filter((e) => !(0,elf/* elfFits */.oy)(platform, e.header)).map((e) => ({ path: `/${e.path}`, arch: (0,elf/* describeElf */.Rg)(e.header) }));
+    return {
+        platform,
+        checked: live.length,
+        files: layers.reduce((n, l) => n + l.files, 0),
+        layersRead: layers.length,
+        layersTotal,
+        wrong,
+        unreadable: layers.flatMap((l) => (l.unreadable ? [l.unreadable] : [])),
+    };
+}
+const SHOWN = 5;
+/** Pure: the failure naming each bad platform, its first files, their count and architecture, and the fix. */
+function archCheckFailure(verdicts) {
+    const bad = verdicts.filter((v) => v.wrong.length);
+    if (!bad.length)
+        return undefined;
+    const parts = bad.map((v) => {
+        const arches = [...new Set(v.wrong.map((w) => w.arch))].join(', ');
+        const files = v.wrong.slice(0, SHOWN).map((w) => w.path).join(', ');
+        const more = v.wrong.length > SHOWN ? ` and ${v.wrong.length - SHOWN} more` : '';
+        return `${v.platform} holds ${v.wrong.length} ${arches} binar${v.wrong.length === 1 ? 'y' : 'ies'}: ${files}${more}`;
+    });
+    return new errors/* StageError */.Zu('arch-check', `${parts.join('; ')}. Fix: build the stage that makes them for $TARGETPLATFORM (FROM --platform=$TARGETPLATFORM, or cross-compile with GOARCH=$TARGETARCH), and use ARG TARGETARCH in download URLs instead of a fixed architecture; or list the paths in arch-check-ignore.`);
+}
+/** Pure: the job summary section. */
+function archCheckSummary(verdicts, mode) {
+    const rows = verdicts.map((v) => {
+        const result = v.wrong.length ? `**${v.wrong.length} wrong** (${[...new Set(v.wrong.map((w) => w.arch))].join(', ')})` : 'ok';
+        const layers = mode === 'full' ? `${v.layersRead}` : `${v.layersRead} of ${v.layersTotal}`;
+        return `| ${v.platform} | ${result} | ${v.checked} | ${v.files} | ${layers} |`;
+    });
+    const scope = mode === 'full' ? 'every layer' : "the layers this build added above its base images";
+    return ['#### arch check', '', `Read ${scope}.`, '', '| platform | result | ELF files | files read | layers read |', '|---|---|---|---|---|', ...rows, ''].join('\n');
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(57075);
+// EXTERNAL MODULE: external "node:stream/promises"
+var promises_ = __webpack_require__(46466);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(38522);
+// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
+var tar_stream = __webpack_require__(56118);
+;// CONCATENATED MODULE: ./lib/stages/archcheck/scan.js
+/**
+ * Streaming reads for the arch check: a layer (tar, gzip or zstd) and an OCI layout tar (what
+ * `buildx build --output type=oci,dest=-` prints). Every file passes through once; only each regular
+ * file's first bytes are kept, and nothing is written to disk, so memory stays flat on any size.
+ */
+
+
+
+
+
+
+/** The first `n` bytes of a stream (fewer if it ends first), and a stream of all of it. */
+async function peek(src, n) {
+    const it = src[Symbol.asyncIterator]();
+    const chunks = [];
+    let size = 0;
+    let done = false;
+    while (size < n) {
+        const next = await it.next();
+        if (next.done) {
+            done = true;
+            break;
+        }
+        chunks.push(next.value);
+        size += next.value.length;
+    }
+    const head = Buffer.concat(chunks);
+    async function* rest() {
+        if (head.length)
+            yield head;
+        if (done)
+            return;
+        for (;;) {
+            const next = await it.next();
+            if (next.done)
+                return;
+            yield next.value;
+        }
+    }
+    return { head: head.subarray(0, n), all: external_node_stream_.Readable.from(rest(), { objectMode: false }) };
+}
+/** A tar entry: its bytes (tar-stream's entry stream yields Buffers). */
+const bytes = (e) => e;
+const isGzip = (h) => h[0] === 0x1f && h[1] === 0x8b;
+const isZstd = (h) => h.readUInt32LE(0) === 0xfd2fb528;
+/** Node 22.15+ / 24 has zstd; older ones do not (layers compressed with it are then reported, not read). */
+const zstdDecompress = external_node_zlib_.createZstdDecompress;
+/** Drain a stream, keeping its first `n` bytes. */
+async function firstBytes(entry, n) {
+    const kept = [];
+    let size = 0;
+    for await (const chunk of entry) {
+        if (size < n) {
+            kept.push(chunk);
+            size += chunk.length;
+        }
+    }
+    return Buffer.concat(kept).subarray(0, n);
+}
+/** Record one tar entry of a layer. */
+async function record(scan, header, entry) {
+    const p = normalisePath(header.name);
+    const slash = p.lastIndexOf('/');
+    const dir = slash < 0 ? '' : p.slice(0, slash);
+    const base = p.slice(slash + 1);
+    if (base === '.wh..wh..opq')
+        scan.opaque.push(dir);
+    else if (base.startsWith('.wh.'))
+        scan.whiteouts.push(dir ? `${dir}/${base.slice(4)}` : base.slice(4));
+    else if (p)
+        scan.paths.add(p);
+    if (header.type === 'file' || header.type === 'contiguous-file') {
+        if (base.startsWith('.wh.'))
+            return void (await firstBytes(entry, 0));
+        scan.files++;
+        const h = (0,elf/* readElfHeader */.x9)(await firstBytes(entry, elf/* ELF_HEADER_BYTES */.q9));
+        if (h)
+            scan.elves.push({ path: p, header: h });
+        return;
+    }
+    await firstBytes(entry, 0);
+}
+/** Read one layer blob (plain, gzip or zstd tar). A stream that is none of those reads as empty. */
+async function scanLayer(src, label = 'layer') {
+    const scan = emptyScan();
+    const { head, all } = await peek(src, 512);
+    let decoders = [];
+    if (isGzip(head))
+        decoders = [external_node_zlib_.createGunzip()];
+    else if (head.length >= 4 && isZstd(head)) {
+        if (!zstdDecompress) {
+            await firstBytes(all, 0);
+            return { ...scan, unreadable: `${label} is zstd-compressed and this Node has no zstd` };
+        }
+        decoders = [zstdDecompress()];
+    }
+    else if (head.length < 262 || head.subarray(257, 262).toString('latin1') !== 'ustar') {
+        await firstBytes(all, 0);
+        return scan;
+    }
+    const extract = tar_stream.extract();
+    const feeding = (0,promises_.pipeline)([all, ...decoders, extract]);
+    feeding.catch(() => undefined); // surfaces below (the entry loop ends with the same error)
+    for await (const entry of extract)
+        await record(scan, entry.header, bytes(entry));
+    await feeding;
+    return scan;
+}
+const MAX_JSON = 4 * 1024 * 1024;
+/**
+ * Read an OCI layout tar as it streams: blobs come in digest order, before index.json, so every
+ * blob is judged by its first bytes (JSON is kept, a tar layer is scanned) and matched to its
+ * platform afterwards. Blobs in `skip` (base image layers) pass through unread.
+ */
+async function scanOciLayout(src, skip) {
+    const out = { index: '', json: new Map(), layers: new Map() };
+    const extract = tar_stream.extract();
+    const feeding = (0,promises_.pipeline)(external_node_stream_.Readable.from(src, { objectMode: false }), extract);
+    feeding.catch(() => undefined);
+    for await (const entry of extract) {
+        const name = normalisePath(entry.header.name);
+        const blob = /^blobs\/([a-z0-9]+)\/([a-f0-9]+)$/.exec(name);
+        if (name === 'index.json')
+            out.index = (await firstBytes(bytes(entry), MAX_JSON)).toString('utf8');
+        else if (!blob || entry.header.type !== 'file' || skip.has(`${blob[1]}:${blob[2]}`))
+            await firstBytes(bytes(entry), 0);
+        else
+            await readBlob(`${blob[1]}:${blob[2]}`, bytes(entry), entry.header.size ?? 0, out);
+    }
+    await feeding;
+    return out;
+}
+async function readBlob(digest, entry, size, out) {
+    const { head, all } = await peek(entry, 1);
+    if (head[0] === 0x7b && size <= MAX_JSON)
+        out.json.set(digest, (await firstBytes(all, MAX_JSON)).toString('utf8'));
+    else
+        out.layers.set(digest, await scanLayer(all, digest));
+}
+
+// EXTERNAL MODULE: ./lib/oci/manifests.js
+var manifests = __webpack_require__(27927);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: ./lib/ports/docker-config.js
+var docker_config = __webpack_require__(65553);
+// EXTERNAL MODULE: ./lib/oci/reference.js
+var reference = __webpack_require__(23940);
+;// CONCATENATED MODULE: ./lib/ports/registry.js
+/**
+ * A read-only registry client for the arch check: manifests and blobs over the distribution API,
+ * with the token flow (anonymous, or with the run's docker config credentials, which a login or an
+ * earlier step put there). In-process so a layer streams straight into the reader: no `docker
+ * pull`, nothing on disk.
+ */
+
+
+
+
+const MANIFEST_TYPES = [
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+/** Pure: the API base URL; loopback registries speak plain HTTP, as docker assumes for them. */
+function registryBase(registry) {
+    if (registry === 'docker.io')
+        return 'https://registry-1.docker.io';
+    const host = registry.replace(/:\d+$/, '');
+    const loopback = host === 'localhost' || /^127\./.test(host) || host === '[::1]';
+    return `${loopback ? 'http' : 'https'}://${registry}`;
+}
+/** Pure: the fields of a WWW-Authenticate challenge (scheme lower-cased). */
+function parseChallenge(header) {
+    const m = /^\s*(\w+)\s*(.*)$/.exec(header) ?? [];
+    const params = {};
+    for (const p of (m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g))
+        params[p[1]] = p[2];
+    return { scheme: (m[1] ?? '').toLowerCase(), params };
+}
+/** Pure: credentials for a registry from config.json's auths, or the helper that holds them. */
+function configCredentials(configJson, registry) {
+    let cfg;
+    try {
+        cfg = JSON.parse(configJson ?? '{}');
+    }
+    catch {
+        return undefined;
+    }
+    const key = (0,docker_config/* registryKey */.n7)(registry);
+    const helper = cfg.credHelpers?.[key];
+    if (helper)
+        return { helper };
+    const entry = cfg.auths?.[key] ?? cfg.auths?.[`https://${key}`] ?? cfg.auths?.[`http://${key}`];
+    if (entry?.auth) {
+        const plain = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = plain.indexOf(':');
+        if (colon > 0)
+            return { username: plain.slice(0, colon), password: plain.slice(colon + 1) };
+    }
+    if (cfg.credsStore && entry)
+        return { helper: cfg.credsStore };
+    return undefined;
+}
+/** Credentials for a registry, asking a credential helper through the exec gateway when one holds them. */
+async function credentials(registry, deps) {
+    const found = configCredentials(deps.readFile(external_node_path_.join(deps.dockerConfig, 'config.json')), registry);
+    if (!found || !('helper' in found))
+        return found;
+    const res = await deps.exec({ argv: [`docker-credential-${found.helper}`, 'get'], stdin: (0,docker_config/* registryKey */.n7)(registry), silent: true });
+    if (res.code !== 0)
+        return undefined;
+    try {
+        const j = JSON.parse(res.stdout);
+        return j.Username && j.Secret ? { username: j.Username, password: j.Secret } : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+const basic = (c) => `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
+/** One repository on one registry: GETs manifests and blobs, answering auth challenges once. */
+class RegistryRepo {
+    registry;
+    repository;
+    deps;
+    auth;
+    base;
+    constructor(registry, repository, deps) {
+        this.registry = registry;
+        this.repository = repository;
+        this.deps = deps;
+        this.base = registryBase(registry);
+    }
+    static of(ref, deps) {
+        const s = (0,reference/* splitReference */.mQ)(ref);
+        return { repo: new RegistryRepo(s.registry, s.repository, deps), reference: s.reference };
+    }
+    /** A manifest or index, as raw JSON text. */
+    async manifest(reference) {
+        // a manifest is small: a registry that does not answer in 30 s is not going to
+        const res = await this.get(`manifests/${reference}`, MANIFEST_TYPES, AbortSignal.timeout(30_000));
+        return res.text();
+    }
+    /** A blob as a stream (layers) — never buffered whole. */
+    async blob(digest) {
+        const res = await this.get(`blobs/${digest}`, '*/*');
+        if (!res.body)
+            throw new Error(`${this.registry}/${this.repository}: blob ${digest} has no body`);
+        return external_node_stream_.Readable.fromWeb(res.body);
+    }
+    async get(what, accept, signal) {
+        const url = `${this.base}/v2/${this.repository}/${what}`;
+        const headers = () => ({ Accept: accept, ...(this.auth ? { Authorization: this.auth } : {}) });
+        let res = await this.deps.fetch(url, { headers: headers(), signal });
+        if (res.status === 401) {
+            await res.body?.cancel();
+            this.auth = await this.authorize(res.headers.get('www-authenticate') ?? '');
+            res = await this.deps.fetch(url, { headers: headers(), signal });
+        }
+        if (!res.ok) {
+            await res.body?.cancel();
+            throw new Error(`GET ${this.registry}/${this.repository} ${what.split('/')[0]} answered ${res.status} ${res.statusText}`.trim());
+        }
+        return res;
+    }
+    /** Answer a challenge: Basic with the credentials, or a Bearer token for pull on this repository. */
+    async authorize(challenge) {
+        const creds = await credentials(this.registry, this.deps);
+        const { scheme, params } = parseChallenge(challenge);
+        if (scheme === 'basic')
+            return creds ? basic(creds) : undefined;
+        if (scheme !== 'bearer' || !params.realm)
+            return undefined;
+        const url = new URL(params.realm);
+        if (params.service)
+            url.searchParams.set('service', params.service);
+        url.searchParams.set('scope', `repository:${this.repository}:pull`);
+        const res = await this.deps.fetch(url, { headers: creds ? { Authorization: basic(creds) } : {} });
+        if (!res.ok)
+            throw new Error(`token for ${this.registry}/${this.repository}: ${res.status} ${res.statusText}`.trim());
+        const body = (await res.json());
+        const token = body.token ?? body.access_token;
+        return token ? `Bearer ${token}` : undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/stages/archcheck/act.js
+/**
+ * Arch check, the act: find each platform's layers (in the registry when pushed; from a cached
+ * re-export of the build as an OCI tar stream otherwise), leave out the base images' layers unless
+ * `full`, stream the rest once each and judge every platform (archcheck.ts).
+ */
+
+
+
+
+
+
+/**
+ * Walk an index (or a manifest) to the platform images it holds. `manifest` reads a manifest or
+ * index by digest, `config` a config blob. Only `wanted` platforms are read (all when undefined).
+ */
+async function platformImages(root, read, wanted) {
+    const body = JSON.parse(root);
+    if (Array.isArray(body.layers)) {
+        const cfg = body.config?.digest ? JSON.parse(await read.config(body.config.digest)) : {};
+        const platform = (0,manifests/* canonicalPlatform */._l)(cfg.os ?? 'unknown', cfg.architecture ?? 'unknown', cfg.variant);
+        return [{ platform, layers: body.layers.map((l) => l.digest) }];
+    }
+    const out = [];
+    const parsed = (0,manifests/* parseManifest */.Ng)(root);
+    const entries = parsed.kind === 'index' ? parsed.entries : [];
+    // linux/arm64/v8 asked, linux/arm64 in the index: the same platform
+    const want = wanted?.map((p) => (0,manifests/* canonicalPlatform */._l)(...p.split('/')));
+    for (const e of entries) {
+        if (want && !want.includes(e.platform))
+            continue;
+        const m = JSON.parse(await read.manifest(e.digest));
+        out.push({ platform: e.platform, layers: (m.layers ?? []).map((l) => l.digest) });
+    }
+    // an OCI layout's index.json points at the image index without a platform: follow it
+    for (const d of body.manifests ?? []) {
+        if (d.platform?.os || !d.digest || !/index|list/.test(d.mediaType ?? ''))
+            continue;
+        out.push(...(await platformImages(await read.manifest(d.digest), read, wanted)));
+    }
+    return out;
+}
+/** The base images' layer digests for these platforms; a base that cannot be read is warned about (its layers get read). */
+async function baseLayers(refs, platforms, deps) {
+    const skip = new Set();
+    await Promise.all(refs.map(async (ref) => {
+        try {
+            const { repo, reference } = RegistryRepo.of(ref, deps.registry);
+            const read = { manifest: (d) => repo.manifest(d), config: async (d) => streamText(await repo.blob(d)) };
+            for (const img of await platformImages(await repo.manifest(reference), read, platforms))
+                for (const l of img.layers)
+                    skip.add(l);
+        }
+        catch (err) {
+            deps.warn(`arch-check: cannot read base image ${ref} (${(0,errors/* errorMessage */.gJ)(err)}); its layers are checked too`);
+        }
+    }));
+    return skip;
+}
+async function streamText(src) {
+    const chunks = [];
+    for await (const c of src)
+        chunks.push(c);
+    return Buffer.concat(chunks).toString('utf8');
+}
+/** Judge each platform from its image and the scans of the layers that were read. */
+function judgeAll(images, scans, skip, ignore) {
+    return images.map((img) => {
+        const read = img.layers.filter((l) => !skip.has(l)).map((l) => scans.get(l)).filter((s) => s !== undefined);
+        return judgePlatform(img.platform, read, img.layers.length, ignore);
+    });
+}
+/** Pushed: read the index the build pushed (ref@digest) and stream its layers from the registry, a few at a time. */
+async function checkPushed(ref, digest, t, deps) {
+    const { repo } = RegistryRepo.of(ref, deps.registry);
+    const read = { manifest: (d) => repo.manifest(d), config: async (d) => streamText(await repo.blob(d)) };
+    const images = await platformImages(await repo.manifest(digest), read, t.platforms);
+    const todo = [...new Set(images.flatMap((i) => i.layers))].filter((l) => !t.skip.has(l));
+    const scans = new Map();
+    const next = async () => {
+        for (let l = todo.shift(); l; l = todo.shift())
+            scans.set(l, await scanLayer(await repo.blob(l), l));
+    };
+    await Promise.all([next(), next(), next()]);
+    return judgeAll(images, scans, t.skip, t.ignore);
+}
+/** Pure: the build's argv turned into a re-export of its (cached) result as an OCI tar on stdout. */
+function reexportArgv(buildArgv) {
+    const dropWithValue = new Set(['--tag', '-t', '--output', '-o', '--cache-to', '--metadata-file', '--iidfile', '--attest', '--provenance', '--sbom', '--annotation']);
+    const dropAlone = new Set(['--push', '--load']);
+    const out = [];
+    for (let i = 0; i < buildArgv.length - 1; i++) {
+        const a = buildArgv[i];
+        const flag = a.split('=')[0];
+        if (dropAlone.has(a))
+            continue;
+        if (dropWithValue.has(flag)) {
+            if (!a.includes('='))
+                i++;
+            continue;
+        }
+        out.push(a);
+    }
+    // attestations add nothing to check; the context stays last
+    return [...out, '--provenance=false', '--sbom=false', '--output', 'type=oci,dest=-', buildArgv[buildArgv.length - 1]];
+}
+/** Not pushed: re-run the build (every step cached) with an OCI tar streamed to us, and judge it. */
+async function checkLocal(buildArgv, t, deps, env) {
+    let scan;
+    const res = await deps.exec({ argv: reexportArgv(buildArgv), silent: true, env, timeoutMs: exec/* NO_TIMEOUT */.cg, readStdout: async (s) => void (scan = await scanOciLayout(s, t.skip)) });
+    if (res.code !== 0 || !scan)
+        throw new Error(`re-exporting the build failed: ${res.stderr.trim().split('\n').pop() ?? `exit ${res.code}`}`);
+    const blobs = scan.json;
+    const get = async (d) => blobs.get(d) ?? Promise.reject(new Error(`blob ${d} is not in the export`));
+    const images = await platformImages(scan.index, { manifest: get, config: get }, t.platforms);
+    return judgeAll(images, scan.layers, t.skip, t.ignore);
+}
+// what verification.ts needs, through this one lazily loaded module
+
+
+
+/***/ })
+
+};

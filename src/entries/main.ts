@@ -1,0 +1,32 @@
+// Entry of the action's main step (bundled to dist/main). Everything else is side-effect free.
+import { createActionsHost } from '../ports/host-actions.js';
+import { createExec } from '../ports/exec.js';
+import { realFiles } from '../ports/deps.js';
+import { clipMessage, errorMessage } from '../errors.js';
+import { runMain } from '../pipeline/main.js';
+import { onStopSignals, processSignals } from '../ports/signals.js';
+
+const host = createActionsHost();
+// a cancelled job (SIGINT, then SIGTERM): stop the docker commands and exit; the state saved so far
+// tells the post step, which the runner still runs, what to remove
+const stopped = new AbortController();
+onStopSignals(processSignals, {
+  abort: () => stopped.abort(),
+  cleanup: async () => undefined,
+  removeNow: () => undefined,
+  log: (m) => host.warning(m),
+});
+try {
+  await runMain({
+    host,
+    exec: createExec(process.env, { signal: stopped.signal }),
+    files: realFiles,
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => Date.now(),
+  });
+} catch (err) {
+  // the last resort: whatever escaped is still one ::error saying what, never a stack trace
+  host.error(clipMessage(errorMessage(err)), { title: 'multiarch-action failed' });
+  process.exitCode = 1;
+}

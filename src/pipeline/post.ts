@@ -1,0 +1,57 @@
+import type { Deps } from '../ports/deps.js';
+import { errorMessage } from '../errors.js';
+import { withEnv } from '../ports/exec.js';
+import { StateStore } from '../run/state.js';
+import { logoutArgv } from '../stages/login/login.js';
+
+/**
+ * The post step: undo what main created, whatever state main ended in. Each step is
+ * independent and never fails the job; problems are warnings.
+ */
+export async function runPost(deps: Deps): Promise<void> {
+  const { host, files } = deps;
+  const state = new StateStore(host).load();
+  // every docker call of the run used its per-job config (builders, credentials): so does post
+  const exec = state.dockerConfig ? withEnv(deps.exec, { DOCKER_CONFIG: state.dockerConfig }) : deps.exec;
+  const attempt = async (what: string, fn: () => Promise<void> | void) => {
+    try {
+      await fn();
+    } catch (err) {
+      host.warning(`cleanup: ${what}: ${errorMessage(err)}`);
+    }
+  };
+  if (state.builder) {
+    const name = state.builder;
+    await attempt(`remove builder ${name}`, async () => {
+      const res = await exec({ argv: ['docker', 'buildx', 'rm', '--force', ...(state.keepState ? ['--keep-state'] : []), '--', name], silent: true });
+      if (res.code !== 0) throw new Error(res.stderr.trim());
+      host.info(`removed builder ${name}${state.keepState ? ' (its state kept: keep-state)' : ''}`);
+    });
+  }
+  if (state.smokeImages?.length) {
+    const tags = state.smokeImages;
+    // usually gone already (main removes them after the smoke test): only what is left matters
+    await attempt('remove smoke-test images', async () => {
+      const res = await exec({ argv: ['docker', 'image', 'rm', '--force', ...tags], silent: true });
+      if (res.code !== 0 && !/No such image/i.test(res.stderr)) throw new Error(res.stderr.trim());
+    });
+  }
+  for (const registry of state.logins ?? []) {
+    await attempt(`log out of ${registry || 'docker.io'}`, async () => {
+      const res = await exec({ argv: logoutArgv(registry), silent: true });
+      if (res.code !== 0) throw new Error(res.stderr.trim());
+    });
+  }
+  if (state.dockerConfig) {
+    const dir = state.dockerConfig;
+    await attempt('remove docker config', () => files.remove(dir));
+  }
+  for (const dir of state.cacheDirs ?? []) {
+    await attempt(`remove cache folder ${dir}`, () => files.remove(dir));
+  }
+  if (state.tempDir) {
+    const dir = state.tempDir;
+    await attempt('remove temp folder', () => files.remove(dir));
+  }
+  host.info('cleanup done');
+}

@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cacheServiceAvailable, type DirState } from '../stages/cache/plan.js';
+import type { CacheFolders, CacheService } from '../stages/cache/act.js';
+import { actionsCacheModule as loadCache } from './lazy.js';
+import { errorMessage } from '../errors.js';
+
+/**
+ * Runs fn while catching the workflow commands @actions/cache prints itself: its ::warning and
+ * ::error lines (it logs a 5xx as an error) are collected instead of printed, so the cache stage
+ * reports one warning of its own and a cache problem never shows as an error.
+ */
+async function collectProblems<T>(fn: () => Promise<T>, timeoutMs: number): Promise<{ value?: T; problems: string[]; timedOut?: boolean }> {
+  const problems: string[] = [];
+  const original = process.stdout.write;
+  const decode = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+  process.stdout.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
+    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
+    const kept = text.replace(/^::(?:error|warning)(?: [^\n]*?)?::([^\n]*)\n?/gm, (_m, msg: string) => {
+      problems.push(decode(msg));
+      return '';
+    });
+    // a failed reservation is logged at info level without its cause; the cause is in a debug line.
+    // 409 = another job saved this key: not a problem. Anything else (5xx, unreachable) is.
+    for (const m of kept.matchAll(/^::debug::Failed to reserve cache: ([^\n]*)/gm)) {
+      if (!/\(409\)|already.exists/i.test(m[1]!)) problems.push(`cache reservation failed: ${decode(m[1]!)}`);
+    }
+    if (!kept) return true;
+    return (original as (...a: unknown[]) => boolean).call(this, kept, ...rest);
+  } as typeof process.stdout.write;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const value = await Promise.race([fn(), timeout]);
+    if (value === 'timeout') {
+      // the library may still finish later; it is not waited for, and its output is no longer collected
+      return { problems: [...problems, `no answer within ${Math.round(timeoutMs / 1000)} s`], timedOut: true };
+    }
+    return { value, problems };
+  } finally {
+    clearTimeout(timer);
+    process.stdout.write = original;
+  }
+}
+
+/**
+ * @actions/cache makes its archive in a fresh folder under RUNNER_TEMP and leaves the folder
+ * behind; point it at our per-run scratch folder (removed by post) while it works.
+ */
+async function inScratch<T>(scratch: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!scratch) return fn();
+  const saved = process.env.RUNNER_TEMP;
+  process.env.RUNNER_TEMP = scratch;
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) delete process.env.RUNNER_TEMP;
+    else process.env.RUNNER_TEMP = saved;
+  }
+}
+
+/**
+ * @actions/cache (with the Azure SDK) is most of the bundle: load it only when a cache is
+ * restored or saved, so runs without the cache service start faster.
+ */
+
+/** The real Actions cache service, through @actions/cache (v1 or v2 protocol, as the runtime says). */
+export function createActionsCacheService(scratch?: string, timeoutMs = 20 * 60_000): CacheService {
+  return {
+    async restore(paths, primaryKey, restoreKeys) {
+      // the same variables @actions/cache's isFeatureAvailable looks at, checked before loading it
+      if (!cacheServiceAvailable(process.env)) return { problems: ['the Actions cache service is not available'] };
+      const cache = await loadCache();
+      if (!cache.isFeatureAvailable()) return { problems: ['the Actions cache service is not available'] };
+      try {
+        const { value, problems, timedOut } = await inScratch(scratch, () => collectProblems(() => cache.restoreCache(paths, primaryKey, restoreKeys), timeoutMs));
+        return { matchedKey: value, problems, timedOut };
+      } catch (err) {
+        return { problems: [errorMessage(err)] };
+      }
+    },
+    async save(paths, key) {
+      try {
+        const cache = await loadCache();
+        const { value, problems } = await inScratch(scratch, () => collectProblems(() => cache.saveCache(paths, key), timeoutMs));
+        return { saved: value !== undefined && value !== -1, problems };
+      } catch (err) {
+        return { saved: false, problems: [errorMessage(err)] };
+      }
+    },
+  };
+}
+
+/** Bytes of the regular files under dir (0 when it is missing). */
+export function dirBytes(dir: string): number {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  let total = 0;
+  for (const entry of entries) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += dirBytes(p);
+    else if (entry.isFile()) total += fs.statSync(p).size;
+  }
+  return total;
+}
+
+/**
+ * Identity of what a cache folder can give a build: its layer blobs. The cache config and the
+ * index are left out: buildkit rewrites them on every export (record order) even when nothing
+ * changed, so comparing them would upload an unchanged cache on every commit.
+ */
+function layerFingerprint(dir: string, top: unknown[]): string | undefined {
+  try {
+    return layerDigests(dir, top);
+  } catch {
+    return undefined; // unknown layout: never treated as "unchanged"
+  }
+}
+
+function layerDigests(dir: string, top: unknown[]): string {
+  const blob = (digest: string) => path.join(dir, 'blobs', ...digest.split(':'));
+  const layers: string[] = [];
+  for (const m of top) {
+    const digest = (m as { digest?: string }).digest ?? '';
+    const inner = JSON.parse(fs.readFileSync(blob(digest), 'utf8')) as { manifests?: { digest: string; mediaType?: string }[] };
+    for (const l of inner.manifests ?? []) if (!/cacheconfig/.test(l.mediaType ?? '')) layers.push(l.digest);
+  }
+  return createHash('sha256').update([...new Set(layers)].sort().join('\n')).digest('hex');
+}
+
+/** A buildx local cache folder: an OCI layout whose index.json lists at least one manifest. */
+export function inspectCacheDir(dir: string): DirState {
+  try {
+    const indexText = fs.readFileSync(path.join(dir, 'index.json'), 'utf8');
+    const index = JSON.parse(indexText) as { manifests?: unknown[] };
+    const valid = Array.isArray(index.manifests) && index.manifests.length > 0 && fs.existsSync(path.join(dir, 'blobs'));
+    return { valid, bytes: dirBytes(dir), fingerprint: layerFingerprint(dir, index.manifests ?? []) };
+  } catch {
+    return { valid: false, bytes: dirBytes(dir) };
+  }
+}
+
+export const realCacheFolders: CacheFolders = {
+  inspect: inspectCacheDir,
+  remove: (dir) => fs.rmSync(dir, { recursive: true, force: true }),
+  rename: (from, to) => {
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.renameSync(from, to);
+  },
+  lock: (dir, staleMs) => {
+    const lock = `${dir}.lock`;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        fs.mkdirSync(path.dirname(lock), { recursive: true });
+        // mkdir is atomic: exactly one run creates it
+        fs.mkdirSync(lock);
+        return true;
+      } catch (err) {
+        // the parent was just removed by a run that finished (unlock): make it again
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const held = fs.statSync(lock, { throwIfNoEntry: false });
+        // gone meanwhile: try again; older than any restore or save can take: a killed run's
+        if (held && Date.now() - held.mtimeMs <= staleMs) return false;
+        fs.rmSync(lock, { recursive: true, force: true });
+      }
+    }
+    return false;
+  },
+  unlock: (dir) => {
+    fs.rmSync(`${dir}.lock`, { recursive: true, force: true });
+    // the shared parent goes once no run uses it (rmdir refuses while another run's lock is there)
+    try {
+      fs.rmdirSync(path.dirname(dir));
+    } catch {
+      // not empty: another run is using it
+    }
+  },
+};

@@ -1,0 +1,22 @@
+import type { ArtifactStore } from '../stages/shard/artifact.js';
+import { artifactModule } from './lazy.js';
+
+/**
+ * The real Actions artifact service, through @actions/artifact (loaded on first use: only shard and
+ * merge runs need it). Shard results are kept one day: only this run's merge job reads them.
+ */
+export function createArtifactStore(): ArtifactStore {
+  const client = async () => (await artifactModule()).default;
+  return {
+    async upload(name, files, dir) {
+      await (await client()).uploadArtifact(name, files, dir, { retentionDays: 1 });
+    },
+    async list() {
+      const { artifacts } = await (await client()).listArtifacts();
+      return artifacts.map((a) => ({ id: a.id, name: a.name }));
+    },
+    async download(id, dir) {
+      await (await client()).downloadArtifact(id, { path: dir });
+    },
+  };
+}

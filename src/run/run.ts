@@ -1,0 +1,53 @@
+import type { RunContext } from '../context/run-context.js';
+import type { Deps } from '../ports/deps.js';
+import type { Exec } from '../ports/exec.js';
+import type { Host } from '../ports/host.js';
+import type { Inputs } from '../inputs/index.js';
+import type { Completed } from '../context/github-api.js';
+import type { StateStore } from './state.js';
+import type { Timing } from './summary.js';
+
+/**
+ * One run of the main step, shared by the stages' wiring (src/stages/<stage>/wiring.ts): what was parsed, where it works,
+ * and the exec gateway every docker call goes through (dry run and the per-job DOCKER_CONFIG
+ * already applied).
+ */
+export interface Run extends Deps {
+  ctx: RunContext;
+  inputs: Inputs;
+  push: { push: boolean; reason: string };
+  /** The gateway of this run: Deps.exec with the dry run and the run's DOCKER_CONFIG applied. */
+  exec: Exec;
+  state: StateStore;
+  tempDir: string;
+  dockerConfig: string;
+  timings: Timing[];
+  /** Run `fn` as a named, timed log group. */
+  stage<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** The event context completed from the GitHub API, read while the engine is probed. */
+  repoApi: Promise<Completed>;
+  /** What the summary and the failure path need, filled in as the run goes. */
+  report: RunReport;
+}
+
+export interface RunReport {
+  refs: string[];
+  digest?: string;
+  imageid?: string;
+  /** The push itself succeeded (a later verify or smoke failure does not undo it). */
+  pushed: boolean;
+  cache?: { hit: string; markdown: string };
+  /** Markdown from verification (smoke results), also after a failed smoke test. */
+  verification: string;
+}
+
+export function timedStage(host: Host, now: () => number, timings: Timing[]): Run['stage'] {
+  return async (name, fn) => {
+    const start = now();
+    try {
+      return await host.group(name, fn);
+    } finally {
+      timings.push({ stage: name, seconds: (now() - start) / 1000 });
+    }
+  };
+}

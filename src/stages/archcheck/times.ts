@@ -1,0 +1,117 @@
+/**
+ * Per-platform times: read buildx's plain progress (the lines users already see in the log,
+ * "#12 [linux/arm64 build 3/4] RUN ...", "#12 DONE 29.2s", "#12 CACHED") and sum each platform's
+ * build steps, marking platforms that ran emulated. Pure.
+ */
+import { acceptedArches } from '../../oci/elf.js';
+
+export interface StepTime {
+  /** The step without its platform ("build 3/4] RUN make" → "[build 3/4] RUN make"). */
+  step: string;
+  seconds: number;
+}
+
+export interface PlatformTime {
+  /** Not native to the builder node that built it: its RUN steps ran under QEMU. */
+  emulated: boolean;
+  /** Seconds in the steps that ran (cached ones take none). */
+  seconds: number;
+  steps: number;
+  cached: number;
+  /** The slowest steps, slowest first (at most 3). */
+  slowest: StepTime[];
+}
+
+interface Vertex {
+  platform?: string;
+  step: string;
+  seconds?: number;
+  cached: boolean;
+}
+
+const PLATFORM = /^((?:linux|windows|darwin|freebsd)\/[a-z0-9_]+(?:\/v\d+)?)(?: (.*))?$/;
+
+/** Pure: every Dockerfile step vertex of a plain progress log ("[stage n/m]" steps; internal ones left out). */
+export function parseProgress(log: string): Vertex[] {
+  const byId = new Map<string, Vertex>();
+  for (const raw of log.split(/\r?\n/)) {
+    const m = /^#(\d+) (.*)$/.exec(raw.trim());
+    if (!m) continue;
+    const [, id, rest] = m as unknown as [string, string, string];
+    const head = /^\[([^\]]+)\] (.*)$/.exec(rest);
+    if (head && !byId.has(id)) {
+      const p = PLATFORM.exec(head[1]!);
+      const label = p ? (p[2] ?? '') : head[1]!;
+      // only numbered Dockerfile steps: "[build 3/4]", "[2/3]"
+      if (/(?:^|\s)\d+\/\d+$/.test(label)) byId.set(id, { platform: p?.[1], step: `[${label}] ${head[2]}`, cached: false });
+      continue;
+    }
+    const v = byId.get(id);
+    if (!v) continue;
+    const done = /^DONE (\d+(?:\.\d+)?)s$/.exec(rest);
+    if (done) v.seconds = Number(done[1]);
+    else if (rest === 'CACHED') v.cached = true;
+  }
+  return [...byId.values()];
+}
+
+/** Pure: a platform is native when its architecture runs on the node's own (the first platform a node lists). */
+export function isNative(platform: string, nativePlatforms: string[]): boolean {
+  const arch = platform.split('/')[1];
+  return nativePlatforms.some((n) => {
+    try {
+      return acceptedArches(n).includes(arch ?? '');
+    } catch {
+      return false;
+    }
+  });
+}
+
+const round = (s: number) => Math.round(s * 10) / 10;
+
+/** Pure: each platform's times. A single-platform build prints no platform: its steps are that platform's. */
+export function platformTimes(log: string, platforms: string[], nativePlatforms: string[]): Record<string, PlatformTime> {
+  const vertices = parseProgress(log);
+  const out: Record<string, PlatformTime> = {};
+  for (const platform of platforms) {
+    const mine = vertices.filter((v) => v.platform === platform || (platforms.length === 1 && v.platform === undefined));
+    const ran = mine.filter((v) => !v.cached && v.seconds !== undefined);
+    out[platform] = {
+      emulated: !isNative(platform, nativePlatforms),
+      seconds: round(ran.reduce((n, v) => n + v.seconds!, 0)),
+      steps: ran.length,
+      cached: mine.filter((v) => v.cached).length,
+      slowest: [...ran].sort((a, b) => b.seconds! - a.seconds!).slice(0, 3).map((v) => ({ step: v.step, seconds: v.seconds! })),
+    };
+  }
+  return out;
+}
+
+/**
+ * Pure: when emulated platforms took most of the step time, what a native runner per platform
+ * (mode: shard) would save: the platforms build side by side, so the wall time is the slowest
+ * platform's; natively an emulated platform would take about what the native platforms took.
+ */
+export function emulationNotice(times: Record<string, PlatformTime>): string | undefined {
+  const entries = Object.entries(times);
+  const emulated = entries.filter(([, t]) => t.emulated);
+  const native = entries.filter(([, t]) => !t.emulated);
+  const total = entries.reduce((n, [, t]) => n + t.seconds, 0);
+  const emulatedSeconds = emulated.reduce((n, [, t]) => n + t.seconds, 0);
+  if (!emulated.length || !native.length || total === 0 || emulatedSeconds / total <= 0.5) return undefined;
+  const slowest = Math.max(...entries.map(([, t]) => t.seconds));
+  const nativeSlowest = Math.max(...native.map(([, t]) => t.seconds));
+  const saved = round(slowest - nativeSlowest);
+  if (saved < 1) return undefined;
+  const names = emulated.map(([p, t]) => `${p} ${t.seconds}s`).join(', ');
+  return `emulated platforms took ${Math.round((100 * emulatedSeconds) / total)}% of the build-step time (${names}, against ${native.map(([p, t]) => `${p} ${t.seconds}s`).join(', ')} natively): building each platform on a native runner (mode: shard, then mode: merge) would save about ${saved}s of this build.`;
+}
+
+/** Pure: the job summary section. */
+export function timesSummary(times: Record<string, PlatformTime>): string {
+  const cell = (s: string) => s.replace(/[|`<>]/g, (c) => `&#${c.charCodeAt(0)};`).slice(0, 80);
+  const rows = Object.entries(times).map(
+    ([p, t]) => `| ${p} | ${t.emulated ? 'emulated' : 'native'} | ${t.seconds}s | ${t.steps} | ${t.cached} | ${t.slowest.map((s) => `${cell(s.step)} (${s.seconds}s)`).join('<br>') || '-'} |`,
+  );
+  return ['#### time per platform', '', '| platform | ran | build steps | steps run | cached | slowest steps |', '|---|---|---|---|---|---|', ...rows, ''].join('\n');
+}

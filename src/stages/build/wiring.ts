@@ -1,0 +1,127 @@
+import type { Builder } from '../builder/wiring.js';
+import type { CacheStep } from '../cache/wiring.js';
+import * as path from 'node:path';
+import type { VerifyInputs } from '../../inputs/verify.js';
+import type { Exec } from '../../ports/exec.js';
+import type { Host } from '../../ports/host.js';
+import type { Run } from '../../run/run.js';
+import type { MetaPlan } from '../meta/plan.js';
+import { planShardOutput, planShardPush, pushShardLayout, shardAnnotations, shardOutput } from '../shard/shard.js';
+import { shardUploadStep } from '../shard/wiring.js';
+import { type BuildPlanInput, type BuildResult, planBuild, runBuild } from './build.js';
+import { checkCallSupported, GIT_AUTH_ENV, gitSources, hasAttestType, planGitAuthSecret, resolveProvenance, secretArgs, secretIds } from './options.js';
+import { retryingExec } from './retry.js';
+
+function repoPrivate(payload: Record<string, unknown>): boolean | undefined {
+  const repo = payload.repository as { private?: unknown } | undefined;
+  return typeof repo?.private === 'boolean' ? repo.private : undefined;
+}
+
+export interface BuildPlan {
+  argv: string[];
+  /** What argv was planned from (the smoke test's per-platform loads reuse it). */
+  input: BuildPlanInput;
+  metadataFile: string;
+  iidFile: string;
+  /** mode shard: the one image, pushed by digest (an OCI layout first with the docker driver). */
+  shard?: { image: string; ociDir: string };
+}
+
+/** github-token as BuildKit's GIT_AUTH_TOKEN.<host> secret for a git context on this server (see planGitAuthSecret). */
+function gitAuthToken(run: Run): string {
+  return run.inputs.githubToken || run.env.GITHUB_TOKEN || '';
+}
+
+function gitAuthArgs(run: Run): string[] {
+  const arg = planGitAuthSecret({ token: gitAuthToken(run), sources: gitSources(run.inputs), serverUrl: run.ctx.serverUrl, secretIds: secretIds(run.inputs) });
+  return arg ? [arg] : [];
+}
+
+/** The exact `docker buildx build` argv for this run (a dry run writes no secret file). */
+export function buildPlanStep(run: Run, meta: MetaPlan, builder: Builder, cache: CacheStep): BuildPlan {
+  const { inputs, ctx, files, tempDir, push } = run;
+  checkCallSupported(inputs.call, builder.buildxVersion);
+  const metadataFile = path.join(tempDir, 'metadata.json');
+  const iidFile = path.join(tempDir, 'iid');
+  // mode shard: no tags, the one platform pushed by digest
+  const shard = inputs.mode === 'shard' && push.push ? { image: inputs.images[0]!, ociDir: path.join(tempDir, 'shard-oci') } : undefined;
+  const input: BuildPlanInput = {
+    builder: builder.name,
+    platforms: inputs.platforms,
+    context: inputs.context,
+    file: inputs.file,
+    buildArgs: inputs.buildArgs,
+    refs: inputs.mode === 'shard' ? [] : meta.refs,
+    labels: meta.labels,
+    annotations: inputs.mode === 'shard' ? shardAnnotations(meta.annotations) : meta.annotations,
+    push: push.push && !shard,
+    metadataFile,
+    cacheFrom: cache.restored.cacheFrom,
+    cacheTo: cache.restored.cacheTo,
+    options: {
+      ...inputs,
+      outputs: shard ? [...inputs.outputs, planShardOutput(shard.image, builder.driver, shard.ociDir)] : inputs.outputs,
+      secretArgs: [...secretArgs(inputs, tempDir, inputs.dryRun ? { ...files, writeFile: () => undefined } : files), ...gitAuthArgs(run)],
+      // an attests entry of type provenance replaces the default (as build-push-action)
+      provenance: !inputs.provenance && inputs.attests.some((a) => hasAttestType(a, 'provenance')) ? undefined : resolveProvenance(inputs.provenance, {
+        load: inputs.load,
+        outputs: inputs.outputs,
+        repoPrivate: repoPrivate(ctx.payload),
+        builderId: ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${ctx.runAttempt ? `/attempts/${ctx.runAttempt}` : ''}` : '',
+      }),
+      iidFile,
+    },
+  };
+  return { argv: planBuild(input), input, metadataFile, iidFile, shard };
+}
+
+/** Run buildx (retrying transient push failures), save the cache, push a shard; set the build outputs. */
+export async function buildStep(run: Run, plan: BuildPlan, cache: CacheStep, driver: string): Promise<BuildResult> {
+  const { inputs, host, files, push, exec } = run;
+  const secretEnv: Record<string, string> = {};
+  for (const s of inputs.secretEnvs) secretEnv[s.env] = run.env[s.env] ?? '';
+  if (plan.argv.some((a) => a.endsWith(`env=${GIT_AUTH_ENV}`))) {
+    secretEnv[GIT_AUTH_ENV] = gitAuthToken(run);
+    host.setSecret(secretEnv[GIT_AUTH_ENV]);
+  }
+  // retries transient push failures (push-retries) by re-running the cached build
+  const retrying = buildExec(exec, host, inputs, push.push);
+  const result = await run.stage('build', () =>
+    runBuild(plan.argv, plan.metadataFile, { exec: retrying, readFile: (p) => files.readFile(p) }, {
+      iidFile: plan.iidFile,
+      // a Dockerfile inside a git context is not a workspace path: no annotation path for it
+      dockerfile: inputs.file && path.isAbsolute(inputs.file) ? path.relative(run.ctx.workspace, inputs.file) : undefined,
+      // plain progress (what a runner's log shows anyway): the time report reads its step lines
+      env: { BUILDKIT_PROGRESS: 'plain', ...cache.restored.env, ...secretEnv },
+      call: inputs.call,
+    }),
+  );
+  run.report.digest = result.digest;
+  run.report.imageid = result.imageid;
+  await cache.save();
+  const shard = plan.shard;
+  if (shard && driver === 'docker') {
+    const authFile = path.join(run.dockerConfig, 'config.json');
+    await run.stage('push', () => pushShardLayout(planShardPush(shard.image, result.digest, shard.ociDir, files.exists(authFile) ? authFile : undefined), { exec, log: (m) => host.info(m) }));
+  }
+  run.report.pushed = push.push;
+  if (shard) host.setOutput('shard', shardOutput(shard.image, inputs.platforms[0]!, result.digest));
+  host.setOutput('digest', result.digest);
+  host.setOutput('imageid', result.imageid);
+  host.setOutput('metadata', result.metadata);
+  host.setOutput('pushed', String(push.push));
+  host.setOutput('platforms', inputs.platforms.join(','));
+  // last: a failed upload fails the step with every output above already set
+  if (shard) await shardUploadStep(run, shard.image, inputs.platforms[0]!, result.digest);
+  return result;
+}
+
+/** The exec the build runs through: retries transient push failures when pushing. */
+export function buildExec(exec: Exec, host: Host, inputs: VerifyInputs, push: boolean): Exec {
+  if (!push || inputs.pushRetries === 0) return exec;
+  return retryingExec(exec, {
+    retries: inputs.pushRetries,
+    log: (m) => host.warning(m),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+}

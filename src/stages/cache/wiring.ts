@@ -1,0 +1,59 @@
+import type { Builder } from '../builder/wiring.js';
+import * as path from 'node:path';
+import { createActionsCacheService, realCacheFolders } from '../../ports/actions-cache.js';
+import type { Run } from '../../run/run.js';
+import type { MetaPlan } from '../meta/plan.js';
+import { type CacheRestore, cacheSummary, dryRunRestore, restoreLayerCache, saveLayerCache } from './act.js';
+import { type CachePlan, planCache } from './plan.js';
+
+export interface CacheStep {
+  plan: CachePlan;
+  restored: CacheRestore;
+  save(): Promise<void>;
+}
+
+/** Plan the layer cache and restore it (a dry run restores nothing); outputs cache-hit, cache-key. */
+export async function cacheStep(run: Run, meta: MetaPlan, builder: Builder): Promise<CacheStep> {
+  const { inputs, host, ctx } = run;
+  const plan = planCache({
+    mode: inputs.cacheMode,
+    explicitFrom: inputs.cacheFrom,
+    explicitTo: inputs.cacheTo,
+    keySuffix: inputs.cacheKey,
+    os: run.env.RUNNER_OS || 'Linux',
+    platforms: inputs.platforms,
+    file: inputs.file ? path.relative(ctx.workspace, inputs.file) : '',
+    target: inputs.target,
+    sha: ctx.sha,
+    runnerTemp: ctx.runnerTemp,
+    runTempDir: run.tempDir,
+    images: inputs.images,
+    refs: meta.refs,
+    push: run.push.push,
+    buildxVersion: builder.buildxVersion,
+    runtime: run.env,
+  });
+  for (const w of plan.warnings) host.warning(w);
+  if (plan.env.ACTIONS_RUNTIME_TOKEN) host.setSecret(plan.env.ACTIONS_RUNTIME_TOKEN);
+  // the run's cache folders live in its temp folder (removed by post); the shared service path is
+  // another run's to use while it holds the lock, so post never removes it
+
+  const cacheDeps = {
+    // MULTIARCH_CACHE_TIMEOUT_SECONDS: how long one restore or save may take (default 20 min)
+    service: run.cacheService ?? createActionsCacheService(run.tempDir, 1000 * (Number(run.env.MULTIARCH_CACHE_TIMEOUT_SECONDS) || 1200)),
+    folders: run.cacheFolders ?? realCacheFolders,
+    info: (m: string) => host.info(m),
+    warn: (m: string) => host.warning(m),
+  };
+  const restored = inputs.dryRun ? dryRunRestore(plan) : await run.stage('cache restore', () => restoreLayerCache(plan, cacheDeps));
+  host.setOutput('cache-hit', restored.hit);
+  host.setOutput('cache-key', restored.key);
+  return {
+    plan,
+    restored,
+    save: async () => {
+      const saved = plan.local ? await run.stage('cache save', () => saveLayerCache(plan, restored, true, cacheDeps)) : undefined;
+      run.report.cache = { hit: restored.hit, markdown: cacheSummary(restored, saved) };
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { metaStep } from '../meta/wiring.js';
+import { StageError } from '../../errors.js';
+import { artifactModule } from '../../ports/lazy.js';
+import type { Run } from '../../run/run.js';
+import { summaryTable } from '../../run/summary.js';
+import { checkShardImages, planMerge, resolveShards, runMerge } from '../shard/shard.js';
+import { shardRefsStep } from '../shard/wiring.js';
+
+/** mode merge: no builder, no build; tags from the meta stage, an index from the shards. */
+export async function mergeStep(run: Run): Promise<void> {
+  const { inputs, host, push } = run;
+  // no digests: @actions/artifact will read the shard results; load it while the tags are computed
+  if (!inputs.digests.length && push.push && !run.artifactStore) artifactModule().catch(() => undefined);
+  const meta = await metaStep(run);
+  if (!push.push) {
+    host.info(`merge: nothing to merge, ${push.reason}`);
+    return;
+  }
+  if (meta.refs.length === 0) throw new StageError('meta', 'nothing to merge under: no tag could be derived from the git ref; set "tags"');
+  const log = (m: string) => host.info(m);
+  // no digests: the shard results in this run's artifacts (read only, like every check below)
+  const refs = inputs.digests.length ? inputs.digests : await shardRefsStep(run);
+  const result = await run.stage('merge', async () => {
+    // every check reads only: nothing is created until every shard is found and distinct
+    const shards = await resolveShards(checkShardImages(refs, inputs.images[0]!), { exec: run.exec, log });
+    const argv = planMerge(meta.refs, meta.annotations, shards);
+    if (inputs.dryRun) {
+      log(`dry-run plan:\n${JSON.stringify({ tags: meta.tags, shards, imagetools: argv }, null, 2)}`);
+      return { digest: '', manifests: Object.fromEntries(shards.map((s) => [s.platform, s.manifest])) };
+    }
+    return runMerge(argv, meta.refs, shards, { exec: run.exec, log });
+  });
+  run.report.digest = result.digest;
+  run.report.pushed = !inputs.dryRun;
+  host.setOutput('digest', result.digest);
+  host.setOutput('manifests', JSON.stringify(result.manifests));
+  host.setOutput('pushed', String(!inputs.dryRun));
+  host.setOutput('platforms', Object.keys(result.manifests).join(','));
+  await host.summary(summaryTable(meta.refs, result.digest || '(dry run)', Object.keys(result.manifests), !inputs.dryRun, run.timings, { status: 'succeeded' }));
+}

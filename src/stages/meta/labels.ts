@@ -1,0 +1,48 @@
+import type { RepoInfo } from '../../context/run-context.js';
+
+export interface OciInput {
+  repo: RepoInfo;
+  version: string;
+  /** ISO 8601 creation time. */
+  created: string;
+  revision: string;
+}
+
+/** The generated OCI keys, in metadata-action's order (before sorting). */
+export function ociPairs(o: OciInput): [string, string][] {
+  return [
+    ['org.opencontainers.image.title', o.repo.name],
+    ['org.opencontainers.image.description', o.repo.description],
+    ['org.opencontainers.image.url', o.repo.htmlUrl],
+    ['org.opencontainers.image.source', o.repo.htmlUrl],
+    ['org.opencontainers.image.version', o.version],
+    ['org.opencontainers.image.created', o.created],
+    ['org.opencontainers.image.revision', o.revision],
+    ['org.opencontainers.image.licenses', o.repo.license],
+  ];
+}
+
+/**
+ * Generated pairs, then user `KEY=VALUE` lines (already rendered) overriding them. As metadata-action,
+ * a line without '=' is dropped (and `foo=` kept as an empty value); so is one with an empty key,
+ * which buildx would refuse. Each dropped line goes to `dropped`, for a warning naming it.
+ * Sorted by key, as metadata-action outputs them.
+ */
+export function mergeLabels(generated: [string, string][], user: string[], dropped: (line: string) => void = () => undefined): string[] {
+  const map = new Map<string, string>(generated);
+  for (const line of user) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) {
+      dropped(line);
+      continue;
+    }
+    map.set(line.slice(0, eq), line.slice(eq + 1));
+  }
+  return [...map.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => `${k}=${v}`);
+}
+
+/** `created` from SOURCE_DATE_EPOCH (seconds) when set, else now. */
+export function createdAt(sourceDateEpoch: string, now: number): string {
+  if (sourceDateEpoch && /^\d+$/.test(sourceDateEpoch.trim())) return new Date(Number(sourceDateEpoch.trim()) * 1000).toISOString();
+  return new Date(now).toISOString();
+}

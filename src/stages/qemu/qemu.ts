@@ -1,0 +1,244 @@
+import { engineUnreachable, StageError } from '../../errors.js';
+import { type Exec, PULL_TIMEOUT_MS } from '../../ports/exec.js';
+import { normaliseArch, parsePlatform, QEMU_HANDLER } from '../../oci/platforms.js';
+
+export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
+
+export interface BinfmtHandler {
+  enabled: boolean;
+  interpreter: string;
+  flags: string;
+}
+
+export interface QemuProbe {
+  /** The engine's architecture (GOARCH). */
+  engineArch: string;
+  /** false when binfmt_misc is not mounted here, so handlers cannot be seen. */
+  binfmtVisible: boolean;
+  /**
+   * The engine is not this machine's (DOCKER_HOST, a docker context, a dind service): this
+   * machine's binfmt_misc says nothing about it, only a container on the engine can.
+   */
+  remote?: boolean;
+  /** Handlers by name (qemu-aarch64, …); missing key = not registered. */
+  handlers: Record<string, BinfmtHandler | undefined>;
+}
+
+export type QemuStatus = 'native' | 'emulated' | 'missing' | 'unknown';
+
+export interface QemuDecision {
+  platform: string;
+  status: QemuStatus;
+  handler?: string;
+  reason: string;
+}
+
+export interface QemuPlan {
+  decisions: QemuDecision[];
+  missing: QemuDecision[];
+}
+
+export type QemuMode = 'auto' | 'true' | 'false';
+
+/** Architectures a host runs without an emulator, besides its own. */
+const ALSO_NATIVE: Record<string, string[]> = { amd64: ['386'] };
+
+/**
+ * Pure: which requested platforms run natively (the engine's own arch, or a builder node declared
+ * for it in `nodePlatforms`), under a ready emulator, or have none.
+ */
+export function planQemu(platforms: string[], probe: QemuProbe, nodePlatforms: string[] = []): QemuPlan {
+  const engineArch = normaliseArch(probe.engineArch);
+  const decisions = platforms.map((platform): QemuDecision => {
+    const { arch } = parsePlatform(platform);
+    if (arch === engineArch || (ALSO_NATIVE[engineArch] ?? []).includes(arch)) {
+      return { platform, status: 'native', reason: `the engine is ${engineArch}` };
+    }
+    if (nodePlatforms.includes(platform)) {
+      return { platform, status: 'native', reason: 'a builder node is declared for it (append)' };
+    }
+    const handler = QEMU_HANDLER[arch];
+    if (!handler) return { platform, status: 'missing', reason: `no QEMU emulator is known for ${arch}` };
+    if (probe.remote) {
+      return { platform, status: 'unknown', handler, reason: `the engine is not this machine's, its ${BINFMT_DIR} cannot be read from here` };
+    }
+    if (!probe.binfmtVisible) {
+      return { platform, status: 'unknown', handler, reason: `${BINFMT_DIR} is not mounted here, cannot check ${handler}` };
+    }
+    const h = probe.handlers[handler];
+    if (!h) return { platform, status: 'missing', handler, reason: `${handler} is not registered in binfmt_misc` };
+    if (!h.enabled) return { platform, status: 'missing', handler, reason: `${handler} is registered but disabled` };
+    if (!h.flags.includes('F')) {
+      return {
+        platform,
+        status: 'missing',
+        handler,
+        reason: `${handler} is registered without the F (fix-binary) flag, so containers cannot reach ${h.interpreter}`,
+      };
+    }
+    return { platform, status: 'emulated', handler, reason: `${handler} (${h.interpreter})` };
+  });
+  return { decisions, missing: decisions.filter((d) => d.status === 'missing') };
+}
+
+/** Parse the text of /proc/sys/fs/binfmt_misc/<name>. */
+export function parseBinfmtEntry(text: string): BinfmtHandler {
+  const lines = text.split('\n').map((l) => l.trim());
+  const field = (k: string) => lines.find((l) => l.startsWith(`${k} `))?.slice(k.length + 1).trim() ?? '';
+  return { enabled: lines[0] === 'enabled', interpreter: field('interpreter'), flags: field('flags:') };
+}
+
+/**
+ * Pure: the emulator installer to run, if any. auto installs only what is missing; true
+ * (re)installs every emulated platform with the pinned image; false never runs it.
+ * Returns undefined when no container is needed.
+ */
+export function planInstall(plan: QemuPlan, mode: QemuMode, image: string, remote = false): string[] | undefined {
+  if (mode === 'false') return undefined;
+  // a remote engine cannot be probed from here: auto registers what it may lack, on the engine
+  // (the installer only (re)writes binfmt_misc entries, so it is safe to run when they exist)
+  const wanted = plan.decisions.filter((d) => d.status === 'missing' || (d.status === 'unknown' && (mode === 'true' || remote)) || (mode === 'true' && d.status === 'emulated'));
+  const arches = [...new Set(wanted.map((d) => parsePlatform(d.platform).arch).filter((a) => QEMU_HANDLER[a]))];
+  if (arches.length === 0) return undefined;
+  // the installer downloads nothing: no network, so no bridge endpoint to set up (or fail)
+  return ['docker', 'run', '--privileged', '--rm', '--network', 'none', image, '--install', arches.join(',')];
+}
+
+/** Pure: turn the installer's failure into what to do about it. */
+export function explainInstallFailure(image: string, code: number, stderr: string): string {
+  const text = stderr.trim();
+  const refused = /privileged|operation not permitted|permission denied|read-only file system|user namespace/i.test(text);
+  if (refused) {
+    return (
+      `registering QEMU emulators was refused: the installer needs a privileged container (docker run --privileged) ` +
+      `with write access to ${BINFMT_DIR}, and this engine or host does not allow it (${text.split('\n').slice(-1)[0]}). ` +
+      `Register the emulators on the host instead (Debian/Ubuntu: apt-get install qemu-user-static binfmt-support), ` +
+      `use a runner that allows privileged containers, or set qemu: false and build only for platforms this machine runs.`
+    );
+  }
+  if (/pull access denied|not found|manifest unknown|no such host|dial tcp|timeout|TLS handshake/i.test(text)) {
+    return (
+      `could not pull the emulator installer ${image} (${text.split('\n').slice(-1)[0]}). ` +
+      `Check network access to the registry, or set qemu-image to a mirror of tonistiigi/binfmt you can reach.`
+    );
+  }
+  return `the emulator installer ${image} failed (exit ${code}): ${text || 'no output'}. Set qemu-image to another tonistiigi/binfmt release, or register QEMU on the host.`;
+}
+
+/** Node's os.arch() → GOARCH. */
+const NODE_ARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64' };
+
+/**
+ * Pure: whether the engine is this machine's own (a unix socket, no other context), so its
+ * architecture is the host's and binfmt_misc here is the engine's. Saves a `docker version`.
+ */
+export function isLocalEngine(env: NodeJS.ProcessEnv, dockerConfigJson?: string): boolean {
+  if (env.DOCKER_CONTEXT && env.DOCKER_CONTEXT !== 'default') return false;
+  const host = env.DOCKER_HOST ?? '';
+  if (host && !host.startsWith('unix://')) return false;
+  if (!env.DOCKER_CONTEXT && !host && dockerConfigJson) {
+    try {
+      const current = (JSON.parse(dockerConfigJson) as { currentContext?: unknown }).currentContext;
+      if (typeof current === 'string' && current !== '' && current !== 'default') return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+export function hostArch(nodeArch: string): string | undefined {
+  return NODE_ARCH[nodeArch];
+}
+
+export interface QemuDeps {
+  exec: Exec;
+  /** The host's arch (os.arch() or GOARCH) when the engine is known to be local (isLocalEngine): no `docker version` needed. */
+  localArch?: string;
+  /** The engine is not this machine's (not isLocalEngine): binfmt_misc here is not the engine's. */
+  remoteEngine?: boolean;
+  readFile(p: string): string | undefined;
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+export interface QemuOptions {
+  mode: QemuMode;
+  image: string;
+  /** Platforms served natively by builder nodes (append). */
+  nodePlatforms?: string[];
+  /** Set when the build does not run on this engine (remote/kubernetes driver): skip in auto mode. */
+  skipReason?: string;
+}
+
+export interface QemuResult {
+  plan: QemuPlan;
+  engineArch: string;
+  /** The installer argv, when it ran. */
+  installed?: string[];
+}
+
+async function probeEngineArch(exec: Exec): Promise<string> {
+  const res = await exec({ argv: ['docker', 'version', '--format', '{{.Server.Arch}}'], silent: true });
+  if (res.code !== 0) {
+    throw engineUnreachable('qemu', res);
+  }
+  return normaliseArch(res.stdout.trim());
+}
+
+function probeBinfmt(readFile: QemuDeps['readFile']): Pick<QemuProbe, 'binfmtVisible' | 'handlers'> {
+  const binfmtVisible = readFile(`${BINFMT_DIR}/status`) !== undefined;
+  const handlers: QemuProbe['handlers'] = {};
+  for (const name of new Set(Object.values(QEMU_HANDLER))) {
+    const text = readFile(`${BINFMT_DIR}/${name}`);
+    if (text !== undefined) handlers[name] = parseBinfmtEntry(text);
+  }
+  return { binfmtVisible, handlers };
+}
+
+/**
+ * Act: probe the engine and binfmt_misc, then apply the plan. When every platform is native or
+ * has a ready emulator this starts no container: a local engine costs a few file reads, a
+ * remote one a `docker version`.
+ */
+export async function runQemu(platforms: string[], deps: QemuDeps, opts: QemuOptions = { mode: 'auto', image: '' }): Promise<QemuResult> {
+  if (opts.mode === 'false') {
+    deps.log('qemu: false, emulators are neither checked nor installed');
+    return { plan: { decisions: [], missing: [] }, engineArch: '' };
+  }
+  if (opts.skipReason && opts.mode === 'auto') {
+    deps.log(`qemu: skipped, ${opts.skipReason}`);
+    return { plan: { decisions: [], missing: [] }, engineArch: '' };
+  }
+  const remote = deps.remoteEngine === true;
+  const engineArch = deps.localArch ? (hostArch(deps.localArch) ?? normaliseArch(deps.localArch)) : await probeEngineArch(deps.exec);
+  const nodePlatforms = opts.nodePlatforms ?? [];
+  const probe = (): QemuProbe => (remote ? { engineArch, binfmtVisible: false, handlers: {}, remote } : { engineArch, ...probeBinfmt(deps.readFile) });
+  let plan = planQemu(platforms, probe(), nodePlatforms);
+  for (const d of plan.decisions) deps.log(`${d.platform}: ${d.status} — ${d.reason}`);
+  if (!remote) for (const d of plan.decisions.filter((x) => x.status === 'unknown')) deps.warn(`${d.platform}: ${d.reason}; set qemu: true to install emulators anyway`);
+
+  const argv = planInstall(plan, opts.mode, opts.image, remote);
+  if (!argv) {
+    if (plan.missing.length) {
+      const list = plan.missing.map((d) => `${d.platform} (${d.reason})`).join('; ');
+      throw new StageError('qemu', `no emulator for ${list}. Build only for platforms this machine runs, or add a builder node for them (append).`);
+    }
+    return { plan, engineArch };
+  }
+  deps.log(`installing emulators: ${argv.join(' ')}`);
+  const run = await deps.exec({ argv, timeoutMs: PULL_TIMEOUT_MS });
+  if (run.code !== 0) throw new StageError('qemu', explainInstallFailure(opts.image, run.code, run.stderr));
+  // the installer's success is all a remote engine can tell
+  if (remote) return { plan, engineArch, installed: argv };
+  plan = planQemu(platforms, probe(), nodePlatforms);
+  if (plan.missing.length) {
+    const list = plan.missing.map((d) => `${d.platform} (${d.reason})`).join('; ');
+    throw new StageError(
+      'qemu',
+      `the installer ran but there is still no emulator for ${list}. Register QEMU on the host (apt-get install qemu-user-static binfmt-support), ` +
+        `or build only for platforms this machine runs.`,
+    );
+  }
+  return { plan, engineArch, installed: argv };
+}

@@ -1,0 +1,77 @@
+/**
+ * Verify: after a push, read back what the registry holds under every tag and check it is an
+ * index with exactly the requested platforms (attestation manifests aside).
+ */
+import { StageError } from '../../errors.js';
+import type { Exec } from '../../ports/exec.js';
+import { canonicalPlatform, parseManifest } from '../../oci/manifests.js';
+
+export interface TagVerdict {
+  ref: string;
+  /** platform → manifest digest, as the registry holds it. */
+  manifests: Record<string, string>;
+  missing: string[];
+  extra: string[];
+  /** Set when the registry did not answer with an index. */
+  problem?: string;
+}
+
+/** Pure: compare one tag's index (raw JSON from imagetools) with the requested platforms. */
+export function judgeTag(ref: string, requested: string[], res: { code: number; stdout: string; stderr: string }): TagVerdict {
+  const base = { ref, manifests: {}, missing: [], extra: [] };
+  if (res.code !== 0) {
+    return { ...base, problem: `cannot read it back: ${res.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit ${res.code}`}` };
+  }
+  let parsed;
+  try {
+    parsed = parseManifest(res.stdout);
+  } catch {
+    return { ...base, problem: 'the registry did not answer with a manifest' };
+  }
+  const want = requested.map((p) => canonicalPlatform(...(p.split('/') as [string, string, string?])));
+  if (parsed.kind === 'manifest') {
+    // a single-platform build may legitimately push a plain manifest
+    if (want.length === 1) return { ...base, manifests: { [requested[0]!]: '' } };
+    return { ...base, missing: want, problem: 'it is a single-platform manifest, not an index' };
+  }
+  const manifests: Record<string, string> = {};
+  for (const e of parsed.entries) manifests[e.platform] = e.digest;
+  const have = Object.keys(manifests);
+  return {
+    ref,
+    manifests,
+    missing: want.filter((p) => !have.includes(p)),
+    extra: have.filter((p) => !want.includes(p)),
+  };
+}
+
+export function verdictOk(v: TagVerdict): boolean {
+  return !v.problem && v.missing.length === 0 && v.extra.length === 0;
+}
+
+export function describeVerdict(v: TagVerdict): string {
+  const parts: string[] = [];
+  if (v.problem) parts.push(v.problem);
+  if (v.missing.length) parts.push(`missing ${v.missing.join(', ')}`);
+  if (v.extra.length) parts.push(`unexpected ${v.extra.join(', ')}`);
+  const has = Object.keys(v.manifests);
+  return `${v.ref}: ${parts.join('; ')} (it has ${has.length ? has.join(', ') : 'no platform'})`;
+}
+
+export interface VerifyDeps {
+  exec: Exec;
+  log(message: string): void;
+}
+
+/** Act: read back every tag; fail naming each tag and the platforms it lacks. Returns platform → digest. */
+export async function runVerify(refs: string[], platforms: string[], deps: VerifyDeps): Promise<Record<string, string>> {
+  const verdicts = await Promise.all(
+    refs.map(async (ref) => judgeTag(ref, platforms, await deps.exec({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref], silent: true }))),
+  );
+  const bad = verdicts.filter((v) => !verdictOk(v));
+  for (const v of verdicts) if (verdictOk(v)) deps.log(`verify: ${v.ref} holds ${Object.keys(v.manifests).join(', ')}`);
+  if (bad.length) {
+    throw new StageError('verify', `the pushed image does not hold the requested platforms (${platforms.join(', ')}): ${bad.map(describeVerdict).join('; ')}`);
+  }
+  return verdicts[0]?.manifests ?? {};
+}
