@@ -3,6 +3,26 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layers of src/, lowest first: a module imports only from its own layer or a lower one
+ * (README "Architecture"). errors.ts and lists.ts at the root are below everything.
+ */
+const LAYERS = ['oci', 'ports', 'context', 'inputs', 'run', 'stages', 'pipeline', 'cli', 'entries'];
+const layerRules = LAYERS.map((layer, i) => ({
+  files: [`src/${layer}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: LAYERS.slice(i + 1).map((upper) => ({
+          group: [`**/${upper}/**`, `../${upper}/*`],
+          message: `src/${layer} is below src/${upper}: move the shared part down (README "Architecture")`,
+        })),
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   { ignores: ['dist/**', 'lib/**', 'node_modules/**', '.tools/**', 'coverage/**'] },
   js.configs.recommended,
@@ -13,6 +33,19 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': 'error',
     },
+  },
+  {
+    // a file and a function read at once
+    files: ['src/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 300 }],
+      'max-lines-per-function': ['error', { max: 80 }],
+    },
+  },
+  ...layerRules,
+  {
+    files: ['src/errors.ts', 'src/lists.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\./[^/]+/', message: 'errors.ts and lists.ts are below every folder of src/' }] }] },
   },
   {
     files: ['__tests__/**/*.ts', 'bench/**/*.ts'],

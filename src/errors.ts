@@ -1,4 +1,7 @@
-import { EXIT_NOT_FOUND, NOT_ON_PATH } from './ports/exec.js';
+/** The exit code of a program that could not be found, as a shell reports it. */
+export const EXIT_NOT_FOUND = 127;
+/** The exec gateway's words for a program that is not installed (programNotFound reads them). */
+export const NOT_ON_PATH = 'command not found (not on PATH)';
 /**
  * An oversized value (e.g. a 100 kB tag or platform) is quoted back shortened: the message must say
  * what is wrong, not repeat the whole input (twice) in the log and the annotation.

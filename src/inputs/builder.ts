@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseList } from '../lists.js';
 import { formatPlatform, parsePlatform } from '../oci/platforms.js';
-import type { QemuMode } from '../stages/qemu/qemu.js';
 import { checkOperand } from '../ports/argv.js';
 
 const operand = <T extends string | undefined>(value: T, what: string): T => {
@@ -27,6 +26,8 @@ export const DRIVERS = ['auto', 'docker', 'docker-container', 'remote', 'kuberne
 export type DriverInput = (typeof DRIVERS)[number];
 
 /** One extra node of the builder, in docker/setup-buildx-action's `append` YAML form. */
+export type QemuMode = 'auto' | 'true' | 'false';
+
 export interface AppendNode {
   name?: string;
   endpoint?: string;

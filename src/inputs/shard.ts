@@ -1,5 +1,95 @@
-import { type Mode, parseDigestList, type ShardRef } from '../stages/shard/shard.js';
+import { errorMessage, InputError } from '../errors.js';
+import { formatPlatform, parsePlatform } from '../oci/platforms.js';
+import { isValidName } from '../oci/reference.js';
 import type { Collector, Getter } from './collect.js';
+
+export type Mode = 'build' | 'shard' | 'merge';
+
+/** One shard as the merge job receives it: the digest, and what the shard said about it. */
+export interface ShardRef {
+  /** Image name (no tag, no digest); undefined for a bare sha256:… line (the images input applies). */
+  image?: string;
+  /** Canonical platform, when the shard JSON carries it. */
+  platform?: string;
+  digest: string;
+}
+
+const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
+
+function badEntry(n: number, entry: string, why: string): InputError {
+  const shown = entry.length > 120 ? `${entry.slice(0, 117)}...` : entry;
+  return new InputError(
+    'digests',
+    `entry ${n} (${JSON.stringify(shown)}) ${why}: use one per line image@sha256:<64 hex>, sha256:<64 hex>, or the shard output of a shard run ({"image":…,"platform":…,"digest":…}), or a JSON array of them`,
+  );
+}
+
+function refFromString(s: string, n: number): ShardRef {
+  const text = s.trim();
+  const at = text.lastIndexOf('@');
+  const image = at >= 0 ? text.slice(0, at) : undefined;
+  const digest = at >= 0 ? text.slice(at + 1) : text;
+  if (!DIGEST_RE.test(digest)) throw badEntry(n, text, 'has no valid sha256 digest');
+  if (image !== undefined && !isValidName(image)) throw badEntry(n, text, `names an invalid image "${image}" (no tag allowed before @)`);
+  return image === undefined ? { digest } : { image, digest };
+}
+
+function refFromValue(v: unknown, n: number, raw: string): ShardRef {
+  if (typeof v === 'string') return refFromString(v, n);
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw badEntry(n, raw, 'is neither a string nor a shard object');
+  const o = v as Record<string, unknown>;
+  if (typeof o.digest !== 'string') throw badEntry(n, raw, 'has no "digest" string');
+  const ref = refFromString(typeof o.image === 'string' && o.image ? `${o.image}@${o.digest}` : o.digest, n);
+  if (o.platform !== undefined) {
+    if (typeof o.platform !== 'string') throw badEntry(n, raw, 'has a "platform" that is not a string');
+    try {
+      ref.platform = formatPlatform(parsePlatform(o.platform));
+    } catch (err) {
+      throw badEntry(n, raw, `has an invalid platform: ${errorMessage(err)}`);
+    }
+  }
+  return ref;
+}
+
+/**
+ * Pure: the `digests` input → shard references. Accepts a JSON array (of strings or shard
+ * objects), or lines each holding image@sha256:…, sha256:… or a shard JSON object. Blank lines
+ * and # comments are skipped. Throws an InputError naming `digests`.
+ */
+export function parseDigestList(text: string): ShardRef[] {
+  const trimmed = text.trim();
+  if (!trimmed) throw new InputError('digests', 'is empty: mode merge needs the digests of the shard runs (their shard or digest outputs), one per line');
+  if (trimmed.startsWith('[')) {
+    let arr: unknown;
+    try {
+      arr = JSON.parse(trimmed);
+    } catch (err) {
+      throw new InputError('digests', `starts with "[" but is not valid JSON (${errorMessage(err)}): give a JSON array of shard outputs, or one entry per line`);
+    }
+    if (!Array.isArray(arr)) throw new InputError('digests', 'is not a JSON array');
+    return arr.map((v, i) => refFromValue(v, i + 1, JSON.stringify(v) ?? String(v)));
+  }
+  const refs: ShardRef[] = [];
+  let n = 0;
+  for (const line of trimmed.split(/\r?\n/)) {
+    const l = line.trim();
+    if (!l || l.startsWith('#')) continue;
+    n++;
+    if (l.startsWith('{')) {
+      let v: unknown;
+      try {
+        v = JSON.parse(l);
+      } catch {
+        throw badEntry(n, l, 'starts with "{" but is not valid JSON');
+      }
+      refs.push(refFromValue(v, n, l));
+    } else {
+      refs.push(refFromString(l, n));
+    }
+  }
+  if (refs.length === 0) throw new InputError('digests', 'holds no entry (only blank lines or comments)');
+  return refs;
+}
 
 export interface ShardInputs {
   /** build (default): one multi-platform build; shard: one platform pushed by digest; merge: join shards. */

@@ -1,7 +1,28 @@
+import { parse } from 'shell-quote';
 import { parseList } from '../lists.js';
-import type { ArchCheckMode } from '../stages/archcheck/plan.js';
-import { splitCommand } from '../stages/verify/smoke.js';
 import type { Collector, Getter } from './collect.js';
+
+/** arch-check: true checks what the build made, full also the base image's files, false skips. */
+export type ArchCheckMode = 'true' | 'false' | 'full';
+
+/**
+ * Pure: split a smoke-test command into argv. Quotes and backslashes work as in a shell;
+ * $VARS are kept literally (they are not the host's); pipes, redirections and && are refused,
+ * since there is no shell: write `sh -c '...'` for those.
+ */
+export function splitCommand(command: string): string[] {
+  const argv: string[] = [];
+  for (const entry of parse(command, (key: string) => `$${key}`)) {
+    if (typeof entry === 'string') argv.push(entry);
+    else if ('op' in entry && entry.op === 'glob') argv.push((entry as { pattern: string }).pattern);
+    else if ('op' in entry) {
+      throw new Error(`"${entry.op}" needs a shell, and the command runs without one: write it as sh -c '...'`);
+    }
+    // comments are dropped
+  }
+  if (argv.length === 0) throw new Error('is empty: give a command to run in the image, e.g. uname -m');
+  return argv;
+}
 
 export interface VerifyInputs {
   /** Check base images' platforms before building. */

@@ -1,10 +1,41 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cacheServiceAvailable, type DirState } from '../stages/cache/plan.js';
-import type { CacheFolders, CacheService } from '../stages/cache/act.js';
 import { actionsCacheModule as loadCache } from './lazy.js';
 import { errorMessage } from '../errors.js';
+
+/** What the layer cache needs of the Actions cache service (the real one below; fakes in tests). */
+export interface CacheService {
+  /** matchedKey undefined = miss (or failure); problems = what the library reported as wrong. */
+  /** timedOut: the service did not answer in time; the library may still write into paths later. */
+  restore(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<{ matchedKey?: string; problems: string[]; timedOut?: boolean }>;
+  save(paths: string[], key: string): Promise<{ saved: boolean; problems: string[] }>;
+}
+
+export interface CacheFolders {
+  inspect(dir: string): DirState;
+  remove(dir: string): void;
+  rename(from: string, to: string): void;
+  /**
+   * Take the lock on a shared folder (atomic; a lock older than `staleMs` is left by a killed run
+   * and taken over). false = another run holds it.
+   */
+  lock(dir: string, staleMs: number): boolean;
+  unlock(dir: string): void;
+}
+
+/** A cache folder as the cache stage judges it. */
+export interface DirState {
+  valid: boolean;
+  bytes: number;
+  /** Identity of the content: the index and the set of blobs (equal = same cache). */
+  fingerprint?: string;
+}
+
+/** The Actions cache service's address is in the environment (what @actions/cache looks at). */
+export function cacheServiceAvailable(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.ACTIONS_RESULTS_URL || env.ACTIONS_CACHE_URL);
+}
 
 /**
  * Runs fn while catching the workflow commands @actions/cache prints itself: its ::warning and

@@ -1,5 +1,14 @@
-import type { ArtifactStore } from '../stages/shard/artifact.js';
 import { artifactModule } from './lazy.js';
+
+/** What shard and merge need of the Actions artifact service (the real one below; fakes in tests). */
+export interface ArtifactStore {
+  /** Upload the files of dir (relative names kept) as one artifact. */
+  upload(name: string, files: string[], dir: string): Promise<void>;
+  /** This workflow run's artifacts. */
+  list(): Promise<{ id: number; name: string }[]>;
+  /** Download (and unpack) one artifact into dir. */
+  download(id: number, dir: string): Promise<void>;
+}
 
 /**
  * The real Actions artifact service, through @actions/artifact (loaded on first use: only shard and

@@ -3,8 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Exec } from './exec.js';
 import type { Host } from './host.js';
-import type { CacheFolders, CacheService } from '../stages/cache/act.js';
-import type { ArtifactStore } from '../stages/shard/artifact.js';
+import type { CacheService } from './actions-cache.js';
+import type { CacheFolders } from './actions-cache.js';
+import type { ArtifactStore } from './artifacts.js';
 
 /** Filesystem operations the pipeline needs, injectable for tests. */
 export interface Files {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
+import { errorMessage, EXIT_NOT_FOUND, NOT_ON_PATH } from '../errors.js';
 import { SafeLogWriter } from './log-safe.js';
 
 /**
@@ -40,10 +41,17 @@ export interface ExecResult {
 
 export type Exec = (req: ExecRequest) => Promise<ExecResult>;
 
-/** Exit codes of a process that never ran, as a shell reports them. */
-export const EXIT_NOT_FOUND = 127;
-/** The gateway's words for a program that is not installed (errors.ts programNotFound reads them). */
-export const NOT_ON_PATH = 'command not found (not on PATH)';
+/**
+ * What a stage's act is given: the run's gateway and its log. A stage that needs more extends it
+ * (`interface LoginDeps extends ActDeps { loggedIn(...) }`) instead of declaring its own copy.
+ */
+export interface ActDeps {
+  exec: Exec;
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+/** The exit code of a program found but not runnable, as a shell reports it (127: EXIT_NOT_FOUND). */
 export const EXIT_CANNOT_RUN = 126;
 export const EXIT_TIMED_OUT = 124;
 
@@ -158,7 +166,7 @@ export function createExec(baseEnv: NodeJS.ProcessEnv = process.env, opts: ExecO
         reading = req.readStdout(child.stdout!).catch((err: unknown) => {
           killTree(child);
           child.stdout!.resume();
-          const why = err instanceof Error ? err.message : String(err);
+          const why = errorMessage(err);
           stderr = stderr ? `${stderr.trimEnd()}\n${why}` : why;
           readerFailed = true;
         });

@@ -1,5 +1,11 @@
 import * as tc from '@actions/tool-cache';
-import type { ToolCache } from '../stages/builder/buildx-install.js';
+
+/** The parts of @actions/tool-cache used here, injectable for tests. */
+export interface ToolCache {
+  find(tool: string, version: string, arch: string): string;
+  downloadTool(url: string, dest: string): Promise<string>;
+  cacheFile(sourceFile: string, targetFile: string, tool: string, version: string, arch: string): Promise<string>;
+}
 
 /**
  * The real tool cache (@actions/tool-cache). It reads RUNNER_TOOL_CACHE and RUNNER_TEMP from

@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { commandName, createExec, EXIT_CANNOT_RUN, EXIT_NOT_FOUND, EXIT_TIMED_OUT } from '../../../src/ports/exec.js';
+import { EXIT_NOT_FOUND } from '../../../src/errors.js';
+import { commandName, createExec, EXIT_CANNOT_RUN, EXIT_TIMED_OUT } from '../../../src/ports/exec.js';
 import { HOSTILE, runnerCommands } from '../runner-log.js';
 
 const node = process.execPath;

@@ -5,7 +5,8 @@
  */
 import { type Exec, NO_TIMEOUT } from '../../ports/exec.js';
 import { errorMessage } from '../../errors.js';
-import { type ArchCheckMode, judgePlatform, type LayerScan, type PlatformVerdict } from './plan.js';
+import type { ArchCheckMode } from '../../inputs/verify.js';
+import { judgePlatform, type LayerScan, type PlatformVerdict } from './plan.js';
 import { scanLayer, scanOciLayout } from './scan.js';
 import { canonicalPlatform, parseManifest } from '../../oci/manifests.js';
 import { type RegistryDeps, RegistryRepo } from '../../ports/registry.js';

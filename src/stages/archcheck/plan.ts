@@ -4,10 +4,10 @@
  * by archcheck-scan.ts), how layers stack (whiteouts), the verdict and its message.
  */
 import picomatch from 'picomatch';
+import type { ArchCheckMode } from '../../inputs/verify.js';
 import { StageError } from '../../errors.js';
 import { describeElf, type ElfHeader, elfFits } from '../../oci/elf.js';
 
-export type ArchCheckMode = 'true' | 'false' | 'full';
 
 /** One layer's content, as far as the check needs it. Paths are relative ("usr/bin/x"). */
 export interface LayerScan {

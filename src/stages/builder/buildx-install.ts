@@ -1,3 +1,4 @@
+import type { ToolCache } from '../../ports/tool-cache.js';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -51,13 +52,6 @@ export function findChecksum(text: string, name: string): string | undefined {
 
 export function sha256File(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-}
-
-/** The parts of @actions/tool-cache used here, injectable for tests. */
-export interface ToolCache {
-  find(tool: string, version: string, arch: string): string;
-  downloadTool(url: string, dest: string): Promise<string>;
-  cacheFile(sourceFile: string, targetFile: string, tool: string, version: string, arch: string): Promise<string>;
 }
 
 export interface InstallOptions {

@@ -1,4 +1,6 @@
-import { type CacheHit, type CachePlan, type DirState, cacheArgs, classifyHit, decideAfterBuild, formatBytes } from './plan.js';
+import type { CacheFolders, CacheService } from '../../ports/actions-cache.js';
+import { type CacheHit, type CachePlan, cacheArgs, classifyHit, decideAfterBuild, formatBytes } from './plan.js';
+import type { DirState } from '../../ports/actions-cache.js';
 import { errorMessage } from '../../errors.js';
 
 /**
@@ -7,25 +9,6 @@ import { errorMessage } from '../../errors.js';
  */
 
 /** The Actions cache service (real one: cache-service.ts on @actions/cache). */
-export interface CacheService {
-  /** matchedKey undefined = miss (or failure); problems = what the library reported as wrong. */
-  /** timedOut: the service did not answer in time; the library may still write into paths later. */
-  restore(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<{ matchedKey?: string; problems: string[]; timedOut?: boolean }>;
-  save(paths: string[], key: string): Promise<{ saved: boolean; problems: string[] }>;
-}
-
-export interface CacheFolders {
-  inspect(dir: string): DirState;
-  remove(dir: string): void;
-  rename(from: string, to: string): void;
-  /**
-   * Take the lock on a shared folder (atomic; a lock older than `staleMs` is left by a killed run
-   * and taken over). false = another run holds it.
-   */
-  lock(dir: string, staleMs: number): boolean;
-  unlock(dir: string): void;
-}
-
 /** A lock is held for one restore or one save, each bounded by the cache timeout (20 min default). */
 const LOCK_STALE_MS = 30 * 60_000;
 

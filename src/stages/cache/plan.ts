@@ -1,3 +1,4 @@
+import { cacheServiceAvailable, type DirState } from '../../ports/actions-cache.js';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { CacheMode } from '../../inputs/cache.js';
@@ -110,11 +111,6 @@ export function ghaScope(images: string[], platforms: string[], suffix: string):
   return raw.replace(/[^A-Za-z0-9._-]+/g, '-');
 }
 
-/** The Actions cache service's address is in the environment (what @actions/cache looks at). */
-export function cacheServiceAvailable(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.ACTIONS_RESULTS_URL || env.ACTIONS_CACHE_URL);
-}
-
 /** Pure: the run's layer cache goes through @actions/cache (planCache gives it a `local` part). */
 export function usesActionsCache(p: Pick<CachePlanInput, 'mode' | 'explicitFrom' | 'explicitTo' | 'runtime'>): boolean {
   return p.mode === 'local' && !p.explicitFrom.length && !p.explicitTo.length && cacheServiceAvailable(p.runtime);
@@ -221,13 +217,6 @@ export function classifyHit(primaryKey: string, matchedKey: string | undefined):
 }
 
 /** What a cache folder holds: valid = an OCI layout whose index lists at least one manifest. */
-export interface DirState {
-  valid: boolean;
-  bytes: number;
-  /** Identity of the content: the index and the set of blobs (equal = same cache). */
-  fingerprint?: string;
-}
-
 export interface AfterBuild {
   /** Replace the restored folder by the export folder. */
   swap: boolean;

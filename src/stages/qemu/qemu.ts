@@ -1,3 +1,4 @@
+import type { QemuMode } from '../../inputs/builder.js';
 import { engineUnreachable, StageError } from '../../errors.js';
 import { type Exec, PULL_TIMEOUT_MS } from '../../ports/exec.js';
 import { normaliseArch, parsePlatform, QEMU_HANDLER } from '../../oci/platforms.js';
@@ -38,7 +39,6 @@ export interface QemuPlan {
   missing: QemuDecision[];
 }
 
-export type QemuMode = 'auto' | 'true' | 'false';
 
 /** Architectures a host runs without an emulator, besides its own. */
 const ALSO_NATIVE: Record<string, string[]> = { amd64: ['386'] };

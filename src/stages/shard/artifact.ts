@@ -1,3 +1,4 @@
+import type { ArtifactStore } from '../../ports/artifacts.js';
 /**
  * Shard results as workflow artifacts: a shard uploads what the merge needs (image, platform,
  * digest); a merge with no `digests` finds this run's shards of its own shard set and checks them
@@ -12,7 +13,8 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { errorMessage, InputError, StageError } from '../../errors.js';
 import { formatPlatform, parsePlatform } from '../../oci/platforms.js';
-import { normaliseImageName, type ShardRef } from './shard.js';
+import type { ShardRef } from '../../inputs/shard.js';
+import { normaliseImageName } from './shard.js';
 
 export const SHARD_ARTIFACT_PREFIX = 'multiarch-shard';
 /** The one file each shard artifact holds. */
@@ -183,15 +185,6 @@ export function selectShards(found: FoundShard[], want: { set: string; image: st
 // --- act ---
 
 /** The Actions artifact service as the shard stages use it (the real one: src/artifact-service.ts). */
-export interface ArtifactStore {
-  /** Upload the files of dir (relative names kept) as one artifact. */
-  upload(name: string, files: string[], dir: string): Promise<void>;
-  /** This workflow run's artifacts. */
-  list(): Promise<{ id: number; name: string }[]>;
-  /** Download (and unpack) one artifact into dir. */
-  download(id: number, dir: string): Promise<void>;
-}
-
 export interface ShardArtifactDeps {
   store: ArtifactStore;
   tempDir: string;

@@ -5,7 +5,7 @@
 import { createArtifactStore } from '../../ports/artifacts.js';
 import type { Run } from '../../run/run.js';
 import { artifactServiceAvailable, findShardRecords, jobRunId, selectShards, shardArtifactName, shardRecord, shardSet, uploadShardRecord, type ShardArtifactDeps } from './artifact.js';
-import type { ShardRef } from './shard.js';
+import type { ShardRef } from '../../inputs/shard.js';
 
 function artifactDeps(run: Run): ShardArtifactDeps {
   return {

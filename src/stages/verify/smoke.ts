@@ -3,29 +3,9 @@
  * and fail if any run fails. The command is split into argv like a shell would, but never
  * run through one on the host.
  */
-import { parse } from 'shell-quote';
 import { StageError } from '../../errors.js';
 import type { Exec } from '../../ports/exec.js';
 import { acceptedArches } from '../../oci/elf.js';
-
-/**
- * Pure: split a smoke-test command into argv. Quotes and backslashes work as in a shell;
- * $VARS are kept literally (they are not the host's); pipes, redirections and && are refused,
- * since there is no shell: write `sh -c '...'` for those.
- */
-export function splitCommand(command: string): string[] {
-  const argv: string[] = [];
-  for (const entry of parse(command, (key: string) => `$${key}`)) {
-    if (typeof entry === 'string') argv.push(entry);
-    else if ('op' in entry && entry.op === 'glob') argv.push((entry as { pattern: string }).pattern);
-    else if ('op' in entry) {
-      throw new Error(`"${entry.op}" needs a shell, and the command runs without one: write it as sh -c '...'`);
-    }
-    // comments are dropped
-  }
-  if (argv.length === 0) throw new Error('is empty: give a command to run in the image, e.g. uname -m');
-  return argv;
-}
 
 export interface SmokeTarget {
   /** The reference to run: image@digest when pushed, else the first local tag. */

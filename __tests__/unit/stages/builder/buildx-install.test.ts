@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildxAsset, findChecksum, installBuildx, type ToolCache } from '../../../../src/stages/builder/buildx-install.js';
+import { buildxAsset, findChecksum, installBuildx } from '../../../../src/stages/builder/buildx-install.js';
+import type { ToolCache } from '../../../../src/ports/tool-cache.js';
 
 test.each([
   ['linux', 'x64', 'buildx-v0.29.1.linux-amd64'],

@@ -1,5 +1,7 @@
-import { planCache, type CachePlanInput, type DirState } from '../../../../src/stages/cache/plan.js';
-import { type CacheActDeps, type CacheService, restoreLayerCache, saveLayerCache } from '../../../../src/stages/cache/act.js';
+import { planCache, type CachePlanInput } from '../../../../src/stages/cache/plan.js';
+import type { DirState } from '../../../../src/ports/actions-cache.js';
+import { type CacheActDeps, restoreLayerCache, saveLayerCache } from '../../../../src/stages/cache/act.js';
+import type { CacheService } from '../../../../src/ports/actions-cache.js';
 
 const input: CachePlanInput = {
   mode: 'local', explicitFrom: [], explicitTo: [], keySuffix: '', os: 'Linux', platforms: ['linux/amd64'], file: 'Dockerfile',

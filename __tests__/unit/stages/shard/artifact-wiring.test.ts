@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { runMain } from '../../../../src/pipeline/main.js';
-import type { ArtifactStore } from '../../../../src/stages/shard/artifact.js';
+import type { ArtifactStore } from '../../../../src/ports/artifacts.js';
 import { fakeDeps, fakeEngine, fakeFiles, fakeHost } from '../../fakes.js';
 
 const A = `sha256:${'a'.repeat(64)}`;

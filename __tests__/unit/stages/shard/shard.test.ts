@@ -3,7 +3,6 @@ import {
   checkDuplicatePlatforms,
   checkShardImages,
   indexImages,
-  parseDigestList,
   planMerge,
   planShardOutput,
   planShardPush,
@@ -14,6 +13,7 @@ import {
   verifyIndex,
   type ResolvedShard,
 } from '../../../../src/stages/shard/shard.js';
+import { parseDigestList } from '../../../../src/inputs/shard.js';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;

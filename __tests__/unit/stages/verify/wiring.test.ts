@@ -1,6 +1,7 @@
 import { Collector } from '../../../../src/inputs/collect.js';
 import { parseVerifyInputs } from '../../../../src/inputs/verify.js';
-import { planSmoke, smokeFailure, smokeSummary, smokeTarget, splitCommand } from '../../../../src/stages/verify/smoke.js';
+import { splitCommand } from '../../../../src/inputs/verify.js';
+import { planSmoke, smokeFailure, smokeSummary, smokeTarget } from '../../../../src/stages/verify/smoke.js';
 import { describeVerdict, judgeTag, verdictOk } from '../../../../src/stages/verify/verify.js';
 
 describe('splitCommand: smoke-test into argv without a shell', () => {
