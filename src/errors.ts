@@ -48,9 +48,15 @@ export function programNotFound(res: { code: number; stderr: string }): boolean 
   return res.code === EXIT_NOT_FOUND && res.stderr.includes(NOT_ON_PATH);
 }
 
+/** How many of a command's last error lines a message quotes: its error comes last, after any progress output. */
+export const PROBLEM_LINES = 10;
+
 /**
- * What failed, for a stage's message: a program that is not installed, said as such, else the
- * command's own error text (or its exit code). The one place a command result becomes words.
+ * What failed, for a stage's message: the one place a command result becomes words. A program
+ * that is not installed is said as such; else the command's own error text (stderr, else stdout),
+ * whole when short and its last PROBLEM_LINES lines when long (a build's progress comes before its
+ * error, and `docker run` adds a usage hint after it, so neither "the last line" nor "all of it"
+ * reads right); else its exit code.
  */
 export function commandProblem(argv: string[], res: { code: number; stderr: string; stdout?: string }): string {
   if (programNotFound(res)) {
@@ -59,7 +65,10 @@ export function commandProblem(argv: string[], res: { code: number; stderr: stri
       ? 'docker CLI not found on PATH: install Docker (the docker CLI with its buildx plugin) or put it on PATH'
       : `${tool} not found on PATH: install it or put it on PATH`;
   }
-  return res.stderr.trim() || res.stdout?.trim() || `exit ${res.code}`;
+  const lines = (res.stderr.trim() || res.stdout?.trim() || '').split(/\r?\n/).filter((l) => l.trim());
+  if (lines.length === 0) return `exit ${res.code}`;
+  if (lines.length <= PROBLEM_LINES) return lines.join('\n');
+  return `…(${lines.length - PROBLEM_LINES} earlier lines)\n${lines.slice(-PROBLEM_LINES).join('\n')}`;
 }
 
 /** A stage's first docker command found no engine: what failed, and what to do. */
@@ -67,7 +76,7 @@ export function engineUnreachable(stage: string, res: { code: number; stderr: st
   if (programNotFound(res)) return new StageError(stage, commandProblem(['docker'], res));
   return new StageError(
     stage,
-    `cannot reach the Docker engine: ${res.stderr.trim() || `exit ${res.code}`}. Start dockerd (or Docker Desktop), or point DOCKER_HOST / the docker context at a running engine.`,
+    `cannot reach the Docker engine: ${commandProblem(['docker'], res)}. Start dockerd (or Docker Desktop), or point DOCKER_HOST / the docker context at a running engine.`,
   );
 }
 
