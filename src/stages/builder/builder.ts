@@ -5,7 +5,7 @@ import { type AppendNode, type DriverInput, ownBuilderInputs } from '../../input
 import { firstNodePins, nodeAssignment } from './nodes.js';
 import { existingBuilderLoopback, inspectedBuilder, loopbackRegistries, planLoopback } from './network.js';
 import { once } from '../../ports/once.js';
-import { compareVersions } from '../cache/plan.js';
+import { compareVersions } from './buildx-version.js';
 
 export type Driver = Exclude<DriverInput, 'auto'>;
 

@@ -1,4 +1,5 @@
 import { cacheServiceAvailable, type DirState } from '../../ports/actions-cache.js';
+import { compareVersions } from '../builder/buildx-version.js';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { CacheMode } from '../../inputs/cache.js';
@@ -71,17 +72,6 @@ export interface CachePlan {
   notes: string[];
   /** Problems that do not stop the build (reported as ::warning). */
   warnings: string[];
-}
-
-/** Compare dotted versions numerically: <0, 0, >0. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map((x) => parseInt(x, 10) || 0);
-  const pb = b.split('.').map((x) => parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 export function supportsReset(buildxVersion: string): boolean {

@@ -1,10 +1,11 @@
+import { compareVersions } from '../../../../src/stages/builder/buildx-version.js';
 import { planBuild } from '../../../../src/stages/build/build.js';
 import {
   type CachePlanInput,
   cacheArgs,
   cacheKeys,
   classifyHit,
-  compareVersions,
+
   decideAfterBuild,
   ghaScope,
   planCache,
