@@ -1,3 +1,4 @@
+import type { ActionsCache } from '../../src/ports/actions-cache.js';
 import type { Deps, Files } from '../../src/ports/deps.js';
 import type { BuilderRequest } from '../../src/stages/builder/builder.js';
 import type { Exec, ExecRequest, ExecResult } from '../../src/ports/exec.js';
@@ -89,8 +90,25 @@ export function fakeFiles(files: Record<string, string> = {}): Files & { removed
   };
 }
 
+/**
+ * The layer cache's port with no service behind it (as the real one answers outside a runner: not
+ * available) and no folders on disk: a run that plans a local cache builds cold, touching nothing.
+ */
+export function fakeActionsCache(): ActionsCache & { opened: string[] } {
+  const opened: string[] = [];
+  const problems = ['the Actions cache service is not available'];
+  return {
+    opened,
+    open: (scratch) => {
+      opened.push(scratch);
+      return { restore: async () => ({ problems }), save: async () => ({ saved: false, problems }) };
+    },
+    folders: { inspect: () => ({ valid: false, bytes: 0 }), remove: () => undefined, rename: () => undefined, lock: () => true, unlock: () => undefined },
+  };
+}
+
 export function fakeDeps(host: Host, exec: Exec, files: Files, env: Record<string, string> = {}): Deps {
-  return { host, exec, files, env: { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/tmp/rt', ...env }, cwd: '/ws', now: () => 0 };
+  return { host, exec, files, env: { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/tmp/rt', ...env }, cwd: '/ws', now: () => 0, actionsCache: fakeActionsCache() };
 }
 
 /** What the builder stage is asked for: the action's defaults, with `over` on top. */

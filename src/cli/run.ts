@@ -5,6 +5,7 @@ import { runPost } from '../pipeline/post.js';
 import { inputValues, parseCliArgs, renderHelp } from './args.js';
 import { gitContext, probeGit } from '../context/git.js';
 import type { Deps, Files } from '../ports/deps.js';
+import { realActionsCache } from '../ports/actions-cache.js';
 import { errorMessage } from '../errors.js';
 import type { Exec } from '../ports/exec.js';
 import { createCliHost, renderMarkdownForTerminal, type Terminal } from './terminal-host.js';
@@ -83,7 +84,7 @@ export async function runCli(argv: string[], cli: CliDeps): Promise<number> {
     GITHUB_WORKSPACE: d.cwd,
     RUNNER_TEMP: runnerTemp,
   });
-  const deps: Deps = { host, exec: d.exec, files: d.files, env, cwd: d.cwd, now: d.now };
+  const deps: Deps = { host, exec: d.exec, files: d.files, env, cwd: d.cwd, now: d.now, actionsCache: realActionsCache(env) };
 
   // the same cleanup as the action's post step, once, whether the run ends or a signal stops it
   const cleanup = once(() =>

@@ -2,6 +2,7 @@
 import { createActionsHost } from '../ports/host-actions.js';
 import { createExec } from '../ports/exec.js';
 import { realFiles } from '../ports/deps.js';
+import { realActionsCache } from '../ports/actions-cache.js';
 import { clipMessage, errorMessage } from '../errors.js';
 import { runMain } from '../pipeline/main.js';
 import { onStopSignals, processSignals } from '../ports/signals.js';
@@ -24,6 +25,7 @@ try {
     env: process.env,
     cwd: process.cwd(),
     now: () => Date.now(),
+    actionsCache: realActionsCache(process.env),
   });
 } catch (err) {
   // the last resort: whatever escaped is still one ::error saying what, never a stack trace

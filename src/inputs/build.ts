@@ -80,3 +80,13 @@ export function parseBuildInputs(get: Getter, c: Collector, env: InputEnv): Buil
 
   return { platforms, context, contextIsRemote, file, push, buildArgs };
 }
+
+/**
+ * The Dockerfile as the run names it (the build's failure annotation, the layer cache's key): a
+ * workspace file relative to the workspace; a path inside a git-URL context is no workspace path
+ * (inWorkspace false) and is named as given, never resolved against the working directory; '' =
+ * the remote context's default.
+ */
+export function dockerfileName(file: string, workspace: string): { path: string; inWorkspace: boolean } {
+  return file && path.isAbsolute(file) ? { path: path.relative(workspace, file), inWorkspace: true } : { path: file, inWorkspace: false };
+}

@@ -85,7 +85,7 @@ export async function runMain(deps: Deps): Promise<void> {
     await qemuStep(run);
     // only the local cache goes through @actions/cache (gha is buildx's own client)
     const actionsCache =
-      !inputs.dryRun && !deps.cacheService && usesActionsCache({ mode: inputs.cacheMode, explicitFrom: inputs.cacheFrom, explicitTo: inputs.cacheTo, runtime: deps.env });
+      !inputs.dryRun && usesActionsCache({ mode: inputs.cacheMode, explicitFrom: inputs.cacheFrom, explicitTo: inputs.cacheTo, runtime: deps.env });
     // load the later stages' modules while the builder's probes are out (not before: that would
     // hold back their start)
     // a shard uploads its result through @actions/artifact after the build

@@ -12,6 +12,26 @@ export interface CacheService {
   save(paths: string[], key: string): Promise<{ saved: boolean; problems: string[] }>;
 }
 
+/**
+ * The layer cache's port, given to every run (the entries give the real one, tests a fake): the
+ * Actions cache service, opened for one run (its scratch folder), and the cache folders.
+ */
+export interface ActionsCache {
+  open(scratch: string): CacheService;
+  folders: CacheFolders;
+}
+
+/** MULTIARCH_CACHE_TIMEOUT_SECONDS: how long one restore or save may take (unset or not a number: 1200 s, 20 min). */
+export function cacheTimeoutMs(env: NodeJS.ProcessEnv): number {
+  return 1000 * (Number(env.MULTIARCH_CACHE_TIMEOUT_SECONDS) || 1200);
+}
+
+/** The real port: @actions/cache bounded by MULTIARCH_CACHE_TIMEOUT_SECONDS, and the real folders. */
+export function realActionsCache(env: NodeJS.ProcessEnv): ActionsCache {
+  const timeoutMs = cacheTimeoutMs(env);
+  return { open: (scratch) => createActionsCacheService(scratch, timeoutMs), folders: realCacheFolders };
+}
+
 export interface CacheFolders {
   inspect(dir: string): DirState;
   remove(dir: string): void;
@@ -81,8 +101,7 @@ async function collectProblems<T>(fn: () => Promise<T>, timeoutMs: number): Prom
  * @actions/cache makes its archive in a fresh folder under RUNNER_TEMP and leaves the folder
  * behind; point it at our per-run scratch folder (removed by post) while it works.
  */
-async function inScratch<T>(scratch: string | undefined, fn: () => Promise<T>): Promise<T> {
-  if (!scratch) return fn();
+async function inScratch<T>(scratch: string, fn: () => Promise<T>): Promise<T> {
   const saved = process.env.RUNNER_TEMP;
   process.env.RUNNER_TEMP = scratch;
   try {
@@ -94,12 +113,11 @@ async function inScratch<T>(scratch: string | undefined, fn: () => Promise<T>): 
 }
 
 /**
- * @actions/cache (with the Azure SDK) is most of the bundle: load it only when a cache is
+ * The real Actions cache service, through @actions/cache (v1 or v2 protocol, as the runtime says).
+ * @actions/cache (with the Azure SDK) is most of the bundle: it is loaded only when a cache is
  * restored or saved, so runs without the cache service start faster.
  */
-
-/** The real Actions cache service, through @actions/cache (v1 or v2 protocol, as the runtime says). */
-export function createActionsCacheService(scratch?: string, timeoutMs = 20 * 60_000): CacheService {
+export function createActionsCacheService(scratch: string, timeoutMs: number): CacheService {
   return {
     async restore(paths, primaryKey, restoreKeys) {
       // the same variables @actions/cache's isFeatureAvailable looks at, checked before loading it

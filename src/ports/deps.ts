@@ -3,8 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Exec } from './exec.js';
 import type { Host } from './host.js';
-import type { CacheService } from './actions-cache.js';
-import type { CacheFolders } from './actions-cache.js';
+import type { ActionsCache } from './actions-cache.js';
 import type { ArtifactStore } from './artifacts.js';
 
 /** Filesystem operations the pipeline needs, injectable for tests. */
@@ -32,9 +31,8 @@ export interface Deps {
   env: NodeJS.ProcessEnv;
   cwd: string;
   now(): number;
-  /** The Actions cache service and folder operations of the layer cache (default: the real ones). */
-  cacheService?: CacheService;
-  cacheFolders?: CacheFolders;
+  /** The layer cache's Actions cache service and folders (the entries give realActionsCache). */
+  actionsCache: ActionsCache;
   /** The Actions artifact service of shard results (default: the real one, when the run has it). */
   artifactStore?: ArtifactStore;
 }

@@ -1,6 +1,6 @@
 import { runPost } from '../../../src/pipeline/post.js';
 import type { Deps } from '../../../src/ports/deps.js';
-import { fakeFiles } from '../fakes.js';
+import { fakeActionsCache, fakeFiles } from '../fakes.js';
 import type { ExecRequest } from '../../../src/ports/exec.js';
 import type { Host } from '../../../src/ports/host.js';
 
@@ -24,6 +24,7 @@ function deps(state: Record<string, unknown>, code = 0) {
     env: {},
     cwd: '/',
     now: () => 0,
+    actionsCache: fakeActionsCache(),
   };
   return { d, calls, removed, warnings };
 }

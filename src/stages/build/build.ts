@@ -1,6 +1,4 @@
 import * as path from 'node:path';
-import { StageError } from '../../errors.js';
-import { type Exec, NO_TIMEOUT } from '../../ports/exec.js';
 import { type BuildOptionsPlan, planBuildOptions } from './options.js';
 
 export interface BuildPlanInput {
@@ -17,7 +15,7 @@ export interface BuildPlanInput {
   annotations?: string[];
   push: boolean;
   metadataFile: string;
-  /** Build options (build-contexts, secrets, provenance, load, …), see buildopts.ts. */
+  /** Build options (build-contexts, secrets, provenance, load, …), see options.ts. */
   options?: BuildOptionsPlan;
   /** --cache-from / --cache-to values (cache stage). */
   cacheFrom?: string[];
@@ -83,25 +81,6 @@ export function planBuild(p: BuildPlanInput): string[] {
   return argv;
 }
 
-export interface BuildResult {
-  digest: string;
-  metadata: string;
-  /** Content of buildx's --iidfile ('' when none). */
-  imageid: string;
-  /** buildx's progress output (plain), for the per-platform time report. */
-  log?: string;
-}
-
-export interface BuildRunOptions {
-  iidFile?: string;
-  /** Workspace-relative Dockerfile, for the failure annotation. */
-  dockerfile?: string;
-  /** Extra environment for buildx (e.g. variables named by secret-envs). */
-  env?: Record<string, string>;
-  /** The call input: with check, buildx prints what the checks found on stdout. */
-  call?: string;
-}
-
 /**
  * Pull buildx's final ERROR line, the failing step and the Dockerfile location out of its
  * output. buildx prints the location as "<name>:<line>" right above a "-----" excerpt of the
@@ -126,33 +105,4 @@ export function explainBuildFailure(stderr: string, dockerfile?: string): { mess
   }
   if (file && dockerfile && path.basename(dockerfile) === path.basename(file)) file = dockerfile;
   return { message, file, line };
-}
-
-export interface BuildDeps {
-  exec: Exec;
-  readFile(p: string): string | undefined;
-}
-
-/** Act: run buildx (its progress streams to the log), then read the metadata file. */
-export async function runBuild(argv: string[], metadataFile: string, deps: BuildDeps, opts: BuildRunOptions = {}): Promise<BuildResult> {
-  const res = await deps.exec({ argv, timeoutMs: NO_TIMEOUT, ...(opts.env && Object.keys(opts.env).length ? { env: opts.env } : {}) });
-  if (res.code !== 0 && /^check\b/.test(opts.call ?? '') && res.stdout.trim()) {
-    // as build-push-action: the checks' findings (stdout) are the failure, pointing at the Dockerfile line
-    const where = explainBuildFailure(res.stdout, opts.dockerfile);
-    throw new StageError('build', `build checks (call: ${opts.call}) found problems:\n${res.stdout.trim()}`, { file: where.file, line: where.line });
-  }
-  if (res.code !== 0) {
-    const why = explainBuildFailure(res.stderr, opts.dockerfile);
-    throw new StageError('build', `docker buildx build failed: ${why.message}`, { file: why.file, line: why.line });
-  }
-  const metadata = deps.readFile(metadataFile)?.trim() || '{}';
-  let digest = '';
-  try {
-    const parsed = JSON.parse(metadata) as Record<string, unknown>;
-    if (typeof parsed['containerimage.digest'] === 'string') digest = parsed['containerimage.digest'];
-  } catch {
-    // leave digest empty; metadata is still reported as buildx wrote it
-  }
-  const imageid = opts.iidFile ? (deps.readFile(opts.iidFile)?.trim() ?? '') : '';
-  return { digest, metadata, imageid, log: res.stderr };
 }

@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import semver from 'semver';
-import type { Files } from '../../ports/deps.js';
 import { StageError } from '../../errors.js';
 import { parseBuildxVersion } from '../builder/builder.js';
 import type { BuildOptionInputs } from '../../inputs/buildopts.js';
@@ -158,20 +157,22 @@ function csvField(key: string, value: string): string {
   return /[",\n]/.test(kv) ? `"${kv.replace(/"/g, '""')}"` : kv;
 }
 
+/** A secret value planned to a file of its own (0600, in the run's temp folder, removed by post). */
+export interface SecretFile {
+  path: string;
+  content: string;
+}
+
 /**
- * Act: write each `secrets` value to its own 0600 file in the run's temp folder (removed by post)
- * and return the --secret references; secret-files and secret-envs are referenced as given.
+ * Pure: the --secret references, and the file each `secrets` value is to be written to (the build's
+ * act writes them; a dry run writes none); secret-files and secret-envs are referenced as given.
  */
-export function secretArgs(inputs: Pick<BuildOptionInputs, 'secrets' | 'secretFiles' | 'secretEnvs'>, dir: string, files: Pick<Files, 'writeFile'>): string[] {
-  const args: string[] = [];
-  inputs.secrets.forEach((s, i) => {
-    const file = path.join(dir, `secret-${i}`);
-    files.writeFile(file, s.value, 0o600);
-    args.push(`id=${s.id},${csvField('src', file)}`);
-  });
+export function planSecrets(inputs: Pick<BuildOptionInputs, 'secrets' | 'secretFiles' | 'secretEnvs'>, dir: string): { args: string[]; files: SecretFile[] } {
+  const files = inputs.secrets.map((s, i) => ({ path: path.join(dir, `secret-${i}`), content: s.value }));
+  const args = inputs.secrets.map((s, i) => `id=${s.id},${csvField('src', files[i]!.path)}`);
   for (const s of inputs.secretFiles) args.push(`id=${s.id},${csvField('src', s.path)}`);
   for (const s of inputs.secretEnvs) args.push(`id=${s.id},env=${s.env}`);
-  return args;
+  return { args, files };
 }
 
 /** `call` (build checks) came with buildx 0.15: an older buildx fails here, before anything is built. */

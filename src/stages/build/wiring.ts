@@ -8,8 +8,10 @@ import type { Run } from '../../run/run.js';
 import type { MetaPlan } from '../meta/plan.js';
 import { planShardOutput, planShardPush, pushShardLayout, shardAnnotations, shardOutput } from '../shard/shard.js';
 import { shardUploadStep } from '../shard/wiring.js';
-import { type BuildPlanInput, type BuildResult, planBuild, runBuild } from './build.js';
-import { checkCallSupported, GIT_AUTH_ENV, gitSources, hasAttestType, planGitAuthSecret, resolveProvenance, secretArgs, secretIds } from './options.js';
+import { dockerfileName } from '../../inputs/build.js';
+import { type BuildResult, runBuild, writeSecretFiles } from './act.js';
+import { type BuildPlanInput, planBuild } from './build.js';
+import { checkCallSupported, GIT_AUTH_ENV, gitSources, hasAttestType, planGitAuthSecret, planSecrets, resolveProvenance, type SecretFile, secretIds } from './options.js';
 import { retryingExec } from './retry.js';
 
 function repoPrivate(payload: Record<string, unknown>): boolean | undefined {
@@ -23,6 +25,8 @@ export interface BuildPlan {
   input: BuildPlanInput;
   metadataFile: string;
   iidFile: string;
+  /** The secret values' files argv names (planned here, written by buildStep: a dry run writes none). */
+  secretFiles: SecretFile[];
   /** mode shard: the one image, pushed by digest (an OCI layout first with the docker driver). */
   shard?: { image: string; ociDir: string };
 }
@@ -37,14 +41,15 @@ function gitAuthArgs(run: Run): string[] {
   return arg ? [arg] : [];
 }
 
-/** The exact `docker buildx build` argv for this run (a dry run writes no secret file). */
+/** The exact `docker buildx build` argv for this run, and the secret files it names (written by buildStep). */
 export function buildPlanStep(run: Run, meta: MetaPlan, builder: Builder, cache: CacheStep): BuildPlan {
-  const { inputs, ctx, files, tempDir, push } = run;
+  const { inputs, tempDir, push } = run;
   checkCallSupported(inputs.call, builder.buildxVersion);
   const metadataFile = path.join(tempDir, 'metadata.json');
   const iidFile = path.join(tempDir, 'iid');
   // mode shard: no tags, the one platform pushed by digest
   const shard = inputs.mode === 'shard' && push.push ? { image: inputs.images[0]!, ociDir: path.join(tempDir, 'shard-oci') } : undefined;
+  const secrets = planSecrets(inputs, tempDir);
   const input: BuildPlanInput = {
     builder: builder.name,
     platforms: inputs.platforms,
@@ -61,43 +66,57 @@ export function buildPlanStep(run: Run, meta: MetaPlan, builder: Builder, cache:
     options: {
       ...inputs,
       outputs: shard ? [...inputs.outputs, planShardOutput(shard.image, builder.driver, shard.ociDir)] : inputs.outputs,
-      secretArgs: [...secretArgs(inputs, tempDir, inputs.dryRun ? { ...files, writeFile: () => undefined } : files), ...gitAuthArgs(run)],
-      // an attests entry of type provenance replaces the default (as build-push-action)
-      provenance: !inputs.provenance && inputs.attests.some((a) => hasAttestType(a, 'provenance')) ? undefined : resolveProvenance(inputs.provenance, {
-        load: inputs.load,
-        outputs: inputs.outputs,
-        repoPrivate: repoPrivate(ctx.payload),
-        builderId: ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${ctx.runAttempt ? `/attempts/${ctx.runAttempt}` : ''}` : '',
-      }),
+      secretArgs: [...secrets.args, ...gitAuthArgs(run)],
+      provenance: provenanceOf(run),
       iidFile,
     },
   };
-  return { argv: planBuild(input), input, metadataFile, iidFile, shard };
+  return { argv: planBuild(input), input, metadataFile, iidFile, secretFiles: secrets.files, shard };
 }
 
-/** Run buildx (retrying transient push failures), save the cache, push a shard; set the build outputs. */
-export async function buildStep(run: Run, plan: BuildPlan, cache: CacheStep, driver: string): Promise<BuildResult> {
-  const { inputs, host, files, push, exec } = run;
+/** The --provenance value: an attests entry of type provenance replaces the default (as build-push-action). */
+function provenanceOf({ inputs, ctx }: Run): string | undefined {
+  if (!inputs.provenance && inputs.attests.some((a) => hasAttestType(a, 'provenance'))) return undefined;
+  return resolveProvenance(inputs.provenance, {
+    load: inputs.load,
+    outputs: inputs.outputs,
+    repoPrivate: repoPrivate(ctx.payload),
+    builderId: ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${ctx.runAttempt ? `/attempts/${ctx.runAttempt}` : ''}` : '',
+  });
+}
+
+/** buildx's environment: plain progress, the cache's variables, the secret-envs values and the git token. */
+function buildEnv(run: Run, plan: BuildPlan, cache: CacheStep): Record<string, string> {
   const secretEnv: Record<string, string> = {};
-  for (const s of inputs.secretEnvs) secretEnv[s.env] = run.env[s.env] ?? '';
+  for (const s of run.inputs.secretEnvs) secretEnv[s.env] = run.env[s.env] ?? '';
   if (plan.argv.some((a) => a.endsWith(`env=${GIT_AUTH_ENV}`))) {
     secretEnv[GIT_AUTH_ENV] = gitAuthToken(run);
-    host.setSecret(secretEnv[GIT_AUTH_ENV]);
+    run.host.setSecret(secretEnv[GIT_AUTH_ENV]);
   }
+  // plain progress (what a runner's log shows anyway): the time report reads its step lines
+  return { BUILDKIT_PROGRESS: 'plain', ...cache.restored.env, ...secretEnv };
+}
+
+/** Write the secret files, run buildx (retrying transient push failures), save the cache, push a shard; set the build outputs. */
+export async function buildStep(run: Run, plan: BuildPlan, cache: CacheStep, driver: string): Promise<BuildResult> {
+  const { inputs, host, files, push, exec } = run;
+  writeSecretFiles(plan.secretFiles, files);
+  const env = buildEnv(run, plan, cache);
   // retries transient push failures (push-retries) by re-running the cached build
   const retrying = buildExec(exec, host, inputs, push.push);
+  const dockerfile = dockerfileName(inputs.file, run.ctx.workspace);
   const result = await run.stage('build', () =>
     runBuild(plan.argv, plan.metadataFile, { exec: retrying, readFile: (p) => files.readFile(p) }, {
       iidFile: plan.iidFile,
       // a Dockerfile inside a git context is not a workspace path: no annotation path for it
-      dockerfile: inputs.file && path.isAbsolute(inputs.file) ? path.relative(run.ctx.workspace, inputs.file) : undefined,
-      // plain progress (what a runner's log shows anyway): the time report reads its step lines
-      env: { BUILDKIT_PROGRESS: 'plain', ...cache.restored.env, ...secretEnv },
+      dockerfile: dockerfile.inWorkspace ? dockerfile.path : undefined,
+      env,
       call: inputs.call,
     }),
   );
   run.report.digest = result.digest;
   run.report.imageid = result.imageid;
+  // only after a build that succeeded (runBuild throws on a failed one): a failed build saves nothing
   await cache.save();
   const shard = plan.shard;
   if (shard && driver === 'docker') {

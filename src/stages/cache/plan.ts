@@ -7,7 +7,7 @@ import type { CacheMode } from '../../inputs/cache.js';
 /**
  * The layer cache stage. Pure planning here (keys, restore-keys, --cache-from/--cache-to values,
  * the swap/reset/empty-guard decision); the thin act that talks to @actions/cache and moves
- * folders is in cache-act.ts.
+ * folders is in act.ts.
  */
 
 export type CacheHit = 'exact' | 'partial' | 'miss';
@@ -206,7 +206,7 @@ export function classifyHit(primaryKey: string, matchedKey: string | undefined):
   return matchedKey === primaryKey ? 'exact' : 'partial';
 }
 
-/** What a cache folder holds: valid = an OCI layout whose index lists at least one manifest. */
+/** What to do with the cache folders after the build. */
 export interface AfterBuild {
   /** Replace the restored folder by the export folder. */
   swap: boolean;
@@ -217,11 +217,11 @@ export interface AfterBuild {
 }
 
 /**
- * Pure: after the build, what to do with the folders. Never replaces a good cache with an empty
- * export (the known pitfall), never saves after a failed build or on an exact hit.
+ * Pure: after a successful build (a failed one never gets here: the build step throws before the
+ * save), what to do with the folders. Never replaces a good cache with an empty export (the known
+ * pitfall), never saves on an exact hit.
  */
-export function decideAfterBuild(d: { strategy: 'swap' | 'reset'; hit: CacheHit; buildOk: boolean; restored: DirState; exported: DirState }): AfterBuild {
-  if (!d.buildOk) return { swap: false, save: false, note: 'build failed: cache left as it was, not saved' };
+export function decideAfterBuild(d: { strategy: 'swap' | 'reset'; hit: CacheHit; restored: DirState; exported: DirState }): AfterBuild {
   if (d.strategy === 'reset') {
     if (!d.exported.valid) return { swap: false, save: false, note: 'the export is empty: nothing to save' };
     if (d.hit === 'exact') return { swap: false, save: false, note: 'exact cache hit: not saved again' };

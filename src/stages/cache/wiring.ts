@@ -1,9 +1,8 @@
 import type { Builder } from '../builder/wiring.js';
-import * as path from 'node:path';
-import { createActionsCacheService, realCacheFolders } from '../../ports/actions-cache.js';
+import { dockerfileName } from '../../inputs/build.js';
 import type { Run } from '../../run/run.js';
 import type { MetaPlan } from '../meta/plan.js';
-import { type CacheRestore, cacheSummary, dryRunRestore, restoreLayerCache, saveLayerCache } from './act.js';
+import { type CacheActDeps, type CacheRestore, cacheSummary, dryRunRestore, restoreLayerCache, saveLayerCache } from './act.js';
 import { type CachePlan, planCache } from './plan.js';
 
 export interface CacheStep {
@@ -22,7 +21,7 @@ export async function cacheStep(run: Run, meta: MetaPlan, builder: Builder): Pro
     keySuffix: inputs.cacheKey,
     os: run.env.RUNNER_OS || 'Linux',
     platforms: inputs.platforms,
-    file: inputs.file ? path.relative(ctx.workspace, inputs.file) : '',
+    file: dockerfileName(inputs.file, ctx.workspace).path,
     target: inputs.target,
     sha: ctx.sha,
     runnerTemp: ctx.runnerTemp,
@@ -37,13 +36,11 @@ export async function cacheStep(run: Run, meta: MetaPlan, builder: Builder): Pro
   if (plan.env.ACTIONS_RUNTIME_TOKEN) host.setSecret(plan.env.ACTIONS_RUNTIME_TOKEN);
   // the run's cache folders live in its temp folder (removed by post); the shared service path is
   // another run's to use while it holds the lock, so post never removes it
-
-  const cacheDeps = {
-    // MULTIARCH_CACHE_TIMEOUT_SECONDS: how long one restore or save may take (default 20 min)
-    service: run.cacheService ?? createActionsCacheService(run.tempDir, 1000 * (Number(run.env.MULTIARCH_CACHE_TIMEOUT_SECONDS) || 1200)),
-    folders: run.cacheFolders ?? realCacheFolders,
-    info: (m: string) => host.info(m),
-    warn: (m: string) => host.warning(m),
+  const cacheDeps: CacheActDeps = {
+    service: run.actionsCache.open(run.tempDir),
+    folders: run.actionsCache.folders,
+    log: (m) => host.info(m),
+    warn: (m) => host.warning(m),
   };
   const restored = inputs.dryRun ? dryRunRestore(plan) : await run.stage('cache restore', () => restoreLayerCache(plan, cacheDeps));
   host.setOutput('cache-hit', restored.hit);
@@ -52,7 +49,7 @@ export async function cacheStep(run: Run, meta: MetaPlan, builder: Builder): Pro
     plan,
     restored,
     save: async () => {
-      const saved = plan.local ? await run.stage('cache save', () => saveLayerCache(plan, restored, true, cacheDeps)) : undefined;
+      const saved = plan.local ? await run.stage('cache save', () => saveLayerCache(plan, restored, cacheDeps)) : undefined;
       run.report.cache = { hit: restored.hit, markdown: cacheSummary(restored, saved) };
     },
   };

@@ -66,3 +66,10 @@ describe('decidePush with local outputs', () => {
   ])('auto: %s', (_n, local, want) => expect(decidePush('auto', 'push', ['a/x'], local).push).toBe(want));
   test('explicit true still wins', () => expect(decidePush(true, 'push', ['a/x'], { load: true }).push).toBe(true));
 });
+
+describe('call', () => {
+  test('check/outline/targets build nothing, so nothing is pushed', () => {
+    expect(decidePush(true, 'push', ['r/a'], { call: 'check' })).toEqual({ push: false, reason: 'call: check evaluates the build without building it' });
+    expect(decidePush('auto', 'push', ['r/a'], { call: 'build' }).push).toBe(true);
+  });
+});

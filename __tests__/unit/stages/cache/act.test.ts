@@ -43,7 +43,7 @@ function fakes(opts: { restore?: Awaited<ReturnType<CacheService['restore']>>; r
       lock: (d) => (locks.has(d) ? false : (locks.add(d), true)),
       unlock: (d) => void locks.delete(d),
     },
-    info: () => {},
+    log: () => {},
     warn: (m) => warnings.push(m),
   };
   const afterBuild = () => {
@@ -61,7 +61,7 @@ describe('cache act (stubbed service and folders)', () => {
     expect(r.hit).toBe('partial');
     expect(r.cacheFrom).toEqual([`type=local,src=${f.dir}`]);
     f.afterBuild();
-    const s = await saveLayerCache(f.plan, r, true, f.deps);
+    const s = await saveLayerCache(f.plan, r, f.deps);
     expect(s.saved).toBe(true);
     expect(s.savedBytes).toBe(4096);
     expect(f.log).toEqual([`restore ${f.servicePath} ${r.key}`, 'mv SHARED OLD', 'rm OLD', 'mv NEW OLD', 'mv OLD SHARED', `save ${f.servicePath} ${r.key} valid=true`, 'rm SHARED']);
@@ -80,7 +80,7 @@ describe('cache act (stubbed service and folders)', () => {
     expect(r.lines[0]).toMatch(/another run on this machine is restoring or saving the same cache folder/);
     expect(f.dirs.get(f.servicePath)).toEqual({ valid: true, bytes: 777 });
     f.afterBuild();
-    const s = await saveLayerCache(f.plan, r, true, f.deps);
+    const s = await saveLayerCache(f.plan, r, f.deps);
     expect(s.saved).toBe(false);
     expect(f.warnings).toEqual([expect.stringMatching(/not saved: another run on this machine/)]);
     expect(f.dirs.get(f.servicePath)).toEqual({ valid: true, bytes: 777 });
@@ -91,7 +91,7 @@ describe('cache act (stubbed service and folders)', () => {
     const f = fakes({ restore: { matchedKey: 'multiarch-old', problems: [] }, restoredDir: good, exportDir: { valid: false, bytes: 0 } });
     const r = await restoreLayerCache(f.plan, f.deps);
     f.afterBuild();
-    const s = await saveLayerCache(f.plan, r, true, f.deps);
+    const s = await saveLayerCache(f.plan, r, f.deps);
     expect(s.saved).toBe(false);
     expect(f.dirs.get(f.dir)).toEqual(good);
     expect(f.log.some((l) => l.startsWith('save'))).toBe(false);
@@ -119,7 +119,7 @@ describe('cache act (stubbed service and folders)', () => {
     const r = await restoreLayerCache(f.plan, f.deps);
     expect(r.serviceDown).toBe(true);
     f.afterBuild();
-    const s = await saveLayerCache(f.plan, r, true, f.deps);
+    const s = await saveLayerCache(f.plan, r, f.deps);
     expect(s.saved).toBe(false);
     expect(f.warnings[1]).toMatch(/not saved: the cache service failed during restore/);
   });
@@ -128,7 +128,7 @@ describe('cache act (stubbed service and folders)', () => {
     const f = fakes({ exportDir: good, save: { saved: false, problems: ['cache reservation failed: (500)'] } });
     const r = await restoreLayerCache(f.plan, f.deps);
     f.afterBuild();
-    await saveLayerCache(f.plan, r, true, f.deps);
+    await saveLayerCache(f.plan, r, f.deps);
     expect(f.warnings[0]).toMatch(/save failed.*\(500\)/);
 
     const g = fakes({ exportDir: good });
@@ -141,7 +141,7 @@ describe('cache act (stubbed service and folders)', () => {
     const r2 = await restoreLayerCache(g.plan, g.deps);
     expect(r2.hit).toBe('miss');
     g.afterBuild();
-    await expect(saveLayerCache(g.plan, r2, true, g.deps)).resolves.toMatchObject({ saved: false });
+    await expect(saveLayerCache(g.plan, r2, g.deps)).resolves.toMatchObject({ saved: false });
     expect(g.warnings.join('\n')).toMatch(/boom[\s\S]*bang/);
   });
 
@@ -151,7 +151,7 @@ describe('cache act (stubbed service and folders)', () => {
     expect(r).toMatchObject({ hit: 'miss', cacheFrom: [], cacheTo: [], abandoned: true });
     expect(f.warnings[0]).toMatch(/restore timed out \(no answer within 3 s\)/);
     f.afterBuild();
-    const s = await saveLayerCache(f.plan, r, true, f.deps);
+    const s = await saveLayerCache(f.plan, r, f.deps);
     expect(s.saved).toBe(false);
     expect(f.log.some((l) => l.startsWith('save'))).toBe(false);
   });
@@ -160,7 +160,7 @@ describe('cache act (stubbed service and folders)', () => {
     const f = fakes({ exportDir: good, save: { saved: false, problems: [] } });
     const r = await restoreLayerCache(f.plan, f.deps);
     f.afterBuild();
-    const s = await saveLayerCache(f.plan, r, true, f.deps);
+    const s = await saveLayerCache(f.plan, r, f.deps);
     expect(s.saved).toBe(false);
     expect(f.warnings).toEqual([]);
   });

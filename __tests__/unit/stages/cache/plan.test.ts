@@ -165,21 +165,19 @@ describe('after the build: swap / reset / empty-export guard', () => {
   const good = { valid: true, bytes: 100 };
   const empty = { valid: false, bytes: 0 };
   test.each<[string, Parameters<typeof decideAfterBuild>[0], boolean, boolean]>([
-    ['swap: cold build → swap in, save', { strategy: 'swap', hit: 'miss', buildOk: true, restored: empty, exported: good }, true, true],
-    ['swap: partial hit → replace old by new, save', { strategy: 'swap', hit: 'partial', buildOk: true, restored: good, exported: good }, true, true],
-    ['swap: exact hit → swap, no save', { strategy: 'swap', hit: 'exact', buildOk: true, restored: good, exported: good }, true, false],
-    ['swap: empty export over a good cache → keep the old one, no save', { strategy: 'swap', hit: 'partial', buildOk: true, restored: good, exported: empty }, false, false],
-    ['swap: empty export over an exact hit → keep, no save', { strategy: 'swap', hit: 'exact', buildOk: true, restored: good, exported: empty }, false, false],
-    ['swap: empty export and nothing restored → nothing', { strategy: 'swap', hit: 'miss', buildOk: true, restored: empty, exported: empty }, false, false],
-    ['swap: build failed → nothing', { strategy: 'swap', hit: 'partial', buildOk: false, restored: good, exported: good }, false, false],
-    ['reset: partial → save', { strategy: 'reset', hit: 'partial', buildOk: true, restored: good, exported: good }, false, true],
-    ['reset: miss → save', { strategy: 'reset', hit: 'miss', buildOk: true, restored: empty, exported: good }, false, true],
-    ['reset: exact → no save', { strategy: 'reset', hit: 'exact', buildOk: true, restored: good, exported: good }, false, false],
-    ['reset: empty → no save', { strategy: 'reset', hit: 'partial', buildOk: true, restored: good, exported: empty }, false, false],
-    ['swap: export identical to the restored cache (no change) → keep, no save', { strategy: 'swap', hit: 'partial', buildOk: true, restored: { ...good, fingerprint: 'f1' }, exported: { ...good, fingerprint: 'f1' } }, false, false],
-    ['swap: export differs from the restored cache → swap, save', { strategy: 'swap', hit: 'partial', buildOk: true, restored: { ...good, fingerprint: 'f1' }, exported: { ...good, fingerprint: 'f2' } }, true, true],
-    ['reset: export identical to what was restored → no save', { strategy: 'reset', hit: 'partial', buildOk: true, restored: { ...good, fingerprint: 'f1' }, exported: { ...good, fingerprint: 'f1' } }, false, false],
-    ['reset: build failed → nothing', { strategy: 'reset', hit: 'miss', buildOk: false, restored: empty, exported: good }, false, false],
+    ['swap: cold build → swap in, save', { strategy: 'swap', hit: 'miss', restored: empty, exported: good }, true, true],
+    ['swap: partial hit → replace old by new, save', { strategy: 'swap', hit: 'partial', restored: good, exported: good }, true, true],
+    ['swap: exact hit → swap, no save', { strategy: 'swap', hit: 'exact', restored: good, exported: good }, true, false],
+    ['swap: empty export over a good cache → keep the old one, no save', { strategy: 'swap', hit: 'partial', restored: good, exported: empty }, false, false],
+    ['swap: empty export over an exact hit → keep, no save', { strategy: 'swap', hit: 'exact', restored: good, exported: empty }, false, false],
+    ['swap: empty export and nothing restored → nothing', { strategy: 'swap', hit: 'miss', restored: empty, exported: empty }, false, false],
+    ['reset: partial → save', { strategy: 'reset', hit: 'partial', restored: good, exported: good }, false, true],
+    ['reset: miss → save', { strategy: 'reset', hit: 'miss', restored: empty, exported: good }, false, true],
+    ['reset: exact → no save', { strategy: 'reset', hit: 'exact', restored: good, exported: good }, false, false],
+    ['reset: empty → no save', { strategy: 'reset', hit: 'partial', restored: good, exported: empty }, false, false],
+    ['swap: export identical to the restored cache (no change) → keep, no save', { strategy: 'swap', hit: 'partial', restored: { ...good, fingerprint: 'f1' }, exported: { ...good, fingerprint: 'f1' } }, false, false],
+    ['swap: export differs from the restored cache → swap, save', { strategy: 'swap', hit: 'partial', restored: { ...good, fingerprint: 'f1' }, exported: { ...good, fingerprint: 'f2' } }, true, true],
+    ['reset: export identical to what was restored → no save', { strategy: 'reset', hit: 'partial', restored: { ...good, fingerprint: 'f1' }, exported: { ...good, fingerprint: 'f1' } }, false, false],
   ])('%s', (_name, input, swap, save) => {
     const d = decideAfterBuild(input);
     expect({ swap: d.swap, save: d.save }).toEqual({ swap, save });
