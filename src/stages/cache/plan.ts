@@ -124,54 +124,12 @@ export function planCache(p: CachePlanInput): CachePlan {
     case 'none':
       plan.notes.push('cache: none — no layer cache');
       return plan;
-    case 'local': {
-      if (!cacheServiceAvailable(p.runtime)) {
-        // not a failure (outside GitHub Actions, e.g. the CLI or act): a log line, not a warning
-        plan.notes.push('layer cache: the Actions cache service is not available here (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL unset); building without a layer cache');
-        return plan;
-      }
-      const { primaryKey, restoreKeys } = cacheKeys(p);
-      const servicePath = path.join(p.runnerTemp, 'multiarch-cache', buildIdentity(p));
-      const dir = path.join(p.runTempDir, 'layer-cache');
-      const strategy = supportsReset(p.buildxVersion) ? 'reset' : 'swap';
-      plan.local = { servicePath, dir, exportDir: strategy === 'reset' ? dir : `${dir}-new`, primaryKey, restoreKeys, strategy };
-      plan.notes.push(
-        strategy === 'reset'
-          ? `local cache in ${dir}, exported with reset=true (buildx ${p.buildxVersion} ≥ ${RESET_MIN_BUILDX})`
-          : `local cache in ${dir}, exported to a fresh folder and swapped in (buildx ${p.buildxVersion || '?'} < ${RESET_MIN_BUILDX} has no reset=true)`,
-      );
-      return plan;
-    }
-    case 'gha': {
-      const scope = ghaScope(p.images, p.platforms, p.keySuffix);
-      plan.env = ghaEnv(p.runtime);
-      if (!plan.env.ACTIONS_RUNTIME_TOKEN || !cacheServiceAvailable(plan.env)) {
-        plan.warnings.push('layer cache: cache: gha needs the runtime cache service (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL); building without a layer cache');
-        plan.env = {};
-        return plan;
-      }
-      if (p.buildxVersion && compareVersions(p.buildxVersion, GHA_V2_MIN_BUILDX) < 0) {
-        plan.warnings.push(
-          `layer cache: buildx ${p.buildxVersion} speaks only the retired Actions cache v1 API; type=gha needs buildx ≥ ${GHA_V2_MIN_BUILDX} (use cache: local with this buildx)`,
-        );
-      }
-      plan.cacheFrom = [`type=gha,scope=${scope}`];
-      plan.cacheTo = [`type=gha,scope=${scope},mode=max`];
-      plan.notes.push(`gha cache, scope ${scope}`);
-      return plan;
-    }
-    case 'registry': {
-      const image = p.images[0];
-      if (!image) {
-        plan.warnings.push('layer cache: cache: registry needs an image to keep the cache next to (set "images"); building without a layer cache');
-        return plan;
-      }
-      const ref = `${image}:buildcache`;
-      plan.cacheFrom = [`type=registry,ref=${ref}`];
-      if (p.push) plan.cacheTo = [`type=registry,ref=${ref},mode=max`];
-      plan.notes.push(p.push ? `registry cache ${ref} (read and write)` : `registry cache ${ref} (read only: not pushing)`);
-      return plan;
-    }
+    case 'local':
+      return planLocal(p, plan);
+    case 'gha':
+      return planGha(p, plan);
+    case 'registry':
+      return planRegistry(p, plan);
     case 'inline': {
       plan.cacheTo = ['type=inline'];
       if (p.refs[0]) plan.cacheFrom = [`type=registry,ref=${p.refs[0]}`];
@@ -179,6 +137,60 @@ export function planCache(p: CachePlanInput): CachePlan {
       return plan;
     }
   }
+  return plan;
+}
+
+/** cache: local — a folder restored and saved through @actions/cache, when the runtime has the service. */
+function planLocal(p: CachePlanInput, plan: CachePlan): CachePlan {
+  if (!cacheServiceAvailable(p.runtime)) {
+    // not a failure (outside GitHub Actions, e.g. the CLI or act): a log line, not a warning
+    plan.notes.push('layer cache: the Actions cache service is not available here (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL unset); building without a layer cache');
+    return plan;
+  }
+  const { primaryKey, restoreKeys } = cacheKeys(p);
+  const servicePath = path.join(p.runnerTemp, 'multiarch-cache', buildIdentity(p));
+  const dir = path.join(p.runTempDir, 'layer-cache');
+  const strategy = supportsReset(p.buildxVersion) ? 'reset' : 'swap';
+  plan.local = { servicePath, dir, exportDir: strategy === 'reset' ? dir : `${dir}-new`, primaryKey, restoreKeys, strategy };
+  plan.notes.push(
+    strategy === 'reset'
+      ? `local cache in ${dir}, exported with reset=true (buildx ${p.buildxVersion} ≥ ${RESET_MIN_BUILDX})`
+      : `local cache in ${dir}, exported to a fresh folder and swapped in (buildx ${p.buildxVersion || '?'} < ${RESET_MIN_BUILDX} has no reset=true)`,
+  );
+  return plan;
+}
+
+/** cache: gha — buildx's own client of the runtime's cache service, with its credentials in the env. */
+function planGha(p: CachePlanInput, plan: CachePlan): CachePlan {
+  const scope = ghaScope(p.images, p.platforms, p.keySuffix);
+  plan.env = ghaEnv(p.runtime);
+  if (!plan.env.ACTIONS_RUNTIME_TOKEN || !cacheServiceAvailable(plan.env)) {
+    plan.warnings.push('layer cache: cache: gha needs the runtime cache service (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL); building without a layer cache');
+    plan.env = {};
+    return plan;
+  }
+  if (p.buildxVersion && compareVersions(p.buildxVersion, GHA_V2_MIN_BUILDX) < 0) {
+    plan.warnings.push(
+      `layer cache: buildx ${p.buildxVersion} speaks only the retired Actions cache v1 API; type=gha needs buildx ≥ ${GHA_V2_MIN_BUILDX} (use cache: local with this buildx)`,
+    );
+  }
+  plan.cacheFrom = [`type=gha,scope=${scope}`];
+  plan.cacheTo = [`type=gha,scope=${scope},mode=max`];
+  plan.notes.push(`gha cache, scope ${scope}`);
+  return plan;
+}
+
+/** cache: registry — next to the first image, written only when pushing. */
+function planRegistry(p: CachePlanInput, plan: CachePlan): CachePlan {
+  const image = p.images[0];
+  if (!image) {
+    plan.warnings.push('layer cache: cache: registry needs an image to keep the cache next to (set "images"); building without a layer cache');
+    return plan;
+  }
+  const ref = `${image}:buildcache`;
+  plan.cacheFrom = [`type=registry,ref=${ref}`];
+  if (p.push) plan.cacheTo = [`type=registry,ref=${ref},mode=max`];
+  plan.notes.push(p.push ? `registry cache ${ref} (read and write)` : `registry cache ${ref} (read only: not pushing)`);
   return plan;
 }
 

@@ -1,0 +1,74 @@
+import { readRunContext } from '../../../../src/context/run-context.js';
+import { StageError } from '../../../../src/errors.js';
+import { parseInputs } from '../../../../src/inputs/index.js';
+import type { ExecRequest } from '../../../../src/ports/exec.js';
+import type { Run } from '../../../../src/run/run.js';
+import { StateStore } from '../../../../src/run/state.js';
+import { buildPlanStep, buildStep } from '../../../../src/stages/build/wiring.js';
+import type { Builder } from '../../../../src/stages/builder/wiring.js';
+import type { CacheStep } from '../../../../src/stages/cache/wiring.js';
+import type { MetaPlan } from '../../../../src/stages/meta/plan.js';
+import { fakeDeps, fakeExec, fakeFiles, fakeHost } from '../../fakes.js';
+
+const TEMP = '/tmp/rt/multiarch-run';
+
+/** A run of the build stage: the inputs parsed as main parses them, buildx answered by `exec`. */
+function runOf(inputs: Record<string, string>, exec = fakeExec()) {
+  const host = fakeHost({ platforms: 'linux/amd64', ...inputs });
+  const files = fakeFiles();
+  const deps = fakeDeps(host, exec, files, {});
+  const ctx = readRunContext(deps.env, deps.cwd);
+  const parsed = parseInputs((n, o) => host.getInput(n, o), { workspace: ctx.workspace, exists: () => true });
+  const run = {
+    ...deps, ctx, inputs: parsed, push: { push: false, reason: '' }, state: new StateStore(host), tempDir: TEMP, dockerConfig: '/tmp/rt/dc',
+    timings: [], report: { refs: [], pushed: false, verification: '' }, stage: (_n: string, fn: () => Promise<unknown>) => fn(),
+  } as unknown as Run;
+  return { run, host, files, exec };
+}
+const meta = { refs: ['r/a:1'], labels: [], annotations: [] } as unknown as MetaPlan;
+const builder = { name: 'b', driver: 'docker-container', buildxVersion: 'github.com/docker/buildx v0.29.1 x' } as unknown as Builder;
+function cacheOf(): CacheStep & { saves: number } {
+  const c = {
+    saves: 0,
+    plan: { mode: 'none', cacheFrom: [], cacheTo: [], env: {}, notes: [], warnings: [] },
+    restored: { hit: '', key: '', cacheFrom: [], cacheTo: [], env: {}, lines: [] },
+    save: async () => void c.saves++,
+  } as CacheStep & { saves: number };
+  return c;
+}
+
+describe('build stage wiring', () => {
+  test('planning writes no file: the secret files are planned as data; buildStep writes them before buildx runs', async () => {
+    const seen: Record<string, string>[] = [];
+    const exec = fakeExec(() => (seen.push({ ...f.files.written }), {}));
+    const f = runOf({ context: '.', secrets: 'tok=S3CRET' }, exec);
+    const plan = buildPlanStep(f.run, meta, builder, cacheOf());
+    expect(f.files.written).toEqual({});
+    expect(plan.secretFiles).toEqual([{ path: `${TEMP}/secret-0`, content: 'S3CRET' }]);
+    expect(plan.argv).toEqual(expect.arrayContaining(['--secret', `id=tok,src=${TEMP}/secret-0`]));
+    expect(plan.argv.join(' ')).not.toContain('S3CRET');
+    await buildStep(f.run, plan, cacheOf(), builder.driver);
+    expect(seen[0]).toMatchObject({ [`${TEMP}/secret-0`]: 'S3CRET' });
+  });
+
+  test('a failed build saves no cache (the save runs only after a build that succeeded)', async () => {
+    const exec = fakeExec((req: ExecRequest) => (req.argv[2] === 'build' ? { code: 1, stderr: 'ERROR: failed to solve: boom' } : {}));
+    const f = runOf({ context: '.' }, exec);
+    const cache = cacheOf();
+    const err = await buildStep(f.run, buildPlanStep(f.run, meta, builder, cache), cache, builder.driver).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StageError);
+    expect((err as Error).message).toBe('docker buildx build failed: failed to solve: boom');
+    expect(cache.saves).toBe(0);
+  });
+
+  test.each<[string, Record<string, string>, string]>([
+    ['a workspace Dockerfile: the annotation names its workspace path', { context: '.', file: 'docker/app.Dockerfile' }, 'docker/app.Dockerfile'],
+    ['a Dockerfile inside a git-URL context: no workspace path, buildx\'s name kept', { context: 'https://github.com/o/r.git', file: 'docker/app.Dockerfile' }, 'app.Dockerfile'],
+  ])('%s', async (_n, inputs, file) => {
+    const stderr = 'app.Dockerfile:4\n--------------------\n   4 | >>> RUN false\n--------------------\nERROR: failed to solve: exit code: 1\n';
+    const f = runOf(inputs, fakeExec((req) => (req.argv[2] === 'build' ? { code: 1, stderr } : {})));
+    const cache = cacheOf();
+    const err = await buildStep(f.run, buildPlanStep(f.run, meta, builder, cache), cache, builder.driver).catch((e: unknown) => e);
+    expect(err).toMatchObject({ annotation: { file, line: 4 } });
+  });
+});

@@ -1,0 +1,60 @@
+import * as path from 'node:path';
+import { readRunContext } from '../../../../src/context/run-context.js';
+import { parseInputs } from '../../../../src/inputs/index.js';
+import type { Run } from '../../../../src/run/run.js';
+import { StateStore } from '../../../../src/run/state.js';
+import type { Builder } from '../../../../src/stages/builder/wiring.js';
+import { cacheStep } from '../../../../src/stages/cache/wiring.js';
+import { cacheKeys } from '../../../../src/stages/cache/plan.js';
+import type { MetaPlan } from '../../../../src/stages/meta/plan.js';
+import { fakeActionsCache, fakeDeps, fakeEngine, fakeFiles, fakeHost } from '../../fakes.js';
+
+const SERVICE = { ACTIONS_RESULTS_URL: 'https://results/', RUNNER_OS: 'Linux', GITHUB_SHA: 'c0ffee' };
+
+/** A run of the cache stage: the inputs parsed as main parses them, the cache port a fake. */
+function runOf(inputs: Record<string, string>, actionsCache = fakeActionsCache()) {
+  const host = fakeHost({ platforms: 'linux/amd64', ...inputs });
+  const deps = { ...fakeDeps(host, fakeEngine(), fakeFiles(), SERVICE), actionsCache };
+  const ctx = readRunContext(deps.env, deps.cwd);
+  const parsed = parseInputs((n, o) => host.getInput(n, o), { workspace: ctx.workspace, exists: () => true });
+  const run = {
+    ...deps, ctx, inputs: parsed, push: { push: false, reason: '' }, state: new StateStore(host), tempDir: '/tmp/rt/multiarch-run', dockerConfig: '/tmp/rt/dc',
+    timings: [], report: { refs: [], pushed: false, verification: '' }, stage: (_n: string, fn: () => Promise<unknown>) => fn(),
+  } as unknown as Run;
+  return { run, host, actionsCache };
+}
+const meta = { refs: [], labels: [], annotations: [] } as unknown as MetaPlan;
+const builder = { buildxVersion: 'github.com/docker/buildx v0.13.1 x' } as unknown as Builder;
+const keyOf = (file: string) => cacheKeys({ os: 'Linux', platforms: ['linux/amd64'], file, target: '', keySuffix: '', sha: 'c0ffee' }).primaryKey;
+
+describe('cache stage wiring', () => {
+  test('a git-URL context: the Dockerfile is keyed by its path inside the context, never a cwd-relative path', async () => {
+    const { run, host } = runOf({ context: 'https://github.com/o/r.git#main', file: 'docker/Dockerfile', 'dry-run': 'true' });
+    expect(run.inputs.file).toBe('docker/Dockerfile');
+    await cacheStep(run, meta, builder);
+    expect(host.outputs['cache-key']).toBe(keyOf('docker/Dockerfile'));
+    // what path.relative(workspace, file) made of it: a path through the working directory
+    expect(host.outputs['cache-key']).not.toBe(keyOf(path.relative('/ws', 'docker/Dockerfile')));
+  });
+
+  test('a workspace Dockerfile is keyed relative to the workspace', async () => {
+    const { run, host } = runOf({ context: '.', file: 'docker/Dockerfile', 'dry-run': 'true' });
+    expect(run.inputs.file).toBe('/ws/docker/Dockerfile');
+    await cacheStep(run, meta, builder);
+    expect(host.outputs['cache-key']).toBe(keyOf('docker/Dockerfile'));
+  });
+
+  test("the cache service is the run's port, opened on the run's temp folder; a dry run restores nothing", async () => {
+    const live = runOf({ context: '.' });
+    const step = await live.run.stage('x', () => cacheStep(live.run, meta, builder));
+    expect(live.actionsCache.opened).toEqual(['/tmp/rt/multiarch-run']);
+    expect(step.restored.lines[0]).toMatch(/^restored: nothing/);
+    expect(live.host.warnings.join('\n')).toMatch(/restore failed, building without a cache: the Actions cache service is not available/);
+    await step.save();
+    expect(live.run.report.cache?.markdown).toMatch(/#### layer cache/);
+    const dry = runOf({ context: '.', 'dry-run': 'true' });
+    const planned = await cacheStep(dry.run, meta, builder);
+    expect(planned.restored.lines).toEqual(['dry run: nothing restored']);
+    expect(dry.host.warnings).toEqual([]);
+  });
+});
