@@ -1,5 +1,4 @@
-import type { CacheFolders, CacheService } from '../../ports/actions-cache.js';
-import type { DirState } from '../../ports/actions-cache.js';
+import type { CacheFolders, CacheService, DirState } from '../../ports/actions-cache.js';
 import type { ActDeps } from '../../ports/exec.js';
 import { errorMessage } from '../../errors.js';
 import { type AfterBuild, type CacheHit, type CachePlan, cacheArgs, classifyHit, decideAfterBuild, formatBytes, type LocalCachePlan } from './plan.js';
@@ -39,7 +38,6 @@ export interface CacheActDeps extends Omit<ActDeps, 'exec'> {
 export interface CacheRestore {
   hit: CacheHit | '';
   key: string;
-  matchedKey?: string;
   cacheFrom: string[];
   cacheTo: string[];
   env: Record<string, string>;
@@ -84,7 +82,7 @@ export async function restoreLayerCache(plan: CachePlan, d: CacheActDeps): Promi
       : `restored: ${formatBytes(restored.bytes)} from ${hit === 'exact' ? 'exact key' : 'restore-key match'} ${matchedKey}`,
   ];
   d.log(`layer cache: ${lines[0]}`);
-  return { hit, key: primaryKey, matchedKey, cacheFrom, cacheTo, env: plan.env, lines, serviceDown, restoredState: restored };
+  return { hit, key: primaryKey, cacheFrom, cacheTo, env: plan.env, lines, serviceDown, restoredState: restored };
 }
 
 type LocalRestore =

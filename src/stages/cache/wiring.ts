@@ -3,10 +3,10 @@ import { dockerfileName } from '../../inputs/build.js';
 import type { Run } from '../../run/run.js';
 import type { MetaPlan } from '../meta/plan.js';
 import { type CacheActDeps, type CacheRestore, cacheSummary, dryRunRestore, restoreLayerCache, saveLayerCache } from './act.js';
-import { type CachePlan, planCache } from './plan.js';
+import { planCache } from './plan.js';
 
 export interface CacheStep {
-  plan: CachePlan;
+  /** What the restore gave the build: its --cache-from/--cache-to values and environment. */
   restored: CacheRestore;
   save(): Promise<void>;
 }
@@ -46,7 +46,6 @@ export async function cacheStep(run: Run, meta: MetaPlan, builder: Builder): Pro
   host.setOutput('cache-hit', restored.hit);
   host.setOutput('cache-key', restored.key);
   return {
-    plan,
     restored,
     save: async () => {
       const saved = plan.local ? await run.stage('cache save', () => saveLayerCache(plan, restored, cacheDeps)) : undefined;

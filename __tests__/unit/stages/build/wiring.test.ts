@@ -30,7 +30,6 @@ const builder = { name: 'b', driver: 'docker-container', buildxVersion: 'github.
 function cacheOf(): CacheStep & { saves: number } {
   const c = {
     saves: 0,
-    plan: { mode: 'none', cacheFrom: [], cacheTo: [], env: {}, notes: [], warnings: [] },
     restored: { hit: '', key: '', cacheFrom: [], cacheTo: [], env: {}, lines: [] },
     save: async () => void c.saves++,
   } as CacheStep & { saves: number };
