@@ -1,6 +1,6 @@
 import { errorMessage, InputError } from '../errors.js';
 import { formatPlatform, parsePlatform } from '../oci/platforms.js';
-import { isValidName } from '../oci/reference.js';
+import { isValidName, referenceParts } from '../oci/reference.js';
 import type { Collector, Getter } from './collect.js';
 
 export type Mode = 'build' | 'shard' | 'merge';
@@ -26,9 +26,10 @@ function badEntry(n: number, entry: string, why: string): InputError {
 
 function refFromString(s: string, n: number): ShardRef {
   const text = s.trim();
-  const at = text.lastIndexOf('@');
-  const image = at >= 0 ? text.slice(0, at) : undefined;
-  const digest = at >= 0 ? text.slice(at + 1) : text;
+  const parts = referenceParts(text);
+  // the name as written, tag and all: a tag before @ is quoted back as an invalid image
+  const image = parts.digest === undefined ? undefined : parts.tag === undefined ? parts.name : `${parts.name}:${parts.tag}`;
+  const digest = parts.digest ?? text;
   if (!DIGEST_RE.test(digest)) throw badEntry(n, text, 'has no valid sha256 digest');
   if (image !== undefined && !isValidName(image)) throw badEntry(n, text, `names an invalid image "${image}" (no tag allowed before @)`);
   return image === undefined ? { digest } : { image, digest };
