@@ -103,13 +103,22 @@ export interface ShardInputs {
 
 const MODES: Mode[] = ['build', 'shard', 'merge'];
 
+/**
+ * The mode input as read, undefined when it is not a mode (parseShardInputs says so). Read first
+ * by parseInputs: what the mode does not need is then not checked at all (merge builds nothing).
+ */
+export function modeOf(get: Getter): Mode | undefined {
+  const v = get('mode').trim().toLowerCase() || 'build';
+  return (MODES as string[]).includes(v) ? (v as Mode) : undefined;
+}
+
 export function parseShardInputs(get: Getter, c: Collector): ShardInputs {
   const mode = c.field(
     'mode',
     (): Mode => {
-      const v = get('mode').trim().toLowerCase() || 'build';
-      if (!(MODES as string[]).includes(v)) throw new Error(`"${get('mode').trim()}" is not valid: use build, shard or merge`);
-      return v as Mode;
+      const m = modeOf(get);
+      if (!m) throw new Error(`"${get('mode').trim()}" is not valid: use build, shard or merge`);
+      return m;
     },
     'build',
   );
