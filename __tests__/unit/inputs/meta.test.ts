@@ -59,3 +59,25 @@ describe('image names: lowercased and checked once, in the input pass (the meta 
     ]);
   });
 });
+
+// moved from stages/meta/gaps.test.ts (issue 18's differences that the input pass owns)
+describe('separators are read untrimmed and as written', () => {
+  const env = { workspace: '/ws', exists: () => true };
+  const raw: Record<string, string> = { platforms: 'linux/amd64', 'sep-tags': ' ', 'sep-labels': '\t', 'sep-annotations': '\\n' };
+  // a getter like core.getInput: trims unless asked not to
+  const get = (n: string, o?: { raw?: boolean }) => (o?.raw ? (raw[n] ?? '') : (raw[n] ?? '').trim());
+  test('a space, a tab, and the two characters \\n', () => {
+    const i = parseInputs(get, env);
+    expect(i.sepTags).toBe(' ');
+    expect(i.sepLabels).toBe('\t');
+    expect(i.sepAnnotations).toBe('\\n');
+  });
+  test('empty is a newline', () => {
+    const i = parseInputs((n) => (n === 'platforms' ? 'linux/amd64' : ''), env);
+    expect([i.sepTags, i.sepLabels, i.sepAnnotations]).toEqual(['\n', '\n', '\n']);
+  });
+});
+
+test('labels and annotations lines without "=": the input pass does not fail on them (the plan drops them with a note)', () => {
+  expect(() => parseInputs((n) => ({ platforms: 'linux/amd64', labels: 'novalue', annotations: '=x' })[n] ?? '', { workspace: '/ws', exists: () => true })).not.toThrow();
+});
