@@ -3,7 +3,7 @@ import type { Flavor, TagRule } from '../../inputs/meta-rules.js';
 import { expressionTexts, type MetaInputs } from '../../inputs/meta.js';
 import { splitReference } from '../../oci/reference.js';
 import { type ExprContext, renderGlobal, unquotedDateFormats } from './expressions.js';
-import { createdAt, mergeLabels, ociPairs } from './labels.js';
+import { createdAt, labelObject, mergeLabels, ociPairs } from './labels.js';
 import { toDockerTag } from './sanitize.js';
 import { type RuleRun, TAG_VALUES } from './tag-values.js';
 
@@ -107,12 +107,7 @@ function labelsOf(input: MetaInput, run: MetaRun, ex: ExprContext, version: stri
   const labels = mergeLabels(oci, input.labels.map(g), drop('labels'));
   const plainAnnotations = mergeLabels(oci, input.annotations.map(g), drop('annotations'));
   const annotations = m.annotationLevels.flatMap((level) => plainAnnotations.map((x) => `${level}:${x}`));
-  const labelObj: Record<string, string> = {};
-  for (const l of labels) {
-    const eq = l.indexOf('=');
-    labelObj[l.slice(0, eq)] = l.slice(eq + 1);
-  }
-  return { labels, annotations, labelObj };
+  return { labels, annotations };
 }
 
 /** Pure: tags, labels, annotations and version for this run, by docker/metadata-action's rules. */
@@ -128,7 +123,7 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
   const literalTags = literal.map((ref) => splitReference(ref).reference);
   // with only full references given, the version is the first one's tag
   const version = v.main ?? literalTags[0] ?? '';
-  const { labels, annotations, labelObj } = labelsOf(input, run, ex, version, notes);
+  const { labels, annotations } = labelsOf(input, run, ex, version, notes);
   const tagNames = [...new Set([...tagList, ...literalTags])];
-  return { refs, tags, tagNames, version, labels, annotations, json: { tags, labels: labelObj, annotations }, notes };
+  return { refs, tags, tagNames, version, labels, annotations, json: { tags, labels: labelObject(labels), annotations }, notes };
 }
