@@ -72,3 +72,17 @@ describe('referenceParts: the one name[:tag][@digest] split', () => {
     ['x'.repeat(256), /at most 255 characters/],
   ])('explainName(%j)', (name, why) => expect(explainName(name)).toMatch(why));
 });
+
+describe('splitReference: registry, repository, tag or digest (as the arch check reads a registry)', () => {
+  test.each([
+    ['alpine', 'docker.io', 'library/alpine', 'latest'],
+    ['docker.io/o/x:1', 'docker.io', 'o/x', '1'],
+    ['index.docker.io/alpine', 'docker.io', 'library/alpine', 'latest'],
+    ['127.0.0.1:5000/e2e/x:v1', '127.0.0.1:5000', 'e2e/x', 'v1'],
+    ['localhost/x@sha256:ab', 'localhost', 'x', 'sha256:ab'],
+    ['ghcr.io/o/x:v1@sha256:ab', 'ghcr.io', 'o/x', 'sha256:ab'],
+    ['o/x', 'docker.io', 'o/x', 'latest'],
+  ])('splitReference(%p)', (ref, registry, repository, reference) => {
+    expect(splitReference(ref)).toEqual({ registry, repository, reference });
+  });
+});
