@@ -59,3 +59,38 @@ export function missingPlatforms(requested: string[], available: string[]): stri
   const have = new Set(available.map((p) => canonicalPlatform(...(p.split('/') as [string, string, string?]))));
   return requested.filter((p) => !have.has(canonicalPlatform(...(p.split('/') as [string, string, string?]))));
 }
+
+/** A platform as written ("linux/arm64/v8", "linux/arm64") in the canonical form canonicalPlatform gives its parts. */
+export function canonicalPlatformOf(platform: string): string {
+  return canonicalPlatform(...(platform.split('/') as [string, string, string?]));
+}
+
+/** What a registry is asked for when a manifest is read: an index (OCI or Docker list) or an image manifest. */
+export const MANIFEST_MEDIA_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+];
+
+/**
+ * One manifest on the way down to an image's layers (the arch check walks a registry's and an OCI
+ * layout's alike): an image manifest's config blob and layer digests, bottom to top; or an index's
+ * platform entries (as parseManifest reads them: attestations left out) and the indexes it names
+ * without a platform (an OCI layout's index.json points at the image index that way).
+ */
+export type ManifestNode = { kind: 'image'; config?: string; layers: string[] } | { kind: 'index'; entries: IndexEntry[]; nested: string[] };
+
+export function parseManifestNode(raw: string): ManifestNode {
+  const parsed = parseManifest(raw);
+  const body = JSON.parse(raw) as { layers?: { digest: string }[]; config?: { digest?: string }; manifests?: { digest?: string; mediaType?: string; platform?: { os?: string } }[] };
+  if (Array.isArray(body.layers)) return { kind: 'image', config: body.config?.digest || undefined, layers: body.layers.map((l) => l.digest) };
+  const nested = (body.manifests ?? []).filter((d) => !d.platform?.os && d.digest && /index|list/.test(d.mediaType ?? '')).map((d) => d.digest!);
+  return { kind: 'index', entries: parsed.kind === 'index' ? parsed.entries : [], nested };
+}
+
+/** The canonical platform an image config blob names; a part it leaves out reads "unknown". */
+export function imageConfigPlatform(raw: string): string {
+  const cfg = JSON.parse(raw) as { os?: string; architecture?: string; variant?: string };
+  return canonicalPlatform(cfg.os ?? 'unknown', cfg.architecture ?? 'unknown', cfg.variant);
+}

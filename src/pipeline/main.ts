@@ -26,7 +26,7 @@ import { metaStep, startRepoApi } from '../stages/meta/wiring.js';
 import { preflightStage } from '../stages/preflight/wiring.js';
 import { qemuStep } from '../stages/qemu/wiring.js';
 import { artifactServiceAvailable } from '../stages/shard/artifact.js';
-import { afterBuildStages, smokeLoadStep } from '../stages/verify/wiring.js';
+import { smokeLoadStep, verifyStep } from '../stages/verify/wiring.js';
 import { maskSecret, maskSecretInputs, parseRunInputs, type Push } from './inputs.js';
 import { preloadStages } from './preload.js';
 import { finishReport, reportFailure, setPushedOutput } from './report.js';
@@ -121,15 +121,12 @@ async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<
   const platformsRead = readPlatforms();
   const result = await buildStep(run, plan, cache, builder.driver);
   const smokeLoad = smokeLoadStep(run, plan, cache, builder.driver);
-  run.report.verification = await afterBuildStages(run, run.exec, run.stage, {
-    inputs,
+  await verifyStep(run, {
     // a shard has no tag to read back (the merge job verifies the index it creates)
     refs: plan.shard ? [] : meta.refs,
     digest: result.digest,
-    pushed: push.push,
     smokeLoad,
     build: { argv: plan.argv, env: cache.restored.env },
-    dockerConfig: run.dockerConfig,
     times: { log: result.log ?? '', nativePlatforms: await nativePlatforms(run, platformsRead) },
   });
 }
