@@ -1,6 +1,6 @@
 import type { RunContext } from '../context/run-context.js';
 import type { Deps } from '../ports/deps.js';
-import type { Exec } from '../ports/exec.js';
+import type { ActDeps, Exec } from '../ports/exec.js';
 import type { Host } from '../ports/host.js';
 import type { Inputs } from '../inputs/index.js';
 import type { Completed } from '../context/github-api.js';
@@ -46,6 +46,11 @@ export interface RunReport {
   cache?: { hit: string; markdown: string };
   /** Markdown from verification (smoke results), also after a failed smoke test. */
   verification: string;
+}
+
+/** What a stage's act is given: the run's gateway, its log lines as info, its warnings as warnings. */
+export function actDeps(run: Pick<Run, 'exec' | 'host'>): ActDeps {
+  return { exec: run.exec, log: (m) => run.host.info(m), warn: (m) => run.host.warning(m) };
 }
 
 export function timedStage(host: Host, now: () => number, timings: Timing[]): Run['stage'] {

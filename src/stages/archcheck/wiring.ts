@@ -4,7 +4,7 @@
  */
 import { errorMessage } from '../../errors.js';
 import { once } from '../../ports/once.js';
-import type { Run } from '../../run/run.js';
+import { actDeps, type Run } from '../../run/run.js';
 import { preflightModule } from '../preflight/wiring.js';
 import type { ArchCheckDeps } from './act.js';
 import type { PlatformVerdict } from './plan.js';
@@ -56,10 +56,8 @@ export async function archCheckStep(run: Run, img: ArchCheckImage): Promise<void
     return;
   }
   const ad: ArchCheckDeps = {
-    exec: run.exec,
+    ...actDeps(run),
     registry: { fetch: (...args) => fetch(...args), exec: run.exec, readFile: (p) => run.files.readFile(p), dockerConfig: run.dockerConfig },
-    log: (m) => host.info(m),
-    warn: (m) => host.warning(m),
   };
   let verdicts: PlatformVerdict[];
   try {

@@ -5,9 +5,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import type { ActDeps } from '../../ports/exec.js';
 import type { Host } from '../../ports/host.js';
-import type { Run } from '../../run/run.js';
+import { actDeps, type Run } from '../../run/run.js';
 import { archCheckStep } from '../archcheck/wiring.js';
 import { emulationNotice, platformTimes, timesSummary } from '../archcheck/times.js';
 import type { BuildPlan } from '../build/wiring.js';
@@ -34,11 +33,6 @@ export interface Built {
   build?: { argv: string[]; env?: Record<string, string> };
   /** buildx's progress output and the platforms native to the builder's nodes (the time report). */
   times?: { log: string; nativePlatforms: string[] };
-}
-
-/** The run's gateway and log, for an act. */
-function actDeps(run: Run): ActDeps {
-  return { exec: run.exec, log: (m) => run.host.info(m), warn: (m) => run.host.warning(m) };
 }
 
 /** After the build: the time report, verify the pushed tags, the arch check, then the smoke test. */
