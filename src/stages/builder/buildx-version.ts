@@ -12,3 +12,13 @@ export function compareVersions(a: string, b: string): number {
   }
   return 0;
 }
+
+export function versionAtLeast(version: string, min: string): boolean {
+  return compareVersions(version, min) >= 0;
+}
+
+/** Parse `docker buildx version` ("github.com/docker/buildx v0.13.1 abc…" or "… 0.13.1+ds1 …"). */
+export function parseBuildxVersion(text: string): string | undefined {
+  const m = /\bv?(\d+\.\d+\.\d+)/.exec(text);
+  return m?.[1];
+}
