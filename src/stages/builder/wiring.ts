@@ -12,8 +12,9 @@ export type Builder = BuilderResult;
 
 /**
  * Find (or install) buildx, then use, create or reuse the builder; outputs builder, driver, and
- * builder-platforms when the result's `platforms()` answers (call it once, before the step ends). `whileWaiting` runs once the first probe has answered (all of them are started by
- * then, the slowest still out): CPU work placed there overlaps with the engine's.
+ * builder-platforms when the result's `platforms()` answers (call it once, before the step ends).
+ * `whileWaiting` runs once the first probe has answered (all of them are started by then, the
+ * slowest still out): CPU work placed there overlaps with the engine's.
  */
 export async function builderStep(run: Run, whileWaiting: () => void = () => undefined): Promise<Builder> {
   const exec = afterFirstAnswer(run.exec, whileWaiting);
