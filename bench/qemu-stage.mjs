@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createExec } from '../lib/ports/exec.js';
-import { runQemu, hostArch } from '../lib/stages/qemu/qemu.js';
+import { runQemu } from '../lib/stages/qemu/act.js';
+import { hostArch } from '../lib/stages/qemu/plan.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const platforms = ['linux/amd64', 'linux/arm64'];

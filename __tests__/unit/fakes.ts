@@ -1,6 +1,7 @@
 import type { ActionsCache } from '../../src/ports/actions-cache.js';
 import type { Deps, Files } from '../../src/ports/deps.js';
-import type { BuilderRequest } from '../../src/stages/builder/builder.js';
+import type { BuilderRequest } from '../../src/stages/builder/plan.js';
+import type { BuilderProbe } from '../../src/stages/builder/probe.js';
 import type { Exec, ExecRequest, ExecResult } from '../../src/ports/exec.js';
 import type { Host } from '../../src/ports/host.js';
 
@@ -114,4 +115,9 @@ export function fakeDeps(host: Host, exec: Exec, files: Files, env: Record<strin
 /** What the builder stage is asked for: the action's defaults, with `over` on top. */
 export function builderRequest(over: Partial<BuilderRequest> = {}): BuilderRequest {
   return { driver: 'auto', driverOpts: [], buildkitdFlags: '', buildkitdConfig: '', endpoint: '', append: [], builder: '', cleanup: true, ...over };
+}
+
+/** What the builder stage's probe finds: buildx 0.13.1 on the containerd image store, with `over` on top. */
+export function builderProbe(over: Partial<BuilderProbe> = {}): BuilderProbe {
+  return { buildxVersion: 'github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3', driverStatus: [['driver-type', 'io.containerd.snapshotter.v1']], dockerContext: 'default', ...over };
 }

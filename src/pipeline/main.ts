@@ -19,7 +19,7 @@ import { buildPlanStep, buildStep } from '../stages/build/wiring.js';
 import { builderStep } from '../stages/builder/wiring.js';
 import { usesActionsCache } from '../stages/cache/plan.js';
 import { cacheStep } from '../stages/cache/wiring.js';
-import { type LoginDecision, planLogin } from '../stages/login/login.js';
+import { type LoginDecision, planLogin } from '../stages/login/plan.js';
 import { loginStep } from '../stages/login/wiring.js';
 import { mergeStep } from '../stages/merge/wiring.js';
 import { metaStep, startRepoApi } from '../stages/meta/wiring.js';

@@ -2,7 +2,7 @@ import type { Deps } from '../ports/deps.js';
 import { errorMessage } from '../errors.js';
 import { withEnv } from '../ports/exec.js';
 import { StateStore } from '../run/state.js';
-import { logoutArgv } from '../stages/login/login.js';
+import { logoutArgv } from '../stages/login/plan.js';
 
 /**
  * The post step: undo what main created, whatever state main ended in. Each step is

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import semver from 'semver';
 import { StageError } from '../../errors.js';
-import { parseBuildxVersion } from '../builder/builder.js';
+import { parseBuildxVersion } from '../builder/buildx-version.js';
 import type { BuildOptionInputs } from '../../inputs/buildopts.js';
 
 /**

@@ -5,8 +5,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StageError, errorMessage } from '../../errors.js';
 
-/** The buildx release installed when buildx is missing and no buildx-version is given. */
-export const DEFAULT_BUILDX_VERSION = '0.29.1';
 export const TOOL_NAME = 'docker-buildx';
 
 /** Node's os.arch() → the suffix buildx release assets use. */

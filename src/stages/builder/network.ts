@@ -9,6 +9,7 @@ import { parse as parseToml } from 'smol-toml';
 import { parseList } from '../../lists.js';
 import { isLoopbackHost, registryHost } from '../../oci/reference.js';
 import { parseInspectNodes } from './nodes.js';
+import { inspectedDriver } from './probe.js';
 
 /** The inputs that name registries BuildKit itself talks to (pushes, cache, build contexts). */
 export interface RegistryUses {
@@ -99,6 +100,8 @@ export interface LoopbackAdvice {
 }
 
 const list = (hosts: string[]) => hosts.join(', ');
+/** "127.0.0.1:5000 is on this runner's loopback": the start of every loopback note and warning. */
+const onLoopback = (hosts: string[]) => `${list(hosts)} ${hosts.length > 1 ? 'are' : 'is'} on this runner's loopback`;
 
 /**
  * Pure: what a builder this action creates needs for loopback registries. docker-container: add
@@ -107,7 +110,7 @@ const list = (hosts: string[]) => hosts.join(', ');
  */
 export function planLoopback(driver: string, driverOpts: string[], endpoints: string[], hosts: string[]): LoopbackAdvice {
   if (!hosts.length || driver === 'docker') return {};
-  const why = `${list(hosts)} ${hosts.length > 1 ? 'are' : 'is'} on this runner's loopback`;
+  const why = onLoopback(hosts);
   if (driver === 'docker-container') {
     const chosen = networkOpt(driverOpts);
     if (chosen === undefined) {
@@ -134,7 +137,7 @@ export interface InspectedBuilder {
 
 /** Pure: an existing builder's driver and nodes (with their network= driver option) from `docker buildx inspect`. */
 export function inspectedBuilder(text: string): InspectedBuilder {
-  const driver = /^Driver:\s*(\S+)/m.exec(text)?.[1] ?? '';
+  const driver = inspectedDriver(text) ?? '';
   const nodes = parseInspectNodes(text).map((n) => {
     const network = networkOpt(n['driver-opts'] ?? []);
     return network === undefined ? { endpoint: n.endpoint } : { endpoint: n.endpoint, network };
@@ -145,7 +148,7 @@ export function inspectedBuilder(text: string): InspectedBuilder {
 /** Pure: the warning for an existing `builder:` that cannot reach a loopback registry, if any. */
 export function existingBuilderLoopback(name: string, b: InspectedBuilder, hosts: string[]): string | undefined {
   if (!hosts.length || b.driver === 'docker' || b.driver === '') return undefined;
-  const why = `${list(hosts)} ${hosts.length > 1 ? 'are' : 'is'} on this runner's loopback`;
+  const why = onLoopback(hosts);
   if (b.driver === 'docker-container') {
     if (b.nodes.length && b.nodes.every((n) => n.network === 'host')) return undefined;
     return `${why}, but builder ${name} runs BuildKit in a container on its own network, which cannot reach it. Fix: recreate the builder with --driver-opt network=host, or drop the builder input so this action creates one (it adds network=host itself).`;

@@ -1,6 +1,7 @@
 import { userDockerConfigDir } from '../../ports/docker-config.js';
 import type { Run } from '../../run/run.js';
-import { type LoginDecision, runLogin } from './login.js';
+import { runLogin } from './act.js';
+import type { LoginDecision } from './plan.js';
 
 /** Login first: every later docker call (builders included) uses its credentials. */
 export async function loginStep(run: Run, login: LoginDecision): Promise<void> {
@@ -10,6 +11,7 @@ export async function loginStep(run: Run, login: LoginDecision): Promise<void> {
     runLogin(login.logins, run.dockerConfig, {
       exec: run.exec,
       log: (m) => run.host.info(m),
+      warn: (m) => run.host.warning(m),
       // recorded one by one: post logs out even when a later login fails
       loggedIn: (registry) => {
         done.push(registry);
@@ -27,6 +29,11 @@ export async function loginStep(run: Run, login: LoginDecision): Promise<void> {
 async function keepLogins(run: Run, login: LoginDecision): Promise<void> {
   const dir = userDockerConfigDir(run.env);
   await run.stage('login (kept for later steps)', () =>
-    runLogin(login.logins, dir, { exec: run.exec, log: (m) => run.host.info(`${m} (logout: false: in ${dir}, for later steps)`), loggedIn: () => undefined }),
+    runLogin(login.logins, dir, {
+      exec: run.exec,
+      log: (m) => run.host.info(`${m} (logout: false: in ${dir}, for later steps)`),
+      warn: (m) => run.host.warning(m),
+      loggedIn: () => undefined,
+    }),
   );
 }

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import type { Deps } from '../../ports/deps.js';
 import { userDockerConfigDir } from '../../ports/docker-config.js';
 import type { Run } from '../../run/run.js';
-import { isLocalEngine, runQemu } from './qemu.js';
+import { runQemu } from './act.js';
+import { isLocalEngine } from './plan.js';
 
 /** This machine's os.arch() when the engine is this machine's own, else undefined (ask the engine). */
 function localEngineArch(deps: Deps): string | undefined {

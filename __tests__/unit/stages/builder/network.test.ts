@@ -1,5 +1,3 @@
-import { ownBuilderInputs } from '../../../../src/inputs/builder.js';
-import { builderRequest } from '../../fakes.js';
 import { isLoopbackHost, registryHost } from '../../../../src/oci/reference.js';
 import {
   buildRegistryRefs,
@@ -11,14 +9,8 @@ import {
   planLoopback,
   type RegistryUses,
 } from '../../../../src/stages/builder/network.js';
-import { autoReason, planBuilder, resolveDriver, runBuilder, type BuilderProbe, type BuilderRequest } from '../../../../src/stages/builder/builder.js';
-import type { Exec } from '../../../../src/ports/exec.js';
 
 const uses = (over: Partial<RegistryUses> = {}): RegistryUses => ({ images: [], literalRefs: [], cacheFrom: [], cacheTo: [], buildContexts: [], outputs: [], ...over });
-const classic: BuilderProbe = { buildxVersion: 'github.com/docker/buildx v0.13.1 x', driverStatus: [['Backing Filesystem', 'extfs']], dockerContext: 'default' };
-const containerd: BuilderProbe = { ...classic, driverStatus: [['driver-type', 'io.containerd.snapshotter.v1']] };
-const req = builderRequest;
-const driverOpts = (argv: string[]) => argv.flatMap((a, i) => (argv[i - 1] === '--driver-opt' ? [a] : []));
 
 describe('registry host and loopback (the one reference parser)', () => {
   test.each([
@@ -108,64 +100,6 @@ describe('planLoopback: a builder this action creates', () => {
   });
 });
 
-describe('planBuilder: network=host injection', () => {
-  test('created docker-container nodes (appended ones too) get network=host for a loopback registry', () => {
-    const p = planBuilder(
-      classic,
-      req({ registries: ['127.0.0.1:5000/app'], append: [{ driverOpts: [], platforms: ['linux/arm64'], endpoint: 'ctx2' }, { driverOpts: ['network=none'], platforms: [] }] }),
-      'b1',
-    );
-    expect(p.driver).toBe('docker-container');
-    expect(driverOpts(p.create[0]!)).toEqual(['network=host']);
-    expect(driverOpts(p.create[1]!)).toEqual(['network=host']);
-    expect(driverOpts(p.create[2]!)).toEqual(['network=none']);
-    expect(p.notes.join('\n')).toMatch(/network=host added/);
-  });
-  test('no loopback registry: no driver option added', () => {
-    const p = planBuilder(classic, req({ registries: ['ghcr.io/o/app'] }), 'b1');
-    expect(driverOpts(p.create[0]!)).toEqual([]);
-    expect(p.notes.join('\n')).not.toMatch(/network=host/);
-  });
-  test('the engine builder on the containerd store pushes from the host: nothing added', () => {
-    const p = planBuilder(containerd, req({ registries: ['127.0.0.1:5000/app'] }), 'b1');
-    expect(p).toMatchObject({ driver: 'docker', create: [], warnings: [] });
-  });
-  test('remote elsewhere: a warning in the plan', () => {
-    const p = planBuilder(classic, req({ driver: 'remote', endpoint: 'tcp://10.1.2.3:1234', registries: ['localhost:5000/a'] }), 'b1');
-    expect(p.warnings.join('\n')).toMatch(/localhost:5000 is on this runner's loopback/);
-    expect(driverOpts(p.create[0]!)).toEqual([]);
-  });
-});
-
-describe('driver auto never drops inputs', () => {
-  test.each([
-    [{ driverOpts: ['image=x'] }, 'driver-opts'],
-    [{ buildkitdFlags: '--debug' }, 'buildkitd-flags'],
-    [{ buildkitdConfig: '/c.toml' }, 'buildkitd-config'],
-    [{ buildkitdConfig: '/tmp/buildkitd.toml', buildkitdConfigInline: 'debug = true' }, 'buildkitd-config-inline'],
-    [{ endpoint: 'ctx2' }, 'endpoint'],
-    [{ append: [{ driverOpts: [], platforms: ['linux/arm64'], endpoint: 'ctx2' }] }, 'append'],
-  ] as [Partial<BuilderRequest>, string][])('%j on the containerd store: docker-container, and the log says %s', (over, name) => {
-    expect(ownBuilderInputs({ ...req(), ...over })).toEqual([name]);
-    const p = planBuilder(containerd, req(over), 'b1');
-    expect(p.driver).toBe('docker-container');
-    expect(p.create).not.toEqual([]);
-    expect(p.notes[0]).toBe(`driver auto: docker-container, a builder this action creates, since ${name} is set and the engine's own builder cannot honour it`);
-  });
-  test('nothing set: the engine builder on containerd, docker-container on the classic store, each said', () => {
-    expect(resolveDriver('auto', true, [])).toBe('docker');
-    expect(resolveDriver('auto', true, ['append'])).toBe('docker-container');
-    expect(resolveDriver('auto', false, [])).toBe('docker-container');
-    expect(resolveDriver('docker', true, ['append'])).toBe('docker');
-    expect(planBuilder(containerd, req(), 'b1').notes[0]).toMatch(/driver auto: docker, the engine's own builder/);
-    expect(planBuilder(classic, req(), 'b1').notes[0]).toMatch(/driver auto: docker-container.*classic image store, whose docker driver cannot build multi-platform/);
-    expect(autoReason('docker-container', true, ['append', 'endpoint'])).toMatch(/since append, endpoint are set.*honour them/);
-  });
-  test('an explicit driver: no auto note', () => {
-    expect(planBuilder(classic, req({ driver: 'docker-container' }), 'b1').notes).toEqual([]);
-  });
-});
-
 describe('an existing builder and a loopback registry', () => {
   const inspect = (driver: string, nodes: string) => `Name:          mine\nDriver:        ${driver}\n\nNodes:\n${nodes}`;
   test('parseInspectNodes reads every node endpoint and its network', () => {
@@ -183,14 +117,6 @@ describe('an existing builder and a loopback registry', () => {
     expect(existingBuilderLoopback('r', inspectedBuilder(inspect('remote', 'Name: n0\nEndpoint: tcp://127.0.0.1:1234\n')), ['localhost:5000'])).toBeUndefined();
     expect(existingBuilderLoopback('r', inspectedBuilder(inspect('remote', 'Name: n0\nEndpoint: tcp://10.0.0.9:1234\n')), ['localhost:5000'])).toMatch(/builder r \(driver remote\) runs BuildKit away from this runner/);
   });
-  test('runBuilder returns the warning for an existing builder', async () => {
-    const exec: Exec = () => Promise.resolve({ code: 0, stdout: inspect('docker-container', 'Endpoint: default\nStatus: running\nPlatforms: linux/amd64\n'), stderr: '' });
-    const plan = planBuilder(classic, req({ builder: 'mine', registries: ['127.0.0.1:5000/app'] }), 'b1');
-    const res = await runBuilder(plan, { exec, log: () => undefined, created: () => undefined });
-    expect(res.driver).toBe('docker-container');
-    expect(res.warnings).toHaveLength(1);
-    expect(res.warnings[0]).toMatch(/builder mine runs BuildKit in a container/);
-  });
 });
 
 describe('configMirrors: registry mirrors in the BuildKit config are registries too', () => {
@@ -202,24 +128,5 @@ describe('configMirrors: registry mirrors in the BuildKit config are registries 
     expect(loopbackRegistries(refs)).toEqual(['127.0.0.1:5000', 'localhost:5001']);
     expect(configMirrors('debug = true\n')).toEqual([]);
     expect(configMirrors('not [ toml')).toEqual([]);
-  });
-});
-
-describe('multi-node builders: the first node is pinned to what append leaves', () => {
-  test('firstNodePins and nodeAssignment', async () => {
-    const { firstNodePins, nodeAssignment } = await import('../../../../src/stages/builder/nodes.js');
-    const append = [{ name: 'arm', driverOpts: [], platforms: ['linux/arm64'], endpoint: 'ctx2' }];
-    expect(firstNodePins(['linux/amd64', 'linux/arm64'], append)).toEqual(['linux/amd64']);
-    expect(firstNodePins(['linux/amd64', 'linux/arm64'], [{ driverOpts: [], platforms: [] }])).toEqual([]);
-    expect(firstNodePins(['linux/arm64'], append)).toEqual([]);
-    expect(nodeAssignment('b', ['linux/amd64', 'linux/arm64'], ['linux/amd64'], append)).toBe('linux/amd64 on node b0, linux/arm64 on node arm');
-    expect(nodeAssignment('b', ['linux/arm64'], [], [{ driverOpts: [], platforms: ['linux/arm64'] }])).toBe('linux/arm64 on node b1');
-  });
-  test('planBuilder pins the first node and says which platform goes where', () => {
-    const p = planBuilder(containerd, req({ platforms: ['linux/amd64', 'linux/arm64'], append: [{ name: 'arm', driverOpts: [], platforms: ['linux/arm64'], endpoint: 'ctx2' }] }), 'b1');
-    expect(p.create[0]).toEqual(expect.arrayContaining(['--platform', 'linux/amd64']));
-    expect(p.create[1]).toEqual(['docker', 'buildx', 'create', '--name', 'b1', '--append', '--node', 'arm', '--platform', 'linux/arm64', 'ctx2']);
-    expect(p.notes).toContain('builder b1: linux/amd64 on node b10, linux/arm64 on node arm (each node pinned to its platforms)');
-    expect(planBuilder(classic, req({ platforms: ['linux/amd64'] }), 'b1').create[0]).not.toContain('--platform');
   });
 });

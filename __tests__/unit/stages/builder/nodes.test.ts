@@ -1,7 +1,7 @@
 /** setup-buildx-action's `nodes` output from `docker buildx inspect` text (captured from buildx 0.13.1, two nodes). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseInspectNodes } from '../../../../src/stages/builder/nodes.js';
+import { firstNodePins, nodeAssignment, parseInspectNodes } from '../../../../src/stages/builder/nodes.js';
 
 const TWO_NODES = fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'fixtures', 'inspect-two-nodes.txt'), 'utf8');
 const PLATFORMS = 'linux/amd64,linux/amd64/v2,linux/amd64/v3,linux/amd64/v4,linux/riscv64,linux/ppc64,linux/ppc64le,linux/s390x,linux/386,linux/loong64,linux/arm/v7,linux/arm/v6';
@@ -37,4 +37,15 @@ test('the docker driver (older key names: Buildkit, Flags) and a stopped node', 
 
 test('no Nodes section (inspect failed): none', () => {
   expect(parseInspectNodes('')).toEqual([]);
+});
+
+describe('multi-node builders: the first node is pinned to what append leaves', () => {
+  test('firstNodePins and nodeAssignment', () => {
+    const append = [{ name: 'arm', driverOpts: [], platforms: ['linux/arm64'], endpoint: 'ctx2' }];
+    expect(firstNodePins(['linux/amd64', 'linux/arm64'], append)).toEqual(['linux/amd64']);
+    expect(firstNodePins(['linux/amd64', 'linux/arm64'], [{ driverOpts: [], platforms: [] }])).toEqual([]);
+    expect(firstNodePins(['linux/arm64'], append)).toEqual([]);
+    expect(nodeAssignment('b', ['linux/amd64', 'linux/arm64'], ['linux/amd64'], append)).toBe('linux/amd64 on node b0, linux/arm64 on node arm');
+    expect(nodeAssignment('b', ['linux/arm64'], [], [{ driverOpts: [], platforms: ['linux/arm64'] }])).toBe('linux/arm64 on node b1');
+  });
 });

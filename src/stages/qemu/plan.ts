@@ -1,6 +1,9 @@
+/**
+ * Pure: the QEMU stage's decisions. Which requested platforms run natively, under a ready emulator
+ * or have none (from the probe act.ts takes), and the installer to run for the missing ones.
+ */
 import type { QemuMode } from '../../inputs/builder.js';
-import { engineUnreachable, StageError } from '../../errors.js';
-import { type Exec, PULL_TIMEOUT_MS } from '../../ports/exec.js';
+import { commandProblem, programNotFound } from '../../errors.js';
 import { normaliseArch, parsePlatform, QEMU_HANDLER } from '../../oci/platforms.js';
 
 export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
@@ -38,7 +41,6 @@ export interface QemuPlan {
   decisions: QemuDecision[];
   missing: QemuDecision[];
 }
-
 
 /** Architectures a host runs without an emulator, besides its own. */
 const ALSO_NATIVE: Record<string, string[]> = { amd64: ['386'] };
@@ -81,6 +83,11 @@ export function planQemu(platforms: string[], probe: QemuProbe, nodePlatforms: s
   return { decisions, missing: decisions.filter((d) => d.status === 'missing') };
 }
 
+/** Pure: the platforms without an emulator, each with why, for a message. */
+export function missingList(plan: QemuPlan): string {
+  return plan.missing.map((d) => `${d.platform} (${d.reason})`).join('; ');
+}
+
 /** Parse the text of /proc/sys/fs/binfmt_misc/<name>. */
 export function parseBinfmtEntry(text: string): BinfmtHandler {
   const lines = text.split('\n').map((l) => l.trim());
@@ -104,25 +111,30 @@ export function planInstall(plan: QemuPlan, mode: QemuMode, image: string, remot
   return ['docker', 'run', '--privileged', '--rm', '--network', 'none', image, '--install', arches.join(',')];
 }
 
-/** Pure: turn the installer's failure into what to do about it. */
-export function explainInstallFailure(image: string, code: number, stderr: string): string {
-  const text = stderr.trim();
-  const refused = /privileged|operation not permitted|permission denied|read-only file system|user namespace/i.test(text);
-  if (refused) {
+/**
+ * Pure: turn the installer's failure into what to do about it. A refused privileged container and an
+ * image that cannot be pulled each have their own fix; the command's own words (commandProblem) follow.
+ */
+export function explainInstallFailure(image: string, argv: string[], res: { code: number; stderr: string; stdout?: string }): string {
+  const problem = commandProblem(argv, res);
+  // no docker CLI is neither a refusal nor a pull problem ("not found" would read as one)
+  if (programNotFound(res)) return problem;
+  const text = res.stderr;
+  if (/privileged|operation not permitted|permission denied|read-only file system|user namespace/i.test(text)) {
     return (
       `registering QEMU emulators was refused: the installer needs a privileged container (docker run --privileged) ` +
-      `with write access to ${BINFMT_DIR}, and this engine or host does not allow it (${text.split('\n').slice(-1)[0]}). ` +
+      `with write access to ${BINFMT_DIR}, and this engine or host does not allow it (${problem}). ` +
       `Register the emulators on the host instead (Debian/Ubuntu: apt-get install qemu-user-static binfmt-support), ` +
       `use a runner that allows privileged containers, or set qemu: false and build only for platforms this machine runs.`
     );
   }
   if (/pull access denied|not found|manifest unknown|no such host|dial tcp|timeout|TLS handshake/i.test(text)) {
     return (
-      `could not pull the emulator installer ${image} (${text.split('\n').slice(-1)[0]}). ` +
+      `could not pull the emulator installer ${image} (${problem}). ` +
       `Check network access to the registry, or set qemu-image to a mirror of tonistiigi/binfmt you can reach.`
     );
   }
-  return `the emulator installer ${image} failed (exit ${code}): ${text || 'no output'}. Set qemu-image to another tonistiigi/binfmt release, or register QEMU on the host.`;
+  return `the emulator installer ${image} failed: ${problem}. Set qemu-image to another tonistiigi/binfmt release, or register QEMU on the host.`;
 }
 
 /** Node's os.arch() → GOARCH. */
@@ -149,96 +161,4 @@ export function isLocalEngine(env: NodeJS.ProcessEnv, dockerConfigJson?: string)
 
 export function hostArch(nodeArch: string): string | undefined {
   return NODE_ARCH[nodeArch];
-}
-
-export interface QemuDeps {
-  exec: Exec;
-  /** The host's arch (os.arch() or GOARCH) when the engine is known to be local (isLocalEngine): no `docker version` needed. */
-  localArch?: string;
-  /** The engine is not this machine's (not isLocalEngine): binfmt_misc here is not the engine's. */
-  remoteEngine?: boolean;
-  readFile(p: string): string | undefined;
-  log(message: string): void;
-  warn(message: string): void;
-}
-
-export interface QemuOptions {
-  mode: QemuMode;
-  image: string;
-  /** Platforms served natively by builder nodes (append). */
-  nodePlatforms?: string[];
-  /** Set when the build does not run on this engine (remote/kubernetes driver): skip in auto mode. */
-  skipReason?: string;
-}
-
-export interface QemuResult {
-  plan: QemuPlan;
-  engineArch: string;
-  /** The installer argv, when it ran. */
-  installed?: string[];
-}
-
-async function probeEngineArch(exec: Exec): Promise<string> {
-  const res = await exec({ argv: ['docker', 'version', '--format', '{{.Server.Arch}}'], silent: true });
-  if (res.code !== 0) {
-    throw engineUnreachable('qemu', res);
-  }
-  return normaliseArch(res.stdout.trim());
-}
-
-function probeBinfmt(readFile: QemuDeps['readFile']): Pick<QemuProbe, 'binfmtVisible' | 'handlers'> {
-  const binfmtVisible = readFile(`${BINFMT_DIR}/status`) !== undefined;
-  const handlers: QemuProbe['handlers'] = {};
-  for (const name of new Set(Object.values(QEMU_HANDLER))) {
-    const text = readFile(`${BINFMT_DIR}/${name}`);
-    if (text !== undefined) handlers[name] = parseBinfmtEntry(text);
-  }
-  return { binfmtVisible, handlers };
-}
-
-/**
- * Act: probe the engine and binfmt_misc, then apply the plan. When every platform is native or
- * has a ready emulator this starts no container: a local engine costs a few file reads, a
- * remote one a `docker version`.
- */
-export async function runQemu(platforms: string[], deps: QemuDeps, opts: QemuOptions = { mode: 'auto', image: '' }): Promise<QemuResult> {
-  if (opts.mode === 'false') {
-    deps.log('qemu: false, emulators are neither checked nor installed');
-    return { plan: { decisions: [], missing: [] }, engineArch: '' };
-  }
-  if (opts.skipReason && opts.mode === 'auto') {
-    deps.log(`qemu: skipped, ${opts.skipReason}`);
-    return { plan: { decisions: [], missing: [] }, engineArch: '' };
-  }
-  const remote = deps.remoteEngine === true;
-  const engineArch = deps.localArch ? (hostArch(deps.localArch) ?? normaliseArch(deps.localArch)) : await probeEngineArch(deps.exec);
-  const nodePlatforms = opts.nodePlatforms ?? [];
-  const probe = (): QemuProbe => (remote ? { engineArch, binfmtVisible: false, handlers: {}, remote } : { engineArch, ...probeBinfmt(deps.readFile) });
-  let plan = planQemu(platforms, probe(), nodePlatforms);
-  for (const d of plan.decisions) deps.log(`${d.platform}: ${d.status} — ${d.reason}`);
-  if (!remote) for (const d of plan.decisions.filter((x) => x.status === 'unknown')) deps.warn(`${d.platform}: ${d.reason}; set qemu: true to install emulators anyway`);
-
-  const argv = planInstall(plan, opts.mode, opts.image, remote);
-  if (!argv) {
-    if (plan.missing.length) {
-      const list = plan.missing.map((d) => `${d.platform} (${d.reason})`).join('; ');
-      throw new StageError('qemu', `no emulator for ${list}. Build only for platforms this machine runs, or add a builder node for them (append).`);
-    }
-    return { plan, engineArch };
-  }
-  deps.log(`installing emulators: ${argv.join(' ')}`);
-  const run = await deps.exec({ argv, timeoutMs: PULL_TIMEOUT_MS });
-  if (run.code !== 0) throw new StageError('qemu', explainInstallFailure(opts.image, run.code, run.stderr));
-  // the installer's success is all a remote engine can tell
-  if (remote) return { plan, engineArch, installed: argv };
-  plan = planQemu(platforms, probe(), nodePlatforms);
-  if (plan.missing.length) {
-    const list = plan.missing.map((d) => `${d.platform} (${d.reason})`).join('; ');
-    throw new StageError(
-      'qemu',
-      `the installer ran but there is still no emulator for ${list}. Register QEMU on the host (apt-get install qemu-user-static binfmt-support), ` +
-        `or build only for platforms this machine runs.`,
-    );
-  }
-  return { plan, engineArch, installed: argv };
 }

@@ -1,50 +1,6 @@
 import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
-import { BINFMT_DIR, explainInstallFailure, isLocalEngine, planInstall, planQemu, runQemu, type QemuProbe } from '../../../../src/stages/qemu/qemu.js';
-
-const ready = { enabled: true, interpreter: '/usr/libexec/qemu-binfmt/aarch64-binfmt-P', flags: 'PF' };
-const probe = (handlers: QemuProbe['handlers'], engineArch = 'amd64', binfmtVisible = true): QemuProbe => ({ engineArch, binfmtVisible, handlers });
-
-describe('planQemu: native / ready / missing × platforms', () => {
-  const cases: [string, string[], QemuProbe, string[], string[]][] = [
-    ['engine arch is native', ['linux/amd64'], probe({}), [], ['native']],
-    ['386 runs on amd64', ['linux/386'], probe({}), [], ['native']],
-    ['arm64 with a ready handler', ['linux/amd64', 'linux/arm64'], probe({ 'qemu-aarch64': ready }), [], ['native', 'emulated']],
-    ['arm64 handler missing', ['linux/arm64'], probe({}), [], ['missing']],
-    ['arm64 handler disabled', ['linux/arm64'], probe({ 'qemu-aarch64': { ...ready, enabled: false } }), [], ['missing']],
-    ['arm64 handler without F flag', ['linux/arm64'], probe({ 'qemu-aarch64': { ...ready, flags: 'P' } }), [], ['missing']],
-    ['binfmt not visible', ['linux/arm64'], probe({}, 'amd64', false), [], ['unknown']],
-    ['arm64 served by an appended node', ['linux/arm64'], probe({}), ['linux/arm64'], ['native']],
-    ['on an arm64 engine amd64 is foreign', ['linux/arm64', 'linux/amd64'], probe({}, 'aarch64'), [], ['native', 'missing']],
-    ['mixed: ready, missing, native', ['linux/arm64', 'linux/riscv64', 'linux/amd64'], probe({ 'qemu-aarch64': ready }), [], ['emulated', 'missing', 'native']],
-  ];
-  test.each(cases)('%s', (_n, platforms, p, nodes, want) => {
-    const plan = planQemu(platforms, p, nodes);
-    expect(plan.decisions.map((d) => d.status)).toEqual(want);
-    expect(plan.missing.map((d) => d.platform)).toEqual(platforms.filter((_, i) => want[i] === 'missing'));
-  });
-});
-
-describe('planInstall', () => {
-  const plan = planQemu(['linux/amd64', 'linux/arm64', 'linux/riscv64', 'linux/arm/v7'], probe({ 'qemu-aarch64': ready }));
-  test.each([
-    ['auto installs only what is missing', 'auto', ['docker', 'run', '--privileged', '--rm', '--network', 'none', 'img', '--install', 'riscv64,arm']],
-    ['true reinstalls every emulated platform', 'true', ['docker', 'run', '--privileged', '--rm', '--network', 'none', 'img', '--install', 'arm64,riscv64,arm']],
-    ['false never runs a container', 'false', undefined],
-  ] as const)('%s', (_n, mode, want) => {
-    expect(planInstall(plan, mode, 'img')).toEqual(want);
-  });
-  test('nothing missing: no container', () => {
-    expect(planInstall(planQemu(['linux/amd64', 'linux/arm64'], probe({ 'qemu-aarch64': ready })), 'auto', 'img')).toBeUndefined();
-  });
-});
-
-test('explainInstallFailure says what to do', () => {
-  expect(explainInstallFailure('img', 1, 'installing: arm64 cannot register "/usr/bin/qemu-aarch64" to /proc/sys/fs/binfmt_misc/register: write /proc/sys/fs/binfmt_misc/register: operation not permitted')).toMatch(
-    /refused: the installer needs a privileged container.*qemu-user-static binfmt-support/,
-  );
-  expect(explainInstallFailure('img', 125, 'docker: Error response from daemon: privileged mode is incompatible with user namespaces.')).toMatch(/refused/);
-  expect(explainInstallFailure('img', 125, 'Unable to find image; pull access denied for img')).toMatch(/could not pull the emulator installer img.*qemu-image/);
-});
+import { runQemu } from '../../../../src/stages/qemu/act.js';
+import { BINFMT_DIR } from '../../../../src/stages/qemu/plan.js';
 
 function fakeFs(files: Record<string, string>) {
   return (p: string) => files[p];
@@ -122,20 +78,6 @@ describe('runQemu', () => {
     await runQemu(['linux/arm64'], deps(exec, {}), { mode: 'auto', image: 'img', skipReason: 'remote' });
     expect(calls).toEqual([]);
   });
-});
-
-test.each([
-  [{}, undefined, true],
-  [{ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }, undefined, true],
-  [{ DOCKER_HOST: 'tcp://10.0.0.1:2376' }, undefined, false],
-  [{ DOCKER_HOST: 'ssh://me@box' }, undefined, false],
-  [{ DOCKER_CONTEXT: 'remote-arm' }, undefined, false],
-  [{ DOCKER_CONTEXT: 'default' }, '{"currentContext":"x"}', true],
-  [{}, '{"currentContext":"desktop-linux"}', false],
-  [{}, '{"currentContext":"default","auths":{}}', true],
-  [{}, 'not json', false],
-])('isLocalEngine(%o, %s) = %s', (env, config, want) => {
-  expect(isLocalEngine(env as NodeJS.ProcessEnv, config)).toBe(want);
 });
 
 test('a local engine: the stage runs no process at all when emulators are ready', async () => {

@@ -1,5 +1,4 @@
-import { commandProblem, programNotFound, StageError } from '../../errors.js';
-import type { Exec } from '../../ports/exec.js';
+/** Pure: which registries to log in to, and the login and logout argvs (the password never in them). */
 import type { RegistryLogin } from '../../inputs/login.js';
 
 export interface LoginDecision {
@@ -42,29 +41,4 @@ export function loginArgv(l: Pick<RegistryLogin, 'registry' | 'username'>): stri
 
 export function logoutArgv(registry: string): string[] {
   return ['docker', 'logout', ...(registry ? ['--', registry] : [])];
-}
-
-export interface LoginDeps {
-  exec: Exec;
-  log(message: string): void;
-  /** Called right after each successful login, so post logs out even if a later one fails. */
-  loggedIn(registry: string): void;
-}
-
-/** Act: log in to each registry with --password-stdin, DOCKER_CONFIG pointing at the per-job folder `dir`. */
-export async function runLogin(logins: RegistryLogin[], dir: string, deps: LoginDeps): Promise<string[]> {
-  const done: string[] = [];
-  for (const l of logins) {
-    const name = l.registry || 'docker.io';
-    const res = await deps.exec({ argv: loginArgv(l), stdin: l.password, env: { DOCKER_CONFIG: dir }, silent: true });
-    if (programNotFound(res)) throw new StageError('login', commandProblem(loginArgv(l), res));
-    if (res.code !== 0) {
-      const detail = (res.stderr.trim() || res.stdout.trim() || `exit ${res.code}`).split('\n').filter((s) => !/^WARNING!/.test(s)).join(' ');
-      throw new StageError('login', `login to ${name} as ${l.username} failed: ${detail}. Check the username and password (or token) for ${name}.`);
-    }
-    done.push(l.registry);
-    deps.loggedIn(l.registry);
-    deps.log(`logged in to ${name} as ${l.username}`);
-  }
-  return done;
 }

@@ -1,0 +1,199 @@
+/**
+ * Pure: which builder to use or create, with the exact argvs, from the probe (probe.ts) and the
+ * inputs; and which BuildKit daemon config file the builder reads (one to write, for an inline config).
+ * act.ts runs the plan.
+ */
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { StageError } from '../../errors.js';
+import { type AppendNode, type DriverInput, ownBuilderInputs } from '../../inputs/builder.js';
+import { DEFAULT_BUILDX_VERSION, parseBuildxVersion, versionAtLeast } from './buildx-version.js';
+import { loopbackRegistries, planLoopback } from './network.js';
+import { firstNodePins, nodeAssignment } from './nodes.js';
+import { type BuilderProbe, usesContainerdStore } from './probe.js';
+
+export type Driver = Exclude<DriverInput, 'auto'>;
+
+/** What the builder stage was asked for (a subset of BuilderInputs). */
+export interface BuilderRequest {
+  driver: DriverInput;
+  driverOpts: string[];
+  buildkitdFlags: string;
+  /** Path of the BuildKit daemon config (a file input, or the inline config's file: see planBuildkitdConfig). */
+  buildkitdConfig: string;
+  endpoint: string;
+  append: AppendNode[];
+  /** An existing builder to use. */
+  builder: string;
+  cleanup: boolean;
+  /** The inline config (written to buildkitdConfig): only to name the input in the log. */
+  buildkitdConfigInline?: string;
+  /** The build's platforms (a multi-node builder pins its first node to those append leaves). */
+  platforms?: string[];
+  /** Every image reference BuildKit reads or writes (see buildRegistryRefs): loopback ones need care. */
+  registries?: string[];
+}
+
+export interface BuilderPlan {
+  name: string;
+  driver: Driver;
+  buildxVersion: string;
+  /** `docker buildx create` argvs: the builder, then one per appended node. Empty = use an existing builder. */
+  create: string[][];
+  /** Boots every node and prints its platforms. */
+  inspect: string[];
+  /** Post removes the builder (created here and cleanup not false). */
+  remove: boolean;
+  /**
+   * The current context's own `docker`-driver builder (named after the context: buildx allows no other
+   * builder that name): nothing to create or boot, and the engine has just answered `docker info`, so
+   * nothing waits for its inspect: it runs beside the build, for the platform list (an output).
+   */
+  inspectLater?: boolean;
+  /** Why this builder (auto resolution, network=host added): logged before it is created. */
+  notes: string[];
+  warnings: string[];
+  /** Loopback registries of the build: an existing builder is checked against them once inspected. */
+  loopback: string[];
+}
+
+/** docker/setup-buildx-action's default daemon flags for a builder it creates in a container. */
+export const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
+
+/** Minimum buildx version per feature, checked before any builder is created. */
+export const MIN_BUILDX: Record<string, string> = {
+  '--bootstrap': '0.8.0',
+  'the remote driver': '0.8.0',
+  '--buildkitd-config': '0.13.0',
+};
+
+/**
+ * Pure: the buildx release to install for this job, undefined when the one found will do: the
+ * buildx-version input when it is not the one found, else the default release when none was found.
+ */
+export function buildxToInstall(probe: Pick<BuilderProbe, 'buildxVersion'>, wanted: string): string | undefined {
+  const have = probe.buildxVersion ? parseBuildxVersion(probe.buildxVersion) : undefined;
+  const want = wanted || (have ? '' : DEFAULT_BUILDX_VERSION);
+  return want && want !== have ? want : undefined;
+}
+
+/** The BuildKit daemon config a created builder reads: `path` ('' = none); `write` its text when it is the inline input's. */
+export interface BuildkitdConfig {
+  path: string;
+  write?: string;
+}
+
+/** Pure: the config file input as it is, or the inline config as a file in the run's temp folder (act.ts writes it). */
+export function planBuildkitdConfig(inputs: { buildkitdConfig: string; buildkitdConfigInline: string }, tempDir: string): BuildkitdConfig {
+  if (!inputs.buildkitdConfigInline.trim()) return { path: inputs.buildkitdConfig };
+  return { path: path.join(tempDir, 'buildkitd.toml'), write: inputs.buildkitdConfigInline };
+}
+
+/**
+ * Pure: a builder name unique per job, so jobs running side by side on one self-hosted runner
+ * never share or remove each other's builder.
+ */
+export function uniqueBuilderName(env: NodeJS.ProcessEnv, random: string = randomBytes(4).toString('hex')): string {
+  const part = (s: string | undefined) => (s ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 20);
+  const bits = ['multiarch', part(env.GITHUB_RUN_ID), part(env.GITHUB_RUN_ATTEMPT), part(env.GITHUB_JOB), random].filter(Boolean);
+  return bits.join('-');
+}
+
+/**
+ * Pure: the driver `auto` resolves to: the engine's own builder on the containerd image store (it
+ * builds and keeps multi-platform images), else docker-container; and docker-container whenever an
+ * input only a created builder honours is set (`own`: their names), so no input is ever dropped.
+ */
+export function resolveDriver(driver: DriverInput, containerdStore: boolean, own: string[] = []): Driver {
+  if (driver !== 'auto') return driver;
+  return containerdStore && own.length === 0 ? 'docker' : 'docker-container';
+}
+
+/** Pure: the log line saying why `auto` chose what it chose. */
+export function autoReason(driver: Driver, containerdStore: boolean, own: string[]): string {
+  if (driver === 'docker') return 'driver auto: docker, the engine\'s own builder (its containerd image store keeps multi-platform images)';
+  if (own.length) {
+    return `driver auto: docker-container, a builder this action creates, since ${own.join(', ')} ${own.length > 1 ? 'are' : 'is'} set and the engine's own builder cannot honour ${own.length > 1 ? 'them' : 'it'}`;
+  }
+  return `driver auto: docker-container, a builder this action creates (the engine uses the ${containerdStore ? 'containerd' : 'classic'} image store${containerdStore ? '' : ', whose docker driver cannot build multi-platform images'})`;
+}
+
+function tooOld(version: string, feature: string): StageError {
+  const min = MIN_BUILDX[feature]!;
+  return new StageError(
+    'builder',
+    `buildx ${version} is too old for ${feature}: it needs buildx ${min} or newer. Set buildx-version (e.g. 0.29.1) to install a newer release for this job, or upgrade the docker-buildx plugin.`,
+  );
+}
+
+/** Pure: the `--append` argv for one extra node. */
+export function appendArgv(name: string, node: AppendNode): string[] {
+  const argv = ['docker', 'buildx', 'create', '--name', name, '--append'];
+  if (node.name) argv.push('--node', node.name);
+  for (const o of node.driverOpts) argv.push('--driver-opt', o);
+  if (node.buildkitdFlags) argv.push('--buildkitd-flags', node.buildkitdFlags);
+  if (node.platforms.length) argv.push('--platform', node.platforms.join(','));
+  if (node.endpoint) argv.push(node.endpoint);
+  return argv;
+}
+
+const inspectArgv = (name: string) => ['docker', 'buildx', 'inspect', '--bootstrap', '--builder', name];
+
+type PlanBase = Pick<BuilderPlan, 'buildxVersion' | 'notes' | 'warnings' | 'loopback'>;
+
+/** Pure: which builder to use or create, with the exact argvs. */
+export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: string): BuilderPlan {
+  const version = probe.buildxVersion ? parseBuildxVersion(probe.buildxVersion) : undefined;
+  if (!version) {
+    throw new StageError(
+      'builder',
+      'docker buildx is not installed: set buildx-version (e.g. 0.29.1) to install it for this job, or install the buildx CLI plugin (Debian/Ubuntu: docker-buildx).',
+    );
+  }
+  const base: PlanBase = { buildxVersion: version, notes: [], warnings: [], loopback: loopbackRegistries(req.registries ?? []) };
+  if (req.builder) {
+    return { ...base, name: req.builder, driver: 'docker', create: [], inspect: inspectArgv(req.builder), remove: false };
+  }
+  const containerd = usesContainerdStore(probe.driverStatus);
+  const own = ownBuilderInputs(req);
+  const driver = resolveDriver(req.driver, containerd, own);
+  if (req.driver === 'auto') base.notes.push(autoReason(driver, containerd, own));
+  if (driver !== 'docker') return planCreated(base, driver, req, newName);
+  if (!containerd) {
+    throw new StageError(
+      'builder',
+      'the Docker engine uses the classic image store, whose docker driver cannot build or push multi-platform images. ' +
+        'Use driver: docker-container (or auto), or enable the containerd image store ({"features":{"containerd-snapshotter":true}} in /etc/docker/daemon.json, then restart dockerd).',
+    );
+  }
+  const name = req.endpoint || probe.dockerContext || 'default';
+  return { ...base, name, driver, create: [], inspect: inspectArgv(name), remove: false, inspectLater: true };
+}
+
+/** Pure: a builder this action creates (every driver but docker): its create and append argvs. */
+function planCreated(base: PlanBase, driver: Driver, req: BuilderRequest, newName: string): BuilderPlan {
+  const version = base.buildxVersion;
+  if (!versionAtLeast(version, MIN_BUILDX['--bootstrap']!)) throw tooOld(version, '--bootstrap');
+  if (driver === 'remote' && !versionAtLeast(version, MIN_BUILDX['the remote driver']!)) throw tooOld(version, 'the remote driver');
+  const net = planLoopback(driver, req.driverOpts, [req.endpoint, ...req.append.map((n) => n.endpoint ?? '')].filter(Boolean), base.loopback);
+  if (net.info) base.notes.push(net.info);
+  if (net.warning) base.warnings.push(net.warning);
+  // every node this action creates in a container shares the runner's loopback, unless it chose a network
+  const withNet = (opts: string[]) => (net.driverOpt && !opts.some((o) => /^network=/i.test(o.trim())) ? [...opts, net.driverOpt] : opts);
+  const argv = ['docker', 'buildx', 'create', '--name', newName, '--driver', driver];
+  for (const o of withNet(req.driverOpts)) argv.push('--driver-opt', o);
+  const flags = req.buildkitdFlags || (driver === 'remote' ? '' : DEFAULT_BUILDKITD_FLAGS);
+  if (flags) argv.push('--buildkitd-flags', flags);
+  if (req.buildkitdConfig) {
+    // renamed from --config in buildx 0.13.0
+    argv.push(versionAtLeast(version, MIN_BUILDX['--buildkitd-config']!) ? '--buildkitd-config' : '--config', req.buildkitdConfig);
+  }
+  const pins = firstNodePins(req.platforms ?? [], req.append);
+  if (pins.length) {
+    argv.push('--platform', pins.join(','));
+    base.notes.push(`builder ${newName}: ${nodeAssignment(newName, req.platforms ?? [], pins, req.append)} (each node pinned to its platforms)`);
+  }
+  if (req.endpoint) argv.push(req.endpoint);
+  const create = [argv, ...req.append.map((n) => appendArgv(newName, { ...n, driverOpts: withNet(n.driverOpts) }))];
+  return { ...base, name: newName, driver, create, inspect: inspectArgv(newName), remove: req.cleanup };
+}
