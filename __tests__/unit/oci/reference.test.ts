@@ -1,4 +1,4 @@
-import { explainName, isValidReference, isValidTag, lowercaseName, referenceParts, splitReference } from '../../../src/oci/reference.js';
+import { explainName, isValidReference, isLoopbackHost, isValidTag, lowercaseName, referenceParts, registryHost, splitReference } from '../../../src/oci/reference.js';
 
 describe('docker reference grammar', () => {
   test.each([
@@ -85,4 +85,27 @@ describe('splitReference: registry, repository, tag or digest (as the arch check
   ])('splitReference(%p)', (ref, registry, repository, reference) => {
     expect(splitReference(ref)).toEqual({ registry, repository, reference });
   });
+});
+
+describe('registry host and loopback (the one reference parser)', () => {
+  test.each([
+    ['127.0.0.1:5000/app', '127.0.0.1:5000'],
+    ['localhost/app:1', 'localhost'],
+    ['LOCALHOST:5001/a/b', 'localhost:5001'],
+    ['[::1]:5000/app', '[::1]:5000'],
+    ['ghcr.io/o/app', 'ghcr.io'],
+    ['o/app', 'docker.io'],
+    ['app', 'docker.io'],
+  ])('%s -> %s', (ref, host) => expect(registryHost(ref)).toBe(host));
+
+  test.each([
+    ['127.0.0.1:5000', true],
+    ['127.1.2.3', true],
+    ['localhost:5000', true],
+    ['[::1]:5000', true],
+    ['128.0.0.1:5000', false],
+    ['127.example.com', false],
+    ['localhost.example.com', false],
+    ['docker.io', false],
+  ])('isLoopbackHost(%s) = %s', (host, want) => expect(isLoopbackHost(host)).toBe(want));
 });

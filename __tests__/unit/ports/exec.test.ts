@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EXIT_NOT_FOUND } from '../../../src/errors.js';
-import { commandName, createExec, EXIT_CANNOT_RUN, EXIT_TIMED_OUT } from '../../../src/ports/exec.js';
+import { commandName, createExec, EXIT_CANNOT_RUN, EXIT_TIMED_OUT, type ExecRequest, withEnv } from '../../../src/ports/exec.js';
 import { HOSTILE, runnerCommands } from '../runner-log.js';
 
 const node = process.execPath;
@@ -102,4 +102,17 @@ test('a NUL byte in an argument (e.g. from an event field) is a failed result na
   const res = await createExec()({ argv: ['docker', 'buildx', 'build', '--label', 'org.opencontainers.image.description=a\0b', '.'], silent: true });
   expect(res.code).toBe(EXIT_CANNOT_RUN);
   expect(res.stderr).toMatch(/argument 4 \("org\.opencontainers\.image\.description=a\\0b"…\) contains a NUL byte/);
+});
+
+describe('withEnv', () => {
+  test('withEnv overlays every request; a request\'s own env wins', async () => {
+    const seen: ExecRequest[] = [];
+    const exec = withEnv(async (req) => {
+      seen.push(req);
+      return { code: 0, stdout: '', stderr: '' };
+    }, { DOCKER_CONFIG: '/job' });
+    await exec({ argv: ['docker', 'info'] });
+    await exec({ argv: ['docker', 'x'], env: { A: '1', DOCKER_CONFIG: '/other' } });
+    expect(seen.map((r) => r.env)).toEqual([{ DOCKER_CONFIG: '/job' }, { DOCKER_CONFIG: '/other', A: '1' }]);
+  });
 });

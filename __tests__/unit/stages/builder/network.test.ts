@@ -1,4 +1,3 @@
-import { isLoopbackHost, registryHost } from '../../../../src/oci/reference.js';
 import {
   buildRegistryRefs,
   existingBuilderLoopback,
@@ -11,29 +10,6 @@ import {
 } from '../../../../src/stages/builder/network.js';
 
 const uses = (over: Partial<RegistryUses> = {}): RegistryUses => ({ images: [], literalRefs: [], cacheFrom: [], cacheTo: [], buildContexts: [], outputs: [], ...over });
-
-describe('registry host and loopback (the one reference parser)', () => {
-  test.each([
-    ['127.0.0.1:5000/app', '127.0.0.1:5000'],
-    ['localhost/app:1', 'localhost'],
-    ['LOCALHOST:5001/a/b', 'localhost:5001'],
-    ['[::1]:5000/app', '[::1]:5000'],
-    ['ghcr.io/o/app', 'ghcr.io'],
-    ['o/app', 'docker.io'],
-    ['app', 'docker.io'],
-  ])('%s -> %s', (ref, host) => expect(registryHost(ref)).toBe(host));
-
-  test.each([
-    ['127.0.0.1:5000', true],
-    ['127.1.2.3', true],
-    ['localhost:5000', true],
-    ['[::1]:5000', true],
-    ['128.0.0.1:5000', false],
-    ['127.example.com', false],
-    ['localhost.example.com', false],
-    ['docker.io', false],
-  ])('isLoopbackHost(%s) = %s', (host, want) => expect(isLoopbackHost(host)).toBe(want));
-});
 
 describe('buildRegistryRefs: every registry BuildKit talks to', () => {
   test('images, literal refs, cache refs, docker-image build contexts and image outputs', () => {

@@ -1,4 +1,4 @@
-import { withEnv, type ExecRequest } from '../../../../src/ports/exec.js';
+import type { ExecRequest } from '../../../../src/ports/exec.js';
 import { runLogin } from '../../../../src/stages/login/act.js';
 
 describe('login act', () => {
@@ -33,16 +33,5 @@ describe('login act', () => {
       runLogin([{ registry: 'ok.io', username: 'u', password: 'pw1' }, { registry: 'bad.io', username: 'u', password: 'pw2' }], '/job', deps),
     ).rejects.toThrow(/^login to bad.io as u failed: Error response from daemon: .*401 Unauthorized\. Check the username and password/);
     expect(recorded).toEqual(['ok.io', 'ok.io']);
-  });
-
-  test('withEnv overlays every request; a request\'s own env wins', async () => {
-    const seen: ExecRequest[] = [];
-    const exec = withEnv(async (req) => {
-      seen.push(req);
-      return { code: 0, stdout: '', stderr: '' };
-    }, { DOCKER_CONFIG: '/job' });
-    await exec({ argv: ['docker', 'info'] });
-    await exec({ argv: ['docker', 'x'], env: { A: '1', DOCKER_CONFIG: '/other' } });
-    expect(seen.map((r) => r.env)).toEqual([{ DOCKER_CONFIG: '/job' }, { DOCKER_CONFIG: '/other', A: '1' }]);
   });
 });
