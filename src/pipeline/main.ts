@@ -21,7 +21,7 @@ import { planLogin } from '../stages/login/login.js';
 import { loginStep } from '../stages/login/wiring.js';
 import { mergeStep } from '../stages/merge/wiring.js';
 import { metaStep, startRepoApi } from '../stages/meta/wiring.js';
-import { preflightStage } from '../stages/preflight/wiring.js';
+import { preflightStep } from '../stages/preflight/wiring.js';
 import { qemuStep } from '../stages/qemu/wiring.js';
 import { artifactServiceAvailable, noArtifactServiceError } from '../stages/shard/artifact.js';
 import { afterBuildStages, smokeLoadStep } from '../stages/verify/wiring.js';
@@ -96,7 +96,7 @@ export async function runMain(deps: Deps): Promise<void> {
       throw new StageError('meta', 'nothing to push: no tag could be derived from the git ref; set "tags"');
     }
     host.info(`tags: ${meta.refs.join(', ') || '(none)'}; ${push.reason}`);
-    await preflightStage(deps, exec, run.stage, { inputs });
+    await preflightStep(run);
     const cache = await cacheStep(run, meta, builder);
     const plan = buildPlanStep(run, meta, builder, cache);
     if (inputs.dryRun) {

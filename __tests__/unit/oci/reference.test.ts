@@ -32,3 +32,23 @@ describe('docker reference grammar', () => {
     ['bad name', /not a valid image name/],
   ])('explainName(%j)', (name, why) => expect(explainName(name)).toMatch(why));
 });
+
+// normaliseImageName came here from the shard stage (an import of its own, so as not to touch the one above)
+import { normaliseImageName } from '../../../src/oci/reference.js';
+
+describe('normaliseImageName: Docker short names compare equal', () => {
+  test.each([
+    ['app', 'app'],
+    ['library/app', 'app'],
+    ['docker.io/library/app', 'app'],
+    ['index.docker.io/library/app', 'app'],
+    ['Docker.IO/Org/App', 'org/app'],
+    ['docker.io/org/app', 'org/app'],
+    ['org/app', 'org/app'],
+    ['ghcr.io/org/app', 'ghcr.io/org/app'],
+    ['ghcr.io/library/app', 'ghcr.io/library/app'],
+    ['localhost:5000/library/app', 'localhost:5000/library/app'],
+    ['127.0.0.1:5000/e2e/x', '127.0.0.1:5000/e2e/x'],
+    ['docker.io/library/a/b', 'library/a/b'],
+  ])('%s → %s', (name, want) => expect(normaliseImageName(name)).toBe(want));
+});

@@ -1,7 +1,7 @@
 import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
 import type { BuildPlanInput } from '../../../../src/stages/build/build.js';
 import { loadForSmoke, needsSmokeLoad, planSmokeLoad, removeSmokeImages, smokeLoadTag } from '../../../../src/stages/verify/smoke-load.js';
-import { planShardOutput } from '../../../../src/stages/shard/shard.js';
+import { planShardOutput } from '../../../../src/stages/shard/plan.js';
 import { planSmoke, smokeTarget } from '../../../../src/stages/verify/smoke.js';
 
 const input: BuildPlanInput = {
