@@ -20,6 +20,10 @@ if [ "$which" != unit ]; then
   bash scripts/ensure-node24.sh >/dev/null
   [ -f dist/main/index.js ] || npm run build
 fi
+# every temp folder the tests make lives in one folder of this run, removed when it ends
+TMPDIR="$(mktemp -d "${TMPDIR:-/tmp}/multiarch-tests.XXXXXX")"
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 results=.test-results.json
 rm -f "$results"
 rc=0

@@ -1,5 +1,5 @@
 import { HttpClient } from '@actions/http-client';
-import type { MetaContext, RepoInfo } from './run-context.js';
+import { jsonObject, jsonText, type MetaContext, repoInfoFrom } from './run-context.js';
 import { errorMessage } from '../errors.js';
 
 /** fetch as the reader needs it (injectable for tests). */
@@ -40,15 +40,13 @@ export interface Completed {
   warnings: string[];
 }
 
-const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 async function getJson(url: string, deps: RepoApiDeps): Promise<Record<string, unknown>> {
   const headers: Record<string, string> = { Accept: 'application/vnd.github+json', 'User-Agent': 'multiarch-action' };
   if (deps.token) headers.Authorization = `Bearer ${deps.token}`;
   const res = await deps.fetch(url, { headers, signal: AbortSignal.timeout(deps.timeoutMs ?? 5000) });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return obj(await res.json());
+  return jsonObject(await res.json());
 }
 
 /**
@@ -64,14 +62,7 @@ export async function completeFromApi(meta: MetaContext, needCommitDate: boolean
   if (!meta.repoFromPayload) {
     try {
       const r = await getJson(base, deps);
-      const repo: RepoInfo = {
-        name: str(r.name) || meta.repo.name,
-        description: str(r.description),
-        htmlUrl: str(r.html_url) || meta.repo.htmlUrl,
-        license: str(obj(r.license).spdx_id),
-        defaultBranch: str(r.default_branch),
-      };
-      out = { ...out, repo, repoFromPayload: true };
+      out = { ...out, repo: repoInfoFrom(r, meta.repo), repoFromPayload: true };
     } catch (err) {
       warnings.push(`could not read repository data from ${base} (${errorMessage(err)}): labels title/description/licenses and the default branch may be incomplete`);
     }
@@ -79,7 +70,7 @@ export async function completeFromApi(meta: MetaContext, needCommitDate: boolean
   if (needCommitDate && !meta.commitDate && meta.sha) {
     try {
       const c = await getJson(`${base}/commits/${encodeURIComponent(meta.sha)}`, deps);
-      const date = str(obj(obj(c.commit).committer).date);
+      const date = jsonText(jsonObject(jsonObject(c.commit).committer).date);
       if (date) out = { ...out, commitDate: date };
     } catch (err) {
       warnings.push(`could not read the commit date from ${base} (${errorMessage(err)}): {{commit_date}} uses the current date`);

@@ -84,8 +84,26 @@ export function readRunContext(env: NodeJS.ProcessEnv, cwd: string): RunContext 
   };
 }
 
-const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+/** A JSON value as an object ({} when it is not one): the event payload and the API's answers. */
+export const jsonObject = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
+/** A JSON value as text: a string as it is, a number written out (as metadata-action's `${…}` does), else ''. */
+export const jsonText = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+const obj = jsonObject;
+const str = jsonText;
+
+/**
+ * RepoInfo from a repository object, the event payload's or the REST API's (the same shape):
+ * `fallback` gives the name and URL when the object lacks them.
+ */
+export function repoInfoFrom(r: Record<string, unknown>, fallback: Pick<RepoInfo, 'name' | 'htmlUrl'>): RepoInfo {
+  return {
+    name: str(r.name) || fallback.name,
+    description: str(r.description),
+    htmlUrl: str(r.html_url) || fallback.htmlUrl,
+    license: str(obj(r.license).spdx_id),
+    defaultBranch: str(r.default_branch),
+  };
+}
 
 /** Pure: the meta stage's view of the run from the env and the event payload. */
 export function readMetaContext(env: NodeJS.ProcessEnv, payload: Record<string, unknown>): MetaContext {
@@ -101,13 +119,10 @@ export function readMetaContext(env: NodeJS.ProcessEnv, payload: Record<string, 
 
   const r = obj(payload.repository);
   const repoFromPayload = Object.keys(r).length > 0;
-  const repo: RepoInfo = {
-    name: str(r.name) || repoName,
-    description: str(r.description),
-    htmlUrl: str(r.html_url) || (env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}` : ''),
-    license: str(obj(r.license).spdx_id),
-    defaultBranch: str(r.default_branch),
-  };
+  const repo = repoInfoFrom(r, {
+    name: repoName,
+    htmlUrl: env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}` : '',
+  });
 
   let commitDate: string | undefined;
   const commits = Array.isArray(payload.commits) ? payload.commits.map(obj) : [];

@@ -17,16 +17,28 @@ export interface BuildInputs {
 
 const REMOTE_CONTEXT = /^(?:https?:\/\/|git@|ssh:\/\/|git:\/\/|github\.com\/)/;
 
-export function parseBuildInputs(get: Getter, c: Collector, env: InputEnv): BuildInputs {
-  const platforms = c.field(
-    'platforms',
-    () => {
-      const list = parseList(get('platforms')).map((p) => formatPlatform(parsePlatform(p)));
-      if (list.length === 0) throw new Error('at least one platform is required, e.g. linux/amd64,linux/arm64');
-      return [...new Set(list)];
-    },
-    [],
-  );
+/** The platforms input: canonical, deduplicated, at least one. Throws on an invalid one. */
+function parsePlatforms(text: string): string[] {
+  const list = parseList(text).map((p) => formatPlatform(parsePlatform(p)));
+  if (list.length === 0) throw new Error('at least one platform is required, e.g. linux/amd64,linux/arm64');
+  return [...new Set(list)];
+}
+
+/** What a mode merge run reads of platforms: a filter on the shards when valid, else none (it builds nothing, so it checks nothing). */
+function mergePlatforms(text: string): string[] {
+  try {
+    return parsePlatforms(text);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The build inputs. `builds` is false in mode merge: nothing is built there, so no checkout is
+ * needed (context and Dockerfile are not checked) and the platforms come from the shards.
+ */
+export function parseBuildInputs(get: Getter, c: Collector, env: InputEnv, builds = true): BuildInputs {
+  const platforms = builds ? c.field('platforms', () => parsePlatforms(get('platforms')), []) : mergePlatforms(get('platforms'));
 
   const push = c.field(
     'push',
@@ -45,7 +57,7 @@ export function parseBuildInputs(get: Getter, c: Collector, env: InputEnv): Buil
   const rawContext = get('context').trim() || '.';
   const contextIsRemote = REMOTE_CONTEXT.test(rawContext);
   const context = contextIsRemote ? rawContext : path.resolve(env.workspace, rawContext);
-  if (!contextIsRemote && !env.exists(context)) {
+  if (builds && !contextIsRemote && !env.exists(context)) {
     c.fail('context', `"${rawContext}" does not exist (resolved to ${context})`);
   }
 
@@ -57,7 +69,7 @@ export function parseBuildInputs(get: Getter, c: Collector, env: InputEnv): Buil
   if (fileInRemote) file = rawFile;
   else if (rawFile) file = path.resolve(env.workspace, rawFile);
   else if (!contextIsRemote) file = path.join(context, 'Dockerfile');
-  if (file && !fileInRemote && !env.exists(file) && !c.has('context')) {
+  if (builds && file && !fileInRemote && !env.exists(file) && !c.has('context')) {
     c.fail(
       'file',
       rawFile ? `Dockerfile "${rawFile}" not found (resolved to ${file})` : `no Dockerfile in the context (${file}); set "file" to its path`,

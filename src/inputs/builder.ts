@@ -3,13 +3,14 @@ import { parse as parseYaml } from 'yaml';
 import { parseList } from '../lists.js';
 import { formatPlatform, parsePlatform } from '../oci/platforms.js';
 import { checkOperand } from '../ports/argv.js';
+import type { Collector, Getter, InputEnv } from './collect.js';
+import { errorMessage } from '../errors.js';
 
+/** A value that reaches a command as an operand: checked it cannot be read as an option (checkOperand). */
 const operand = <T extends string | undefined>(value: T, what: string): T => {
   if (value) checkOperand(value, what);
   return value;
 };
-import type { Collector, Getter, InputEnv } from './collect.js';
-import { errorMessage } from '../errors.js';
 
 /**
  * The pinned emulator installer. `latest` has shipped a QEMU that segfaults (docker/setup-qemu-action
@@ -25,9 +26,10 @@ const BUILDER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 export const DRIVERS = ['auto', 'docker', 'docker-container', 'remote', 'kubernetes'] as const;
 export type DriverInput = (typeof DRIVERS)[number];
 
-/** One extra node of the builder, in docker/setup-buildx-action's `append` YAML form. */
+/** The qemu input: auto installs only missing emulators, true (re)installs them all, false never. */
 export type QemuMode = 'auto' | 'true' | 'false';
 
+/** One extra node of the builder, in docker/setup-buildx-action's `append` YAML form. */
 export interface AppendNode {
   name?: string;
   endpoint?: string;
@@ -73,7 +75,7 @@ export function parseAppend(raw: string): AppendNode[] {
     // failsafe: every scalar stays a string, as the user wrote it
     doc = parseYaml(raw, { schema: 'failsafe' });
   } catch (err) {
-    throw new Error(`is not valid YAML (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); use a list like "- name: arm64\\n  endpoint: arm64-ctx\\n  platforms: linux/arm64"`, { cause: err });
+    throw new Error(`is not valid YAML (${errorMessage(err).split('\n')[0]}); use a list like "- name: arm64\\n  endpoint: arm64-ctx\\n  platforms: linux/arm64"`, { cause: err });
   }
   if (!Array.isArray(doc)) throw new Error('must be a YAML list of nodes ("- name: …", "  endpoint: …")');
   return doc.map((item, i): AppendNode => {
@@ -133,7 +135,8 @@ export function ownBuilderInputs(i: OwnBuilderSettings): string[] {
   return set.filter(([, on]) => on).map(([name]) => name);
 }
 
-export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): BuilderInputs {
+/** qemu and qemu-image: whether to install emulators, and from which image. */
+function parseQemuInputs(get: Getter, c: Collector): Pick<BuilderInputs, 'qemu' | 'qemuImage'> {
   const qemu = c.field(
     'qemu',
     (): QemuMode => {
@@ -146,7 +149,11 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
   const qemuImage = get('qemu-image').trim() || DEFAULT_QEMU_IMAGE;
   c.field('qemu-image', () => checkOperand(qemuImage, 'an image reference'), undefined);
   if (/\s/.test(qemuImage)) c.fail('qemu-image', `"${qemuImage}" is not an image reference (no spaces), e.g. ${DEFAULT_QEMU_IMAGE}`);
+  return { qemu, qemuImage };
+}
 
+/** buildx-version and buildx-download-url: which buildx release to install, and from where. */
+function parseBuildxInputs(get: Getter, c: Collector): Pick<BuilderInputs, 'buildxVersion' | 'buildxDownloadUrl'> {
   const buildxVersion = c.field(
     'buildx-version',
     () => {
@@ -173,7 +180,31 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
     },
     DEFAULT_BUILDX_DOWNLOAD_URL,
   );
+  return { buildxVersion, buildxDownloadUrl };
+}
 
+/** Cross-input rules: the settings that only apply to a builder this action creates. */
+function checkBuilderChoice(c: Collector, i: Pick<BuilderInputs, 'builder' | 'driver' | 'driverOpts' | 'buildkitdFlags' | 'buildkitdConfigInline' | 'endpoint' | 'append'>, rawConfig: string): void {
+  const { builder, driver, endpoint } = i;
+  const creating = ownBuilderInputs({ ...i, buildkitdConfig: rawConfig });
+  if (builder) {
+    for (const name of [...creating, ...(driver !== 'auto' ? ['driver'] : [])]) {
+      c.fail(name, `only applies to a builder this action creates, but "builder: ${builder}" names an existing one: remove ${name} or builder`);
+    }
+  } else if (driver === 'docker') {
+    // endpoint names the docker context whose own builder to use
+    for (const name of creating.filter((n) => n !== 'endpoint')) {
+      c.fail(name, 'is not supported by the docker driver (the engine\'s built-in BuildKit): use driver docker-container, remote or kubernetes');
+    }
+  } else if (driver === 'remote' && !endpoint) {
+    c.fail('endpoint', 'is required with driver remote: the BuildKit address, e.g. tcp://buildkitd:1234');
+  }
+  if (builder && !BUILDER_NAME.test(builder)) c.fail('builder', `"${builder}" is not a builder name (letters, digits, ".", "_", "-")`);
+}
+
+export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): BuilderInputs {
+  const { qemu, qemuImage } = parseQemuInputs(get, c);
+  const { buildxVersion, buildxDownloadUrl } = parseBuildxInputs(get, c);
   const driver = c.field(
     'driver',
     (): DriverInput => {
@@ -196,36 +227,6 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
   const append = c.field('append', () => parseAppend(get('append')), []);
   const builder = get('builder').trim();
   const cleanup = c.bool('cleanup', get('cleanup'), true, 'true (remove the builder in the post step) or false (keep it)');
-
-  // cross-input rules: settings that only apply to a builder this action creates
-  const creating = ownBuilderInputs({ driverOpts, buildkitdFlags, buildkitdConfig: rawConfig, buildkitdConfigInline, endpoint, append });
-  if (builder) {
-    for (const name of [...creating, ...(driver !== 'auto' ? ['driver'] : [])]) {
-      c.fail(name, `only applies to a builder this action creates, but "builder: ${builder}" names an existing one: remove ${name} or builder`);
-    }
-  } else if (driver === 'docker') {
-    // endpoint names the docker context whose own builder to use
-    for (const name of creating.filter((n) => n !== 'endpoint')) {
-      c.fail(name, 'is not supported by the docker driver (the engine\'s built-in BuildKit): use driver docker-container, remote or kubernetes');
-    }
-  } else if (driver === 'remote' && !endpoint) {
-    c.fail('endpoint', 'is required with driver remote: the BuildKit address, e.g. tcp://buildkitd:1234');
-  }
-  if (builder && !BUILDER_NAME.test(builder)) c.fail('builder', `"${builder}" is not a builder name (letters, digits, ".", "_", "-")`);
-
-  return {
-    qemu,
-    qemuImage,
-    buildxVersion,
-    buildxDownloadUrl,
-    driver,
-    driverOpts,
-    buildkitdFlags,
-    buildkitdConfig,
-    buildkitdConfigInline,
-    endpoint,
-    append,
-    builder,
-    cleanup,
-  };
+  checkBuilderChoice(c, { builder, driver, driverOpts, buildkitdFlags, buildkitdConfigInline, endpoint, append }, rawConfig);
+  return { qemu, qemuImage, buildxVersion, buildxDownloadUrl, driver, driverOpts, buildkitdFlags, buildkitdConfig, buildkitdConfigInline, endpoint, append, builder, cleanup };
 }

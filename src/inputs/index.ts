@@ -8,7 +8,7 @@ import { type DryRunInputs, parseDryRunInputs } from './dry-run.js';
 import { loginSecretValues, type LoginInputs, parseLoginInputs } from './login.js';
 import { type MetaInputs, parseMetaInputs } from './meta.js';
 import { parseVerifyInputs, type VerifyInputs } from './verify.js';
-import { parseShardInputs, type ShardInputs } from './shard.js';
+import { modeOf, parseShardInputs, type ShardInputs } from './shard.js';
 import { type ParityInputs, parseParityInputs } from './parity.js';
 
 export type { Getter } from './collect.js';
@@ -25,8 +25,10 @@ export type Inputs = MetaInputs & BuildInputs & BuilderInputs & DryRunInputs & L
  */
 export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const c = new Collector();
+  // merge builds nothing: no checkout (context, Dockerfile) is needed, the platforms come from the shards
+  const builds = modeOf(get) !== 'merge';
   const meta = parseMetaInputs(get, c);
-  const build = parseBuildInputs(get, c, env);
+  const build = parseBuildInputs(get, c, env, builds);
   const builder = parseBuilderInputs(get, c, env);
   const dryRun = parseDryRunInputs(get, c);
   const login = parseLoginInputs(get, c);
@@ -35,10 +37,6 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const cache = parseCacheInputs(get, c);
   const shard = parseShardInputs(get, c);
   const parity = parseParityInputs(get, c);
-  if (shard.mode === 'merge') {
-    // merge builds nothing: no checkout (context, Dockerfile) is needed, the platforms come from the shards
-    for (let i = c.errors.length - 1; i >= 0; i--) if (['context', 'file', 'platforms'].includes(c.errors[i]!.input)) c.errors.splice(i, 1);
-  }
   if (shard.mode !== 'build' && !c.has('images') && meta.images.length !== 1) {
     c.fail('images', `mode ${shard.mode} needs exactly one image name (${meta.images.length} enabled: ${meta.images.join(', ') || 'none'}): shards are pushed by digest to, and merged in, one repository`);
   }

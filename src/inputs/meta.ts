@@ -1,13 +1,11 @@
 import { parseList } from '../lists.js';
-import { type Flavor, type ImageEntry, parseFlavor, parseImages, parseTagRules, type TagRule } from './meta-rules.js';
-import { explainName, isValidReference } from '../oci/reference.js';
+import { type Flavor, parseFlavor, parseImages, parseTagRules, type TagRule } from './meta-rules.js';
+import { explainName, isValidReference, lowercaseName } from '../oci/reference.js';
 import type { Collector, Getter } from './collect.js';
 
 export interface MetaInputs {
-  /** Image names (enabled ones), lowercased, without tags. */
+  /** Image names (the enabled ones), lowercased and checked here (the meta plan takes them as they are), without tags. */
   images: string[];
-  /** Every images entry with its enable flag (metadata-action's name=...,enable=... form). */
-  imageEntries: ImageEntry[];
   /** docker/metadata-action tag rules, highest priority first; the defaults when `tags` is empty. */
   tagRules: TagRule[];
   /**
@@ -43,17 +41,23 @@ const lines = (v: string) => parseList(v, { ignoreComma: true });
  */
 const separator = (v: string): string => v || '\n';
 
+/**
+ * `images` lines → the enabled image names: lowercased (parseImages) and checked against the
+ * reference grammar, the one place either is done. Throws on the first invalid name.
+ */
+export function imageNames(imageLines: string[]): string[] {
+  return parseImages(imageLines)
+    .map((img) => {
+      const why = explainName(img.name);
+      if (why) throw new Error(`"${img.name}": ${why}`);
+      return img;
+    })
+    .filter((img) => img.enable)
+    .map((img) => img.name);
+}
+
 export function parseMetaInputs(get: Getter, c: Collector): MetaInputs {
-  const imageEntries = c.field(
-    'images',
-    () =>
-      parseImages(lines(get('images'))).map((img) => {
-        const why = explainName(img.name);
-        if (why) throw new Error(`"${img.name}": ${why}`);
-        return img;
-      }),
-    [],
-  );
+  const images = c.field('images', () => imageNames(lines(get('images'))), []);
   const tagLines = lines(get('tags'));
   // a line with no attribute but a / or : is a full reference (build-push-action's tags), not a tag
   const isReference = (l: string) => !/[=,]/.test(l) && /[/:]/.test(l);
@@ -61,9 +65,7 @@ export function parseMetaInputs(get: Getter, c: Collector): MetaInputs {
     'tags',
     () =>
       tagLines.filter(isReference).map((raw) => {
-        const slash = raw.lastIndexOf('/');
-        const colon = raw.lastIndexOf(':');
-        const ref = colon > slash ? `${raw.slice(0, colon).toLowerCase()}${raw.slice(colon)}` : raw.toLowerCase();
+        const ref = lowercaseName(raw);
         if (!isValidReference(ref)) {
           throw new Error(
             `"${raw}" is neither a tag nor a valid image reference: a tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}, a reference is registry/name:tag (or put the name in "images" and the tag here)`,
@@ -81,8 +83,7 @@ export function parseMetaInputs(get: Getter, c: Collector): MetaInputs {
   const labels = c.field('labels', () => lines(get('labels')), []);
   const annotations = c.field('annotations', () => lines(get('annotations')), []);
   return {
-    images: imageEntries.filter((i) => i.enable).map((i) => i.name),
-    imageEntries,
+    images,
     tagRules,
     literalRefs,
     flavor,

@@ -1,6 +1,6 @@
 import { errorMessage, InputError } from '../errors.js';
 import { formatPlatform, parsePlatform } from '../oci/platforms.js';
-import { isValidName } from '../oci/reference.js';
+import { isValidName, referenceParts } from '../oci/reference.js';
 import type { Collector, Getter } from './collect.js';
 
 export type Mode = 'build' | 'shard' | 'merge';
@@ -26,9 +26,10 @@ function badEntry(n: number, entry: string, why: string): InputError {
 
 function refFromString(s: string, n: number): ShardRef {
   const text = s.trim();
-  const at = text.lastIndexOf('@');
-  const image = at >= 0 ? text.slice(0, at) : undefined;
-  const digest = at >= 0 ? text.slice(at + 1) : text;
+  const parts = referenceParts(text);
+  // the name as written, tag and all: a tag before @ is quoted back as an invalid image
+  const image = parts.digest === undefined ? undefined : parts.tag === undefined ? parts.name : `${parts.name}:${parts.tag}`;
+  const digest = parts.digest ?? text;
   if (!DIGEST_RE.test(digest)) throw badEntry(n, text, 'has no valid sha256 digest');
   if (image !== undefined && !isValidName(image)) throw badEntry(n, text, `names an invalid image "${image}" (no tag allowed before @)`);
   return image === undefined ? { digest } : { image, digest };
@@ -102,13 +103,22 @@ export interface ShardInputs {
 
 const MODES: Mode[] = ['build', 'shard', 'merge'];
 
+/**
+ * The mode input as read, undefined when it is not a mode (parseShardInputs says so). Read first
+ * by parseInputs: what the mode does not need is then not checked at all (merge builds nothing).
+ */
+export function modeOf(get: Getter): Mode | undefined {
+  const v = get('mode').trim().toLowerCase() || 'build';
+  return (MODES as string[]).includes(v) ? (v as Mode) : undefined;
+}
+
 export function parseShardInputs(get: Getter, c: Collector): ShardInputs {
   const mode = c.field(
     'mode',
     (): Mode => {
-      const v = get('mode').trim().toLowerCase() || 'build';
-      if (!(MODES as string[]).includes(v)) throw new Error(`"${get('mode').trim()}" is not valid: use build, shard or merge`);
-      return v as Mode;
+      const m = modeOf(get);
+      if (!m) throw new Error(`"${get('mode').trim()}" is not valid: use build, shard or merge`);
+      return m;
     },
     'build',
   );

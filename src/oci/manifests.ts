@@ -63,6 +63,41 @@ export function missingPlatforms(requested: string[], available: string[]): stri
   return requested.filter((p) => !have.has(canonicalPlatform(...(p.split('/') as [string, string, string?]))));
 }
 
+/** A platform as written ("linux/arm64/v8", "linux/arm64") in the canonical form canonicalPlatform gives its parts. */
+export function canonicalPlatformOf(platform: string): string {
+  return canonicalPlatform(...(platform.split('/') as [string, string, string?]));
+}
+
+/** What a registry is asked for when a manifest is read: an index (OCI or Docker list) or an image manifest. */
+export const MANIFEST_MEDIA_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+];
+
+/**
+ * One manifest on the way down to an image's layers (the arch check walks a registry's and an OCI
+ * layout's alike): an image manifest's config blob and layer digests, bottom to top; or an index's
+ * platform entries (as parseManifest reads them: attestations left out) and the indexes it names
+ * without a platform (an OCI layout's index.json points at the image index that way).
+ */
+export type ManifestNode = { kind: 'image'; config?: string; layers: string[] } | { kind: 'index'; entries: IndexEntry[]; nested: string[] };
+
+export function parseManifestNode(raw: string): ManifestNode {
+  const parsed = parseManifest(raw);
+  const body = JSON.parse(raw) as { layers?: { digest: string }[]; config?: { digest?: string }; manifests?: { digest?: string; mediaType?: string; platform?: { os?: string } }[] };
+  if (Array.isArray(body.layers)) return { kind: 'image', config: body.config?.digest || undefined, layers: body.layers.map((l) => l.digest) };
+  const nested = (body.manifests ?? []).filter((d) => !d.platform?.os && d.digest && /index|list/.test(d.mediaType ?? '')).map((d) => d.digest!);
+  return { kind: 'index', entries: parsed.kind === 'index' ? parsed.entries : [], nested };
+}
+
+/** The canonical platform an image config blob names; a part it leaves out reads "unknown". */
+export function imageConfigPlatform(raw: string): string {
+  const cfg = JSON.parse(raw) as { os?: string; architecture?: string; variant?: string };
+  return canonicalPlatform(cfg.os ?? 'unknown', cfg.architecture ?? 'unknown', cfg.variant);
+}
+
 /**
  * The one way a manifest or index is read from the registry: its bytes as the registry holds them
  * (`--raw`; buildx prints them with no newline added, so their sha256 is the digest, see
@@ -89,9 +124,10 @@ export function inspectConfigArgv(ref: string): string[] {
 export type ConfigPlatform = { platform: string } | { problem: string };
 
 /**
- * Pure: the one reading of an `inspectConfigArgv` answer. The platform is canonical (canonicalPlatform:
- * linux/arm64/v8 is linux/arm64; an unknown one stays as given, never a thrown Error); every failure is
- * a `problem` in words, for the caller to report.
+ * Pure: the one reading of an `inspectConfigArgv` answer (preflight's and merge's). The platform is
+ * canonical, as imageConfigPlatform reads a config blob (linux/arm64/v8 is linux/arm64; one the
+ * platform table does not know stays as given, never a thrown Error); a config that names no os or
+ * architecture, and every failed read, is a `problem` in words, for the caller to report.
  */
 export function configPlatform(argv: string[], res: { code: number; stdout: string; stderr: string }): ConfigPlatform {
   if (res.code !== 0) return { problem: `cannot read its image config: ${commandProblem(argv, res)}` };
@@ -101,7 +137,7 @@ export function configPlatform(argv: string[], res: { code: number; stdout: stri
   } catch {
     return { problem: 'its image config is not JSON' };
   }
-  const { os, architecture, variant } = cfg ?? {};
+  const { os, architecture } = cfg ?? {};
   if (typeof os !== 'string' || typeof architecture !== 'string' || !os || !architecture) return { problem: 'its image config names none' };
-  return { platform: canonicalPlatform(os, architecture, typeof variant === 'string' ? variant : undefined) };
+  return { platform: imageConfigPlatform(res.stdout) };
 }

@@ -17,23 +17,50 @@ export function isValidName(name: string): boolean {
   return name.length <= MAX_NAME && NAME_RE.test(name);
 }
 
-/** name[:tag] — what we pass to `--tag`. */
+/** name[:tag] — what we pass to `--tag` (no digest). */
 export function isValidReference(ref: string): boolean {
-  const slash = ref.lastIndexOf('/');
-  const colon = ref.lastIndexOf(':');
-  if (colon > slash) return isValidName(ref.slice(0, colon)) && isValidTag(ref.slice(colon + 1));
-  return isValidName(ref);
+  const { name, tag, digest } = referenceParts(ref);
+  return digest === undefined && isValidName(name) && (tag === undefined || isValidTag(tag));
 }
 
 /** Why a name is not valid, for an error message; undefined when it is. */
 export function explainName(name: string): string | undefined {
   if (isValidName(name)) return undefined;
-  const slash = name.lastIndexOf('/');
-  const last = name.slice(slash + 1);
-  if (name.includes('@')) return 'an image name must not contain a digest (@sha256:...)';
-  if (last.includes(':')) return 'an image name must not contain a tag; put tags in "tags"';
+  const parts = referenceParts(name);
+  if (parts.digest !== undefined) return 'an image name must not contain a digest (@sha256:...)';
+  if (parts.tag !== undefined) return 'an image name must not contain a tag; put tags in "tags"';
   if (name.length > MAX_NAME) return `an image name is at most ${MAX_NAME} characters`;
   return 'not a valid image name: use [registry[:port]/]path with lowercase letters, digits and separators (., _, __, -)';
+}
+
+/** A reference's parts as written, nothing checked or normalised. */
+export interface ReferenceParts {
+  /** Everything before the tag and the digest: [registry[:port]/]path. */
+  name: string;
+  /** After a ':' in the last path component (before any digest); undefined when none. */
+  tag?: string;
+  /** After the last '@' ("sha256:..."); undefined when none. */
+  digest?: string;
+}
+
+/**
+ * The one split of name[:tag][@digest]: the digest after the last '@' (a name or tag never holds
+ * one, so "a@b@sha256:…" is the name "a@b", quoted back as invalid), the tag after a ':' that comes
+ * after the last '/' (a ':' before it is a registry port).
+ */
+export function referenceParts(ref: string): ReferenceParts {
+  const at = ref.lastIndexOf('@');
+  const rest = at < 0 ? ref : ref.slice(0, at);
+  const colon = rest.lastIndexOf(':');
+  const parts: ReferenceParts = colon > rest.lastIndexOf('/') ? { name: rest.slice(0, colon), tag: rest.slice(colon + 1) } : { name: rest };
+  if (at >= 0) parts.digest = ref.slice(at + 1);
+  return parts;
+}
+
+/** name[:tag][@digest] with its name lowercased (docker names are lowercase; a tag keeps its case). */
+export function lowercaseName(ref: string): string {
+  const { name, tag, digest } = referenceParts(ref);
+  return `${name.toLowerCase()}${tag === undefined ? '' : `:${tag}`}${digest === undefined ? '' : `@${digest}`}`;
 }
 
 /** A reference split the way docker resolves it: registry host, repository path, tag or digest. */
@@ -48,18 +75,8 @@ export interface SplitReference {
 
 /** Split name[:tag][@digest]: the first component is a registry when it has a dot or a port, or is localhost. */
 export function splitReference(ref: string): SplitReference {
-  let rest = ref;
-  let reference = 'latest';
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    reference = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const colon = rest.lastIndexOf(':');
-  if (colon > rest.lastIndexOf('/')) {
-    if (at < 0) reference = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
+  const { name: rest, tag, digest } = referenceParts(ref);
+  const reference = digest ?? tag ?? 'latest';
   const slash = rest.indexOf('/');
   const first = slash < 0 ? '' : rest.slice(0, slash);
   if (first && (first.includes('.') || first.includes(':') || first === 'localhost')) {

@@ -1,5 +1,6 @@
 /**
- * A read-only registry client for the arch check: manifests and blobs over the distribution API,
+ * A read-only registry client for the arch check: manifests (as text: oci/manifests.ts parses them,
+ * as it parses verify's `imagetools inspect --raw`) and blobs over the distribution API,
  * with the token flow (anonymous, or with the run's docker config credentials, which a login or an
  * earlier step put there). In-process so a layer streams straight into the reader: no `docker
  * pull`, nothing on disk.
@@ -8,14 +9,8 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { registryKey } from './docker-config.js';
 import type { Exec } from './exec.js';
-import { splitReference } from '../oci/reference.js';
-
-export const MANIFEST_TYPES = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ');
+import { MANIFEST_MEDIA_TYPES } from '../oci/manifests.js';
+import { isLoopbackHost, splitReference } from '../oci/reference.js';
 
 export interface Credentials {
   username: string;
@@ -33,9 +28,7 @@ export interface RegistryDeps {
 /** Pure: the API base URL; loopback registries speak plain HTTP, as docker assumes for them. */
 export function registryBase(registry: string): string {
   if (registry === 'docker.io') return 'https://registry-1.docker.io';
-  const host = registry.replace(/:\d+$/, '');
-  const loopback = host === 'localhost' || /^127\./.test(host) || host === '[::1]';
-  return `${loopback ? 'http' : 'https'}://${registry}`;
+  return `${isLoopbackHost(registry) ? 'http' : 'https'}://${registry}`;
 }
 
 /** Pure: the fields of a WWW-Authenticate challenge (scheme lower-cased). */
@@ -101,10 +94,10 @@ export class RegistryRepo {
     return { repo: new RegistryRepo(s.registry, s.repository, deps), reference: s.reference };
   }
 
-  /** A manifest or index, as raw JSON text. */
+  /** A manifest or index, as raw JSON text (oci/manifests.ts reads it). */
   async manifest(reference: string): Promise<string> {
     // a manifest is small: a registry that does not answer in 30 s is not going to
-    const res = await this.get(`manifests/${reference}`, MANIFEST_TYPES, AbortSignal.timeout(30_000));
+    const res = await this.get(`manifests/${reference}`, MANIFEST_MEDIA_TYPES.join(', '), AbortSignal.timeout(30_000));
     return res.text();
   }
 

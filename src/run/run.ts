@@ -30,9 +30,16 @@ export interface Run extends Deps {
   report: RunReport;
 }
 
+/**
+ * What the run tells at its end, whatever happened (src/pipeline/report.ts writes it once: the
+ * `pushed` output and the step summary). Each stage's wiring fills in its part as the run goes.
+ */
 export interface RunReport {
   refs: string[];
+  /** The image's digest; '(dry run)' when nothing was built. */
   digest?: string;
+  /** The platforms built (the inputs'), or those the merged index holds. */
+  platforms: string[];
   imageid?: string;
   /** The push itself succeeded (a later verify or smoke failure does not undo it). */
   pushed: boolean;

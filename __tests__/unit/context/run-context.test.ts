@@ -1,9 +1,6 @@
-/** The meta context: env + payload reading, and the REST API reader against a loopback fake server. */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readMetaContext } from '../../../src/context/run-context.js';
-import { actionsFetch, completeFromApi } from '../../../src/context/github-api.js';
-import { FIXTURES, HEAD_SHA, metaContext, SHA } from '../fixtures/events.js';
+/** The meta context from env + event payload (the REST API reader: github-api.test.ts). */
+import { readMetaContext, repoInfoFrom } from '../../../src/context/run-context.js';
+import { HEAD_SHA, metaContext } from '../fixtures/events.js';
 
 test('pull_request: merge sha by default, PR number, base ref', () => {
   const m = metaContext('pull_request');
@@ -35,61 +32,19 @@ test('annotation levels and GITHUB_API_URL from env', () => {
   expect(m.apiUrl).toBe('https://ghe.example/api/v3');
 });
 
-describe('REST API reader (loopback fake server)', () => {
-  let server: http.Server;
-  let base: string;
-  const seen: string[] = [];
-  beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      seen.push(`${req.url} auth=${req.headers.authorization ?? ''}`);
-      res.setHeader('content-type', 'application/json');
-      if (req.url?.startsWith('/slow/')) return; // never answers: the reader's timeout must end it
-      if (req.url === '/api/repos/octocat/Hello-World') {
-        res.end(JSON.stringify({ name: 'Hello-World', description: 'from api', html_url: 'https://github.com/octocat/Hello-World', default_branch: 'main', license: { spdx_id: 'Apache-2.0' } }));
-      } else if (req.url === `/api/repos/octocat/Hello-World/commits/${SHA}`) {
-        res.end(JSON.stringify({ commit: { committer: { date: '2020-01-08T10:00:00Z' } } }));
-      } else {
-        res.statusCode = 404;
-        res.end('{}');
-      }
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+test('repoInfoFrom: one mapping for the payload and the API; a number is written out, other non-text is empty', () => {
+  const fallback = { name: 'fb', htmlUrl: 'https://fb' };
+  expect(repoInfoFrom({ name: 42, description: 7, html_url: null, license: { spdx_id: ['MIT'] }, default_branch: {} }, fallback)).toEqual({
+    name: '42',
+    description: '7',
+    htmlUrl: 'https://fb',
+    license: '',
+    defaultBranch: '',
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  });
+  expect(repoInfoFrom({}, fallback)).toEqual({ name: 'fb', description: '', htmlUrl: 'https://fb', license: '', defaultBranch: '' });
+});
 
-  test('fills repository data a schedule payload lacks, and the commit date when asked', async () => {
-    const meta = readMetaContext({ ...FIXTURES.schedule.env, GITHUB_API_URL: base }, FIXTURES.schedule.payload);
-    const out = await completeFromApi(meta, true, { fetch: actionsFetch(), token: 'tok' });
-    expect(out.warnings).toEqual([]);
-    expect(out.meta.repo).toEqual({ name: 'Hello-World', description: 'from api', htmlUrl: 'https://github.com/octocat/Hello-World', license: 'Apache-2.0', defaultBranch: 'main' });
-    expect(out.meta.commitDate).toBe('2020-01-08T10:00:00Z');
-    expect(seen).toContain('/api/repos/octocat/Hello-World auth=Bearer tok');
-  });
-
-  test('asks nothing when the payload has it all', async () => {
-    seen.length = 0;
-    const meta = readMetaContext({ ...FIXTURES['tag v1.2.3'].env, GITHUB_API_URL: base }, FIXTURES['tag v1.2.3'].payload);
-    const out = await completeFromApi(meta, true, { fetch: actionsFetch() });
-    expect(seen).toEqual([]);
-    expect(out.meta).toEqual(meta);
-  });
-
-  test('an API that never answers: the timeout ends the wait with a warning', async () => {
-    const meta = readMetaContext({ ...FIXTURES.schedule.env, GITHUB_API_URL: base.replace('/api', '/slow') }, FIXTURES.schedule.payload);
-    const out = await completeFromApi(meta, false, { fetch: actionsFetch(), timeoutMs: 300 });
-    expect(out.warnings).toEqual([expect.stringMatching(/could not read repository data from .*\/slow\/repos\/octocat\/Hello-World/)]);
-  });
-
-  test('unreachable API: warnings, never a throw, payload values kept', async () => {
-    const meta = readMetaContext({ ...FIXTURES.schedule.env, GITHUB_API_URL: 'http://127.0.0.1:9/api' }, FIXTURES.schedule.payload);
-    const out = await completeFromApi(meta, true, { fetch: actionsFetch(), timeoutMs: 2000 });
-    expect(out.warnings).toHaveLength(2);
-    expect(out.warnings[0]).toMatch(/could not read repository data from http:\/\/127\.0\.0\.1:9\/api/);
-    expect(out.meta.repo.name).toBe('Hello-World');
-    expect(out.meta.commitDate).toBeUndefined();
-  });
+test('payload repository with a numeric description: written out (as the API reader does now)', () => {
+  const m = readMetaContext({ GITHUB_REPOSITORY: 'o/r' }, { repository: { name: 'r', description: 2024 } });
+  expect(m.repo).toEqual({ name: 'r', description: '2024', htmlUrl: 'https://github.com/o/r', license: '', defaultBranch: '' });
 });

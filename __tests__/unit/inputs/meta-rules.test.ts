@@ -1,6 +1,5 @@
 /** The tag rule, flavor and images parsers: defaults, priorities, errors. */
 import { DEFAULT_PRIORITY, parseFlavor, parseImages, parseTagRule, parseTagRules } from '../../../src/inputs/meta-rules.js';
-import { toDockerTag } from '../../../src/stages/meta/sanitize.js';
 
 test.each([
   ['type=schedule', 'schedule', { pattern: 'nightly', enable: 'true' }, 1000],
@@ -56,19 +55,6 @@ test('images', () => {
   expect(parseImages(['name=a/b,enable=false', 'c/d'])).toEqual([{ name: 'a/b', enable: false }, { name: 'c/d', enable: true }]);
   expect(() => parseImages(['name=a/b,color=red', 'x'])).toThrow(/unknown image attribute "color"/);
   expect(() => parseImages(['enable=true', 'x'])).toThrow(/image name is empty/);
-});
-
-test.each([
-  ['my/branch', 'my-branch'],
-  ['feature/über', 'feature-ber'],
-  ['.hidden', 'hidden'],
-  ['--x', 'x'],
-  ['-._', '_'],
-  ['$(id)', 'id-'],
-  ['///', ''],
-  ['a'.repeat(300), 'a'.repeat(128)],
-])('toDockerTag(%j) = %j', (input, out) => {
-  expect(toDockerTag(input)).toBe(out);
 });
 
 test('several bare values on one line: the last one is used, as metadata-action does, with a warning', () => {

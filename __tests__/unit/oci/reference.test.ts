@@ -1,4 +1,4 @@
-import { explainName, isValidReference, isValidTag } from '../../../src/oci/reference.js';
+import { explainName, isValidReference, isValidTag, lowercaseName, normaliseImageName, referenceParts, splitReference } from '../../../src/oci/reference.js';
 
 describe('docker reference grammar', () => {
   test.each([
@@ -33,9 +33,61 @@ describe('docker reference grammar', () => {
   ])('explainName(%j)', (name, why) => expect(explainName(name)).toMatch(why));
 });
 
-// normaliseImageName came here from the shard stage (an import of its own, so as not to touch the one above)
-import { normaliseImageName } from '../../../src/oci/reference.js';
+describe('referenceParts: the one name[:tag][@digest] split', () => {
+  test.each([
+    ['app', { name: 'app' }],
+    ['app:v1', { name: 'app', tag: 'v1' }],
+    ['localhost:5000/a/b', { name: 'localhost:5000/a/b' }],
+    ['localhost:5000/a/b:x', { name: 'localhost:5000/a/b', tag: 'x' }],
+    ['ghcr.io/o/app@sha256:abc', { name: 'ghcr.io/o/app', digest: 'sha256:abc' }],
+    ['ghcr.io/o/app:1@sha256:abc', { name: 'ghcr.io/o/app', tag: '1', digest: 'sha256:abc' }],
+    ['sha256:abc', { name: 'sha256', tag: 'abc' }],
+    // the digest is after the LAST '@' (the digest list's reading; splitReference took the first):
+    // a name never holds an '@', so "a@b" is quoted back as the invalid name it is
+    ['a@b@sha256:abc', { name: 'a@b', digest: 'sha256:abc' }],
+  ])('%j', (ref, parts) => expect(referenceParts(ref)).toEqual(parts));
 
+  test('splitReference reads the digest after the last @ too', () => {
+    expect(splitReference('a@b@sha256:abc').reference).toBe('sha256:abc');
+    expect(splitReference('ghcr.io/o/app:1@sha256:abc')).toEqual({ registry: 'ghcr.io', repository: 'o/app', reference: 'sha256:abc' });
+  });
+
+  test.each([
+    ['GHCR.io/Org/App:V1', 'ghcr.io/org/app:V1'],
+    ['Localhost:5000/App', 'localhost:5000/app'],
+    ['Org/App@sha256:ABC', 'org/app@sha256:ABC'],
+  ])('lowercaseName(%j) = %j: the name lowercased, tag and digest as given', (ref, want) => expect(lowercaseName(ref)).toBe(want));
+
+  test.each([
+    ['ghcr.io/o/app@sha256:abc', false],
+    ['ghcr.io/o/app:1@sha256:abc', false],
+    // no '/': the ':' is a tag's (the image "localhost", tag 5000), as docker reads it
+    ['localhost:5000', true],
+  ])('isValidReference(%j) = %s (a --tag reference holds no digest)', (ref, ok) => expect(isValidReference(ref)).toBe(ok));
+
+  test.each([
+    ['localhost:5000', /must not contain a tag/],
+    ['a@b@sha256:abc', /must not contain a digest/],
+    ['ghcr.io/org/app:v1@sha256:abc', /must not contain a digest/],
+    ['x'.repeat(256), /at most 255 characters/],
+  ])('explainName(%j)', (name, why) => expect(explainName(name)).toMatch(why));
+});
+
+describe('splitReference: registry, repository, tag or digest (as the arch check reads a registry)', () => {
+  test.each([
+    ['alpine', 'docker.io', 'library/alpine', 'latest'],
+    ['docker.io/o/x:1', 'docker.io', 'o/x', '1'],
+    ['index.docker.io/alpine', 'docker.io', 'library/alpine', 'latest'],
+    ['127.0.0.1:5000/e2e/x:v1', '127.0.0.1:5000', 'e2e/x', 'v1'],
+    ['localhost/x@sha256:ab', 'localhost', 'x', 'sha256:ab'],
+    ['ghcr.io/o/x:v1@sha256:ab', 'ghcr.io', 'o/x', 'sha256:ab'],
+    ['o/x', 'docker.io', 'o/x', 'latest'],
+  ])('splitReference(%p)', (ref, registry, repository, reference) => {
+    expect(splitReference(ref)).toEqual({ registry, repository, reference });
+  });
+});
+
+// normaliseImageName came here from the shard stage
 describe('normaliseImageName: Docker short names compare equal', () => {
   test.each([
     ['app', 'app'],

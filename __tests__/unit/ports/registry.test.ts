@@ -1,25 +1,33 @@
-import { splitReference } from '../../../src/oci/reference.js';
 import { configCredentials, parseChallenge, registryBase, RegistryRepo } from '../../../src/ports/registry.js';
 import { fakeExec } from '../fakes.js';
 
 describe('registry client for the arch check', () => {
-  test.each([
-    ['alpine', 'docker.io', 'library/alpine', 'latest'],
-    ['docker.io/o/x:1', 'docker.io', 'o/x', '1'],
-    ['index.docker.io/alpine', 'docker.io', 'library/alpine', 'latest'],
-    ['127.0.0.1:5000/e2e/x:v1', '127.0.0.1:5000', 'e2e/x', 'v1'],
-    ['localhost/x@sha256:ab', 'localhost', 'x', 'sha256:ab'],
-    ['ghcr.io/o/x:v1@sha256:ab', 'ghcr.io', 'o/x', 'sha256:ab'],
-    ['o/x', 'docker.io', 'o/x', 'latest'],
-  ])('splitReference(%p)', (ref, registry, repository, reference) => {
-    expect(splitReference(ref)).toEqual({ registry, repository, reference });
-  });
-
   test('loopback registries are plain HTTP, others HTTPS, Docker Hub at registry-1', () => {
     expect(registryBase('127.0.0.1:5000')).toBe('http://127.0.0.1:5000');
     expect(registryBase('localhost:5000')).toBe('http://localhost:5000');
     expect(registryBase('ghcr.io')).toBe('https://ghcr.io');
     expect(registryBase('docker.io')).toBe('https://registry-1.docker.io');
+  });
+
+  test('loopback is what reference.ts says it is: a host named 127.something is not, LOCALHOST is', () => {
+    // registry.ts had its own test, /^127\./ on the host, which took 127.example.com for loopback
+    expect(registryBase('127.example.com')).toBe('https://127.example.com');
+    expect(registryBase('127.0.0.1')).toBe('http://127.0.0.1');
+    expect(registryBase('LOCALHOST:5000')).toBe('http://LOCALHOST:5000');
+    expect(registryBase('[::1]:5000')).toBe('http://[::1]:5000');
+  });
+
+  test('manifests are asked for as an index or an image manifest, OCI or Docker', async () => {
+    let accept = '';
+    const fetch = (async (_url: string | URL, init?: RequestInit) => {
+      accept = (init?.headers as Record<string, string>).Accept!;
+      return new Response('{}');
+    }) as typeof globalThis.fetch;
+    const { repo } = RegistryRepo.of('127.0.0.1:5000/app:v1', { fetch, exec: fakeExec(), readFile: () => undefined, dockerConfig: '/cfg' });
+    await repo.manifest('v1');
+    expect(accept).toBe(
+      'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
+    );
   });
 
   test('challenge and credentials parsing', () => {

@@ -1,14 +1,13 @@
 /**
  * Arch check, the act: find each platform's layers (in the registry when pushed; from a cached
  * re-export of the build as an OCI tar stream otherwise), leave out the base images' layers unless
- * `full`, stream the rest once each and judge every platform (archcheck.ts).
+ * `full`, stream the rest once each and judge every platform (plan.ts).
  */
-import { type Exec, NO_TIMEOUT } from '../../ports/exec.js';
-import { errorMessage } from '../../errors.js';
-import type { ArchCheckMode } from '../../inputs/verify.js';
-import { judgePlatform, type LayerScan, type PlatformVerdict } from './plan.js';
+import { type ActDeps, NO_TIMEOUT } from '../../ports/exec.js';
+import { commandProblem, errorMessage } from '../../errors.js';
+import { judgePlatform, type LayerScan, type PlatformVerdict, reexportArgv } from './plan.js';
 import { scanLayer, scanOciLayout } from './scan.js';
-import { canonicalPlatform, parseManifest } from '../../oci/manifests.js';
+import { canonicalPlatformOf, imageConfigPlatform, parseManifestNode } from '../../oci/manifests.js';
 import { type RegistryDeps, RegistryRepo } from '../../ports/registry.js';
 
 export interface PlatformImage {
@@ -17,47 +16,38 @@ export interface PlatformImage {
   layers: string[];
 }
 
-type Descriptor = { digest?: string; mediaType?: string; platform?: { os?: string } };
-type Body = { manifests?: Descriptor[]; layers?: { digest: string }[]; config?: { digest: string } };
+/** How platformImages reads what an image points at: a manifest or index by digest, a config blob by digest. */
+export interface ImageReader {
+  manifest(digest: string): Promise<string>;
+  config(digest: string): Promise<string>;
+}
 
 /**
- * Walk an index (or a manifest) to the platform images it holds. `manifest` reads a manifest or
- * index by digest, `config` a config blob. Only `wanted` platforms are read (all when undefined).
+ * Walk an index (or a manifest) to the platform images it holds; oci/manifests.ts reads each one.
+ * Only `wanted` platforms are read (all when undefined).
  */
-export async function platformImages(
-  root: string,
-  read: { manifest(digest: string): Promise<string>; config(digest: string): Promise<string> },
-  wanted?: string[],
-): Promise<PlatformImage[]> {
-  const body = JSON.parse(root) as Body;
-  if (Array.isArray(body.layers)) {
-    const cfg = body.config?.digest ? (JSON.parse(await read.config(body.config.digest)) as { os?: string; architecture?: string; variant?: string }) : {};
-    const platform = canonicalPlatform(cfg.os ?? 'unknown', cfg.architecture ?? 'unknown', cfg.variant);
-    return [{ platform, layers: body.layers.map((l) => l.digest) }];
+export async function platformImages(root: string, read: ImageReader, wanted?: string[]): Promise<PlatformImage[]> {
+  const node = parseManifestNode(root);
+  if (node.kind === 'image') {
+    // a single-platform manifest: its platform is only in its config
+    const platform = imageConfigPlatform(node.config ? await read.config(node.config) : '{}');
+    return [{ platform, layers: node.layers }];
   }
   const out: PlatformImage[] = [];
-  const parsed = parseManifest(root);
-  const entries = parsed.kind === 'index' ? parsed.entries : [];
   // linux/arm64/v8 asked, linux/arm64 in the index: the same platform
-  const want = wanted?.map((p) => canonicalPlatform(...(p.split('/') as [string, string, string?])));
-  for (const e of entries) {
+  const want = wanted?.map(canonicalPlatformOf);
+  for (const e of node.entries) {
     if (want && !want.includes(e.platform)) continue;
-    const m = JSON.parse(await read.manifest(e.digest)) as Body;
-    out.push({ platform: e.platform, layers: (m.layers ?? []).map((l) => l.digest) });
+    const m = parseManifestNode(await read.manifest(e.digest));
+    out.push({ platform: e.platform, layers: m.kind === 'image' ? m.layers : [] });
   }
   // an OCI layout's index.json points at the image index without a platform: follow it
-  for (const d of body.manifests ?? []) {
-    if (d.platform?.os || !d.digest || !/index|list/.test(d.mediaType ?? '')) continue;
-    out.push(...(await platformImages(await read.manifest(d.digest), read, wanted)));
-  }
+  for (const d of node.nested) out.push(...(await platformImages(await read.manifest(d), read, wanted)));
   return out;
 }
 
-export interface ArchCheckDeps {
-  exec: Exec;
+export interface ArchCheckDeps extends ActDeps {
   registry: RegistryDeps;
-  log(message: string): void;
-  warn(message: string): void;
 }
 
 /** The base images' layer digests for these platforms; a base that cannot be read is warned about (its layers get read). */
@@ -67,14 +57,18 @@ export async function baseLayers(refs: string[], platforms: string[], deps: Arch
     refs.map(async (ref) => {
       try {
         const { repo, reference } = RegistryRepo.of(ref, deps.registry);
-        const read = { manifest: (d: string) => repo.manifest(d), config: async (d: string) => streamText(await repo.blob(d)) };
-        for (const img of await platformImages(await repo.manifest(reference), read, platforms)) for (const l of img.layers) skip.add(l);
+        for (const img of await platformImages(await repo.manifest(reference), registryReader(repo), platforms)) for (const l of img.layers) skip.add(l);
       } catch (err) {
         deps.warn(`arch-check: cannot read base image ${ref} (${errorMessage(err)}); its layers are checked too`);
       }
     }),
   );
   return skip;
+}
+
+/** A repository's manifests and config blobs, for platformImages. */
+function registryReader(repo: RegistryRepo): ImageReader {
+  return { manifest: (d) => repo.manifest(d), config: async (d) => streamText(await repo.blob(d)) };
 }
 
 async function streamText(src: AsyncIterable<Buffer>): Promise<string> {
@@ -100,8 +94,7 @@ export interface CheckTarget {
 /** Pushed: read the index the build pushed (ref@digest) and stream its layers from the registry, a few at a time. */
 export async function checkPushed(ref: string, digest: string, t: CheckTarget, deps: ArchCheckDeps): Promise<PlatformVerdict[]> {
   const { repo } = RegistryRepo.of(ref, deps.registry);
-  const read = { manifest: (d: string) => repo.manifest(d), config: async (d: string) => streamText(await repo.blob(d)) };
-  const images = await platformImages(await repo.manifest(digest), read, t.platforms);
+  const images = await platformImages(await repo.manifest(digest), registryReader(repo), t.platforms);
   const todo = [...new Set(images.flatMap((i) => i.layers))].filter((l) => !t.skip.has(l));
   const scans = new Map<string, LayerScan>();
   const next = async (): Promise<void> => {
@@ -111,36 +104,17 @@ export async function checkPushed(ref: string, digest: string, t: CheckTarget, d
   return judgeAll(images, scans, t.skip, t.ignore);
 }
 
-/** Pure: the build's argv turned into a re-export of its (cached) result as an OCI tar on stdout. */
-export function reexportArgv(buildArgv: string[]): string[] {
-  const dropWithValue = new Set(['--tag', '-t', '--output', '-o', '--cache-to', '--metadata-file', '--iidfile', '--attest', '--provenance', '--sbom', '--annotation']);
-  const dropAlone = new Set(['--push', '--load']);
-  const out: string[] = [];
-  for (let i = 0; i < buildArgv.length - 1; i++) {
-    const a = buildArgv[i]!;
-    const flag = a.split('=')[0]!;
-    if (dropAlone.has(a)) continue;
-    if (dropWithValue.has(flag)) {
-      if (!a.includes('=')) i++;
-      continue;
-    }
-    out.push(a);
-  }
-  // attestations add nothing to check; the context stays last
-  return [...out, '--provenance=false', '--sbom=false', '--output', 'type=oci,dest=-', buildArgv[buildArgv.length - 1]!];
-}
-
 /** Not pushed: re-run the build (every step cached) with an OCI tar streamed to us, and judge it. */
 export async function checkLocal(buildArgv: string[], t: CheckTarget, deps: ArchCheckDeps, env?: Record<string, string>): Promise<PlatformVerdict[]> {
   let scan: Awaited<ReturnType<typeof scanOciLayout>> | undefined;
-  const res = await deps.exec({ argv: reexportArgv(buildArgv), silent: true, env, timeoutMs: NO_TIMEOUT, readStdout: async (s) => void (scan = await scanOciLayout(s, t.skip)) });
-  if (res.code !== 0 || !scan) throw new Error(`re-exporting the build failed: ${res.stderr.trim().split('\n').pop() ?? `exit ${res.code}`}`);
+  const argv = reexportArgv(buildArgv);
+  const res = await deps.exec({ argv, silent: true, env, timeoutMs: NO_TIMEOUT, readStdout: async (s) => void (scan = await scanOciLayout(s, t.skip)) });
+  if (res.code !== 0 || !scan) throw new Error(`re-exporting the build failed: ${commandProblem(argv, res)}`);
   const blobs = scan.json;
   const get = async (d: string) => blobs.get(d) ?? Promise.reject(new Error(`blob ${d} is not in the export`));
   const images = await platformImages(scan.index, { manifest: get, config: get }, t.platforms);
   return judgeAll(images, scan.layers, t.skip, t.ignore);
 }
 
-export type { ArchCheckMode };
-// what verification.ts needs, through this one lazily loaded module
+// what the wiring needs, through this one lazily loaded module
 export { archCheckFailure, archCheckSummary, ignoreMatcher } from './plan.js';

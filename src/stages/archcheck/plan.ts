@@ -1,13 +1,12 @@
 /**
  * Arch check: after the build, every platform's image is read layer by layer and each regular
  * file's ELF header is compared with the platform. Pure: what a layer holds (LayerScan, filled in
- * by archcheck-scan.ts), how layers stack (whiteouts), the verdict and its message.
+ * by scan.ts), how layers stack (whiteouts), the verdict and its message, the re-export's argv.
  */
 import picomatch from 'picomatch';
 import type { ArchCheckMode } from '../../inputs/verify.js';
 import { StageError } from '../../errors.js';
 import { describeElf, type ElfHeader, elfFits } from '../../oci/elf.js';
-
 
 /** One layer's content, as far as the check needs it. Paths are relative ("usr/bin/x"). */
 export interface LayerScan {
@@ -115,4 +114,23 @@ export function archCheckSummary(verdicts: PlatformVerdict[], mode: ArchCheckMod
   });
   const scope = mode === 'full' ? 'every layer' : "the layers this build added above its base images";
   return ['#### arch check', '', `Read ${scope}.`, '', '| platform | result | ELF files | files read | layers read |', '|---|---|---|---|---|', ...rows, ''].join('\n');
+}
+
+/** Pure: the build's argv turned into a re-export of its (cached) result as an OCI tar on stdout. */
+export function reexportArgv(buildArgv: string[]): string[] {
+  const dropWithValue = new Set(['--tag', '-t', '--output', '-o', '--cache-to', '--metadata-file', '--iidfile', '--attest', '--provenance', '--sbom', '--annotation']);
+  const dropAlone = new Set(['--push', '--load']);
+  const out: string[] = [];
+  for (let i = 0; i < buildArgv.length - 1; i++) {
+    const a = buildArgv[i]!;
+    const flag = a.split('=')[0]!;
+    if (dropAlone.has(a)) continue;
+    if (dropWithValue.has(flag)) {
+      if (!a.includes('=')) i++;
+      continue;
+    }
+    out.push(a);
+  }
+  // attestations add nothing to check; the context stays last
+  return [...out, '--provenance=false', '--sbom=false', '--output', 'type=oci,dest=-', buildArgv[buildArgv.length - 1]!];
 }

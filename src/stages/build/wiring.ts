@@ -110,7 +110,6 @@ export async function buildStep(run: Run, plan: BuildPlan, cache: CacheStep, dri
   host.setOutput('digest', result.digest);
   host.setOutput('imageid', result.imageid);
   host.setOutput('metadata', result.metadata);
-  host.setOutput('pushed', String(push.push));
   host.setOutput('platforms', inputs.platforms.join(','));
   // last: a failed upload fails the step with every output above already set
   if (shard) await shardUploadStep(run, shard.image, inputs.platforms[0]!, result.digest);

@@ -2,7 +2,6 @@ import { metaStep } from '../meta/wiring.js';
 import { StageError } from '../../errors.js';
 import { artifactModule } from '../../ports/lazy.js';
 import type { Run } from '../../run/run.js';
-import { summaryTable } from '../../run/summary.js';
 import { checkShardImages, planMerge } from './plan.js';
 import { resolveShards, runMerge } from './act.js';
 import { shardRefsStep } from '../shard/wiring.js';
@@ -32,11 +31,10 @@ export async function mergeStep(run: Run): Promise<void> {
     }
     return runMerge(argv, meta.refs, shards, deps);
   });
-  run.report.digest = result.digest;
+  run.report.digest = result.digest || '(dry run)';
   run.report.pushed = !inputs.dryRun;
+  run.report.platforms = Object.keys(result.manifests);
   host.setOutput('digest', result.digest);
   host.setOutput('manifests', JSON.stringify(result.manifests));
-  host.setOutput('pushed', String(!inputs.dryRun));
-  host.setOutput('platforms', Object.keys(result.manifests).join(','));
-  await host.summary(summaryTable(meta.refs, result.digest || '(dry run)', Object.keys(result.manifests), !inputs.dryRun, run.timings, { status: 'succeeded' }));
+  host.setOutput('platforms', run.report.platforms.join(','));
 }

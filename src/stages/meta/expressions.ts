@@ -73,8 +73,10 @@ export function shortSha(meta: Pick<MetaContext, 'sha' | 'shortShaLength'>): str
   return n >= meta.sha.length ? meta.sha : meta.sha.slice(0, n);
 }
 
-export const branchOf = (ref: string) => (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : '');
-export const tagOf = (ref: string) => (ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : '');
+/** The branch of a git ref (refs/heads/…), '' for any other ref. */
+export const gitBranchOf = (ref: string) => (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : '');
+/** The git tag of a git ref (refs/tags/…), '' for any other ref. An image reference's tag: splitReference (src/oci/reference.ts). */
+export const gitTagOf = (ref: string) => (ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : '');
 
 export function isDefaultBranch(meta: MetaContext): boolean {
   const branch = meta.ref.replace(/^refs\/heads\//, '');
@@ -92,21 +94,21 @@ export function dateHelpers(c: ExprContext) {
   };
 }
 
-/**
- * Render metadata-action's global expressions ({{branch}}, {{tag}}, {{sha}}, {{base_ref}},
- * {{is_default_branch}}, {{is_not_default_branch}}, {{date 'fmt' tz='…'}}, {{commit_date 'fmt'}}) in a value.
- */
 /** Pure: the templates whose date format is an unquoted word ({{date YYYYMMDD}}), rendered in the default format. */
 export function unquotedDateFormats(templates: string[]): string[] {
   return templates.filter((t) => /\{\{~?\s*(?:date|commit_date)\s+(?!['"])[^\s}=]+(?:\s|~?\}\})/.test(t));
 }
 
+/**
+ * Render metadata-action's global expressions ({{branch}}, {{tag}}, {{sha}}, {{base_ref}},
+ * {{is_default_branch}}, {{is_not_default_branch}}, {{date 'fmt' tz='…'}}, {{commit_date 'fmt'}}) in a value.
+ */
 export function renderGlobal(template: string, c: ExprContext): string {
   if (!template.includes('{{')) return template;
   const m = c.meta;
   return render(template, {
-    branch: () => branchOf(m.ref),
-    tag: () => tagOf(m.ref),
+    branch: () => gitBranchOf(m.ref),
+    tag: () => gitTagOf(m.ref),
     sha: () => shortSha(m),
     base_ref: () => {
       if (m.ref.startsWith('refs/tags/') && m.pushBaseRef) return m.pushBaseRef.replace(/^refs\/heads\//, '');

@@ -46,3 +46,11 @@ export function createdAt(sourceDateEpoch: string, now: number): string {
   if (sourceDateEpoch && /^\d+$/.test(sourceDateEpoch.trim())) return new Date(Number(sourceDateEpoch.trim()) * 1000).toISOString();
   return new Date(now).toISOString();
 }
+
+/**
+ * KEY=VALUE lines as an object, for the json output and the bake files: one helper, so both hold
+ * every label (a "__proto__" key too: an own property, where assigning it would drop it).
+ */
+export function labelObject(labels: string[]): Record<string, string> {
+  return Object.fromEntries(labels.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { labelObject } from './labels.js';
 import type { MetaPlan } from './plan.js';
 
 /** What the meta outputs need besides the plan. */
@@ -21,8 +22,6 @@ export interface MetaOutputs {
   /** Bake definition files to write: path → JSON text. */
   files: [string, string][];
 }
-
-const labelObject = (labels: string[]) => Object.fromEntries(labels.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 
 /**
  * Pure: docker/metadata-action's outputs: version, tags, tag-names, labels, annotations, json and the

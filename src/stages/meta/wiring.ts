@@ -29,10 +29,7 @@ export async function metaStep(run: Run): Promise<MetaPlan> {
     for (const w of completed.warnings) host.warning(w);
     const { planMeta } = await metaModule();
     try {
-      return planMeta(
-        { images: inputs.imageEntries, tagRules: inputs.tagRules, literalRefs: inputs.literalRefs, flavor: inputs.flavor, labels: inputs.labels, annotations: inputs.annotations },
-        { meta: completed.meta, now: run.now() },
-      );
+      return planMeta(inputs, { meta: completed.meta, now: run.now() });
     } catch (err) {
       throw new StageError('meta', errorMessage(err));
     }

@@ -9,8 +9,8 @@
  * other way; `docker run` cannot run one without loading it anyway, so loading directly is one copy
  * fewer.) The tags are removed right after the smoke test, and by post if main stops before.
  */
-import { StageError } from '../../errors.js';
-import type { Exec } from '../../ports/exec.js';
+import { commandProblem, StageError } from '../../errors.js';
+import type { ActDeps } from '../../ports/exec.js';
 import { type BuildPlanInput, planBuild } from '../build/build.js';
 
 /** Pure: whether the smoke test must load the image first (see the file comment). */
@@ -42,9 +42,7 @@ export function planSmokeLoad(input: BuildPlanInput, platform: string, tag: stri
   });
 }
 
-export interface SmokeLoadDeps {
-  exec: Exec;
-  log(message: string): void;
+export interface SmokeLoadDeps extends ActDeps {
   /** Environment the build needs (secret-envs, cache service). */
   env?: Record<string, string>;
 }
@@ -54,17 +52,15 @@ export async function loadForSmoke(argvs: Record<string, string[]>, tags: Record
   for (const [platform, argv] of Object.entries(argvs)) {
     deps.log(`smoke-test: loading ${platform} into the engine as ${tags[platform]} (the same build again: every step cached)`);
     const res = await deps.exec({ argv, silent: true, ...(deps.env && Object.keys(deps.env).length ? { env: deps.env } : {}) });
-    if (res.code !== 0) {
-      const last = res.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit ${res.code}`;
-      throw new StageError('smoke-test', `loading ${platform} into the engine for the smoke test failed: ${last}`);
-    }
+    if (res.code !== 0) throw new StageError('smoke-test', `loading ${platform} into the engine for the smoke test failed: ${commandProblem(argv, res)}`);
   }
   return tags;
 }
 
 /** Act: remove the loaded tags (never fails: a leftover tag is only disk space). */
-export async function removeSmokeImages(tags: string[], exec: Exec, warn: (m: string) => void): Promise<void> {
+export async function removeSmokeImages(tags: string[], deps: ActDeps): Promise<void> {
   if (!tags.length) return;
-  const res = await exec({ argv: ['docker', 'image', 'rm', '--force', ...tags], silent: true });
-  if (res.code !== 0) warn(`smoke-test: could not remove ${tags.join(', ')}: ${res.stderr.trim()}`);
+  const argv = ['docker', 'image', 'rm', '--force', ...tags];
+  const res = await deps.exec({ argv, silent: true });
+  if (res.code !== 0) deps.warn(`smoke-test: could not remove ${tags.join(', ')}: ${commandProblem(argv, res)}`);
 }

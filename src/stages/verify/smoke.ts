@@ -4,8 +4,9 @@
  * run through one on the host.
  */
 import { StageError } from '../../errors.js';
-import type { Exec } from '../../ports/exec.js';
+import type { ActDeps } from '../../ports/exec.js';
 import { acceptedArches } from '../../oci/elf.js';
+import { splitReference } from '../../oci/reference.js';
 
 export interface SmokeTarget {
   /** The reference to run: image@digest when pushed, else the first local tag. */
@@ -36,12 +37,22 @@ export function planSmoke(target: SmokeTarget, platform: string, argv: string[],
 export function smokeTarget(refs: string[], digest: string, pushed: boolean, manifests: Record<string, string> = {}): SmokeTarget | undefined {
   const first = refs[0];
   if (pushed && first && digest) {
-    const name = first.replace(/:[^/:]+$/, '');
+    const name = nameOf(first);
     const perPlatform = Object.fromEntries(Object.entries(manifests).map(([p, d]) => [p, `${name}@${d}`]));
     return { ref: `${name}@${digest}`, pull: true, ...(Object.keys(perPlatform).length ? { perPlatform } : {}) };
   }
   if (first) return { ref: first, pull: pushed };
   return undefined;
+}
+
+/**
+ * Pure: a reference's name as written, without the tag or digest splitReference reads off it
+ * ("127.0.0.1:5000/app:v1" → "127.0.0.1:5000/app"; not docker's long form docker.io/library/app).
+ */
+function nameOf(ref: string): string {
+  const { reference } = splitReference(ref);
+  const suffix = [`@${reference}`, `:${reference}`].find((s) => ref.endsWith(s));
+  return suffix ? ref.slice(0, -suffix.length) : ref;
 }
 
 export interface SmokeResult {
@@ -50,9 +61,7 @@ export interface SmokeResult {
   output: string;
 }
 
-export interface SmokeDeps {
-  exec: Exec;
-  log(message: string): void;
+export interface SmokeDeps extends ActDeps {
   /** Bound of each platform's run in seconds (smoke-test-timeout); 0 = none. */
   timeoutSeconds?: number;
   /** Container names are `<prefix>-<n>` (unique per run). */

@@ -2,9 +2,18 @@
  * Verify: after a push, read back what the registry holds under every tag and check it is an
  * index with exactly the requested platforms (attestation manifests aside).
  */
-import { StageError } from '../../errors.js';
-import type { Exec } from '../../ports/exec.js';
-import { canonicalPlatform, parseManifest } from '../../oci/manifests.js';
+import { commandProblem, StageError } from '../../errors.js';
+import type { ActDeps } from '../../ports/exec.js';
+import { canonicalPlatformOf, parseManifest } from '../../oci/manifests.js';
+
+/**
+ * Pure: how verify reads a tag back: the buildx CLI, which resolves the registry, its credentials and
+ * TLS as the push did (the arch check reads over HTTP instead: it streams layers, which imagetools
+ * cannot). Both answers are parsed by oci/manifests.ts.
+ */
+export function inspectArgv(ref: string): string[] {
+  return ['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref];
+}
 
 export interface TagVerdict {
   ref: string;
@@ -16,11 +25,11 @@ export interface TagVerdict {
   problem?: string;
 }
 
-/** Pure: compare one tag's index (raw JSON from imagetools) with the requested platforms. */
+/** Pure: compare one tag's index (raw JSON from imagetools, see inspectArgv) with the requested platforms. */
 export function judgeTag(ref: string, requested: string[], res: { code: number; stdout: string; stderr: string }): TagVerdict {
   const base = { ref, manifests: {}, missing: [], extra: [] };
   if (res.code !== 0) {
-    return { ...base, problem: `cannot read it back: ${res.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit ${res.code}`}` };
+    return { ...base, problem: `cannot read it back: ${commandProblem(inspectArgv(ref), res)}` };
   }
   let parsed;
   try {
@@ -28,7 +37,7 @@ export function judgeTag(ref: string, requested: string[], res: { code: number; 
   } catch {
     return { ...base, problem: 'the registry did not answer with a manifest' };
   }
-  const want = requested.map((p) => canonicalPlatform(...(p.split('/') as [string, string, string?])));
+  const want = requested.map(canonicalPlatformOf);
   if (parsed.kind === 'manifest') {
     // a single-platform build may legitimately push a plain manifest
     if (want.length === 1) return { ...base, manifests: { [requested[0]!]: '' } };
@@ -58,15 +67,10 @@ export function describeVerdict(v: TagVerdict): string {
   return `${v.ref}: ${parts.join('; ')} (it has ${has.length ? has.join(', ') : 'no platform'})`;
 }
 
-export interface VerifyDeps {
-  exec: Exec;
-  log(message: string): void;
-}
-
 /** Act: read back every tag; fail naming each tag and the platforms it lacks. Returns platform → digest. */
-export async function runVerify(refs: string[], platforms: string[], deps: VerifyDeps): Promise<Record<string, string>> {
+export async function runVerify(refs: string[], platforms: string[], deps: ActDeps): Promise<Record<string, string>> {
   const verdicts = await Promise.all(
-    refs.map(async (ref) => judgeTag(ref, platforms, await deps.exec({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref], silent: true }))),
+    refs.map(async (ref) => judgeTag(ref, platforms, await deps.exec({ argv: inspectArgv(ref), silent: true }))),
   );
   const bad = verdicts.filter((v) => !verdictOk(v));
   for (const v of verdicts) if (verdictOk(v)) deps.log(`verify: ${v.ref} holds ${Object.keys(v.manifests).join(', ')}`);

@@ -1,8 +1,8 @@
 /**
- * The four places where docker/metadata-action and we differed (issue 18): match= on semver/pep440,
- * {{is_not_default_branch}}, whitespace separators, labels lines without '='.
+ * The four places where docker/metadata-action and we differed (issue 18), as the plan gives them:
+ * match= on semver/pep440, {{is_not_default_branch}}, labels lines without '='. (Whitespace
+ * separators and the input pass: inputs/meta.test.ts; unquoted date formats: expressions.test.ts.)
  */
-import { parseInputs } from '../../../../src/inputs/index.js';
 import { metaContext } from '../../fixtures/events.js';
 import { bare, plan } from '../../fixtures/plan.js';
 import { readMetaContext } from '../../../../src/context/run-context.js';
@@ -40,23 +40,6 @@ describe('{{is_not_default_branch}}', () => {
   });
 });
 
-describe('separators are read untrimmed and as written', () => {
-  const env = { workspace: '/ws', exists: () => true };
-  const raw: Record<string, string> = { platforms: 'linux/amd64', 'sep-tags': ' ', 'sep-labels': '\t', 'sep-annotations': '\\n' };
-  // a getter like core.getInput: trims unless asked not to
-  const get = (n: string, o?: { raw?: boolean }) => (o?.raw ? (raw[n] ?? '') : (raw[n] ?? '').trim());
-  test('a space, a tab, and the two characters \\n', () => {
-    const i = parseInputs(get, env);
-    expect(i.sepTags).toBe(' ');
-    expect(i.sepLabels).toBe('\t');
-    expect(i.sepAnnotations).toBe('\\n');
-  });
-  test('empty is a newline', () => {
-    const i = parseInputs((n) => (n === 'platforms' ? 'linux/amd64' : ''), env);
-    expect([i.sepTags, i.sepLabels, i.sepAnnotations]).toEqual(['\n', '\n', '\n']);
-  });
-});
-
 describe('labels and annotations lines without "=" are dropped with a note naming the line', () => {
   test('foo= is kept empty, "novalue" and "=x" are dropped', () => {
     const p = plan(metaContext('push default branch'), { labels: ['foo=', 'novalue', '=x', 'a=b=c'], annotations: ['bare'] });
@@ -65,17 +48,4 @@ describe('labels and annotations lines without "=" are dropped with a note namin
     expect(p.labels.some((l) => l.startsWith('novalue') || l.startsWith('='))).toBe(false);
     expect(p.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^labels: "novalue" is not KEY=VALUE/), expect.stringMatching(/^labels: "=x"/), expect.stringMatching(/^annotations: "bare"/)]));
   });
-  test('the input pass no longer fails on them', () => {
-    expect(() => parseInputs((n) => ({ platforms: 'linux/amd64', labels: 'novalue', annotations: '=x' })[n] ?? '', { workspace: '/ws', exists: () => true })).not.toThrow();
-  });
-});
-
-// docker/metadata-action's own table (pr12): an unquoted format is a name Handlebars leaves undefined,
-// so the date comes in the default format; we do the same, and say how to quote it
-test('an unquoted date format renders the default format, with a note', async () => {
-  const { unquotedDateFormats } = await import('../../../../src/stages/meta/expressions.js');
-  expect(unquotedDateFormats(['{{date YYYYMMDD}}', "{{date 'YYYYMMDD'}}", "{{date tz='UTC'}}", '{{commit_date YYYY-MM tz="UTC"}}', '{{date}}'])).toEqual([
-    '{{date YYYYMMDD}}',
-    '{{commit_date YYYY-MM tz="UTC"}}',
-  ]);
 });

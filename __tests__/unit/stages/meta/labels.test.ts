@@ -69,3 +69,12 @@ test('schedule payload without repository: title from GITHUB_REPOSITORY, url fro
   expect(p.labels).toContain('org.opencontainers.image.url=https://github.com/octocat/Hello-World');
   expect(p.labels).toContain('org.opencontainers.image.licenses=');
 });
+
+// the json output and the bake files read the labels through one helper (labelObject); the json
+// output's own loop assigned each key, which dropped a "__proto__" label the bake files kept
+test('a "__proto__" label is in the json output as in the labels output and the bake files', () => {
+  const p = plan(metaContext('push default branch'), { labels: ['__proto__=x'] });
+  expect(p.labels).toContain('__proto__=x');
+  expect(JSON.stringify(p.json.labels)).toContain('"__proto__":"x"');
+  expect(Object.keys(p.json.labels)).toContain('__proto__');
+});

@@ -26,3 +26,10 @@ describe('argv', () => {
     expect(shardAnnotations(['manifest:a=1', 'index:b=2', 'index[linux/amd64]:c=3', 'manifest-descriptor:d=4'])).toEqual(['manifest:a=1', 'manifest-descriptor:d=4']);
   });
 });
+
+test('shard output by driver: buildx pushes by digest on container drivers, an OCI layout for skopeo on docker', () => {
+  for (const driver of ['docker-container', 'remote', 'kubernetes']) {
+    expect(planShardOutput('127.0.0.1:5000/app', driver, '/t/oci')).toBe('type=image,name=127.0.0.1:5000/app,push-by-digest=true,name-canonical=true,push=true');
+  }
+  expect(planShardOutput('127.0.0.1:5000/app', 'docker', '/t/oci')).toBe('type=oci,dest=/t/oci,tar=false');
+});

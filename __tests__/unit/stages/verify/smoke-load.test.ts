@@ -1,8 +1,6 @@
 import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
 import type { BuildPlanInput } from '../../../../src/stages/build/build.js';
 import { loadForSmoke, needsSmokeLoad, planSmokeLoad, removeSmokeImages, smokeLoadTag } from '../../../../src/stages/verify/smoke-load.js';
-import { planShardOutput } from '../../../../src/stages/shard/plan.js';
-import { planSmoke, smokeTarget } from '../../../../src/stages/verify/smoke.js';
 
 const input: BuildPlanInput = {
   builder: 'multiarch-1-b',
@@ -65,12 +63,8 @@ test('planSmokeLoad: the same build for one platform, loaded under the local tag
   expect(argv[argv.length - 1]).toBe('/ws');
 });
 
-test('the smoke test runs each platform by its own tag', () => {
-  const target = { ref: '', pull: false, perPlatform: { 'linux/arm64': 'multiarch-smoke-1:linux-arm64' } };
-  expect(planSmoke(target, 'linux/arm64', ['uname', '-m'])).toEqual(['docker', 'run', '--rm', '--platform', 'linux/arm64', 'multiarch-smoke-1:linux-arm64', 'uname', '-m']);
-});
-
-test('loadForSmoke: each platform in turn; a failure names the platform and buildx last line', async () => {
+// was "buildx' last line" (a rule of its own); the failure text is commandProblem's now: all of a short stderr
+test('loadForSmoke: each platform in turn; a failure names the platform and buildx error lines', async () => {
   const calls: ExecRequest[] = [];
   const exec: Exec = (req) => {
     calls.push(req);
@@ -78,8 +72,8 @@ test('loadForSmoke: each platform in turn; a failure names the platform and buil
   };
   const logs: string[] = [];
   await expect(
-    loadForSmoke({ 'linux/amd64': ['a', 'linux/amd64'], 'linux/arm64': ['a', 'linux/arm64'] }, { 'linux/amd64': 't:a', 'linux/arm64': 't:b' }, { exec, log: (m) => logs.push(m), env: { K: 'v' } }),
-  ).rejects.toThrow(/loading linux\/arm64 into the engine for the smoke test failed: ERROR: no space/);
+    loadForSmoke({ 'linux/amd64': ['a', 'linux/amd64'], 'linux/arm64': ['a', 'linux/arm64'] }, { 'linux/amd64': 't:a', 'linux/arm64': 't:b' }, { exec, log: (m) => logs.push(m), warn: () => undefined, env: { K: 'v' } }),
+  ).rejects.toThrow(/loading linux\/arm64 into the engine for the smoke test failed: x\nERROR: no space$/);
   expect(calls.map((c) => c.argv[1])).toEqual(['linux/amd64', 'linux/arm64']);
   expect(calls[0]!.env).toEqual({ K: 'v' });
   expect(logs[0]).toMatch(/loading linux\/amd64 into the engine as t:a/);
@@ -88,22 +82,23 @@ test('loadForSmoke: each platform in turn; a failure names the platform and buil
 test('removeSmokeImages: one rm for every tag, a warning (never a failure) when it fails', async () => {
   const calls: string[][] = [];
   const warns: string[] = [];
-  await removeSmokeImages(['t:a', 't:b'], (req) => (calls.push(req.argv), Promise.resolve({ code: 1, stdout: '', stderr: 'busy' })), (m) => warns.push(m));
+  const exec: Exec = (req) => (calls.push(req.argv), Promise.resolve({ code: 1, stdout: '', stderr: 'busy' }));
+  await removeSmokeImages(['t:a', 't:b'], { exec, log: () => undefined, warn: (m) => warns.push(m) });
   expect(calls).toEqual([['docker', 'image', 'rm', '--force', 't:a', 't:b']]);
   expect(warns[0]).toMatch(/could not remove t:a, t:b: busy/);
-  await removeSmokeImages([], () => Promise.reject(new Error('not called')), () => undefined);
+  await removeSmokeImages([], { exec: () => Promise.reject(new Error('not called')), log: () => undefined, warn: () => undefined });
 });
 
-test('shard output by driver: buildx pushes by digest on container drivers, an OCI layout for skopeo on docker', () => {
-  for (const driver of ['docker-container', 'remote', 'kubernetes']) {
-    expect(planShardOutput('127.0.0.1:5000/app', driver, '/t/oci')).toBe('type=image,name=127.0.0.1:5000/app,push-by-digest=true,name-canonical=true,push=true');
-  }
-  expect(planShardOutput('127.0.0.1:5000/app', 'docker', '/t/oci')).toBe('type=oci,dest=/t/oci,tar=false');
-});
-
-test('a pushed image runs each platform by its manifest digest when verify knows them (classic store: one image per name@digest)', () => {
-  const t = smokeTarget(['127.0.0.1:5000/app:v1'], 'sha256:idx', true, { 'linux/amd64': 'sha256:a', 'linux/arm64': 'sha256:b' })!;
-  expect(t).toEqual({ ref: '127.0.0.1:5000/app@sha256:idx', pull: true, perPlatform: { 'linux/amd64': '127.0.0.1:5000/app@sha256:a', 'linux/arm64': '127.0.0.1:5000/app@sha256:b' } });
-  expect(planSmoke(t, 'linux/arm64', ['uname', '-m'])).toEqual(['docker', 'run', '--rm', '--platform', 'linux/arm64', '--pull', 'always', '127.0.0.1:5000/app@sha256:b', 'uname', '-m']);
-  expect(smokeTarget(['127.0.0.1:5000/app:v1'], 'sha256:idx', true)).toEqual({ ref: '127.0.0.1:5000/app@sha256:idx', pull: true });
+test('a failed load or removal says what failed as commandProblem does: the error lines, else the exit code', async () => {
+  const answer = (res: { code: number; stderr: string }): Exec => () => Promise.resolve({ stdout: '', ...res });
+  const deps = (exec: Exec, warns: string[] = []) => ({ exec, log: () => undefined, warn: (m: string) => void warns.push(m) });
+  await expect(loadForSmoke({ 'linux/arm64': ['docker', 'buildx', 'build'] }, { 'linux/arm64': 't:b' }, deps(answer({ code: 1, stderr: '#5 [2/2] RUN x\nERROR: no space\n' })))).rejects.toThrow(
+    'loading linux/arm64 into the engine for the smoke test failed: #5 [2/2] RUN x\nERROR: no space',
+  );
+  await expect(loadForSmoke({ 'linux/arm64': ['docker', 'buildx', 'build'] }, { 'linux/arm64': 't:b' }, deps(answer({ code: 2, stderr: '' })))).rejects.toThrow(
+    'loading linux/arm64 into the engine for the smoke test failed: exit 2',
+  );
+  const warns: string[] = [];
+  await removeSmokeImages(['t:a'], deps(answer({ code: 1, stderr: '' }), warns));
+  expect(warns).toEqual(['smoke-test: could not remove t:a: exit 1']);
 });

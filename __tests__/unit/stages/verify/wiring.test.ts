@@ -1,115 +1,79 @@
-import { Collector } from '../../../../src/inputs/collect.js';
-import { parseVerifyInputs } from '../../../../src/inputs/verify.js';
-import { splitCommand } from '../../../../src/inputs/verify.js';
-import { planSmoke, smokeFailure, smokeSummary, smokeTarget } from '../../../../src/stages/verify/smoke.js';
-import { describeVerdict, judgeTag, verdictOk } from '../../../../src/stages/verify/verify.js';
+/**
+ * The verify wiring over a run (runMain with a stubbed engine): what it records on the run's report
+ * (the summary) when the smoke test or the arch check fails.
+ */
+import { Readable } from 'node:stream';
+import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
+import { runMain } from '../../../../src/pipeline/main.js';
+import { fakeDeps, fakeEngine, fakeFiles, fakeHost } from '../../fakes.js';
+import { elf, tarOf } from '../../images.js';
 
-describe('splitCommand: smoke-test into argv without a shell', () => {
-  test.each([
-    ['uname -m', ['uname', '-m']],
-    ["sh -c 'echo $HOME && uname -m'", ['sh', '-c', 'echo $HOME && uname -m']],
-    ['echo "a b" c\\ d', ['echo', 'a b', 'c d']],
-    ['echo $HOME ${X}', ['echo', '$HOME', '$X']],
-    ['ls /bin/*', ['ls', '/bin/*']],
-    ['  /app --version  ', ['/app', '--version']],
-  ])('%s', (cmd, argv) => {
-    expect(splitCommand(cmd)).toEqual(argv);
-  });
+const files = {
+  '/ws/Dockerfile': 'FROM scratch\n',
+  '/proc/sys/fs/binfmt_misc/status': 'enabled',
+  '/proc/sys/fs/binfmt_misc/qemu-aarch64': 'enabled\ninterpreter /q\nflags: PF\n',
+  '/tmp/rt/multiarch-XXXX/metadata.json': JSON.stringify({ 'containerimage.digest': 'sha256:abc' }),
+};
+const inputs = { images: 'r/app', tags: 'v1', platforms: 'linux/amd64,linux/arm64', push: 'false', context: '.' };
 
-  test.each([['uname -m | grep x'], ['true && false'], ['echo > /tmp/x'], ['#only a comment']])('refuses %s', (cmd) => {
-    expect(() => splitCommand(cmd)).toThrow(/shell|empty/);
-  });
+/** The context's own builder (docker driver: the smoke test runs the engine's image, no load). */
+function engine(more: (req: ExecRequest) => { code?: number; stdout?: string; stderr?: string } = () => ({})) {
+  return fakeEngine((req) => (req.argv[2] === 'inspect' ? { stdout: 'Driver: docker\nPlatforms: linux/amd64\n' } : more(req)));
+}
+
+async function main(exec: Exec, over: Record<string, string>) {
+  const host = fakeHost({ ...inputs, ...over });
+  await runMain(fakeDeps(host, exec, fakeFiles(files), { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' }));
+  return host;
+}
+
+/** What the time report says of a build whose progress log is empty. */
+const TIMES =
+  '#### time per platform\n\n| platform | ran | build steps | steps run | cached | slowest steps |\n|---|---|---|---|---|---|\n' +
+  '| linux/amd64 | native | 0s | 0 | 0 | - |\n| linux/arm64 | emulated | 0s | 0 | 0 | - |\n';
+
+test('a failed smoke test: the summary still holds the time report and every platform’s output (as before the report took it)', async () => {
+  const exec = engine((req) => (req.argv[1] === 'run' && req.argv[2] === '--rm' ? (req.argv.includes('linux/arm64') ? { code: 3, stdout: 'boom\n' } : { stdout: 'x86_64\n' }) : {}));
+  const host = await main(exec, { 'smoke-test': 'uname -m', 'arch-check': 'false' });
+  expect(host.failed).toBe(true);
+  expect(host.errors).toEqual(['"uname -m" failed on linux/arm64 (exit 3: boom)']);
+  const smoke = '#### smoke test: `uname -m`\n\n| platform | result | output |\n|---|---|---|\n| linux/amd64 | ok | <code>x86_64</code> |\n| linux/arm64 | failed (exit 3) | <code>boom</code> |\n';
+  expect(host.summaries).toHaveLength(1);
+  expect(host.summaries[0]!.endsWith(`${TIMES}${smoke}`)).toBe(true);
+  expect(host.summaries[0]).toMatch(/failed/);
 });
 
-describe('smoke plan', () => {
-  test('pushed: run by digest from the registry', () => {
-    const t = smokeTarget(['r.io/app:v1', 'r.io/app:latest'], 'sha256:abc', true);
-    expect(t).toEqual({ ref: 'r.io/app@sha256:abc', pull: true });
-    expect(planSmoke(t!, 'linux/arm64', ['uname', '-m'])).toEqual(['docker', 'run', '--rm', '--platform', 'linux/arm64', '--pull', 'always', 'r.io/app@sha256:abc', 'uname', '-m']);
-  });
-  test('registry with a port keeps it', () => {
-    expect(smokeTarget(['127.0.0.1:5000/a/b:v1'], 'sha256:d', true)?.ref).toBe('127.0.0.1:5000/a/b@sha256:d');
-  });
-  test('not pushed: the local tag', () => {
-    const t = smokeTarget(['app:v1'], 'sha256:abc', false);
-    expect(planSmoke(t!, 'linux/amd64', ['true'])).toEqual(['docker', 'run', '--rm', '--platform', 'linux/amd64', 'app:v1', 'true']);
-  });
-  test('no tag: nothing to run', () => {
-    expect(smokeTarget([], 'sha256:abc', false)).toBeUndefined();
-  });
-  test('failure names each failed platform with its last output line; summary shows every platform', () => {
-    const results = [
-      { platform: 'linux/amd64', code: 0, output: 'x86_64' },
-      { platform: 'linux/arm64', code: 2, output: 'boom\nbad <arch>' },
-    ];
-    expect(smokeFailure(results, ['t'])?.message).toBe('"t" failed on linux/arm64 (exit 2: bad <arch>)');
-    expect(smokeFailure([results[0]!], ['t'])).toBeUndefined();
-    const dockerFailed = { platform: 'linux/arm64', code: 125, output: 'docker: Error response from daemon: no such image.\nSee \'docker run --help\'.' };
-    expect(smokeFailure([dockerFailed], ['t'])?.message).toBe('"t" failed on linux/arm64 (exit 125: docker: Error response from daemon: no such image.)');
-    const md = smokeSummary(results, ['uname', '-m']);
-    expect(md).toContain('| linux/amd64 | ok | <code>x86_64</code> |');
-    expect(md).toContain('| linux/arm64 | failed (exit 2) | <code>boom<br>bad &lt;arch&gt;</code> |');
-  });
-});
+/** The re-export of an unpushed build (an OCI layout on stdout): linux/arm64 holds an x86-64 binary. */
+async function wrongLayout(): Promise<Buffer> {
+  const manifest = (layer: string) => JSON.stringify({ config: { digest: 'sha256:cc' }, layers: [{ digest: layer }] });
+  const index = JSON.stringify({ manifests: [
+    { digest: 'sha256:d1', platform: { os: 'linux', architecture: 'amd64' } },
+    { digest: 'sha256:d2', platform: { os: 'linux', architecture: 'arm64' } },
+  ] });
+  return tarOf([
+    ['blobs/sha256/aa', await tarOf([['bin/x', elf(2, 1, 62)]])],
+    ['blobs/sha256/cc', Buffer.from(JSON.stringify({ os: 'linux', architecture: 'amd64' }))],
+    ['blobs/sha256/d1', Buffer.from(manifest('sha256:aa'))],
+    ['blobs/sha256/d2', Buffer.from(manifest('sha256:aa'))],
+    ['blobs/sha256/ee', Buffer.from(index)],
+    ['index.json', Buffer.from(JSON.stringify({ manifests: [{ digest: 'sha256:ee', mediaType: 'application/vnd.oci.image.index.v1+json' }] }))],
+  ]);
+}
 
-const idx = (platforms: string[], attestation = true) =>
-  JSON.stringify({
-    manifests: [
-      ...platforms.map((p) => ({ digest: `sha256:${p.replace(/\//g, '-')}`, platform: { os: p.split('/')[0], architecture: p.split('/')[1], variant: p.split('/')[2] } })),
-      ...(attestation ? [{ digest: 'sha256:att', platform: { os: 'unknown', architecture: 'unknown' } }] : []),
-    ],
-  });
-
-describe('judgeTag: the pushed index against the requested platforms', () => {
-  const want = ['linux/amd64', 'linux/arm64'];
-  test('exact match, attestations aside → platform → digest', () => {
-    const v = judgeTag('r/a:v1', want, { code: 0, stdout: idx(want), stderr: '' });
-    expect(verdictOk(v)).toBe(true);
-    expect(v.manifests).toEqual({ 'linux/amd64': 'sha256:linux-amd64', 'linux/arm64': 'sha256:linux-arm64' });
-  });
-  test('a missing platform', () => {
-    const v = judgeTag('r/a:v1', want, { code: 0, stdout: idx(['linux/amd64']), stderr: '' });
-    expect(verdictOk(v)).toBe(false);
-    expect(describeVerdict(v)).toBe('r/a:v1: missing linux/arm64 (it has linux/amd64)');
-  });
-  test('an extra platform is not "exactly"', () => {
-    const v = judgeTag('r/a:v1', ['linux/amd64'], { code: 0, stdout: idx(['linux/amd64', 'linux/s390x'], false), stderr: '' });
-    expect(describeVerdict(v)).toBe('r/a:v1: unexpected linux/s390x (it has linux/amd64, linux/s390x)');
-  });
-  test('a single manifest passes for one platform, fails for two', () => {
-    const single = { code: 0, stdout: JSON.stringify({ config: {}, layers: [] }), stderr: '' };
-    expect(verdictOk(judgeTag('r/a:v1', ['linux/amd64'], single))).toBe(true);
-    expect(describeVerdict(judgeTag('r/a:v1', want, single))).toMatch(/single-platform manifest, not an index; missing linux\/amd64, linux\/arm64/);
-  });
-  test('unreadable tag', () => {
-    expect(describeVerdict(judgeTag('r/a:v1', want, { code: 1, stdout: '', stderr: 'ERROR: r/a:v1: not found\n' }))).toBe(
-      'r/a:v1: cannot read it back: ERROR: r/a:v1: not found (it has no platform)',
-    );
-  });
-});
-
-describe('parseVerifyInputs', () => {
-  const parse = (values: Record<string, string>) => {
-    const c = new Collector();
-    const r = parseVerifyInputs((n) => values[n] ?? '', c);
-    return { r, errors: c.errors.map((e) => e.message) };
+test('a failed arch check: the summary holds the time report and the arch check (the time report was dropped before)', async () => {
+  const layout = await wrongLayout();
+  const eng = engine();
+  const exec: Exec = async (req) => {
+    if (!req.readStdout) return eng(req);
+    await req.readStdout(Readable.from([layout]));
+    return { code: 0, stdout: '', stderr: '' };
   };
-  test('defaults', () => {
-    expect(parse({ preflight: 'true', verify: 'true', 'push-retries': '3' })).toEqual({
-      r: { preflight: true, verify: true, smokeTest: [], pushRetries: 3, smokeTestTimeout: 300, archCheck: 'true', archCheckIgnore: [] },
-      errors: [],
-    });
-  });
-  test.each([
-    [{ preflight: 'yes' }, 'Input "preflight": "yes" is not valid: use true or false'],
-    [{ verify: 'maybe' }, 'Input "verify": "maybe" is not valid: use true or false'],
-    [{ 'push-retries': '-1' }, 'Input "push-retries": "-1" is not valid: use a whole number from 0 (no retries) to 10'],
-    [{ 'push-retries': '99' }, 'Input "push-retries": "99" is not valid: use a whole number from 0 (no retries) to 10'],
-    [{ 'smoke-test': 'a | b' }, `Input "smoke-test": "|" needs a shell, and the command runs without one: write it as sh -c '...'`],
-  ])('%j', (values, error) => {
-    expect(parse(values).errors).toEqual([error]);
-  });
-  test('smoke-test is split', () => {
-    expect(parse({ 'smoke-test': 'uname -m' }).r.smokeTest).toEqual(['uname', '-m']);
-  });
+  const host = await main(exec, {});
+  expect(host.failed).toBe(true);
+  expect(host.errors[0]).toMatch(/^linux\/arm64 holds 1 amd64 binary: \/bin\/x\. Fix: /);
+  const arch =
+    '#### arch check\n\nRead the layers this build added above its base images.\n\n| platform | result | ELF files | files read | layers read |\n|---|---|---|---|---|\n' +
+    '| linux/amd64 | ok | 1 | 1 | 1 of 1 |\n| linux/arm64 | **1 wrong** (amd64) | 1 | 1 | 1 of 1 |\n';
+  expect(host.summaries).toHaveLength(1);
+  expect(host.summaries[0]!.endsWith(`${TIMES}${arch}`)).toBe(true);
 });

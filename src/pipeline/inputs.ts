@@ -1,0 +1,65 @@
+/**
+ * The input pass of the main step: every input parsed and every rule checked (the environment's
+ * and the event's too) before any docker command; every secret masked before anything is logged.
+ */
+import type { RunContext } from '../context/run-context.js';
+import { InputError, InputErrors } from '../errors.js';
+import { type Inputs, parseInputs, secretInputValues } from '../inputs/index.js';
+import { pushCredentialErrors } from '../inputs/login.js';
+import { expressionTexts } from '../inputs/meta.js';
+import type { Deps } from '../ports/deps.js';
+import type { Host } from '../ports/host.js';
+import { decidePush } from '../stages/build/build.js';
+import { artifactServiceAvailable, noArtifactServiceError } from '../stages/shard/artifact.js';
+import { metaCheckModule } from './preload.js';
+
+export type Push = ReturnType<typeof decidePush>;
+
+/** Mask every credential and secret input (before anything at all is logged). */
+export function maskSecretInputs(host: Host): void {
+  for (const v of secretInputValues((n) => host.getInput(n))) maskSecret(host, v);
+}
+
+/**
+ * Parse every input and decide push, then check what the event decides (credentials for a push,
+ * the validation render of every expression); on bad input every problem is an ::error and the
+ * step fails, before any docker command.
+ */
+export async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inputs: Inputs; push: Push } | undefined> {
+  const { host, files } = deps;
+  try {
+    const inputs = parseInputs((n, o) => host.getInput(n, o), { workspace: ctx.workspace, exists: (p) => files.exists(p) });
+    const push = decidePush(inputs.push, ctx.eventName, [...inputs.images, ...inputs.literalRefs], { load: inputs.load, outputs: inputs.outputs, call: inputs.call });
+    const errors = [...checkRunInputs(inputs, deps.env), ...pushCredentialErrors(inputs, push)];
+    if (expressionTexts(inputs).some((t) => t.includes('{{'))) {
+      errors.push(...(await metaCheckModule()).checkMetaExpressions(inputs, { meta: ctx.meta, now: deps.now() }));
+    }
+    if (errors.length) throw new InputErrors(errors);
+    return { inputs, push };
+  } catch (err) {
+    if (!(err instanceof InputErrors)) throw err;
+    for (const e of err.errors) host.error(e.message, { title: `Invalid input: ${e.input}` });
+    host.fail();
+    return undefined;
+  }
+}
+
+/**
+ * Rules that need the environment; still before any docker command. (load with a push cannot get
+ * here: push: true with load is an input error, and push: auto never pushes with load.)
+ */
+function checkRunInputs(inputs: Inputs, env: NodeJS.ProcessEnv): InputError[] {
+  const errors: InputError[] = [];
+  for (const s of inputs.secretEnvs) {
+    if (env[s.env] === undefined) errors.push(new InputError('secret-envs', `secret "${s.id}" reads environment variable ${s.env}, which is not set: set it in the step's env`));
+  }
+  if (inputs.mode === 'merge' && inputs.digests.length === 0 && !artifactServiceAvailable(env)) errors.push(noArtifactServiceError(env));
+  return errors;
+}
+
+/** Mask a secret (and each of its lines: the runner masks line by line). */
+export function maskSecret(host: Host, value: string): void {
+  if (!value) return;
+  host.setSecret(value);
+  for (const line of value.split(/\r?\n/)) if (line.trim() && line !== value) host.setSecret(line);
+}
