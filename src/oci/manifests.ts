@@ -1,7 +1,10 @@
 /**
- * Reading image indexes as `docker buildx imagetools inspect --raw` prints them, and comparing
- * their platforms with the ones a build asks for. Pure; used by preflight and verify.
+ * The one reader of image indexes and manifests, as `docker buildx imagetools inspect --raw` prints
+ * them, and of an image config's platform; and comparing platforms with the ones a build asks for.
+ * Pure (argv and answers, no exec); used by preflight, merge, verify and the arch check.
  */
+import { createHash } from 'node:crypto';
+import { commandProblem } from '../errors.js';
 import { formatPlatform, parsePlatform } from './platforms.js';
 
 export interface IndexEntry {
@@ -93,4 +96,48 @@ export function parseManifestNode(raw: string): ManifestNode {
 export function imageConfigPlatform(raw: string): string {
   const cfg = JSON.parse(raw) as { os?: string; architecture?: string; variant?: string };
   return canonicalPlatform(cfg.os ?? 'unknown', cfg.architecture ?? 'unknown', cfg.variant);
+}
+
+/**
+ * The one way a manifest or index is read from the registry: its bytes as the registry holds them
+ * (`--raw`; buildx prints them with no newline added, so their sha256 is the digest, see
+ * manifestDigest), parsed by parseManifest. `--` keeps a reference from ever reading as an option.
+ */
+export function inspectManifestArgv(ref: string): string[] {
+  return ['docker', 'buildx', 'imagetools', 'inspect', '--raw', '--', ref];
+}
+
+/** The digest of a manifest read with `inspect --raw`: the sha256 of its bytes. */
+export function manifestDigest(raw: string): string {
+  return `sha256:${createHash('sha256').update(raw, 'utf8').digest('hex')}`;
+}
+
+/**
+ * A single-platform manifest names its platform only in its config blob, which `--raw` does not
+ * reach: imagetools reads it (`{{json .Image}}`).
+ */
+export function inspectConfigArgv(ref: string): string[] {
+  return ['docker', 'buildx', 'imagetools', 'inspect', '--format', '{{json .Image}}', '--', ref];
+}
+
+/** The platform an image config names, canonical; or why it cannot be told. */
+export type ConfigPlatform = { platform: string } | { problem: string };
+
+/**
+ * Pure: the one reading of an `inspectConfigArgv` answer (preflight's and merge's). The platform is
+ * canonical, as imageConfigPlatform reads a config blob (linux/arm64/v8 is linux/arm64; one the
+ * platform table does not know stays as given, never a thrown Error); a config that names no os or
+ * architecture, and every failed read, is a `problem` in words, for the caller to report.
+ */
+export function configPlatform(argv: string[], res: { code: number; stdout: string; stderr: string }): ConfigPlatform {
+  if (res.code !== 0) return { problem: `cannot read its image config: ${commandProblem(argv, res)}` };
+  let cfg: { os?: unknown; architecture?: unknown; variant?: unknown } | null;
+  try {
+    cfg = JSON.parse(res.stdout) as typeof cfg;
+  } catch {
+    return { problem: 'its image config is not JSON' };
+  }
+  const { os, architecture } = cfg ?? {};
+  if (typeof os !== 'string' || typeof architecture !== 'string' || !os || !architecture) return { problem: 'its image config names none' };
+  return { platform: imageConfigPlatform(res.stdout) };
 }

@@ -100,3 +100,14 @@ export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase().replace(/:\d+$/, '');
   return h === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(h) || h === '[::1]';
 }
+
+/**
+ * One image name however Docker's short names spell it: docker.io/library/x ≡ library/x ≡ x,
+ * docker.io/o/x ≡ o/x, index.docker.io too (splitReference's rules); lower-cased. For comparing
+ * names, not for a command line.
+ */
+export function normaliseImageName(name: string): string {
+  const { registry, repository } = splitReference(name.toLowerCase());
+  if (registry !== 'docker.io') return `${registry}/${repository}`;
+  return repository.replace(/^library\/(?=[^/]+$)/, '');
+}

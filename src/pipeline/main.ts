@@ -23,7 +23,7 @@ import { type LoginDecision, planLogin } from '../stages/login/plan.js';
 import { loginStep } from '../stages/login/wiring.js';
 import { mergeStep } from '../stages/merge/wiring.js';
 import { metaStep, startRepoApi } from '../stages/meta/wiring.js';
-import { preflightStage } from '../stages/preflight/wiring.js';
+import { preflightStep } from '../stages/preflight/wiring.js';
 import { qemuStep } from '../stages/qemu/wiring.js';
 import { artifactServiceAvailable } from '../stages/shard/artifact.js';
 import { smokeLoadStep, verifyStep } from '../stages/verify/wiring.js';
@@ -107,7 +107,7 @@ async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<
     throw new StageError('meta', 'nothing to push: no tag could be derived from the git ref; set "tags"');
   }
   host.info(`tags: ${meta.refs.join(', ') || '(none)'}; ${push.reason}`);
-  await preflightStage(run, run.exec, run.stage, { inputs });
+  await preflightStep(run);
   const cache = await cacheStep(run, meta, builder);
   const plan = buildPlanStep(run, meta, builder, cache);
   if (inputs.dryRun) {

@@ -1,4 +1,4 @@
-import { explainName, isValidReference, isLoopbackHost, isValidTag, lowercaseName, referenceParts, registryHost, splitReference } from '../../../src/oci/reference.js';
+import { explainName, isLoopbackHost, isValidReference, isValidTag, lowercaseName, normaliseImageName, referenceParts, registryHost, splitReference } from '../../../src/oci/reference.js';
 
 describe('docker reference grammar', () => {
   test.each([
@@ -108,4 +108,22 @@ describe('registry host and loopback (the one reference parser)', () => {
     ['localhost.example.com', false],
     ['docker.io', false],
   ])('isLoopbackHost(%s) = %s', (host, want) => expect(isLoopbackHost(host)).toBe(want));
+});
+
+// normaliseImageName came here from the shard stage
+describe('normaliseImageName: Docker short names compare equal', () => {
+  test.each([
+    ['app', 'app'],
+    ['library/app', 'app'],
+    ['docker.io/library/app', 'app'],
+    ['index.docker.io/library/app', 'app'],
+    ['Docker.IO/Org/App', 'org/app'],
+    ['docker.io/org/app', 'org/app'],
+    ['org/app', 'org/app'],
+    ['ghcr.io/org/app', 'ghcr.io/org/app'],
+    ['ghcr.io/library/app', 'ghcr.io/library/app'],
+    ['localhost:5000/library/app', 'localhost:5000/library/app'],
+    ['127.0.0.1:5000/e2e/x', '127.0.0.1:5000/e2e/x'],
+    ['docker.io/library/a/b', 'library/a/b'],
+  ])('%s → %s', (name, want) => expect(normaliseImageName(name)).toBe(want));
 });

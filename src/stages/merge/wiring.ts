@@ -2,7 +2,8 @@ import { metaStep } from '../meta/wiring.js';
 import { StageError } from '../../errors.js';
 import { artifactModule } from '../../ports/lazy.js';
 import type { Run } from '../../run/run.js';
-import { checkShardImages, planMerge, resolveShards, runMerge } from '../shard/shard.js';
+import { checkShardImages, planMerge } from './plan.js';
+import { resolveShards, runMerge } from './act.js';
 import { shardRefsStep } from '../shard/wiring.js';
 
 /** mode merge: no builder, no build; tags from the meta stage, an index from the shards. */
@@ -17,17 +18,18 @@ export async function mergeStep(run: Run): Promise<void> {
   }
   if (meta.refs.length === 0) throw new StageError('meta', 'nothing to merge under: no tag could be derived from the git ref; set "tags"');
   const log = (m: string) => host.info(m);
+  const deps = { exec: run.exec, log, warn: (m: string) => host.warning(m) };
   // no digests: the shard results in this run's artifacts (read only, like every check below)
   const refs = inputs.digests.length ? inputs.digests : await shardRefsStep(run);
   const result = await run.stage('merge', async () => {
     // every check reads only: nothing is created until every shard is found and distinct
-    const shards = await resolveShards(checkShardImages(refs, inputs.images[0]!), { exec: run.exec, log });
+    const shards = await resolveShards(checkShardImages(refs, inputs.images[0]!), deps);
     const argv = planMerge(meta.refs, meta.annotations, shards);
     if (inputs.dryRun) {
       log(`dry-run plan:\n${JSON.stringify({ tags: meta.tags, shards, imagetools: argv }, null, 2)}`);
       return { digest: '', manifests: Object.fromEntries(shards.map((s) => [s.platform, s.manifest])) };
     }
-    return runMerge(argv, meta.refs, shards, { exec: run.exec, log });
+    return runMerge(argv, meta.refs, shards, deps);
   });
   run.report.digest = result.digest || '(dry run)';
   run.report.pushed = !inputs.dryRun;

@@ -1,49 +1,47 @@
-import * as path from 'node:path';
-import type { Deps } from '../../ports/deps.js';
-import type { Exec } from '../../ports/exec.js';
 /**
- * The verification area's hooks into the pipeline: preflight before the build, a retrying
- * exec for the build when it pushes, and verify + smoke test after it. Kept here so
- * pipeline.ts only calls three functions.
+ * Preflight's step over the Run: before the build, read the Dockerfile (inside the workspace only),
+ * plan which base images to check (plan.ts) and read them from the registry (act.ts).
  */
-import type { VerifyInputs } from '../../inputs/verify.js';
+import * as path from 'node:path';
 import type { Files } from '../../ports/deps.js';
 import { once } from '../../ports/once.js';
+import type { Run } from '../../run/run.js';
 
-/** preflight's Dockerfile parser (dockerfile-ast), loaded on first use (see src/pipeline/preload.ts). */
-export const preflightModule = once(() => import('./preflight.js'));
-
-type Stage = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
-
-export interface PreflightArgs {
-  inputs: VerifyInputs & { file: string; buildArgs: string[]; platforms: string[] };
-}
+/**
+ * preflight's plan and act, loaded on first use (see src/pipeline/preload.ts): the plan's
+ * Dockerfile parser (dockerfile-ast) is not needed by a run that does not check.
+ */
+export const preflightModule = once(async () => {
+  // one after the other: act.js imports plan.js, and two imports of one module at once trip jest's ESM loader
+  const plan = await import('./plan.js');
+  return { ...plan, ...(await import('./act.js')) };
+});
 
 /** Before the build: check the base images' platforms (preflight: true). */
-export async function preflightStage(deps: Deps, exec: Exec, stage: Stage, { inputs }: PreflightArgs): Promise<void> {
+export async function preflightStep(run: Run): Promise<void> {
+  const { inputs, host } = run;
   if (!inputs.preflight) return;
-  const { host } = deps;
   if (!inputs.file) {
     host.info('preflight: skipped, the Dockerfile is in a remote context');
     return;
   }
-  const workspace = deps.env.GITHUB_WORKSPACE || deps.cwd;
-  if (leavesWorkspace(inputs.file, workspace, deps.files)) {
+  const workspace = run.env.GITHUB_WORKSPACE || run.cwd;
+  if (leavesWorkspace(inputs.file, workspace, run.files)) {
     host.warning(`preflight: not reading ${inputs.file}: it is a link to a file outside the workspace; base images not checked`);
     return;
   }
-  const text = deps.files.readFile(inputs.file);
+  const text = run.files.readFile(inputs.file);
   if (text === undefined) {
     host.warning(`preflight: cannot read ${inputs.file}; base images not checked`);
     return;
   }
-  const start = deps.now();
+  const start = run.now();
   const { planPreflight, runPreflight } = await preflightModule();
   const plan = planPreflight(text, inputs.buildArgs, inputs.platforms);
   try {
-    await stage('preflight', () => runPreflight(plan, inputs.file, { exec, log: (m) => host.info(m), warn: (m) => host.warning(m) }));
+    await run.stage('preflight', () => runPreflight(plan, inputs.file, { exec: run.exec, log: (m) => host.info(m), warn: (m) => host.warning(m) }));
   } finally {
-    host.info(`preflight: ${plan.checks.length} base image(s) checked in ${((deps.now() - start) / 1000).toFixed(3)}s`);
+    host.info(`preflight: ${plan.checks.length} base image(s) checked in ${((run.now() - start) / 1000).toFixed(3)}s`);
   }
 }
 

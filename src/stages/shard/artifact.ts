@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { errorMessage, InputError, StageError } from '../../errors.js';
 import { formatPlatform, parsePlatform } from '../../oci/platforms.js';
 import type { ShardRef } from '../../inputs/shard.js';
-import { normaliseImageName } from './shard.js';
+import { normaliseImageName } from '../../oci/reference.js';
 
 export const SHARD_ARTIFACT_PREFIX = 'multiarch-shard';
 /** The one file each shard artifact holds. */

@@ -1,5 +1,5 @@
 /**
- * The shard artifact steps over one Run (see src/stages/shard-artifact.ts): a shard uploads its
+ * The shard artifact steps over one Run (see artifact.ts): a shard uploads its
  * result, a merge without digests finds this run's shards.
  */
 import { createArtifactStore } from '../../ports/artifacts.js';

@@ -1,5 +1,8 @@
+import * as path from 'node:path';
 import { runMain } from '../../../../src/pipeline/main.js';
-import { fakeDeps, fakeEngine, fakeExec, fakeFiles, fakeHost } from '../../fakes.js';
+import type { ArtifactStore } from '../../../../src/ports/artifacts.js';
+import { fakeDeps, fakeExec, fakeFiles, fakeHost } from '../../fakes.js';
+import { registryEngine, servedDigest } from '../merge/registry.js';
 
 const ws = { '/ws/Dockerfile': 'FROM scratch\n' };
 const A = `sha256:${'a'.repeat(64)}`;
@@ -25,25 +28,12 @@ describe('mode inputs: errors name the input, before any command', () => {
   });
 });
 
-const engine = (registry: Record<string, object>, config: Record<string, object> = {}) =>
-  fakeEngine(({ argv }) => {
-    if (argv[2] === 'imagetools' && argv[3] === 'inspect') {
-      const ref = argv[4]!;
-      const table = argv[6] === '{{json .Image}}' ? config : registry;
-      const found = table[ref];
-      return found ? { stdout: JSON.stringify(found) } : { code: 1, stderr: `ERROR: ${ref}: not found` };
-    }
-    return {};
-  });
-
-const manifest = { mediaType: 'application/vnd.oci.image.manifest.v1+json' };
-
 describe('mode shard through the pipeline', () => {
   const files = { ...ws, '/tmp/rt/multiarch-XXXX/metadata.json': JSON.stringify({ 'containerimage.digest': A }) };
 
   test('docker driver: no tags, an OCI layout, then a copy by digest; shard output', async () => {
     const host = fakeHost({ images: IMG, tags: 'v1', platforms: 'linux/amd64', push: 'auto', context: '.', mode: 'shard', qemu: 'auto' });
-    const exec = engine({});
+    const exec = registryEngine({});
     await runMain(fakeDeps(host, exec, fakeFiles(files), { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' }));
     expect(host.errors).toEqual([]);
     const build = exec.calls.find((c) => c.argv[2] === 'build')!.argv;
@@ -60,7 +50,7 @@ describe('mode shard through the pipeline', () => {
 
   test('docker-container driver: buildx pushes by digest itself', async () => {
     const host = fakeHost({ images: IMG, platforms: 'linux/arm64', push: 'true', context: '.', mode: 'shard', qemu: 'false', driver: 'docker-container' });
-    const exec = engine({});
+    const exec = registryEngine({});
     await runMain(fakeDeps(host, exec, fakeFiles(files), { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' }));
     expect(host.errors).toEqual([]);
     const build = exec.calls.find((c) => c.argv[2] === 'build')!.argv;
@@ -70,60 +60,92 @@ describe('mode shard through the pipeline', () => {
   });
 });
 
-describe('mode merge through the pipeline', () => {
-  const env = { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/tags/v1.2.3' };
-  const base = { images: IMG, tags: 'type=semver,pattern={{version}}', context: 'not-checked-out', push: 'auto', mode: 'merge' };
+// the artifact steps (shardUploadStep, shardRefsStep)
+const env = { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: 'shard', ACTIONS_RUNTIME_TOKEN: 'x.e30.y', ACTIONS_RESULTS_URL: 'https://results/' };
 
-  test('creates the index under every tag after every check, then verifies it', async () => {
-    const index = { mediaType: 'application/vnd.oci.image.index.v1+json', digest: `sha256:${'f'.repeat(64)}`, manifests: [
+/** An in-memory artifact service over the fake files. */
+function memoryStore(files: ReturnType<typeof fakeFiles>, fail?: string): ArtifactStore & { artifacts: { id: number; name: string; content: string }[] } {
+  const artifacts: { id: number; name: string; content: string }[] = [];
+  return {
+    artifacts,
+    upload: async (name, paths) => {
+      if (fail) throw new Error(fail);
+      artifacts.push({ id: artifacts.length + 1, name, content: files.readFile(paths[0]!)! });
+    },
+    list: async () => artifacts.map(({ id, name }) => ({ id, name })),
+    download: async (id, dir) => files.writeFile(path.join(dir, 'shard.json'), artifacts.find((a) => a.id === id)!.content),
+  };
+}
+
+const manifest = { mediaType: 'application/vnd.oci.image.manifest.v1+json' };
+
+async function shard(files: ReturnType<typeof fakeFiles>, store: ArtifactStore, platform: string, digest: string) {
+  files.writeFile('/tmp/rt/multiarch-XXXX/metadata.json', JSON.stringify({ 'containerimage.digest': digest }));
+  const host = fakeHost({ images: IMG, platforms: platform, push: 'auto', context: '.', mode: 'shard', qemu: 'false' });
+  await runMain({ ...fakeDeps(host, registryEngine({}), files, env), artifactStore: store });
+  return host;
+}
+
+describe('shard results travel as artifacts', () => {
+  test('two shards upload; a merge with no digests finds both and creates the index', async () => {
+    const files = fakeFiles(ws);
+    const store = memoryStore(files);
+    for (const [p, d] of [['linux/amd64', A], ['linux/arm64', B]] as const) {
+      const host = await shard(files, store, p, d);
+      expect(host.errors).toEqual([]);
+      expect(host.outputs['shard-artifact']).toMatch(new RegExp(`^multiarch-shard~ghcr\\.io-org-app~${p.replace('/', '-')}~a1~[0-9a-f]{8}$`));
+    }
+    expect(store.artifacts.map((a) => JSON.parse(a.content) as object)).toEqual([
+      expect.objectContaining({ image: IMG, platform: 'linux/amd64', digest: A, attempt: 1 }),
+      expect.objectContaining({ image: IMG, platform: 'linux/arm64', digest: B, attempt: 1 }),
+    ]);
+    const index = { mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [
       { digest: A, platform: { os: 'linux', architecture: 'amd64' } },
       { digest: B, platform: { os: 'linux', architecture: 'arm64' } },
     ] };
-    const exec = engine({ [`${IMG}@${A}`]: manifest, [`${IMG}@${B}`]: manifest, [`${IMG}:1.2.3`]: index, [`${IMG}:latest`]: index }, { [`${IMG}@${B}`]: { os: 'linux', architecture: 'arm64' } });
-    const host = fakeHost({ ...base, digests: `{"image":"${IMG}","platform":"linux/amd64","digest":"${A}"}\n${B}` });
-    await runMain(fakeDeps(host, exec, fakeFiles(ws), env));
+    const exec = registryEngine({ [`${IMG}@${A}`]: manifest, [`${IMG}@${B}`]: manifest, [`${IMG}:v1`]: index });
+    const host = fakeHost({ images: IMG, tags: 'v1', mode: 'merge', push: 'auto', platforms: 'linux/amd64,linux/arm64' });
+    await runMain({ ...fakeDeps(host, exec, files, env), artifactStore: store });
     expect(host.errors).toEqual([]);
-    // no build and no builder in a merge job
-    expect(exec.calls.some((c) => c.argv[1] === 'buildx' && ['build', 'create', 'inspect'].includes(c.argv[2]!))).toBe(false);
-    const create = exec.calls.find((c) => c.argv[3] === 'create')!.argv;
-    expect(create).toEqual(['docker', 'buildx', 'imagetools', 'create', '--tag', `${IMG}:1.2.3`, '--tag', `${IMG}:latest`, `${IMG}@${A}`, `${IMG}@${B}`]);
-    // every inspect of the shards came before the create
-    const createAt = exec.calls.findIndex((c) => c.argv[3] === 'create');
-    expect(exec.calls.slice(createAt + 1).every((c) => c.argv[3] === 'inspect' && !c.argv[4]!.includes('@'))).toBe(true);
-    expect(host.outputs.digest).toBe(index.digest);
-    expect(JSON.parse(host.outputs.manifests!)).toEqual({ 'linux/amd64': A, 'linux/arm64': B });
-    expect(host.outputs.tags).toBe(`${IMG}:1.2.3\n${IMG}:latest`);
+    expect(exec.calls.find((c) => c.argv[3] === 'create')!.argv.slice(-2)).toEqual([`${IMG}@${A}`, `${IMG}@${B}`]);
+    // the index's digest: the sha256 of the bytes the registry holds under the tag (read --raw)
+    expect(host.outputs.digest).toBe(servedDigest(index));
   });
 
-  test.each<[string, Record<string, object>, string, RegExp]>([
-    ['a digest not in the registry', { [`${IMG}@${A}`]: manifest }, `${IMG}@${A}\n${IMG}@${B}`, /not in the registry: ghcr.io\/org\/app@sha256:b+ \(ERROR: .*not found\)/],
-    ['duplicate platforms', { [`${IMG}@${A}`]: manifest, [`${IMG}@${B}`]: manifest }, `{"platform":"linux/amd64","digest":"${A}"}\n{"platform":"linux/amd64","digest":"${B}"}`, /duplicate platforms: linux\/amd64/],
-    ['another image', {}, `ghcr.io/org/other@${A}`, /Input "digests": .*another image/],
-  ])('%s: fails before anything is created', async (_n, registry, digests, why) => {
-    const exec = engine(registry);
-    const host = fakeHost({ ...base, digests });
-    await runMain(fakeDeps(host, exec, fakeFiles(ws), env));
+  test('a missing platform fails the merge before any docker command that creates', async () => {
+    const files = fakeFiles(ws);
+    const store = memoryStore(files);
+    await shard(files, store, 'linux/amd64', A);
+    const exec = registryEngine({ [`${IMG}@${A}`]: manifest });
+    const host = fakeHost({ images: IMG, tags: 'v1', mode: 'merge', push: 'auto', platforms: 'linux/amd64,linux/arm64' });
+    await runMain({ ...fakeDeps(host, exec, files, env), artifactStore: store });
     expect(host.failed).toBe(true);
-    expect(host.errors.join('\n')).toMatch(why);
-    expect(exec.calls.some((c) => c.argv[3] === 'create')).toBe(false);
-  });
-
-  test('pull request (push auto): nothing is merged', async () => {
-    const exec = engine({});
-    const host = fakeHost({ ...base, digests: A });
-    await runMain(fakeDeps(host, exec, fakeFiles(ws), { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/1/merge' }));
-    expect(host.errors).toEqual([]);
+    expect(host.errors.join('\n')).toMatch(/no shard for linux\/arm64 in this run/);
     expect(exec.calls.some((c) => c.argv[2] === 'imagetools')).toBe(false);
   });
-});
 
-test('merge dry run: shards are looked up (read-only), nothing is created', async () => {
-  const exec = engine({ [`${IMG}@${A}`]: manifest }, { [`${IMG}@${A}`]: { os: 'linux', architecture: 'amd64' } });
-  const host = fakeHost({ images: IMG, tags: 'v1', push: 'true', mode: 'merge', digests: A, 'dry-run': 'true' });
-  await runMain(fakeDeps(host, exec, fakeFiles(ws), { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' }));
-  expect(host.errors).toEqual([]);
-  expect(exec.calls.some((c) => c.argv[3] === 'create')).toBe(false);
-  expect(host.infos.join('\n')).toContain('"imagetools"');
-  expect(host.outputs.pushed).toBe('false');
-  expect(JSON.parse(host.outputs.manifests!)).toEqual({ 'linux/amd64': A });
+  test('a failed upload fails the shard, says the image is pushed and what to do; outputs stay set', async () => {
+    const files = fakeFiles(ws);
+    const host = await shard(files, memoryStore(files, 'service unavailable (503)'), 'linux/amd64', A);
+    expect(host.failed).toBe(true);
+    expect(host.errors.join('\n')).toMatch(/ghcr\.io\/org\/app@sha256:a+ \(linux\/amd64\) is pushed, but its result could not be uploaded as artifact .*503.*digests input/);
+    expect(host.outputs.digest).toBe(A);
+    expect(JSON.parse(host.outputs.shard!)).toEqual({ image: IMG, platform: 'linux/amd64', digest: A });
+  });
+
+  test('no artifact service: a shard says to pass its shard output; a merge without digests is an input error', async () => {
+    const noService = { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' };
+    const files = fakeFiles({ ...ws, '/tmp/rt/multiarch-XXXX/metadata.json': JSON.stringify({ 'containerimage.digest': A }) });
+    const s = fakeHost({ images: IMG, platforms: 'linux/amd64', push: 'auto', context: '.', mode: 'shard', qemu: 'false' });
+    await runMain(fakeDeps(s, registryEngine({}), files, noService));
+    expect(s.errors).toEqual([]);
+    expect(s.infos.join('\n')).toMatch(/no Actions artifact service.*digests input/);
+    const exec = registryEngine({});
+    for (const extra of [{} as Record<string, string>, { GITHUB_SERVER_URL: 'https://ghes.corp.example', ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'https://r/' }]) {
+      const m = fakeHost({ images: IMG, tags: 'v1', mode: 'merge', push: 'auto' });
+      await runMain(fakeDeps(m, exec, fakeFiles(ws), { ...noService, ...extra }));
+      expect(m.errors.join('\n')).toMatch(/Input "digests": is empty, .*(no Actions artifact service|Enterprise Server).*pass the shard runs' shard outputs in digests/);
+    }
+    expect(exec.calls).toEqual([]);
+  });
 });

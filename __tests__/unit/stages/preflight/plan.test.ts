@@ -1,6 +1,5 @@
-import { StageError } from '../../../../src/errors.js';
-import type { Exec } from '../../../../src/ports/exec.js';
-import { expandVariables, judgeBase, planPreflight, runPreflight } from '../../../../src/stages/preflight/preflight.js';
+import { index } from './index-json.js';
+import { expandVariables, judgeBase, planPreflight } from '../../../../src/stages/preflight/plan.js';
 
 const AMD_ARM = ['linux/amd64', 'linux/arm64'];
 
@@ -82,18 +81,6 @@ describe('expandVariables', () => {
   });
 });
 
-const index = (platforms: string[]) =>
-  JSON.stringify({
-    mediaType: 'application/vnd.oci.image.index.v1+json',
-    manifests: [
-      ...platforms.map((p, i) => {
-        const [os, architecture, variant] = p.split('/');
-        return { digest: `sha256:${i}`, platform: { os, architecture, ...(variant ? { variant } : {}) } };
-      }),
-      { digest: 'sha256:att', platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } },
-    ],
-  });
-
 describe('judgeBase: index JSON → missing platforms', () => {
   const check = (platforms: string[]) => ({ ref: 'img:1', platforms, line: 3 });
   test.each([
@@ -120,45 +107,3 @@ describe('judgeBase: index JSON → missing platforms', () => {
   });
 });
 
-describe('runPreflight', () => {
-  const answers: Record<string, { code: number; stdout: string; stderr: string }> = {
-    'good:1': { code: 0, stdout: index(AMD_ARM), stderr: '' },
-    'amd:1': { code: 0, stdout: index(['linux/amd64']), stderr: '' },
-    'down:1': { code: 1, stdout: '', stderr: 'ERROR: connection refused' },
-    'single:1': { code: 0, stdout: JSON.stringify({ config: {}, layers: [] }), stderr: '' },
-  };
-  const calls: string[][] = [];
-  const exec: Exec = async ({ argv }) => {
-    calls.push(argv);
-    const ref = argv[argv.length - 1]!;
-    if (argv.includes('--format')) return { code: 0, stdout: JSON.stringify({ os: 'linux', architecture: 'amd64' }), stderr: '' };
-    return answers[ref] ?? { code: 1, stdout: '', stderr: 'not found' };
-  };
-  const run = (dockerfile: string) => {
-    const logs: string[] = [];
-    const warns: string[] = [];
-    const p = runPreflight(planPreflight(dockerfile, [], AMD_ARM), '/ws/Dockerfile', { exec, log: (m) => logs.push(m), warn: (m) => warns.push(m) });
-    return { p, logs, warns };
-  };
-
-  test('fails naming the image, the missing platforms and the ones it has, with the FROM line', async () => {
-    const { p } = run('FROM good:1 AS a\nFROM amd:1\nCOPY --from=a / /\n');
-    const err = (await p.catch((e: unknown) => e)) as StageError;
-    expect(err).toBeInstanceOf(StageError);
-    expect(err.stage).toBe('preflight');
-    expect(err.message).toContain('base image amd:1 (line 2) has no linux/arm64: it has only linux/amd64');
-    expect(err.annotation).toEqual({ file: '/ws/Dockerfile', line: 2 });
-    expect(calls).toContainEqual(['docker', 'buildx', 'imagetools', 'inspect', '--raw', '--', 'amd:1']);
-  });
-
-  test('an unreachable registry only warns', async () => {
-    const { p, warns } = run('FROM down:1\n');
-    await expect(p).resolves.toHaveLength(1);
-    expect(warns[0]).toMatch(/could not inspect base image down:1 \(ERROR: connection refused\)/);
-  });
-
-  test('a single-platform base is judged by its config platform', async () => {
-    const err = (await run('FROM single:1\n').p.catch((e: unknown) => e)) as StageError;
-    expect(err.message).toContain('base image single:1 (line 1) has no linux/arm64: it has only linux/amd64');
-  });
-});
