@@ -1,3 +1,4 @@
+import type { ArtifactStore } from '../../src/ports/artifacts.js';
 import type { ActionsCache } from '../../src/ports/actions-cache.js';
 import type { Deps, Files } from '../../src/ports/deps.js';
 import type { BuilderRequest } from '../../src/stages/builder/plan.js';
@@ -108,8 +109,14 @@ export function fakeActionsCache(): ActionsCache & { opened: string[] } {
   };
 }
 
+/** No artifact service: a run that needs one is told so, as outside GitHub Actions (tests that need one pass their own). */
+export function fakeArtifactStore(): ArtifactStore {
+  const none = () => Promise.reject(new Error('no artifact service in this test'));
+  return { available: false, warmUp: () => undefined, upload: none, list: none, download: none };
+}
+
 export function fakeDeps(host: Host, exec: Exec, files: Files, env: Record<string, string> = {}): Deps {
-  return { host, exec, files, env: { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/tmp/rt', ...env }, cwd: '/ws', now: () => 0, actionsCache: fakeActionsCache() };
+  return { host, exec, files, env: { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/tmp/rt', ...env }, cwd: '/ws', now: () => 0, actionsCache: fakeActionsCache(), artifacts: fakeArtifactStore() };
 }
 
 /** What the builder stage is asked for: the action's defaults, with `over` on top. */

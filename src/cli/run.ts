@@ -1,3 +1,4 @@
+import { createArtifactStore } from '../ports/artifacts.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ActionSpec } from '../inputs/action-spec.js';
@@ -84,7 +85,7 @@ export async function runCli(argv: string[], cli: CliDeps): Promise<number> {
     GITHUB_WORKSPACE: d.cwd,
     RUNNER_TEMP: runnerTemp,
   });
-  const deps: Deps = { host, exec: d.exec, files: d.files, env, cwd: d.cwd, now: d.now, actionsCache: realActionsCache(env) };
+  const deps: Deps = { host, exec: d.exec, files: d.files, env, cwd: d.cwd, now: d.now, actionsCache: realActionsCache(env), artifacts: createArtifactStore(env) };
 
   // the same cleanup as the action's post step, once, whether the run ends or a signal stops it
   const cleanup = once(() =>

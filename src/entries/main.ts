@@ -1,3 +1,4 @@
+import { createArtifactStore } from '../ports/artifacts.js';
 // Entry of the action's main step (bundled to dist/main). Everything else is side-effect free.
 import { createActionsHost } from '../ports/host-actions.js';
 import { createExec } from '../ports/exec.js';
@@ -26,6 +27,7 @@ try {
     cwd: process.cwd(),
     now: () => Date.now(),
     actionsCache: realActionsCache(process.env),
+    artifacts: createArtifactStore(process.env),
   });
 } catch (err) {
   // the last resort: whatever escaped is still one ::error saying what, never a stack trace

@@ -10,7 +10,7 @@ import { expressionTexts } from '../inputs/meta.js';
 import type { Deps } from '../ports/deps.js';
 import type { Host } from '../ports/host.js';
 import { decidePush } from '../stages/build/build.js';
-import { artifactServiceAvailable, noArtifactServiceError } from '../stages/shard/artifact.js';
+import { noArtifactServiceError } from '../stages/shard/artifact.js';
 import { metaCheckModule } from './preload.js';
 
 export type Push = ReturnType<typeof decidePush>;
@@ -30,7 +30,7 @@ export async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inp
   try {
     const inputs = parseInputs((n, o) => host.getInput(n, o), { workspace: ctx.workspace, exists: (p) => files.exists(p) });
     const push = decidePush(inputs.push, ctx.eventName, [...inputs.images, ...inputs.literalRefs], { load: inputs.load, outputs: inputs.outputs, call: inputs.call });
-    const errors = [...checkRunInputs(inputs, deps.env), ...pushCredentialErrors(inputs, push)];
+    const errors = [...checkRunInputs(inputs, deps.env, deps.artifacts.available), ...pushCredentialErrors(inputs, push)];
     if (expressionTexts(inputs).some((t) => t.includes('{{'))) {
       errors.push(...(await metaCheckModule()).checkMetaExpressions(inputs, { meta: ctx.meta, now: deps.now() }));
     }
@@ -48,12 +48,12 @@ export async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inp
  * Rules that need the environment; still before any docker command. (load with a push cannot get
  * here: push: true with load is an input error, and push: auto never pushes with load.)
  */
-function checkRunInputs(inputs: Inputs, env: NodeJS.ProcessEnv): InputError[] {
+function checkRunInputs(inputs: Inputs, env: NodeJS.ProcessEnv, artifactsAvailable: boolean): InputError[] {
   const errors: InputError[] = [];
   for (const s of inputs.secretEnvs) {
     if (env[s.env] === undefined) errors.push(new InputError('secret-envs', `secret "${s.id}" reads environment variable ${s.env}, which is not set: set it in the step's env`));
   }
-  if (inputs.mode === 'merge' && inputs.digests.length === 0 && !artifactServiceAvailable(env)) errors.push(noArtifactServiceError(env));
+  if (inputs.mode === 'merge' && inputs.digests.length === 0 && !artifactsAvailable) errors.push(noArtifactServiceError(env));
   return errors;
 }
 

@@ -25,7 +25,6 @@ import { mergeStep } from '../stages/merge/wiring.js';
 import { metaStep, startRepoApi } from '../stages/meta/wiring.js';
 import { preflightStep } from '../stages/preflight/wiring.js';
 import { qemuStep } from '../stages/qemu/wiring.js';
-import { artifactServiceAvailable } from '../stages/shard/artifact.js';
 import { smokeLoadStep, verifyStep } from '../stages/verify/wiring.js';
 import { maskSecret, maskSecretInputs, parseRunInputs, type Push } from './inputs.js';
 import { preloadStages } from './preload.js';
@@ -98,7 +97,7 @@ async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<
   const { inputs, host, push } = run;
   await qemuStep(run);
   // load the later stages' modules while the builder's probes are out (not before: that would hold back their start)
-  const builder = await builderStep(run, () => preloadStages(preloads(run)));
+  const builder = await builderStep(run, () => preload(run));
   // the builder's platform list (outputs): read beside the build, or at the end of a run that stops before it
   const readPlatforms = once(() => builder.platforms());
   pending.push(readPlatforms);
@@ -136,12 +135,15 @@ async function nativePlatforms(run: Run, platformsRead: Promise<string[]>): Prom
   return [...(await platformsRead).slice(0, 1), ...run.inputs.append.flatMap((n) => n.platforms)];
 }
 
-/** The large modules this run will load: only the local cache goes through @actions/cache (gha is buildx's own client); a shard uploads its result through @actions/artifact. */
-function preloads(run: Run): Parameters<typeof preloadStages>[0] {
+/**
+ * Start loading the large modules this run will use: only the local cache goes through
+ * @actions/cache (gha is buildx's own client); a shard uploads its result through @actions/artifact.
+ */
+function preload(run: Run): void {
   const { inputs, env } = run;
-  return {
+  preloadStages({
     preflight: inputs.preflight,
     actionsCache: !inputs.dryRun && usesActionsCache({ mode: inputs.cacheMode, explicitFrom: inputs.cacheFrom, explicitTo: inputs.cacheTo, runtime: env }),
-    artifacts: inputs.mode === 'shard' && run.push.push && !run.artifactStore && artifactServiceAvailable(env),
-  };
+  });
+  if (inputs.mode === 'shard' && run.push.push && run.artifacts.available) run.artifacts.warmUp();
 }

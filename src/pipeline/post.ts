@@ -8,7 +8,7 @@ import { logoutArgv } from '../stages/login/plan.js';
  * The post step: undo what main created, whatever state main ended in. Each step is
  * independent and never fails the job; problems are warnings. It uses no layer cache.
  */
-export async function runPost(deps: Omit<Deps, 'actionsCache'>): Promise<void> {
+export async function runPost(deps: Omit<Deps, 'actionsCache' | 'artifacts'>): Promise<void> {
   const { host, files } = deps;
   const state = new StateStore(host).load();
   // every docker call of the run used its per-job config (builders, credentials): so does post

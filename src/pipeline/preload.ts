@@ -3,16 +3,15 @@
  * critical path; a failure surfaces where the module is awaited.
  */
 import { once } from '../ports/once.js';
-import { actionsCacheModule, artifactModule } from '../ports/lazy.js';
+import { actionsCacheModule } from '../ports/lazy.js';
 import { metaModule } from '../stages/meta/wiring.js';
 import { preflightModule } from '../stages/preflight/wiring.js';
 
 /** The input pass's validation render of tag/label/flavor expressions (Handlebars, moment-timezone). */
 export const metaCheckModule = once(() => import('../stages/meta/check.js'));
 
-export function preloadStages(opts: { preflight: boolean; actionsCache: boolean; artifacts?: boolean }): void {
+export function preloadStages(opts: { preflight: boolean; actionsCache: boolean }): void {
   metaModule().catch(() => undefined);
   if (opts.preflight) preflightModule().catch(() => undefined);
   if (opts.actionsCache) actionsCacheModule().catch(() => undefined);
-  if (opts.artifacts) artifactModule().catch(() => undefined);
 }

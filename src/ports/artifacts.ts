@@ -2,6 +2,10 @@ import { artifactModule } from './lazy.js';
 
 /** What shard and merge need of the Actions artifact service (the real one below; fakes in tests). */
 export interface ArtifactStore {
+  /** This run has the service (inside GitHub Actions, not on GitHub Enterprise Server). */
+  readonly available: boolean;
+  /** Start loading the client while other work runs (a failure shows where it is used). */
+  warmUp(): void;
   /** Upload the files of dir (relative names kept) as one artifact. */
   upload(name: string, files: string[], dir: string): Promise<void>;
   /** This workflow run's artifacts. */
@@ -14,9 +18,11 @@ export interface ArtifactStore {
  * The real Actions artifact service, through @actions/artifact (loaded on first use: only shard and
  * merge runs need it). Shard results are kept one day: only this run's merge job reads them.
  */
-export function createArtifactStore(): ArtifactStore {
+export function createArtifactStore(env: NodeJS.ProcessEnv): ArtifactStore {
   const client = async () => (await artifactModule()).default;
   return {
+    available: artifactServiceAvailable(env),
+    warmUp: () => void artifactModule().catch(() => undefined),
     async upload(name, files, dir) {
       await (await client()).uploadArtifact(name, files, dir, { retentionDays: 1 });
     },
@@ -28,4 +34,20 @@ export function createArtifactStore(): ArtifactStore {
       await (await client()).downloadArtifact(id, { path: dir });
     },
   };
+}
+
+/** Pure: GitHub Enterprise Server, where @actions/artifact (v2+) has no service. */
+export function isGhes(serverUrl: string | undefined): boolean {
+  let host: string;
+  try {
+    host = new URL(serverUrl || 'https://github.com').hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host !== 'github.com' && !host.endsWith('.ghe.com') && !host.endsWith('.localhost');
+}
+
+/** Whether this run has an Actions artifact service to keep shard results in. */
+export function artifactServiceAvailable(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL) && !isGhes(env.GITHUB_SERVER_URL);
 }

@@ -33,8 +33,8 @@ export interface Deps {
   now(): number;
   /** The layer cache's Actions cache service and folders (the entries give realActionsCache). */
   actionsCache: ActionsCache;
-  /** The Actions artifact service of shard results (default: the real one, when the run has it). */
-  artifactStore?: ArtifactStore;
+  /** The Actions artifact service of shard results (the entries give createArtifactStore). */
+  artifacts: ArtifactStore;
 }
 
 export const realFiles: Files = {

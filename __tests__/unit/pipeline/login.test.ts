@@ -3,7 +3,7 @@ import type { ExecRequest } from '../../../src/ports/exec.js';
 import type { Host } from '../../../src/ports/host.js';
 import { runMain } from '../../../src/pipeline/main.js';
 import { runPost } from '../../../src/pipeline/post.js';
-import { fakeActionsCache } from '../fakes.js';
+import { fakeActionsCache, fakeArtifactStore } from '../fakes.js';
 
 /** A Host that records everything in order, as the runner would see it. */
 function fakeHost(inputs: Record<string, string>, state: Record<string, string> = {}) {
@@ -71,7 +71,7 @@ const INPUTS = {
 };
 
 function deps(host: Host, exec: Deps['exec']): Deps {
-  return { host, exec, files, env: { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/rt', HOME: '/h', MY_VAR: 'envval', GITHUB_EVENT_NAME: 'push' }, cwd: '/ws', now: () => 0, actionsCache: fakeActionsCache() };
+  return { host, exec, files, env: { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/rt', HOME: '/h', MY_VAR: 'envval', GITHUB_EVENT_NAME: 'push' }, cwd: '/ws', now: () => 0, actionsCache: fakeActionsCache(), artifacts: fakeArtifactStore() };
 }
 
 describe('pipeline with login', () => {

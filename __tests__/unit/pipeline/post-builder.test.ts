@@ -1,6 +1,6 @@
 import { runPost } from '../../../src/pipeline/post.js';
 import type { Deps } from '../../../src/ports/deps.js';
-import { fakeActionsCache, fakeFiles } from '../fakes.js';
+import { fakeActionsCache, fakeArtifactStore, fakeFiles } from '../fakes.js';
 import type { ExecRequest } from '../../../src/ports/exec.js';
 import type { Host } from '../../../src/ports/host.js';
 
@@ -25,6 +25,7 @@ function deps(state: Record<string, unknown>, code = 0) {
     cwd: '/',
     now: () => 0,
     actionsCache: fakeActionsCache(),
+    artifacts: fakeArtifactStore(),
   };
   return { d, calls, removed, warnings };
 }

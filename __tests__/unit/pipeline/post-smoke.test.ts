@@ -2,13 +2,13 @@ import { runPost } from '../../../src/pipeline/post.js';
 import type { Deps } from '../../../src/ports/deps.js';
 import type { ExecRequest } from '../../../src/ports/exec.js';
 import type { Host } from '../../../src/ports/host.js';
-import { fakeActionsCache, fakeFiles } from '../fakes.js';
+import { fakeActionsCache, fakeArtifactStore, fakeFiles } from '../fakes.js';
 
 function deps(state: Record<string, unknown>, stderr: string) {
   const calls: ExecRequest[] = [];
   const warnings: string[] = [];
   const host = { getState: (n: string) => (n === 'multiarch' ? JSON.stringify(state) : ''), info: () => undefined, warning: (m: string) => warnings.push(m) } as unknown as Host;
-  const d: Deps = { host, exec: (req) => (calls.push(req), Promise.resolve(req.argv[1] === 'image' && stderr ? { code: 1, stdout: '', stderr } : { code: 0, stdout: '', stderr: '' })), files: fakeFiles(), env: {}, cwd: '/', now: () => 0, actionsCache: fakeActionsCache() };
+  const d: Deps = { host, exec: (req) => (calls.push(req), Promise.resolve(req.argv[1] === 'image' && stderr ? { code: 1, stdout: '', stderr } : { code: 0, stdout: '', stderr: '' })), files: fakeFiles(), env: {}, cwd: '/', now: () => 0, actionsCache: fakeActionsCache(), artifacts: fakeArtifactStore() };
   return { d, calls, warnings };
 }
 

@@ -1,6 +1,5 @@
 import { metaStep } from '../meta/wiring.js';
 import { StageError } from '../../errors.js';
-import { artifactModule } from '../../ports/lazy.js';
 import type { Run } from '../../run/run.js';
 import { checkShardImages, planMerge } from './plan.js';
 import { resolveShards, runMerge } from './act.js';
@@ -10,7 +9,7 @@ import { shardRefsStep } from '../shard/wiring.js';
 export async function mergeStep(run: Run): Promise<void> {
   const { inputs, host, push } = run;
   // no digests: @actions/artifact will read the shard results; load it while the tags are computed
-  if (!inputs.digests.length && push.push && !run.artifactStore) artifactModule().catch(() => undefined);
+  if (!inputs.digests.length && push.push) run.artifacts.warmUp();
   const meta = await metaStep(run);
   if (!push.push) {
     host.info(`merge: nothing to merge, ${push.reason}`);

@@ -1,3 +1,4 @@
+import { isGhes } from '../../ports/artifacts.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
 /**
  * Shard results as workflow artifacts: a shard uploads what the merge needs (image, platform,
@@ -82,22 +83,6 @@ export function jobRunId(token: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Pure: GitHub Enterprise Server, where @actions/artifact (v2+) has no service. */
-export function isGhes(serverUrl: string | undefined): boolean {
-  let host: string;
-  try {
-    host = new URL(serverUrl || 'https://github.com').hostname.toLowerCase();
-  } catch {
-    return false;
-  }
-  return host !== 'github.com' && !host.endsWith('.ghe.com') && !host.endsWith('.localhost');
-}
-
-/** Pure: whether this run has an Actions artifact service to keep shard results in. */
-export function artifactServiceAvailable(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL) && !isGhes(env.GITHUB_SERVER_URL);
 }
 
 /** Pure: the input error of a merge that has neither digests nor an artifact service. */

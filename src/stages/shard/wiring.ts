@@ -2,14 +2,13 @@
  * The shard artifact steps over one Run (see artifact.ts): a shard uploads its
  * result, a merge without digests finds this run's shards.
  */
-import { createArtifactStore } from '../../ports/artifacts.js';
 import type { Run } from '../../run/run.js';
-import { artifactServiceAvailable, findShardRecords, jobRunId, selectShards, shardArtifactName, shardRecord, shardSet, uploadShardRecord, type ShardArtifactDeps } from './artifact.js';
+import { findShardRecords, jobRunId, selectShards, shardArtifactName, shardRecord, shardSet, uploadShardRecord, type ShardArtifactDeps } from './artifact.js';
 import type { ShardRef } from '../../inputs/shard.js';
 
 function artifactDeps(run: Run): ShardArtifactDeps {
   return {
-    store: run.artifactStore ?? createArtifactStore(),
+    store: run.artifacts,
     tempDir: run.tempDir,
     writeFile: (p, content) => run.files.writeFile(p, content, 0o644),
     makeDir: (p) => run.files.makeDir(p),
@@ -21,7 +20,7 @@ function artifactDeps(run: Run): ShardArtifactDeps {
 /** mode shard, after the push: upload the result for the merge job; sets the shard-artifact output. */
 export async function shardUploadStep(run: Run, image: string, platform: string, digest: string): Promise<void> {
   const { env } = run;
-  if (!run.artifactStore && !artifactServiceAvailable(env)) {
+  if (!run.artifacts.available) {
     run.host.info("no Actions artifact service in this run: the merge job needs this shard's shard output in its digests input");
     return;
   }

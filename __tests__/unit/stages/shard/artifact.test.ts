@@ -1,4 +1,5 @@
-import { artifactServiceAvailable, type FoundShard, isGhes, jobRunId, parseShardRecord, selectShards, shardArtifactName, shardSet, shardSetPrefix, type ShardRecord } from '../../../../src/stages/shard/artifact.js';
+import { artifactServiceAvailable, isGhes } from '../../../../src/ports/artifacts.js';
+import { type FoundShard, jobRunId, parseShardRecord, selectShards, shardArtifactName, shardSet, shardSetPrefix, type ShardRecord } from '../../../../src/stages/shard/artifact.js';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;

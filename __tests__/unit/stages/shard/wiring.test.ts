@@ -68,6 +68,8 @@ function memoryStore(files: ReturnType<typeof fakeFiles>, fail?: string): Artifa
   const artifacts: { id: number; name: string; content: string }[] = [];
   return {
     artifacts,
+    available: true,
+    warmUp: () => undefined,
     upload: async (name, paths) => {
       if (fail) throw new Error(fail);
       artifacts.push({ id: artifacts.length + 1, name, content: files.readFile(paths[0]!)! });
@@ -82,7 +84,7 @@ const manifest = { mediaType: 'application/vnd.oci.image.manifest.v1+json' };
 async function shard(files: ReturnType<typeof fakeFiles>, store: ArtifactStore, platform: string, digest: string) {
   files.writeFile('/tmp/rt/multiarch-XXXX/metadata.json', JSON.stringify({ 'containerimage.digest': digest }));
   const host = fakeHost({ images: IMG, platforms: platform, push: 'auto', context: '.', mode: 'shard', qemu: 'false' });
-  await runMain({ ...fakeDeps(host, registryEngine({}), files, env), artifactStore: store });
+  await runMain({ ...fakeDeps(host, registryEngine({}), files, env), artifacts: store });
   return host;
 }
 
@@ -105,7 +107,7 @@ describe('shard results travel as artifacts', () => {
     ] };
     const exec = registryEngine({ [`${IMG}@${A}`]: manifest, [`${IMG}@${B}`]: manifest, [`${IMG}:v1`]: index });
     const host = fakeHost({ images: IMG, tags: 'v1', mode: 'merge', push: 'auto', platforms: 'linux/amd64,linux/arm64' });
-    await runMain({ ...fakeDeps(host, exec, files, env), artifactStore: store });
+    await runMain({ ...fakeDeps(host, exec, files, env), artifacts: store });
     expect(host.errors).toEqual([]);
     expect(exec.calls.find((c) => c.argv[3] === 'create')!.argv.slice(-2)).toEqual([`${IMG}@${A}`, `${IMG}@${B}`]);
     // the index's digest: the sha256 of the bytes the registry holds under the tag (read --raw)
@@ -118,7 +120,7 @@ describe('shard results travel as artifacts', () => {
     await shard(files, store, 'linux/amd64', A);
     const exec = registryEngine({ [`${IMG}@${A}`]: manifest });
     const host = fakeHost({ images: IMG, tags: 'v1', mode: 'merge', push: 'auto', platforms: 'linux/amd64,linux/arm64' });
-    await runMain({ ...fakeDeps(host, exec, files, env), artifactStore: store });
+    await runMain({ ...fakeDeps(host, exec, files, env), artifacts: store });
     expect(host.failed).toBe(true);
     expect(host.errors.join('\n')).toMatch(/no shard for linux\/arm64 in this run/);
     expect(exec.calls.some((c) => c.argv[2] === 'imagetools')).toBe(false);
