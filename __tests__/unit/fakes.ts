@@ -1,6 +1,7 @@
 import type { ArtifactStore } from '../../src/ports/artifacts.js';
 import type { ActionsCache } from '../../src/ports/actions-cache.js';
-import type { Deps, Files } from '../../src/ports/deps.js';
+import type { Deps } from '../../src/ports/deps.js';
+import type { Files } from '../../src/ports/files.js';
 import type { BuilderRequest } from '../../src/stages/builder/plan.js';
 import type { BuilderProbe } from '../../src/stages/builder/probe.js';
 import type { Exec, ExecRequest, ExecResult } from '../../src/ports/exec.js';

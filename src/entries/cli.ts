@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findActionYml, loadActionSpec } from '../inputs/action-spec.js';
 import { runCli } from '../cli/run.js';
-import { realFiles } from '../ports/deps.js';
+import { realFiles } from '../ports/files.js';
 import { createExec } from '../ports/exec.js';
 import { processSignals } from '../ports/signals.js';
 

@@ -1,7 +1,7 @@
 // Entry of the action's post step (bundled to dist/post). Always exits 0.
 import { createActionsHost } from '../ports/host-actions.js';
 import { createExec } from '../ports/exec.js';
-import { realFiles } from '../ports/deps.js';
+import { realFiles } from '../ports/files.js';
 import { runPost } from '../pipeline/post.js';
 import { errorMessage } from '../errors.js';
 

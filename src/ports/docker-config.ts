@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Files } from './deps.js';
+import type { Files } from './files.js';
 
 /**
  * The run's own DOCKER_CONFIG folder. Every docker call of the run uses it, so credentials from

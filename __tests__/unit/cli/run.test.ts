@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseActionSpec } from '../../../src/inputs/action-spec.js';
 import { runCli, type CliDeps } from '../../../src/cli/run.js';
-import { realFiles } from '../../../src/ports/deps.js';
+import { realFiles } from '../../../src/ports/files.js';
 import type { ExecRequest, ExecResult } from '../../../src/ports/exec.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..');

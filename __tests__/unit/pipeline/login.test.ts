@@ -1,4 +1,5 @@
-import type { Deps, Files } from '../../../src/ports/deps.js';
+import type { Deps } from '../../../src/ports/deps.js';
+import type { Files } from '../../../src/ports/files.js';
 import type { ExecRequest } from '../../../src/ports/exec.js';
 import type { Host } from '../../../src/ports/host.js';
 import { runMain } from '../../../src/pipeline/main.js';

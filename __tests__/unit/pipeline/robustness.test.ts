@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseActionSpec } from '../../../src/inputs/action-spec.js';
 import { runCli } from '../../../src/cli/run.js';
-import { realFiles } from '../../../src/ports/deps.js';
+import { realFiles } from '../../../src/ports/files.js';
 import { clipMessage, StageError } from '../../../src/errors.js';
 import type { ExecRequest, ExecResult } from '../../../src/ports/exec.js';
 

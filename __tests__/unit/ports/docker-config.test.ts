@@ -1,5 +1,5 @@
 import { FILE_STORE_PIN, prepareJobDockerConfig, seedConfig, userDockerConfigDir } from '../../../src/ports/docker-config.js';
-import type { Files } from '../../../src/ports/deps.js';
+import type { Files } from '../../../src/ports/files.js';
 
 test.each<[string, Record<string, unknown>, string[], Record<string, unknown>]>([
   ['auths and helpers kept (earlier steps\' logins stay usable)', { auths: { 'ghcr.io': { auth: 'eA==' } }, credHelpers: { 'x.io': 'ecr' } }, [], { auths: { 'ghcr.io': { auth: 'eA==' } }, credHelpers: { 'x.io': 'ecr' } }],

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseActionSpec } from '../../../src/inputs/action-spec.js';
 import { runCli } from '../../../src/cli/run.js';
-import { realFiles } from '../../../src/ports/deps.js';
+import { realFiles } from '../../../src/ports/files.js';
 import type { Exec, ExecRequest } from '../../../src/ports/exec.js';
 import { onStopSignals, type SignalSource, type StopSignal } from '../../../src/ports/signals.js';
 

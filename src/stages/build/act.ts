@@ -1,6 +1,6 @@
 import { StageError } from '../../errors.js';
 import { type ActDeps, NO_TIMEOUT } from '../../ports/exec.js';
-import type { Files } from '../../ports/deps.js';
+import type { Files } from '../../ports/files.js';
 import { explainBuildFailure } from './build.js';
 import type { SecretFile } from './options.js';
 

@@ -3,7 +3,7 @@
  * boot and inspect the builder the plan (plan.ts) names, all through the gateway.
  */
 import { commandProblem, engineUnreachable, StageError } from '../../errors.js';
-import type { Files } from '../../ports/deps.js';
+import type { Files } from '../../ports/files.js';
 import { type ActDeps, type Exec, type ExecResult, PULL_TIMEOUT_MS } from '../../ports/exec.js';
 import { once } from '../../ports/once.js';
 import { existingBuilderLoopback, inspectedBuilder } from './network.js';

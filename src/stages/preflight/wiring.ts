@@ -3,7 +3,7 @@
  * plan which base images to check (plan.ts) and read them from the registry (act.ts).
  */
 import * as path from 'node:path';
-import type { Files } from '../../ports/deps.js';
+import type { Files } from '../../ports/files.js';
 import { once } from '../../ports/once.js';
 import type { Run } from '../../run/run.js';
 
