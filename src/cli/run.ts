@@ -29,7 +29,7 @@ export interface CliDeps {
   /** Told the host's masking function, to mask what processes stream to the terminal too. */
   onMask?(mask: (text: string) => string): void;
   /**
-   * The signal path (src/signals.ts): where SIGINT/SIGTERM come from, how the run's processes are
+   * The signal path (src/ports/signals.ts): where SIGINT/SIGTERM come from, how the run's processes are
    * stopped, and the gateway the cleanup uses (never stopped). Without it, signals are not handled.
    */
   signals?: { source: SignalSource; abort(): void; cleanupExec: Exec };

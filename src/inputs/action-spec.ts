@@ -45,7 +45,7 @@ export function parseActionSpec(text: string): ActionSpec {
 
 /**
  * Find action.yml from a starting folder upwards: dist/cli/index.js → ../../action.yml,
- * lib/cli.js and src/cli.ts → ../action.yml. undefined when there is none.
+ * lib/entries/cli.js and src/entries/cli.ts → ../../action.yml. undefined when there is none.
  */
 export function findActionYml(startDir: string, exists: (p: string) => boolean = fs.existsSync): string | undefined {
   let dir = path.resolve(startDir);

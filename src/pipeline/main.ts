@@ -12,20 +12,20 @@ import { prepareJobDockerConfig } from '../ports/docker-config.js';
 import { dryRunExec } from '../ports/exec-dry-run.js';
 import { type Exec, withEnv } from '../ports/exec.js';
 import { once } from '../ports/once.js';
-import { type Run, type RunReport, timedStage } from '../run/run.js';
+import { type Run, type RunReport, timedGroup } from '../run/run.js';
 import { StateStore } from '../run/state.js';
 import type { Timing } from '../run/summary.js';
-import { buildPlanStep, buildStep } from '../stages/build/wiring.js';
-import { builderStep } from '../stages/builder/wiring.js';
+import { planBuildStage, buildStage } from '../stages/build/wiring.js';
+import { builderStage } from '../stages/builder/wiring.js';
 import { usesActionsCache } from '../stages/cache/plan.js';
-import { cacheStep } from '../stages/cache/wiring.js';
+import { cacheStage } from '../stages/cache/wiring.js';
 import { type LoginDecision, planLogin } from '../stages/login/plan.js';
-import { loginStep } from '../stages/login/wiring.js';
-import { mergeStep } from '../stages/merge/wiring.js';
-import { metaStep, startRepoApi } from '../stages/meta/wiring.js';
-import { preflightStep } from '../stages/preflight/wiring.js';
-import { qemuStep } from '../stages/qemu/wiring.js';
-import { smokeLoadStep, verifyStep } from '../stages/verify/wiring.js';
+import { loginStage } from '../stages/login/wiring.js';
+import { mergeStage } from '../stages/merge/wiring.js';
+import { metaStage, startRepoApi } from '../stages/meta/wiring.js';
+import { preflightStage } from '../stages/preflight/wiring.js';
+import { qemuStage } from '../stages/qemu/wiring.js';
+import { planSmokeLoads, verifyStage } from '../stages/verify/wiring.js';
 import { maskSecret, maskSecretInputs, parseRunInputs, type Push } from './inputs.js';
 import { preloadStages } from './preload.js';
 import { finishReport, reportFailure, setPushedOutput } from './report.js';
@@ -50,8 +50,8 @@ export async function runMain(deps: Deps): Promise<void> {
   try {
     const { run, login } = openRun(deps, ctx, inputs, push, { timings, report });
     // login first: every later docker call (builders included) uses its credentials
-    await loginStep(run, login);
-    await (inputs.mode === 'merge' ? mergeStep(run) : runBuild(run, pending));
+    await loginStage(run, login);
+    await (inputs.mode === 'merge' ? mergeStage(run) : runBuild(run, pending));
     setPushedOutput(host, report);
   } catch (err) {
     status = 'failed';
@@ -88,27 +88,27 @@ function openRun(deps: Deps, ctx: RunContext, inputs: Inputs, push: Push, out: {
   prepareJobDockerConfig(dockerConfig, { files, env: deps.env, loginRegistries: login.logins.map((l) => l.registry) });
   // wraps the current gateway, so a dry run stays a dry run
   exec = withEnv(exec, { DOCKER_CONFIG: dockerConfig });
-  const stage = timedStage(host, deps.now, out.timings);
-  return { run: { ...deps, ctx, inputs, push, exec, state, tempDir, dockerConfig, repoApi, stage, ...out }, login };
+  const timed = timedGroup(host, deps.now, out.timings);
+  return { run: { ...deps, ctx, inputs, push, exec, state, tempDir, dockerConfig, repoApi, timed, ...out }, login };
 }
 
 /** mode build and shard: every stage up to the build, then verification of what it made (a dry run stops at the plan). */
 async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<void> {
   const { inputs, host, push } = run;
-  await qemuStep(run);
+  await qemuStage(run);
   // load the later stages' modules while the builder's probes are out (not before: that would hold back their start)
-  const builder = await builderStep(run, () => preload(run));
+  const builder = await builderStage(run, () => preload(run));
   // the builder's platform list (outputs): read beside the build, or at the end of a run that stops before it
   const readPlatforms = once(() => builder.platforms());
   pending.push(readPlatforms);
-  const meta = await metaStep(run);
+  const meta = await metaStage(run);
   if (push.push && inputs.mode !== 'shard' && meta.refs.length === 0) {
     throw new StageError('meta', 'nothing to push: no tag could be derived from the git ref; set "tags"');
   }
   host.info(`tags: ${meta.refs.join(', ') || '(none)'}; ${push.reason}`);
-  await preflightStep(run);
-  const cache = await cacheStep(run, meta, builder);
-  const plan = buildPlanStep(run, meta, builder, cache);
+  await preflightStage(run);
+  const cache = await cacheStage(run, meta, builder);
+  const plan = planBuildStage(run, meta, builder, cache);
   if (inputs.dryRun) {
     host.info(`dry-run plan:\n${JSON.stringify({ platforms: inputs.platforms, push: push.push, pushReason: push.reason, tags: meta.tags, labels: meta.labels, annotations: meta.annotations, version: meta.version, buildx: plan.argv }, null, 2)}`);
     host.setOutput('platforms', inputs.platforms.join(','));
@@ -118,9 +118,9 @@ async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<
   // beside the build: after it, the step would wait for it (it outlasts verify); before it, the
   // build would wait for it. The build's own time hides it on all but the smallest builds.
   const platformsRead = readPlatforms();
-  const result = await buildStep(run, plan, cache, builder.driver);
-  const smokeLoad = smokeLoadStep(run, plan, cache, builder.driver);
-  await verifyStep(run, {
+  const result = await buildStage(run, plan, cache, builder.driver);
+  const smokeLoad = planSmokeLoads(run, plan, cache, builder.driver);
+  await verifyStage(run, {
     // a shard has no tag to read back (the merge job verifies the index it creates)
     refs: plan.shard ? [] : meta.refs,
     digest: result.digest,

@@ -65,7 +65,7 @@ export const NO_TIMEOUT = 0;
 export interface ExecOptions {
   /** Where the echoed command and streamed output go (process.stdout). */
   write?: (text: string) => void;
-  /** Aborting kills every process still running (the signal path, see src/signals.ts). */
+  /** Aborting kills every process still running (the signal path, see src/ports/signals.ts). */
   signal?: AbortSignal;
   /** The bound of a request that sets none (MULTIARCH_COMMAND_TIMEOUT seconds overrides it). */
   defaultTimeoutMs?: number;

@@ -22,8 +22,8 @@ export interface Run extends Deps {
   tempDir: string;
   dockerConfig: string;
   timings: Timing[];
-  /** Run `fn` as a named, timed log group. */
-  stage<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Run `fn` as a named, timed log group (a row of the summary's stage times). */
+  timed<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** The event context completed from the GitHub API, read while the engine is probed. */
   repoApi: Promise<Completed>;
   /** What the summary and the failure path need, filled in as the run goes. */
@@ -53,7 +53,7 @@ export function actDeps(run: Pick<Run, 'exec' | 'host'>): ActDeps {
   return { exec: run.exec, log: (m) => run.host.info(m), warn: (m) => run.host.warning(m) };
 }
 
-export function timedStage(host: Host, now: () => number, timings: Timing[]): Run['stage'] {
+export function timedGroup(host: Host, now: () => number, timings: Timing[]): Run['timed'] {
   return async (name, fn) => {
     const start = now();
     try {

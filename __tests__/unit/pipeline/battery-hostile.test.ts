@@ -19,7 +19,7 @@ const INPUTS = Object.keys((parseYaml(fs.readFileSync(path.join(ROOT, 'action.ym
 const VALUE = `x${HOSTILE.join('')}`;
 const ws = { '/ws/Dockerfile': 'FROM scratch\n' };
 
-/** The event fields the action reads (src/context.ts readMetaContext), each set to VALUE in turn. */
+/** The event fields the action reads (src/context/run-context.ts readMetaContext), each set to VALUE in turn. */
 const EVENT_FIELDS: [string, (v: string) => Record<string, unknown>][] = [
   ['repository.name', (v) => ({ repository: { name: v } })],
   ['repository.description', (v) => ({ repository: { name: 'r', description: v } })],

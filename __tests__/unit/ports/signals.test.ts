@@ -1,5 +1,5 @@
 /**
- * The one signal path (src/signals.ts) and the CLI on it: SIGINT/SIGTERM stop the run's processes,
+ * The one signal path (src/ports/signals.ts) and the CLI on it: SIGINT/SIGTERM stop the run's processes,
  * the post step's cleanup runs (credentials and secret files gone), and the exit code is 130/143.
  */
 import * as fs from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The arch check's step over the run, after the build: read the image (the registry's copy when
+ * The arch check stage over the Run, after the build: read the image (the registry's copy when
  * pushed, a cached re-export of the build otherwise), judge each platform's ELF files, report.
  */
 import { errorMessage } from '../../errors.js';
@@ -47,7 +47,7 @@ async function checkImage(run: Run, img: ArchCheckImage, ad: ArchCheckDeps): Pro
  * The arch check (arch-check). Its summary section goes on the run's report before a failure
  * naming the wrong files is thrown; an image that cannot be read is a warning, not a failure.
  */
-export async function archCheckStep(run: Run, img: ArchCheckImage): Promise<void> {
+export async function archCheckStage(run: Run, img: ArchCheckImage): Promise<void> {
   const { host, inputs } = run;
   const mode = inputs.archCheck;
   if (mode === 'false') return;
@@ -61,7 +61,7 @@ export async function archCheckStep(run: Run, img: ArchCheckImage): Promise<void
   };
   let verdicts: PlatformVerdict[];
   try {
-    verdicts = await run.stage('arch-check', () => checkImage(run, img, ad));
+    verdicts = await run.timed('arch-check', () => checkImage(run, img, ad));
   } catch (err) {
     // a check that cannot read the image says so; it does not fail a build that succeeded
     host.warning(`arch-check: could not read the image, not checked: ${errorMessage(err)}`);

@@ -1,5 +1,5 @@
 import type { Builder } from '../builder/wiring.js';
-import type { CacheStep } from '../cache/wiring.js';
+import type { PreparedCache } from '../cache/wiring.js';
 import * as path from 'node:path';
 import type { VerifyInputs } from '../../inputs/verify.js';
 import type { Exec } from '../../ports/exec.js';
@@ -8,7 +8,7 @@ import type { Run } from '../../run/run.js';
 import type { MetaPlan } from '../meta/plan.js';
 import { planShardOutput, planShardPush, shardAnnotations, shardOutput } from '../shard/plan.js';
 import { pushShardLayout } from '../shard/act.js';
-import { shardUploadStep } from '../shard/wiring.js';
+import { uploadShardResult } from '../shard/wiring.js';
 import { dockerfileName } from '../../inputs/build.js';
 import { type BuildResult, runBuild, writeSecretFiles } from './act.js';
 import { type BuildPlanInput, planBuild } from './build.js';
@@ -26,7 +26,7 @@ export interface BuildPlan {
   input: BuildPlanInput;
   metadataFile: string;
   iidFile: string;
-  /** The secret values' files argv names (planned here, written by buildStep: a dry run writes none). */
+  /** The secret values' files argv names (planned here, written by buildStage: a dry run writes none). */
   secretFiles: SecretFile[];
   /** mode shard: the one image, pushed by digest (an OCI layout first with the docker driver). */
   shard?: { image: string; ociDir: string };
@@ -42,8 +42,8 @@ function gitAuthArgs(run: Run): string[] {
   return arg ? [arg] : [];
 }
 
-/** The exact `docker buildx build` argv for this run, and the secret files it names (written by buildStep). */
-export function buildPlanStep(run: Run, meta: MetaPlan, builder: Builder, cache: CacheStep): BuildPlan {
+/** The exact `docker buildx build` argv for this run, and the secret files it names (written by buildStage). */
+export function planBuildStage(run: Run, meta: MetaPlan, builder: Builder, cache: PreparedCache): BuildPlan {
   const { inputs, tempDir, push } = run;
   checkCallSupported(inputs.call, builder.buildxVersion);
   const metadataFile = path.join(tempDir, 'metadata.json');
@@ -87,7 +87,7 @@ function provenanceOf({ inputs, ctx }: Run): string | undefined {
 }
 
 /** buildx's environment: plain progress, the cache's variables, the secret-envs values and the git token. */
-function buildEnv(run: Run, plan: BuildPlan, cache: CacheStep): Record<string, string> {
+function buildEnv(run: Run, plan: BuildPlan, cache: PreparedCache): Record<string, string> {
   const secretEnv: Record<string, string> = {};
   for (const s of run.inputs.secretEnvs) secretEnv[s.env] = run.env[s.env] ?? '';
   if (plan.argv.some((a) => a.endsWith(`env=${GIT_AUTH_ENV}`))) {
@@ -99,14 +99,14 @@ function buildEnv(run: Run, plan: BuildPlan, cache: CacheStep): Record<string, s
 }
 
 /** Write the secret files, run buildx (retrying transient push failures), save the cache, push a shard; set the build outputs. */
-export async function buildStep(run: Run, plan: BuildPlan, cache: CacheStep, driver: string): Promise<BuildResult> {
+export async function buildStage(run: Run, plan: BuildPlan, cache: PreparedCache, driver: string): Promise<BuildResult> {
   const { inputs, host, files, push, exec } = run;
   writeSecretFiles(plan.secretFiles, files);
   const env = buildEnv(run, plan, cache);
   // retries transient push failures (push-retries) by re-running the cached build
   const retrying = buildExec(exec, host, inputs, push.push);
   const dockerfile = dockerfileName(inputs.file, run.ctx.workspace);
-  const result = await run.stage('build', () =>
+  const result = await run.timed('build', () =>
     runBuild(plan.argv, plan.metadataFile, { exec: retrying, readFile: (p) => files.readFile(p) }, {
       iidFile: plan.iidFile,
       // a Dockerfile inside a git context is not a workspace path: no annotation path for it
@@ -122,7 +122,7 @@ export async function buildStep(run: Run, plan: BuildPlan, cache: CacheStep, dri
   const shard = plan.shard;
   if (shard && driver === 'docker') {
     const authFile = path.join(run.dockerConfig, 'config.json');
-    await run.stage('push', () => pushShardLayout(planShardPush(shard.image, result.digest, shard.ociDir, files.exists(authFile) ? authFile : undefined), { exec, log: (m) => host.info(m) }));
+    await run.timed('push', () => pushShardLayout(planShardPush(shard.image, result.digest, shard.ociDir, files.exists(authFile) ? authFile : undefined), { exec, log: (m) => host.info(m) }));
   }
   run.report.pushed = push.push;
   if (shard) host.setOutput('shard', shardOutput(shard.image, inputs.platforms[0]!, result.digest));
@@ -131,7 +131,7 @@ export async function buildStep(run: Run, plan: BuildPlan, cache: CacheStep, dri
   host.setOutput('metadata', result.metadata);
   host.setOutput('platforms', inputs.platforms.join(','));
   // last: a failed upload fails the step with every output above already set
-  if (shard) await shardUploadStep(run, shard.image, inputs.platforms[0]!, result.digest);
+  if (shard) await uploadShardResult(run, shard.image, inputs.platforms[0]!, result.digest);
   return result;
 }
 

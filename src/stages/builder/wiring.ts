@@ -16,9 +16,9 @@ export type Builder = BuilderResult;
  * `whileWaiting` runs once the first probe has answered (all of them are started by then, the
  * slowest still out): CPU work placed there overlaps with the engine's.
  */
-export async function builderStep(run: Run, whileWaiting: () => void = () => undefined): Promise<Builder> {
+export async function builderStage(run: Run, whileWaiting: () => void = () => undefined): Promise<Builder> {
   const exec = afterFirstAnswer(run.exec, whileWaiting);
-  const builder = await run.stage('builder', () => setUpBuilder(run, exec));
+  const builder = await run.timed('builder', () => setUpBuilder(run, exec));
   run.host.setOutput('builder', builder.name);
   run.host.setOutput('driver', builder.driver);
   return { ...builder, platforms: () => platformOutputs(run, builder) };

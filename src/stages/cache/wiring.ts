@@ -5,14 +5,14 @@ import type { MetaPlan } from '../meta/plan.js';
 import { type CacheActDeps, type CacheRestore, cacheSummary, dryRunRestore, restoreLayerCache, saveLayerCache } from './act.js';
 import { planCache } from './plan.js';
 
-export interface CacheStep {
+export interface PreparedCache {
   /** What the restore gave the build: its --cache-from/--cache-to values and environment. */
   restored: CacheRestore;
   save(): Promise<void>;
 }
 
 /** Plan the layer cache and restore it (a dry run restores nothing); outputs cache-hit, cache-key. */
-export async function cacheStep(run: Run, meta: MetaPlan, builder: Builder): Promise<CacheStep> {
+export async function cacheStage(run: Run, meta: MetaPlan, builder: Builder): Promise<PreparedCache> {
   const { inputs, host, ctx } = run;
   const plan = planCache({
     mode: inputs.cacheMode,
@@ -42,13 +42,13 @@ export async function cacheStep(run: Run, meta: MetaPlan, builder: Builder): Pro
     log: (m) => host.info(m),
     warn: (m) => host.warning(m),
   };
-  const restored = inputs.dryRun ? dryRunRestore(plan) : await run.stage('cache restore', () => restoreLayerCache(plan, cacheDeps));
+  const restored = inputs.dryRun ? dryRunRestore(plan) : await run.timed('cache restore', () => restoreLayerCache(plan, cacheDeps));
   host.setOutput('cache-hit', restored.hit);
   host.setOutput('cache-key', restored.key);
   return {
     restored,
     save: async () => {
-      const saved = plan.local ? await run.stage('cache save', () => saveLayerCache(plan, restored, cacheDeps)) : undefined;
+      const saved = plan.local ? await run.timed('cache save', () => saveLayerCache(plan, restored, cacheDeps)) : undefined;
       run.report.cache = { hit: restored.hit, markdown: cacheSummary(restored, saved) };
     },
   };

@@ -4,10 +4,10 @@ import { runLogin } from './act.js';
 import type { LoginDecision } from './plan.js';
 
 /** Login first: every later docker call (builders included) uses its credentials. */
-export async function loginStep(run: Run, login: LoginDecision): Promise<void> {
+export async function loginStage(run: Run, login: LoginDecision): Promise<void> {
   if (login.logins.length === 0) return;
   const done: string[] = [];
-  await run.stage('login', () =>
+  await run.timed('login', () =>
     runLogin(login.logins, run.dockerConfig, {
       exec: run.exec,
       log: (m) => run.host.info(m),
@@ -28,7 +28,7 @@ export async function loginStep(run: Run, login: LoginDecision): Promise<void> {
  */
 async function keepLogins(run: Run, login: LoginDecision): Promise<void> {
   const dir = userDockerConfigDir(run.env);
-  await run.stage('login (kept for later steps)', () =>
+  await run.timed('login (kept for later steps)', () =>
     runLogin(login.logins, dir, {
       exec: run.exec,
       log: (m) => run.host.info(`${m} (logout: false: in ${dir}, for later steps)`),

@@ -1,16 +1,16 @@
-import { metaStep } from '../meta/wiring.js';
+import { metaStage } from '../meta/wiring.js';
 import { StageError } from '../../errors.js';
 import type { Run } from '../../run/run.js';
 import { checkShardImages, planMerge } from './plan.js';
 import { resolveShards, runMerge } from './act.js';
-import { shardRefsStep } from '../shard/wiring.js';
+import { readShardRefs } from '../shard/wiring.js';
 
 /** mode merge: no builder, no build; tags from the meta stage, an index from the shards. */
-export async function mergeStep(run: Run): Promise<void> {
+export async function mergeStage(run: Run): Promise<void> {
   const { inputs, host, push } = run;
   // no digests: @actions/artifact will read the shard results; load it while the tags are computed
   if (!inputs.digests.length && push.push) run.artifacts.warmUp();
-  const meta = await metaStep(run);
+  const meta = await metaStage(run);
   if (!push.push) {
     host.info(`merge: nothing to merge, ${push.reason}`);
     return;
@@ -19,8 +19,8 @@ export async function mergeStep(run: Run): Promise<void> {
   const log = (m: string) => host.info(m);
   const deps = { exec: run.exec, log, warn: (m: string) => host.warning(m) };
   // no digests: the shard results in this run's artifacts (read only, like every check below)
-  const refs = inputs.digests.length ? inputs.digests : await shardRefsStep(run);
-  const result = await run.stage('merge', async () => {
+  const refs = inputs.digests.length ? inputs.digests : await readShardRefs(run);
+  const result = await run.timed('merge', async () => {
     // every check reads only: nothing is created until every shard is found and distinct
     const shards = await resolveShards(checkShardImages(refs, inputs.images[0]!), deps);
     const argv = planMerge(meta.refs, meta.annotations, shards);

@@ -22,9 +22,9 @@ export function startRepoApi(deps: Pick<Deps, 'env'>, inputs: Run['inputs'], ctx
 }
 
 /** Meta stage: the context completed from the API (started earlier, see startRepoApi), plan, set outputs. */
-export async function metaStep(run: Run): Promise<MetaPlan> {
+export async function metaStage(run: Run): Promise<MetaPlan> {
   const { inputs, host } = run;
-  const meta = await run.stage('meta', async () => {
+  const meta = await run.timed('meta', async () => {
     const completed = await run.repoApi;
     for (const w of completed.warnings) host.warning(w);
     const { planMeta } = await metaModule();

@@ -1,5 +1,5 @@
 /**
- * Preflight's step over the Run: before the build, read the Dockerfile (inside the workspace only),
+ * The preflight stage over the Run: before the build, read the Dockerfile (inside the workspace only),
  * plan which base images to check (plan.ts) and read them from the registry (act.ts).
  */
 import * as path from 'node:path';
@@ -18,7 +18,7 @@ export const preflightModule = once(async () => {
 });
 
 /** Before the build: check the base images' platforms (preflight: true). */
-export async function preflightStep(run: Run): Promise<void> {
+export async function preflightStage(run: Run): Promise<void> {
   const { inputs, host } = run;
   if (!inputs.preflight) return;
   if (!inputs.file) {
@@ -39,7 +39,7 @@ export async function preflightStep(run: Run): Promise<void> {
   const { planPreflight, runPreflight } = await preflightModule();
   const plan = planPreflight(text, inputs.buildArgs, inputs.platforms);
   try {
-    await run.stage('preflight', () => runPreflight(plan, inputs.file, { exec: run.exec, log: (m) => host.info(m), warn: (m) => host.warning(m) }));
+    await run.timed('preflight', () => runPreflight(plan, inputs.file, { exec: run.exec, log: (m) => host.info(m), warn: (m) => host.warning(m) }));
   } finally {
     host.info(`preflight: ${plan.checks.length} base image(s) checked in ${((run.now() - start) / 1000).toFixed(3)}s`);
   }

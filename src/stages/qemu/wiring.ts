@@ -11,11 +11,11 @@ function localEngineArch(deps: Deps): string | undefined {
   return isLocalEngine(deps.env, deps.files.readFile(path.join(userDockerConfigDir(deps.env), 'config.json'))) ? os.arch() : undefined;
 }
 
-export async function qemuStep(run: Run): Promise<void> {
+export async function qemuStage(run: Run): Promise<void> {
   const { inputs, host } = run;
   const remoteDriver = inputs.driver === 'remote' || inputs.driver === 'kubernetes';
   const localArch = localEngineArch(run);
-  await run.stage('qemu', () =>
+  await run.timed('qemu', () =>
     runQemu(
       inputs.platforms,
       { exec: run.exec, localArch, remoteEngine: localArch === undefined, readFile: (p) => run.files.readFile(p), log: (m) => host.info(m), warn: (m) => host.warning(m) },

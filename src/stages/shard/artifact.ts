@@ -169,7 +169,7 @@ export function selectShards(found: FoundShard[], want: { set: string; image: st
 
 // --- act ---
 
-/** The Actions artifact service as the shard stages use it (the real one: src/artifact-service.ts). */
+/** The Actions artifact service as the shard stages use it (the real one: src/ports/artifacts.ts). */
 export interface ShardArtifactDeps {
   store: ArtifactStore;
   tempDir: string;

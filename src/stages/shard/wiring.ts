@@ -1,5 +1,5 @@
 /**
- * The shard artifact steps over one Run (see artifact.ts): a shard uploads its
+ * The shard stage's artifact parts over the Run (see artifact.ts): a shard uploads its
  * result, a merge without digests finds this run's shards.
  */
 import type { Run } from '../../run/run.js';
@@ -18,7 +18,7 @@ function artifactDeps(run: Run): ShardArtifactDeps {
 }
 
 /** mode shard, after the push: upload the result for the merge job; sets the shard-artifact output. */
-export async function shardUploadStep(run: Run, image: string, platform: string, digest: string): Promise<void> {
+export async function uploadShardResult(run: Run, image: string, platform: string, digest: string): Promise<void> {
   const { env } = run;
   if (!run.artifacts.available) {
     run.host.info("no Actions artifact service in this run: the merge job needs this shard's shard output in its digests input");
@@ -27,15 +27,15 @@ export async function shardUploadStep(run: Run, image: string, platform: string,
   const set = shardSet(image, run.inputs.shardKey);
   // the job's run id keeps two legs of one platform apart; GITHUB_JOB alone is the same in every leg
   const name = shardArtifactName(set, platform, Number(env.GITHUB_RUN_ATTEMPT) || 1, jobRunId(env.ACTIONS_RUNTIME_TOKEN ?? '') ?? `${env.GITHUB_JOB}:${env.RUNNER_NAME}`);
-  await run.stage('shard artifact', () => uploadShardRecord(name, shardRecord(set, image, platform, digest, env), artifactDeps(run)));
+  await run.timed('shard artifact', () => uploadShardRecord(name, shardRecord(set, image, platform, digest, env), artifactDeps(run)));
   run.host.setOutput('shard-artifact', name);
 }
 
 /** mode merge without digests: this run's shards of the set, checked against the platforms input. */
-export async function shardRefsStep(run: Run): Promise<ShardRef[]> {
+export async function readShardRefs(run: Run): Promise<ShardRef[]> {
   const image = run.inputs.images[0]!;
   const set = shardSet(image, run.inputs.shardKey);
-  return run.stage('shard artifacts', async () => {
+  return run.timed('shard artifacts', async () => {
     const found = await findShardRecords(set, artifactDeps(run));
     return selectShards(found, { set, image, platforms: run.inputs.platforms });
   });

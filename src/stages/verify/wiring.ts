@@ -1,5 +1,5 @@
 /**
- * The verification area's steps over the run, after the build: the time report, verify (the pushed
+ * The verify stage over the Run, after the build: the time report, verify (the pushed
  * tags read back), the arch check and the smoke test. Each section of the summary goes on the run's
  * report (run.report.verification) as soon as it is known, so a later failure keeps it.
  */
@@ -7,10 +7,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import type { Host } from '../../ports/host.js';
 import { actDeps, type Run } from '../../run/run.js';
-import { archCheckStep } from '../archcheck/wiring.js';
+import { archCheckStage } from '../archcheck/wiring.js';
 import { emulationNotice, platformTimes, timesSummary } from '../archcheck/times.js';
 import type { BuildPlan } from '../build/wiring.js';
-import type { CacheStep } from '../cache/wiring.js';
+import type { PreparedCache } from '../cache/wiring.js';
 import { loadForSmoke, needsSmokeLoad, planSmokeLoad, removeSmokeImages, smokeLoadTag } from './smoke-load.js';
 import { runSmoke, smokeFailure, smokeSummary, smokeTarget, type SmokeTarget } from './smoke.js';
 import { runVerify } from './verify.js';
@@ -27,7 +27,7 @@ export interface Built {
   /** The tags to read back and run by (none for a shard: the merge job verifies the index it creates). */
   refs: string[];
   digest: string;
-  /** Load each platform into the engine first (smokeLoadStep). */
+  /** Load each platform into the engine first (planSmokeLoads). */
   smokeLoad?: SmokeLoad;
   /** The build's argv and extra env (the arch check re-exports an unpushed build from its cache). */
   build?: { argv: string[]; env?: Record<string, string> };
@@ -36,21 +36,21 @@ export interface Built {
 }
 
 /** After the build: the time report, verify the pushed tags, the arch check, then the smoke test. */
-export async function verifyStep(run: Run, built: Built): Promise<void> {
+export async function verifyStage(run: Run, built: Built): Promise<void> {
   const { host, inputs } = run;
   const pushed = run.push.push;
   if (built.times) run.report.verification += timesSection(host, inputs.platforms, built.times);
   let manifests: Record<string, string> = {};
   if (pushed && inputs.verify && built.refs.length) {
-    manifests = await run.stage('verify', () => runVerify(built.refs, inputs.platforms, actDeps(run)));
+    manifests = await run.timed('verify', () => runVerify(built.refs, inputs.platforms, actDeps(run)));
     host.setOutput('manifests', JSON.stringify(manifests));
   }
-  await archCheckStep(run, { ref: built.refs[0] ?? inputs.images[0], digest: built.digest, pushed, build: built.build });
-  if (inputs.smokeTest.length) await smokeStep(run, built, manifests);
+  await archCheckStage(run, { ref: built.refs[0] ?? inputs.images[0], digest: built.digest, pushed, build: built.build });
+  if (inputs.smokeTest.length) await smokeStage(run, built, manifests);
 }
 
 /** The smoke test: its summary section goes on the report before a failure is thrown. */
-async function smokeStep(run: Run, built: Built, manifests: Record<string, string>): Promise<void> {
+async function smokeStage(run: Run, built: Built, manifests: Record<string, string>): Promise<void> {
   const { host, inputs } = run;
   const load = built.smokeLoad;
   const target: SmokeTarget | undefined = load ? { ref: '', pull: false, perPlatform: load.tags } : smokeTarget(built.refs, built.digest, run.push.push, manifests);
@@ -60,7 +60,7 @@ async function smokeStep(run: Run, built: Built, manifests: Record<string, strin
   }
   const argv = inputs.smokeTest;
   const deps = actDeps(run);
-  const results = await run.stage('smoke-test', async () => {
+  const results = await run.timed('smoke-test', async () => {
     try {
       if (load) await loadForSmoke(load.argvs, load.tags, { ...deps, env: load.env });
       return await runSmoke(target, inputs.platforms, argv, { ...deps, timeoutSeconds: inputs.smokeTestTimeout, namePrefix: `multiarch-smoke-${randomUUID().slice(0, 8)}` });
@@ -87,7 +87,7 @@ function timesSection(host: Host, platforms: string[], t: { log: string; nativeP
  * The smoke test's loads when the builder keeps what it built (see smoke-load.ts), undefined when the
  * image is already where `docker run` finds it. The tags go into the state first, for post.
  */
-export function smokeLoadStep(run: Run, plan: BuildPlan, cache: CacheStep, driver: string): SmokeLoad | undefined {
+export function planSmokeLoads(run: Run, plan: BuildPlan, cache: PreparedCache, driver: string): SmokeLoad | undefined {
   const { inputs } = run;
   if (!inputs.smokeTest.length || plan.shard || !needsSmokeLoad(driver, run.push.push, inputs.load)) return undefined;
   const id = randomBytes(4).toString('hex');

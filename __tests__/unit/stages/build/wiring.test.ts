@@ -4,9 +4,9 @@ import { parseInputs } from '../../../../src/inputs/index.js';
 import type { ExecRequest } from '../../../../src/ports/exec.js';
 import type { Run } from '../../../../src/run/run.js';
 import { StateStore } from '../../../../src/run/state.js';
-import { buildPlanStep, buildStep } from '../../../../src/stages/build/wiring.js';
+import { planBuildStage, buildStage } from '../../../../src/stages/build/wiring.js';
 import type { Builder } from '../../../../src/stages/builder/wiring.js';
-import type { CacheStep } from '../../../../src/stages/cache/wiring.js';
+import type { PreparedCache } from '../../../../src/stages/cache/wiring.js';
 import type { MetaPlan } from '../../../../src/stages/meta/plan.js';
 import { fakeDeps, fakeExec, fakeFiles, fakeHost } from '../../fakes.js';
 
@@ -27,26 +27,26 @@ function runOf(inputs: Record<string, string>, exec = fakeExec()) {
 }
 const meta = { refs: ['r/a:1'], labels: [], annotations: [] } as unknown as MetaPlan;
 const builder = { name: 'b', driver: 'docker-container', buildxVersion: 'github.com/docker/buildx v0.29.1 x' } as unknown as Builder;
-function cacheOf(): CacheStep & { saves: number } {
+function cacheOf(): PreparedCache & { saves: number } {
   const c = {
     saves: 0,
     restored: { hit: '', key: '', cacheFrom: [], cacheTo: [], env: {}, lines: [] },
     save: async () => void c.saves++,
-  } as CacheStep & { saves: number };
+  } as PreparedCache & { saves: number };
   return c;
 }
 
 describe('build stage wiring', () => {
-  test('planning writes no file: the secret files are planned as data; buildStep writes them before buildx runs', async () => {
+  test('planning writes no file: the secret files are planned as data; buildStage writes them before buildx runs', async () => {
     const seen: Record<string, string>[] = [];
     const exec = fakeExec(() => (seen.push({ ...f.files.written }), {}));
     const f = runOf({ context: '.', secrets: 'tok=S3CRET' }, exec);
-    const plan = buildPlanStep(f.run, meta, builder, cacheOf());
+    const plan = planBuildStage(f.run, meta, builder, cacheOf());
     expect(f.files.written).toEqual({});
     expect(plan.secretFiles).toEqual([{ path: `${TEMP}/secret-0`, content: 'S3CRET' }]);
     expect(plan.argv).toEqual(expect.arrayContaining(['--secret', `id=tok,src=${TEMP}/secret-0`]));
     expect(plan.argv.join(' ')).not.toContain('S3CRET');
-    await buildStep(f.run, plan, cacheOf(), builder.driver);
+    await buildStage(f.run, plan, cacheOf(), builder.driver);
     expect(seen[0]).toMatchObject({ [`${TEMP}/secret-0`]: 'S3CRET' });
   });
 
@@ -54,7 +54,7 @@ describe('build stage wiring', () => {
     const exec = fakeExec((req: ExecRequest) => (req.argv[2] === 'build' ? { code: 1, stderr: 'ERROR: failed to solve: boom' } : {}));
     const f = runOf({ context: '.' }, exec);
     const cache = cacheOf();
-    const err = await buildStep(f.run, buildPlanStep(f.run, meta, builder, cache), cache, builder.driver).catch((e: unknown) => e);
+    const err = await buildStage(f.run, planBuildStage(f.run, meta, builder, cache), cache, builder.driver).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StageError);
     expect((err as Error).message).toBe('docker buildx build failed: failed to solve: boom');
     expect(cache.saves).toBe(0);
@@ -67,7 +67,7 @@ describe('build stage wiring', () => {
     const stderr = 'app.Dockerfile:4\n--------------------\n   4 | >>> RUN false\n--------------------\nERROR: failed to solve: exit code: 1\n';
     const f = runOf(inputs, fakeExec((req) => (req.argv[2] === 'build' ? { code: 1, stderr } : {})));
     const cache = cacheOf();
-    const err = await buildStep(f.run, buildPlanStep(f.run, meta, builder, cache), cache, builder.driver).catch((e: unknown) => e);
+    const err = await buildStage(f.run, planBuildStage(f.run, meta, builder, cache), cache, builder.driver).catch((e: unknown) => e);
     expect(err).toMatchObject({ annotation: { file, line: 4 } });
   });
 });

@@ -4,7 +4,7 @@ import { parseInputs } from '../../../../src/inputs/index.js';
 import type { Run } from '../../../../src/run/run.js';
 import { StateStore } from '../../../../src/run/state.js';
 import type { Builder } from '../../../../src/stages/builder/wiring.js';
-import { cacheStep } from '../../../../src/stages/cache/wiring.js';
+import { cacheStage } from '../../../../src/stages/cache/wiring.js';
 import { cacheKeys } from '../../../../src/stages/cache/plan.js';
 import type { MetaPlan } from '../../../../src/stages/meta/plan.js';
 import { fakeActionsCache, fakeDeps, fakeEngine, fakeFiles, fakeHost } from '../../fakes.js';
@@ -31,7 +31,7 @@ describe('cache stage wiring', () => {
   test('a git-URL context: the Dockerfile is keyed by its path inside the context, never a cwd-relative path', async () => {
     const { run, host } = runOf({ context: 'https://github.com/o/r.git#main', file: 'docker/Dockerfile', 'dry-run': 'true' });
     expect(run.inputs.file).toBe('docker/Dockerfile');
-    await cacheStep(run, meta, builder);
+    await cacheStage(run, meta, builder);
     expect(host.outputs['cache-key']).toBe(keyOf('docker/Dockerfile'));
     // what path.relative(workspace, file) made of it: a path through the working directory
     expect(host.outputs['cache-key']).not.toBe(keyOf(path.relative('/ws', 'docker/Dockerfile')));
@@ -40,20 +40,20 @@ describe('cache stage wiring', () => {
   test('a workspace Dockerfile is keyed relative to the workspace', async () => {
     const { run, host } = runOf({ context: '.', file: 'docker/Dockerfile', 'dry-run': 'true' });
     expect(run.inputs.file).toBe('/ws/docker/Dockerfile');
-    await cacheStep(run, meta, builder);
+    await cacheStage(run, meta, builder);
     expect(host.outputs['cache-key']).toBe(keyOf('docker/Dockerfile'));
   });
 
   test("the cache service is the run's port, opened on the run's temp folder; a dry run restores nothing", async () => {
     const live = runOf({ context: '.' });
-    const step = await live.run.stage('x', () => cacheStep(live.run, meta, builder));
+    const step = await live.run.timed('x', () => cacheStage(live.run, meta, builder));
     expect(live.actionsCache.opened).toEqual(['/tmp/rt/multiarch-run']);
     expect(step.restored.lines[0]).toMatch(/^restored: nothing/);
     expect(live.host.warnings.join('\n')).toMatch(/restore failed, building without a cache: the Actions cache service is not available/);
     await step.save();
     expect(live.run.report.cache?.markdown).toMatch(/#### layer cache/);
     const dry = runOf({ context: '.', 'dry-run': 'true' });
-    const planned = await cacheStep(dry.run, meta, builder);
+    const planned = await cacheStage(dry.run, meta, builder);
     expect(planned.restored.lines).toEqual(['dry run: nothing restored']);
     expect(dry.host.warnings).toEqual([]);
   });

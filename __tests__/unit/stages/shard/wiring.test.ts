@@ -60,7 +60,7 @@ describe('mode shard through the pipeline', () => {
   });
 });
 
-// the artifact steps (shardUploadStep, shardRefsStep)
+// the artifact steps (uploadShardResult, readShardRefs)
 const env = { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: 'shard', ACTIONS_RUNTIME_TOKEN: 'x.e30.y', ACTIONS_RESULTS_URL: 'https://results/' };
 
 /** An in-memory artifact service over the fake files. */
