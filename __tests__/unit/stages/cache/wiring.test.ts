@@ -19,7 +19,7 @@ function runOf(inputs: Record<string, string>, actionsCache = fakeActionsCache()
   const parsed = parseInputs((n, o) => host.getInput(n, o), { workspace: ctx.workspace, exists: () => true });
   const run = {
     ...deps, ctx, inputs: parsed, push: { push: false, reason: '' }, state: new StateStore(host), tempDir: '/tmp/rt/multiarch-run', dockerConfig: '/tmp/rt/dc',
-    timings: [], report: { refs: [], pushed: false, verification: '' }, stage: (_n: string, fn: () => Promise<unknown>) => fn(),
+    timings: [], report: { refs: [], pushed: false, verification: '' }, timed: (_n: string, fn: () => Promise<unknown>) => fn(),
   } as unknown as Run;
   return { run, host, actionsCache };
 }
