@@ -3,6 +3,7 @@ import { compareVersions } from '../builder/buildx-version.js';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { CacheMode } from '../../inputs/cache.js';
+import { splitReference } from '../../oci/reference.js';
 
 /**
  * The layer cache stage. Pure planning here (keys, restore-keys, --cache-from/--cache-to values,
@@ -96,7 +97,8 @@ export function cacheKeys(p: Pick<CachePlanInput, 'os' | 'platforms' | 'file' | 
 }
 
 export function ghaScope(images: string[], platforms: string[], suffix: string): string {
-  const image = (images[0] ?? 'default').replace(/^[^/]+\.[^/]+\//, '');
+  // the repository without its registry host (any host: ghcr.io/, localhost:5000/), as splitReference reads it
+  const image = images[0] ? splitReference(images[0]).repository.replace(/^library\//, '') : 'default';
   const raw = [image, ...platforms, suffix].filter(Boolean).join('-');
   return raw.replace(/[^A-Za-z0-9._-]+/g, '-');
 }

@@ -6,7 +6,7 @@
 import { StageError } from '../../errors.js';
 import type { ActDeps } from '../../ports/exec.js';
 import { acceptedArches } from '../../oci/elf.js';
-import { splitReference } from '../../oci/reference.js';
+import { referenceParts } from '../../oci/reference.js';
 
 export interface SmokeTarget {
   /** The reference to run: image@digest when pushed, else the first local tag. */
@@ -37,7 +37,7 @@ export function planSmoke(target: SmokeTarget, platform: string, argv: string[],
 export function smokeTarget(refs: string[], digest: string, pushed: boolean, manifests: Record<string, string> = {}): SmokeTarget | undefined {
   const first = refs[0];
   if (pushed && first && digest) {
-    const name = nameOf(first);
+    const name = referenceParts(first).name;
     const perPlatform = Object.fromEntries(Object.entries(manifests).map(([p, d]) => [p, `${name}@${d}`]));
     return { ref: `${name}@${digest}`, pull: true, ...(Object.keys(perPlatform).length ? { perPlatform } : {}) };
   }
@@ -45,15 +45,6 @@ export function smokeTarget(refs: string[], digest: string, pushed: boolean, man
   return undefined;
 }
 
-/**
- * Pure: a reference's name as written, without the tag or digest splitReference reads off it
- * ("127.0.0.1:5000/app:v1" → "127.0.0.1:5000/app"; not docker's long form docker.io/library/app).
- */
-function nameOf(ref: string): string {
-  const { reference } = splitReference(ref);
-  const suffix = [`@${reference}`, `:${reference}`].find((s) => ref.endsWith(s));
-  return suffix ? ref.slice(0, -suffix.length) : ref;
-}
 
 export interface SmokeResult {
   platform: string;

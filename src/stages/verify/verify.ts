@@ -4,16 +4,15 @@
  */
 import { commandProblem, StageError } from '../../errors.js';
 import type { ActDeps } from '../../ports/exec.js';
-import { canonicalPlatformOf, parseManifest } from '../../oci/manifests.js';
+import { canonicalPlatformOf, inspectManifestArgv, parseManifest } from '../../oci/manifests.js';
 
 /**
  * Pure: how verify reads a tag back: the buildx CLI, which resolves the registry, its credentials and
  * TLS as the push did (the arch check reads over HTTP instead: it streams layers, which imagetools
  * cannot). Both answers are parsed by oci/manifests.ts.
+ * The argv is the one every manifest read uses (inspectManifestArgv: `--` before the reference).
  */
-export function inspectArgv(ref: string): string[] {
-  return ['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref];
-}
+export const inspectArgv = inspectManifestArgv;
 
 export interface TagVerdict {
   ref: string;

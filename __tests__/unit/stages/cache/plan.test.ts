@@ -150,6 +150,10 @@ describe('--cache-from / --cache-to per mode', () => {
   test('gha scope per image and platform set, registry host dropped, suffix appended', () => {
     expect(ghaScope(['ghcr.io/org/app'], ['linux/amd64'], '')).toBe('org-app-linux-amd64');
     expect(ghaScope([], ['linux/arm64'], 'x')).toBe('default-linux-arm64-x');
+    // the registry host goes, whatever it is (the hand-written rule kept a host without a dot, such as localhost:5000)
+    expect(ghaScope(['localhost:5000/org/app'], ['linux/amd64'], '')).toBe('org-app-linux-amd64');
+    expect(ghaScope(['docker.io/library/app'], ['linux/amd64'], '')).toBe('app-linux-amd64');
+    expect(ghaScope(['org/app'], ['linux/amd64'], '')).toBe('org-app-linux-amd64');
   });
 
   test('the build argv carries them', () => {

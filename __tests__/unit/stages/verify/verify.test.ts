@@ -44,7 +44,8 @@ describe('runVerify: every tag read back through the gateway', () => {
     const logs: string[] = [];
     expect(await runVerify(['r/a:v1', 'r/a:latest'], want, { exec, log: (m) => logs.push(m), warn: () => undefined })).toEqual({ 'linux/amd64': 'sha256:linux-amd64', 'linux/arm64': 'sha256:linux-arm64' });
     expect(exec.calls.map((c) => c.argv)).toEqual([inspectArgv('r/a:v1'), inspectArgv('r/a:latest')]);
-    expect(inspectArgv('r/a:v1')).toEqual(['docker', 'buildx', 'imagetools', 'inspect', '--raw', 'r/a:v1']);
+    // the one manifest read of preflight and merge too: `--` before the reference (verify's own copy had none)
+    expect(inspectArgv('r/a:v1')).toEqual(['docker', 'buildx', 'imagetools', 'inspect', '--raw', '--', 'r/a:v1']);
     expect(logs).toEqual(['verify: r/a:v1 holds linux/amd64, linux/arm64', 'verify: r/a:latest holds linux/amd64, linux/arm64']);
   });
 
