@@ -60,16 +60,17 @@ function checkMetaExpressions(m, run) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CP: () => (/* binding */ gitBranchOf),
+/* harmony export */   Eb: () => (/* binding */ gitTagOf),
 /* harmony export */   Fu: () => (/* binding */ shortSha),
 /* harmony export */   L0: () => (/* binding */ versionData),
 /* harmony export */   Ol: () => (/* binding */ dateHelpers),
-/* harmony export */   W0: () => (/* binding */ branchOf),
 /* harmony export */   Yy: () => (/* binding */ renderGlobal),
 /* harmony export */   hc: () => (/* binding */ renderWith),
 /* harmony export */   t_: () => (/* binding */ isRawPattern),
 /* harmony export */   uT: () => (/* binding */ unquotedDateFormats)
 /* harmony export */ });
-/* unused harmony exports tagOf, isDefaultBranch */
+/* unused harmony export isDefaultBranch */
 /* harmony import */ var handlebars__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(88508);
 /* harmony import */ var moment_timezone__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(79856);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(452);
@@ -137,8 +138,10 @@ function shortSha(meta) {
     }
     return n >= meta.sha.length ? meta.sha : meta.sha.slice(0, n);
 }
-const branchOf = (ref) => (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : '');
-const tagOf = (ref) => (ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : '');
+/** The branch of a git ref (refs/heads/…), '' for any other ref. */
+const gitBranchOf = (ref) => (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : '');
+/** The git tag of a git ref (refs/tags/…), '' for any other ref. An image reference's tag: splitReference (src/oci/reference.ts). */
+const gitTagOf = (ref) => (ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : '');
 function isDefaultBranch(meta) {
     const branch = meta.ref.replace(/^refs\/heads\//, '');
     if (!branch)
@@ -155,21 +158,21 @@ function dateHelpers(c) {
         commit_date: dateHelper(() => (c.commitDate ? new Date(c.commitDate) : c.now)),
     };
 }
-/**
- * Render metadata-action's global expressions ({{branch}}, {{tag}}, {{sha}}, {{base_ref}},
- * {{is_default_branch}}, {{is_not_default_branch}}, {{date 'fmt' tz='…'}}, {{commit_date 'fmt'}}) in a value.
- */
 /** Pure: the templates whose date format is an unquoted word ({{date YYYYMMDD}}), rendered in the default format. */
 function unquotedDateFormats(templates) {
     return templates.filter((t) => /\{\{~?\s*(?:date|commit_date)\s+(?!['"])[^\s}=]+(?:\s|~?\}\})/.test(t));
 }
+/**
+ * Render metadata-action's global expressions ({{branch}}, {{tag}}, {{sha}}, {{base_ref}},
+ * {{is_default_branch}}, {{is_not_default_branch}}, {{date 'fmt' tz='…'}}, {{commit_date 'fmt'}}) in a value.
+ */
 function renderGlobal(template, c) {
     if (!template.includes('{{'))
         return template;
     const m = c.meta;
     return render(template, {
-        branch: () => branchOf(m.ref),
-        tag: () => tagOf(m.ref),
+        branch: () => gitBranchOf(m.ref),
+        tag: () => gitTagOf(m.ref),
         sha: () => shortSha(m),
         base_ref: () => {
             if (m.ref.startsWith('refs/tags/') && m.pushBaseRef)

@@ -97,7 +97,7 @@ var base = _interopRequireWildcard(_handlebarsBase);
 // Each of these augment the Handlebars object. No need to setup here.
 // (This is done to easily share code between commonjs and browse envs)
 
-var _handlebarsSafeString = __webpack_require__(47544);
+var _handlebarsSafeString = __webpack_require__(25163);
 
 var _handlebarsSafeString2 = _interopRequireDefault(_handlebarsSafeString);
 
@@ -5306,7 +5306,7 @@ function passLookupPropertyOption(helper, container) {
 
 /***/ }),
 
-/***/ 47544:
+/***/ 25163:
 /***/ ((module, exports) => {
 
 // Build out our basic SafeString type

@@ -16,8 +16,7 @@ __webpack_require__.d(__webpack_exports__, {
   checkLocal: () => (/* binding */ checkLocal),
   checkPushed: () => (/* binding */ checkPushed),
   ignoreMatcher: () => (/* reexport */ ignoreMatcher),
-  platformImages: () => (/* binding */ platformImages),
-  reexportArgv: () => (/* binding */ reexportArgv)
+  platformImages: () => (/* binding */ platformImages)
 });
 
 // EXTERNAL MODULE: ./lib/ports/exec.js + 1 modules
@@ -32,7 +31,7 @@ var elf = __webpack_require__(56412);
 /**
  * Arch check: after the build, every platform's image is read layer by layer and each regular
  * file's ELF header is compared with the platform. Pure: what a layer holds (LayerScan, filled in
- * by archcheck-scan.ts), how layers stack (whiteouts), the verdict and its message.
+ * by scan.ts), how layers stack (whiteouts), the verdict and its message, the re-export's argv.
  */
 
 
@@ -103,6 +102,26 @@ function archCheckSummary(verdicts, mode) {
     });
     const scope = mode === 'full' ? 'every layer' : "the layers this build added above its base images";
     return ['#### arch check', '', `Read ${scope}.`, '', '| platform | result | ELF files | files read | layers read |', '|---|---|---|---|---|', ...rows, ''].join('\n');
+}
+/** Pure: the build's argv turned into a re-export of its (cached) result as an OCI tar on stdout. */
+function reexportArgv(buildArgv) {
+    const dropWithValue = new Set(['--tag', '-t', '--output', '-o', '--cache-to', '--metadata-file', '--iidfile', '--attest', '--provenance', '--sbom', '--annotation']);
+    const dropAlone = new Set(['--push', '--load']);
+    const out = [];
+    for (let i = 0; i < buildArgv.length - 1; i++) {
+        const a = buildArgv[i];
+        const flag = a.split('=')[0];
+        if (dropAlone.has(a))
+            continue;
+        if (dropWithValue.has(flag)) {
+            if (!a.includes('='))
+                i++;
+            continue;
+        }
+        out.push(a);
+    }
+    // attestations add nothing to check; the context stays last
+    return [...out, '--provenance=false', '--sbom=false', '--output', 'type=oci,dest=-', buildArgv[buildArgv.length - 1]];
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -264,7 +283,8 @@ var docker_config = __webpack_require__(65553);
 var reference = __webpack_require__(23940);
 ;// CONCATENATED MODULE: ./lib/ports/registry.js
 /**
- * A read-only registry client for the arch check: manifests and blobs over the distribution API,
+ * A read-only registry client for the arch check: manifests (as text: oci/manifests.ts parses them,
+ * as it parses verify's `imagetools inspect --raw`) and blobs over the distribution API,
  * with the token flow (anonymous, or with the run's docker config credentials, which a login or an
  * earlier step put there). In-process so a layer streams straight into the reader: no `docker
  * pull`, nothing on disk.
@@ -273,19 +293,12 @@ var reference = __webpack_require__(23940);
 
 
 
-const MANIFEST_TYPES = [
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ');
+
 /** Pure: the API base URL; loopback registries speak plain HTTP, as docker assumes for them. */
 function registryBase(registry) {
     if (registry === 'docker.io')
         return 'https://registry-1.docker.io';
-    const host = registry.replace(/:\d+$/, '');
-    const loopback = host === 'localhost' || /^127\./.test(host) || host === '[::1]';
-    return `${loopback ? 'http' : 'https'}://${registry}`;
+    return `${(0,reference/* isLoopbackHost */.cW)(registry) ? 'http' : 'https'}://${registry}`;
 }
 /** Pure: the fields of a WWW-Authenticate challenge (scheme lower-cased). */
 function parseChallenge(header) {
@@ -353,10 +366,10 @@ class RegistryRepo {
         const s = (0,reference/* splitReference */.mQ)(ref);
         return { repo: new RegistryRepo(s.registry, s.repository, deps), reference: s.reference };
     }
-    /** A manifest or index, as raw JSON text. */
+    /** A manifest or index, as raw JSON text (oci/manifests.ts reads it). */
     async manifest(reference) {
         // a manifest is small: a registry that does not answer in 30 s is not going to
-        const res = await this.get(`manifests/${reference}`, MANIFEST_TYPES, AbortSignal.timeout(30_000));
+        const res = await this.get(`manifests/${reference}`, manifests/* MANIFEST_MEDIA_TYPES */.$T.join(', '), AbortSignal.timeout(30_000));
         return res.text();
     }
     /** A blob as a stream (layers) — never buffered whole. */
@@ -406,7 +419,7 @@ class RegistryRepo {
 /**
  * Arch check, the act: find each platform's layers (in the registry when pushed; from a cached
  * re-export of the build as an OCI tar stream otherwise), leave out the base images' layers unless
- * `full`, stream the rest once each and judge every platform (archcheck.ts).
+ * `full`, stream the rest once each and judge every platform (plan.ts).
  */
 
 
@@ -415,33 +428,28 @@ class RegistryRepo {
 
 
 /**
- * Walk an index (or a manifest) to the platform images it holds. `manifest` reads a manifest or
- * index by digest, `config` a config blob. Only `wanted` platforms are read (all when undefined).
+ * Walk an index (or a manifest) to the platform images it holds; oci/manifests.ts reads each one.
+ * Only `wanted` platforms are read (all when undefined).
  */
 async function platformImages(root, read, wanted) {
-    const body = JSON.parse(root);
-    if (Array.isArray(body.layers)) {
-        const cfg = body.config?.digest ? JSON.parse(await read.config(body.config.digest)) : {};
-        const platform = (0,manifests/* canonicalPlatform */._l)(cfg.os ?? 'unknown', cfg.architecture ?? 'unknown', cfg.variant);
-        return [{ platform, layers: body.layers.map((l) => l.digest) }];
+    const node = (0,manifests/* parseManifestNode */.L9)(root);
+    if (node.kind === 'image') {
+        // a single-platform manifest: its platform is only in its config
+        const platform = (0,manifests/* imageConfigPlatform */.DK)(node.config ? await read.config(node.config) : '{}');
+        return [{ platform, layers: node.layers }];
     }
     const out = [];
-    const parsed = (0,manifests/* parseManifest */.Ng)(root);
-    const entries = parsed.kind === 'index' ? parsed.entries : [];
     // linux/arm64/v8 asked, linux/arm64 in the index: the same platform
-    const want = wanted?.map((p) => (0,manifests/* canonicalPlatform */._l)(...p.split('/')));
-    for (const e of entries) {
+    const want = wanted?.map(manifests/* canonicalPlatformOf */.JH);
+    for (const e of node.entries) {
         if (want && !want.includes(e.platform))
             continue;
-        const m = JSON.parse(await read.manifest(e.digest));
-        out.push({ platform: e.platform, layers: (m.layers ?? []).map((l) => l.digest) });
+        const m = (0,manifests/* parseManifestNode */.L9)(await read.manifest(e.digest));
+        out.push({ platform: e.platform, layers: m.kind === 'image' ? m.layers : [] });
     }
     // an OCI layout's index.json points at the image index without a platform: follow it
-    for (const d of body.manifests ?? []) {
-        if (d.platform?.os || !d.digest || !/index|list/.test(d.mediaType ?? ''))
-            continue;
-        out.push(...(await platformImages(await read.manifest(d.digest), read, wanted)));
-    }
+    for (const d of node.nested)
+        out.push(...(await platformImages(await read.manifest(d), read, wanted)));
     return out;
 }
 /** The base images' layer digests for these platforms; a base that cannot be read is warned about (its layers get read). */
@@ -450,8 +458,7 @@ async function baseLayers(refs, platforms, deps) {
     await Promise.all(refs.map(async (ref) => {
         try {
             const { repo, reference } = RegistryRepo.of(ref, deps.registry);
-            const read = { manifest: (d) => repo.manifest(d), config: async (d) => streamText(await repo.blob(d)) };
-            for (const img of await platformImages(await repo.manifest(reference), read, platforms))
+            for (const img of await platformImages(await repo.manifest(reference), registryReader(repo), platforms))
                 for (const l of img.layers)
                     skip.add(l);
         }
@@ -460,6 +467,10 @@ async function baseLayers(refs, platforms, deps) {
         }
     }));
     return skip;
+}
+/** A repository's manifests and config blobs, for platformImages. */
+function registryReader(repo) {
+    return { manifest: (d) => repo.manifest(d), config: async (d) => streamText(await repo.blob(d)) };
 }
 async function streamText(src) {
     const chunks = [];
@@ -477,8 +488,7 @@ function judgeAll(images, scans, skip, ignore) {
 /** Pushed: read the index the build pushed (ref@digest) and stream its layers from the registry, a few at a time. */
 async function checkPushed(ref, digest, t, deps) {
     const { repo } = RegistryRepo.of(ref, deps.registry);
-    const read = { manifest: (d) => repo.manifest(d), config: async (d) => streamText(await repo.blob(d)) };
-    const images = await platformImages(await repo.manifest(digest), read, t.platforms);
+    const images = await platformImages(await repo.manifest(digest), registryReader(repo), t.platforms);
     const todo = [...new Set(images.flatMap((i) => i.layers))].filter((l) => !t.skip.has(l));
     const scans = new Map();
     const next = async () => {
@@ -488,38 +498,19 @@ async function checkPushed(ref, digest, t, deps) {
     await Promise.all([next(), next(), next()]);
     return judgeAll(images, scans, t.skip, t.ignore);
 }
-/** Pure: the build's argv turned into a re-export of its (cached) result as an OCI tar on stdout. */
-function reexportArgv(buildArgv) {
-    const dropWithValue = new Set(['--tag', '-t', '--output', '-o', '--cache-to', '--metadata-file', '--iidfile', '--attest', '--provenance', '--sbom', '--annotation']);
-    const dropAlone = new Set(['--push', '--load']);
-    const out = [];
-    for (let i = 0; i < buildArgv.length - 1; i++) {
-        const a = buildArgv[i];
-        const flag = a.split('=')[0];
-        if (dropAlone.has(a))
-            continue;
-        if (dropWithValue.has(flag)) {
-            if (!a.includes('='))
-                i++;
-            continue;
-        }
-        out.push(a);
-    }
-    // attestations add nothing to check; the context stays last
-    return [...out, '--provenance=false', '--sbom=false', '--output', 'type=oci,dest=-', buildArgv[buildArgv.length - 1]];
-}
 /** Not pushed: re-run the build (every step cached) with an OCI tar streamed to us, and judge it. */
 async function checkLocal(buildArgv, t, deps, env) {
     let scan;
-    const res = await deps.exec({ argv: reexportArgv(buildArgv), silent: true, env, timeoutMs: exec/* NO_TIMEOUT */.cg, readStdout: async (s) => void (scan = await scanOciLayout(s, t.skip)) });
+    const argv = reexportArgv(buildArgv);
+    const res = await deps.exec({ argv, silent: true, env, timeoutMs: exec/* NO_TIMEOUT */.cg, readStdout: async (s) => void (scan = await scanOciLayout(s, t.skip)) });
     if (res.code !== 0 || !scan)
-        throw new Error(`re-exporting the build failed: ${res.stderr.trim().split('\n').pop() ?? `exit ${res.code}`}`);
+        throw new Error(`re-exporting the build failed: ${(0,errors/* commandProblem */.RS)(argv, res)}`);
     const blobs = scan.json;
     const get = async (d) => blobs.get(d) ?? Promise.reject(new Error(`blob ${d} is not in the export`));
     const images = await platformImages(scan.index, { manifest: get, config: get }, t.platforms);
     return judgeAll(images, scan.layers, t.skip, t.ignore);
 }
-// what verification.ts needs, through this one lazily loaded module
+// what the wiring needs, through this one lazily loaded module
 
 
 

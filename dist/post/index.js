@@ -28586,8 +28586,8 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _ports_host_actions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2692);
 /* harmony import */ var _ports_exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7857);
-/* harmony import */ var _ports_deps_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4201);
-/* harmony import */ var _pipeline_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1221);
+/* harmony import */ var _ports_files_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(280);
+/* harmony import */ var _pipeline_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3831);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(452);
 // Entry of the action's post step (bundled to dist/post). Always exits 0.
 
@@ -28597,7 +28597,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 
 const host = (0,_ports_host_actions_js__WEBPACK_IMPORTED_MODULE_0__/* .createActionsHost */ .W)();
 try {
-    await (0,_pipeline_post_js__WEBPACK_IMPORTED_MODULE_3__/* .runPost */ .a)({ host, exec: (0,_ports_exec_js__WEBPACK_IMPORTED_MODULE_1__/* .createExec */ .k7)(), files: _ports_deps_js__WEBPACK_IMPORTED_MODULE_2__/* .realFiles */ .a, env: process.env, cwd: process.cwd(), now: () => Date.now() });
+    await (0,_pipeline_post_js__WEBPACK_IMPORTED_MODULE_3__/* .runPost */ .a)({ host, exec: (0,_ports_exec_js__WEBPACK_IMPORTED_MODULE_1__/* .createExec */ .k7)(), files: _ports_files_js__WEBPACK_IMPORTED_MODULE_2__/* .realFiles */ .a, env: process.env, cwd: process.cwd(), now: () => Date.now() });
 }
 catch (err) {
     host.warning(`cleanup failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err)}`);
@@ -28613,11 +28613,15 @@ __webpack_async_result__();
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   SQ: () => (/* binding */ NOT_ON_PATH),
+/* harmony export */   ek: () => (/* binding */ EXIT_NOT_FOUND),
 /* harmony export */   gJ: () => (/* binding */ errorMessage)
 /* harmony export */ });
-/* unused harmony exports clipLongWords, clipMessage, InputError, InputErrors, programNotFound, commandProblem, engineUnreachable, StageError */
-/* harmony import */ var _ports_exec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7857);
-
+/* unused harmony exports clipLongWords, clipMessage, InputError, InputErrors, programNotFound, PROBLEM_LINES, commandProblem, engineUnreachable, StageError */
+/** The exit code of a program that could not be found, as a shell reports it. */
+const EXIT_NOT_FOUND = 127;
+/** The exec gateway's words for a program that is not installed (programNotFound reads them). */
+const NOT_ON_PATH = 'command not found (not on PATH)';
 /**
  * An oversized value (e.g. a 100 kB tag or platform) is quoted back shortened: the message must say
  * what is wrong, not repeat the whole input (twice) in the log and the annotation.
@@ -28660,9 +28664,14 @@ class InputErrors extends Error {
 function programNotFound(res) {
     return res.code === EXIT_NOT_FOUND && res.stderr.includes(NOT_ON_PATH);
 }
+/** How many of a command's last error lines a message quotes: its error comes last, after any progress output. */
+const PROBLEM_LINES = 10;
 /**
- * What failed, for a stage's message: a program that is not installed, said as such, else the
- * command's own error text (or its exit code). The one place a command result becomes words.
+ * What failed, for a stage's message: the one place a command result becomes words. A program
+ * that is not installed is said as such; else the command's own error text (stderr, else stdout),
+ * whole when short and its last PROBLEM_LINES lines when long (a build's progress comes before its
+ * error, and `docker run` adds a usage hint after it, so neither "the last line" nor "all of it"
+ * reads right); else its exit code.
  */
 function commandProblem(argv, res) {
     if (programNotFound(res)) {
@@ -28671,13 +28680,18 @@ function commandProblem(argv, res) {
             ? 'docker CLI not found on PATH: install Docker (the docker CLI with its buildx plugin) or put it on PATH'
             : `${tool} not found on PATH: install it or put it on PATH`;
     }
-    return res.stderr.trim() || res.stdout?.trim() || `exit ${res.code}`;
+    const lines = (res.stderr.trim() || res.stdout?.trim() || '').split(/\r?\n/).filter((l) => l.trim());
+    if (lines.length === 0)
+        return `exit ${res.code}`;
+    if (lines.length <= PROBLEM_LINES)
+        return lines.join('\n');
+    return `…(${lines.length - PROBLEM_LINES} earlier lines)\n${lines.slice(-PROBLEM_LINES).join('\n')}`;
 }
 /** A stage's first docker command found no engine: what failed, and what to do. */
 function engineUnreachable(stage, res) {
     if (programNotFound(res))
         return new StageError(stage, commandProblem(['docker'], res));
-    return new StageError(stage, `cannot reach the Docker engine: ${res.stderr.trim() || `exit ${res.code}`}. Start dockerd (or Docker Desktop), or point DOCKER_HOST / the docker context at a running engine.`);
+    return new StageError(stage, `cannot reach the Docker engine: ${commandProblem(['docker'], res)}. Start dockerd (or Docker Desktop), or point DOCKER_HOST / the docker context at a running engine.`);
 }
 /** A stage that could not do its job; the message says what to do about it. */
 class StageError extends Error {
@@ -28703,7 +28717,7 @@ function errorMessage(err) {
 
 /***/ }),
 
-/***/ 1221:
+/***/ 3831:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28742,8 +28756,7 @@ class StateStore {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/stages/login/login.js
-
+;// CONCATENATED MODULE: ./lib/stages/login/plan.js
 /**
  * Pure: which registries to log in to. Complete credentials are always used (a private base
  * image may need them even when nothing is pushed). A username without a password is what a pull
@@ -28773,24 +28786,6 @@ function loginArgv(l) {
 function logoutArgv(registry) {
     return ['docker', 'logout', ...(registry ? ['--', registry] : [])];
 }
-/** Act: log in to each registry with --password-stdin, DOCKER_CONFIG pointing at the per-job folder `dir`. */
-async function runLogin(logins, dir, deps) {
-    const done = [];
-    for (const l of logins) {
-        const name = l.registry || 'docker.io';
-        const res = await deps.exec({ argv: loginArgv(l), stdin: l.password, env: { DOCKER_CONFIG: dir }, silent: true });
-        if (programNotFound(res))
-            throw new StageError('login', commandProblem(loginArgv(l), res));
-        if (res.code !== 0) {
-            const detail = (res.stderr.trim() || res.stdout.trim() || `exit ${res.code}`).split('\n').filter((s) => !/^WARNING!/.test(s)).join(' ');
-            throw new StageError('login', `login to ${name} as ${l.username} failed: ${detail}. Check the username and password (or token) for ${name}.`);
-        }
-        done.push(l.registry);
-        deps.loggedIn(l.registry);
-        deps.log(`logged in to ${name} as ${l.username}`);
-    }
-    return done;
-}
 
 ;// CONCATENATED MODULE: ./lib/pipeline/post.js
 
@@ -28799,7 +28794,7 @@ async function runLogin(logins, dir, deps) {
 
 /**
  * The post step: undo what main created, whatever state main ended in. Each step is
- * independent and never fails the job; problems are warnings.
+ * independent and never fails the job; problems are warnings. It uses no layer cache.
  */
 async function runPost(deps) {
     const { host, files } = deps;
@@ -28856,67 +28851,6 @@ async function runPost(deps) {
 
 /***/ }),
 
-/***/ 4201:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  a: () => (/* binding */ realFiles)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./lib/ports/deps.js
-
-
-
-const realFiles = {
-    exists: (p) => external_node_fs_.existsSync(p),
-    readFile: (p) => {
-        try {
-            return external_node_fs_.readFileSync(p, 'utf8');
-        }
-        catch {
-            return undefined;
-        }
-    },
-    makeTempDir: (parent, prefix) => {
-        const base = parent && external_node_fs_.existsSync(parent) ? parent : external_node_os_.tmpdir();
-        return external_node_fs_.mkdtempSync(external_node_path_namespaceObject.join(base, prefix));
-    },
-    remove: (p) => external_node_fs_.rmSync(p, { recursive: true, force: true }),
-    writeFile: (p, content, mode = 0o600) => {
-        external_node_fs_.writeFileSync(p, content, { mode });
-        external_node_fs_.chmodSync(p, mode);
-    },
-    symlink: (target, p) => external_node_fs_.symlinkSync(target, p),
-    makeDir: (p) => void external_node_fs_.mkdirSync(p, { recursive: true }),
-    listDir: (p) => {
-        try {
-            return external_node_fs_.readdirSync(p);
-        }
-        catch {
-            return [];
-        }
-    },
-    realPath: (p) => {
-        try {
-            return external_node_fs_.realpathSync(p);
-        }
-        catch {
-            return undefined;
-        }
-    },
-};
-
-
-/***/ }),
-
 /***/ 7857:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28927,22 +28861,22 @@ __nccwpck_require__.d(__webpack_exports__, {
   Eh: () => (/* binding */ withEnv)
 });
 
-// UNUSED EXPORTS: DEFAULT_TIMEOUT_MS, EXIT_CANNOT_RUN, EXIT_NOT_FOUND, EXIT_TIMED_OUT, NOT_ON_PATH, NO_TIMEOUT, PULL_TIMEOUT_MS, commandName
+// UNUSED EXPORTS: DEFAULT_TIMEOUT_MS, EXIT_CANNOT_RUN, EXIT_TIMED_OUT, NO_TIMEOUT, PULL_TIMEOUT_MS, commandName
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __nccwpck_require__(452);
 // EXTERNAL MODULE: ./lib/ports/log-safe.js
 var log_safe = __nccwpck_require__(3114);
 ;// CONCATENATED MODULE: ./lib/ports/exec.js
 
 
 
-/** Exit codes of a process that never ran, as a shell reports them. */
-const EXIT_NOT_FOUND = 127;
-/** The gateway's words for a program that is not installed (errors.ts programNotFound reads them). */
-const NOT_ON_PATH = 'command not found (not on PATH)';
+
+/** The exit code of a program found but not runnable, as a shell reports it (127: EXIT_NOT_FOUND). */
 const EXIT_CANNOT_RUN = 126;
 const EXIT_TIMED_OUT = 124;
 /** A probe or read-only command that has not answered in 3 minutes is wedged (a hung engine). */
@@ -28966,7 +28900,7 @@ function spawnFailure(argv, err) {
     const e = err;
     const name = commandName(argv);
     if (e?.code === 'ENOENT')
-        return { code: EXIT_NOT_FOUND, stdout: '', stderr: `${argv[0]}: ${NOT_ON_PATH}; cannot run ${name}` };
+        return { code: errors/* EXIT_NOT_FOUND */.ek, stdout: '', stderr: `${argv[0]}: ${errors/* NOT_ON_PATH */.SQ}; cannot run ${name}` };
     if (e?.code === 'E2BIG') {
         const longest = Math.max(...argv.map((a) => a.length));
         return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: its command line is too long for the system (spawn E2BIG; the longest argument has ${longest} characters): shorten the value` };
@@ -29051,7 +28985,7 @@ function createExec(baseEnv = process.env, opts = {}) {
             reading = req.readStdout(child.stdout).catch((err) => {
                 killTree(child);
                 child.stdout.resume();
-                const why = err instanceof Error ? err.message : String(err);
+                const why = (0,errors/* errorMessage */.gJ)(err);
                 stderr = stderr ? `${stderr.trimEnd()}\n${why}` : why;
                 readerFailed = true;
             });
@@ -29085,6 +29019,67 @@ function createExec(baseEnv = process.env, opts = {}) {
 function withEnv(exec, overlay) {
     return (req) => exec({ ...req, env: { ...overlay, ...(req.env ?? {}) } });
 }
+
+
+/***/ }),
+
+/***/ 280:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  a: () => (/* binding */ realFiles)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./lib/ports/files.js
+
+
+
+const realFiles = {
+    exists: (p) => external_node_fs_.existsSync(p),
+    readFile: (p) => {
+        try {
+            return external_node_fs_.readFileSync(p, 'utf8');
+        }
+        catch {
+            return undefined;
+        }
+    },
+    makeTempDir: (parent, prefix) => {
+        const base = parent && external_node_fs_.existsSync(parent) ? parent : external_node_os_.tmpdir();
+        return external_node_fs_.mkdtempSync(external_node_path_namespaceObject.join(base, prefix));
+    },
+    remove: (p) => external_node_fs_.rmSync(p, { recursive: true, force: true }),
+    writeFile: (p, content, mode = 0o600) => {
+        external_node_fs_.writeFileSync(p, content, { mode });
+        external_node_fs_.chmodSync(p, mode);
+    },
+    symlink: (target, p) => external_node_fs_.symlinkSync(target, p),
+    makeDir: (p) => void external_node_fs_.mkdirSync(p, { recursive: true }),
+    listDir: (p) => {
+        try {
+            return external_node_fs_.readdirSync(p);
+        }
+        catch {
+            return [];
+        }
+    },
+    realPath: (p) => {
+        try {
+            return external_node_fs_.realpathSync(p);
+        }
+        catch {
+            return undefined;
+        }
+    },
+};
 
 
 /***/ }),

@@ -1,21 +1,22 @@
-export const id = 835;
-export const ids = [835];
+export const id = 551;
+export const ids = [551];
 export const modules = {
 
 /***/ 46422:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CP: () => (/* binding */ gitBranchOf),
+/* harmony export */   Eb: () => (/* binding */ gitTagOf),
 /* harmony export */   Fu: () => (/* binding */ shortSha),
 /* harmony export */   L0: () => (/* binding */ versionData),
 /* harmony export */   Ol: () => (/* binding */ dateHelpers),
-/* harmony export */   W0: () => (/* binding */ branchOf),
 /* harmony export */   Yy: () => (/* binding */ renderGlobal),
 /* harmony export */   hc: () => (/* binding */ renderWith),
 /* harmony export */   t_: () => (/* binding */ isRawPattern),
 /* harmony export */   uT: () => (/* binding */ unquotedDateFormats)
 /* harmony export */ });
-/* unused harmony exports tagOf, isDefaultBranch */
+/* unused harmony export isDefaultBranch */
 /* harmony import */ var handlebars__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(88508);
 /* harmony import */ var moment_timezone__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(79856);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(452);
@@ -83,8 +84,10 @@ function shortSha(meta) {
     }
     return n >= meta.sha.length ? meta.sha : meta.sha.slice(0, n);
 }
-const branchOf = (ref) => (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : '');
-const tagOf = (ref) => (ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : '');
+/** The branch of a git ref (refs/heads/…), '' for any other ref. */
+const gitBranchOf = (ref) => (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : '');
+/** The git tag of a git ref (refs/tags/…), '' for any other ref. An image reference's tag: splitReference (src/oci/reference.ts). */
+const gitTagOf = (ref) => (ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : '');
 function isDefaultBranch(meta) {
     const branch = meta.ref.replace(/^refs\/heads\//, '');
     if (!branch)
@@ -101,21 +104,21 @@ function dateHelpers(c) {
         commit_date: dateHelper(() => (c.commitDate ? new Date(c.commitDate) : c.now)),
     };
 }
-/**
- * Render metadata-action's global expressions ({{branch}}, {{tag}}, {{sha}}, {{base_ref}},
- * {{is_default_branch}}, {{is_not_default_branch}}, {{date 'fmt' tz='…'}}, {{commit_date 'fmt'}}) in a value.
- */
 /** Pure: the templates whose date format is an unquoted word ({{date YYYYMMDD}}), rendered in the default format. */
 function unquotedDateFormats(templates) {
     return templates.filter((t) => /\{\{~?\s*(?:date|commit_date)\s+(?!['"])[^\s}=]+(?:\s|~?\}\})/.test(t));
 }
+/**
+ * Render metadata-action's global expressions ({{branch}}, {{tag}}, {{sha}}, {{base_ref}},
+ * {{is_default_branch}}, {{is_not_default_branch}}, {{date 'fmt' tz='…'}}, {{commit_date 'fmt'}}) in a value.
+ */
 function renderGlobal(template, c) {
     if (!template.includes('{{'))
         return template;
     const m = c.meta;
     return render(template, {
-        branch: () => branchOf(m.ref),
-        tag: () => tagOf(m.ref),
+        branch: () => gitBranchOf(m.ref),
+        tag: () => gitTagOf(m.ref),
         sha: () => shortSha(m),
         base_ref: () => {
             if (m.ref.startsWith('refs/tags/') && m.pushBaseRef)
@@ -155,7 +158,7 @@ function isRawPattern(pattern) {
 
 /***/ }),
 
-/***/ 46835:
+/***/ 1551:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -165,6 +168,38 @@ __webpack_require__.r(__webpack_exports__);
 __webpack_require__.d(__webpack_exports__, {
   planMeta: () => (/* binding */ planMeta)
 });
+
+// EXTERNAL MODULE: ./lib/inputs/meta.js
+var meta = __webpack_require__(20160);
+// EXTERNAL MODULE: ./lib/oci/reference.js
+var reference = __webpack_require__(23940);
+// EXTERNAL MODULE: ./lib/stages/meta/expressions.js
+var expressions = __webpack_require__(46422);
+// EXTERNAL MODULE: ./lib/stages/meta/labels.js
+var meta_labels = __webpack_require__(87134);
+;// CONCATENATED MODULE: ./lib/stages/meta/sanitize.js
+
+/** Longest tag the docker reference grammar allows. */
+const MAX_TAG = 128;
+/**
+ * metadata-action's tag sanitising: every run of characters outside [A-Za-z0-9._-] becomes one '-'.
+ * Applied to each generated value after its prefix and suffix.
+ */
+function sanitizeLikeMetadataAction(value) {
+    return value.replace(/[^a-zA-Z0-9._-]+/g, '-');
+}
+/**
+ * A value made into a tag that is always valid: metadata-action's sanitising, then (where that still
+ * gives an invalid tag) leading '.' and '-' removed and the length cut to 128. Returns '' when
+ * nothing usable is left (the caller then drops the tag).
+ */
+function toDockerTag(value) {
+    let t = sanitizeLikeMetadataAction(value);
+    if ((0,reference/* isValidTag */.r_)(t))
+        return t;
+    t = t.replace(/^[.-]+/, '').slice(0, MAX_TAG);
+    return (0,reference/* isValidTag */.r_)(t) ? t : '';
+}
 
 ;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/version.js
 const VERSION_PATTERN = [
@@ -850,74 +885,117 @@ function inc(input, release, preReleaseIdentifier) {
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __webpack_require__(62088);
-// EXTERNAL MODULE: ./lib/stages/meta/expressions.js
-var expressions = __webpack_require__(46422);
-;// CONCATENATED MODULE: ./lib/stages/meta/labels.js
-/** The generated OCI keys, in metadata-action's order (before sorting). */
-function ociPairs(o) {
-    return [
-        ['org.opencontainers.image.title', o.repo.name],
-        ['org.opencontainers.image.description', o.repo.description],
-        ['org.opencontainers.image.url', o.repo.htmlUrl],
-        ['org.opencontainers.image.source', o.repo.htmlUrl],
-        ['org.opencontainers.image.version', o.version],
-        ['org.opencontainers.image.created', o.created],
-        ['org.opencontainers.image.revision', o.revision],
-        ['org.opencontainers.image.licenses', o.repo.license],
-    ];
-}
-/**
- * Generated pairs, then user `KEY=VALUE` lines (already rendered) overriding them. As metadata-action,
- * a line without '=' is dropped (and `foo=` kept as an empty value); so is one with an empty key,
- * which buildx would refuse. Each dropped line goes to `dropped`, for a warning naming it.
- * Sorted by key, as metadata-action outputs them.
- */
-function mergeLabels(generated, user, dropped = () => undefined) {
-    const map = new Map(generated);
-    for (const line of user) {
-        const eq = line.indexOf('=');
-        if (eq <= 0) {
-            dropped(line);
-            continue;
-        }
-        map.set(line.slice(0, eq), line.slice(eq + 1));
-    }
-    return [...map.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => `${k}=${v}`);
-}
-/** `created` from SOURCE_DATE_EPOCH (seconds) when set, else now. */
-function createdAt(sourceDateEpoch, now) {
-    if (sourceDateEpoch && /^\d+$/.test(sourceDateEpoch.trim()))
-        return new Date(Number(sourceDateEpoch.trim()) * 1000).toISOString();
-    return new Date(now).toISOString();
-}
-
 // EXTERNAL MODULE: ./lib/inputs/meta-rules.js
 var meta_rules = __webpack_require__(82326);
-// EXTERNAL MODULE: ./lib/oci/reference.js
-var reference = __webpack_require__(23940);
-;// CONCATENATED MODULE: ./lib/stages/meta/sanitize.js
+;// CONCATENATED MODULE: ./lib/stages/meta/tag-values.js
+/**
+ * What each tag rule type gives on this run, one function per type as docker/metadata-action
+ * has them (its procSemver, procPep440, procMatch, procEdge, procRef…, procSchedule, procSha, procRaw).
+ * Pure: a rule gives at most one value (before its prefix and suffix), or nothing, with a note
+ * saying why when the user would want to know.
+ */
 
-/** Longest tag the docker reference grammar allows. */
-const MAX_TAG = 128;
-/**
- * metadata-action's tag sanitising: every run of characters outside [A-Za-z0-9._-] becomes one '-'.
- * Applied to each generated value after its prefix and suffix.
- */
-function sanitizeLikeMetadataAction(value) {
-    return value.replace(/[^a-zA-Z0-9._-]+/g, '-');
+
+
+
+const isGitTag = (r) => r.ex.meta.ref.startsWith('refs/tags/');
+/** semver/pep440/match read the rule's value (rendered) when it has one, else the git tag. */
+const sourceText = (rule, r) => (rule.attrs.value ? (0,expressions/* renderGlobal */.Yy)(rule.attrs.value, r.ex) : (0,expressions/* gitTagOf */.Eb)(r.ex.meta.ref));
+/** semver/pep440: the source text narrowed to match='s first group, '/' made '-'. */
+function versionText(rule, r) {
+    let text = sourceText(rule, r);
+    const match = rule.attrs.match;
+    if (match) {
+        const found = new RegExp(match).exec(text);
+        // as metadata-action: no match leaves the whole text (then usually not a version)
+        if (!found)
+            r.notes.push(`${rule.source}: ${match} does not match ${text}`);
+        else
+            text = found[1] ?? '';
+    }
+    return text.replace(/\//g, '-');
 }
-/**
- * A value made into a tag that is always valid: metadata-action's sanitising, then (where that still
- * gives an invalid tag) leading '.' and '-' removed and the length cut to 128. Returns '' when
- * nothing usable is left (the caller then drops the tag).
- */
-function toDockerTag(value) {
-    let t = sanitizeLikeMetadataAction(value);
-    if ((0,reference/* isValidTag */.r_)(t))
-        return t;
-    t = t.replace(/^[.-]+/, '').slice(0, MAX_TAG);
-    return (0,reference/* isValidTag */.r_)(t) ? t : '';
-}
+const schedule = (rule, r) => {
+    if (!/schedule/.test(r.ex.meta.eventName))
+        return undefined;
+    return { value: (0,expressions/* renderWith */.hc)(rule.attrs.pattern, (0,expressions/* dateHelpers */.Ol)(r.ex)), latest: false };
+};
+const semverValue = (rule, r) => {
+    if (!isGitTag(r) && !rule.attrs.value)
+        return undefined;
+    const raw = versionText(rule, r);
+    if (!semver.valid(raw)) {
+        r.notes.push(`${rule.source}: ${raw} is not a valid semver, skipped`);
+        return undefined;
+    }
+    const parsed = semver.parse(raw, { loose: true });
+    const data = (0,expressions/* versionData */.L0)(parsed.raw, parsed.version, parsed.major, parsed.minor, parsed.patch);
+    const pattern = rule.attrs.pattern;
+    if (semver.prerelease(raw))
+        return { value: (0,expressions/* renderWith */.hc)((0,expressions/* isRawPattern */.t_)(pattern) ? pattern : '{{version}}', data), latest: false };
+    return { value: (0,expressions/* renderWith */.hc)(pattern, data), latest: true };
+};
+const pep440Value = (rule, r) => {
+    if (!isGitTag(r) && !rule.attrs.value)
+        return undefined;
+    const raw = versionText(rule, r);
+    if (!valid(raw)) {
+        r.notes.push(`${rule.source}: ${raw} does not conform to PEP 440, skipped`);
+        return undefined;
+    }
+    const info = explain(raw);
+    const clean = version_clean(raw) ?? raw;
+    if (info.is_prerelease || info.is_postrelease || info.is_devrelease)
+        return { value: (0,expressions/* isRawPattern */.t_)(rule.attrs.pattern) ? raw : clean, latest: false };
+    const data = (0,expressions/* versionData */.L0)(raw, clean, major(raw), minor(raw), patch(raw));
+    return { value: (0,expressions/* renderWith */.hc)(rule.attrs.pattern, data), latest: true };
+};
+const match = (rule, r) => {
+    const a = rule.attrs;
+    if (!isGitTag(r) && !a.value)
+        return undefined;
+    const raw = sourceText(rule, r);
+    const found = raw.match((0,meta_rules/* matchRegExp */.H0)(a.pattern));
+    if (!found) {
+        r.notes.push(`${rule.source}: ${a.pattern} does not match ${raw}, skipped`);
+        return undefined;
+    }
+    const group = found[Number(a.group)];
+    if (group === undefined) {
+        r.notes.push(`${rule.source}: group ${a.group} does not exist in ${a.pattern}, skipped`);
+        return undefined;
+    }
+    return { value: group, latest: true };
+};
+const edge = (rule, r) => {
+    const m = r.ex.meta;
+    if (!m.ref.startsWith('refs/heads/'))
+        return undefined;
+    const branch = rule.attrs.branch || m.repo.defaultBranch;
+    return branch === (0,expressions/* gitBranchOf */.CP)(m.ref) ? { value: 'edge', latest: false } : undefined;
+};
+/** type=ref: event=branch, event=tag or event=pr, each on its own kind of git ref. */
+const ref = (rule, r) => {
+    const gitRef = r.ex.meta.ref;
+    switch (rule.attrs.event) {
+        case 'branch':
+            return gitRef.startsWith('refs/heads/') ? { value: (0,expressions/* gitBranchOf */.CP)(gitRef), latest: false } : undefined;
+        case 'tag':
+            return isGitTag(r) ? { value: (0,expressions/* gitTagOf */.Eb)(gitRef), latest: true } : undefined;
+        case 'pr':
+            return gitRef.startsWith('refs/pull/') ? { value: gitRef.replace(/^refs\/pull\//, '').replace(/\/merge$/, ''), latest: false } : undefined;
+    }
+    return undefined;
+};
+const raw = (rule, r) => ({ value: (0,expressions/* renderGlobal */.Yy)(rule.attrs.value, r.ex), latest: false });
+const sha = (rule, r) => {
+    const m = r.ex.meta;
+    if (!m.sha)
+        return undefined;
+    return { value: rule.attrs.format === 'long' ? m.sha : (0,expressions/* shortSha */.Fu)(m), latest: false };
+};
+/** The value function of each tag rule type. */
+const TAG_VALUES = { schedule, semver: semverValue, pep440: pep440Value, match, edge, ref, raw, sha };
 
 ;// CONCATENATED MODULE: ./lib/stages/meta/plan.js
 
@@ -926,198 +1004,95 @@ function toDockerTag(value) {
 
 
 
-
-/** Pure: tags, labels, annotations and version for this run, by docker/metadata-action's rules. */
-function planMeta(input, run) {
-    const m = run.meta;
-    const ex = { meta: m, now: run.now, commitDate: m.commitDate };
-    const g = (s) => (0,expressions/* renderGlobal */.Yy)(s, ex);
-    const flavor = input.flavor;
+/** The notes every plan starts with: the rules' own warnings, and each unquoted date format. */
+function startNotes(input) {
     const notes = input.tagRules.flatMap((r) => (r.warning ? [r.warning] : []));
-    const templates = [...input.tagRules.flatMap((r) => Object.values(r.attrs)), ...input.labels, ...input.annotations, flavor.prefix, flavor.suffix];
-    for (const t of (0,expressions/* unquotedDateFormats */.uT)(templates)) {
+    for (const t of (0,expressions/* unquotedDateFormats */.uT)((0,meta/* expressionTexts */.jL)(input))) {
         notes.push(`"${t}": the date format is not quoted, so the default format is used (as docker/metadata-action does); quote it: {{date 'YYYYMMDD'}}`);
     }
+    return notes;
+}
+/** A rule's value with its own prefix/suffix, else the flavor's (each rendered). */
+function withAffixes(val, rule, flavor, ex) {
+    const g = (s) => (0,expressions/* renderGlobal */.Yy)(s, ex);
+    if ('prefix' in rule.attrs)
+        val = g(rule.attrs.prefix) + val;
+    else if (flavor.prefix)
+        val = g(flavor.prefix) + val;
+    if ('suffix' in rule.attrs)
+        val += g(rule.attrs.suffix);
+    else if (flavor.suffix)
+        val += g(flavor.suffix);
+    return val;
+}
+/** Every enabled rule's value, highest priority first, made a valid tag: main, partials, latest. */
+function versionOf(input, r) {
+    const { flavor } = input;
     const v = { partial: [] };
-    const withAffixes = (val, rule) => {
-        if ('prefix' in rule.attrs)
-            val = g(rule.attrs.prefix) + val;
-        else if (flavor.prefix)
-            val = g(flavor.prefix) + val;
-        if ('suffix' in rule.attrs)
-            val += g(rule.attrs.suffix);
-        else if (flavor.suffix)
-            val += g(flavor.suffix);
-        return val;
-    };
-    const latestFor = (auto) => (flavor.latest === 'auto' ? auto : flavor.latest === 'true');
-    const add = (val, latest, rule) => {
+    for (const rule of input.tagRules) {
+        const enabled = (0,expressions/* renderGlobal */.Yy)(rule.attrs.enable, r.ex);
+        if (enabled !== 'true' && enabled !== 'false')
+            throw new Error(`${rule.source}: enable is "${enabled}", must be true or false`);
+        if (enabled === 'false')
+            continue;
+        const got = TAG_VALUES[rule.type](rule, r);
+        if (!got)
+            continue;
+        const val = withAffixes(got.value, rule, flavor, r.ex);
         if (!val)
-            return;
+            continue;
         const tag = toDockerTag(val);
         if (!tag) {
-            notes.push(`${rule.source}: "${val}" gives no valid tag, skipped`);
-            return;
+            r.notes.push(`${rule.source}: "${val}" gives no valid tag, skipped`);
+            continue;
         }
         if (v.main === undefined)
             v.main = tag;
         else if (tag !== v.main && !v.partial.includes(tag))
             v.partial.push(tag);
-        v.latest ??= latest;
-    };
-    const isTag = m.ref.startsWith('refs/tags/');
-    const tagName = m.ref.replace(/^refs\/tags\//, '');
-    // semver/pep440: the value (or git tag), narrowed to match='s first group, '/' made '-'
-    const versionText = (a, rule) => {
-        let text = a.value ? g(a.value) : tagName;
-        if (a.match) {
-            const found = new RegExp(a.match).exec(text);
-            // as metadata-action: no match leaves the whole text (then usually not a version)
-            if (!found)
-                notes.push(`${rule.source}: ${a.match} does not match ${text}`);
-            else
-                text = found[1] ?? '';
-        }
-        return text.replace(/\//g, '-');
-    };
-    for (const rule of input.tagRules) {
-        const enabled = g(rule.attrs.enable);
-        if (enabled !== 'true' && enabled !== 'false')
-            throw new Error(`${rule.source}: enable is "${enabled}", must be true or false`);
-        if (enabled === 'false')
-            continue;
-        const a = rule.attrs;
-        switch (rule.type) {
-            case 'schedule': {
-                if (!/schedule/.test(m.eventName))
-                    break;
-                add(withAffixes((0,expressions/* renderWith */.hc)(a.pattern, (0,expressions/* dateHelpers */.Ol)(ex)), rule), latestFor(false), rule);
-                break;
-            }
-            case 'semver': {
-                if (!isTag && !a.value)
-                    break;
-                const raw = versionText(a, rule);
-                if (!semver.valid(raw)) {
-                    notes.push(`${rule.source}: ${raw} is not a valid semver, skipped`);
-                    break;
-                }
-                const parsed = semver.parse(raw, { loose: true });
-                const data = (0,expressions/* versionData */.L0)(parsed.raw, parsed.version, parsed.major, parsed.minor, parsed.patch);
-                if (semver.prerelease(raw)) {
-                    add(withAffixes((0,expressions/* renderWith */.hc)((0,expressions/* isRawPattern */.t_)(a.pattern) ? a.pattern : '{{version}}', data), rule), latestFor(false), rule);
-                }
-                else {
-                    add(withAffixes((0,expressions/* renderWith */.hc)(a.pattern, data), rule), latestFor(true), rule);
-                }
-                break;
-            }
-            case 'pep440': {
-                if (!isTag && !a.value)
-                    break;
-                const raw = versionText(a, rule);
-                if (!valid(raw)) {
-                    notes.push(`${rule.source}: ${raw} does not conform to PEP 440, skipped`);
-                    break;
-                }
-                const info = explain(raw);
-                const clean = version_clean(raw) ?? raw;
-                if (info.is_prerelease || info.is_postrelease || info.is_devrelease) {
-                    add(withAffixes((0,expressions/* isRawPattern */.t_)(a.pattern) ? raw : clean, rule), latestFor(false), rule);
-                }
-                else {
-                    const data = (0,expressions/* versionData */.L0)(raw, clean, major(raw), minor(raw), patch(raw));
-                    add(withAffixes((0,expressions/* renderWith */.hc)(a.pattern, data), rule), latestFor(true), rule);
-                }
-                break;
-            }
-            case 'match': {
-                if (!isTag && !a.value)
-                    break;
-                const raw = a.value ? g(a.value) : tagName;
-                const found = raw.match((0,meta_rules/* matchRegExp */.H0)(a.pattern));
-                if (!found) {
-                    notes.push(`${rule.source}: ${a.pattern} does not match ${raw}, skipped`);
-                    break;
-                }
-                const group = found[Number(a.group)];
-                if (group === undefined) {
-                    notes.push(`${rule.source}: group ${a.group} does not exist in ${a.pattern}, skipped`);
-                    break;
-                }
-                add(withAffixes(group, rule), latestFor(true), rule);
-                break;
-            }
-            case 'ref': {
-                if (a.event === 'branch' && m.ref.startsWith('refs/heads/'))
-                    add(withAffixes((0,expressions/* branchOf */.W0)(m.ref), rule), latestFor(false), rule);
-                if (a.event === 'tag' && isTag)
-                    add(withAffixes(tagName, rule), latestFor(true), rule);
-                if (a.event === 'pr' && m.ref.startsWith('refs/pull/')) {
-                    add(withAffixes(m.ref.replace(/^refs\/pull\//, '').replace(/\/merge$/, ''), rule), latestFor(false), rule);
-                }
-                break;
-            }
-            case 'edge': {
-                if (!m.ref.startsWith('refs/heads/'))
-                    break;
-                const branch = a.branch || m.repo.defaultBranch;
-                if (branch !== (0,expressions/* branchOf */.W0)(m.ref))
-                    break;
-                add(withAffixes('edge', rule), latestFor(false), rule);
-                break;
-            }
-            case 'raw':
-                add(withAffixes(g(a.value), rule), latestFor(false), rule);
-                break;
-            case 'sha': {
-                if (!m.sha)
-                    break;
-                add(withAffixes(a.format === 'long' ? m.sha : (0,expressions/* shortSha */.Fu)(m), rule), latestFor(false), rule);
-                break;
-            }
-        }
+        v.latest ??= flavor.latest === 'auto' ? got.latest : flavor.latest === 'true';
     }
-    const images = input.images.filter((i) => i.enable).map((i) => i.name.toLowerCase());
-    const tagList = [];
-    if (v.main !== undefined) {
-        tagList.push(v.main, ...v.partial);
-        if (v.latest) {
-            const latest = toDockerTag(`${flavor.prefixLatest ? flavor.prefix : ''}latest${flavor.suffixLatest ? flavor.suffix : ''}`);
-            if (latest && !tagList.includes(latest))
-                tagList.push(latest);
-        }
-    }
-    const generated = images.flatMap((image) => tagList.map((t) => `${image}:${t}`)).filter((r) => {
-        const ok = (0,reference/* isValidName */.uV)(r.slice(0, r.lastIndexOf(':')));
-        if (!ok)
-            notes.push(`${r}: not a valid reference, skipped`);
-        return ok;
-    });
-    const literal = input.literalRefs ?? [];
-    const refs = [...new Set([...generated, ...literal])];
-    const tags = images.length || literal.length ? refs : tagList;
-    // with only full references given, the version is the first one's tag
-    const version = v.main ?? (literal[0] ? tagOf(literal[0]) : '');
-    const oci = ociPairs({ repo: m.repo, version, created: createdAt(m.sourceDateEpoch, run.now), revision: m.sha });
-    const drop = (input) => (line) => notes.push(`${input}: "${line}" is not KEY=VALUE, dropped (as docker/metadata-action does)`);
-    const labels = mergeLabels(oci, input.labels.map(g), drop('labels'));
-    const plainAnnotations = mergeLabels(oci, input.annotations.map(g), drop('annotations'));
-    const annotations = m.annotationLevels.flatMap((level) => plainAnnotations.map((x) => `${level}:${x}`));
-    const labelObj = {};
-    for (const l of labels) {
-        const eq = l.indexOf('=');
-        labelObj[l.slice(0, eq)] = l.slice(eq + 1);
-    }
-    // full references given in tags have their tag as a name too
-    const tagNames = [...new Set([...tagList, ...literal.map(tagOf)])];
-    return { refs, tags, tagNames, version, labels, annotations, json: { tags, labels: labelObj, annotations }, notes };
+    return v;
 }
-/** The tag of a reference name[:tag] ('latest' when it has none, as docker reads it). */
-function tagOf(ref) {
-    const slash = ref.lastIndexOf('/');
-    const colon = ref.lastIndexOf(':');
-    return colon > slash ? ref.slice(colon + 1) : 'latest';
+/** The version's tags in order: main, partials, then latest (with the flavor's affixes when onlatest). */
+function tagListOf(v, flavor) {
+    if (v.main === undefined)
+        return [];
+    const list = [v.main, ...v.partial];
+    if (v.latest) {
+        const latest = toDockerTag(`${flavor.prefixLatest ? flavor.prefix : ''}latest${flavor.suffixLatest ? flavor.suffix : ''}`);
+        if (latest && !list.includes(latest))
+            list.push(latest);
+    }
+    return list;
+}
+/** The OCI labels and annotations (generated, then the user's lines rendered over them). */
+function labelsOf(input, run, ex, version, notes) {
+    const m = run.meta;
+    const g = (s) => (0,expressions/* renderGlobal */.Yy)(s, ex);
+    const oci = (0,meta_labels/* ociPairs */.$Q)({ repo: m.repo, version, created: (0,meta_labels/* createdAt */.CT)(m.sourceDateEpoch, run.now), revision: m.sha });
+    const drop = (name) => (line) => notes.push(`${name}: "${line}" is not KEY=VALUE, dropped (as docker/metadata-action does)`);
+    const labels = (0,meta_labels/* mergeLabels */.Mr)(oci, input.labels.map(g), drop('labels'));
+    const plainAnnotations = (0,meta_labels/* mergeLabels */.Mr)(oci, input.annotations.map(g), drop('annotations'));
+    const annotations = m.annotationLevels.flatMap((level) => plainAnnotations.map((x) => `${level}:${x}`));
+    return { labels, annotations };
+}
+/** Pure: tags, labels, annotations and version for this run, by docker/metadata-action's rules. */
+function planMeta(input, run) {
+    const ex = { meta: run.meta, now: run.now, commitDate: run.meta.commitDate };
+    const notes = startNotes(input);
+    const v = versionOf(input, { ex, notes });
+    const tagList = tagListOf(v, input.flavor);
+    const literal = input.literalRefs ?? [];
+    const refs = [...new Set([...input.images.flatMap((image) => tagList.map((t) => `${image}:${t}`)), ...literal])];
+    const tags = input.images.length || literal.length ? refs : tagList;
+    // a full reference given in tags has its tag ('latest' when none, as docker reads it) as a tag name too
+    const literalTags = literal.map((ref) => (0,reference/* splitReference */.mQ)(ref).reference);
+    // with only full references given, the version is the first one's tag
+    const version = v.main ?? literalTags[0] ?? '';
+    const { labels, annotations } = labelsOf(input, run, ex, version, notes);
+    const tagNames = [...new Set([...tagList, ...literalTags])];
+    return { refs, tags, tagNames, version, labels, annotations, json: { tags, labels: (0,meta_labels/* labelObject */.so)(labels), annotations }, notes };
 }
 
 

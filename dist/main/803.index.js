@@ -1,0 +1,315 @@
+export const id = 803;
+export const ids = [803,8];
+export const modules = {
+
+/***/ 94803:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   runPreflight: () => (/* binding */ runPreflight)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(452);
+/* harmony import */ var _oci_manifests_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(27927);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(56008);
+/**
+ * Preflight, the act: read every base image the plan names from the registry (the one manifest
+ * read and config read of src/oci/manifests.ts) and fail before the build if one lacks a platform.
+ */
+
+
+
+/** One check's verdict; a single-platform image is judged by the platform its config names. */
+async function inspectBase(check, deps) {
+    const v = (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__.judgeBase)(check, await deps.exec({ argv: (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_1__/* .inspectManifestArgv */ .sJ)(check.ref), silent: true }));
+    if (v.status !== 'single')
+        return v;
+    const argv = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_1__/* .inspectConfigArgv */ .lv)(check.ref);
+    const config = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_1__/* .configPlatform */ .Ko)(argv, await deps.exec({ argv, silent: true }));
+    return 'platform' in config ? (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__.judgeSingle)(check, config.platform) : { ...v, problem: config.problem };
+}
+/** Inspect every base image (in parallel) and fail before the build if one lacks a platform. */
+async function runPreflight(plan, dockerfilePath, deps) {
+    for (const s of plan.skipped)
+        deps.log(`preflight: not checking ${s.image} (line ${s.line}): ${s.reason}`);
+    const verdicts = await Promise.all(plan.checks.map((check) => inspectBase(check, deps)));
+    const problems = [];
+    let firstLine;
+    for (const v of verdicts) {
+        if (v.status === 'ok')
+            deps.log(`preflight: ${v.ref} has ${v.available.join(', ')}`);
+        else if (v.status === 'single')
+            deps.log(`preflight: ${v.ref} is a single-platform image whose platform could not be read (${v.problem}); not checked`);
+        else if (v.status === 'unreachable')
+            deps.warn(`preflight: could not inspect base image ${v.ref} (${v.detail}); not checked, the build will tell more`);
+        else {
+            firstLine ??= v.line;
+            problems.push(`base image ${v.ref} (line ${v.line}) has no ${v.missing.join(', ')}: it has only ${v.available.join(', ') || 'no platform'}`);
+        }
+    }
+    if (problems.length) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StageError */ .Zu('preflight', `${problems.join('; ')}. Build only the platforms the base provides (input "platforms"), or pick a base image that has them.`, { file: dockerfilePath, line: firstLine });
+    }
+    return verdicts;
+}
+
+
+/***/ }),
+
+/***/ 56008:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   expandVariables: () => (/* binding */ expandVariables),
+/* harmony export */   judgeBase: () => (/* binding */ judgeBase),
+/* harmony export */   judgeSingle: () => (/* binding */ judgeSingle),
+/* harmony export */   planPreflight: () => (/* binding */ planPreflight)
+/* harmony export */ });
+/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(78390);
+/* harmony import */ var _ports_argv_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(23432);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(452);
+/* harmony import */ var _oci_manifests_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(27927);
+/**
+ * Preflight: before building, check that every base image the build will pull has every
+ * requested platform. Building arm64 FROM an amd64-only base otherwise fails late (after QEMU
+ * builds of every other stage) or, with a single-platform base, silently ships the wrong
+ * architecture. The plan, pure: the Dockerfile → which images to check for which platforms, and
+ * what an answer of the registry means for one check (the reads are in act.ts).
+ */
+
+
+
+
+const BUILD_PLATFORM_ARGS = ['BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT'];
+/**
+ * Expand $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:+alt}, ${VAR+alt} the way the
+ * Dockerfile frontend does in FROM lines; `\$` is a literal dollar.
+ */
+function expandVariables(text, vars) {
+    const unresolved = [];
+    const used = [];
+    const value = text.replace(/\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, braced, op, word, bare) => {
+        if (match === '\\$')
+            return '$';
+        const name = (braced ?? bare);
+        used.push(name);
+        const set = vars.has(name);
+        const val = vars.get(name) ?? '';
+        switch (op) {
+            case ':-':
+                return set && val !== '' ? val : (word ?? '');
+            case '-':
+                return set ? val : (word ?? '');
+            case ':+':
+                return set && val !== '' ? (word ?? '') : '';
+            case '+':
+                return set ? (word ?? '') : '';
+            default:
+                if (!set)
+                    unresolved.push(name);
+                return val;
+        }
+    });
+    return { value, unresolved, used };
+}
+function platformVars(prefix, platform) {
+    const [os = '', arch = '', variant = ''] = platform.split('/');
+    return [
+        [`${prefix}PLATFORM`, platform],
+        [`${prefix}OS`, os],
+        [`${prefix}ARCH`, arch],
+        [`${prefix}VARIANT`, variant],
+    ];
+}
+function mountFrom(value) {
+    for (const part of value.split(',')) {
+        const [k, v] = part.split('=', 2);
+        if (k?.trim() === 'from' && v)
+            return v.trim();
+    }
+    return undefined;
+}
+/** Stage and image names a COPY/ADD --from or a RUN --mount from= refers to. */
+function fromRefsOf(ins, keyword, line) {
+    const refs = [];
+    const flags = ins.getFlags?.() ?? [];
+    for (const f of flags) {
+        const v = f.getValue();
+        if (!v)
+            continue;
+        if (f.getName() === 'from' && keyword !== 'RUN')
+            refs.push({ text: v, line });
+        if (f.getName() === 'mount') {
+            const m = mountFrom(v);
+            if (m)
+                refs.push({ text: m, line });
+        }
+    }
+    return refs;
+}
+function parseDockerfile(dockerfile) {
+    const df = dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__.DockerfileParser.parse(dockerfile);
+    // global ARGs, in order, each default expanded with the ones before it
+    const declared = [];
+    for (const arg of df.getInitialARGs()) {
+        const prop = arg.getProperty();
+        if (!prop)
+            continue;
+        declared.push({ name: prop.getName(), value: prop.getValue() });
+    }
+    const stages = [];
+    let current;
+    for (const ins of df.getInstructions()) {
+        const keyword = ins.getKeyword().toUpperCase();
+        const line = ins.getRange().start.line + 1;
+        if (keyword === 'FROM') {
+            const from = df.getFROMs().find((f) => f.getRange().start.line === ins.getRange().start.line);
+            current = {
+                index: stages.length,
+                name: from?.getBuildStage()?.toLowerCase() ?? undefined,
+                image: from?.getImage() ?? '',
+                platformFlag: from?.getPlatformFlag()?.getValue() ?? undefined,
+                line,
+                fromRefs: [],
+            };
+            stages.push(current);
+        }
+        else if (current && (keyword === 'COPY' || keyword === 'ADD' || keyword === 'RUN')) {
+            current.fromRefs.push(...fromRefsOf(ins, keyword, line));
+        }
+    }
+    return { declared, stages };
+}
+/** The variables a FROM line sees when building `target`: TARGET* / BUILD*, then the global ARGs. */
+function fromVars(declared, buildArgs, target, buildPlatform) {
+    const overrides = new Map();
+    for (const a of buildArgs) {
+        const eq = a.indexOf('=');
+        if (eq > 0)
+            overrides.set(a.slice(0, eq), a.slice(eq + 1));
+    }
+    const vars = new Map([...platformVars('TARGET', target), ...platformVars('BUILD', buildPlatform)]);
+    for (const d of declared) {
+        const value = overrides.has(d.name) ? overrides.get(d.name) : d.value !== null ? expandVariables(d.value, vars).value : undefined;
+        if (value !== undefined)
+            vars.set(d.name, value);
+    }
+    return vars;
+}
+/** The plan as it is gathered: each image once with every platform it must have, each skip once. */
+class Gathered {
+    checks = new Map();
+    skipped = new Map();
+    skip(image, line, reason) {
+        const key = `${image}\n${reason}`;
+        if (!this.skipped.has(key))
+            this.skipped.set(key, { image, line, reason });
+    }
+    need(ref, platform, line) {
+        // a Dockerfile value (ARG B=--help, FROM ${B}) never reaches a command line as an option
+        if ((0,_ports_argv_js__WEBPACK_IMPORTED_MODULE_1__/* .readsAsOption */ .D)(ref))
+            return this.skip((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .clipLongWords */ .ij)(ref, 80), line, 'starts with "-", which docker would read as an option');
+        const c = this.checks.get(ref) ?? { ref, platforms: [], line };
+        if (!c.platforms.includes(platform))
+            c.platforms.push(platform);
+        this.checks.set(ref, c);
+    }
+}
+/** A stage a FROM or --from names (by name or index), if it is one defined before `before`. */
+function stageRef(stages, text, before) {
+    // by name, the last stage of that name (as a name → stage map of them all would hold)
+    const s = /^\d+$/.test(text) ? stages[Number(text)] : stages.filter((st) => st.name === text.toLowerCase()).pop();
+    return s && s.index < before ? s : undefined;
+}
+/** The platform a stage is built for, and whether --platform pins it to the build platform. */
+function stagePlatform(stage, platform, vars) {
+    if (!stage.platformFlag)
+        return { platform, onBuildPlatform: false };
+    const p = expandVariables(stage.platformFlag, vars);
+    if (p.used.some((u) => BUILD_PLATFORM_ARGS.includes(u)))
+        return { platform, onBuildPlatform: true };
+    return { platform: p.value && p.unresolved.length === 0 ? p.value.toLowerCase() : platform, onBuildPlatform: false };
+}
+/** Walk the stages the last one needs, each with the platform it is built for, gathering the images. */
+function walkStages(stages, target, vars, out) {
+    const seen = new Set();
+    const visit = (stage, platform) => {
+        const key = `${stage.index}@${platform}`;
+        if (seen.has(key))
+            return;
+        seen.add(key);
+        const { platform: onPlatform, onBuildPlatform } = stagePlatform(stage, platform, vars);
+        const image = expandVariables(stage.image, vars);
+        const parent = stageRef(stages, image.value, stage.index);
+        if (parent)
+            visit(parent, onPlatform);
+        else if (image.value.toLowerCase() === 'scratch')
+            out.skip('scratch', stage.line, 'scratch has no image');
+        else if (onBuildPlatform)
+            out.skip(image.value || stage.image, stage.line, `pinned to the build platform (--platform=${stage.platformFlag})`);
+        else if (!image.value || image.unresolved.length)
+            out.skip(stage.image, stage.line, `uses ${image.unresolved.join(', ') || 'an empty value'}, which has no value here`);
+        else
+            out.need(image.value, onPlatform, stage.line);
+        for (const ref of stage.fromRefs) {
+            const r = expandVariables(ref.text, vars);
+            const s = stageRef(stages, r.value, stage.index);
+            if (s)
+                visit(s, onPlatform);
+            else if (/^\d+$/.test(r.value))
+                continue;
+            else if (!r.value || r.unresolved.length)
+                out.skip(ref.text, ref.line, 'has a variable with no value');
+            else if (!onBuildPlatform)
+                out.need(r.value, onPlatform, ref.line);
+        }
+    };
+    visit(stages[stages.length - 1], target);
+}
+/**
+ * Which base images to check for which platforms. Only the stages the final stage needs
+ * (through FROM <stage>, COPY --from and RUN --mount from=) are considered, as BuildKit builds
+ * only those. Build args override the defaults of ARGs declared before the first FROM, the only
+ * ones a FROM line can see, plus the automatic TARGET* / BUILD* platform args.
+ */
+function planPreflight(dockerfile, buildArgs, platforms, buildPlatform = 'linux/amd64') {
+    const { declared, stages } = parseDockerfile(dockerfile);
+    if (stages.length === 0)
+        return { checks: [], skipped: [] };
+    const out = new Gathered();
+    for (const target of platforms)
+        walkStages(stages, target, fromVars(declared, buildArgs, target, buildPlatform), out);
+    return { checks: [...out.checks.values()], skipped: [...out.skipped.values()] };
+}
+/** What one `inspectManifestArgv(check.ref)` answer means for one check. */
+function judgeBase(check, res) {
+    if (res.code !== 0)
+        return { ref: check.ref, status: 'unreachable', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .commandProblem */ .RS)((0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_3__/* .inspectManifestArgv */ .sJ)(check.ref), res) };
+    let parsed;
+    try {
+        parsed = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_3__/* .parseManifest */ .Ng)(res.stdout);
+    }
+    catch {
+        return { ref: check.ref, status: 'unreachable', detail: 'the registry answered something that is not a manifest' };
+    }
+    if (parsed.kind === 'manifest')
+        return { ref: check.ref, status: 'single', available: [] };
+    const available = parsed.entries.map((e) => e.platform);
+    const missing = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_3__/* .missingPlatforms */ .z3)(check.platforms, available);
+    if (missing.length)
+        return { ref: check.ref, status: 'missing', missing, available, line: check.line };
+    return { ref: check.ref, status: 'ok', available };
+}
+/** What a single-platform image's config platform (act.ts reads it) means for one check. */
+function judgeSingle(check, platform) {
+    const missing = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_3__/* .missingPlatforms */ .z3)(check.platforms, [platform]);
+    return missing.length
+        ? { ref: check.ref, status: 'missing', missing, available: [platform], line: check.line }
+        : { ref: check.ref, status: 'ok', available: [platform] };
+}
+
+
+/***/ })
+
+};
