@@ -9,7 +9,7 @@ import { pushCredentialErrors } from '../inputs/login.js';
 import { expressionTexts } from '../inputs/meta.js';
 import type { Deps } from '../ports/deps.js';
 import type { Host } from '../ports/host.js';
-import { decidePush } from '../stages/build/build.js';
+import { decidePush } from '../stages/build/plan.js';
 import { noArtifactServiceError } from '../stages/shard/artifact.js';
 import { metaCheckModule } from './preload.js';
 

@@ -1,7 +1,7 @@
 /** dry-run: only read-only commands reach the real exec gateway; buildx gets labels and annotations. */
 import { dryRunExec, isReadOnly } from '../../../src/ports/exec-dry-run.js';
 import type { ExecRequest } from '../../../src/ports/exec.js';
-import { planBuild } from '../../../src/stages/build/build.js';
+import { planBuild } from '../../../src/stages/build/plan.js';
 
 test.each([
   [['docker', 'version', '--format', '{{.Server.Arch}}'], true],

@@ -1,12 +1,12 @@
 import { StageError } from '../../errors.js';
 import { type ActDeps, NO_TIMEOUT } from '../../ports/exec.js';
 import type { Files } from '../../ports/files.js';
-import { explainBuildFailure } from './build.js';
+import { explainBuildFailure } from './plan.js';
 import type { SecretFile } from './options.js';
 
 /**
  * The build's act: write the planned secret files, run buildx (its progress streams to the log),
- * read back what it wrote. The argv and everything it names are planned in build.ts / options.ts.
+ * read back what it wrote. The argv and everything it names are planned in plan.ts / options.ts.
  */
 
 export interface BuildResult {

@@ -11,7 +11,7 @@ import { pushShardLayout } from '../shard/act.js';
 import { uploadShardResult } from '../shard/wiring.js';
 import { dockerfileName } from '../../inputs/build.js';
 import { type BuildResult, runBuild, writeSecretFiles } from './act.js';
-import { type BuildPlanInput, planBuild } from './build.js';
+import { type BuildPlanInput, planBuild } from './plan.js';
 import { checkCallSupported, GIT_AUTH_ENV, gitSources, hasAttestType, planGitAuthSecret, planSecrets, resolveProvenance, type SecretFile, secretIds } from './options.js';
 import { retryingExec } from './retry.js';
 

@@ -11,7 +11,7 @@
  */
 import { commandProblem, StageError } from '../../errors.js';
 import type { ActDeps } from '../../ports/exec.js';
-import { type BuildPlanInput, planBuild } from '../build/build.js';
+import { type BuildPlanInput, planBuild } from '../build/plan.js';
 
 /** Pure: whether the smoke test must load the image first (see the file comment). */
 export function needsSmokeLoad(driver: string, pushed: boolean, load: boolean): boolean {

@@ -13,7 +13,7 @@ import {
   planSecrets,
   resolveProvenance,
 } from '../../../../src/stages/build/options.js';
-import { planBuild } from '../../../../src/stages/build/build.js';
+import { planBuild } from '../../../../src/stages/build/plan.js';
 
 const ENV = { workspace: '/ws', exists: (p: string) => !p.includes('missing') };
 const getter = (inputs: Record<string, string>) => (n: string) => inputs[n] ?? '';

@@ -1,5 +1,5 @@
 import { compareVersions } from '../../../../src/stages/builder/buildx-version.js';
-import { planBuild } from '../../../../src/stages/build/build.js';
+import { planBuild } from '../../../../src/stages/build/plan.js';
 import {
   type CachePlanInput,
   cacheArgs,

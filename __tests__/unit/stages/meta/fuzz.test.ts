@@ -4,7 +4,7 @@
  */
 import { readMetaContext } from '../../../../src/context/run-context.js';
 import { isValidReference, isValidTag } from '../../../../src/oci/reference.js';
-import { planBuild } from '../../../../src/stages/build/build.js';
+import { planBuild } from '../../../../src/stages/build/plan.js';
 import { plan } from '../../fixtures/plan.js';
 import { REPOSITORY, SHA } from '../../fixtures/events.js';
 

@@ -1,4 +1,3 @@
-import { artifactServiceAvailable, isGhes } from '../../../../src/ports/artifacts.js';
 import { type FoundShard, jobRunId, parseShardRecord, selectShards, shardArtifactName, shardSet, shardSetPrefix, type ShardRecord } from '../../../../src/stages/shard/artifact.js';
 
 const A = `sha256:${'a'.repeat(64)}`;
@@ -50,16 +49,6 @@ describe('shard artifact names: per run (the service scopes them), per shard set
     expect(jobRunId(token('run-1', 'job-9'))).toBe('job-9');
     expect(jobRunId('not-a-jwt')).toBeUndefined();
     expect(jobRunId('')).toBeUndefined();
-  });
-
-  test('the artifact service: token and results URL, not on GHES', () => {
-    const env = { ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'https://results/' };
-    expect(artifactServiceAvailable(env)).toBe(true);
-    expect(artifactServiceAvailable({ ...env, GITHUB_SERVER_URL: 'https://octo.ghe.com' })).toBe(true);
-    expect(artifactServiceAvailable({ ...env, GITHUB_SERVER_URL: 'https://ghes.corp.example' })).toBe(false);
-    expect(artifactServiceAvailable({ ACTIONS_RUNTIME_TOKEN: 't' })).toBe(false);
-    expect(artifactServiceAvailable({})).toBe(false);
-    expect(isGhes(undefined)).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
-import type { BuildPlanInput } from '../../../../src/stages/build/build.js';
+import type { BuildPlanInput } from '../../../../src/stages/build/plan.js';
 import { loadForSmoke, needsSmokeLoad, planSmokeLoad, removeSmokeImages, smokeLoadTag } from '../../../../src/stages/verify/smoke-load.js';
 
 const input: BuildPlanInput = {

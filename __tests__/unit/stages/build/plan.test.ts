@@ -1,4 +1,4 @@
-import { decidePush, explainBuildFailure, planBuild } from '../../../../src/stages/build/build.js';
+import { decidePush, explainBuildFailure, planBuild } from '../../../../src/stages/build/plan.js';
 
 describe('decidePush', () => {
   test.each<[string, 'auto' | boolean, string, string[], boolean]>([
