@@ -23,7 +23,14 @@ fi
 # every temp folder the tests make lives in one folder of this run, removed when it ends
 TMPDIR="$(mktemp -d "${TMPDIR:-/tmp}/multiarch-tests.XXXXXX")"
 export TMPDIR
-trap 'rm -rf "$TMPDIR"' EXIT
+remove_tmp() {
+  local status=$?
+  # a private engine's network namespace can stay mounted under it: unmount before removing
+  grep -o " $TMPDIR/[^ ]*" /proc/mounts 2>/dev/null | sort -r | xargs -r umount -l 2>/dev/null || true
+  rm -rf "$TMPDIR" 2>/dev/null || echo "test temp folder $TMPDIR not fully removed" >&2
+  exit "$status"
+}
+trap remove_tmp EXIT
 results=.test-results.json
 rm -f "$results"
 rc=0
