@@ -12,7 +12,7 @@ import { prepareJobDockerConfig } from '../ports/docker-config.js';
 import { dryRunExec } from '../ports/exec-dry-run.js';
 import { type Exec, withEnv } from '../ports/exec.js';
 import { once } from '../ports/once.js';
-import { type Run, type RunReport, timedGroup } from '../run/run.js';
+import { type Run, type RunReport, timedGroup, writePushed } from '../run/run.js';
 import { StateStore } from '../run/state.js';
 import type { Timing } from '../run/summary.js';
 import { planBuildStage, buildStage } from '../stages/build/wiring.js';
@@ -28,7 +28,7 @@ import { qemuStage } from '../stages/qemu/wiring.js';
 import { planSmokeLoads, verifyStage } from '../stages/verify/wiring.js';
 import { maskSecret, maskSecretInputs, parseRunInputs, type Push } from './inputs.js';
 import { preloadStages } from './preload.js';
-import { finishReport, reportFailure, setPushedOutput } from './report.js';
+import { finishReport, reportFailure } from './report.js';
 
 export async function runMain(deps: Deps): Promise<void> {
   const { host } = deps;
@@ -42,8 +42,8 @@ export async function runMain(deps: Deps): Promise<void> {
   for (const s of inputs.secretEnvs) maskSecret(host, deps.env[s.env] ?? '');
 
   const timings: Timing[] = [];
-  // a merge's platforms are its shards', known once they are found
-  const report: RunReport = { refs: [], platforms: inputs.mode === 'merge' ? [] : inputs.platforms, pushed: false, verification: '' };
+  // a merge's platforms become its shards' once they are found
+  const report: RunReport = { refs: [], platforms: inputs.platforms, pushed: false, verification: '' };
   // what must finish before the step ends (the builder's platform outputs), whatever happened
   const pending: (() => Promise<unknown>)[] = [];
   let status: 'succeeded' | 'failed' = 'succeeded';
@@ -52,7 +52,8 @@ export async function runMain(deps: Deps): Promise<void> {
     // login first: every later docker call (builders included) uses its credentials
     await loginStage(run, login);
     await (inputs.mode === 'merge' ? mergeStage(run) : runBuild(run, pending));
-    setPushedOutput(host, report);
+    // a run that pushed nothing (a pull request, a dry run, a merge with nothing to push) says so too
+    writePushed(host, report);
   } catch (err) {
     status = 'failed';
     reportFailure(host, err, ctx.runnerTemp);

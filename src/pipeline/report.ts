@@ -1,11 +1,11 @@
 /**
  * The end of the main step, in one place: the one ::error of a failed run, then the `pushed` output
- * and the step summary, written once whether the run succeeded, failed, was a dry run or a merge
- * with nothing to push.
+ * (writePushed: a stage that pushed has written it already, for a job cancelled later) and the step
+ * summary, written once whether the run succeeded, failed, was a dry run or a merge with nothing to push.
  */
 import { clipMessage, errorMessage, StageError } from '../errors.js';
 import type { Host } from '../ports/host.js';
-import type { RunReport } from '../run/run.js';
+import { type RunReport, writePushed } from '../run/run.js';
 import { summaryTable, type Timing } from '../run/summary.js';
 
 /** One ::error for a failed run (its outputs so far stay set); the step fails. */
@@ -24,20 +24,12 @@ export function reportFailure(host: Host, err: unknown, runnerTemp: string): voi
   host.fail();
 }
 
-/**
- * The `pushed` output: did the push happen (a later verify or smoke failure does not undo it).
- * Set as the run's last act of a success; after a failure, see finishReport.
- */
-export function setPushedOutput(host: Host, report: RunReport): void {
-  host.setOutput('pushed', String(report.pushed));
-}
-
 /** The end of every run: after a failure the `pushed` output too (best effort), then the summary. */
 export async function finishReport(host: Host, report: RunReport, timings: Timing[], status: 'succeeded' | 'failed'): Promise<void> {
   if (status === 'failed') {
     // the failure is reported even when the outputs file cannot take one more line
     try {
-      setPushedOutput(host, report);
+      writePushed(host, report);
     } catch {
       // the ::error already written is the one to read
     }

@@ -31,8 +31,8 @@ export interface Run extends Deps {
 }
 
 /**
- * What the run tells at its end, whatever happened (src/pipeline/report.ts writes it once: the
- * `pushed` output and the step summary). Each stage's wiring fills in its part as the run goes.
+ * What the run tells at its end, whatever happened (src/pipeline/report.ts: the `pushed` output,
+ * through writePushed, and the step summary, once). Each stage's wiring fills in its part as it goes.
  */
 export interface RunReport {
   refs: string[];
@@ -51,6 +51,15 @@ export interface RunReport {
 /** What a stage's act is given: the run's gateway, its log lines as info, its warnings as warnings. */
 export function actDeps(run: Pick<Run, 'exec' | 'host'>): ActDeps {
   return { exec: run.exec, log: (m) => run.host.info(m), warn: (m) => run.host.warning(m) };
+}
+
+/**
+ * The `pushed` output from the report: did the push happen (a later verify or smoke failure does
+ * not undo it). Written as soon as a stage pushed, so a job cancelled later keeps it, and again by
+ * the report at the end of every run (src/pipeline/report.ts).
+ */
+export function writePushed(host: Pick<Host, 'setOutput'>, report: Pick<RunReport, 'pushed'>): void {
+  host.setOutput('pushed', String(report.pushed));
 }
 
 export function timedGroup(host: Host, now: () => number, timings: Timing[]): Run['timed'] {

@@ -46,6 +46,20 @@ test('a dry run: pushed false, one summary with "(dry run)" for the digest', asy
   expect(host.summaries).toHaveLength(1);
   expect(row(host.summaries[0]!, 'digest')).toBe('| digest | `(dry run)` |');
   expect(row(host.summaries[0]!, 'platforms')).toBe('| platforms | linux/amd64, linux/arm64 |');
+  // picked: every summary says how the run ended (a dry run's had no result row)
+  expect(row(host.summaries[0]!, 'result')).toBe('| result | succeeded |');
+});
+
+test('the pushed output is written as soon as the push happened: a job cancelled during verification keeps it', async () => {
+  let outputsAtVerify: Record<string, string> | undefined;
+  const host = fakeHost({ images: IMG, tags: 'v1', platforms: 'linux/amd64', push: 'true', context: '.', qemu: 'false' });
+  const engine = fakeEngine(({ argv }) => {
+    if (argv[2] === 'imagetools') outputsAtVerify ??= { ...host.outputs };
+    return {};
+  });
+  await runMain(fakeDeps(host, engine, fakeFiles(files), push));
+  expect(outputsAtVerify?.pushed).toBe('true');
+  expect(host.outputs.pushed).toBe('true');
 });
 
 test('a merge with nothing to push (pull request) still says pushed false and writes its summary', async () => {

@@ -59,6 +59,8 @@ export async function archCheckStage(run: Run, img: ArchCheckImage): Promise<voi
     ...actDeps(run),
     registry: { fetch: (...args) => fetch(...args), exec: run.exec, readFile: (p) => run.files.readFile(p), dockerConfig: run.dockerConfig },
   };
+  // loaded before the try: a bundle that cannot load its chunk is a failure, not "could not read the image"
+  const { archCheckFailure, archCheckSummary } = await archCheckModule();
   let verdicts: PlatformVerdict[];
   try {
     verdicts = await run.timed('arch-check', () => checkImage(run, img, ad));
@@ -68,7 +70,6 @@ export async function archCheckStage(run: Run, img: ArchCheckImage): Promise<voi
     return;
   }
   for (const v of verdicts) for (const u of v.unreadable) host.warning(`arch-check ${v.platform}: ${u}; not checked`);
-  const { archCheckFailure, archCheckSummary } = await archCheckModule();
   run.report.verification += archCheckSummary(verdicts, mode);
   const failure = archCheckFailure(verdicts);
   if (failure) throw failure;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { VerifyInputs } from '../../inputs/verify.js';
 import type { Exec } from '../../ports/exec.js';
 import type { Host } from '../../ports/host.js';
-import type { Run } from '../../run/run.js';
+import { type Run, writePushed } from '../../run/run.js';
 import type { MetaPlan } from '../meta/plan.js';
 import { planShardOutput, planShardPush, shardAnnotations, shardOutput } from '../shard/plan.js';
 import { pushShardLayout } from '../shard/act.js';
@@ -125,6 +125,7 @@ export async function buildStage(run: Run, plan: BuildPlan, cache: PreparedCache
     await run.timed('push', () => pushShardLayout(planShardPush(shard.image, result.digest, shard.ociDir, files.exists(authFile) ? authFile : undefined), { exec, log: (m) => host.info(m) }));
   }
   run.report.pushed = push.push;
+  writePushed(host, run.report);
   if (shard) host.setOutput('shard', shardOutput(shard.image, inputs.platforms[0]!, result.digest));
   host.setOutput('digest', result.digest);
   host.setOutput('imageid', result.imageid);

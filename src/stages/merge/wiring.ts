@@ -1,6 +1,6 @@
 import { metaStage } from '../meta/wiring.js';
 import { StageError } from '../../errors.js';
-import type { Run } from '../../run/run.js';
+import { type Run, writePushed } from '../../run/run.js';
 import { checkShardImages, planMerge } from './plan.js';
 import { resolveShards, runMerge } from './act.js';
 import { readShardRefs } from '../shard/wiring.js';
@@ -32,6 +32,7 @@ export async function mergeStage(run: Run): Promise<void> {
   });
   run.report.digest = result.digest || '(dry run)';
   run.report.pushed = !inputs.dryRun;
+  writePushed(host, run.report);
   run.report.platforms = Object.keys(result.manifests);
   host.setOutput('digest', result.digest);
   host.setOutput('manifests', JSON.stringify(result.manifests));
