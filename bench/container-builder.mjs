@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { alternate, busyboxWorkspace, dockerShim, readDockerLog, REGISTRY, run, runActionJob, timed } from './runner.mjs';
+import { alternate, busyboxWorkspace, REGISTRY, run, runActionJob, timed, tracedBuild } from './runner.mjs';
 
 const must = async (argv, what) => {
   const r = await run(argv, { env: process.env });
@@ -43,16 +43,7 @@ async function benchStep(rounds) {
   const inputs = { images: image, tags: 'bench', platforms: 'linux/amd64,linux/arm64', push: 'true', builder };
   await must(['docker', 'buildx', 'create', '--name', builder, '--driver', 'docker-container', '--driver-opt', 'network=host', '--bootstrap'], 'create');
   try {
-    const dockerLog = path.join(tmp, 'docker.log');
-    const traced = await runActionJob({ workspace: ws, inputs, shim: dockerShim(path.join(tmp, 'shim')), dockerLog });
-    if (traced.main.code !== 0) throw new Error(`the action failed:\n${traced.main.stdout}\n${traced.main.stderr}`);
-    const build = readDockerLog(dockerLog).find((c) => c.argv[0] === 'buildx' && c.argv[1] === 'build');
-    if (!build) throw new Error('no docker buildx build in the traced run');
-    const argv = ['docker', ...build.argv];
-    for (const flag of ['--metadata-file', '--iidfile']) {
-      const i = argv.indexOf(flag);
-      if (i > 0) argv[i + 1] = path.join(tmp, path.basename(argv[i + 1]));
-    }
+    const { argv } = await tracedBuild({ workspace: ws, inputs, tmp });
     const raw = async () => {
       const r = await run(argv, { env: process.env, cwd: ws });
       if (r.code !== 0) throw new Error(`raw build failed: ${r.stderr}`);

@@ -163,3 +163,21 @@ export async function timed(fn) {
   await fn();
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
+
+/**
+ * One traced run of the action (it also warms the engine), and the exact `docker buildx build` argv
+ * it ran, its temp files (metadata, iid: removed by post) pointed into `tmp`. Returns the run too.
+ */
+export async function tracedBuild({ workspace, inputs, tmp }) {
+  const dockerLog = path.join(tmp, 'docker.log');
+  const traced = await runActionJob({ workspace, inputs, shim: dockerShim(path.join(tmp, 'shim')), dockerLog });
+  if (traced.main.code !== 0) throw new Error(`the action failed:\n${traced.main.stdout}\n${traced.main.stderr}`);
+  const build = readDockerLog(dockerLog).find((c) => c.argv[0] === 'buildx' && c.argv[1] === 'build');
+  if (!build) throw new Error('no docker buildx build in the traced run');
+  const argv = ['docker', ...build.argv];
+  for (const flag of ['--metadata-file', '--iidfile']) {
+    const i = argv.indexOf(flag);
+    if (i > 0) argv[i + 1] = path.join(tmp, path.basename(argv[i + 1]));
+  }
+  return { traced, argv };
+}

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { alternate, busyboxWorkspace, dockerShim, readDockerLog, REGISTRY, run, runActionJob, timed } from './runner.mjs';
+import { alternate, busyboxWorkspace, REGISTRY, run, runActionJob, timed, tracedBuild } from './runner.mjs';
 
 export async function benchStepOverhead({ rounds = Number(process.env.BENCH_ROUNDS || 7) } = {}) {
   const ws = busyboxWorkspace();
@@ -15,17 +15,7 @@ export async function benchStepOverhead({ rounds = Number(process.env.BENCH_ROUN
   const inputs = { images: image, tags: 'bench', platforms: 'linux/amd64,linux/arm64', push: 'true' };
   try {
     // 1. a traced run: warms the engine and gives the exact buildx argv
-    const dockerLog = path.join(tmp, 'docker.log');
-    const traced = await runActionJob({ workspace: ws, inputs, shim: dockerShim(path.join(tmp, 'shim')), dockerLog });
-    if (traced.main.code !== 0) throw new Error(`the action failed:\n${traced.main.stdout}\n${traced.main.stderr}`);
-    const build = readDockerLog(dockerLog).find((c) => c.argv[0] === 'buildx' && c.argv[1] === 'build');
-    if (!build) throw new Error('no docker buildx build in the traced run');
-    // its temp files (metadata, iid) were removed by post: point them at a folder of ours
-    const argv = ['docker', ...build.argv];
-    for (const flag of ['--metadata-file', '--iidfile']) {
-      const i = argv.indexOf(flag);
-      if (i > 0) argv[i + 1] = path.join(tmp, path.basename(argv[i + 1]));
-    }
+    const { traced, argv } = await tracedBuild({ workspace: ws, inputs, tmp });
     const builder = argv[argv.indexOf('--builder') + 1];
     if (traced.main.state.multiarch && JSON.parse(traced.main.state.multiarch).builder) {
       throw new Error(`the action created builder ${builder} (removed by post): the raw argv cannot be replayed; use an engine with the containerd image store`);
