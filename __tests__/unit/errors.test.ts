@@ -1,4 +1,6 @@
-import { clipMessage, commandProblem, EXIT_NOT_FOUND, NOT_ON_PATH, PROBLEM_LINES } from '../../src/errors.js';
+import { clipMessage, commandProblem, EXIT_NOT_FOUND, NOT_ON_PATH, PROBLEM_LINES, StageError } from '../../src/errors.js';
+import { createActionsHost } from '../../src/ports/host-actions.js';
+import { HOSTILE, runnerCommands } from './runner-log.js';
 
 describe('commandProblem: the one rule for a failed command\'s words', () => {
   test('a program that is not installed is said as such', () => {
@@ -35,4 +37,27 @@ test('clipMessage cuts a long message and says how much was left out', () => {
   const text = clipMessage('word '.repeat(2000), 100);
   expect(text).toMatch(/^word word .*…\(\d+ more characters left out\)$/);
   expect(text.length).toBeLessThan(200);
+});
+
+describe('a command\'s hostile output quoted in a stage failure', () => {
+  test('100 kB of stderr on one line: the message stays a readable size', () => {
+    const err = new StageError('build', `failed: ${commandProblem(['docker', 'x'], { code: 1, stderr: 'y'.repeat(100_000) })}`);
+    expect(err.message.length).toBeLessThan(4_200);
+    expect(err.message).toMatch(/100000 characters/);
+  });
+
+  test('lines that read as runner commands stay inside the one ::error the Actions host writes', () => {
+    const message = new StageError('build', commandProblem(['docker', 'x'], { code: 1, stderr: HOSTILE.join('\n') })).message;
+    expect(message.split('\n').length).toBeGreaterThan(1);
+    let out = '';
+    const write = process.stdout.write;
+    process.stdout.write = ((c: string) => ((out += c), true)) as typeof process.stdout.write;
+    try {
+      createActionsHost({}).error(message, { title: 'multiarch-action: build failed' });
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(runnerCommands(out)).toHaveLength(1);
+    expect(runnerCommands(out)[0]).toMatch(/^error title=/);
+  });
 });

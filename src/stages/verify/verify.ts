@@ -6,13 +6,9 @@ import { commandProblem, StageError } from '../../errors.js';
 import type { ActDeps } from '../../ports/exec.js';
 import { canonicalPlatformOf, inspectManifestArgv, parseManifest } from '../../oci/manifests.js';
 
-/**
- * Pure: how verify reads a tag back: the buildx CLI, which resolves the registry, its credentials and
- * TLS as the push did (the arch check reads over HTTP instead: it streams layers, which imagetools
- * cannot). Both answers are parsed by oci/manifests.ts.
- * The argv is the one every manifest read uses (inspectManifestArgv: `--` before the reference).
- */
-export const inspectArgv = inspectManifestArgv;
+// verify reads a tag back with the buildx CLI (inspectManifestArgv, the one manifest read), which
+// resolves the registry, its credentials and TLS as the push did; the arch check reads over HTTP
+// instead (it streams layers, which imagetools cannot). Both answers are parsed by oci/manifests.ts.
 
 export interface TagVerdict {
   ref: string;
@@ -24,11 +20,11 @@ export interface TagVerdict {
   problem?: string;
 }
 
-/** Pure: compare one tag's index (raw JSON from imagetools, see inspectArgv) with the requested platforms. */
+/** Pure: compare one tag's index (raw JSON from imagetools, see inspectManifestArgv) with the requested platforms. */
 export function judgeTag(ref: string, requested: string[], res: { code: number; stdout: string; stderr: string }): TagVerdict {
   const base = { ref, manifests: {}, missing: [], extra: [] };
   if (res.code !== 0) {
-    return { ...base, problem: `cannot read it back: ${commandProblem(inspectArgv(ref), res)}` };
+    return { ...base, problem: `cannot read it back: ${commandProblem(inspectManifestArgv(ref), res)}` };
   }
   let parsed;
   try {
@@ -69,7 +65,7 @@ export function describeVerdict(v: TagVerdict): string {
 /** Act: read back every tag; fail naming each tag and the platforms it lacks. Returns platform → digest. */
 export async function runVerify(refs: string[], platforms: string[], deps: ActDeps): Promise<Record<string, string>> {
   const verdicts = await Promise.all(
-    refs.map(async (ref) => judgeTag(ref, platforms, await deps.exec({ argv: inspectArgv(ref), silent: true }))),
+    refs.map(async (ref) => judgeTag(ref, platforms, await deps.exec({ argv: inspectManifestArgv(ref), silent: true }))),
   );
   const bad = verdicts.filter((v) => !verdictOk(v));
   for (const v of verdicts) if (verdictOk(v)) deps.log(`verify: ${v.ref} holds ${Object.keys(v.manifests).join(', ')}`);

@@ -1,4 +1,5 @@
-import { describeVerdict, inspectArgv, judgeTag, runVerify, verdictOk } from '../../../../src/stages/verify/verify.js';
+import { inspectManifestArgv } from '../../../../src/oci/manifests.js';
+import { describeVerdict, judgeTag, runVerify, verdictOk } from '../../../../src/stages/verify/verify.js';
 import { fakeExec } from '../../fakes.js';
 
 const idx = (platforms: string[], attestation = true) =>
@@ -43,9 +44,9 @@ describe('runVerify: every tag read back through the gateway', () => {
     const exec = fakeExec(() => ({ stdout: idx(want) }));
     const logs: string[] = [];
     expect(await runVerify(['r/a:v1', 'r/a:latest'], want, { exec, log: (m) => logs.push(m), warn: () => undefined })).toEqual({ 'linux/amd64': 'sha256:linux-amd64', 'linux/arm64': 'sha256:linux-arm64' });
-    expect(exec.calls.map((c) => c.argv)).toEqual([inspectArgv('r/a:v1'), inspectArgv('r/a:latest')]);
+    expect(exec.calls.map((c) => c.argv)).toEqual([inspectManifestArgv('r/a:v1'), inspectManifestArgv('r/a:latest')]);
     // the one manifest read of preflight and merge too: `--` before the reference (verify's own copy had none)
-    expect(inspectArgv('r/a:v1')).toEqual(['docker', 'buildx', 'imagetools', 'inspect', '--raw', '--', 'r/a:v1']);
+    expect(inspectManifestArgv('r/a:v1')).toEqual(['docker', 'buildx', 'imagetools', 'inspect', '--raw', '--', 'r/a:v1']);
     expect(logs).toEqual(['verify: r/a:v1 holds linux/amd64, linux/arm64', 'verify: r/a:latest holds linux/amd64, linux/arm64']);
   });
 
