@@ -33,9 +33,18 @@ export function buildkitSkipReason(): string | undefined {
   return `${BUILDKIT_IMAGE} is not in the engine and cannot be made: no shared/buildkit beside the clone (make-image.sh) and no registry to pull it from (scripts/stack-up.sh tries both)`;
 }
 
-/** `describe`, or `describe.skip` with the reason printed once. */
-export function describeBuildkit(name: string, fn: () => void): void {
-  const reason = buildkitSkipReason();
+/**
+ * Why buildkitd cannot run on the host, undefined when it can: its binaries come from shared/buildkit
+ * itself (the image alone, which stack-up.sh may have pulled, does not hold them for the host).
+ */
+export function hostBuildkitdSkipReason(): string | undefined {
+  if (buildkitDir()) return undefined;
+  return 'no shared/buildkit (its buildkitd and buildctl) beside the clone, beside the main checkout or in MULTIARCH_BUILDKIT_DIR';
+}
+
+/** `describe`, or `describe.skip` with the reason printed once; `hostDaemon`: buildkitd runs on the host too. */
+export function describeBuildkit(name: string, fn: () => void, opts: { hostDaemon?: boolean } = {}): void {
+  const reason = buildkitSkipReason() ?? (opts.hostDaemon ? hostBuildkitdSkipReason() : undefined);
   if (reason) {
     console.warn(`skipping "${name}": ${reason}`);
     describe.skip(name, fn);

@@ -38,7 +38,7 @@ describeBuildkit('remote driver: buildkitd on the host', () => {
     expect(j.post.dockerCalls).toContainEqual(['buildx', 'rm', '--force', '--', name]);
     expect(docker(['buildx', 'inspect', name]).code).not.toBe(0);
   }, T);
-});
+}, { hostDaemon: true });
 
 describeBuildkit('a two-node builder from per-arch docker contexts (append)', () => {
   let engine: PrivateEngine;
