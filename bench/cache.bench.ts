@@ -12,9 +12,10 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
+import { type StandIn, startCacheStandIn } from '../__tests__/e2e/cache-standin.js';
 import { makeWorkspace, runJob } from '../__tests__/e2e/harness.js';
-import { startCacheStandIn, type StandIn } from '../__tests__/e2e/cache-standin.js';
-import { startPrivateEngine, type PrivateEngine } from '../__tests__/e2e/private-engine.js';
+import { type PrivateEngine, startPrivateEngine } from '../__tests__/e2e/private-engine.js';
 import { dirBytes } from '../src/ports/actions-cache.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
@@ -56,7 +57,10 @@ function replayArgv(traced: string[], root: string, cacheFrom: string, cacheTo: 
 
 function timedDocker(argv: string[]): number {
   const start = Date.now();
-  execFileSync('docker', argv, { env: { ...process.env, DOCKER_HOST: engine.host }, stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('docker', argv, {
+    env: { ...process.env, DOCKER_HOST: engine.host },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   return Date.now() - start;
 }
 
@@ -102,21 +106,35 @@ COPY big.bin /big.bin
   engine.pruneBuildCache();
   const traced = await runJob({ workspace: ws, inputs, env, runnerTemp, sha: sha(), traceDocker: true });
   const build = traced.main.dockerCalls.find((c) => c[0] === 'buildx' && c[1] === 'build');
-  if (traced.main.code !== 0 || !build?.includes('--cache-from')) throw new Error(`traced run failed or restored nothing: ${traced.main.stdout}`);
+  if (traced.main.code !== 0 || !build?.includes('--cache-from'))
+    throw new Error(`traced run failed or restored nothing: ${traced.main.stdout}`);
 
   const a: number[] = [];
   const b: number[] = [];
   const cachePath: number[] = []; // the action's cache restore + build + cache save stages
-  const stageSeconds = (summary: string, name: string) => Number(new RegExp(`(?:\\| |, )${name} ([\\d.]+)s`).exec(summary)?.[1] ?? NaN);
+  const stageSeconds = (summary: string, name: string) =>
+    Number(new RegExp(`(?:\\| |, )${name} ([\\d.]+)s`).exec(summary)?.[1] ?? NaN);
   for (let i = 0; i < ROUNDS; i++) {
     // A: the action on a fresh runner (new commit: restore by restore-key, build, swap, save), main + post
     fresh(runnerTemp);
     engine.pruneBuildCache();
     const job = await runJob({ workspace: ws, inputs, env, runnerTemp, sha: sha() });
-    if (job.main.code !== 0 || job.main.outputs['cache-hit'] !== 'partial') throw new Error(`action run ${i} failed or missed`);
+    if (job.main.code !== 0 || job.main.outputs['cache-hit'] !== 'partial')
+      throw new Error(`action run ${i} failed or missed`);
     a.push(job.main.ms + job.post.ms);
-    cachePath.push(1000 * (stageSeconds(job.main.summary, 'cache restore') + stageSeconds(job.main.summary, 'build') + stageSeconds(job.main.summary, 'cache save')));
-    if (i === ROUNDS - 1) out(`    last action run: main ${job.main.ms} ms, post ${job.post.ms} ms; ${/stage times \| ([^|]*)/.exec(job.main.summary)?.[1]?.trim()}; ${job.main.summary.split('\n').filter((l) => /^- (restored|saved)/.test(l)).join('; ')}`);
+    cachePath.push(
+      1000 *
+        (stageSeconds(job.main.summary, 'cache restore') +
+          stageSeconds(job.main.summary, 'build') +
+          stageSeconds(job.main.summary, 'cache save')),
+    );
+    if (i === ROUNDS - 1)
+      out(
+        `    last action run: main ${job.main.ms} ms, post ${job.post.ms} ms; ${/stage times \| ([^|]*)/.exec(job.main.summary)?.[1]?.trim()}; ${job.main.summary
+          .split('\n')
+          .filter((l) => /^- (restored|saved)/.test(l))
+          .join('; ')}`,
+      );
     // B: the same buildx argv with the same cache folder already on disk, exporting to a new folder
     engine.pruneBuildCache();
     const next = path.join(root, `raw-new-${i}`);
@@ -125,10 +143,16 @@ COPY big.bin /big.bin
   }
   const ratio = median(a) / median(b);
   out(`(a) warm no-change rebuild, ${platforms}, ${ROUNDS} alternating rounds`);
-  out(`    action (restore+build+swap+save, main+post): ${a.map((x) => (x / 1000).toFixed(2)).join(' ')} s → median ${(median(a) / 1000).toFixed(2)} s`);
-  out(`    raw docker buildx build (the action's argv), same cache: ${b.map((x) => (x / 1000).toFixed(2)).join(' ')} s → median ${(median(b) / 1000).toFixed(2)} s`);
+  out(
+    `    action (restore+build+swap+save, main+post): ${a.map((x) => (x / 1000).toFixed(2)).join(' ')} s → median ${(median(a) / 1000).toFixed(2)} s`,
+  );
+  out(
+    `    raw docker buildx build (the action's argv), same cache: ${b.map((x) => (x / 1000).toFixed(2)).join(' ')} s → median ${(median(b) / 1000).toFixed(2)} s`,
+  );
   out(`    ratio action/raw: ${ratio.toFixed(2)} (goal ≤ 1.2)`);
-  out(`    the action's cache restore + build + cache save stages only: median ${(median(cachePath) / 1000).toFixed(2)} s → ratio ${(median(cachePath) / median(b)).toFixed(2)} (the rest is node start-up and the qemu/builder probes)`);
+  out(
+    `    the action's cache restore + build + cache save stages only: median ${(median(cachePath) / 1000).toFixed(2)} s → ratio ${(median(cachePath) / median(b)).toFixed(2)} (the rest is node start-up and the qemu/builder probes)`,
+  );
   fs.rmSync(root, { recursive: true, force: true });
 });
 
@@ -170,8 +194,12 @@ RUN --network=none ["/bin/busybox", "sh", "-c", "/bin/busybox cat /big.bin > /co
   out(`(b) ${REBUILDS} rebuilds after the first, each changing one ${mb(BIG)} MiB incompressible layer (${platforms})`);
   out(`    action, saved archive MiB per build: ${actionSizes.map(mb).join(' ')}`);
   out(`    naive recipe, folder MiB per build:  ${naiveSizes.map(mb).join(' ')}`);
-  out(`    action: after ${REBUILDS} rebuilds / after one build = ${(actionSizes[REBUILDS]! / actionSizes[0]!).toFixed(2)} (goal ≤ 1.2)`);
-  out(`    naive:  after ${REBUILDS} rebuilds / after one build = ${(naiveSizes[REBUILDS]! / naiveSizes[0]!).toFixed(2)}`);
+  out(
+    `    action: after ${REBUILDS} rebuilds / after one build = ${(actionSizes[REBUILDS]! / actionSizes[0]!).toFixed(2)} (goal ≤ 1.2)`,
+  );
+  out(
+    `    naive:  after ${REBUILDS} rebuilds / after one build = ${(naiveSizes[REBUILDS]! / naiveSizes[0]!).toFixed(2)}`,
+  );
   out(`    naive / action after ${REBUILDS} rebuilds = ${(naiveSizes[REBUILDS]! / actionSizes[REBUILDS]!).toFixed(2)}`);
   fs.rmSync(root, { recursive: true, force: true });
 });

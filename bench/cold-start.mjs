@@ -7,7 +7,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { alternate, busyboxWorkspace, dockerShim, nowNs, readDockerLog, REGISTRY, ROOT, run, runActionJob, runnerNode, timed } from './runner.mjs';
+
+import {
+  alternate,
+  busyboxWorkspace,
+  dockerShim,
+  nowNs,
+  readDockerLog,
+  REGISTRY,
+  ROOT,
+  run,
+  runActionJob,
+  runnerNode,
+  timed,
+} from './runner.mjs';
 
 export async function benchColdStart({ rounds = Number(process.env.BENCH_ROUNDS_FAST || 15) } = {}) {
   const ws = busyboxWorkspace();
@@ -25,15 +38,27 @@ export async function benchColdStart({ rounds = Number(process.env.BENCH_ROUNDS_
   };
   const action = async () => {
     const log = path.join(tmp, `a${n++}.log`);
-    const r = await runActionJob({ workspace: ws, inputs: { images: image, tags: 'cold', platforms: 'linux/amd64,linux/arm64', 'dry-run': 'true' }, shim, dockerLog: log });
+    const r = await runActionJob({
+      workspace: ws,
+      inputs: { images: image, tags: 'cold', platforms: 'linux/amd64,linux/arm64', 'dry-run': 'true' },
+      shim,
+      dockerLog: log,
+    });
     if (r.main.code !== 0) throw new Error(`action failed: ${r.main.stdout}`);
     return firstDocker(log, r.main.started);
   };
   const cli = async () => {
     const log = path.join(tmp, `c${n++}.log`);
-    const env = { PATH: `${shim}:${path.dirname(runnerNode())}:${process.env.PATH}`, HOME: process.env.HOME ?? '/root', BENCH_DOCKER_LOG: log };
+    const env = {
+      PATH: `${shim}:${path.dirname(runnerNode())}:${process.env.PATH}`,
+      HOME: process.env.HOME ?? '/root',
+      BENCH_DOCKER_LOG: log,
+    };
     const started = nowNs();
-    const r = await run([runnerNode(), path.join(ROOT, 'dist/cli/index.js'), 'build', '--images', image, '--tags', 'cold', '--dry-run'], { env, cwd: ws });
+    const r = await run(
+      [runnerNode(), path.join(ROOT, 'dist/cli/index.js'), 'build', '--images', image, '--tags', 'cold', '--dry-run'],
+      { env, cwd: ws },
+    );
     if (r.code !== 0) throw new Error(`CLI failed: ${r.stderr}`);
     return firstDocker(log, started);
   };

@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { alternate, busyboxWorkspace, REGISTRY, run, runActionJob, timed, tracedBuild } from './runner.mjs';
 
 const must = async (argv, what) => {
@@ -21,7 +22,10 @@ async function benchBoot(rounds) {
   let n = 0;
   const create = async () => {
     const name = `bench-boot-${process.pid}-${n++}`;
-    await must(['docker', 'buildx', 'create', '--name', name, '--driver', 'docker-container', '--driver-opt', 'network=host'], 'create');
+    await must(
+      ['docker', 'buildx', 'create', '--name', name, '--driver', 'docker-container', '--driver-opt', 'network=host'],
+      'create',
+    );
     try {
       await must(['docker', 'buildx', 'inspect', '--bootstrap', '--builder', name], 'boot');
     } finally {
@@ -32,7 +36,16 @@ async function benchBoot(rounds) {
   const A = 'engine builder (docker driver)';
   const B = 'docker-container create + boot + rm';
   const med = await alternate({ [A]: () => timed(engine), [B]: () => timed(create) }, rounds);
-  return { bench: 'builder setup', a: A, ma: med[A], b: B, mb: med[B], note: `a container builder costs ${((med[B] - med[A]) / 1000).toFixed(2)} s before the build`, ratio: med[B] / med[A], rounds };
+  return {
+    bench: 'builder setup',
+    a: A,
+    ma: med[A],
+    b: B,
+    mb: med[B],
+    note: `a container builder costs ${((med[B] - med[A]) / 1000).toFixed(2)} s before the build`,
+    ratio: med[B] / med[A],
+    rounds,
+  };
 }
 
 async function benchStep(rounds) {
@@ -41,7 +54,21 @@ async function benchStep(rounds) {
   const builder = `bench-cb-${process.pid}`;
   const image = `${REGISTRY}/bench/container-${Date.now().toString(36)}`;
   const inputs = { images: image, tags: 'bench', platforms: 'linux/amd64,linux/arm64', push: 'true', builder };
-  await must(['docker', 'buildx', 'create', '--name', builder, '--driver', 'docker-container', '--driver-opt', 'network=host', '--bootstrap'], 'create');
+  await must(
+    [
+      'docker',
+      'buildx',
+      'create',
+      '--name',
+      builder,
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      'network=host',
+      '--bootstrap',
+    ],
+    'create',
+  );
   try {
     const { argv } = await tracedBuild({ workspace: ws, inputs, tmp });
     const raw = async () => {
@@ -50,7 +77,10 @@ async function benchStep(rounds) {
     };
     const action = async () => {
       const r = await runActionJob({ workspace: ws, inputs });
-      if (r.main.code !== 0 || r.post.code !== 0) throw new Error(`action failed (main ${r.main.code}, post ${r.post.code}):\n${r.main.stdout}\n${r.main.stderr}`);
+      if (r.main.code !== 0 || r.post.code !== 0)
+        throw new Error(
+          `action failed (main ${r.main.code}, post ${r.post.code}):\n${r.main.stdout}\n${r.main.stderr}`,
+        );
     };
     const A = 'raw docker buildx build';
     const B = 'bundled action (main + post)';

@@ -4,6 +4,7 @@
 // Layer cache (issue 5) and verify/retries (issue 7) benches belong to those areas.
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
+
 import { benchColdStart } from './cold-start.mjs';
 import { benchContainerBuilder } from './container-builder.mjs';
 import { benchQemuStage } from './qemu-stage.mjs';
@@ -40,7 +41,17 @@ for (const [name, fn] of [
 const ms = (v) => (v < 10 ? v.toFixed(2) : v.toFixed(0));
 const table = [
   ['bench', 'A', 'median A (ms)', 'B', 'median B (ms)', 'B − A (s)', 'B / A', 'rounds', 'note'],
-  ...rows.map((r) => [r.bench, r.a, ms(r.ma), r.b, ms(r.mb), ((r.mb - r.ma) / 1000).toFixed(2), `${r.ratio < 10 ? r.ratio.toFixed(2) : r.ratio.toFixed(0)}x`, String(r.rounds), r.note]),
+  ...rows.map((r) => [
+    r.bench,
+    r.a,
+    ms(r.ma),
+    r.b,
+    ms(r.mb),
+    ((r.mb - r.ma) / 1000).toFixed(2),
+    `${r.ratio < 10 ? r.ratio.toFixed(2) : r.ratio.toFixed(0)}x`,
+    String(r.rounds),
+    r.note,
+  ]),
 ];
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
 const line = (row) => `| ${row.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;

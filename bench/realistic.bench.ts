@@ -12,8 +12,9 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
+import { type StandIn, startCacheStandIn } from '../__tests__/e2e/cache-standin.js';
 import { REGISTRY, ROOT, runJob, uniqueName } from '../__tests__/e2e/harness.js';
-import { startCacheStandIn, type StandIn } from '../__tests__/e2e/cache-standin.js';
 
 const PLATFORMS = 'linux/amd64,linux/arm64';
 const BUILDKIT = 'moby/buildkit:buildx-stable-1';
@@ -29,7 +30,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await service?.close();
-  process.stdout.write(`\n==== realistic app bench (machine shared with other helpers' tests) ====\n${rows.join('\n')}\n`);
+  process.stdout.write(
+    `\n==== realistic app bench (machine shared with other helpers' tests) ====\n${rows.join('\n')}\n`,
+  );
 });
 
 const APP = `from flask import Flask
@@ -48,7 +51,25 @@ function pushBase(): string {
   const df = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mabench-base-')), 'Dockerfile');
   fs.writeFileSync(df, 'FROM scratch\nARG TARGETARCH\nADD bookworm-$TARGETARCH.tar /\nCMD ["bash"]\n');
   const ref = `${REGISTRY}/bench/bookworm:minbase`;
-  execFileSync('docker', ['buildx', 'build', '--builder', 'default', '--platform', PLATFORMS, '--provenance=false', '--push', '-t', ref, '-f', df, dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(
+    'docker',
+    [
+      'buildx',
+      'build',
+      '--builder',
+      'default',
+      '--platform',
+      PLATFORMS,
+      '--provenance=false',
+      '--push',
+      '-t',
+      ref,
+      '-f',
+      df,
+      dir,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   return ref;
 }
 
@@ -66,17 +87,49 @@ function workspace(base: string): string {
 function raw(ws: string, cacheFrom: string | undefined, cacheTo: string): number {
   const name = uniqueName('mabench-raw');
   const start = Date.now();
-  execFileSync('docker', ['buildx', 'create', '--name', name, '--driver', 'docker-container', '--driver-opt', 'network=host', '--driver-opt', `image=${BUILDKIT}`, '--bootstrap'], { stdio: 'ignore' });
+  execFileSync(
+    'docker',
+    [
+      'buildx',
+      'create',
+      '--name',
+      name,
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      'network=host',
+      '--driver-opt',
+      `image=${BUILDKIT}`,
+      '--bootstrap',
+    ],
+    { stdio: 'ignore' },
+  );
   try {
     const from = cacheFrom ? ['--cache-from', `type=local,src=${cacheFrom}`] : [];
-    execFileSync('docker', ['buildx', 'build', '--builder', name, '--platform', PLATFORMS, ...from, '--cache-to', `type=local,dest=${cacheTo},mode=max`, ws], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(
+      'docker',
+      [
+        'buildx',
+        'build',
+        '--builder',
+        name,
+        '--platform',
+        PLATFORMS,
+        ...from,
+        '--cache-to',
+        `type=local,dest=${cacheTo},mode=max`,
+        ws,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
   } finally {
     execFileSync('docker', ['buildx', 'rm', name], { stdio: 'ignore' });
   }
   return Date.now() - start;
 }
 
-const stage = (summary: string, name: string) => Number(new RegExp(`(?:\\| |, )${name} ([\\d.]+)s`).exec(summary)?.[1] ?? NaN);
+const stage = (summary: string, name: string) =>
+  Number(new RegExp(`(?:\\| |, )${name} ([\\d.]+)s`).exec(summary)?.[1] ?? NaN);
 const s = (ms: number) => (ms / 1000).toFixed(1);
 
 test('realistic app: cold, fresh runner, one file changed — ours vs raw buildx; cache size; arch-check cost', async () => {
@@ -84,21 +137,51 @@ test('realistic app: cold, fresh runner, one file changed — ours vs raw buildx
   const ws = workspace(base);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mabench-real-'));
   const runnerTemp = path.join(root, 'runner-temp');
-  const inputs = { platforms: PLATFORMS, push: 'false', driver: 'docker-container', 'driver-opts': `network=host\nimage=${BUILDKIT}`, 'cache-key': `bench-real-${Date.now()}` };
+  const inputs = {
+    platforms: PLATFORMS,
+    push: 'false',
+    driver: 'docker-container',
+    'driver-opts': `network=host\nimage=${BUILDKIT}`,
+    'cache-key': `bench-real-${Date.now()}`,
+  };
   const ours = async (label: string) => {
     fs.rmSync(runnerTemp, { recursive: true, force: true });
     fs.mkdirSync(runnerTemp, { recursive: true });
-    const job = await runJob({ workspace: ws, inputs, env: service.env, runnerTemp, sha: crypto.randomBytes(20).toString('hex') });
+    const job = await runJob({
+      workspace: ws,
+      inputs,
+      env: service.env,
+      runnerTemp,
+      sha: crypto.randomBytes(20).toString('hex'),
+    });
     if (job.main.code !== 0) throw new Error(`${label}: ${job.main.stdout.slice(-3000)}`);
     const entry = service.entries.find((e) => e.key === job.main.outputs['cache-key'] && e.finalized);
-    const times = JSON.parse(job.main.outputs['platform-times'] ?? '{}') as Record<string, { seconds: number; emulated: boolean }>;
-    return { ms: job.main.ms + job.post.ms, build: stage(job.main.summary, 'build'), arch: stage(job.main.summary, 'arch-check'), size: entry ? await service.blobSize(entry) : 0, times, hit: job.main.outputs['cache-hit'] };
+    const times = JSON.parse(job.main.outputs['platform-times'] ?? '{}') as Record<
+      string,
+      { seconds: number; emulated: boolean }
+    >;
+    return {
+      ms: job.main.ms + job.post.ms,
+      build: stage(job.main.summary, 'build'),
+      arch: stage(job.main.summary, 'arch-check'),
+      size: entry ? await service.blobSize(entry) : 0,
+      times,
+      hit: job.main.outputs['cache-hit'],
+    };
   };
   const rawCache = path.join(root, 'raw-cache');
-  out('| scenario | ours (main+post) s | raw buildx s | ours/raw | our build stage s | arch-check s | arch-check / build | cache entry MiB | per platform (step s) |');
+  out(
+    '| scenario | ours (main+post) s | raw buildx s | ours/raw | our build stage s | arch-check s | arch-check / build | cache entry MiB | per platform (step s) |',
+  );
   out('|---|---|---|---|---|---|---|---|---|');
   const row = (name: string, o: Awaited<ReturnType<typeof ours>>, r: number) =>
-    out(`| ${name} | ${s(o.ms)} | ${s(r)} | ${(o.ms / r).toFixed(2)} | ${o.build} | ${o.arch} | ${((100 * o.arch) / o.build).toFixed(1)}% | ${(o.size / 1024 / 1024).toFixed(1)} | ${Object.entries(o.times).map(([p, t]) => `${p} ${t.seconds}${t.emulated ? ' (emulated)' : ''}`).join(', ')} |`);
+    out(
+      `| ${name} | ${s(o.ms)} | ${s(r)} | ${(o.ms / r).toFixed(2)} | ${o.build} | ${o.arch} | ${((100 * o.arch) / o.build).toFixed(1)}% | ${(o.size / 1024 / 1024).toFixed(1)} | ${Object.entries(
+        o.times,
+      )
+        .map(([p, t]) => `${p} ${t.seconds}${t.emulated ? ' (emulated)' : ''}`)
+        .join(', ')} |`,
+    );
 
   const cold = await ours('cold');
   row('cold', cold, raw(ws, undefined, rawCache));

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+
 import { parse as parseYaml } from 'yaml';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -91,8 +92,10 @@ export async function runActionJob({ workspace, inputs, shim, dockerLog, env: ex
   fs.mkdirSync(temp);
   const step = async (name, state) => {
     const env = {};
-    for (const k of ['PATH', 'HOME', 'DOCKER_HOST', 'LANG', 'TZ']) if (process.env[k] !== undefined) env[k] = process.env[k];
-    for (const [n, s] of Object.entries(spec.inputs)) env[`INPUT_${n.replace(/ /g, '_').toUpperCase()}`] = inputs[n] ?? s.default ?? '';
+    for (const k of ['PATH', 'HOME', 'DOCKER_HOST', 'LANG', 'TZ'])
+      if (process.env[k] !== undefined) env[k] = process.env[k];
+    for (const [n, s] of Object.entries(spec.inputs))
+      env[`INPUT_${n.replace(/ /g, '_').toUpperCase()}`] = inputs[n] ?? s.default ?? '';
     const f = (n) => path.join(root, `${name}-${n}`);
     for (const n of ['output', 'state', 'env', 'path', 'summary']) fs.writeFileSync(f(n), '');
     fs.writeFileSync(path.join(root, 'event.json'), '{}');
@@ -126,8 +129,16 @@ export async function runActionJob({ workspace, inputs, shim, dockerLog, env: ex
     for (const [k, v] of Object.entries(state)) env[`STATE_${k}`] = v;
     if (shim) Object.assign(env, { PATH: `${shim}:${env.PATH}`, BENCH_DOCKER_LOG: dockerLog });
     const started = nowNs();
-    const res = await run([runnerNode(), path.join(ROOT, name === 'main' ? spec.runs.main : spec.runs.post)], { env, cwd: workspace });
-    return { ...res, started, outputs: fileCommands(fs.readFileSync(f('output'), 'utf8')), state: fileCommands(fs.readFileSync(f('state'), 'utf8')) };
+    const res = await run([runnerNode(), path.join(ROOT, name === 'main' ? spec.runs.main : spec.runs.post)], {
+      env,
+      cwd: workspace,
+    });
+    return {
+      ...res,
+      started,
+      outputs: fileCommands(fs.readFileSync(f('output'), 'utf8')),
+      state: fileCommands(fs.readFileSync(f('state'), 'utf8')),
+    };
   };
   try {
     const main = await step('main', {});
@@ -142,7 +153,8 @@ export async function runActionJob({ workspace, inputs, shim, dockerLog, env: ex
 export function busyboxWorkspace() {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ws-'));
   const bb = execFileSync('bash', [path.join(ROOT, 'scripts/busybox.sh')], { encoding: 'utf8' }).trim();
-  for (const arch of ['amd64', 'arm64']) fs.copyFileSync(path.join(bb, `busybox-${arch}`), path.join(ws, `busybox-${arch}`));
+  for (const arch of ['amd64', 'arm64'])
+    fs.copyFileSync(path.join(bb, `busybox-${arch}`), path.join(ws, `busybox-${arch}`));
   fs.writeFileSync(
     path.join(ws, 'Dockerfile'),
     'FROM scratch\nARG TARGETARCH\nCOPY busybox-$TARGETARCH /bin/busybox\nRUN ["/bin/busybox", "sh", "-c", "/bin/busybox mkdir -p /usr/bin && /bin/busybox --install -s /bin && uname -m > /built-on"]\nCMD ["/bin/sh", "-c", "uname -m"]\n',

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { alternate, busyboxWorkspace, REGISTRY, run, runActionJob, timed, tracedBuild } from './runner.mjs';
 
 export async function benchStepOverhead({ rounds = Number(process.env.BENCH_ROUNDS || 7) } = {}) {
@@ -18,7 +19,9 @@ export async function benchStepOverhead({ rounds = Number(process.env.BENCH_ROUN
     const { traced, argv } = await tracedBuild({ workspace: ws, inputs, tmp });
     const builder = argv[argv.indexOf('--builder') + 1];
     if (traced.main.state.multiarch && JSON.parse(traced.main.state.multiarch).builder) {
-      throw new Error(`the action created builder ${builder} (removed by post): the raw argv cannot be replayed; use an engine with the containerd image store`);
+      throw new Error(
+        `the action created builder ${builder} (removed by post): the raw argv cannot be replayed; use an engine with the containerd image store`,
+      );
     }
     const raw = async () => {
       const r = await run(argv, { env: process.env, cwd: ws });
@@ -26,7 +29,10 @@ export async function benchStepOverhead({ rounds = Number(process.env.BENCH_ROUN
     };
     const action = async () => {
       const r = await runActionJob({ workspace: ws, inputs });
-      if (r.main.code !== 0 || r.post.code !== 0) throw new Error(`action failed (main ${r.main.code}, post ${r.post.code}):\n${r.main.stdout}\n${r.main.stderr}\n${r.post.stderr}`);
+      if (r.main.code !== 0 || r.post.code !== 0)
+        throw new Error(
+          `action failed (main ${r.main.code}, post ${r.post.code}):\n${r.main.stdout}\n${r.main.stderr}\n${r.post.stderr}`,
+        );
     };
     const A = 'raw docker buildx build';
     const B = 'bundled action (main + post)';

@@ -10,8 +10,16 @@ run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.
 for (const entry of ['main', 'post', 'cli']) {
   rmSync(`dist/${entry}`, { recursive: true, force: true });
   run(process.execPath, [
-    'node_modules/@vercel/ncc/dist/ncc/cli.js', 'build', `lib/entries/${entry}.js`,
-    '-o', `dist/${entry}`, '--license', 'licenses.txt', '--target', 'es2022', '-q',
+    'node_modules/@vercel/ncc/dist/ncc/cli.js',
+    'build',
+    `lib/entries/${entry}.js`,
+    '-o',
+    `dist/${entry}`,
+    '--license',
+    'licenses.txt',
+    '--target',
+    'es2022',
+    '-q',
   ]);
 }
 // the bin runs without TypeScript or node_modules: `npx multiarch-action build …`

@@ -4,17 +4,23 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { parse } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const cell = (s) => String(s ?? '').replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|');
+const cell = (s) =>
+  String(s ?? '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\|/g, '\\|');
 const code = (s) => (s === '' ? '`""`' : `\`${cell(s).replace(/`/g, "'")}\``);
 
 export function renderTables(actionYmlText) {
   const yml = parse(actionYmlText) ?? {};
   const inputs = Object.entries(yml.inputs ?? {}).map(
-    ([name, v]) => `| \`${name}\` | ${cell(v?.description)} | ${code(v?.default === undefined || v?.default === null ? '' : String(v.default))} |`,
+    ([name, v]) =>
+      `| \`${name}\` | ${cell(v?.description)} | ${code(v?.default === undefined || v?.default === null ? '' : String(v.default))} |`,
   );
   const outputs = Object.entries(yml.outputs ?? {}).map(([name, v]) => `| \`${name}\` | ${cell(v?.description)} |`);
   return {
@@ -42,7 +48,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const next = updateReadme(readme, renderTables(readFileSync(join(root, 'action.yml'), 'utf8')));
   if (check) {
     if (next !== readme) {
-      console.error(`${file}: the inputs/outputs tables differ from action.yml: run "npm run docs" and commit README.md`);
+      console.error(
+        `${file}: the inputs/outputs tables differ from action.yml: run "npm run docs" and commit README.md`,
+      );
       process.exit(1);
     }
     console.log(`${file}: tables match action.yml`);

@@ -1,5 +1,5 @@
 // Print jest's counts as the plain closing line CI reads: "jest: N passed, N failed, N skipped".
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const file = process.argv[2];
 if (!file || !existsSync(file)) {
@@ -11,7 +11,9 @@ const r = JSON.parse(readFileSync(file, 'utf8'));
 const failed = r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
 const skipped = r.numPendingTests + (r.numTodoTests ?? 0);
 // the reliability battery (bad inputs, faults), counted on its own line; the jest line stays last
-const battery = (r.testResults ?? []).filter((t) => /battery[^/]*\.test\.ts$/.test(t.name)).flatMap((t) => t.assertionResults ?? []);
+const battery = (r.testResults ?? [])
+  .filter((t) => /battery[^/]*\.test\.ts$/.test(t.name))
+  .flatMap((t) => t.assertionResults ?? []);
 if (battery.length) {
   const n = (s) => battery.filter((a) => a.status === s).length;
   console.log(`battery: ${battery.length} cases, ${n('passed')} passed, ${n('failed')} failed`);

@@ -6,6 +6,7 @@
  * request (the run id @actions/artifact reads from the runtime token), so runs never see each other's.
  */
 import type { ServerResponse } from 'node:http';
+
 import { type Blobs, json, parseBody, startBlobs, startLoopback, twirpMethod } from './twirp-standin.js';
 
 const CONTAINER = 'actions-artifacts';
@@ -70,10 +71,23 @@ export async function startArtifactStandIn(): Promise<ArtifactStandIn> {
     switch (method) {
       case 'CreateArtifact': {
         // names are unique in a run, as on GitHub
-        if (ofRun.some((a) => a.name === name)) return json(res, 409, { code: 'already_exists', msg: `an artifact named ${name} already exists in this run` });
+        if (ofRun.some((a) => a.name === name))
+          return json(res, 409, {
+            code: 'already_exists',
+            msg: `an artifact named ${name} already exists in this run`,
+          });
         const id = ++seq;
         const blob = `artifact-${id}.zip`;
-        standIn.artifacts.push({ id, run, job: String(req.workflow_job_run_backend_id ?? ''), name, blob, size: '0', finalized: false, created: new Date() });
+        standIn.artifacts.push({
+          id,
+          run,
+          job: String(req.workflow_job_run_backend_id ?? ''),
+          name,
+          blob,
+          size: '0',
+          finalized: false,
+          created: new Date(),
+        });
         return json(res, 200, { ok: true, signed_upload_url: blobs.sign(blob, 'cw') });
       }
       case 'FinalizeArtifact': {
@@ -86,7 +100,9 @@ export async function startArtifactStandIn(): Promise<ArtifactStandIn> {
       case 'ListArtifacts': {
         const byName = req.name_filter === undefined ? undefined : String(req.name_filter);
         const byId = req.id_filter === undefined ? undefined : Number(req.id_filter);
-        const list = ofRun.filter((a) => a.finalized && (byName === undefined || a.name === byName) && (byId === undefined || a.id === byId));
+        const list = ofRun.filter(
+          (a) => a.finalized && (byName === undefined || a.name === byName) && (byId === undefined || a.id === byId),
+        );
         return json(res, 200, { artifacts: list.map(describe) });
       }
       case 'GetSignedArtifactURL': {
@@ -112,12 +128,17 @@ export async function startArtifactStandIn(): Promise<ArtifactStandIn> {
       return res.end();
     }
     standIn.calls.push(method);
-    if (!/^Bearer .+/.test(req.headers.authorization ?? '')) return json(res, 401, { code: 'unauthenticated', msg: 'no token' });
+    if (!/^Bearer .+/.test(req.headers.authorization ?? ''))
+      return json(res, 401, { code: 'unauthenticated', msg: 'no token' });
     // 403, which the client does not retry (a 5xx would be retried for about half a minute)
-    if (standIn.failUpload && method === 'CreateArtifact') return json(res, 403, { code: 'permission_denied', msg: 'injected fault: artifacts are disabled' });
+    if (standIn.failUpload && method === 'CreateArtifact')
+      return json(res, 403, { code: 'permission_denied', msg: 'injected fault: artifacts are disabled' });
     const parsed = parseBody(body, res);
     return parsed && twirp(method, parsed, res);
   });
-  standIn.env = (run, job) => ({ ACTIONS_RESULTS_URL: `http://127.0.0.1:${server.port}/`, ACTIONS_RUNTIME_TOKEN: runtimeToken(run, job) });
+  standIn.env = (run, job) => ({
+    ACTIONS_RESULTS_URL: `http://127.0.0.1:${server.port}/`,
+    ACTIONS_RUNTIME_TOKEN: runtimeToken(run, job),
+  });
   return standIn;
 }

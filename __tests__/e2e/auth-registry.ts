@@ -2,11 +2,12 @@
  * A throw-away Debian `docker-registry` on a free 127.0.0.1 port that requires basic auth from an
  * htpasswd file of bcrypt hashes (htpasswd -B). Started and stopped by the test that uses it.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+
 import { freePort } from './harness.js';
 
 export interface AuthRegistry {
@@ -23,7 +24,8 @@ export async function startAuthRegistry(user: string, password: string): Promise
   const htpasswd = path.join(dir, 'htpasswd');
   // -B: bcrypt, the only hash the registry's htpasswd auth accepts
   execFileSync('htpasswd', ['-B', '-b', '-c', htpasswd, user, password], { stdio: 'ignore' });
-  if (!fs.readFileSync(htpasswd, 'utf8').includes(`${user}:$2y$`)) throw new Error('htpasswd did not write a bcrypt hash');
+  if (!fs.readFileSync(htpasswd, 'utf8').includes(`${user}:$2y$`))
+    throw new Error('htpasswd did not write a bcrypt hash');
   const port = await freePort();
   const conf = path.join(dir, 'config.yml');
   fs.writeFileSync(
@@ -64,7 +66,8 @@ export async function startAuthRegistry(user: string, password: string): Promise
     host,
     user,
     password,
-    get: (pathname, accept) => fetch(`http://${host}${pathname}`, { headers: { Authorization: basic, ...(accept ? { Accept: accept } : {}) } }),
+    get: (pathname, accept) =>
+      fetch(`http://${host}${pathname}`, { headers: { Authorization: basic, ...(accept ? { Accept: accept } : {}) } }),
     stop: async () => {
       if (child.exitCode === null) {
         const done = new Promise((r) => child.once('exit', r));
@@ -99,7 +102,11 @@ export async function allImageBytes(reg: AuthRegistry, repo: string, ref: string
     if (!res.ok) throw new Error(`GET manifest ${repo}:${r} → ${res.status}`);
     const raw = Buffer.from(await res.arrayBuffer());
     out.push(raw);
-    const body = JSON.parse(raw.toString('utf8')) as { manifests?: Descriptor[]; config?: Descriptor; layers?: Descriptor[] };
+    const body = JSON.parse(raw.toString('utf8')) as {
+      manifests?: Descriptor[];
+      config?: Descriptor;
+      layers?: Descriptor[];
+    };
     for (const m of body.manifests ?? []) await manifest(m.digest);
     for (const b of [...(body.config ? [body.config] : []), ...(body.layers ?? [])]) {
       const blob = await reg.get(`/v2/${repo}/blobs/${b.digest}`);

@@ -7,8 +7,19 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { BAD_INPUTS } from '../unit/battery-cases.js';
-import { BUSYBOX_DOCKERFILE, docker, freePort, type Job, logScan, makeWorkspace, REGISTRY, runJob, uniqueName } from './harness.js';
+import {
+  BUSYBOX_DOCKERFILE,
+  docker,
+  freePort,
+  type Job,
+  logScan,
+  makeWorkspace,
+  REGISTRY,
+  runJob,
+  uniqueName,
+} from './harness.js';
 
 const SUBSET = [
   'platforms: unknown arch',
@@ -49,7 +60,11 @@ function leavesNothing(job: Job, keep: string[] = []): void {
   expect(job.post.code).toBe(0);
   expect(job.post.errors).toEqual([]);
   expect(fs.readdirSync(job.runnerTemp).filter((f) => !keep.includes(f))).toEqual([]);
-  const state = JSON.parse(job.main.state.multiarch ?? '{}') as { dockerConfig?: string; builder?: string; tempDir?: string };
+  const state = JSON.parse(job.main.state.multiarch ?? '{}') as {
+    dockerConfig?: string;
+    builder?: string;
+    tempDir?: string;
+  };
   for (const dir of [state.dockerConfig, state.tempDir]) if (dir) expect(fs.existsSync(dir)).toBe(false);
   if (state.builder) expect(docker(['buildx', 'ls']).stdout).not.toContain(state.builder);
 }
@@ -63,7 +78,11 @@ describe('battery e2e: bad inputs through the bundled action start no docker com
 
   test.each(cases)('%s', async (...row) => {
     const [, inputs, input, why] = row;
-    const job = await runJob({ workspace: ws, inputs: { platforms: 'linux/amd64,linux/arm64', ...inputs }, traceDocker: true });
+    const job = await runJob({
+      workspace: ws,
+      inputs: { platforms: 'linux/amd64,linux/arm64', ...inputs },
+      traceDocker: true,
+    });
     expect(job.main.code).toBe(1);
     const named = job.main.errors.filter((e) => e.startsWith(`Input "${input}":`));
     expect(named.some((e) => why.test(e))).toBe(true);
@@ -98,7 +117,15 @@ describe('battery e2e: faults', () => {
     const password = `pw-dead-${Math.random().toString(36).slice(2)}`;
     const job = await runJob({
       workspace: ws,
-      inputs: { images: `${REGISTRY}/${uniqueName('e2e/dead')}`, tags: 'v1', push: 'true', platforms: 'linux/amd64', registry: REGISTRY, username: 'u', password },
+      inputs: {
+        images: `${REGISTRY}/${uniqueName('e2e/dead')}`,
+        tags: 'v1',
+        push: 'true',
+        platforms: 'linux/amd64',
+        registry: REGISTRY,
+        username: 'u',
+        password,
+      },
       env: { DOCKER_HOST: `unix://${dead}` },
       traceDocker: true,
     });
@@ -111,7 +138,13 @@ describe('battery e2e: faults', () => {
     const reg = `127.0.0.1:${await freePort()}`;
     const job = await runJob({
       workspace: ws,
-      inputs: { images: `${reg}/${uniqueName('e2e/noreg')}`, tags: 'v1', push: 'true', platforms: 'linux/amd64', provenance: 'false' },
+      inputs: {
+        images: `${reg}/${uniqueName('e2e/noreg')}`,
+        tags: 'v1',
+        push: 'true',
+        platforms: 'linux/amd64',
+        provenance: 'false',
+      },
       traceDocker: true,
     });
     expect(job.main.code).toBe(1);
@@ -125,7 +158,15 @@ describe('battery e2e: faults', () => {
     const password = `pw-noreg-${Math.random().toString(36).slice(2)}`;
     const job = await runJob({
       workspace: ws,
-      inputs: { images: `${reg}/${uniqueName('e2e/noreg')}`, tags: 'v1', push: 'true', platforms: 'linux/amd64', registry: reg, username: 'u', password },
+      inputs: {
+        images: `${reg}/${uniqueName('e2e/noreg')}`,
+        tags: 'v1',
+        push: 'true',
+        platforms: 'linux/amd64',
+        registry: reg,
+        username: 'u',
+        password,
+      },
       traceDocker: true,
     });
     expect(job.main.code).toBe(1);
@@ -156,7 +197,15 @@ describe('battery e2e: faults', () => {
       const before = fs.readFileSync(filler);
       const job = await runJob({
         workspace: ws,
-        inputs: { images: `${REGISTRY}/${uniqueName('e2e/full')}`, tags: 'v1', push: 'true', platforms: 'linux/amd64', registry: REGISTRY, username: 'u', password: `pw-full-${Date.now()}` },
+        inputs: {
+          images: `${REGISTRY}/${uniqueName('e2e/full')}`,
+          tags: 'v1',
+          push: 'true',
+          platforms: 'linux/amd64',
+          registry: REGISTRY,
+          username: 'u',
+          password: `pw-full-${Date.now()}`,
+        },
         runnerTemp: dir,
         traceDocker: true,
       });

@@ -3,12 +3,13 @@
  * where BuildKit comes from, a classic-image-store engine with the BuildKit image in it, a buildkitd
  * on the host, and the leftovers check after post. See shared/buildkit/README.md.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { docker, freePort, ROOT } from './harness.js';
-import { startPrivateEngine, type PrivateEngine } from './private-engine.js';
+import { type PrivateEngine, startPrivateEngine } from './private-engine.js';
 
 export const BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';
 
@@ -16,11 +17,17 @@ export const BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';
 export function buildkitDir(): string | undefined {
   let common = '';
   try {
-    common = execFileSync('git', ['-C', ROOT, 'rev-parse', '--path-format=absolute', '--git-common-dir'], { encoding: 'utf8' }).trim();
+    common = execFileSync('git', ['-C', ROOT, 'rev-parse', '--path-format=absolute', '--git-common-dir'], {
+      encoding: 'utf8',
+    }).trim();
   } catch {
     // not a git checkout
   }
-  const candidates = [process.env.MULTIARCH_BUILDKIT_DIR, path.join(ROOT, '..', 'shared', 'buildkit'), common && path.join(path.dirname(common), '..', 'shared', 'buildkit')];
+  const candidates = [
+    process.env.MULTIARCH_BUILDKIT_DIR,
+    path.join(ROOT, '..', 'shared', 'buildkit'),
+    common && path.join(path.dirname(common), '..', 'shared', 'buildkit'),
+  ];
   return candidates.find((d): d is string => !!d && fs.existsSync(path.join(d, 'make-image.sh')));
 }
 
@@ -57,7 +64,10 @@ export function describeBuildkit(name: string, fn: () => void, opts: { hostDaemo
 export async function loadBuildkitImage(host: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const save = spawn('docker', ['save', BUILDKIT_IMAGE], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const load = spawn('docker', ['load', '-q'], { env: { ...process.env, DOCKER_HOST: host }, stdio: ['pipe', 'ignore', 'inherit'] });
+    const load = spawn('docker', ['load', '-q'], {
+      env: { ...process.env, DOCKER_HOST: host },
+      stdio: ['pipe', 'ignore', 'inherit'],
+    });
     save.stdout.pipe(load.stdin);
     save.on('error', reject);
     load.on('error', reject);
@@ -81,7 +91,10 @@ export async function startClassicEngine(): Promise<PrivateEngine> {
 export function builderLeftovers(name: string, run: (args: string[]) => string): string[] {
   const ps = run(['ps', '-a', '--filter', `name=buildx_buildkit_${name}`, '--format', '{{.Names}}']);
   const vols = run(['volume', 'ls', '--filter', `name=buildx_buildkit_${name}`, '--format', '{{.Name}}']);
-  return `${ps}\n${vols}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  return `${ps}\n${vols}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** The shared engine's `docker` as a string-returning runner (for builderLeftovers). */
@@ -105,16 +118,24 @@ export async function startHostBuildkitd(): Promise<HostBuildkitd> {
   if (!dir) throw new Error('no shared/buildkit: cannot run buildkitd on the host');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mae2e-buildkitd-'));
   const bin = path.join(root, 'buildkitd');
-  fs.writeFileSync(bin, execFileSync('gunzip', ['-c', path.join(dir, 'buildkitd.gz')], { maxBuffer: 256 << 20 }), { mode: 0o755 });
+  fs.writeFileSync(bin, execFileSync('gunzip', ['-c', path.join(dir, 'buildkitd.gz')], { maxBuffer: 256 << 20 }), {
+    mode: 0o755,
+  });
   const port = await freePort();
   const endpoint = `tcp://127.0.0.1:${port}`;
   const log = fs.openSync(path.join(root, 'buildkitd.log'), 'w');
   // Debian's runc is in /usr/sbin; the daemon looks it up on PATH
   const env = { ...process.env, PATH: `/usr/local/sbin:/usr/sbin:/sbin:${process.env.PATH ?? ''}` };
-  const child: ChildProcess = spawn(bin, ['--addr', endpoint, '--root', path.join(root, 'state')], { stdio: ['ignore', log, log], env });
+  const child: ChildProcess = spawn(bin, ['--addr', endpoint, '--root', path.join(root, 'state')], {
+    stdio: ['ignore', log, log],
+    env,
+  });
   const deadline = Date.now() + 60_000;
   while (!fs.readFileSync(path.join(root, 'buildkitd.log'), 'utf8').includes('running server')) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`buildkitd did not start: ${fs.readFileSync(path.join(root, 'buildkitd.log'), 'utf8').slice(-2000)}`);
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(
+        `buildkitd did not start: ${fs.readFileSync(path.join(root, 'buildkitd.log'), 'utf8').slice(-2000)}`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
   return {

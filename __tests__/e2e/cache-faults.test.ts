@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
+import { type StandIn, startCacheStandIn } from './cache-standin.js';
 import { BUSYBOX_DOCKERFILE, freePort, makeWorkspace, runJob, uniqueName } from './harness.js';
-import { startCacheStandIn, type StandIn } from './cache-standin.js';
 
 // The shared engine is fine here: these tests are about the cache service failing, not about layers.
 let service: StandIn;
@@ -50,7 +51,10 @@ describe('layer cache failures are warnings: the build goes on cold', () => {
     const port = await freePort();
     const env = { ...service.env, ACTIONS_RESULTS_URL: `http://127.0.0.1:${port}/` };
     const job = await runJob({ workspace: workspace(), inputs, env, runnerTemp: runnerTempPath() });
-    expectColdSuccess(job, /layer cache: restore failed, building without a cache: .*(ECONNREFUSED|Unable to make request)/);
+    expectColdSuccess(
+      job,
+      /layer cache: restore failed, building without a cache: .*(ECONNREFUSED|Unable to make request)/,
+    );
     expect(job.main.warnings.join('\n')).toMatch(/layer cache: not saved: the cache service failed during restore/);
   }, 300_000);
 
@@ -59,7 +63,10 @@ describe('layer cache failures are warnings: the build goes on cold', () => {
     service.failSave = true;
     try {
       const job = await runJob({ workspace: workspace(), inputs, env: service.env, runnerTemp: runnerTempPath() });
-      expectColdSuccess(job, /layer cache: save failed, the next run starts from the previous cache: cache reservation failed: .*500/);
+      expectColdSuccess(
+        job,
+        /layer cache: save failed, the next run starts from the previous cache: cache reservation failed: .*500/,
+      );
     } finally {
       service.failSave = false;
     }
@@ -72,7 +79,10 @@ describe('layer cache failures are warnings: the build goes on cold', () => {
       const env = { ...service.env, MULTIARCH_CACHE_TIMEOUT_SECONDS: '3' };
       const before = service.calls.length;
       const job = await runJob({ workspace: workspace(), inputs, env, runnerTemp: runnerTempPath() });
-      expectColdSuccess(job, /layer cache: restore timed out \(no answer within 3 s\); building without the layer cache/);
+      expectColdSuccess(
+        job,
+        /layer cache: restore timed out \(no answer within 3 s\); building without the layer cache/,
+      );
       expect(job.main.stdout + job.main.stderr).not.toMatch(/--cache-to|exporting cache/);
       expect(service.calls.slice(before).filter((c) => c === 'CreateCacheEntry')).toEqual([]);
     } finally {

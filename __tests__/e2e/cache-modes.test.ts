@@ -10,7 +10,11 @@ describe('cache modes other than local, on the real engine and registry', () => 
     const ws = makeWorkspace(BUSYBOX_DOCKERFILE, { 'nonce.txt': uniqueName('n') });
     const repo = uniqueName('e2e/cachereg');
     const image = `${REGISTRY}/${repo}`;
-    const push = await runJob({ workspace: ws, inputs: { images: image, tags: 'v1', platforms: 'linux/amd64', cache: 'registry', push: 'true' }, traceDocker: true });
+    const push = await runJob({
+      workspace: ws,
+      inputs: { images: image, tags: 'v1', platforms: 'linux/amd64', cache: 'registry', push: 'true' },
+      traceDocker: true,
+    });
     expect(push.main.errors).toEqual([]);
     expect(push.main.code).toBe(0);
     expect(flagValues(push.main.dockerCalls, '--cache-from')).toEqual([`type=registry,ref=${image}:buildcache`]);
@@ -38,12 +42,20 @@ describe('cache modes other than local, on the real engine and registry', () => 
   test('inline, none, and explicit cache-from/cache-to winning over the mode', async () => {
     const ws = makeWorkspace(BUSYBOX_DOCKERFILE);
     const image = `${REGISTRY}/${uniqueName('e2e/cacheinl')}`;
-    const inline = await runJob({ workspace: ws, inputs: { images: image, tags: 'v1', platforms: 'linux/amd64', cache: 'inline', push: 'true' }, traceDocker: true });
+    const inline = await runJob({
+      workspace: ws,
+      inputs: { images: image, tags: 'v1', platforms: 'linux/amd64', cache: 'inline', push: 'true' },
+      traceDocker: true,
+    });
     expect(inline.main.code).toBe(0);
     expect(flagValues(inline.main.dockerCalls, '--cache-to')).toEqual(['type=inline']);
     expect(flagValues(inline.main.dockerCalls, '--cache-from')).toEqual([`type=registry,ref=${image}:v1`]);
 
-    const none = await runJob({ workspace: ws, inputs: { platforms: 'linux/amd64', cache: 'none', push: 'false' }, traceDocker: true });
+    const none = await runJob({
+      workspace: ws,
+      inputs: { platforms: 'linux/amd64', cache: 'none', push: 'false' },
+      traceDocker: true,
+    });
     expect(none.main.code).toBe(0);
     expect(none.main.warnings).toEqual([]);
     expect(flagValues(none.main.dockerCalls, '--cache-from')).toEqual([]);
@@ -51,7 +63,12 @@ describe('cache modes other than local, on the real engine and registry', () => 
 
     const explicit = await runJob({
       workspace: ws,
-      inputs: { platforms: 'linux/amd64', push: 'false', 'cache-from': `type=registry,ref=${image}:v1`, 'cache-to': 'type=inline' },
+      inputs: {
+        platforms: 'linux/amd64',
+        push: 'false',
+        'cache-from': `type=registry,ref=${image}:v1`,
+        'cache-to': 'type=inline',
+      },
       traceDocker: true,
     });
     expect(explicit.main.code).toBe(0);

@@ -6,6 +6,7 @@
  * truncated archive on download.
  */
 import type { ServerResponse } from 'node:http';
+
 import { json, parseBody, startBlobs, startLoopback, twirpMethod } from './twirp-standin.js';
 
 const CONTAINER = 'actions-cache';
@@ -52,7 +53,8 @@ export async function startCacheStandIn(): Promise<StandIn> {
     hangMs: 15_000,
     entries: [],
     calls: [],
-    blobSize: async (e) => (await blobService.getContainerClient(CONTAINER).getBlobClient(e.blob).getProperties()).contentLength ?? 0,
+    blobSize: async (e) =>
+      (await blobService.getContainerClient(CONTAINER).getBlobClient(e.blob).getProperties()).contentLength ?? 0,
     close: async () => {
       await server.close();
       blobs.close();
@@ -65,7 +67,10 @@ export async function startCacheStandIn(): Promise<StandIn> {
     switch (method) {
       case 'CreateCacheEntry': {
         if (standIn.entries.some((e) => e.key === key && e.version === version)) {
-          return json(res, 409, { code: 'already_exists', msg: 'cache entry with the same key, version, and scope already exists' });
+          return json(res, 409, {
+            code: 'already_exists',
+            msg: 'cache entry with the same key, version, and scope already exists',
+          });
         }
         const blob = `entry-${++seq}-${Date.now()}`;
         standIn.entries.push({ key, version, blob, sizeBytes: 0, finalized: false, created: Date.now() + seq });
@@ -86,7 +91,8 @@ export async function startCacheStandIn(): Promise<StandIn> {
           match = ready.filter((e) => e.key.startsWith(prefix)).sort((a, b) => b.created - a.created)[0];
         }
         if (!match) return json(res, 200, { ok: false });
-        const url = standIn.fault === 'truncate' ? `http://127.0.0.1:${port}/truncated/${match.blob}` : sign(match.blob, 'r');
+        const url =
+          standIn.fault === 'truncate' ? `http://127.0.0.1:${port}/truncated/${match.blob}` : sign(match.blob, 'r');
         return json(res, 200, { ok: true, signed_download_url: url, matched_key: match.key });
       }
       default:
@@ -99,8 +105,10 @@ export async function startCacheStandIn(): Promise<StandIn> {
     const method = twirpMethod(req, SERVICE);
     if (method) {
       standIn.calls.push(method);
-      if (!/^Bearer .+/.test(req.headers.authorization ?? '')) return json(res, 401, { code: 'unauthenticated', msg: 'no token' });
-      if (standIn.failSave && method === 'CreateCacheEntry') return json(res, 500, { code: 'internal', msg: 'injected fault' });
+      if (!/^Bearer .+/.test(req.headers.authorization ?? ''))
+        return json(res, 401, { code: 'unauthenticated', msg: 'no token' });
+      if (standIn.failSave && method === 'CreateCacheEntry')
+        return json(res, 500, { code: 'internal', msg: 'injected fault' });
       if (standIn.fault === 'hang') {
         // no answer; the connection is dropped after a while so the client process can end
         setTimeout(() => req.socket.destroy(), standIn.hangMs).unref();

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeWorkspace, runJob } from './harness.js';
+
 import { buildSteps } from './cache-helpers.js';
-import { startCacheStandIn, type StandIn } from './cache-standin.js';
-import { startPrivateEngine, type PrivateEngine } from './private-engine.js';
+import { type StandIn, startCacheStandIn } from './cache-standin.js';
+import { makeWorkspace, runJob } from './harness.js';
+import { type PrivateEngine, startPrivateEngine } from './private-engine.js';
 
 // Every step runs for both platforms (arm64 under QEMU); RUN steps need no network.
 const DOCKERFILE = `FROM scratch

@@ -2,12 +2,17 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { makeWorkspace, ROOT, runnerNode } from './harness.js';
 
 const CLI = path.join(ROOT, 'dist/cli/index.js');
 
 /** Run the bundled CLI with the given PATH entries in front (node's folder always). */
-function cli(args: string[], cwd: string, pathDirs: string[] = [process.env.PATH ?? '']): Promise<{ code: number; out: string }> {
+function cli(
+  args: string[],
+  cwd: string,
+  pathDirs: string[] = [process.env.PATH ?? ''],
+): Promise<{ code: number; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(runnerNode(), [CLI, ...args], {
       cwd,
@@ -50,14 +55,44 @@ describe('CLI: flags, input errors and a missing docker CLI (issue 15: 6, 11, 13
   }, 120_000);
 
   test('a tag expression mistake is an input error (exit 2) before any docker command: even without a docker CLI', async () => {
-    const r = await cli(['build', '--images', 'r.io/o/app', '--tags', 'type=raw,value={{branch', '--username', 'u', '--password', 'pw-0123456789'], checkout(), [pathWithoutDocker()]);
+    const r = await cli(
+      [
+        'build',
+        '--images',
+        'r.io/o/app',
+        '--tags',
+        'type=raw,value={{branch',
+        '--username',
+        'u',
+        '--password',
+        'pw-0123456789',
+      ],
+      checkout(),
+      [pathWithoutDocker()],
+    );
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/Input "tags": "type=raw,value=\{\{branch" \(value\): an expression is not closed/);
     expect(r.out).not.toMatch(/docker CLI not found/);
   }, 120_000);
 
   test('no docker CLI: the first stage to run docker says so, not "check the username and password"', async () => {
-    const r = await cli(['build', '--images', 'r.io/o/app', '--platforms', 'linux/amd64', '--username', 'u', '--password', 'pw-0123456789', '--registry', 'r.io'], checkout(), [pathWithoutDocker()]);
+    const r = await cli(
+      [
+        'build',
+        '--images',
+        'r.io/o/app',
+        '--platforms',
+        'linux/amd64',
+        '--username',
+        'u',
+        '--password',
+        'pw-0123456789',
+        '--registry',
+        'r.io',
+      ],
+      checkout(),
+      [pathWithoutDocker()],
+    );
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/docker CLI not found on PATH/);
     expect(r.out).not.toMatch(/Check the username/);
@@ -65,7 +100,10 @@ describe('CLI: flags, input errors and a missing docker CLI (issue 15: 6, 11, 13
 
   test('outside a git repository the context says so, not "detached HEAD"', async () => {
     const dir = makeWorkspace('FROM scratch\nCOPY busybox-amd64 /b\n');
-    const r = await cli(['build', '--dry-run', '--platforms', 'linux/amd64', '--tags', 'type=raw,value=v1', '--cache', 'none'], dir);
+    const r = await cli(
+      ['build', '--dry-run', '--platforms', 'linux/amd64', '--tags', 'type=raw,value=v1', '--cache', 'none'],
+      dir,
+    );
     expect(r.out).toMatch(/no git context: .* is not inside a git repository/);
     expect(r.out).not.toMatch(/detached HEAD/);
   }, 120_000);

@@ -2,7 +2,19 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { actionYml, docker, indexPlatforms, makeWorkspace, REGISTRY, registryManifest, ROOT, runJob, runnerNode, uniqueName } from './harness.js';
+
+import {
+  actionYml,
+  docker,
+  indexPlatforms,
+  makeWorkspace,
+  REGISTRY,
+  registryManifest,
+  ROOT,
+  runJob,
+  runnerNode,
+  uniqueName,
+} from './harness.js';
 
 const CLI = path.join(ROOT, 'dist/cli/index.js');
 const SLOW = 300_000;
@@ -37,7 +49,9 @@ function runCli(args: string[], cwd: string, env: Record<string, string> = {}): 
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
-      const outputs = fs.existsSync(outFile) ? (JSON.parse(fs.readFileSync(outFile, 'utf8')) as Record<string, string>) : {};
+      const outputs = fs.existsSync(outFile)
+        ? (JSON.parse(fs.readFileSync(outFile, 'utf8')) as Record<string, string>)
+        : {};
       resolve({ code: code ?? 1, stdout, stderr, outputs });
     });
   });
@@ -55,86 +69,138 @@ function gitCheckout(tag?: string): string {
 }
 
 describe('CLI: multiarch-action build, the same pipeline outside GitHub', () => {
-  test('a checkout with tag v1.2.3 at HEAD gives the same tags as the action on a v1.2.3 tag push, and pushes both platforms', async () => {
-    const ws = gitCheckout('v1.2.3');
-    const repo = uniqueName('e2e/cli');
-    const inputs = { images: `${REGISTRY}/${repo}`, platforms: 'linux/amd64,linux/arm64' };
+  test(
+    'a checkout with tag v1.2.3 at HEAD gives the same tags as the action on a v1.2.3 tag push, and pushes both platforms',
+    async () => {
+      const ws = gitCheckout('v1.2.3');
+      const repo = uniqueName('e2e/cli');
+      const inputs = { images: `${REGISTRY}/${repo}`, platforms: 'linux/amd64,linux/arm64' };
 
-    const cli = await runCli(['build', '--images', inputs.images, '--platforms', inputs.platforms], ws);
-    expect(cli.stderr).not.toMatch(/error/i);
-    expect(cli.code).toBe(0);
+      const cli = await runCli(['build', '--images', inputs.images, '--platforms', inputs.platforms], ws);
+      expect(cli.stderr).not.toMatch(/error/i);
+      expect(cli.code).toBe(0);
 
-    const job = await runJob({
-      workspace: ws,
-      inputs,
-      eventName: 'push',
-      ref: 'refs/tags/v1.2.3',
-      payload: {
+      const job = await runJob({
+        workspace: ws,
+        inputs,
+        eventName: 'push',
         ref: 'refs/tags/v1.2.3',
-        repository: { default_branch: 'main', html_url: 'https://github.com/octo-org/octo-repo', full_name: 'octo-org/octo-repo' },
-      },
-    });
-    expect(job.main.code).toBe(0);
+        payload: {
+          ref: 'refs/tags/v1.2.3',
+          repository: {
+            default_branch: 'main',
+            html_url: 'https://github.com/octo-org/octo-repo',
+            full_name: 'octo-org/octo-repo',
+          },
+        },
+      });
+      expect(job.main.code).toBe(0);
 
-    // every output both set, e.g. tags, pushed, platforms (digest/metadata differ per build)
-    expect(cli.outputs.tags).toBe(job.main.outputs.tags);
-    expect(cli.outputs.tags).toContain(`${REGISTRY}/${repo}:v1.2.3`);
-    expect(cli.outputs.pushed).toBe('true');
-    expect(cli.outputs.pushed).toBe(job.main.outputs.pushed);
-    expect(cli.outputs.platforms).toBe(job.main.outputs.platforms);
-    for (const name of Object.keys(job.main.outputs)) expect(Object.keys(cli.outputs)).toContain(name);
-    console.log(`tags: CLI ${JSON.stringify(cli.outputs.tags)} = action ${JSON.stringify(job.main.outputs.tags)}`);
+      // every output both set, e.g. tags, pushed, platforms (digest/metadata differ per build)
+      expect(cli.outputs.tags).toBe(job.main.outputs.tags);
+      expect(cli.outputs.tags).toContain(`${REGISTRY}/${repo}:v1.2.3`);
+      expect(cli.outputs.pushed).toBe('true');
+      expect(cli.outputs.pushed).toBe(job.main.outputs.pushed);
+      expect(cli.outputs.platforms).toBe(job.main.outputs.platforms);
+      for (const name of Object.keys(job.main.outputs)) expect(Object.keys(cli.outputs)).toContain(name);
+      console.log(`tags: CLI ${JSON.stringify(cli.outputs.tags)} = action ${JSON.stringify(job.main.outputs.tags)}`);
 
-    // what the CLI pushed is a real 2-platform index, each platform runs (arm64 under QEMU)
-    expect(cli.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    const index = await registryManifest(repo, 'v1.2.3');
-    expect(indexPlatforms(index.body)).toEqual(['linux/amd64', 'linux/arm64']);
-    for (const [platform, arch] of [['linux/amd64', 'x86_64'], ['linux/arm64', 'aarch64']] as const) {
-      const run = docker(['run', '--rm', '--network', 'none', '--pull', 'always', '--platform', platform, `${REGISTRY}/${repo}:v1.2.3`, 'cat', '/built-on']);
-      expect(run.stdout.trim()).toBe(arch);
-    }
-    // a terminal summary table and the cleanup, run by the CLI itself
-    expect(cli.stdout).toMatch(/\| pushed +\| yes +\|/);
-    expect(cli.stdout).toMatch(/cleanup done/);
-  }, SLOW);
+      // what the CLI pushed is a real 2-platform index, each platform runs (arm64 under QEMU)
+      expect(cli.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      const index = await registryManifest(repo, 'v1.2.3');
+      expect(indexPlatforms(index.body)).toEqual(['linux/amd64', 'linux/arm64']);
+      for (const [platform, arch] of [
+        ['linux/amd64', 'x86_64'],
+        ['linux/arm64', 'aarch64'],
+      ] as const) {
+        const run = docker([
+          'run',
+          '--rm',
+          '--network',
+          'none',
+          '--pull',
+          'always',
+          '--platform',
+          platform,
+          `${REGISTRY}/${repo}:v1.2.3`,
+          'cat',
+          '/built-on',
+        ]);
+        expect(run.stdout.trim()).toBe(arch);
+      }
+      // a terminal summary table and the cleanup, run by the CLI itself
+      expect(cli.stdout).toMatch(/\| pushed +\| yes +\|/);
+      expect(cli.stdout).toMatch(/cleanup done/);
+    },
+    SLOW,
+  );
 
-  test('a branch checkout without a tag is a branch push: the tag is the branch name', async () => {
-    const ws = gitCheckout();
-    const repo = uniqueName('e2e/cli-branch');
-    const cli = await runCli(['build', `--images=${REGISTRY}/${repo}`, '--platforms', 'linux/amd64', '--push', 'false'], ws);
-    expect(cli.code).toBe(0);
-    expect(cli.outputs.tags).toBe(`${REGISTRY}/${repo}:main`);
-    expect(cli.outputs.pushed).toBe('false');
-    expect(cli.stdout).toContain('context: push refs/heads/main');
-  }, SLOW);
+  test(
+    'a branch checkout without a tag is a branch push: the tag is the branch name',
+    async () => {
+      const ws = gitCheckout();
+      const repo = uniqueName('e2e/cli-branch');
+      const cli = await runCli(
+        ['build', `--images=${REGISTRY}/${repo}`, '--platforms', 'linux/amd64', '--push', 'false'],
+        ws,
+      );
+      expect(cli.code).toBe(0);
+      expect(cli.outputs.tags).toBe(`${REGISTRY}/${repo}:main`);
+      expect(cli.outputs.pushed).toBe('false');
+      expect(cli.stdout).toContain('context: push refs/heads/main');
+    },
+    SLOW,
+  );
 
-  test('exit codes: 2 for an unknown flag or an invalid input (before any docker command), 1 for a failed build', async () => {
-    const ws = gitCheckout();
-    const unknown = await runCli(['build', '--imagez', 'x/y'], ws);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown option --imagez (did you mean --images');
+  test(
+    'exit codes: 2 for an unknown flag or an invalid input (before any docker command), 1 for a failed build',
+    async () => {
+      const ws = gitCheckout();
+      const unknown = await runCli(['build', '--imagez', 'x/y'], ws);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('unknown option --imagez (did you mean --images');
 
-    const noCommand = await runCli(['--images', 'x/y'], ws);
-    expect(noCommand.code).toBe(2);
+      const noCommand = await runCli(['--images', 'x/y'], ws);
+      expect(noCommand.code).toBe(2);
 
-    const invalid = await runCli(['build', '--images', 'x/y', '--platforms', 'linux/arm65'], ws);
-    expect(invalid.code).toBe(2);
-    expect(invalid.stderr).toContain('Input "platforms"');
-    expect(invalid.stdout).not.toContain('[command]');
+      const invalid = await runCli(['build', '--images', 'x/y', '--platforms', 'linux/arm65'], ws);
+      expect(invalid.code).toBe(2);
+      expect(invalid.stderr).toContain('Input "platforms"');
+      expect(invalid.stdout).not.toContain('[command]');
 
-    fs.writeFileSync(path.join(ws, 'Dockerfile'), 'FROM scratch\nARG TARGETARCH\nCOPY busybox-$TARGETARCH /bin/busybox\nRUN --network=none ["/bin/busybox", "false"]\n');
-    const failed = await runCli(['build', '--images', `${REGISTRY}/${uniqueName('e2e/cli-fail')}`, '--push', 'true', '--platforms', 'linux/amd64'], ws);
-    expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/docker buildx build failed/);
-    expect(failed.stdout).toMatch(/cleanup done/);
-  }, SLOW);
+      fs.writeFileSync(
+        path.join(ws, 'Dockerfile'),
+        'FROM scratch\nARG TARGETARCH\nCOPY busybox-$TARGETARCH /bin/busybox\nRUN --network=none ["/bin/busybox", "false"]\n',
+      );
+      const failed = await runCli(
+        [
+          'build',
+          '--images',
+          `${REGISTRY}/${uniqueName('e2e/cli-fail')}`,
+          '--push',
+          'true',
+          '--platforms',
+          'linux/amd64',
+        ],
+        ws,
+      );
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toMatch(/docker buildx build failed/);
+      expect(failed.stdout).toMatch(/cleanup done/);
+    },
+    SLOW,
+  );
 
-  test('--help lists every input of action.yml with its default, and exits 0', async () => {
-    const help = await runCli(['--help'], os.tmpdir());
-    expect(help.code).toBe(0);
-    for (const [name, spec] of Object.entries(actionYml().inputs)) {
-      expect(help.stdout).toContain(`--${name}`);
-      expect(help.stdout).toContain(`default: ${JSON.stringify(spec.default ?? '')}`);
-    }
-  }, SLOW);
+  test(
+    '--help lists every input of action.yml with its default, and exits 0',
+    async () => {
+      const help = await runCli(['--help'], os.tmpdir());
+      expect(help.code).toBe(0);
+      for (const [name, spec] of Object.entries(actionYml().inputs)) {
+        expect(help.stdout).toContain(`--${name}`);
+        expect(help.stdout).toContain(`default: ${JSON.stringify(spec.default ?? '')}`);
+      }
+    },
+    SLOW,
+  );
 });

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { makeWorkspace, runJob, uniqueName } from './harness.js';
 
 /** Two platforms, a file of its own per build, no RUN step (nothing needs emulation or the network). */

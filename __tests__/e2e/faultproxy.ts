@@ -14,7 +14,11 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FaultMode = { kind: 'outage'; windowMs: number } | { kind: 'drop'; windowMs: number } | { kind: 'unauthorized' } | { kind: 'none' };
+export type FaultMode =
+  | { kind: 'outage'; windowMs: number }
+  | { kind: 'drop'; windowMs: number }
+  | { kind: 'unauthorized' }
+  | { kind: 'none' };
 
 export interface FaultProxy {
   port: number;
@@ -28,7 +32,10 @@ export interface FaultProxy {
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH']);
 
-export async function startFaultProxy(upstream: { host: string; port: number }, initial: FaultMode): Promise<FaultProxy> {
+export async function startFaultProxy(
+  upstream: { host: string; port: number },
+  initial: FaultMode,
+): Promise<FaultProxy> {
   let mode = initial;
   const stats: FaultProxy['stats'] = { faulted: 0, passed: 0 };
 
@@ -47,8 +54,7 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
       const now = Date.now();
       stats.firstWriteAt ??= now;
       const fault =
-        mode.kind === 'unauthorized' ||
-        (mode.kind === 'outage' && now - stats.firstWriteAt < mode.windowMs);
+        mode.kind === 'unauthorized' || (mode.kind === 'outage' && now - stats.firstWriteAt < mode.windowMs);
       if (fault) {
         stats.faulted++;
         req.resume();

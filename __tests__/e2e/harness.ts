@@ -3,11 +3,12 @@
  * INPUT_<NAME> with defaults applied, the GITHUB_* file commands as files, an event payload, then
  * the post step with STATE_* restored from main's GITHUB_STATE.
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { parse as parseYaml } from 'yaml';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -122,7 +123,12 @@ function dockerShim(dir: string): void {
   fs.writeFileSync(path.join(dir, 'docker'), script, { mode: 0o755 });
 }
 
-function runNode(script: string, env: NodeJS.ProcessEnv, cwd: string, stop?: Workflow['stopMain']): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
+function runNode(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  stop?: Workflow['stopMain'],
+): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   return new Promise((resolve, reject) => {
     const start = Date.now();
     const child = spawn(runnerNode(), [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -136,7 +142,14 @@ function runNode(script: string, env: NodeJS.ProcessEnv, cwd: string, stop?: Wor
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     // killed by a signal: 128 + its number, as the runner reports it
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 + os.constants.signals[signal] : 1), stdout, stderr, ms: Date.now() - start }));
+    child.on('close', (code, signal) =>
+      resolve({
+        code: code ?? (signal ? 128 + os.constants.signals[signal] : 1),
+        stdout,
+        stderr,
+        ms: Date.now() - start,
+      }),
+    );
   });
 }
 
@@ -148,7 +161,12 @@ function baseEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-async function runStep(step: 'main' | 'post', wf: Workflow, dirs: { temp: string; files: string; shim?: string }, state: Record<string, string>): Promise<StepResult> {
+async function runStep(
+  step: 'main' | 'post',
+  wf: Workflow,
+  dirs: { temp: string; files: string; shim?: string },
+  state: Record<string, string>,
+): Promise<StepResult> {
   const yml = actionYml();
   const env = baseEnv();
   for (const [name, spec] of Object.entries(yml.inputs)) {
@@ -199,7 +217,11 @@ async function runStep(step: 'main' | 'post', wf: Workflow, dirs: { temp: string
   const res = await runNode(script, env, wf.workspace, step === 'main' ? wf.stopMain : undefined);
   const read = (n: string) => fs.readFileSync(file(n), 'utf8');
   const dockerCalls = fs.existsSync(dockerLog)
-    ? fs.readFileSync(dockerLog, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t').slice(1))
+    ? fs
+        .readFileSync(dockerLog, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t').slice(1))
     : [];
   return {
     ...res,
@@ -251,7 +273,8 @@ export function secretValuesOf(wf: Workflow): string[] {
   const values: string[] = [inputs.password ?? ''];
   try {
     const doc = parseYaml(inputs['registry-auth'] ?? '') as unknown;
-    if (Array.isArray(doc)) for (const e of doc) values.push(String((e as { password?: unknown } | null)?.password ?? ''));
+    if (Array.isArray(doc))
+      for (const e of doc) values.push(String((e as { password?: unknown } | null)?.password ?? ''));
   } catch {
     // unparsable: the raw lines that look like passwords still count
     for (const m of (inputs['registry-auth'] ?? '').matchAll(/password:\s*"?([^"\n]*)"?/g)) values.push(m[1] ?? '');
@@ -269,9 +292,16 @@ export function secretValuesOf(wf: Workflow): string[] {
 
 /** Where a secret value appears in a job's logs, summary, outputs or state (::add-mask:: lines aside). */
 export function findSecretLeaks(job: Job, values: string[]): string[] {
-  const visible = (t: string) => t.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+  const visible = (t: string) =>
+    t
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n');
   const found: string[] = [];
-  for (const [step, r] of [['main', job.main], ['post', job.post]] as const) {
+  for (const [step, r] of [
+    ['main', job.main],
+    ['post', job.post],
+  ] as const) {
     const places: [string, string][] = [
       ['stdout', visible(r.stdout)],
       ['stderr', visible(r.stderr)],
@@ -279,7 +309,9 @@ export function findSecretLeaks(job: Job, values: string[]): string[] {
       ['outputs', JSON.stringify(r.outputs)],
       ['state', JSON.stringify(r.state)],
     ];
-    for (const v of values) for (const [where, text] of places) if (text.includes(v)) found.push(`${step} ${where} contains a secret value (${v.length} characters)`);
+    for (const v of values)
+      for (const [where, text] of places)
+        if (text.includes(v)) found.push(`${step} ${where} contains a secret value (${v.length} characters)`);
   }
   return found;
 }
@@ -288,7 +320,8 @@ export function findSecretLeaks(job: Job, values: string[]): string[] {
 export function makeWorkspace(dockerfile: string, extra: Record<string, string> = {}): string {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'maws-'));
   const bb = execFileSync('bash', [path.join(ROOT, 'scripts/busybox.sh')], { encoding: 'utf8' }).trim();
-  for (const arch of ['amd64', 'arm64']) fs.copyFileSync(path.join(bb, `busybox-${arch}`), path.join(ws, `busybox-${arch}`));
+  for (const arch of ['amd64', 'arm64'])
+    fs.copyFileSync(path.join(bb, `busybox-${arch}`), path.join(ws, `busybox-${arch}`));
   fs.writeFileSync(path.join(ws, 'Dockerfile'), dockerfile);
   for (const [name, body] of Object.entries(extra)) {
     fs.mkdirSync(path.dirname(path.join(ws, name)), { recursive: true });
@@ -310,7 +343,19 @@ export function uniqueName(prefix: string): string {
 }
 
 /** The registry's view of a reference: content digest and parsed manifest/index. */
-export async function registryManifest(repo: string, ref: string): Promise<{ digest: string; body: { manifests?: { digest: string; platform?: { os: string; architecture: string; variant?: string } ; annotations?: Record<string, string> }[] } }> {
+export async function registryManifest(
+  repo: string,
+  ref: string,
+): Promise<{
+  digest: string;
+  body: {
+    manifests?: {
+      digest: string;
+      platform?: { os: string; architecture: string; variant?: string };
+      annotations?: Record<string, string>;
+    }[];
+  };
+}> {
   const res = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/${ref}`, {
     headers: {
       Accept: [
@@ -339,11 +384,19 @@ const DOCKER_TIMEOUT_MS = (Number(process.env.MULTIARCH_E2E_DOCKER_TIMEOUT) || 1
 export function docker(args: string[]): { code: number; stdout: string; stderr: string } {
   try {
     // bounded: a wedged engine fails the test that asked, instead of blocking the whole suite
-    const stdout = execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: DOCKER_TIMEOUT_MS, killSignal: 'SIGKILL' });
+    const stdout = execFileSync('docker', args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: DOCKER_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+    });
     return { code: 0, stdout, stderr: '' };
   } catch (err) {
     const e = err as { status?: number | null; signal?: string; stdout?: string; stderr?: string };
-    const timedOut = e.signal === 'SIGKILL' ? `docker ${args.slice(0, 3).join(' ')} did not answer within ${DOCKER_TIMEOUT_MS / 1000} s\n` : '';
+    const timedOut =
+      e.signal === 'SIGKILL'
+        ? `docker ${args.slice(0, 3).join(' ')} did not answer within ${DOCKER_TIMEOUT_MS / 1000} s\n`
+        : '';
     return { code: e.status ?? 124, stdout: e.stdout ?? '', stderr: `${e.stderr ?? ''}${timedOut}` };
   }
 }

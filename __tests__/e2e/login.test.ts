@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { allImageBytes, type AuthRegistry, startAuthRegistry } from './auth-registry.js';
 import { docker, type Job, makeWorkspace, runJob, type StepResult, uniqueName } from './harness.js';
 
@@ -34,12 +35,16 @@ function visible(stdout: string): string {
 /** Every place a value could leak to: logs of both steps, summary, outputs, state. */
 function leaks(job: Job, values: string[]): string[] {
   const places: [string, string][] = [];
-  for (const [step, r] of [['main', job.main], ['post', job.post]] as [string, StepResult][]) {
+  for (const [step, r] of [
+    ['main', job.main],
+    ['post', job.post],
+  ] as [string, StepResult][]) {
     places.push([`${step} stdout`, visible(r.stdout)], [`${step} stderr`, r.stderr], [`${step} summary`, r.summary]);
     places.push([`${step} outputs`, JSON.stringify(r.outputs)], [`${step} state`, JSON.stringify(r.state)]);
   }
   const found: string[] = [];
-  for (const v of values) for (const [where, text] of places) if (text.includes(v)) found.push(`${where} contains a secret value`);
+  for (const v of values)
+    for (const [where, text] of places) if (text.includes(v)) found.push(`${where} contains a secret value`);
   return found;
 }
 
@@ -62,7 +67,8 @@ function noCredentialLeftovers(job: Job, host: string): void {
   const userConfig = path.join(os.homedir(), '.docker', 'config.json');
   if (fs.existsSync(userConfig)) expect(fs.readFileSync(userConfig, 'utf8')).not.toContain(host);
   // no builder of this run remains
-  if (state.builder && state.builder !== 'default') expect(docker(['buildx', 'inspect', state.builder]).code).not.toBe(0);
+  if (state.builder && state.builder !== 'default')
+    expect(docker(['buildx', 'inspect', state.builder]).code).not.toBe(0);
 }
 
 describe('login: registry with htpasswd (bcrypt) auth, build secrets', () => {
@@ -79,7 +85,10 @@ describe('login: registry with htpasswd (bcrypt) auth, build secrets', () => {
   test('the buildx CLI plugin is found with an empty per-job DOCKER_CONFIG', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-'));
     try {
-      const out = execFileSync('docker', ['buildx', 'version'], { env: { ...process.env, DOCKER_CONFIG: dir }, encoding: 'utf8' });
+      const out = execFileSync('docker', ['buildx', 'version'], {
+        env: { ...process.env, DOCKER_CONFIG: dir },
+        encoding: 'utf8',
+      });
       expect(out).toMatch(/buildx/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -164,7 +173,9 @@ describe('login: registry with htpasswd (bcrypt) auth, build secrets', () => {
       traceDocker: true,
     });
     expect(job.main.code).toBe(1);
-    expect(job.main.errors.join('\n')).toMatch(new RegExp(`login to ${reg.host.replace(/\./g, '\\.')} as ${user} failed: .*(401|unauthorized)`, 'i'));
+    expect(job.main.errors.join('\n')).toMatch(
+      new RegExp(`login to ${reg.host.replace(/\./g, '\\.')} as ${user} failed: .*(401|unauthorized)`, 'i'),
+    );
     expect(job.main.errors.join('\n')).toMatch(/Check the username and password/);
     expect(job.main.dockerCalls.some((c) => c[0] === 'buildx' && c[1] === 'build')).toBe(false);
     expect(job.main.outputs.pushed).toBe('false');
@@ -182,7 +193,13 @@ describe('login: registry with htpasswd (bcrypt) auth, build secrets', () => {
       eventName: 'pull_request',
       ref: 'refs/pull/7/merge',
       payload: { pull_request: { number: 7, head: { repo: { fork: true } } } },
-      inputs: { images: `${reg.host}/${uniqueName('e2e/fork')}`, platforms: 'linux/amd64', registry: reg.host, username: user, password: '' },
+      inputs: {
+        images: `${reg.host}/${uniqueName('e2e/fork')}`,
+        platforms: 'linux/amd64',
+        registry: reg.host,
+        username: user,
+        password: '',
+      },
       traceDocker: true,
     });
     expect(job.main.errors).toEqual([]);
@@ -202,7 +219,11 @@ describe('load', () => {
   test('load: true with one platform puts the image in the local engine, with an imageid output', async () => {
     const name = uniqueName('e2e/load');
     const ws = makeWorkspace(LOAD_DOCKERFILE);
-    const job = await runJob({ workspace: ws, inputs: { images: name, tags: 'v1', platforms: 'linux/amd64', push: 'false', load: 'true' }, traceDocker: true });
+    const job = await runJob({
+      workspace: ws,
+      inputs: { images: name, tags: 'v1', platforms: 'linux/amd64', push: 'false', load: 'true' },
+      traceDocker: true,
+    });
     try {
       expect(job.main.errors).toEqual([]);
       expect(job.main.code).toBe(0);
@@ -223,7 +244,17 @@ describe('load', () => {
 
   test('load: true with two platforms is refused with a clear error before any docker command', async () => {
     const ws = makeWorkspace(LOAD_DOCKERFILE);
-    const job = await runJob({ workspace: ws, inputs: { images: uniqueName('e2e/load2'), tags: 'v1', platforms: 'linux/amd64,linux/arm64', push: 'false', load: 'true' }, traceDocker: true });
+    const job = await runJob({
+      workspace: ws,
+      inputs: {
+        images: uniqueName('e2e/load2'),
+        tags: 'v1',
+        platforms: 'linux/amd64,linux/arm64',
+        push: 'false',
+        load: 'true',
+      },
+      traceDocker: true,
+    });
     expect(job.main.code).toBe(1);
     expect(job.main.errors).toHaveLength(1);
     expect(job.main.errors[0]).toMatch(/^Input "load": true needs a single platform, but 2 are set/);
@@ -235,9 +266,19 @@ describe('load', () => {
 describe('build failure', () => {
   test('buildx error surfaces as ::error with the Dockerfile path and line; outputs set; post cleans up', async () => {
     const ws = makeWorkspace('', {
-      'docker/app.Dockerfile': 'FROM scratch\nARG TARGETARCH\nCOPY busybox-$TARGETARCH /bin/busybox\n\nRUN --network=none ["/bin/busybox", "sh", "-c", "echo boom >&2; exit 3"]\n',
+      'docker/app.Dockerfile':
+        'FROM scratch\nARG TARGETARCH\nCOPY busybox-$TARGETARCH /bin/busybox\n\nRUN --network=none ["/bin/busybox", "sh", "-c", "echo boom >&2; exit 3"]\n',
     });
-    const job = await runJob({ workspace: ws, inputs: { images: uniqueName('e2e/fail'), tags: 'v1', platforms: 'linux/amd64', push: 'false', file: 'docker/app.Dockerfile' } });
+    const job = await runJob({
+      workspace: ws,
+      inputs: {
+        images: uniqueName('e2e/fail'),
+        tags: 'v1',
+        platforms: 'linux/amd64',
+        push: 'false',
+        file: 'docker/app.Dockerfile',
+      },
+    });
     expect(job.main.code).toBe(1);
     const line = job.main.stdout.split('\n').find((l) => l.startsWith('::error '))!;
     expect(line).toContain('file=docker/app.Dockerfile');

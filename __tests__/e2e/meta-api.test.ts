@@ -4,10 +4,12 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { BUSYBOX_DOCKERFILE, makeWorkspace, REGISTRY, runJob, uniqueName } from './harness.js';
 
 const SCHEDULE = { eventName: 'schedule', ref: 'refs/heads/main', payload: { schedule: '0 4 * * *' } };
-const TAGS = "type=schedule,pattern=nightly-{{date 'YYYYMMDD'}}\ntype=edge\ntype=raw,value=latest,enable={{is_default_branch}}";
+const TAGS =
+  "type=schedule,pattern=nightly-{{date 'YYYYMMDD'}}\ntype=edge\ntype=raw,value=latest,enable={{is_default_branch}}";
 
 describe('meta: repository data from GITHUB_API_URL (bundled action, dry-run)', () => {
   let server: http.Server;
@@ -18,7 +20,15 @@ describe('meta: repository data from GITHUB_API_URL (bundled action, dry-run)', 
       requests.push(req.url ?? '');
       res.setHeader('content-type', 'application/json');
       if (req.url === '/api/v3/repos/octo-org/octo-repo') {
-        res.end(JSON.stringify({ name: 'octo-repo', description: 'From the API', html_url: 'https://ghe.example/octo-org/octo-repo', default_branch: 'main', license: { spdx_id: 'Apache-2.0' } }));
+        res.end(
+          JSON.stringify({
+            name: 'octo-repo',
+            description: 'From the API',
+            html_url: 'https://ghe.example/octo-org/octo-repo',
+            default_branch: 'main',
+            license: { spdx_id: 'Apache-2.0' },
+          }),
+        );
       } else {
         res.statusCode = 404;
         res.end('{"message":"Not Found"}');

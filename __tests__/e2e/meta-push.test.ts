@@ -8,9 +8,22 @@ test('v1.2.3 tag push: 1.2.3, 1.2, latest pushed; annotations at manifest and in
     workspace: makeWorkspace(BUSYBOX_DOCKERFILE),
     eventName: 'push',
     ref: 'refs/tags/v1.2.3',
-    payload: { ref: 'refs/tags/v1.2.3', repository: { name: 'octo-repo', html_url: 'https://github.com/octo-org/octo-repo', default_branch: 'main', description: 'd', license: { spdx_id: 'MIT' } } },
+    payload: {
+      ref: 'refs/tags/v1.2.3',
+      repository: {
+        name: 'octo-repo',
+        html_url: 'https://github.com/octo-org/octo-repo',
+        default_branch: 'main',
+        description: 'd',
+        license: { spdx_id: 'MIT' },
+      },
+    },
     env: { DOCKER_METADATA_ANNOTATIONS_LEVELS: 'manifest,index' },
-    inputs: { images: image, tags: 'type=semver,pattern={{version}}\ntype=semver,pattern={{major}}.{{minor}}', annotations: 'org.opencontainers.image.vendor=Octo' },
+    inputs: {
+      images: image,
+      tags: 'type=semver,pattern={{version}}\ntype=semver,pattern={{major}}.{{minor}}',
+      annotations: 'org.opencontainers.image.vendor=Octo',
+    },
   });
   expect(job.main.errors).toEqual([]);
   expect(job.main.code).toBe(0);

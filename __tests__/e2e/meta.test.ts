@@ -3,7 +3,15 @@
  * only read-only docker calls; a pull_request with push: auto builds (labels, annotations) without pushing.
  */
 import { isReadOnly } from '../../src/ports/exec-dry-run.js';
-import { BUSYBOX_DOCKERFILE, docker, makeWorkspace, REGISTRY, registryManifest, runJob, uniqueName } from './harness.js';
+import {
+  BUSYBOX_DOCKERFILE,
+  docker,
+  makeWorkspace,
+  REGISTRY,
+  registryManifest,
+  runJob,
+  uniqueName,
+} from './harness.js';
 
 const REPOSITORY = {
   name: 'octo-repo',
@@ -25,7 +33,11 @@ describe('meta: tags, labels and version from git refs (bundled action)', () => 
       eventName: 'push',
       ref: 'refs/tags/v1.2.3',
       sha: SHA,
-      payload: { ref: 'refs/tags/v1.2.3', head_commit: { id: SHA, timestamp: '2020-01-10T00:30:00Z' }, repository: REPOSITORY },
+      payload: {
+        ref: 'refs/tags/v1.2.3',
+        head_commit: { id: SHA, timestamp: '2020-01-10T00:30:00Z' },
+        repository: REPOSITORY,
+      },
       env: { SOURCE_DATE_EPOCH: '1577836800' },
       inputs: {
         images: image,
@@ -38,7 +50,9 @@ describe('meta: tags, labels and version from git refs (bundled action)', () => 
     expect(job.main.errors).toEqual([]);
     expect(job.main.code).toBe(0);
     expect(job.main.outputs.version).toBe('1.2.3');
-    expect(job.main.outputs.tags).toBe([`${image}:1.2.3`, `${image}:1.2`, `${image}:sha-0123456`, `${image}:latest`].join('\n'));
+    expect(job.main.outputs.tags).toBe(
+      [`${image}:1.2.3`, `${image}:1.2`, `${image}:sha-0123456`, `${image}:latest`].join('\n'),
+    );
     const labels = job.main.outputs.labels!.split('\n');
     expect(labels).toEqual([
       'org.opencontainers.image.created=2020-01-01T00:00:00.000Z',
@@ -80,8 +94,18 @@ describe('meta: tags, labels and version from git refs (bundled action)', () => 
       eventName: 'pull_request',
       ref: 'refs/pull/7/merge',
       sha: SHA,
-      payload: { action: 'opened', number: 7, pull_request: { number: 7, head: { sha: 'f'.repeat(40), ref: 'feat' }, base: { ref: 'main' } }, repository: REPOSITORY },
-      inputs: { images: image, tags: 'type=ref,event=pr\ntype=sha', platforms: 'linux/amd64,linux/arm64', push: 'auto' },
+      payload: {
+        action: 'opened',
+        number: 7,
+        pull_request: { number: 7, head: { sha: 'f'.repeat(40), ref: 'feat' }, base: { ref: 'main' } },
+        repository: REPOSITORY,
+      },
+      inputs: {
+        images: image,
+        tags: 'type=ref,event=pr\ntype=sha',
+        platforms: 'linux/amd64,linux/arm64',
+        push: 'auto',
+      },
       traceDocker: true,
     });
     try {

@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { type AuthRegistry, startAuthRegistry } from './auth-registry.js';
 import { makeWorkspace, REGISTRY, ROOT, runJob, uniqueName } from './harness.js';
 
@@ -34,7 +35,15 @@ test('add-hosts is in /etc/hosts of a RUN; the meta outputs are exported to GITH
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'i18-out-'));
   const job = await runJob({
     workspace: ws,
-    inputs: { images: `${REGISTRY}/${uniqueName('e2e/i18-hosts')}`, tags: 'type=raw,value=v1\ntype=raw,value=stable', platforms: 'linux/amd64', push: 'false', 'add-hosts': 'docker-i18:10.180.0.1,db-i18=192.168.7.2', outputs: `type=local,dest=${out}`, 'sep-tags': ' ' },
+    inputs: {
+      images: `${REGISTRY}/${uniqueName('e2e/i18-hosts')}`,
+      tags: 'type=raw,value=v1\ntype=raw,value=stable',
+      platforms: 'linux/amd64',
+      push: 'false',
+      'add-hosts': 'docker-i18:10.180.0.1,db-i18=192.168.7.2',
+      outputs: `type=local,dest=${out}`,
+      'sep-tags': ' ',
+    },
   });
   expect(job.main.errors).toEqual([]);
   expect(job.main.code).toBe(0);
@@ -59,7 +68,14 @@ describe('call: check', () => {
     const image = `${REGISTRY}/${uniqueName('e2e/i18-check')}`;
     const job = await runJob({
       workspace: ws,
-      inputs: { images: image, tags: 'v1', platforms: 'linux/amd64', call: 'check', driver: 'docker-container', 'driver-opts': 'image=moby/buildkit:buildx-stable-1' },
+      inputs: {
+        images: image,
+        tags: 'v1',
+        platforms: 'linux/amd64',
+        call: 'check',
+        driver: 'docker-container',
+        'driver-opts': 'image=moby/buildkit:buildx-stable-1',
+      },
       env: { DOCKER_CONFIG: userConfig({ 'docker-buildx': sid }) },
     });
     const log = job.main.stdout;
@@ -74,9 +90,15 @@ describe('call: check', () => {
 
   test('buildx 0.13 (the stack default): a clear error before building', async () => {
     const ws = makeWorkspace(LINT_DOCKERFILE);
-    const job = await runJob({ workspace: ws, inputs: { images: 'x/i18-check', tags: 'v1', platforms: 'linux/amd64', call: 'check' }, traceDocker: true });
+    const job = await runJob({
+      workspace: ws,
+      inputs: { images: 'x/i18-check', tags: 'v1', platforms: 'linux/amd64', call: 'check' },
+      traceDocker: true,
+    });
     expect(job.main.code).not.toBe(0);
-    expect(job.main.errors.join('\n')).toMatch(/call: check needs buildx 0\.15\.0 or later, but this buildx is 0\.13\.1/);
+    expect(job.main.errors.join('\n')).toMatch(
+      /call: check needs buildx 0\.15\.0 or later, but this buildx is 0\.13\.1/,
+    );
     expect(job.main.dockerCalls.some((c) => c[0] === 'buildx' && c[1] === 'build')).toBe(false);
   }, 120_000);
 });
@@ -94,25 +116,41 @@ describe('logout', () => {
 
   /** Can a later step (same DOCKER_CONFIG) read the pushed image from the auth registry? */
   const laterStepCanRead = (config: string, ref: string) =>
-    spawnSync('docker', ['buildx', 'imagetools', 'inspect', ref], { env: { ...process.env, DOCKER_CONFIG: config }, encoding: 'utf8' }).status === 0;
+    spawnSync('docker', ['buildx', 'imagetools', 'inspect', ref], {
+      env: { ...process.env, DOCKER_CONFIG: config },
+      encoding: 'utf8',
+    }).status === 0;
 
   test.each([
     ['false: the login stays for later steps, post does not remove it', 'false', true],
     ['true (default): post logs out, no credential outlives the job', '', false],
-  ])('logout %s', async (_name, logout, kept) => {
-    const config = userConfig();
-    const repo = uniqueName('e2e/i18-logout');
-    const job = await runJob({
-      workspace: makeWorkspace(PLAIN_DOCKERFILE),
-      inputs: { images: `${reg.host}/${repo}`, tags: 'v1', platforms: 'linux/amd64', push: 'true', registry: reg.host, username: user, password, ...(logout ? { logout } : {}) },
-      env: { DOCKER_CONFIG: config },
-    });
-    expect(job.main.errors).toEqual([]);
-    expect(job.main.outputs.pushed).toBe('true');
-    expect(job.post.code).toBe(0);
-    const file = path.join(config, 'config.json');
-    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-    expect(text.includes(reg.host)).toBe(kept);
-    expect(laterStepCanRead(config, `${reg.host}/${repo}:v1`)).toBe(kept);
-  }, 300_000);
+  ])(
+    'logout %s',
+    async (_name, logout, kept) => {
+      const config = userConfig();
+      const repo = uniqueName('e2e/i18-logout');
+      const job = await runJob({
+        workspace: makeWorkspace(PLAIN_DOCKERFILE),
+        inputs: {
+          images: `${reg.host}/${repo}`,
+          tags: 'v1',
+          platforms: 'linux/amd64',
+          push: 'true',
+          registry: reg.host,
+          username: user,
+          password,
+          ...(logout ? { logout } : {}),
+        },
+        env: { DOCKER_CONFIG: config },
+      });
+      expect(job.main.errors).toEqual([]);
+      expect(job.main.outputs.pushed).toBe('true');
+      expect(job.post.code).toBe(0);
+      const file = path.join(config, 'config.json');
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+      expect(text.includes(reg.host)).toBe(kept);
+      expect(laterStepCanRead(config, `${reg.host}/${repo}:v1`)).toBe(kept);
+    },
+    300_000,
+  );
 });

@@ -8,7 +8,7 @@
  * interface (removeDefaultBridgeInterface), breaking the shared engine's containers. It gets a
  * bridge of its own (created here, deleted on stop) and no iptables rules.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -35,24 +35,38 @@ export async function startPrivateEngine(opts: PrivateEngineOptions = {}): Promi
   execFileSync('ip', ['addr', 'add', `10.213.${octet}.1/24`, 'dev', bridge]);
   execFileSync('ip', ['link', 'set', bridge, 'up']);
   const sock = path.join(root, 'docker.sock');
-  fs.writeFileSync(path.join(root, 'daemon.json'), JSON.stringify({ features: { 'containerd-snapshotter': opts.containerdStore ?? true } }));
+  fs.writeFileSync(
+    path.join(root, 'daemon.json'),
+    JSON.stringify({ features: { 'containerd-snapshotter': opts.containerdStore ?? true } }),
+  );
   const log = fs.openSync(path.join(root, 'dockerd.log'), 'w');
   const child: ChildProcess = spawn(
     'dockerd',
     [
-      '--data-root', path.join(root, 'data'),
-      '--exec-root', path.join(root, 'exec'),
-      '--pidfile', path.join(root, 'dockerd.pid'),
-      '-H', `unix://${sock}`,
-      '--bridge', bridge,
+      '--data-root',
+      path.join(root, 'data'),
+      '--exec-root',
+      path.join(root, 'exec'),
+      '--pidfile',
+      path.join(root, 'dockerd.pid'),
+      '-H',
+      `unix://${sock}`,
+      '--bridge',
+      bridge,
       '--iptables=false',
       '--ip6tables=false',
-      '--config-file', path.join(root, 'daemon.json'),
+      '--config-file',
+      path.join(root, 'daemon.json'),
     ],
     { stdio: ['ignore', log, log], detached: false },
   );
   const host = `unix://${sock}`;
-  const docker = (args: string[]) => execFileSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: host }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const docker = (args: string[]) =>
+    execFileSync('docker', args, {
+      encoding: 'utf8',
+      env: { ...process.env, DOCKER_HOST: host },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
@@ -60,7 +74,10 @@ export async function startPrivateEngine(opts: PrivateEngineOptions = {}): Promi
       break;
     } catch (err) {
       if (Date.now() > deadline || child.exitCode !== null) {
-        throw new Error(`private dockerd did not start: ${fs.readFileSync(path.join(root, 'dockerd.log'), 'utf8').slice(-2000)}`, { cause: err });
+        throw new Error(
+          `private dockerd did not start: ${fs.readFileSync(path.join(root, 'dockerd.log'), 'utf8').slice(-2000)}`,
+          { cause: err },
+        );
       }
       await new Promise((r) => setTimeout(r, 300));
     }

@@ -1,6 +1,15 @@
 import * as fs from 'node:fs';
-import { BUSYBOX_DOCKERFILE, docker, indexPlatforms, makeWorkspace, REGISTRY, registryManifest, runJob, uniqueName } from './harness.js';
 
+import {
+  BUSYBOX_DOCKERFILE,
+  docker,
+  indexPlatforms,
+  makeWorkspace,
+  REGISTRY,
+  registryManifest,
+  runJob,
+  uniqueName,
+} from './harness.js';
 
 describe('foundation: the bundled action builds and pushes a real 2-platform image', () => {
   test('pushes an amd64+arm64 index whose digest is the digest output, and each platform runs', async () => {
@@ -22,12 +31,35 @@ describe('foundation: the bundled action builds and pushes a real 2-platform ima
     expect(indexPlatforms(index.body)).toEqual(['linux/amd64', 'linux/arm64']);
     expect((await registryManifest(repo, 'latest')).digest).toBe(index.digest);
 
-    for (const [platform, arch] of [['linux/arm64', 'aarch64'], ['linux/amd64', 'x86_64']] as const) {
-      const run = docker(['run', '--rm', '--network', 'none', '--pull', 'always', '--platform', platform, `${REGISTRY}/${repo}:v1`]);
+    for (const [platform, arch] of [
+      ['linux/arm64', 'aarch64'],
+      ['linux/amd64', 'x86_64'],
+    ] as const) {
+      const run = docker([
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--pull',
+        'always',
+        '--platform',
+        platform,
+        `${REGISTRY}/${repo}:v1`,
+      ]);
       expect(run.code).toBe(0);
       expect(run.stdout.trim().split('\n').pop()).toBe(arch);
       // the RUN step ran on that architecture too (under QEMU for arm64)
-      const builtOn = docker(['run', '--rm', '--network', 'none', '--platform', platform, `${REGISTRY}/${repo}:v1`, 'cat', '/built-on']);
+      const builtOn = docker([
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--platform',
+        platform,
+        `${REGISTRY}/${repo}:v1`,
+        'cat',
+        '/built-on',
+      ]);
       expect(builtOn.stdout.trim()).toBe(arch);
     }
 
@@ -36,7 +68,9 @@ describe('foundation: the bundled action builds and pushes a real 2-platform ima
   });
 
   test('a failed build fails main with an ::error, and post still cleans up and exits 0', async () => {
-    const ws = makeWorkspace('FROM scratch\nARG TARGETARCH\nCOPY busybox-$TARGETARCH /bin/busybox\nRUN ["/bin/busybox", "false"]\n');
+    const ws = makeWorkspace(
+      'FROM scratch\nARG TARGETARCH\nCOPY busybox-$TARGETARCH /bin/busybox\nRUN ["/bin/busybox", "false"]\n',
+    );
     const job = await runJob({
       workspace: ws,
       inputs: { images: `${REGISTRY}/${uniqueName('e2e/fail')}`, tags: 'x', push: 'true' },

@@ -3,11 +3,18 @@
  * artifacts), for tests only: Azurite (the Azure Storage emulator) behind signed (SAS) blob URLs,
  * as on GitHub, and a small HTTP server for twirp JSON calls at ACTIONS_RESULTS_URL.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { BlobSASPermissions, BlobServiceClient, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
+
+import {
+  BlobSASPermissions,
+  BlobServiceClient,
+  generateBlobSASQueryParameters,
+  StorageSharedKeyCredential,
+} from '@azure/storage-blob';
+
 import { freePort, ROOT } from './harness.js';
 
 const ACCOUNT = 'devstoreaccount1';
@@ -26,7 +33,17 @@ async function startAzurite(): Promise<{ url: string; child: ChildProcess }> {
   const main = path.join(ROOT, 'node_modules/azurite/dist/src/blob/main.js');
   const child = spawn(
     process.execPath,
-    [main, '--blobHost', '127.0.0.1', '--blobPort', String(port), '--inMemoryPersistence', '--skipApiVersionCheck', '--loose', '--disableTelemetry'],
+    [
+      main,
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      String(port),
+      '--inMemoryPersistence',
+      '--skipApiVersionCheck',
+      '--loose',
+      '--disableTelemetry',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -56,7 +73,12 @@ export async function startBlobs(container: string): Promise<Blobs> {
     service,
     sign: (blob, permissions) => {
       const sas = generateBlobSASQueryParameters(
-        { containerName: container, blobName: blob, permissions: BlobSASPermissions.parse(permissions), expiresOn: new Date(Date.now() + 3600_000) },
+        {
+          containerName: container,
+          blobName: blob,
+          permissions: BlobSASPermissions.parse(permissions),
+          expiresOn: new Date(Date.now() + 3600_000),
+        },
         credential,
       ).toString();
       return `${azurite.url}/${ACCOUNT}/${container}/${blob}?${sas}`;
@@ -93,7 +115,9 @@ export interface LoopbackServer {
 }
 
 /** A loopback HTTP server handing each request, with its whole body, to `handle` (a throw is a 500). */
-export async function startLoopback(handle: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => unknown): Promise<LoopbackServer> {
+export async function startLoopback(
+  handle: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => unknown,
+): Promise<LoopbackServer> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

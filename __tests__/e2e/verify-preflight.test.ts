@@ -6,7 +6,8 @@ function pushAmd64Base(repo: string): string {
   const ref = `${REGISTRY}/${repo}:v1`;
   // the shared registry now and then answers 500; try again like a user would
   let res = docker(['buildx', 'build', '--platform', 'linux/amd64', '--push', '--tag', ref, ws]);
-  for (let i = 0; i < 2 && res.code !== 0; i++) res = docker(['buildx', 'build', '--platform', 'linux/amd64', '--push', '--tag', ref, ws]);
+  for (let i = 0; i < 2 && res.code !== 0; i++)
+    res = docker(['buildx', 'build', '--platform', 'linux/amd64', '--push', '--tag', ref, ws]);
   if (res.code !== 0) throw new Error(`could not push the base image: ${res.stderr}`);
   return ref;
 }
@@ -19,12 +20,16 @@ describe('verification: preflight checks base images before building', () => {
     const repo = uniqueName('e2e/preflight-base');
     const base = pushAmd64Base(repo);
     // the base comes through a global ARG whose default a build-arg overrides
-    const ws = makeWorkspace(
-      `ARG BASE_TAG=does-not-exist\nFROM ${REGISTRY}/${repo}:\${BASE_TAG}\nCOPY Dockerfile /\n`,
-    );
+    const ws = makeWorkspace(`ARG BASE_TAG=does-not-exist\nFROM ${REGISTRY}/${repo}:\${BASE_TAG}\nCOPY Dockerfile /\n`);
     const job = await runJob({
       workspace: ws,
-      inputs: { images: `${REGISTRY}/${uniqueName('e2e/preflight-app')}`, tags: 'v1', push: 'true', platforms: 'linux/amd64,linux/arm64', 'build-args': 'BASE_TAG=v1' },
+      inputs: {
+        images: `${REGISTRY}/${uniqueName('e2e/preflight-app')}`,
+        tags: 'v1',
+        push: 'true',
+        platforms: 'linux/amd64,linux/arm64',
+        'build-args': 'BASE_TAG=v1',
+      },
       traceDocker: true,
     });
     expect(job.main.code).toBe(1);
@@ -42,7 +47,13 @@ describe('verification: preflight checks base images before building', () => {
     // the same base for amd64 only passes preflight and builds
     const ok = await runJob({
       workspace: ws,
-      inputs: { images: `${REGISTRY}/${uniqueName('e2e/preflight-app')}`, tags: 'v1', push: 'true', platforms: 'linux/amd64', 'build-args': 'BASE_TAG=v1' },
+      inputs: {
+        images: `${REGISTRY}/${uniqueName('e2e/preflight-app')}`,
+        tags: 'v1',
+        push: 'true',
+        platforms: 'linux/amd64',
+        'build-args': 'BASE_TAG=v1',
+      },
       traceDocker: true,
     });
     expect(ok.main.errors).toEqual([]);
@@ -53,13 +64,21 @@ describe('verification: preflight checks base images before building', () => {
 
   test('an unreachable base registry only warns; preflight: false skips the check', async () => {
     const ws = makeWorkspace('FROM 127.0.0.1:9/nothing/here:v1\nRUN ["/bin/busybox", "true"]\n');
-    const job = await runJob({ workspace: ws, inputs: { images: 'x/y', push: 'false', platforms: 'linux/amd64' }, traceDocker: true });
+    const job = await runJob({
+      workspace: ws,
+      inputs: { images: 'x/y', push: 'false', platforms: 'linux/amd64' },
+      traceDocker: true,
+    });
     expect(job.main.warnings.join('\n')).toMatch(/could not inspect base image 127\.0\.0\.1:9\/nothing\/here:v1/);
     // the build ran and failed on its own
     expect(buildCalls(job.main.dockerCalls)).toHaveLength(1);
     expect(job.main.code).toBe(1);
 
-    const off = await runJob({ workspace: ws, inputs: { images: 'x/y', push: 'false', platforms: 'linux/amd64', preflight: 'false' }, traceDocker: true });
+    const off = await runJob({
+      workspace: ws,
+      inputs: { images: 'x/y', push: 'false', platforms: 'linux/amd64', preflight: 'false' },
+      traceDocker: true,
+    });
     expect(off.main.dockerCalls.filter((c) => c[1] === 'imagetools')).toEqual([]);
   }, 300_000);
 });

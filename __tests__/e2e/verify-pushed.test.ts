@@ -2,12 +2,14 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { docker, indexPlatforms, makeWorkspace, REGISTRY, registryManifest, runJob, uniqueName } from './harness.js';
 
 /** docker buildx build --push, tried again when the shared registry answers 500 now and then. */
 function pushImage(ws: string, platforms: string, ref: string): void {
   let res = docker(['buildx', 'build', '--platform', platforms, '--push', '--tag', ref, ws]);
-  for (let i = 0; i < 2 && res.code !== 0; i++) res = docker(['buildx', 'build', '--platform', platforms, '--push', '--tag', ref, ws]);
+  for (let i = 0; i < 2 && res.code !== 0; i++)
+    res = docker(['buildx', 'build', '--platform', platforms, '--push', '--tag', ref, ws]);
   if (res.code !== 0) throw new Error(`push ${ref} failed: ${res.stderr}`);
 }
 
@@ -28,7 +30,13 @@ describe('verification: smoke test per platform, and verify of the pushed index'
     const repo = uniqueName('e2e/smoke');
     const job = await runJob({
       workspace: ws,
-      inputs: { images: `${REGISTRY}/${repo}`, tags: 'v1', push: 'true', platforms: 'linux/amd64,linux/arm64', 'smoke-test': 'uname -m' },
+      inputs: {
+        images: `${REGISTRY}/${repo}`,
+        tags: 'v1',
+        push: 'true',
+        platforms: 'linux/amd64,linux/arm64',
+        'smoke-test': 'uname -m',
+      },
       traceDocker: true,
     });
     expect(job.main.errors).toEqual([]);
@@ -38,7 +46,10 @@ describe('verification: smoke test per platform, and verify of the pushed index'
     expect(job.main.stdout).toMatch(/smoke-test linux\/arm64 \(exit 0\):\n {2}aarch64\n/);
     expect(job.main.summary).toContain('| linux/amd64 | ok | <code>x86_64</code> |');
     expect(job.main.summary).toContain('| linux/arm64 | ok | <code>aarch64</code> |');
-    expect(JSON.parse(job.main.outputs['smoke-results']!)).toEqual({ 'linux/amd64': 'x86_64', 'linux/arm64': 'aarch64' });
+    expect(JSON.parse(job.main.outputs['smoke-results']!)).toEqual({
+      'linux/amd64': 'x86_64',
+      'linux/arm64': 'aarch64',
+    });
     // run from the registry by digest, once per platform: each by its own manifest digest (verify's
     // answer), which the classic image store needs too (one image per name@digest)
     const runs = job.main.dockerCalls.filter((c) => c[0] === 'run');
@@ -52,14 +63,25 @@ describe('verification: smoke test per platform, and verify of the pushed index'
     for (const m of index.body.manifests!.filter((x) => x.platform?.os !== 'unknown')) {
       expect(manifests[`${m.platform!.os}/${m.platform!.architecture}`]).toBe(m.digest);
     }
-    console.log(`smoke log:\n${job.main.stdout.split('\n').filter((l) => /smoke-test|^ {2}(x86_64|aarch64)/.test(l)).join('\n')}`);
+    console.log(
+      `smoke log:\n${job.main.stdout
+        .split('\n')
+        .filter((l) => /smoke-test|^ {2}(x86_64|aarch64)/.test(l))
+        .join('\n')}`,
+    );
   }, 300_000);
 
   test('a smoke test that fails on one platform fails the step, naming that platform', async () => {
     const ws = makeWorkspace(BUSYBOX_NO_NET);
     const job = await runJob({
       workspace: ws,
-      inputs: { images: `${REGISTRY}/${uniqueName('e2e/smoke-fail')}`, tags: 'v1', push: 'false', platforms: 'linux/amd64,linux/arm64', 'smoke-test': `sh -c 'test "$(uname -m)" = x86_64 || { echo not amd64: $(uname -m); exit 3; }'` },
+      inputs: {
+        images: `${REGISTRY}/${uniqueName('e2e/smoke-fail')}`,
+        tags: 'v1',
+        push: 'false',
+        platforms: 'linux/amd64,linux/arm64',
+        'smoke-test': `sh -c 'test "$(uname -m)" = x86_64 || { echo not amd64: $(uname -m); exit 3; }'`,
+      },
     });
     expect(job.main.code).toBe(1);
     const error = job.main.errors.join('\n');

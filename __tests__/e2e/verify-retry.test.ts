@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+
 import { startFaultProxy } from './faultproxy.js';
 import { indexPlatforms, makeWorkspace, registryManifest, runJob, uniqueName } from './harness.js';
 
@@ -17,7 +18,9 @@ function dockerAsync(args: string[]): Promise<{ code: number; output: string; ms
 
 /** A two-platform image with a layer of its own (no RUN: nothing here needs the engine's network), so a push has blobs to upload. */
 function uniqueWorkspace(): string {
-  return makeWorkspace('FROM scratch\nARG TARGETARCH\nCOPY busybox-$TARGETARCH /bin/busybox\nCOPY id /id\n', { id: uniqueName('retry') });
+  return makeWorkspace('FROM scratch\nARG TARGETARCH\nCOPY busybox-$TARGETARCH /bin/busybox\nCOPY id /id\n', {
+    id: uniqueName('retry'),
+  });
 }
 
 const OUTAGE_MS = 20_000;
@@ -32,7 +35,16 @@ describe('verification: push retries through a fault-injecting registry proxy', 
 
       // control: raw buildx through the same outage
       const controlRepo = uniqueName('e2e/retry-control');
-      const control = await dockerAsync(['buildx', 'build', '--platform', 'linux/amd64,linux/arm64', '--push', '--tag', `${proxy.host}/${controlRepo}:v1`, ws]);
+      const control = await dockerAsync([
+        'buildx',
+        'build',
+        '--platform',
+        'linux/amd64,linux/arm64',
+        '--push',
+        '--tag',
+        `${proxy.host}/${controlRepo}:v1`,
+        ws,
+      ]);
       const controlFaults = proxy.stats.faulted;
       const controlSinceFirstWrite = Date.now() - proxy.stats.firstWriteAt!;
       expect(control.code).not.toBe(0);
@@ -73,7 +85,12 @@ describe('verification: push retries through a fault-injecting registry proxy', 
     try {
       const job = await runJob({
         workspace: uniqueWorkspace(),
-        inputs: { images: `${proxy.host}/${uniqueName('e2e/retry-401')}`, tags: 'v1', push: 'true', platforms: 'linux/amd64,linux/arm64' },
+        inputs: {
+          images: `${proxy.host}/${uniqueName('e2e/retry-401')}`,
+          tags: 'v1',
+          push: 'true',
+          platforms: 'linux/amd64,linux/arm64',
+        },
         traceDocker: true,
       });
       expect(job.main.code).toBe(1);
@@ -93,10 +110,21 @@ describe('verification: push retries through a fault-injecting registry proxy', 
     const proxy = await startFaultProxy({ host: '127.0.0.1', port: 5000 }, { kind: 'drop', windowMs: DROP_MS });
     try {
       const ws = uniqueWorkspace();
-      const control = await dockerAsync(['buildx', 'build', '--platform', 'linux/amd64', '--push', '--tag', `${proxy.host}/${uniqueName('e2e/drop-control')}:v1`, ws]);
+      const control = await dockerAsync([
+        'buildx',
+        'build',
+        '--platform',
+        'linux/amd64',
+        '--push',
+        '--tag',
+        `${proxy.host}/${uniqueName('e2e/drop-control')}:v1`,
+        ws,
+      ]);
       expect(control.code).not.toBe(0);
       expect(control.output).toMatch(/": EOF/);
-      console.log(`control: raw buildx exit ${control.code} after ${control.ms} ms; last line: ${control.output.trim().split('\n').pop()}`);
+      console.log(
+        `control: raw buildx exit ${control.code} after ${control.ms} ms; last line: ${control.output.trim().split('\n').pop()}`,
+      );
 
       proxy.setMode({ kind: 'drop', windowMs: DROP_MS });
       const repo = uniqueName('e2e/drop');
@@ -111,7 +139,9 @@ describe('verification: push retries through a fault-injecting registry proxy', 
       expect(retries[0]).toContain('connection closed by the registry');
       expect(buildCalls(job.main.dockerCalls)).toHaveLength(retries.length + 1);
       expect((await registryManifest(repo, 'v1')).digest).toMatch(/^sha256:/);
-      console.log(`action: exit 0 after ${job.main.ms} ms, ${proxy.stats.faulted} connections dropped; retries:\n${retries.join('\n')}`);
+      console.log(
+        `action: exit 0 after ${job.main.ms} ms, ${proxy.stats.faulted} connections dropped; retries:\n${retries.join('\n')}`,
+      );
     } finally {
       await proxy.stop();
     }

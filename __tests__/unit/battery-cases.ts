@@ -17,7 +17,12 @@ export const BAD_INPUTS: Case[] = [
   ['platforms: empty', { platforms: ' ' }, 'platforms', /at least one platform/],
   ['platforms: only commas', { platforms: ',,,' }, 'platforms', /at least one platform/],
   ['platforms: only a comment', { platforms: '# linux/amd64' }, 'platforms', /at least one platform/],
-  ['platforms: one bad among good (list syntax)', { platforms: 'linux/amd64\nlinux/arm64,linux/sparc' }, 'platforms', /sparc/],
+  [
+    'platforms: one bad among good (list syntax)',
+    { platforms: 'linux/amd64\nlinux/arm64,linux/sparc' },
+    'platforms',
+    /sparc/,
+  ],
   ['platforms: oversized (100 kB)', { platforms: `linux/${big(100_000)}` }, 'platforms', /not|unknown|valid/i],
   // images
   ['images: tag given', { images: 'ghcr.io/o/app:v1' }, 'images', /must not contain a tag/],
@@ -41,18 +46,56 @@ export const BAD_INPUTS: Case[] = [
   // expressions, rendered once with the event's context in the input pass (issue 15, finding 11)
   ['tags: {{ unclosed', { tags: 'type=raw,value={{branch' }, 'tags', /not closed/],
   ['tags: unknown global expression', { tags: 'type=raw,value={{brnch}}' }, 'tags', /unknown expression "brnch"/],
-  ['tags: unknown date attribute', { tags: "type=raw,value={{date 'YYYY' zone='x'}}" }, 'tags', /unknown date attribute/],
+  [
+    'tags: unknown date attribute',
+    { tags: "type=raw,value={{date 'YYYY' zone='x'}}" },
+    'tags',
+    /unknown date attribute/,
+  ],
   ['tags: unknown time zone', { tags: "type=raw,value={{date 'YYYY' tz='Nowhere/X'}}" }, 'tags', /unknown time zone/],
-  ['tags: enable not true/false after rendering', { tags: 'type=raw,value=x,enable={{branch}}' }, 'tags', /must be true or false/],
-  ['tags: semver pattern with an unknown name', { tags: 'type=semver,pattern={{majr}}' }, 'tags', /unknown expression "majr"/],
-  ['tags: match pattern not a regular expression', { tags: 'type=match,pattern=v(' }, 'tags', /not a valid regular expression/],
+  [
+    'tags: enable not true/false after rendering',
+    { tags: 'type=raw,value=x,enable={{branch}}' },
+    'tags',
+    /must be true or false/,
+  ],
+  [
+    'tags: semver pattern with an unknown name',
+    { tags: 'type=semver,pattern={{majr}}' },
+    'tags',
+    /unknown expression "majr"/,
+  ],
+  [
+    'tags: match pattern not a regular expression',
+    { tags: 'type=match,pattern=v(' },
+    'tags',
+    /not a valid regular expression/,
+  ],
   ['flavor: suffix with an unclosed expression', { flavor: 'suffix=-{{sha' }, 'flavor', /not closed/],
   ['labels: unknown expression', { labels: 'x={{nope}}' }, 'labels', /unknown expression "nope"/],
   ['annotations: unclosed expression', { annotations: 'x={{date' }, 'annotations', /not closed/],
   // login forms and credentials that cannot work for a push
-  ['registry-auth: together with username/password', { username: 'u', password: 'p', 'registry-auth': '- username: v\n  password: q\n' }, 'registry-auth', /cannot be combined/],
-  ['registry-auth: one registry twice', { 'registry-auth': '- registry: r.io\n  username: a\n  password: b\n- registry: r.io\n  username: c\n  password: d\n' }, 'registry-auth', /already logged in to/],
-  ['password: empty on a run that pushes', { images: 'ghcr.io/o/app', push: 'true', registry: 'ghcr.io', username: 'u', password: '' }, 'password', /password is empty, and this run pushes/],
+  [
+    'registry-auth: together with username/password',
+    { username: 'u', password: 'p', 'registry-auth': '- username: v\n  password: q\n' },
+    'registry-auth',
+    /cannot be combined/,
+  ],
+  [
+    'registry-auth: one registry twice',
+    {
+      'registry-auth':
+        '- registry: r.io\n  username: a\n  password: b\n- registry: r.io\n  username: c\n  password: d\n',
+    },
+    'registry-auth',
+    /already logged in to/,
+  ],
+  [
+    'password: empty on a run that pushes',
+    { images: 'ghcr.io/o/app', push: 'true', registry: 'ghcr.io', username: 'u', password: '' },
+    'password',
+    /password is empty, and this run pushes/,
+  ],
   // flavor
   ['flavor: bad latest', { flavor: 'latest=sometimes' }, 'flavor', /latest must be auto, true or false/],
   ['flavor: unknown key', { flavor: 'colour=blue' }, 'flavor', /unknown flavor/],
@@ -66,7 +109,12 @@ export const BAD_INPUTS: Case[] = [
   ['file: outside the workspace and missing', { file: '/etc/nowhere/Dockerfile' }, 'file', /not found/],
   ['file: no Dockerfile in the context', { context: 'sub' }, 'file', /no Dockerfile in the context/],
   ['buildkitd-config: missing', { 'buildkitd-config': 'missing.toml' }, 'buildkitd-config', /not found/],
-  ['secret-files: outside the workspace and missing', { 'secret-files': 'npm=../../none/.npmrc' }, 'secret-files', /does not exist/],
+  [
+    'secret-files: outside the workspace and missing',
+    { 'secret-files': 'npm=../../none/.npmrc' },
+    'secret-files',
+    /does not exist/,
+  ],
   ['secret-files: empty path', { 'secret-files': 'npm=' }, 'secret-files', /empty path/],
   // push and booleans
   ['push: yes', { push: 'yes' }, 'push', /auto, true or false/],
@@ -77,14 +125,34 @@ export const BAD_INPUTS: Case[] = [
   ['cleanup: never', { cleanup: 'never' }, 'cleanup', /true .*or false/],
   ['dry-run: maybe', { 'dry-run': 'maybe' }, 'dry-run', /true or false/],
   // conflicting inputs
-  ['load + push true', { load: 'true', push: 'true', images: 'r/app', platforms: 'linux/amd64' }, 'load', /cannot be combined with push/],
-  ['load + push: yes', { load: 'true', push: 'yes', images: 'r/app', platforms: 'linux/amd64' }, 'push', /auto, true or false/],
+  [
+    'load + push true',
+    { load: 'true', push: 'true', images: 'r/app', platforms: 'linux/amd64' },
+    'load',
+    /cannot be combined with push/,
+  ],
+  [
+    'load + push: yes',
+    { load: 'true', push: 'yes', images: 'r/app', platforms: 'linux/amd64' },
+    'push',
+    /auto, true or false/,
+  ],
   ['load + two platforms', { load: 'true', push: 'false' }, 'load', /single platform/],
   ['builder + driver-opts', { builder: 'mine', 'driver-opts': 'network=host' }, 'driver-opts', /existing one/],
   ['builder + driver', { builder: 'mine', driver: 'docker-container' }, 'driver', /existing one/],
   ['builder + append', { builder: 'mine', append: '- endpoint: ctx' }, 'append', /existing one/],
-  ['driver docker + buildkitd-flags', { driver: 'docker', 'buildkitd-flags': '--debug' }, 'buildkitd-flags', /docker driver/],
-  ['buildkitd-config + inline', { 'buildkitd-config': 'buildkitd.toml', 'buildkitd-config-inline': 'debug = true' }, 'buildkitd-config-inline', /not both/],
+  [
+    'driver docker + buildkitd-flags',
+    { driver: 'docker', 'buildkitd-flags': '--debug' },
+    'buildkitd-flags',
+    /docker driver/,
+  ],
+  [
+    'buildkitd-config + inline',
+    { 'buildkitd-config': 'buildkitd.toml', 'buildkitd-config-inline': 'debug = true' },
+    'buildkitd-config-inline',
+    /not both/,
+  ],
   ['driver remote without endpoint', { driver: 'remote' }, 'endpoint', /required with driver remote/],
   // builder area values
   ['driver: unknown', { driver: 'podman' }, 'driver', /not a buildx driver/],
@@ -103,14 +171,34 @@ export const BAD_INPUTS: Case[] = [
   ['append: bad node name', { append: '- name: "a b"' }, 'append', /may only use letters/],
   // login
   ['password without username', { password: 'pw-1' }, 'password', /no username/],
-  ['registry not a host', { registry: 'https://ghcr.io', username: 'u', password: 'pw-2' }, 'password', /not a registry host/],
-  ['registry-auth: bad YAML', { 'registry-auth': '- registry: [ghcr.io\n  password: pw-3' }, 'registry-auth', /not valid YAML/],
+  [
+    'registry not a host',
+    { registry: 'https://ghcr.io', username: 'u', password: 'pw-2' },
+    'password',
+    /not a registry host/,
+  ],
+  [
+    'registry-auth: bad YAML',
+    { 'registry-auth': '- registry: [ghcr.io\n  password: pw-3' },
+    'registry-auth',
+    /not valid YAML/,
+  ],
   ['registry-auth: not a list', { 'registry-auth': 'registry: ghcr.io' }, 'registry-auth', /YAML list/],
   ['registry-auth: entry not a mapping', { 'registry-auth': '- ghcr.io' }, 'registry-auth', /must be a mapping/],
-  ['registry-auth: password without username', { 'registry-auth': '- registry: ghcr.io\n  password: pw-4' }, 'registry-auth', /no username/],
+  [
+    'registry-auth: password without username',
+    { 'registry-auth': '- registry: ghcr.io\n  password: pw-4' },
+    'registry-auth',
+    /no username/,
+  ],
   // build options
   ['build-args: bad name', { 'build-args': '=oops' }, 'build-args', /not a valid build-arg name/],
-  ['build-args: oversized name (100 kB)', { 'build-args': `${big(100_000, '-')}=1` }, 'build-args', /not a valid build-arg name/],
+  [
+    'build-args: oversized name (100 kB)',
+    { 'build-args': `${big(100_000, '-')}=1` },
+    'build-args',
+    /not a valid build-arg name/,
+  ],
   ['build-args: space in name', { 'build-args': 'MY ARG=1' }, 'build-args', /not a valid build-arg name/],
   ['build-contexts: no =', { 'build-contexts': 'alpine' }, 'build-contexts', /no "="/],
   ['secrets: no =', { secrets: 'token' }, 'secrets', /no "="/],
@@ -120,4 +208,3 @@ export const BAD_INPUTS: Case[] = [
   ['shm-size: not a size', { 'shm-size': 'big' }, 'shm-size', /not a size/],
   ['ulimit: bad form', { ulimit: 'nofile:1024' }, 'ulimit', /not a ulimit/],
 ];
-

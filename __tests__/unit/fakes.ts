@@ -1,11 +1,11 @@
-import type { ArtifactStore } from '../../src/ports/artifacts.js';
 import type { ActionsCache } from '../../src/ports/actions-cache.js';
+import type { ArtifactStore } from '../../src/ports/artifacts.js';
 import type { Deps } from '../../src/ports/deps.js';
+import type { Exec, ExecRequest, ExecResult } from '../../src/ports/exec.js';
 import type { Files } from '../../src/ports/files.js';
+import type { Host } from '../../src/ports/host.js';
 import type { BuilderRequest } from '../../src/stages/builder/plan.js';
 import type { BuilderProbe } from '../../src/stages/builder/probe.js';
-import type { Exec, ExecRequest, ExecResult } from '../../src/ports/exec.js';
-import type { Host } from '../../src/ports/host.js';
 
 export interface FakeHost extends Host {
   inputs: Record<string, string>;
@@ -50,7 +50,9 @@ export function fakeHost(inputs: Record<string, string> = {}, state: Record<stri
 }
 
 /** An exec gateway stub: answers from a handler and records every call. */
-export function fakeExec(handler: (req: ExecRequest) => Partial<ExecResult> = () => ({})): Exec & { calls: ExecRequest[] } {
+export function fakeExec(
+  handler: (req: ExecRequest) => Partial<ExecResult> = () => ({}),
+): Exec & { calls: ExecRequest[] } {
   const calls: ExecRequest[] = [];
   const fn = (async (req: ExecRequest) => {
     calls.push(req);
@@ -65,18 +67,23 @@ export function fakeExec(handler: (req: ExecRequest) => Partial<ExecResult> = ()
  * the CLI's plugin list, buildx version, context show) and defers everything else to `more`
  * (default: exit 0, no output).
  */
-export function fakeEngine(more: (req: ExecRequest) => Partial<ExecResult> = () => ({})): Exec & { calls: ExecRequest[] } {
+export function fakeEngine(
+  more: (req: ExecRequest) => Partial<ExecResult> = () => ({}),
+): Exec & { calls: ExecRequest[] } {
   return fakeExec((req) => {
     const cmd = req.argv.slice(1, 3).join(' ');
     if (cmd.startsWith('version')) return { stdout: 'amd64' };
     if (cmd === 'buildx version') return { stdout: 'github.com/docker/buildx v0.13.1 x' };
-    if (cmd.startsWith('info')) return { stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n[{"Name":"buildx","Version":"v0.13.1"}]\n' };
+    if (cmd.startsWith('info'))
+      return { stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n[{"Name":"buildx","Version":"v0.13.1"}]\n' };
     if (cmd.startsWith('context')) return { stdout: 'default' };
     return more(req);
   });
 }
 
-export function fakeFiles(files: Record<string, string> = {}): Files & { removed: string[]; written: Record<string, string> } {
+export function fakeFiles(
+  files: Record<string, string> = {},
+): Files & { removed: string[]; written: Record<string, string> } {
   const removed: string[] = [];
   const written: Record<string, string> = {};
   return {
@@ -106,7 +113,13 @@ export function fakeActionsCache(): ActionsCache & { opened: string[] } {
       opened.push(scratch);
       return { restore: async () => ({ problems }), save: async () => ({ saved: false, problems }) };
     },
-    folders: { inspect: () => ({ valid: false, bytes: 0 }), remove: () => undefined, rename: () => undefined, lock: () => true, unlock: () => undefined },
+    folders: {
+      inspect: () => ({ valid: false, bytes: 0 }),
+      remove: () => undefined,
+      rename: () => undefined,
+      lock: () => true,
+      unlock: () => undefined,
+    },
   };
 }
 
@@ -117,15 +130,39 @@ export function fakeArtifactStore(): ArtifactStore {
 }
 
 export function fakeDeps(host: Host, exec: Exec, files: Files, env: Record<string, string> = {}): Deps {
-  return { host, exec, files, env: { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/tmp/rt', ...env }, cwd: '/ws', now: () => 0, actionsCache: fakeActionsCache(), artifacts: fakeArtifactStore() };
+  return {
+    host,
+    exec,
+    files,
+    env: { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/tmp/rt', ...env },
+    cwd: '/ws',
+    now: () => 0,
+    actionsCache: fakeActionsCache(),
+    artifacts: fakeArtifactStore(),
+  };
 }
 
 /** What the builder stage is asked for: the action's defaults, with `over` on top. */
 export function builderRequest(over: Partial<BuilderRequest> = {}): BuilderRequest {
-  return { driver: 'auto', driverOpts: [], buildkitdFlags: '', buildkitdConfig: '', endpoint: '', append: [], builder: '', cleanup: true, ...over };
+  return {
+    driver: 'auto',
+    driverOpts: [],
+    buildkitdFlags: '',
+    buildkitdConfig: '',
+    endpoint: '',
+    append: [],
+    builder: '',
+    cleanup: true,
+    ...over,
+  };
 }
 
 /** What the builder stage's probe finds: buildx 0.13.1 on the containerd image store, with `over` on top. */
 export function builderProbe(over: Partial<BuilderProbe> = {}): BuilderProbe {
-  return { buildxVersion: 'github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3', driverStatus: [['driver-type', 'io.containerd.snapshotter.v1']], dockerContext: 'default', ...over };
+  return {
+    buildxVersion: 'github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3',
+    driverStatus: [['driver-type', 'io.containerd.snapshotter.v1']],
+    dockerContext: 'default',
+    ...over,
+  };
 }

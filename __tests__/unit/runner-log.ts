@@ -4,7 +4,23 @@
  * whitespace, and the legacy `##[cmd]` anywhere in the line), honour ::stop-commands::, and return
  * the commands it would run, as "name props::data".
  */
-const REGISTERED = ['add-mask', 'add-path', 'set-env', 'set-output', 'save-state', 'error', 'warning', 'notice', 'debug', 'group', 'endgroup', 'echo', 'stop-commands', 'add-matcher', 'remove-matcher'];
+const REGISTERED = [
+  'add-mask',
+  'add-path',
+  'set-env',
+  'set-output',
+  'save-state',
+  'error',
+  'warning',
+  'notice',
+  'debug',
+  'group',
+  'endgroup',
+  'echo',
+  'stop-commands',
+  'add-matcher',
+  'remove-matcher',
+];
 
 interface Parsed {
   name: string;
@@ -57,7 +73,10 @@ export function runnerCommands(log: string): string[] {
 }
 
 /** Commands in a log other than the ones this action issues itself (annotations, groups, masks, debug). */
-export function injectedCommands(log: string, own: RegExp = /^(group|endgroup|debug|add-mask|error title=|warning)/): string[] {
+export function injectedCommands(
+  log: string,
+  own: RegExp = /^(group|endgroup|debug|add-mask|error title=|warning)/,
+): string[] {
   return runnerCommands(log).filter((c) => !own.test(c));
 }
 

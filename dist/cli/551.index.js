@@ -900,7 +900,7 @@ var meta_rules = __webpack_require__(82326);
 
 const isGitTag = (r) => r.ex.meta.ref.startsWith('refs/tags/');
 /** semver/pep440/match read the rule's value (rendered) when it has one, else the git tag. */
-const sourceText = (rule, r) => (rule.attrs.value ? (0,expressions/* renderGlobal */.Yy)(rule.attrs.value, r.ex) : (0,expressions/* gitTagOf */.Eb)(r.ex.meta.ref));
+const sourceText = (rule, r) => rule.attrs.value ? (0,expressions/* renderGlobal */.Yy)(rule.attrs.value, r.ex) : (0,expressions/* gitTagOf */.Eb)(r.ex.meta.ref);
 /** semver/pep440: the source text narrowed to match='s first group, '/' made '-'. */
 function versionText(rule, r) {
     let text = sourceText(rule, r);
@@ -983,7 +983,9 @@ const ref = (rule, r) => {
         case 'tag':
             return isGitTag(r) ? { value: (0,expressions/* gitTagOf */.Eb)(gitRef), latest: true } : undefined;
         case 'pr':
-            return gitRef.startsWith('refs/pull/') ? { value: gitRef.replace(/^refs\/pull\//, '').replace(/\/merge$/, ''), latest: false } : undefined;
+            return gitRef.startsWith('refs/pull/')
+                ? { value: gitRef.replace(/^refs\/pull\//, '').replace(/\/merge$/, ''), latest: false }
+                : undefined;
     }
     return undefined;
 };
@@ -995,7 +997,16 @@ const sha = (rule, r) => {
     return { value: rule.attrs.format === 'long' ? m.sha : (0,expressions/* shortSha */.Fu)(m), latest: false };
 };
 /** The value function of each tag rule type. */
-const TAG_VALUES = { schedule, semver: semverValue, pep440: pep440Value, match, edge, ref, raw, sha };
+const TAG_VALUES = {
+    schedule,
+    semver: semverValue,
+    pep440: pep440Value,
+    match,
+    edge,
+    ref,
+    raw,
+    sha,
+};
 
 ;// CONCATENATED MODULE: ./lib/stages/meta/plan.js
 
@@ -1092,7 +1103,16 @@ function planMeta(input, run) {
     const version = v.main ?? literalTags[0] ?? '';
     const { labels, annotations } = labelsOf(input, run, ex, version, notes);
     const tagNames = [...new Set([...tagList, ...literalTags])];
-    return { refs, tags, tagNames, version, labels, annotations, json: { tags, labels: (0,meta_labels/* labelObject */.so)(labels), annotations }, notes };
+    return {
+        refs,
+        tags,
+        tagNames,
+        version,
+        labels,
+        annotations,
+        json: { tags, labels: (0,meta_labels/* labelObject */.so)(labels), annotations },
+        notes,
+    };
 }
 
 

@@ -13,9 +13,9 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   planPreflight: () => (/* binding */ planPreflight)
 /* harmony export */ });
 /* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(78390);
-/* harmony import */ var _ports_argv_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(23432);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(452);
-/* harmony import */ var _oci_manifests_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(27927);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(452);
+/* harmony import */ var _oci_manifests_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(27927);
+/* harmony import */ var _ports_argv_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(23432);
 /**
  * Preflight: before building, check that every base image the build will pull has every
  * requested platform. Building arm64 FROM an amd64-only base otherwise fails late (after QEMU
@@ -137,7 +137,11 @@ function fromVars(declared, buildArgs, target, buildPlatform) {
     }
     const vars = new Map([...platformVars('TARGET', target), ...platformVars('BUILD', buildPlatform)]);
     for (const d of declared) {
-        const value = overrides.has(d.name) ? overrides.get(d.name) : d.value !== null ? expandVariables(d.value, vars).value : undefined;
+        const value = overrides.has(d.name)
+            ? overrides.get(d.name)
+            : d.value !== null
+                ? expandVariables(d.value, vars).value
+                : undefined;
         if (value !== undefined)
             vars.set(d.name, value);
     }
@@ -154,8 +158,8 @@ class Gathered {
     }
     need(ref, platform, line) {
         // a Dockerfile value (ARG B=--help, FROM ${B}) never reaches a command line as an option
-        if ((0,_ports_argv_js__WEBPACK_IMPORTED_MODULE_1__/* .readsAsOption */ .D)(ref))
-            return this.skip((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .clipLongWords */ .ij)(ref, 80), line, 'starts with "-", which docker would read as an option');
+        if ((0,_ports_argv_js__WEBPACK_IMPORTED_MODULE_3__/* .readsAsOption */ .D)(ref))
+            return this.skip((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .clipLongWords */ .ij)(ref, 80), line, 'starts with "-", which docker would read as an option');
         const c = this.checks.get(ref) ?? { ref, platforms: [], line };
         if (!c.platforms.includes(platform))
             c.platforms.push(platform);
@@ -231,10 +235,10 @@ function planPreflight(dockerfile, buildArgs, platforms, buildPlatform = 'linux/
 /** What one `inspectManifestArgv(check.ref)` answer means for one check. */
 function judgeBase(check, res) {
     if (res.code !== 0)
-        return { ref: check.ref, status: 'unreachable', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .commandProblem */ .RS)((0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_3__/* .inspectManifestArgv */ .sJ)(check.ref), res) };
+        return { ref: check.ref, status: 'unreachable', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .commandProblem */ .RS)((0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_2__/* .inspectManifestArgv */ .sJ)(check.ref), res) };
     let parsed;
     try {
-        parsed = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_3__/* .parseManifest */ .Ng)(res.stdout);
+        parsed = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_2__/* .parseManifest */ .Ng)(res.stdout);
     }
     catch {
         return { ref: check.ref, status: 'unreachable', detail: 'the registry answered something that is not a manifest' };
@@ -242,14 +246,14 @@ function judgeBase(check, res) {
     if (parsed.kind === 'manifest')
         return { ref: check.ref, status: 'single', available: [] };
     const available = parsed.entries.map((e) => e.platform);
-    const missing = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_3__/* .missingPlatforms */ .z3)(check.platforms, available);
+    const missing = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_2__/* .missingPlatforms */ .z3)(check.platforms, available);
     if (missing.length)
         return { ref: check.ref, status: 'missing', missing, available, line: check.line };
     return { ref: check.ref, status: 'ok', available };
 }
 /** What a single-platform image's config platform (act.ts reads it) means for one check. */
 function judgeSingle(check, platform) {
-    const missing = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_3__/* .missingPlatforms */ .z3)(check.platforms, [platform]);
+    const missing = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_2__/* .missingPlatforms */ .z3)(check.platforms, [platform]);
     return missing.length
         ? { ref: check.ref, status: 'missing', missing, available: [platform], line: check.line }
         : { ref: check.ref, status: 'ok', available: [platform] };

@@ -19,10 +19,161 @@ __webpack_require__.d(__webpack_exports__, {
   platformImages: () => (/* binding */ platformImages)
 });
 
-// EXTERNAL MODULE: ./lib/ports/exec.js + 1 modules
-var exec = __webpack_require__(7857);
 // EXTERNAL MODULE: ./lib/errors.js
 var errors = __webpack_require__(452);
+// EXTERNAL MODULE: ./lib/oci/manifests.js
+var manifests = __webpack_require__(27927);
+// EXTERNAL MODULE: ./lib/ports/exec.js + 1 modules
+var exec = __webpack_require__(7857);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(57075);
+// EXTERNAL MODULE: ./lib/oci/reference.js
+var reference = __webpack_require__(23940);
+// EXTERNAL MODULE: ./lib/ports/docker-config.js
+var docker_config = __webpack_require__(65553);
+;// CONCATENATED MODULE: ./lib/ports/registry.js
+/**
+ * A read-only registry client for the arch check: manifests (as text: oci/manifests.ts parses them,
+ * as it parses verify's `imagetools inspect --raw`) and blobs over the distribution API,
+ * with the token flow (anonymous, or with the run's docker config credentials, which a login or an
+ * earlier step put there). In-process so a layer streams straight into the reader: no `docker
+ * pull`, nothing on disk.
+ */
+
+
+
+
+
+/** Pure: the API base URL; loopback registries speak plain HTTP, as docker assumes for them. */
+function registryBase(registry) {
+    if (registry === 'docker.io')
+        return 'https://registry-1.docker.io';
+    return `${(0,reference/* isLoopbackHost */.cW)(registry) ? 'http' : 'https'}://${registry}`;
+}
+/** Pure: the fields of a WWW-Authenticate challenge (scheme lower-cased). */
+function parseChallenge(header) {
+    const m = /^\s*(\w+)\s*(.*)$/.exec(header) ?? [];
+    const params = {};
+    for (const p of (m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g))
+        params[p[1]] = p[2];
+    return { scheme: (m[1] ?? '').toLowerCase(), params };
+}
+/** Pure: credentials for a registry from config.json's auths, or the helper that holds them. */
+function configCredentials(configJson, registry) {
+    let cfg;
+    try {
+        cfg = JSON.parse(configJson ?? '{}');
+    }
+    catch {
+        return undefined;
+    }
+    const key = (0,docker_config/* registryKey */.n7)(registry);
+    const helper = cfg.credHelpers?.[key];
+    if (helper)
+        return { helper };
+    const entry = cfg.auths?.[key] ?? cfg.auths?.[`https://${key}`] ?? cfg.auths?.[`http://${key}`];
+    if (entry?.auth) {
+        const plain = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = plain.indexOf(':');
+        if (colon > 0)
+            return { username: plain.slice(0, colon), password: plain.slice(colon + 1) };
+    }
+    if (cfg.credsStore && entry)
+        return { helper: cfg.credsStore };
+    return undefined;
+}
+/** Credentials for a registry, asking a credential helper through the exec gateway when one holds them. */
+async function credentials(registry, deps) {
+    const found = configCredentials(deps.readFile(external_node_path_.join(deps.dockerConfig, 'config.json')), registry);
+    if (!found || !('helper' in found))
+        return found;
+    const res = await deps.exec({
+        argv: [`docker-credential-${found.helper}`, 'get'],
+        stdin: (0,docker_config/* registryKey */.n7)(registry),
+        silent: true,
+    });
+    if (res.code !== 0)
+        return undefined;
+    try {
+        const j = JSON.parse(res.stdout);
+        return j.Username && j.Secret ? { username: j.Username, password: j.Secret } : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+const basic = (c) => `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
+/** One repository on one registry: GETs manifests and blobs, answering auth challenges once. */
+class RegistryRepo {
+    registry;
+    repository;
+    deps;
+    auth;
+    base;
+    constructor(registry, repository, deps) {
+        this.registry = registry;
+        this.repository = repository;
+        this.deps = deps;
+        this.base = registryBase(registry);
+    }
+    static of(ref, deps) {
+        const s = (0,reference/* splitReference */.mQ)(ref);
+        return { repo: new RegistryRepo(s.registry, s.repository, deps), reference: s.reference };
+    }
+    /** A manifest or index, as raw JSON text (oci/manifests.ts reads it). */
+    async manifest(reference) {
+        // a manifest is small: a registry that does not answer in 30 s is not going to
+        const res = await this.get(`manifests/${reference}`, manifests/* MANIFEST_MEDIA_TYPES */.$T.join(', '), AbortSignal.timeout(30_000));
+        return res.text();
+    }
+    /** A blob as a stream (layers) — never buffered whole. */
+    async blob(digest) {
+        const res = await this.get(`blobs/${digest}`, '*/*');
+        if (!res.body)
+            throw new Error(`${this.registry}/${this.repository}: blob ${digest} has no body`);
+        return external_node_stream_.Readable.fromWeb(res.body);
+    }
+    async get(what, accept, signal) {
+        const url = `${this.base}/v2/${this.repository}/${what}`;
+        const headers = () => ({
+            Accept: accept,
+            ...(this.auth ? { Authorization: this.auth } : {}),
+        });
+        let res = await this.deps.fetch(url, { headers: headers(), signal });
+        if (res.status === 401) {
+            await res.body?.cancel();
+            this.auth = await this.authorize(res.headers.get('www-authenticate') ?? '');
+            res = await this.deps.fetch(url, { headers: headers(), signal });
+        }
+        if (!res.ok) {
+            await res.body?.cancel();
+            throw new Error(`GET ${this.registry}/${this.repository} ${what.split('/')[0]} answered ${res.status} ${res.statusText}`.trim());
+        }
+        return res;
+    }
+    /** Answer a challenge: Basic with the credentials, or a Bearer token for pull on this repository. */
+    async authorize(challenge) {
+        const creds = await credentials(this.registry, this.deps);
+        const { scheme, params } = parseChallenge(challenge);
+        if (scheme === 'basic')
+            return creds ? basic(creds) : undefined;
+        if (scheme !== 'bearer' || !params.realm)
+            return undefined;
+        const url = new URL(params.realm);
+        if (params.service)
+            url.searchParams.set('service', params.service);
+        url.searchParams.set('scope', `repository:${this.repository}:pull`);
+        const res = await this.deps.fetch(url, { headers: creds ? { Authorization: basic(creds) } : {} });
+        if (!res.ok)
+            throw new Error(`token for ${this.registry}/${this.repository}: ${res.status} ${res.statusText}`.trim());
+        const body = (await res.json());
+        const token = body.token ?? body.access_token;
+        return token ? `Bearer ${token}` : undefined;
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __webpack_require__(14006);
 // EXTERNAL MODULE: ./lib/oci/elf.js
@@ -51,7 +202,9 @@ const under = (p, dir) => dir === '' || p === dir || p.startsWith(`${dir}/`);
 function stackLayers(layers) {
     let live = [];
     for (const layer of layers) {
-        live = live.filter((e) => !layer.paths.has(e.path) && !layer.whiteouts.some((w) => under(e.path, w)) && !layer.opaque.some((d) => under(e.path, d) && e.path !== d));
+        live = live.filter((e) => !layer.paths.has(e.path) &&
+            !layer.whiteouts.some((w) => under(e.path, w)) &&
+            !layer.opaque.some((d) => under(e.path, d) && e.path !== d));
         live.push(...layer.elves);
     }
     return live;
@@ -68,7 +221,9 @@ function ignoreMatcher(globs) {
 /** Pure: judge one platform's stacked layers. */
 function judgePlatform(platform, layers, layersTotal, ignore) {
     const live = stackLayers(layers).filter((e) => !ignore(e.path));
-    const wrong = live.filter((e) => !(0,elf/* elfFits */.oy)(platform, e.header)).map((e) => ({ path: `/${e.path}`, arch: (0,elf/* describeElf */.Rg)(e.header) }));
+    const wrong = live
+        .filter((e) => !(0,elf/* elfFits */.oy)(platform, e.header))
+        .map((e) => ({ path: `/${e.path}`, arch: (0,elf/* describeElf */.Rg)(e.header) }));
     return {
         platform,
         checked: live.length,
@@ -87,7 +242,10 @@ function archCheckFailure(verdicts) {
         return undefined;
     const parts = bad.map((v) => {
         const arches = [...new Set(v.wrong.map((w) => w.arch))].join(', ');
-        const files = v.wrong.slice(0, SHOWN).map((w) => w.path).join(', ');
+        const files = v.wrong
+            .slice(0, SHOWN)
+            .map((w) => w.path)
+            .join(', ');
         const more = v.wrong.length > SHOWN ? ` and ${v.wrong.length - SHOWN} more` : '';
         return `${v.platform} holds ${v.wrong.length} ${arches} binar${v.wrong.length === 1 ? 'y' : 'ies'}: ${files}${more}`;
     });
@@ -96,16 +254,39 @@ function archCheckFailure(verdicts) {
 /** Pure: the job summary section. */
 function archCheckSummary(verdicts, mode) {
     const rows = verdicts.map((v) => {
-        const result = v.wrong.length ? `**${v.wrong.length} wrong** (${[...new Set(v.wrong.map((w) => w.arch))].join(', ')})` : 'ok';
+        const result = v.wrong.length
+            ? `**${v.wrong.length} wrong** (${[...new Set(v.wrong.map((w) => w.arch))].join(', ')})`
+            : 'ok';
         const layers = mode === 'full' ? `${v.layersRead}` : `${v.layersRead} of ${v.layersTotal}`;
         return `| ${v.platform} | ${result} | ${v.checked} | ${v.files} | ${layers} |`;
     });
-    const scope = mode === 'full' ? 'every layer' : "the layers this build added above its base images";
-    return ['#### arch check', '', `Read ${scope}.`, '', '| platform | result | ELF files | files read | layers read |', '|---|---|---|---|---|', ...rows, ''].join('\n');
+    const scope = mode === 'full' ? 'every layer' : 'the layers this build added above its base images';
+    return [
+        '#### arch check',
+        '',
+        `Read ${scope}.`,
+        '',
+        '| platform | result | ELF files | files read | layers read |',
+        '|---|---|---|---|---|',
+        ...rows,
+        '',
+    ].join('\n');
 }
 /** Pure: the build's argv turned into a re-export of its (cached) result as an OCI tar on stdout. */
 function reexportArgv(buildArgv) {
-    const dropWithValue = new Set(['--tag', '-t', '--output', '-o', '--cache-to', '--metadata-file', '--iidfile', '--attest', '--provenance', '--sbom', '--annotation']);
+    const dropWithValue = new Set([
+        '--tag',
+        '-t',
+        '--output',
+        '-o',
+        '--cache-to',
+        '--metadata-file',
+        '--iidfile',
+        '--attest',
+        '--provenance',
+        '--sbom',
+        '--annotation',
+    ]);
     const dropAlone = new Set(['--push', '--load']);
     const out = [];
     for (let i = 0; i < buildArgv.length - 1; i++) {
@@ -121,11 +302,16 @@ function reexportArgv(buildArgv) {
         out.push(a);
     }
     // attestations add nothing to check; the context stays last
-    return [...out, '--provenance=false', '--sbom=false', '--output', 'type=oci,dest=-', buildArgv[buildArgv.length - 1]];
+    return [
+        ...out,
+        '--provenance=false',
+        '--sbom=false',
+        '--output',
+        'type=oci,dest=-',
+        buildArgv[buildArgv.length - 1],
+    ];
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: external "node:stream/promises"
 var promises_ = __webpack_require__(46466);
 // EXTERNAL MODULE: external "node:zlib"
@@ -273,148 +459,6 @@ async function readBlob(digest, entry, size, out) {
         out.layers.set(digest, await scanLayer(all, digest));
 }
 
-// EXTERNAL MODULE: ./lib/oci/manifests.js
-var manifests = __webpack_require__(27927);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(76760);
-// EXTERNAL MODULE: ./lib/ports/docker-config.js
-var docker_config = __webpack_require__(65553);
-// EXTERNAL MODULE: ./lib/oci/reference.js
-var reference = __webpack_require__(23940);
-;// CONCATENATED MODULE: ./lib/ports/registry.js
-/**
- * A read-only registry client for the arch check: manifests (as text: oci/manifests.ts parses them,
- * as it parses verify's `imagetools inspect --raw`) and blobs over the distribution API,
- * with the token flow (anonymous, or with the run's docker config credentials, which a login or an
- * earlier step put there). In-process so a layer streams straight into the reader: no `docker
- * pull`, nothing on disk.
- */
-
-
-
-
-
-/** Pure: the API base URL; loopback registries speak plain HTTP, as docker assumes for them. */
-function registryBase(registry) {
-    if (registry === 'docker.io')
-        return 'https://registry-1.docker.io';
-    return `${(0,reference/* isLoopbackHost */.cW)(registry) ? 'http' : 'https'}://${registry}`;
-}
-/** Pure: the fields of a WWW-Authenticate challenge (scheme lower-cased). */
-function parseChallenge(header) {
-    const m = /^\s*(\w+)\s*(.*)$/.exec(header) ?? [];
-    const params = {};
-    for (const p of (m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g))
-        params[p[1]] = p[2];
-    return { scheme: (m[1] ?? '').toLowerCase(), params };
-}
-/** Pure: credentials for a registry from config.json's auths, or the helper that holds them. */
-function configCredentials(configJson, registry) {
-    let cfg;
-    try {
-        cfg = JSON.parse(configJson ?? '{}');
-    }
-    catch {
-        return undefined;
-    }
-    const key = (0,docker_config/* registryKey */.n7)(registry);
-    const helper = cfg.credHelpers?.[key];
-    if (helper)
-        return { helper };
-    const entry = cfg.auths?.[key] ?? cfg.auths?.[`https://${key}`] ?? cfg.auths?.[`http://${key}`];
-    if (entry?.auth) {
-        const plain = Buffer.from(entry.auth, 'base64').toString('utf8');
-        const colon = plain.indexOf(':');
-        if (colon > 0)
-            return { username: plain.slice(0, colon), password: plain.slice(colon + 1) };
-    }
-    if (cfg.credsStore && entry)
-        return { helper: cfg.credsStore };
-    return undefined;
-}
-/** Credentials for a registry, asking a credential helper through the exec gateway when one holds them. */
-async function credentials(registry, deps) {
-    const found = configCredentials(deps.readFile(external_node_path_.join(deps.dockerConfig, 'config.json')), registry);
-    if (!found || !('helper' in found))
-        return found;
-    const res = await deps.exec({ argv: [`docker-credential-${found.helper}`, 'get'], stdin: (0,docker_config/* registryKey */.n7)(registry), silent: true });
-    if (res.code !== 0)
-        return undefined;
-    try {
-        const j = JSON.parse(res.stdout);
-        return j.Username && j.Secret ? { username: j.Username, password: j.Secret } : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-const basic = (c) => `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
-/** One repository on one registry: GETs manifests and blobs, answering auth challenges once. */
-class RegistryRepo {
-    registry;
-    repository;
-    deps;
-    auth;
-    base;
-    constructor(registry, repository, deps) {
-        this.registry = registry;
-        this.repository = repository;
-        this.deps = deps;
-        this.base = registryBase(registry);
-    }
-    static of(ref, deps) {
-        const s = (0,reference/* splitReference */.mQ)(ref);
-        return { repo: new RegistryRepo(s.registry, s.repository, deps), reference: s.reference };
-    }
-    /** A manifest or index, as raw JSON text (oci/manifests.ts reads it). */
-    async manifest(reference) {
-        // a manifest is small: a registry that does not answer in 30 s is not going to
-        const res = await this.get(`manifests/${reference}`, manifests/* MANIFEST_MEDIA_TYPES */.$T.join(', '), AbortSignal.timeout(30_000));
-        return res.text();
-    }
-    /** A blob as a stream (layers) — never buffered whole. */
-    async blob(digest) {
-        const res = await this.get(`blobs/${digest}`, '*/*');
-        if (!res.body)
-            throw new Error(`${this.registry}/${this.repository}: blob ${digest} has no body`);
-        return external_node_stream_.Readable.fromWeb(res.body);
-    }
-    async get(what, accept, signal) {
-        const url = `${this.base}/v2/${this.repository}/${what}`;
-        const headers = () => ({ Accept: accept, ...(this.auth ? { Authorization: this.auth } : {}) });
-        let res = await this.deps.fetch(url, { headers: headers(), signal });
-        if (res.status === 401) {
-            await res.body?.cancel();
-            this.auth = await this.authorize(res.headers.get('www-authenticate') ?? '');
-            res = await this.deps.fetch(url, { headers: headers(), signal });
-        }
-        if (!res.ok) {
-            await res.body?.cancel();
-            throw new Error(`GET ${this.registry}/${this.repository} ${what.split('/')[0]} answered ${res.status} ${res.statusText}`.trim());
-        }
-        return res;
-    }
-    /** Answer a challenge: Basic with the credentials, or a Bearer token for pull on this repository. */
-    async authorize(challenge) {
-        const creds = await credentials(this.registry, this.deps);
-        const { scheme, params } = parseChallenge(challenge);
-        if (scheme === 'basic')
-            return creds ? basic(creds) : undefined;
-        if (scheme !== 'bearer' || !params.realm)
-            return undefined;
-        const url = new URL(params.realm);
-        if (params.service)
-            url.searchParams.set('service', params.service);
-        url.searchParams.set('scope', `repository:${this.repository}:pull`);
-        const res = await this.deps.fetch(url, { headers: creds ? { Authorization: basic(creds) } : {} });
-        if (!res.ok)
-            throw new Error(`token for ${this.registry}/${this.repository}: ${res.status} ${res.statusText}`.trim());
-        const body = (await res.json());
-        const token = body.token ?? body.access_token;
-        return token ? `Bearer ${token}` : undefined;
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/stages/archcheck/act.js
 /**
  * Arch check, the act: find each platform's layers (in the registry when pushed; from a cached
@@ -481,7 +525,10 @@ async function streamText(src) {
 /** Judge each platform from its image and the scans of the layers that were read. */
 function judgeAll(images, scans, skip, ignore) {
     return images.map((img) => {
-        const read = img.layers.filter((l) => !skip.has(l)).map((l) => scans.get(l)).filter((s) => s !== undefined);
+        const read = img.layers
+            .filter((l) => !skip.has(l))
+            .map((l) => scans.get(l))
+            .filter((s) => s !== undefined);
         return judgePlatform(img.platform, read, img.layers.length, ignore);
     });
 }
@@ -502,7 +549,13 @@ async function checkPushed(ref, digest, t, deps) {
 async function checkLocal(buildArgv, t, deps, env) {
     let scan;
     const argv = reexportArgv(buildArgv);
-    const res = await deps.exec({ argv, silent: true, env, timeoutMs: exec/* NO_TIMEOUT */.cg, readStdout: async (s) => void (scan = await scanOciLayout(s, t.skip)) });
+    const res = await deps.exec({
+        argv,
+        silent: true,
+        env,
+        timeoutMs: exec/* NO_TIMEOUT */.cg,
+        readStdout: async (s) => void (scan = await scanOciLayout(s, t.skip)),
+    });
     if (res.code !== 0 || !scan)
         throw new Error(`re-exporting the build failed: ${(0,errors/* commandProblem */.RS)(argv, res)}`);
     const blobs = scan.json;

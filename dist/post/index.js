@@ -28584,23 +28584,30 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _ports_host_actions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2692);
-/* harmony import */ var _ports_exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7857);
-/* harmony import */ var _ports_files_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(280);
-/* harmony import */ var _pipeline_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3831);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(452);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(452);
+/* harmony import */ var _pipeline_post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3831);
+/* harmony import */ var _ports_exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7857);
+/* harmony import */ var _ports_files_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(280);
+/* harmony import */ var _ports_host_actions_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2692);
 // Entry of the action's post step (bundled to dist/post). Always exits 0.
 
 
 
 
 
-const host = (0,_ports_host_actions_js__WEBPACK_IMPORTED_MODULE_0__/* .createActionsHost */ .W)();
+const host = (0,_ports_host_actions_js__WEBPACK_IMPORTED_MODULE_4__/* .createActionsHost */ .W)();
 try {
-    await (0,_pipeline_post_js__WEBPACK_IMPORTED_MODULE_3__/* .runPost */ .a)({ host, exec: (0,_ports_exec_js__WEBPACK_IMPORTED_MODULE_1__/* .createExec */ .k7)(), files: _ports_files_js__WEBPACK_IMPORTED_MODULE_2__/* .realFiles */ .a, env: process.env, cwd: process.cwd(), now: () => Date.now() });
+    await (0,_pipeline_post_js__WEBPACK_IMPORTED_MODULE_1__/* .runPost */ .a)({
+        host,
+        exec: (0,_ports_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .createExec */ .k7)(),
+        files: _ports_files_js__WEBPACK_IMPORTED_MODULE_3__/* .realFiles */ .a,
+        env: process.env,
+        cwd: process.cwd(),
+        now: () => Date.now(),
+    });
 }
 catch (err) {
-    host.warning(`cleanup failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err)}`);
+    host.warning(`cleanup failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(err)}`);
 }
 process.exitCode = 0;
 
@@ -28766,16 +28773,19 @@ class StateStore {
 function planLogin(inputs, push, eventName) {
     const notes = [];
     for (const reg of inputs.loginsWithoutPassword) {
-        const why = eventName.startsWith('pull_request')
-            ? ' (secrets are empty in pull requests from forks)'
-            : '';
+        const why = eventName.startsWith('pull_request') ? ' (secrets are empty in pull requests from forks)' : '';
         notes.push({
             level: push ? 'warning' : 'info',
             message: `no password for ${reg}: not logging in${why}${push ? '; the push may be refused' : ''}`,
         });
     }
     if (inputs.logins.length === 0 && inputs.loginsWithoutPassword.length === 0) {
-        notes.push({ level: 'info', message: push ? 'no registry credentials given: pushing with the engine\'s existing credentials' : 'no registry credentials and nothing to push: login skipped' });
+        notes.push({
+            level: 'info',
+            message: push
+                ? "no registry credentials given: pushing with the engine's existing credentials"
+                : 'no registry credentials and nothing to push: login skipped',
+        });
     }
     return { logins: inputs.logins, notes };
 }
@@ -28812,7 +28822,10 @@ async function runPost(deps) {
     if (state.builder) {
         const name = state.builder;
         await attempt(`remove builder ${name}`, async () => {
-            const res = await exec({ argv: ['docker', 'buildx', 'rm', '--force', ...(state.keepState ? ['--keep-state'] : []), '--', name], silent: true });
+            const res = await exec({
+                argv: ['docker', 'buildx', 'rm', '--force', ...(state.keepState ? ['--keep-state'] : []), '--', name],
+                silent: true,
+            });
             if (res.code !== 0)
                 throw new Error(res.stderr.trim());
             host.info(`removed builder ${name}${state.keepState ? ' (its state kept: keep-state)' : ''}`);
@@ -28903,14 +28916,26 @@ function spawnFailure(argv, err) {
         return { code: errors/* EXIT_NOT_FOUND */.ek, stdout: '', stderr: `${argv[0]}: ${errors/* NOT_ON_PATH */.SQ}; cannot run ${name}` };
     if (e?.code === 'E2BIG') {
         const longest = Math.max(...argv.map((a) => a.length));
-        return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: its command line is too long for the system (spawn E2BIG; the longest argument has ${longest} characters): shorten the value` };
+        return {
+            code: EXIT_CANNOT_RUN,
+            stdout: '',
+            stderr: `cannot start ${name}: its command line is too long for the system (spawn E2BIG; the longest argument has ${longest} characters): shorten the value`,
+        };
     }
     const nul = argv.findIndex((a) => a.includes('\0'));
     if (nul >= 0) {
         const shown = JSON.stringify(argv[nul].slice(0, 60)).replace(/\\u0000/g, '\\0');
-        return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: argument ${nul} (${shown}…) contains a NUL byte, which no command line can carry: remove it from the value it comes from` };
+        return {
+            code: EXIT_CANNOT_RUN,
+            stdout: '',
+            stderr: `cannot start ${name}: argument ${nul} (${shown}…) contains a NUL byte, which no command line can carry: remove it from the value it comes from`,
+        };
     }
-    return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: ${e?.message ?? String(err)}` };
+    return {
+        code: EXIT_CANNOT_RUN,
+        stdout: '',
+        stderr: `cannot start ${name}: ${e?.message ?? String(err)}`,
+    };
 }
 /** Kill a child and everything it started: it leads its own process group (detached). */
 function killTree(child) {
@@ -28946,7 +28971,11 @@ function createExec(baseEnv = process.env, opts = {}) {
         const log = req.silent ? undefined : new log_safe/* SafeLogWriter */.xe(write);
         log?.write(`[command]${req.argv.join(' ')}\n`);
         if (opts.signal?.aborted)
-            return resolve({ code: 130, stdout: '', stderr: `${commandName(req.argv)}: not started, the run was interrupted` });
+            return resolve({
+                code: 130,
+                stdout: '',
+                stderr: `${commandName(req.argv)}: not started, the run was interrupted`,
+            });
         let child;
         try {
             child = (0,external_node_child_process_namespaceObject.spawn)(tool, args, { cwd: req.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
@@ -28977,7 +29006,12 @@ function createExec(baseEnv = process.env, opts = {}) {
                 child.stdout?.destroy();
                 child.stderr?.destroy();
                 const what = `${commandName(req.argv)} did not answer within ${Math.round(bound / 1000)} s and was stopped`;
-                finish({ code: EXIT_TIMED_OUT, stdout, stderr: stderr ? `${stderr.trimEnd()}\n${what}` : what, timedOut: true });
+                finish({
+                    code: EXIT_TIMED_OUT,
+                    stdout,
+                    stderr: stderr ? `${stderr.trimEnd()}\n${what}` : what,
+                    timedOut: true,
+                });
             }, bound)
             : undefined;
         let reading;
@@ -32058,7 +32092,9 @@ function fileCommand(env, what, variable, fn) {
         fn();
     }
     catch (err) {
-        throw new Error(`cannot write ${what} to ${variable} (${env[variable] ?? 'not set'}): ${(0,errors/* errorMessage */.gJ)(err)}`, { cause: err });
+        throw new Error(`cannot write ${what} to ${variable} (${env[variable] ?? 'not set'}): ${(0,errors/* errorMessage */.gJ)(err)}`, {
+            cause: err,
+        });
     }
 }
 /** Host backed by the GitHub Actions runner's file commands (via @actions/core). */
@@ -32073,7 +32109,9 @@ function createActionsHost(env = process.env) {
         debug: (m) => core_debug(m),
         setOutput: (n, v) => fileCommand(env, `output ${n}`, 'GITHUB_OUTPUT', () => setOutput(n, v)),
         // without GITHUB_ENV, @actions/core falls back to the ::set-env command, which runners refuse
-        exportVariable: (n, v) => (env.GITHUB_ENV ? fileCommand(env, `environment variable ${n}`, 'GITHUB_ENV', () => exportVariable(n, v)) : core_debug(`GITHUB_ENV is not set: ${n} is not exported`)),
+        exportVariable: (n, v) => env.GITHUB_ENV
+            ? fileCommand(env, `environment variable ${n}`, 'GITHUB_ENV', () => exportVariable(n, v))
+            : core_debug(`GITHUB_ENV is not set: ${n} is not exported`),
         setSecret: (v) => core_setSecret(v),
         saveState: (n, v) => fileCommand(env, 'the state for the post step', 'GITHUB_STATE', () => saveState(n, v)),
         getState: (n) => getState(n),

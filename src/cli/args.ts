@@ -82,7 +82,9 @@ export function parseCliArgs(argv: string[], spec: ActionSpec): CliArgs {
     const boolean = isBooleanInput(byName.get(name)!);
     const v = boolean ? (takeValue(isBoolWord) ?? 'true') : takeValue();
     if (v === undefined) {
-      out.errors.push(`--${name} needs a value (--${name} VALUE or --${name}=VALUE); only true/false inputs can be given bare`);
+      out.errors.push(
+        `--${name} needs a value (--${name} VALUE or --${name}=VALUE); only true/false inputs can be given bare`,
+      );
       continue;
     }
     out.inputs[name] = name in out.inputs ? `${out.inputs[name]}\n${v}` : v;
@@ -92,7 +94,8 @@ export function parseCliArgs(argv: string[], spec: ActionSpec): CliArgs {
     if (cmd === undefined) out.errors.push('missing command: use "build" (see --help)');
     else if (cmd === 'help') out.command = 'help';
     else if (cmd !== 'build') out.errors.push(`unknown command "${cmd}": use "build"`);
-    if (rest.length) out.errors.push(`unexpected argument${rest.length > 1 ? 's' : ''} ${rest.map((r) => `"${r}"`).join(' ')}`);
+    if (rest.length)
+      out.errors.push(`unexpected argument${rest.length > 1 ? 's' : ''} ${rest.map((r) => `"${r}"`).join(' ')}`);
   }
   return out;
 }
@@ -111,20 +114,34 @@ export function inputEnvNames(name: string): string[] {
  * Raw input values as the runner would pass them: a flag, else INPUT_<NAME> from the environment
  * (the runner's own convention: keeps e.g. a password out of the command line), else action.yml's default.
  */
-export function inputValues(spec: ActionSpec, given: Record<string, string>, env: NodeJS.ProcessEnv = {}): Record<string, string> {
+export function inputValues(
+  spec: ActionSpec,
+  given: Record<string, string>,
+  env: NodeJS.ProcessEnv = {},
+): Record<string, string> {
   const values: Record<string, string> = {};
   for (const i of spec.inputs) {
     // a ${{ … }} default is the runner's to evaluate; the CLI has no such context
     const fallback = /^\$\{\{.*\}\}$/.test(i.default.trim()) ? '' : i.default;
     // untrimmed, as the runner passes them: the host trims (a raw sep-tags keeps its space)
-    values[i.name] = given[i.name] ?? inputEnvNames(i.name).map((n) => env[n]).find((v) => v !== undefined) ?? fallback;
+    values[i.name] =
+      given[i.name] ??
+      inputEnvNames(i.name)
+        .map((n) => env[n])
+        .find((v) => v !== undefined) ??
+      fallback;
   }
   return values;
 }
 
 function suggest(name: string, known: string[]): string {
   const close = known.filter((k) => distance(k, name) <= 2 || k.startsWith(name) || name.startsWith(k));
-  return close.length ? ` (did you mean ${close.slice(0, 3).map((c) => `--${c}`).join(', ')}?)` : '';
+  return close.length
+    ? ` (did you mean ${close
+        .slice(0, 3)
+        .map((c) => `--${c}`)
+        .join(', ')}?)`
+    : '';
 }
 
 function distance(a: string, b: string): number {
@@ -160,7 +177,8 @@ export function renderHelp(spec: ActionSpec, width = 100): string {
     lines.push(`      default: ${i.default === '' ? '""' : JSON.stringify(i.default)}`);
   }
   lines.push('', 'Options:');
-  for (const o of CLI_OPTIONS) lines.push(`  --${o.name}${'value' in o ? ` ${o.value}` : ''}`, wrap(o.description, width, '      '));
+  for (const o of CLI_OPTIONS)
+    lines.push(`  --${o.name}${'value' in o ? ` ${o.value}` : ''}`, wrap(o.description, width, '      '));
   lines.push('', 'Outputs (printed at the end):');
   for (const o of spec.outputs) lines.push(`  ${o.name}`, wrap(o.description, width, '      '));
   lines.push('', 'Exit codes: 0 ok, 1 build failed, 2 bad usage (unknown flag or invalid input).', '');

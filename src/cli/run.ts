@@ -1,20 +1,21 @@
-import { createArtifactStore } from '../ports/artifacts.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ActionSpec } from '../inputs/action-spec.js';
-import { runPost } from '../pipeline/post.js';
-import { inputValues, parseCliArgs, renderHelp } from './args.js';
+
 import { gitContext, probeGit } from '../context/git.js';
-import type { Deps } from '../ports/deps.js';
-import type { Files } from '../ports/files.js';
-import { realActionsCache } from '../ports/actions-cache.js';
 import { errorMessage } from '../errors.js';
+import type { ActionSpec } from '../inputs/action-spec.js';
+import { runMain } from '../pipeline/main.js';
+import { runPost } from '../pipeline/post.js';
+import { realActionsCache } from '../ports/actions-cache.js';
+import { createArtifactStore } from '../ports/artifacts.js';
+import type { Deps } from '../ports/deps.js';
 import type { Exec } from '../ports/exec.js';
-import { createCliHost, renderMarkdownForTerminal, type Terminal } from './terminal-host.js';
+import type { Files } from '../ports/files.js';
 import { safeTerminal } from '../ports/log-safe.js';
 import { once } from '../ports/once.js';
-import { runMain } from '../pipeline/main.js';
 import { onStopSignals, type SignalSource } from '../ports/signals.js';
+import { inputValues, parseCliArgs, renderHelp } from './args.js';
+import { createCliHost, renderMarkdownForTerminal, type Terminal } from './terminal-host.js';
 
 export interface CliDeps {
   spec: ActionSpec;
@@ -53,7 +54,10 @@ export async function runCli(argv: string[], cli: CliDeps): Promise<number> {
     return args.errors.length ? EXIT_USAGE : EXIT_OK;
   }
   const jsonDir = args.outputJson ? path.dirname(path.resolve(d.cwd, args.outputJson)) : undefined;
-  if (jsonDir && !fs.existsSync(jsonDir)) args.errors.push(`--output-json: folder ${jsonDir} does not exist: create it first, or give a path in an existing folder`);
+  if (jsonDir && !fs.existsSync(jsonDir))
+    args.errors.push(
+      `--output-json: folder ${jsonDir} does not exist: create it first, or give a path in an existing folder`,
+    );
   if (args.errors.length) {
     for (const e of args.errors) d.term.err(`multiarch-action: ${e}\n`);
     d.term.err('Run "multiarch-action --help" for the flags.\n');
@@ -70,7 +74,9 @@ export async function runCli(argv: string[], cli: CliDeps): Promise<number> {
   const runnerTemp = path.join(runDir, 'temp');
   fs.mkdirSync(runnerTemp);
   if (probe.problem) {
-    host.warning(`no git context: ${probe.problem}. Tags and labels from git refs (branch, tag, sha) are empty; run inside a checkout with a commit, or give the tags with --tags`);
+    host.warning(
+      `no git context: ${probe.problem}. Tags and labels from git refs (branch, tag, sha) are empty; run inside a checkout with a commit, or give the tags with --tags`,
+    );
   }
   const noRef = probe.problem ? `(no ref: ${probe.problem})` : '(no ref: detached HEAD without a tag)';
   host.info(
@@ -86,7 +92,16 @@ export async function runCli(argv: string[], cli: CliDeps): Promise<number> {
     GITHUB_WORKSPACE: d.cwd,
     RUNNER_TEMP: runnerTemp,
   });
-  const deps: Deps = { host, exec: d.exec, files: d.files, env, cwd: d.cwd, now: d.now, actionsCache: realActionsCache(env), artifacts: createArtifactStore(env) };
+  const deps: Deps = {
+    host,
+    exec: d.exec,
+    files: d.files,
+    env,
+    cwd: d.cwd,
+    now: d.now,
+    actionsCache: realActionsCache(env),
+    artifacts: createArtifactStore(env),
+  };
 
   // the same cleanup as the action's post step, once, whether the run ends or a signal stops it
   const cleanup = once(() =>
@@ -127,9 +142,15 @@ function printOutputs(term: Terminal, host: ReturnType<typeof createCliHost>): v
   if (host.outputs.size) {
     term.out('\n== outputs\n');
     for (const [name, value] of host.outputs) {
-      const shown = name === 'metadata' && value.length > 200 ? `${value.slice(0, 200)}… (${value.length} characters)` : value;
+      const shown =
+        name === 'metadata' && value.length > 200 ? `${value.slice(0, 200)}… (${value.length} characters)` : value;
       const lines = host.mask(shown).split('\n');
-      term.out(`${name}: ${lines[0] ?? ''}\n${lines.slice(1).map((l) => `${' '.repeat(name.length + 2)}${l}\n`).join('')}`);
+      term.out(
+        `${name}: ${lines[0] ?? ''}\n${lines
+          .slice(1)
+          .map((l) => `${' '.repeat(name.length + 2)}${l}\n`)
+          .join('')}`,
+      );
     }
   }
   for (const md of host.summaries) term.out(`\n${host.mask(renderMarkdownForTerminal(md))}\n`);
@@ -141,7 +162,9 @@ function writeOutputJson(file: string, host: ReturnType<typeof createCliHost>): 
     fs.writeFileSync(file, `${JSON.stringify(Object.fromEntries(host.outputs), null, 2)}\n`);
     return true;
   } catch (err) {
-    host.error(`cannot write the outputs to ${file}: ${errorMessage(err)}. The outputs are printed above.`, { title: '--output-json' });
+    host.error(`cannot write the outputs to ${file}: ${errorMessage(err)}. The outputs are printed above.`, {
+      title: '--output-json',
+    });
     return false;
   }
 }

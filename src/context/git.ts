@@ -52,7 +52,10 @@ export function parseRemoteUrl(url: string): { serverUrl: string; repository: st
   } else {
     return undefined;
   }
-  repoPath = repoPath.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/, '');
+  repoPath = repoPath
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
   if (!host || !repoPath.includes('/')) return undefined;
   return { serverUrl: `${scheme}://${host}`, repository: repoPath };
 }
@@ -84,8 +87,13 @@ export function gitContext(probe: GitProbe, env: NodeJS.ProcessEnv = {}): GitCon
   const remote = probe.remoteUrl ? parseRemoteUrl(probe.remoteUrl) : undefined;
   const serverUrl = env.CI_SERVER_URL || remote?.serverUrl || 'https://github.com';
   const repository = env.CI_PROJECT_PATH || remote?.repository || '';
-  const defaultBranch = env.CI_DEFAULT_BRANCH || probe.remoteHead || (probe.branch && ['main', 'master'].includes(probe.branch) ? probe.branch : 'main');
-  const [owner = '', name = ''] = repository ? [repository.split('/').slice(0, -1).join('/'), repository.split('/').pop()!] : [];
+  const defaultBranch =
+    env.CI_DEFAULT_BRANCH ||
+    probe.remoteHead ||
+    (probe.branch && ['main', 'master'].includes(probe.branch) ? probe.branch : 'main');
+  const [owner = '', name = ''] = repository
+    ? [repository.split('/').slice(0, -1).join('/'), repository.split('/').pop()!]
+    : [];
 
   const out: Record<string, string> = {
     GITHUB_EVENT_NAME: eventName,
@@ -137,7 +145,10 @@ export async function probeGit(exec: Exec, cwd: string): Promise<GitProbe> {
     const remotes = ((await git('remote')) ?? '').split('\n').filter(Boolean);
     const remote = remotes.includes('origin') ? 'origin' : remotes[0];
     if (!remote) return {};
-    const [remoteUrl, head] = await Promise.all([git('remote', 'get-url', remote), git('symbolic-ref', '-q', '--short', `refs/remotes/${remote}/HEAD`)]);
+    const [remoteUrl, head] = await Promise.all([
+      git('remote', 'get-url', remote),
+      git('symbolic-ref', '-q', '--short', `refs/remotes/${remote}/HEAD`),
+    ]);
     return { remote, remoteUrl, head };
   };
   const [branch, tagList, { remote, remoteUrl, head }, commitDate] = await Promise.all([
@@ -152,7 +163,8 @@ export async function probeGit(exec: Exec, cwd: string): Promise<GitProbe> {
     branch: branch || undefined,
     tags,
     remoteUrl: remoteUrl || undefined,
-    remoteHead: head && remote ? head.replace(new RegExp(`^${remote.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`), '') : undefined,
+    remoteHead:
+      head && remote ? head.replace(new RegExp(`^${remote.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`), '') : undefined,
     commitDate: commitDate || undefined,
   };
 }

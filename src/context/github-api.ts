@@ -1,9 +1,13 @@
 import { HttpClient } from '@actions/http-client';
-import { jsonObject, jsonText, type MetaContext, repoInfoFrom } from './run-context.js';
+
 import { errorMessage } from '../errors.js';
+import { jsonObject, jsonText, type MetaContext, repoInfoFrom } from './run-context.js';
 
 /** fetch as the reader needs it (injectable for tests). */
-export type FetchFn = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+export type FetchFn = (
+  url: string,
+  init: { headers: Record<string, string>; signal: AbortSignal },
+) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
 /**
  * The real FetchFn, on @actions/http-client: it honours the runner's proxy settings (https_proxy,
@@ -40,7 +44,6 @@ export interface Completed {
   warnings: string[];
 }
 
-
 async function getJson(url: string, deps: RepoApiDeps): Promise<Record<string, unknown>> {
   const headers: Record<string, string> = { Accept: 'application/vnd.github+json', 'User-Agent': 'multiarch-action' };
   if (deps.token) headers.Authorization = `Bearer ${deps.token}`;
@@ -54,7 +57,11 @@ async function getJson(url: string, deps: RepoApiDeps): Promise<Record<string, u
  * (schedule and some other events carry none) and, only when an expression needs it, the commit date.
  * Never throws: an unreachable API gives warnings and the payload's (or fallback) values.
  */
-export async function completeFromApi(meta: MetaContext, needCommitDate: boolean, deps: RepoApiDeps): Promise<Completed> {
+export async function completeFromApi(
+  meta: MetaContext,
+  needCommitDate: boolean,
+  deps: RepoApiDeps,
+): Promise<Completed> {
   const warnings: string[] = [];
   let out = meta;
   if (!meta.owner || !meta.repoName) return { meta, warnings };
@@ -64,7 +71,9 @@ export async function completeFromApi(meta: MetaContext, needCommitDate: boolean
       const r = await getJson(base, deps);
       out = { ...out, repo: repoInfoFrom(r, meta.repo), repoFromPayload: true };
     } catch (err) {
-      warnings.push(`could not read repository data from ${base} (${errorMessage(err)}): labels title/description/licenses and the default branch may be incomplete`);
+      warnings.push(
+        `could not read repository data from ${base} (${errorMessage(err)}): labels title/description/licenses and the default branch may be incomplete`,
+      );
     }
   }
   if (needCommitDate && !meta.commitDate && meta.sha) {
@@ -73,7 +82,9 @@ export async function completeFromApi(meta: MetaContext, needCommitDate: boolean
       const date = jsonText(jsonObject(jsonObject(c.commit).committer).date);
       if (date) out = { ...out, commitDate: date };
     } catch (err) {
-      warnings.push(`could not read the commit date from ${base} (${errorMessage(err)}): {{commit_date}} uses the current date`);
+      warnings.push(
+        `could not read the commit date from ${base} (${errorMessage(err)}): {{commit_date}} uses the current date`,
+      );
     }
   }
   return { meta: out, warnings };

@@ -85,7 +85,8 @@ export function readRunContext(env: NodeJS.ProcessEnv, cwd: string): RunContext 
 }
 
 /** A JSON value as an object ({} when it is not one): the event payload and the API's answers. */
-export const jsonObject = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
+export const jsonObject = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
 /** A JSON value as text: a string as it is, a number written out (as metadata-action's `${…}` does), else ''. */
 export const jsonText = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 const obj = jsonObject;
@@ -110,12 +111,14 @@ export function readMetaContext(env: NodeJS.ProcessEnv, payload: Record<string, 
   const eventName = env.GITHUB_EVENT_NAME || '';
   const [owner = '', repoName = ''] = (env.GITHUB_REPOSITORY || '').split('/');
   const pr = obj(payload.pull_request);
-  const prNumber = typeof payload.number === 'number' ? payload.number : typeof pr.number === 'number' ? pr.number : undefined;
+  const prNumber =
+    typeof payload.number === 'number' ? payload.number : typeof pr.number === 'number' ? pr.number : undefined;
   let ref = env.GITHUB_REF || '';
   if (eventName === 'pull_request_target' && prNumber !== undefined) ref = `refs/pull/${prNumber}/merge`;
   const prHeadSha = str(obj(pr.head).sha) || undefined;
   let sha = env.GITHUB_SHA || '';
-  if (/^true$/i.test(env.DOCKER_METADATA_PR_HEAD_SHA || '') && eventName.startsWith('pull_request') && prHeadSha) sha = prHeadSha;
+  if (/^true$/i.test(env.DOCKER_METADATA_PR_HEAD_SHA || '') && eventName.startsWith('pull_request') && prHeadSha)
+    sha = prHeadSha;
 
   const r = obj(payload.repository);
   const repoFromPayload = Object.keys(r).length > 0;
@@ -147,7 +150,10 @@ export function readMetaContext(env: NodeJS.ProcessEnv, payload: Record<string, 
     repoName,
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     shortShaLength: env.DOCKER_METADATA_SHORT_SHA_LENGTH || '',
-    annotationLevels: (env.DOCKER_METADATA_ANNOTATIONS_LEVELS || 'manifest').split(',').map((s) => s.trim()).filter(Boolean),
+    annotationLevels: (env.DOCKER_METADATA_ANNOTATIONS_LEVELS || 'manifest')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     sourceDateEpoch: env.SOURCE_DATE_EPOCH || '',
   };
 }

@@ -3,10 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findActionYml, loadActionSpec } from '../inputs/action-spec.js';
+
 import { runCli } from '../cli/run.js';
-import { realFiles } from '../ports/files.js';
+import { findActionYml, loadActionSpec } from '../inputs/action-spec.js';
 import { createExec } from '../ports/exec.js';
+import { realFiles } from '../ports/files.js';
 import { processSignals } from '../ports/signals.js';
 
 // action.yml sits beside the bundle's package root: dist/cli/index.js → ../../action.yml
@@ -25,7 +26,10 @@ let mask = (text: string) => text;
 for (const stream of [process.stdout, process.stderr]) {
   const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
   stream.write = ((chunk: unknown, ...rest: unknown[]) =>
-    write(typeof chunk === 'string' || Buffer.isBuffer(chunk) ? mask(chunk.toString()) : chunk, ...rest)) as typeof stream.write;
+    write(
+      typeof chunk === 'string' || Buffer.isBuffer(chunk) ? mask(chunk.toString()) : chunk,
+      ...rest,
+    )) as typeof stream.write;
 }
 // SIGINT/SIGTERM stop every docker process of the run; the cleanup then runs on its own gateway
 const stopped = new AbortController();

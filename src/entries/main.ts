@@ -1,11 +1,11 @@
-import { createArtifactStore } from '../ports/artifacts.js';
-// Entry of the action's main step (bundled to dist/main). Everything else is side-effect free.
-import { createActionsHost } from '../ports/host-actions.js';
-import { createExec } from '../ports/exec.js';
-import { realFiles } from '../ports/files.js';
-import { realActionsCache } from '../ports/actions-cache.js';
 import { clipMessage, errorMessage } from '../errors.js';
 import { runMain } from '../pipeline/main.js';
+import { realActionsCache } from '../ports/actions-cache.js';
+import { createArtifactStore } from '../ports/artifacts.js';
+import { createExec } from '../ports/exec.js';
+import { realFiles } from '../ports/files.js';
+// Entry of the action's main step (bundled to dist/main). Everything else is side-effect free.
+import { createActionsHost } from '../ports/host-actions.js';
 import { onStopSignals, processSignals } from '../ports/signals.js';
 
 const host = createActionsHost();

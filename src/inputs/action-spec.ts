@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import { parse as parseYaml } from 'yaml';
 
 /** One input as action.yml declares it. */
@@ -39,7 +40,10 @@ export function parseActionSpec(text: string): ActionSpec {
     default: v?.default === undefined || v?.default === null ? '' : String(v.default),
     required: v?.required === true,
   }));
-  const outputs = Object.entries(raw.outputs ?? {}).map(([name, v]) => ({ name, description: String(v?.description ?? '').trim() }));
+  const outputs = Object.entries(raw.outputs ?? {}).map(([name, v]) => ({
+    name,
+    description: String(v?.description ?? '').trim(),
+  }));
   return { name: raw.name ?? '', description: String(raw.description ?? '').trim(), inputs, outputs };
 }
 

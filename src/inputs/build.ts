@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+
 import { parseBool, parseList } from '../lists.js';
 import { formatPlatform, parsePlatform } from '../oci/platforms.js';
 import type { Collector, Getter, InputEnv } from './collect.js';
@@ -38,7 +39,9 @@ function mergePlatforms(text: string): string[] {
  * needed (context and Dockerfile are not checked) and the platforms come from the shards.
  */
 export function parseBuildInputs(get: Getter, c: Collector, env: InputEnv, builds = true): BuildInputs {
-  const platforms = builds ? c.field('platforms', () => parsePlatforms(get('platforms')), []) : mergePlatforms(get('platforms'));
+  const platforms = builds
+    ? c.field('platforms', () => parsePlatforms(get('platforms')), [])
+    : mergePlatforms(get('platforms'));
 
   const push = c.field(
     'push',
@@ -72,7 +75,9 @@ export function parseBuildInputs(get: Getter, c: Collector, env: InputEnv, build
   if (builds && file && !fileInRemote && !env.exists(file) && !c.has('context')) {
     c.fail(
       'file',
-      rawFile ? `Dockerfile "${rawFile}" not found (resolved to ${file})` : `no Dockerfile in the context (${file}); set "file" to its path`,
+      rawFile
+        ? `Dockerfile "${rawFile}" not found (resolved to ${file})`
+        : `no Dockerfile in the context (${file}); set "file" to its path`,
     );
   }
 
@@ -100,5 +105,7 @@ export function parseBuildInputs(get: Getter, c: Collector, env: InputEnv, build
  * the remote context's default.
  */
 export function dockerfileName(file: string, workspace: string): { path: string; inWorkspace: boolean } {
-  return file && path.isAbsolute(file) ? { path: path.relative(workspace, file), inWorkspace: true } : { path: file, inWorkspace: false };
+  return file && path.isAbsolute(file)
+    ? { path: path.relative(workspace, file), inWorkspace: true }
+    : { path: file, inWorkspace: false };
 }

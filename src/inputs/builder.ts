@@ -1,10 +1,12 @@
 import * as path from 'node:path';
+
 import { parse as parseYaml } from 'yaml';
+
+import { errorMessage } from '../errors.js';
 import { parseList } from '../lists.js';
 import { formatPlatform, parsePlatform } from '../oci/platforms.js';
 import { checkOperand } from '../ports/argv.js';
 import type { Collector, Getter, InputEnv } from './collect.js';
-import { errorMessage } from '../errors.js';
 
 /** A value that reaches a command as an operand: checked it cannot be read as an option (checkOperand). */
 const operand = <T extends string | undefined>(value: T, what: string): T => {
@@ -75,15 +77,20 @@ export function parseAppend(raw: string): AppendNode[] {
     // failsafe: every scalar stays a string, as the user wrote it
     doc = parseYaml(raw, { schema: 'failsafe' });
   } catch (err) {
-    throw new Error(`is not valid YAML (${errorMessage(err).split('\n')[0]}); use a list like "- name: arm64\\n  endpoint: arm64-ctx\\n  platforms: linux/arm64"`, { cause: err });
+    throw new Error(
+      `is not valid YAML (${errorMessage(err).split('\n')[0]}); use a list like "- name: arm64\\n  endpoint: arm64-ctx\\n  platforms: linux/arm64"`,
+      { cause: err },
+    );
   }
   if (!Array.isArray(doc)) throw new Error('must be a YAML list of nodes ("- name: …", "  endpoint: …")');
   return doc.map((item, i): AppendNode => {
     const where = `node ${i + 1}`;
-    if (!item || typeof item !== 'object' || Array.isArray(item)) throw new Error(`${where} must be a mapping with ${APPEND_KEYS.join(', ')}`);
+    if (!item || typeof item !== 'object' || Array.isArray(item))
+      throw new Error(`${where} must be a mapping with ${APPEND_KEYS.join(', ')}`);
     const rec = item as Record<string, unknown>;
     for (const k of Object.keys(rec)) {
-      if (!APPEND_KEYS.includes(k)) throw new Error(`${where}: unknown key "${k}"; valid keys: ${APPEND_KEYS.join(', ')}`);
+      if (!APPEND_KEYS.includes(k))
+        throw new Error(`${where}: unknown key "${k}"; valid keys: ${APPEND_KEYS.join(', ')}`);
     }
     const str = (k: string): string | undefined => {
       const v = rec[k];
@@ -113,7 +120,10 @@ export function parseAppend(raw: string): AppendNode[] {
 }
 
 /** The builder settings ownBuilderInputs looks at. */
-export type OwnBuilderSettings = Pick<BuilderInputs, 'driverOpts' | 'buildkitdFlags' | 'buildkitdConfig' | 'endpoint' | 'append'> & { buildkitdConfigInline?: string };
+export type OwnBuilderSettings = Pick<
+  BuilderInputs,
+  'driverOpts' | 'buildkitdFlags' | 'buildkitdConfig' | 'endpoint' | 'append'
+> & { buildkitdConfigInline?: string };
 
 /**
  * Pure: the inputs set that only a builder this action creates honours (the engine's own builder
@@ -142,13 +152,16 @@ function parseQemuInputs(get: Getter, c: Collector): Pick<BuilderInputs, 'qemu' 
     (): QemuMode => {
       const v = get('qemu').trim().toLowerCase() || 'auto';
       if (v === 'auto' || v === 'true' || v === 'false') return v;
-      throw new Error(`"${get('qemu')}" is not valid: use auto (install only missing emulators), true (always install) or false (never)`);
+      throw new Error(
+        `"${get('qemu')}" is not valid: use auto (install only missing emulators), true (always install) or false (never)`,
+      );
     },
     'auto' as QemuMode,
   );
   const qemuImage = get('qemu-image').trim() || DEFAULT_QEMU_IMAGE;
   c.field('qemu-image', () => checkOperand(qemuImage, 'an image reference'), undefined);
-  if (/\s/.test(qemuImage)) c.fail('qemu-image', `"${qemuImage}" is not an image reference (no spaces), e.g. ${DEFAULT_QEMU_IMAGE}`);
+  if (/\s/.test(qemuImage))
+    c.fail('qemu-image', `"${qemuImage}" is not an image reference (no spaces), e.g. ${DEFAULT_QEMU_IMAGE}`);
   return { qemu, qemuImage };
 }
 
@@ -175,7 +188,8 @@ function parseBuildxInputs(get: Getter, c: Collector): Pick<BuilderInputs, 'buil
       } catch {
         throw new Error(`"${v}" is not a URL; the default is ${DEFAULT_BUILDX_DOWNLOAD_URL}`);
       }
-      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(`"${v}" must be an http(s) URL, e.g. ${DEFAULT_BUILDX_DOWNLOAD_URL}`);
+      if (u.protocol !== 'https:' && u.protocol !== 'http:')
+        throw new Error(`"${v}" must be an http(s) URL, e.g. ${DEFAULT_BUILDX_DOWNLOAD_URL}`);
       return v.replace(/\/+$/, '');
     },
     DEFAULT_BUILDX_DOWNLOAD_URL,
@@ -184,22 +198,36 @@ function parseBuildxInputs(get: Getter, c: Collector): Pick<BuilderInputs, 'buil
 }
 
 /** Cross-input rules: the settings that only apply to a builder this action creates. */
-function checkBuilderChoice(c: Collector, i: Pick<BuilderInputs, 'builder' | 'driver' | 'driverOpts' | 'buildkitdFlags' | 'buildkitdConfigInline' | 'endpoint' | 'append'>, rawConfig: string): void {
+function checkBuilderChoice(
+  c: Collector,
+  i: Pick<
+    BuilderInputs,
+    'builder' | 'driver' | 'driverOpts' | 'buildkitdFlags' | 'buildkitdConfigInline' | 'endpoint' | 'append'
+  >,
+  rawConfig: string,
+): void {
   const { builder, driver, endpoint } = i;
   const creating = ownBuilderInputs({ ...i, buildkitdConfig: rawConfig });
   if (builder) {
     for (const name of [...creating, ...(driver !== 'auto' ? ['driver'] : [])]) {
-      c.fail(name, `only applies to a builder this action creates, but "builder: ${builder}" names an existing one: remove ${name} or builder`);
+      c.fail(
+        name,
+        `only applies to a builder this action creates, but "builder: ${builder}" names an existing one: remove ${name} or builder`,
+      );
     }
   } else if (driver === 'docker') {
     // endpoint names the docker context whose own builder to use
     for (const name of creating.filter((n) => n !== 'endpoint')) {
-      c.fail(name, 'is not supported by the docker driver (the engine\'s built-in BuildKit): use driver docker-container, remote or kubernetes');
+      c.fail(
+        name,
+        "is not supported by the docker driver (the engine's built-in BuildKit): use driver docker-container, remote or kubernetes",
+      );
     }
   } else if (driver === 'remote' && !endpoint) {
     c.fail('endpoint', 'is required with driver remote: the BuildKit address, e.g. tcp://buildkitd:1234');
   }
-  if (builder && !BUILDER_NAME.test(builder)) c.fail('builder', `"${builder}" is not a builder name (letters, digits, ".", "_", "-")`);
+  if (builder && !BUILDER_NAME.test(builder))
+    c.fail('builder', `"${builder}" is not a builder name (letters, digits, ".", "_", "-")`);
 }
 
 export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): BuilderInputs {
@@ -218,15 +246,46 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
   const buildkitdFlags = get('buildkitd-flags').trim();
   const rawConfig = get('buildkitd-config').trim();
   const buildkitdConfig = rawConfig ? path.resolve(env.workspace, rawConfig) : '';
-  if (buildkitdConfig && !env.exists(buildkitdConfig)) c.fail('buildkitd-config', `"${rawConfig}" not found (resolved to ${buildkitdConfig})`);
+  if (buildkitdConfig && !env.exists(buildkitdConfig))
+    c.fail('buildkitd-config', `"${rawConfig}" not found (resolved to ${buildkitdConfig})`);
   const buildkitdConfigInline = get('buildkitd-config-inline');
   if (buildkitdConfig && buildkitdConfigInline.trim()) {
-    c.fail('buildkitd-config-inline', 'cannot be used together with buildkitd-config: give the config as a file or inline, not both');
+    c.fail(
+      'buildkitd-config-inline',
+      'cannot be used together with buildkitd-config: give the config as a file or inline, not both',
+    );
   }
-  const endpoint = c.field('endpoint', () => operand(get('endpoint').trim(), 'a builder endpoint (a docker context or BuildKit address)'), '');
+  const endpoint = c.field(
+    'endpoint',
+    () => operand(get('endpoint').trim(), 'a builder endpoint (a docker context or BuildKit address)'),
+    '',
+  );
   const append = c.field('append', () => parseAppend(get('append')), []);
   const builder = get('builder').trim();
-  const cleanup = c.bool('cleanup', get('cleanup'), true, 'true (remove the builder in the post step) or false (keep it)');
-  checkBuilderChoice(c, { builder, driver, driverOpts, buildkitdFlags, buildkitdConfigInline, endpoint, append }, rawConfig);
-  return { qemu, qemuImage, buildxVersion, buildxDownloadUrl, driver, driverOpts, buildkitdFlags, buildkitdConfig, buildkitdConfigInline, endpoint, append, builder, cleanup };
+  const cleanup = c.bool(
+    'cleanup',
+    get('cleanup'),
+    true,
+    'true (remove the builder in the post step) or false (keep it)',
+  );
+  checkBuilderChoice(
+    c,
+    { builder, driver, driverOpts, buildkitdFlags, buildkitdConfigInline, endpoint, append },
+    rawConfig,
+  );
+  return {
+    qemu,
+    qemuImage,
+    buildxVersion,
+    buildxDownloadUrl,
+    driver,
+    driverOpts,
+    buildkitdFlags,
+    buildkitdConfig,
+    buildkitdConfigInline,
+    endpoint,
+    append,
+    builder,
+    cleanup,
+  };
 }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import * as path from 'node:path';
+
 import { parseList } from '../lists.js';
 import type { Collector, Getter, InputEnv } from './collect.js';
 
@@ -106,7 +107,8 @@ export function parseBuildOptionInputs(get: Getter, c: Collector, env: InputEnv)
     () =>
       parseList(get('secret-envs')).map((i) => {
         const [id, v] = keyValue(i, 'secret', 'id=ENV_VAR, e.g. token=GITHUB_TOKEN');
-        if (!ENV_NAME.test(v.trim())) throw new Error(`secret "${id}": "${v.trim()}" is not an environment variable name`);
+        if (!ENV_NAME.test(v.trim()))
+          throw new Error(`secret "${id}": "${v.trim()}" is not an environment variable name`);
         return { id, env: v.trim() };
       }),
     [],
@@ -123,18 +125,35 @@ export function parseBuildOptionInputs(get: Getter, c: Collector, env: InputEnv)
     'shm-size',
     () => {
       const v = get('shm-size').trim();
-      if (v && !/^\d+(?:\.\d+)?\s*[bkmgBKMG]?[bB]?$/.test(v)) throw new Error(`"${v}" is not a size: use a number with an optional unit, e.g. 2g or 512m`);
+      if (v && !/^\d+(?:\.\d+)?\s*[bkmgBKMG]?[bB]?$/.test(v))
+        throw new Error(`"${v}" is not a size: use a number with an optional unit, e.g. 2g or 512m`);
       return v;
     },
     '',
   );
   const ulimit = list('ulimit', true, (i) => {
-    if (!/^[a-z]+=-?\d+(?::-?\d+)?$/.test(i)) throw new Error(`"${i}" is not a ulimit: use type=soft[:hard], e.g. nofile=1024:1024`);
+    if (!/^[a-z]+=-?\d+(?::-?\d+)?$/.test(i))
+      throw new Error(`"${i}" is not a ulimit: use type=soft[:hard], e.g. nofile=1024:1024`);
   });
   const outputs = list('outputs', true);
   const load = c.bool('load', get('load'), false);
   return {
-    buildContexts, secrets, secretFiles, secretEnvs, ssh, target, provenance, sbom, noCache, noCacheFilters, pull, network, shmSize, ulimit, outputs, load,
+    buildContexts,
+    secrets,
+    secretFiles,
+    secretEnvs,
+    ssh,
+    target,
+    provenance,
+    sbom,
+    noCache,
+    noCacheFilters,
+    pull,
+    network,
+    shmSize,
+    ulimit,
+    outputs,
+    load,
     ...parseBuildPushExtras(get, c),
   };
 }
@@ -142,17 +161,24 @@ export function parseBuildOptionInputs(get: Getter, c: Collector, env: InputEnv)
 /** Pure: a `call` value is a known method, with options only on check. */
 export function checkCall(v: string): void {
   const method = v.split(',', 1)[0]!.trim();
-  if (!(CALL_METHODS as readonly string[]).includes(method)) throw new Error(`"${v}" is not a build method: use ${CALL_METHODS.join(', ')} (e.g. check, or check,error=true)`);
+  if (!(CALL_METHODS as readonly string[]).includes(method))
+    throw new Error(`"${v}" is not a build method: use ${CALL_METHODS.join(', ')} (e.g. check, or check,error=true)`);
 }
 
 /** add-hosts, allow, attests, call, cgroup-parent: as build-push-action lists and passes them. */
-function parseBuildPushExtras(get: Getter, c: Collector): Pick<BuildOptionInputs, 'addHosts' | 'allow' | 'attests' | 'call' | 'cgroupParent'> {
+function parseBuildPushExtras(
+  get: Getter,
+  c: Collector,
+): Pick<BuildOptionInputs, 'addHosts' | 'allow' | 'attests' | 'call' | 'cgroupParent'> {
   const addHosts = c.field('add-hosts', () => parseList(get('add-hosts')).map(checkAddHost), []);
   const allow = c.field(
     'allow',
     () =>
       parseList(get('allow')).map((e) => {
-        if (!ENTITLEMENT.test(e)) throw new Error(`"${e}" is not an entitlement: use network.host, security.insecure, device[=name] or fs[.read|.write]=path`);
+        if (!ENTITLEMENT.test(e))
+          throw new Error(
+            `"${e}" is not an entitlement: use network.host, security.insecure, device[=name] or fs[.read|.write]=path`,
+          );
         return e;
       }),
     [],
@@ -161,7 +187,8 @@ function parseBuildPushExtras(get: Getter, c: Collector): Pick<BuildOptionInputs
     'attests',
     () =>
       parseList(get('attests'), { ignoreComma: true }).map((a) => {
-        if (!/(?:^|,)type=[a-z]+(?:,|$)/.test(a)) throw new Error(`"${a}" has no type: use type=sbom or type=provenance, e.g. type=provenance,mode=max`);
+        if (!/(?:^|,)type=[a-z]+(?:,|$)/.test(a))
+          throw new Error(`"${a}" has no type: use type=sbom or type=provenance, e.g. type=provenance,mode=max`);
         return a;
       }),
     [],
@@ -192,7 +219,12 @@ function checkAddHost(entry: string): string {
   // the first ':' or '=' splits (an IPv6 address has colons of its own)
   const m = /^([^:=\s]+)[:=](.+)$/.exec(entry);
   const ip = m?.[2]?.replace(/^\[(.*)\]$/, '$1');
-  if (!m || !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(m[1]!) || !ip || (ip !== 'host-gateway' && isIP(ip) === 0)) {
+  if (
+    !m ||
+    !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(m[1]!) ||
+    !ip ||
+    (ip !== 'host-gateway' && isIP(ip) === 0)
+  ) {
     throw new Error(`"${entry}" is not host:ip: use e.g. docker:10.180.0.1 or db=192.168.0.2 (ip may be host-gateway)`);
   }
   return entry;

@@ -34,7 +34,8 @@ export function parseCacheInputs(get: Getter, c: Collector): CacheInputs {
     'cache-key',
     () => {
       const v = get('cache-key').trim();
-      if (/[,\s]/.test(v)) throw new Error(`"${v}" is not valid: a cache key suffix cannot contain commas or whitespace`);
+      if (/[,\s]/.test(v))
+        throw new Error(`"${v}" is not valid: a cache key suffix cannot contain commas or whitespace`);
       if (v.length > 200) throw new Error('is too long: at most 200 characters');
       return v;
     },

@@ -1,4 +1,4 @@
-import { InputError, errorMessage } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import { parseBool } from '../lists.js';
 
 /** How an input is read: trimmed (as core.getInput) unless raw (metadata-action's sep-* inputs). */

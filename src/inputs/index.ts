@@ -1,15 +1,15 @@
 import { InputErrors } from '../errors.js';
 import { type BuildInputs, parseBuildInputs } from './build.js';
 import { type BuilderInputs, parseBuilderInputs } from './builder.js';
-import { buildSecretValues, type BuildOptionInputs, parseBuildOptionInputs } from './buildopts.js';
+import { type BuildOptionInputs, buildSecretValues, parseBuildOptionInputs } from './buildopts.js';
 import { type CacheInputs, parseCacheInputs } from './cache.js';
 import { Collector, type Getter, type InputEnv } from './collect.js';
 import { type DryRunInputs, parseDryRunInputs } from './dry-run.js';
-import { loginSecretValues, type LoginInputs, parseLoginInputs } from './login.js';
+import { type LoginInputs, loginSecretValues, parseLoginInputs } from './login.js';
 import { type MetaInputs, parseMetaInputs } from './meta.js';
-import { parseVerifyInputs, type VerifyInputs } from './verify.js';
-import { modeOf, parseShardInputs, type ShardInputs } from './shard.js';
 import { type ParityInputs, parseParityInputs } from './parity.js';
+import { modeOf, parseShardInputs, type ShardInputs } from './shard.js';
+import { parseVerifyInputs, type VerifyInputs } from './verify.js';
 
 export type { Getter } from './collect.js';
 
@@ -17,7 +17,16 @@ export type { Getter } from './collect.js';
  * Every action input, parsed and validated, in one typed object. Each area parses its own
  * inputs in its own module; this is the one place they are put together.
  */
-export type Inputs = MetaInputs & BuildInputs & BuilderInputs & DryRunInputs & LoginInputs & BuildOptionInputs & VerifyInputs & CacheInputs & ShardInputs & ParityInputs;
+export type Inputs = MetaInputs &
+  BuildInputs &
+  BuilderInputs &
+  DryRunInputs &
+  LoginInputs &
+  BuildOptionInputs &
+  VerifyInputs &
+  CacheInputs &
+  ShardInputs &
+  ParityInputs;
 
 /**
  * Parse and validate every input. Collects all problems and throws them together as
@@ -38,26 +47,55 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const shard = parseShardInputs(get, c);
   const parity = parseParityInputs(get, c);
   if (shard.mode !== 'build' && !c.has('images') && meta.images.length !== 1) {
-    c.fail('images', `mode ${shard.mode} needs exactly one image name (${meta.images.length} enabled: ${meta.images.join(', ') || 'none'}): shards are pushed by digest to, and merged in, one repository`);
+    c.fail(
+      'images',
+      `mode ${shard.mode} needs exactly one image name (${meta.images.length} enabled: ${meta.images.join(', ') || 'none'}): shards are pushed by digest to, and merged in, one repository`,
+    );
   }
   if (shard.mode === 'shard' && !c.has('platforms') && build.platforms.length !== 1) {
-    c.fail('platforms', `mode shard builds exactly one platform, but ${build.platforms.length} are set (${build.platforms.join(', ')}): set platforms to the runner's own, e.g. linux/arm64 (one matrix job per platform)`);
+    c.fail(
+      'platforms',
+      `mode shard builds exactly one platform, but ${build.platforms.length} are set (${build.platforms.join(', ')}): set platforms to the runner's own, e.g. linux/arm64 (one matrix job per platform)`,
+    );
   }
   if (shard.mode !== 'build' && build.push === false) {
-    c.fail('push', `false cannot be combined with mode ${shard.mode}: shards are pushed by digest and merged in the registry; use mode: build to build without pushing`);
+    c.fail(
+      'push',
+      `false cannot be combined with mode ${shard.mode}: shards are pushed by digest and merged in the registry; use mode: build to build without pushing`,
+    );
   }
   // cross-input rules
   if (build.push === true && meta.images.length === 0 && meta.literalRefs.length === 0 && !c.has('images')) {
-    c.fail('images', 'is empty but push is true: name at least one image, e.g. ghcr.io/org/app (or give full references in tags)');
+    c.fail(
+      'images',
+      'is empty but push is true: name at least one image, e.g. ghcr.io/org/app (or give full references in tags)',
+    );
   }
   if (buildOptions.load && build.platforms.length > 1) {
-    c.fail('load', `true needs a single platform, but ${build.platforms.length} are set (${build.platforms.join(', ')}): the local image store holds one platform per tag; set platforms to one, or use push`);
+    c.fail(
+      'load',
+      `true needs a single platform, but ${build.platforms.length} are set (${build.platforms.join(', ')}): the local image store holds one platform per tag; set platforms to one, or use push`,
+    );
   }
   if (buildOptions.load && build.push === true) {
-    c.fail('load', 'true cannot be combined with push: true: load builds into the local engine only; set push: false (or remove load)');
+    c.fail(
+      'load',
+      'true cannot be combined with push: true: load builds into the local engine only; set push: false (or remove load)',
+    );
   }
   if (c.errors.length) throw new InputErrors(c.errors);
-  return { ...meta, ...build, ...builder, ...dryRun, ...login, ...buildOptions, ...verify, ...cache, ...shard, ...parity };
+  return {
+    ...meta,
+    ...build,
+    ...builder,
+    ...dryRun,
+    ...login,
+    ...buildOptions,
+    ...verify,
+    ...cache,
+    ...shard,
+    ...parity,
+  };
 }
 
 /**

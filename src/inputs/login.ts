@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+
 import { InputError } from '../errors.js';
 import { checkOperand, readsAsOption } from '../ports/argv.js';
 import type { Collector, Getter } from './collect.js';
@@ -39,9 +40,11 @@ function readRegistryAuth(text: string): RawEntry[] {
     throw new Error('is not valid YAML: use a list of entries with registry, username and password keys');
   }
   if (doc === null || doc === undefined) return [];
-  if (!Array.isArray(doc)) throw new Error('must be a YAML list, e.g. "- registry: ghcr.io" with username and password keys');
+  if (!Array.isArray(doc))
+    throw new Error('must be a YAML list, e.g. "- registry: ghcr.io" with username and password keys');
   return doc.map((e, i) => {
-    if (!e || typeof e !== 'object' || Array.isArray(e)) throw new Error(`entry ${i + 1} must be a mapping with registry, username and password keys`);
+    if (!e || typeof e !== 'object' || Array.isArray(e))
+      throw new Error(`entry ${i + 1} must be a mapping with registry, username and password keys`);
     return e as RawEntry;
   });
 }
@@ -69,7 +72,11 @@ export function parseLoginInputs(get: Getter, c: Collector): LoginInputs {
   const loginsWithoutPassword: string[] = [];
   const add = (input: string, where: string, registry: string, username: string, password: string) => {
     if (readsAsOption(registry)) {
-      c.field(input === 'password' ? 'registry' : input, () => checkOperand(registry, `${where}a registry host`), undefined);
+      c.field(
+        input === 'password' ? 'registry' : input,
+        () => checkOperand(registry, `${where}a registry host`),
+        undefined,
+      );
       return;
     }
     if (registry && !HOST.test(registry)) {
@@ -88,12 +95,20 @@ export function parseLoginInputs(get: Getter, c: Collector): LoginInputs {
     if (username) logins.push({ registry, username, password });
   };
 
-  const logout = c.bool('logout', get('logout'), true, 'true (post logs out) or false (the login stays for later steps)');
+  const logout = c.bool(
+    'logout',
+    get('logout'),
+    true,
+    'true (post logs out) or false (the login stays for later steps)',
+  );
   const single = ['registry', 'username', 'password'].filter((n) => get(n).trim() !== '');
   const entries = c.field('registry-auth', () => readRegistryAuth(get('registry-auth')), []);
   if (single.length && entries.length) {
     // as docker/login-action: two forms for one login would leave it unclear which one wins
-    c.fail('registry-auth', `cannot be combined with ${single.join(', ')} (as docker/login-action): put that login in the registry-auth list as one more entry, or use only ${single.join('/')}`);
+    c.fail(
+      'registry-auth',
+      `cannot be combined with ${single.join(', ')} (as docker/login-action): put that login in the registry-auth list as one more entry, or use only ${single.join('/')}`,
+    );
     return { logins, loginsWithoutPassword, logout };
   }
   add('password', '', get('registry').trim(), get('username').trim(), get('password'));
@@ -102,7 +117,10 @@ export function parseLoginInputs(get: Getter, c: Collector): LoginInputs {
     const registry = str(e.registry);
     const first = seen.get(registry || 'docker.io');
     if (first !== undefined) {
-      c.fail('registry-auth', `entry ${i + 1}: ${registry || 'docker.io'} is already logged in to by entry ${first}: one entry per registry`);
+      c.fail(
+        'registry-auth',
+        `entry ${i + 1}: ${registry || 'docker.io'} is already logged in to by entry ${first}: one entry per registry`,
+      );
       return;
     }
     seen.set(registry || 'docker.io', i + 1);

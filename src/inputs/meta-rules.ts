@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+
 import { errorMessage } from '../errors.js';
 
 /** Tag rule types of docker/metadata-action's `tags` input. */
@@ -49,7 +50,10 @@ function checkMatch(line: string, match: string): void {
   } catch (err) {
     throw new Error(`"${line}": match "${match}" is not a regular expression (${errorMessage(err)})`, { cause: err });
   }
-  if (groups < 1) throw new Error(`"${line}": match "${match}" has no capture group; the first group is the version, e.g. match=v(\\d+\\.\\d+\\.\\d+)$`);
+  if (groups < 1)
+    throw new Error(
+      `"${line}": match "${match}" has no capture group; the first group is the version, e.g. match=v(\\d+\\.\\d+\\.\\d+)$`,
+    );
 }
 
 /** One line of `tags`: `type=...,attr=value,...`; a bare field is the `value` (a bare line is a raw tag). */
@@ -106,7 +110,8 @@ export function parseTagRule(line: string): TagRule {
       break;
     case 'ref':
       need('event', 'event=branch, event=tag or event=pr');
-      if (!['branch', 'tag', 'pr'].includes(attrs.event!)) throw new Error(`"${line}": event must be branch, tag or pr`);
+      if (!['branch', 'tag', 'pr'].includes(attrs.event!))
+        throw new Error(`"${line}": event must be branch, tag or pr`);
       if (attrs.event === 'pr' && !has(attrs, 'prefix')) attrs.prefix = 'pr-';
       break;
     case 'raw':
@@ -122,7 +127,8 @@ export function parseTagRule(line: string): TagRule {
   let priority = DEFAULT_PRIORITY[type];
   if (has(attrs, 'priority')) {
     priority = Number(attrs.priority);
-    if (attrs.priority!.trim() === '' || !Number.isFinite(priority)) throw new Error(`"${line}": priority must be a number`);
+    if (attrs.priority!.trim() === '' || !Number.isFinite(priority))
+      throw new Error(`"${line}": priority must be a number`);
   }
   const rule: TagRule = { type, attrs, priority, source: line };
   if (bare.length > 1) {
@@ -141,7 +147,10 @@ export function matchRegExp(pattern: string): RegExp {
 /** All rules, highest priority first (stable: equal priorities keep their order). Empty → the defaults. */
 export function parseTagRules(lines: string[]): TagRule[] {
   const rules = (lines.length ? lines : DEFAULT_TAG_RULES).map(parseTagRule);
-  return rules.map((r, i) => [r, i] as const).sort((a, b) => b[0].priority - a[0].priority || a[1] - b[1]).map(([r]) => r);
+  return rules
+    .map((r, i) => [r, i] as const)
+    .sort((a, b) => b[0].priority - a[0].priority || a[1] - b[1])
+    .map(([r]) => r);
 }
 
 export interface Flavor {
@@ -164,7 +173,8 @@ export function parseFlavor(lines: string[]): Flavor {
       const value = parts[1]!;
       switch (key) {
         case 'latest':
-          if (!['auto', 'true', 'false'].includes(value)) throw new Error(`"${line}": latest must be auto, true or false`);
+          if (!['auto', 'true', 'false'].includes(value))
+            throw new Error(`"${line}": latest must be auto, true or false`);
           flavor.latest = value as Flavor['latest'];
           break;
         case 'prefix':
@@ -202,7 +212,11 @@ export interface ImageEntry {
 export function parseImages(lines: string[]): ImageEntry[] {
   if (lines.length === 1) {
     const f = fields(lines[0]!);
-    if (f.every((x) => !x.includes('='))) return f.map((x) => x.trim()).filter(Boolean).map((name) => ({ name: name.toLowerCase(), enable: true }));
+    if (f.every((x) => !x.includes('=')))
+      return f
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .map((name) => ({ name: name.toLowerCase(), enable: true }));
   }
   return lines.map((line) => {
     const image: ImageEntry = { name: '', enable: true };

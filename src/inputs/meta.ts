@@ -1,7 +1,7 @@
 import { parseList } from '../lists.js';
-import { type Flavor, parseFlavor, parseImages, parseTagRules, type TagRule } from './meta-rules.js';
 import { explainName, isValidReference, lowercaseName } from '../oci/reference.js';
 import type { Collector, Getter } from './collect.js';
+import { type Flavor, parseFlavor, parseImages, parseTagRules, type TagRule } from './meta-rules.js';
 
 export interface MetaInputs {
   /** Image names (the enabled ones), lowercased and checked here (the meta plan takes them as they are), without tags. */
@@ -30,7 +30,13 @@ export type MetaExpressionInputs = Pick<MetaInputs, 'tagRules' | 'labels' | 'ann
 
 /** Every value that may hold a global expression ({{branch}}, {{date 'fmt'}}, …). */
 export function expressionTexts(m: MetaExpressionInputs): string[] {
-  return [...m.tagRules.flatMap((r) => Object.values(r.attrs)), ...m.labels, ...m.annotations, m.flavor.prefix, m.flavor.suffix];
+  return [
+    ...m.tagRules.flatMap((r) => Object.values(r.attrs)),
+    ...m.labels,
+    ...m.annotations,
+    m.flavor.prefix,
+    m.flavor.suffix,
+  ];
 }
 
 const lines = (v: string) => parseList(v, { ignoreComma: true });

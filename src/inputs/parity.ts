@@ -25,11 +25,16 @@ export function parseParityInputs(get: Getter, c: Collector): ParityInputs {
   const cacheBinary = c.bool('cache-binary', get('cache-binary'), true);
   if (get('cache-image')) {
     c.bool('cache-image', get('cache-image'), true);
-    inputNotes.push('cache-image (setup-qemu-action) has no effect here: emulators already registered are used as they are, and the qemu-image is run only when one is missing');
+    inputNotes.push(
+      'cache-image (setup-qemu-action) has no effect here: emulators already registered are used as they are, and the qemu-image is run only when one is missing',
+    );
   }
   checkEcr(get, c);
   if (get('scope').trim()) {
-    c.fail('scope', `"${get('scope').trim()}" cannot be honoured: a scoped token (login-action's per-scope docker config) is not supported here; log in with a token that already has the access the build needs, and remove scope`);
+    c.fail(
+      'scope',
+      `"${get('scope').trim()}" cannot be honoured: a scoped token (login-action's per-scope docker config) is not supported here; log in with a token that already has the access the build needs, and remove scope`,
+    );
   }
   return { keepState, cacheBinary, inputNotes };
 }

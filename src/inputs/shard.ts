@@ -28,10 +28,12 @@ function refFromString(s: string, n: number): ShardRef {
   const text = s.trim();
   const parts = referenceParts(text);
   // the name as written, tag and all: a tag before @ is quoted back as an invalid image
-  const image = parts.digest === undefined ? undefined : parts.tag === undefined ? parts.name : `${parts.name}:${parts.tag}`;
+  const image =
+    parts.digest === undefined ? undefined : parts.tag === undefined ? parts.name : `${parts.name}:${parts.tag}`;
   const digest = parts.digest ?? text;
   if (!DIGEST_RE.test(digest)) throw badEntry(n, text, 'has no valid sha256 digest');
-  if (image !== undefined && !isValidName(image)) throw badEntry(n, text, `names an invalid image "${image}" (no tag allowed before @)`);
+  if (image !== undefined && !isValidName(image))
+    throw badEntry(n, text, `names an invalid image "${image}" (no tag allowed before @)`);
   return image === undefined ? { digest } : { image, digest };
 }
 
@@ -59,13 +61,20 @@ function refFromValue(v: unknown, n: number, raw: string): ShardRef {
  */
 export function parseDigestList(text: string): ShardRef[] {
   const trimmed = text.trim();
-  if (!trimmed) throw new InputError('digests', 'is empty: mode merge needs the digests of the shard runs (their shard or digest outputs), one per line');
+  if (!trimmed)
+    throw new InputError(
+      'digests',
+      'is empty: mode merge needs the digests of the shard runs (their shard or digest outputs), one per line',
+    );
   if (trimmed.startsWith('[')) {
     let arr: unknown;
     try {
       arr = JSON.parse(trimmed);
     } catch (err) {
-      throw new InputError('digests', `starts with "[" but is not valid JSON (${errorMessage(err)}): give a JSON array of shard outputs, or one entry per line`);
+      throw new InputError(
+        'digests',
+        `starts with "[" but is not valid JSON (${errorMessage(err)}): give a JSON array of shard outputs, or one entry per line`,
+      );
     }
     if (!Array.isArray(arr)) throw new InputError('digests', 'is not a JSON array');
     return arr.map((v, i) => refFromValue(v, i + 1, JSON.stringify(v) ?? String(v)));
@@ -124,17 +133,21 @@ export function parseShardInputs(get: Getter, c: Collector): ShardInputs {
   );
   let digests: ShardRef[] = [];
   // empty: the merge reads this run's shard artifacts (checked against the environment in the pipeline)
-  if (mode === 'merge' && get('digests').trim()) digests = c.field('digests', () => parseDigestList(get('digests')), []);
-  else if (mode !== 'merge' && get('digests').trim()) c.fail('digests', `is only used with mode: merge (mode is ${mode}); remove it or set mode: merge`);
+  if (mode === 'merge' && get('digests').trim())
+    digests = c.field('digests', () => parseDigestList(get('digests')), []);
+  else if (mode !== 'merge' && get('digests').trim())
+    c.fail('digests', `is only used with mode: merge (mode is ${mode}); remove it or set mode: merge`);
   const shardKey = c.field(
     'shard-key',
     () => {
       const v = get('shard-key').trim();
-      if (v.length > 40 || /[^A-Za-z0-9._-]/.test(v)) throw new Error(`"${v.slice(0, 60)}" is not valid: use up to 40 letters, digits, ".", "_" or "-" (e.g. debug)`);
+      if (v.length > 40 || /[^A-Za-z0-9._-]/.test(v))
+        throw new Error(`"${v.slice(0, 60)}" is not valid: use up to 40 letters, digits, ".", "_" or "-" (e.g. debug)`);
       return v;
     },
     '',
   );
-  if (shardKey && mode === 'build') c.fail('shard-key', 'is only used with mode: shard or merge; remove it or set mode');
+  if (shardKey && mode === 'build')
+    c.fail('shard-key', 'is only used with mode: shard or merge; remove it or set mode');
   return { mode, digests, shardKey };
 }

@@ -1,4 +1,5 @@
 import { parse } from 'shell-quote';
+
 import { parseList } from '../lists.js';
 import type { Collector, Getter } from './collect.js';
 
@@ -50,7 +51,8 @@ export function parseVerifyInputs(get: Getter, c: Collector): VerifyInputs {
     () => {
       const raw = get('push-retries').trim();
       if (raw === '') return 3;
-      if (!/^\d+$/.test(raw) || Number(raw) > 10) throw new Error(`"${raw}" is not valid: use a whole number from 0 (no retries) to 10`);
+      if (!/^\d+$/.test(raw) || Number(raw) > 10)
+        throw new Error(`"${raw}" is not valid: use a whole number from 0 (no retries) to 10`);
       return Number(raw);
     },
     3,
@@ -71,7 +73,9 @@ export function parseVerifyInputs(get: Getter, c: Collector): VerifyInputs {
       const raw = get('arch-check').trim().toLowerCase();
       if (raw === '' || raw === 'true') return 'true';
       if (raw === 'false' || raw === 'full') return raw;
-      throw new Error(`"${get('arch-check').trim()}" is not valid: use true (the layers this build added), full (every layer) or false`);
+      throw new Error(
+        `"${get('arch-check').trim()}" is not valid: use true (the layers this build added), full (every layer) or false`,
+      );
     },
     'true' as ArchCheckMode,
   );

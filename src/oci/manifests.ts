@@ -4,6 +4,7 @@
  * Pure (argv and answers, no exec); used by preflight, merge, verify and the arch check.
  */
 import { createHash } from 'node:crypto';
+
 import { commandProblem } from '../errors.js';
 import { formatPlatform, parsePlatform } from './platforms.js';
 
@@ -82,13 +83,21 @@ export const MANIFEST_MEDIA_TYPES = [
  * platform entries (as parseManifest reads them: attestations left out) and the indexes it names
  * without a platform (an OCI layout's index.json points at the image index that way).
  */
-export type ManifestNode = { kind: 'image'; config?: string; layers: string[] } | { kind: 'index'; entries: IndexEntry[]; nested: string[] };
+export type ManifestNode =
+  { kind: 'image'; config?: string; layers: string[] } | { kind: 'index'; entries: IndexEntry[]; nested: string[] };
 
 export function parseManifestNode(raw: string): ManifestNode {
   const parsed = parseManifest(raw);
-  const body = JSON.parse(raw) as { layers?: { digest: string }[]; config?: { digest?: string }; manifests?: { digest?: string; mediaType?: string; platform?: { os?: string } }[] };
-  if (Array.isArray(body.layers)) return { kind: 'image', config: body.config?.digest || undefined, layers: body.layers.map((l) => l.digest) };
-  const nested = (body.manifests ?? []).filter((d) => !d.platform?.os && d.digest && /index|list/.test(d.mediaType ?? '')).map((d) => d.digest!);
+  const body = JSON.parse(raw) as {
+    layers?: { digest: string }[];
+    config?: { digest?: string };
+    manifests?: { digest?: string; mediaType?: string; platform?: { os?: string } }[];
+  };
+  if (Array.isArray(body.layers))
+    return { kind: 'image', config: body.config?.digest || undefined, layers: body.layers.map((l) => l.digest) };
+  const nested = (body.manifests ?? [])
+    .filter((d) => !d.platform?.os && d.digest && /index|list/.test(d.mediaType ?? ''))
+    .map((d) => d.digest!);
   return { kind: 'index', entries: parsed.kind === 'index' ? parsed.entries : [], nested };
 }
 
@@ -138,6 +147,7 @@ export function configPlatform(argv: string[], res: { code: number; stdout: stri
     return { problem: 'its image config is not JSON' };
   }
   const { os, architecture } = cfg ?? {};
-  if (typeof os !== 'string' || typeof architecture !== 'string' || !os || !architecture) return { problem: 'its image config names none' };
+  if (typeof os !== 'string' || typeof architecture !== 'string' || !os || !architecture)
+    return { problem: 'its image config names none' };
   return { platform: imageConfigPlatform(res.stdout) };
 }

@@ -24,7 +24,19 @@ const ARCHES: Record<string, string[]> = {
 };
 
 /** In the order users expect them (object keys would put '386' first). */
-const ARCH_NAMES = ['amd64', 'arm64', 'arm', '386', 'ppc64le', 'ppc64', 's390x', 'riscv64', 'mips64le', 'mips64', 'loong64'];
+const ARCH_NAMES = [
+  'amd64',
+  'arm64',
+  'arm',
+  '386',
+  'ppc64le',
+  'ppc64',
+  's390x',
+  'riscv64',
+  'mips64le',
+  'mips64',
+  'loong64',
+];
 
 /** Common aliases, as containerd's platform normaliser accepts them. */
 const ARCH_ALIASES: Record<string, string> = {

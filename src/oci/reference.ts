@@ -52,7 +52,8 @@ export function referenceParts(ref: string): ReferenceParts {
   const at = ref.lastIndexOf('@');
   const rest = at < 0 ? ref : ref.slice(0, at);
   const colon = rest.lastIndexOf(':');
-  const parts: ReferenceParts = colon > rest.lastIndexOf('/') ? { name: rest.slice(0, colon), tag: rest.slice(colon + 1) } : { name: rest };
+  const parts: ReferenceParts =
+    colon > rest.lastIndexOf('/') ? { name: rest.slice(0, colon), tag: rest.slice(colon + 1) } : { name: rest };
   if (at >= 0) parts.digest = ref.slice(at + 1);
   return parts;
 }
@@ -82,7 +83,11 @@ export function splitReference(ref: string): SplitReference {
   if (first && (first.includes('.') || first.includes(':') || first === 'localhost')) {
     const registry = first === 'index.docker.io' ? 'docker.io' : first;
     const repository = rest.slice(slash + 1);
-    return { registry, repository: registry === 'docker.io' && !repository.includes('/') ? `library/${repository}` : repository, reference };
+    return {
+      registry,
+      repository: registry === 'docker.io' && !repository.includes('/') ? `library/${repository}` : repository,
+      reference,
+    };
   }
   return { registry: 'docker.io', repository: rest.includes('/') ? rest : `library/${rest}`, reference };
 }

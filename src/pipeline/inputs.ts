@@ -28,9 +28,19 @@ export function maskSecretInputs(host: Host): void {
 export async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inputs: Inputs; push: Push } | undefined> {
   const { host, files } = deps;
   try {
-    const inputs = parseInputs((n, o) => host.getInput(n, o), { workspace: ctx.workspace, exists: (p) => files.exists(p) });
-    const push = decidePush(inputs.push, ctx.eventName, [...inputs.images, ...inputs.literalRefs], { load: inputs.load, outputs: inputs.outputs, call: inputs.call });
-    const errors = [...checkRunInputs(inputs, deps.env, deps.artifacts.available), ...pushCredentialErrors(inputs, push)];
+    const inputs = parseInputs((n, o) => host.getInput(n, o), {
+      workspace: ctx.workspace,
+      exists: (p) => files.exists(p),
+    });
+    const push = decidePush(inputs.push, ctx.eventName, [...inputs.images, ...inputs.literalRefs], {
+      load: inputs.load,
+      outputs: inputs.outputs,
+      call: inputs.call,
+    });
+    const errors = [
+      ...checkRunInputs(inputs, deps.env, deps.artifacts.available),
+      ...pushCredentialErrors(inputs, push),
+    ];
     if (expressionTexts(inputs).some((t) => t.includes('{{'))) {
       errors.push(...(await metaCheckModule()).checkMetaExpressions(inputs, { meta: ctx.meta, now: deps.now() }));
     }
@@ -51,9 +61,16 @@ export async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inp
 function checkRunInputs(inputs: Inputs, env: NodeJS.ProcessEnv, artifactsAvailable: boolean): InputError[] {
   const errors: InputError[] = [];
   for (const s of inputs.secretEnvs) {
-    if (env[s.env] === undefined) errors.push(new InputError('secret-envs', `secret "${s.id}" reads environment variable ${s.env}, which is not set: set it in the step's env`));
+    if (env[s.env] === undefined)
+      errors.push(
+        new InputError(
+          'secret-envs',
+          `secret "${s.id}" reads environment variable ${s.env}, which is not set: set it in the step's env`,
+        ),
+      );
   }
-  if (inputs.mode === 'merge' && inputs.digests.length === 0 && !artifactsAvailable) errors.push(noArtifactServiceError(env));
+  if (inputs.mode === 'merge' && inputs.digests.length === 0 && !artifactsAvailable)
+    errors.push(noArtifactServiceError(env));
   return errors;
 }
 

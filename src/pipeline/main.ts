@@ -9,13 +9,13 @@ import { StageError } from '../errors.js';
 import type { Inputs } from '../inputs/index.js';
 import type { Deps } from '../ports/deps.js';
 import { prepareJobDockerConfig } from '../ports/docker-config.js';
-import { dryRunExec } from '../ports/exec-dry-run.js';
 import { type Exec, withEnv } from '../ports/exec.js';
+import { dryRunExec } from '../ports/exec-dry-run.js';
 import { once } from '../ports/once.js';
 import { type Run, type RunReport, timedGroup, writePushed } from '../run/run.js';
 import { StateStore } from '../run/state.js';
 import type { Timing } from '../run/summary.js';
-import { planBuildStage, buildStage } from '../stages/build/wiring.js';
+import { buildStage, planBuildStage } from '../stages/build/wiring.js';
 import { builderStage } from '../stages/builder/wiring.js';
 import { usesActionsCache } from '../stages/cache/plan.js';
 import { cacheStage } from '../stages/cache/wiring.js';
@@ -67,7 +67,13 @@ export async function runMain(deps: Deps): Promise<void> {
  * The run's gateway, folders and state: a dry run lets only read-only commands through; the run's
  * own docker config takes the logins and an installed buildx, never ~/.docker.
  */
-function openRun(deps: Deps, ctx: RunContext, inputs: Inputs, push: Push, out: { timings: Timing[]; report: RunReport }): { run: Run; login: LoginDecision } {
+function openRun(
+  deps: Deps,
+  ctx: RunContext,
+  inputs: Inputs,
+  push: Push,
+  out: { timings: Timing[]; report: RunReport },
+): { run: Run; login: LoginDecision } {
   const { host, files } = deps;
   let exec: Exec = deps.exec;
   if (inputs.dryRun) {
@@ -111,7 +117,9 @@ async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<
   const cache = await cacheStage(run, meta, builder);
   const plan = planBuildStage(run, meta, builder, cache);
   if (inputs.dryRun) {
-    host.info(`dry-run plan:\n${JSON.stringify({ platforms: inputs.platforms, push: push.push, pushReason: push.reason, tags: meta.tags, labels: meta.labels, annotations: meta.annotations, version: meta.version, buildx: plan.argv }, null, 2)}`);
+    host.info(
+      `dry-run plan:\n${JSON.stringify({ platforms: inputs.platforms, push: push.push, pushReason: push.reason, tags: meta.tags, labels: meta.labels, annotations: meta.annotations, version: meta.version, buildx: plan.argv }, null, 2)}`,
+    );
     host.setOutput('platforms', inputs.platforms.join(','));
     run.report.digest = '(dry run)';
     return;
@@ -144,7 +152,14 @@ function preload(run: Run): void {
   const { inputs, env } = run;
   preloadStages({
     preflight: inputs.preflight,
-    actionsCache: !inputs.dryRun && usesActionsCache({ mode: inputs.cacheMode, explicitFrom: inputs.cacheFrom, explicitTo: inputs.cacheTo, runtime: env }),
+    actionsCache:
+      !inputs.dryRun &&
+      usesActionsCache({
+        mode: inputs.cacheMode,
+        explicitFrom: inputs.cacheFrom,
+        explicitTo: inputs.cacheTo,
+        runtime: env,
+      }),
   });
   if (inputs.mode === 'shard' && run.push.push && run.artifacts.available) run.artifacts.warmUp();
 }

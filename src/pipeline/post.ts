@@ -1,5 +1,5 @@
-import type { Deps } from '../ports/deps.js';
 import { errorMessage } from '../errors.js';
+import type { Deps } from '../ports/deps.js';
 import { withEnv } from '../ports/exec.js';
 import { StateStore } from '../run/state.js';
 import { logoutArgv } from '../stages/login/plan.js';
@@ -23,7 +23,10 @@ export async function runPost(deps: Omit<Deps, 'actionsCache' | 'artifacts'>): P
   if (state.builder) {
     const name = state.builder;
     await attempt(`remove builder ${name}`, async () => {
-      const res = await exec({ argv: ['docker', 'buildx', 'rm', '--force', ...(state.keepState ? ['--keep-state'] : []), '--', name], silent: true });
+      const res = await exec({
+        argv: ['docker', 'buildx', 'rm', '--force', ...(state.keepState ? ['--keep-state'] : []), '--', name],
+        silent: true,
+      });
       if (res.code !== 0) throw new Error(res.stderr.trim());
       host.info(`removed builder ${name}${state.keepState ? ' (its state kept: keep-state)' : ''}`);
     });

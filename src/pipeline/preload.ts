@@ -2,8 +2,8 @@
  * Start loading the modules a run will use while its first docker commands are out, off the
  * critical path; a failure surfaces where the module is awaited.
  */
-import { once } from '../ports/once.js';
 import { actionsCacheModule } from '../ports/lazy.js';
+import { once } from '../ports/once.js';
 import { metaModule } from '../stages/meta/wiring.js';
 import { preflightModule } from '../stages/preflight/wiring.js';
 

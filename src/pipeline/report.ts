@@ -11,7 +11,11 @@ import { summaryTable, type Timing } from '../run/summary.js';
 /** One ::error for a failed run (its outputs so far stay set); the step fails. */
 export function reportFailure(host: Host, err: unknown, runnerTemp: string): void {
   if (err instanceof StageError) {
-    host.error(err.message, { title: `multiarch-action: ${err.stage} failed`, file: err.annotation?.file, startLine: err.annotation?.line });
+    host.error(err.message, {
+      title: `multiarch-action: ${err.stage} failed`,
+      file: err.annotation?.file,
+      startLine: err.annotation?.line,
+    });
   } else if ((err as NodeJS.ErrnoException | undefined)?.code === 'ENOSPC') {
     // Node's message names no path ("ENOSPC: no space left on device, write"): say where
     host.error(
@@ -25,7 +29,12 @@ export function reportFailure(host: Host, err: unknown, runnerTemp: string): voi
 }
 
 /** The end of every run: after a failure the `pushed` output too (best effort), then the summary. */
-export async function finishReport(host: Host, report: RunReport, timings: Timing[], status: 'succeeded' | 'failed'): Promise<void> {
+export async function finishReport(
+  host: Host,
+  report: RunReport,
+  timings: Timing[],
+  status: 'succeeded' | 'failed',
+): Promise<void> {
   if (status === 'failed') {
     // the failure is reported even when the outputs file cannot take one more line
     try {
@@ -34,7 +43,11 @@ export async function finishReport(host: Host, report: RunReport, timings: Timin
       // the ::error already written is the one to read
     }
   }
-  const table = summaryTable(report.refs, report.digest ?? '', report.platforms, report.pushed, timings, { imageid: report.imageid, cache: report.cache?.hit, status });
+  const table = summaryTable(report.refs, report.digest ?? '', report.platforms, report.pushed, timings, {
+    imageid: report.imageid,
+    cache: report.cache?.hit,
+    status,
+  });
   await writeSummary(host, table + (report.cache?.markdown ?? '') + report.verification);
 }
 

@@ -1,14 +1,19 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { actionsCacheModule as loadCache } from './lazy.js';
+
 import { errorMessage } from '../errors.js';
+import { actionsCacheModule as loadCache } from './lazy.js';
 
 /** What the layer cache needs of the Actions cache service (the real one below; fakes in tests). */
 export interface CacheService {
   /** matchedKey undefined = miss (or failure); problems = what the library reported as wrong. */
   /** timedOut: the service did not answer in time; the library may still write into paths later. */
-  restore(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<{ matchedKey?: string; problems: string[]; timedOut?: boolean }>;
+  restore(
+    paths: string[],
+    primaryKey: string,
+    restoreKeys: string[],
+  ): Promise<{ matchedKey?: string; problems: string[]; timedOut?: boolean }>;
   save(paths: string[], key: string): Promise<{ saved: boolean; problems: string[] }>;
 }
 
@@ -62,7 +67,10 @@ export function cacheServiceAvailable(env: NodeJS.ProcessEnv): boolean {
  * ::error lines (it logs a 5xx as an error) are collected instead of printed, so the cache stage
  * reports one warning of its own and a cache problem never shows as an error.
  */
-async function collectProblems<T>(fn: () => Promise<T>, timeoutMs: number): Promise<{ value?: T; problems: string[]; timedOut?: boolean }> {
+async function collectProblems<T>(
+  fn: () => Promise<T>,
+  timeoutMs: number,
+): Promise<{ value?: T; problems: string[]; timedOut?: boolean }> {
   const problems: string[] = [];
   const original = process.stdout.write;
   const decode = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
@@ -125,7 +133,9 @@ export function createActionsCacheService(scratch: string, timeoutMs: number): C
       const cache = await loadCache();
       if (!cache.isFeatureAvailable()) return { problems: ['the Actions cache service is not available'] };
       try {
-        const { value, problems, timedOut } = await inScratch(scratch, () => collectProblems(() => cache.restoreCache(paths, primaryKey, restoreKeys), timeoutMs));
+        const { value, problems, timedOut } = await inScratch(scratch, () =>
+          collectProblems(() => cache.restoreCache(paths, primaryKey, restoreKeys), timeoutMs),
+        );
         return { matchedKey: value, problems, timedOut };
       } catch (err) {
         return { problems: [errorMessage(err)] };
@@ -134,7 +144,9 @@ export function createActionsCacheService(scratch: string, timeoutMs: number): C
     async save(paths, key) {
       try {
         const cache = await loadCache();
-        const { value, problems } = await inScratch(scratch, () => collectProblems(() => cache.saveCache(paths, key), timeoutMs));
+        const { value, problems } = await inScratch(scratch, () =>
+          collectProblems(() => cache.saveCache(paths, key), timeoutMs),
+        );
         return { saved: value !== undefined && value !== -1, problems };
       } catch (err) {
         return { saved: false, problems: [errorMessage(err)] };
@@ -178,10 +190,14 @@ function layerDigests(dir: string, top: unknown[]): string {
   const layers: string[] = [];
   for (const m of top) {
     const digest = (m as { digest?: string }).digest ?? '';
-    const inner = JSON.parse(fs.readFileSync(blob(digest), 'utf8')) as { manifests?: { digest: string; mediaType?: string }[] };
+    const inner = JSON.parse(fs.readFileSync(blob(digest), 'utf8')) as {
+      manifests?: { digest: string; mediaType?: string }[];
+    };
     for (const l of inner.manifests ?? []) if (!/cacheconfig/.test(l.mediaType ?? '')) layers.push(l.digest);
   }
-  return createHash('sha256').update([...new Set(layers)].sort().join('\n')).digest('hex');
+  return createHash('sha256')
+    .update([...new Set(layers)].sort().join('\n'))
+    .digest('hex');
 }
 
 /** A buildx local cache folder: an OCI layout whose index.json lists at least one manifest. */
@@ -189,7 +205,8 @@ export function inspectCacheDir(dir: string): DirState {
   try {
     const indexText = fs.readFileSync(path.join(dir, 'index.json'), 'utf8');
     const index = JSON.parse(indexText) as { manifests?: unknown[] };
-    const valid = Array.isArray(index.manifests) && index.manifests.length > 0 && fs.existsSync(path.join(dir, 'blobs'));
+    const valid =
+      Array.isArray(index.manifests) && index.manifests.length > 0 && fs.existsSync(path.join(dir, 'blobs'));
     return { valid, bytes: dirBytes(dir), fingerprint: layerFingerprint(dir, index.manifests ?? []) };
   } catch {
     return { valid: false, bytes: dirBytes(dir) };

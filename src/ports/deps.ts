@@ -1,9 +1,9 @@
 /** The ports a run is given: the entries give the real ones, tests give fakes (__tests__/unit/fakes.ts). */
-import type { Exec } from './exec.js';
-import type { Host } from './host.js';
 import type { ActionsCache } from './actions-cache.js';
 import type { ArtifactStore } from './artifacts.js';
+import type { Exec } from './exec.js';
 import type { Files } from './files.js';
+import type { Host } from './host.js';
 
 export interface Deps {
   host: Host;

@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import type { Files } from './files.js';
 
 /**
@@ -48,11 +49,13 @@ export function seedConfig(userConfig: string | undefined, loginRegistries: stri
     return `${JSON.stringify(seed, null, 2)}\n`; // unreadable user config: start empty
   }
   const ours = new Set(loginRegistries.map(registryKey));
-  const auths = parsed.auths && typeof parsed.auths === 'object' ? (parsed.auths as Record<string, Record<string, unknown>>) : {};
+  const auths =
+    parsed.auths && typeof parsed.auths === 'object' ? (parsed.auths as Record<string, Record<string, unknown>>) : {};
   seed.auths = { ...auths, ...FILE_STORE_PIN };
   const helpers: Record<string, string> = {};
   if (parsed.credHelpers && typeof parsed.credHelpers === 'object') {
-    for (const [reg, helper] of Object.entries(parsed.credHelpers as Record<string, string>)) if (!ours.has(reg)) helpers[reg] = helper;
+    for (const [reg, helper] of Object.entries(parsed.credHelpers as Record<string, string>))
+      if (!ours.has(reg)) helpers[reg] = helper;
   }
   if (typeof parsed.credsStore === 'string' && parsed.credsStore) {
     for (const [reg, entry] of Object.entries(auths)) {
@@ -70,10 +73,17 @@ export function seedConfig(userConfig: string | undefined, loginRegistries: stri
  * buildx/ state, and a cli-plugins/ folder of its own holding links to the user's plugins (so a
  * buildx installed for this run replaces the link, never the user's file).
  */
-export function prepareJobDockerConfig(dir: string, deps: { files: Files; env: NodeJS.ProcessEnv; loginRegistries?: string[] }): void {
+export function prepareJobDockerConfig(
+  dir: string,
+  deps: { files: Files; env: NodeJS.ProcessEnv; loginRegistries?: string[] },
+): void {
   const { files } = deps;
   const user = userDockerConfigDir(deps.env);
-  files.writeFile(path.join(dir, 'config.json'), seedConfig(files.readFile(path.join(user, 'config.json')), deps.loginRegistries), 0o600);
+  files.writeFile(
+    path.join(dir, 'config.json'),
+    seedConfig(files.readFile(path.join(user, 'config.json')), deps.loginRegistries),
+    0o600,
+  );
   // builders created here are recorded in the user's buildx/ state, so later steps can use the
   // `builder` output (and `cleanup: false` leaves a builder they can find): create it if missing
   files.makeDir(path.join(user, 'buildx'));

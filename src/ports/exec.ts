@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
+
 import { errorMessage, EXIT_NOT_FOUND, NOT_ON_PATH } from '../errors.js';
 import { SafeLogWriter } from './log-safe.js';
 
@@ -85,17 +86,30 @@ export function commandName(argv: string[]): string {
 function spawnFailure(argv: string[], err: unknown): ExecResult {
   const e = err as NodeJS.ErrnoException;
   const name = commandName(argv);
-  if (e?.code === 'ENOENT') return { code: EXIT_NOT_FOUND, stdout: '', stderr: `${argv[0]}: ${NOT_ON_PATH}; cannot run ${name}` };
+  if (e?.code === 'ENOENT')
+    return { code: EXIT_NOT_FOUND, stdout: '', stderr: `${argv[0]}: ${NOT_ON_PATH}; cannot run ${name}` };
   if (e?.code === 'E2BIG') {
     const longest = Math.max(...argv.map((a) => a.length));
-    return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: its command line is too long for the system (spawn E2BIG; the longest argument has ${longest} characters): shorten the value` };
+    return {
+      code: EXIT_CANNOT_RUN,
+      stdout: '',
+      stderr: `cannot start ${name}: its command line is too long for the system (spawn E2BIG; the longest argument has ${longest} characters): shorten the value`,
+    };
   }
   const nul = argv.findIndex((a) => a.includes('\0'));
   if (nul >= 0) {
     const shown = JSON.stringify(argv[nul]!.slice(0, 60)).replace(/\\u0000/g, '\\0');
-    return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: argument ${nul} (${shown}…) contains a NUL byte, which no command line can carry: remove it from the value it comes from` };
+    return {
+      code: EXIT_CANNOT_RUN,
+      stdout: '',
+      stderr: `cannot start ${name}: argument ${nul} (${shown}…) contains a NUL byte, which no command line can carry: remove it from the value it comes from`,
+    };
   }
-  return { code: EXIT_CANNOT_RUN, stdout: '', stderr: `cannot start ${name}: ${(e as Error | undefined)?.message ?? String(err)}` };
+  return {
+    code: EXIT_CANNOT_RUN,
+    stdout: '',
+    stderr: `cannot start ${name}: ${(e as Error | undefined)?.message ?? String(err)}`,
+  };
 }
 
 /** Kill a child and everything it started: it leads its own process group (detached). */
@@ -128,7 +142,12 @@ export function createExec(baseEnv: NodeJS.ProcessEnv = process.env, opts: ExecO
       Object.assign(env, req.env ?? {});
       const log = req.silent ? undefined : new SafeLogWriter(write);
       log?.write(`[command]${req.argv.join(' ')}\n`);
-      if (opts.signal?.aborted) return resolve({ code: 130, stdout: '', stderr: `${commandName(req.argv)}: not started, the run was interrupted` });
+      if (opts.signal?.aborted)
+        return resolve({
+          code: 130,
+          stdout: '',
+          stderr: `${commandName(req.argv)}: not started, the run was interrupted`,
+        });
       let child: ChildProcess;
       try {
         child = spawn(tool, args, { cwd: req.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
@@ -158,7 +177,12 @@ export function createExec(baseEnv: NodeJS.ProcessEnv = process.env, opts: ExecO
               child.stdout?.destroy();
               child.stderr?.destroy();
               const what = `${commandName(req.argv)} did not answer within ${Math.round(bound / 1000)} s and was stopped`;
-              finish({ code: EXIT_TIMED_OUT, stdout, stderr: stderr ? `${stderr.trimEnd()}\n${what}` : what, timedOut: true });
+              finish({
+                code: EXIT_TIMED_OUT,
+                stdout,
+                stderr: stderr ? `${stderr.trimEnd()}\n${what}` : what,
+                timedOut: true,
+              });
             }, bound)
           : undefined;
       let reading: Promise<void> | undefined;
@@ -185,7 +209,9 @@ export function createExec(baseEnv: NodeJS.ProcessEnv = process.env, opts: ExecO
       // killed by a signal: 128 + its number, as a shell reports it; a streamed stdout is read to its end first
       child.on('close', (code, signal) => {
         const exit = code ?? 128 + (signal ? constants.signals[signal] : 0);
-        void (reading ?? Promise.resolve()).then(() => finish({ code: readerFailed ? exit || 1 : exit, stdout, stderr }));
+        void (reading ?? Promise.resolve()).then(() =>
+          finish({ code: readerFailed ? exit || 1 : exit, stdout, stderr }),
+        );
       });
       // a process that exits without reading its stdin must not fail the run with EPIPE
       child.stdin!.on('error', () => undefined);

@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
+
 import * as core from '@actions/core';
+
 import { errorMessage } from '../errors.js';
 import type { Host } from './host.js';
 import { safeLog } from './log-safe.js';
@@ -12,7 +14,9 @@ function fileCommand(env: NodeJS.ProcessEnv, what: string, variable: string, fn:
   try {
     fn();
   } catch (err) {
-    throw new Error(`cannot write ${what} to ${variable} (${env[variable] ?? 'not set'}): ${errorMessage(err)}`, { cause: err });
+    throw new Error(`cannot write ${what} to ${variable} (${env[variable] ?? 'not set'}): ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
 }
 
@@ -28,14 +32,20 @@ export function createActionsHost(env: NodeJS.ProcessEnv = process.env): Host {
     debug: (m) => core.debug(m),
     setOutput: (n, v) => fileCommand(env, `output ${n}`, 'GITHUB_OUTPUT', () => core.setOutput(n, v)),
     // without GITHUB_ENV, @actions/core falls back to the ::set-env command, which runners refuse
-    exportVariable: (n, v) => (env.GITHUB_ENV ? fileCommand(env, `environment variable ${n}`, 'GITHUB_ENV', () => core.exportVariable(n, v)) : core.debug(`GITHUB_ENV is not set: ${n} is not exported`)),
+    exportVariable: (n, v) =>
+      env.GITHUB_ENV
+        ? fileCommand(env, `environment variable ${n}`, 'GITHUB_ENV', () => core.exportVariable(n, v))
+        : core.debug(`GITHUB_ENV is not set: ${n} is not exported`),
     setSecret: (v) => core.setSecret(v),
     saveState: (n, v) => fileCommand(env, 'the state for the post step', 'GITHUB_STATE', () => core.saveState(n, v)),
     getState: (n) => core.getState(n),
     group: (n, fn) => core.group(n, fn),
     summary: async (md) => {
       const file = env.GITHUB_STEP_SUMMARY;
-      if (file) fileCommand(env, 'the job summary', 'GITHUB_STEP_SUMMARY', () => fs.appendFileSync(file, md.endsWith('\n') ? md : `${md}\n`));
+      if (file)
+        fileCommand(env, 'the job summary', 'GITHUB_STEP_SUMMARY', () =>
+          fs.appendFileSync(file, md.endsWith('\n') ? md : `${md}\n`),
+        );
     },
     fail: () => {
       process.exitCode = 1;

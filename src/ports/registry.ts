@@ -7,10 +7,11 @@
  */
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { registryKey } from './docker-config.js';
-import type { Exec } from './exec.js';
+
 import { MANIFEST_MEDIA_TYPES } from '../oci/manifests.js';
 import { isLoopbackHost, splitReference } from '../oci/reference.js';
+import { registryKey } from './docker-config.js';
+import type { Exec } from './exec.js';
 
 export interface Credentials {
   username: string;
@@ -40,7 +41,10 @@ export function parseChallenge(header: string): { scheme: string; params: Record
 }
 
 /** Pure: credentials for a registry from config.json's auths, or the helper that holds them. */
-export function configCredentials(configJson: string | undefined, registry: string): Credentials | { helper: string } | undefined {
+export function configCredentials(
+  configJson: string | undefined,
+  registry: string,
+): Credentials | { helper: string } | undefined {
   let cfg: { auths?: Record<string, { auth?: string }>; credHelpers?: Record<string, string>; credsStore?: string };
   try {
     cfg = JSON.parse(configJson ?? '{}') as typeof cfg;
@@ -64,7 +68,11 @@ export function configCredentials(configJson: string | undefined, registry: stri
 async function credentials(registry: string, deps: RegistryDeps): Promise<Credentials | undefined> {
   const found = configCredentials(deps.readFile(path.join(deps.dockerConfig, 'config.json')), registry);
   if (!found || !('helper' in found)) return found;
-  const res = await deps.exec({ argv: [`docker-credential-${found.helper}`, 'get'], stdin: registryKey(registry), silent: true });
+  const res = await deps.exec({
+    argv: [`docker-credential-${found.helper}`, 'get'],
+    stdin: registryKey(registry),
+    silent: true,
+  });
   if (res.code !== 0) return undefined;
   try {
     const j = JSON.parse(res.stdout) as { Username?: string; Secret?: string };
@@ -110,7 +118,10 @@ export class RegistryRepo {
 
   private async get(what: string, accept: string, signal?: AbortSignal): Promise<Response> {
     const url = `${this.base}/v2/${this.repository}/${what}`;
-    const headers = (): Record<string, string> => ({ Accept: accept, ...(this.auth ? { Authorization: this.auth } : {}) });
+    const headers = (): Record<string, string> => ({
+      Accept: accept,
+      ...(this.auth ? { Authorization: this.auth } : {}),
+    });
     let res = await this.deps.fetch(url, { headers: headers(), signal });
     if (res.status === 401) {
       await res.body?.cancel();
@@ -119,7 +130,9 @@ export class RegistryRepo {
     }
     if (!res.ok) {
       await res.body?.cancel();
-      throw new Error(`GET ${this.registry}/${this.repository} ${what.split('/')[0]} answered ${res.status} ${res.statusText}`.trim());
+      throw new Error(
+        `GET ${this.registry}/${this.repository} ${what.split('/')[0]} answered ${res.status} ${res.statusText}`.trim(),
+      );
     }
     return res;
   }
@@ -134,7 +147,8 @@ export class RegistryRepo {
     if (params.service) url.searchParams.set('service', params.service);
     url.searchParams.set('scope', `repository:${this.repository}:pull`);
     const res = await this.deps.fetch(url, { headers: creds ? { Authorization: basic(creds) } : {} });
-    if (!res.ok) throw new Error(`token for ${this.registry}/${this.repository}: ${res.status} ${res.statusText}`.trim());
+    if (!res.ok)
+      throw new Error(`token for ${this.registry}/${this.repository}: ${res.status} ${res.statusText}`.trim());
     const body = (await res.json()) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
     return token ? `Bearer ${token}` : undefined;

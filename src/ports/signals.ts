@@ -52,7 +52,9 @@ export function onStopSignals(source: SignalSource, stop: StopPath): () => void 
         return;
       }
       stopping = true;
-      stop.log(`${signal}: stopping the run's docker commands, then removing its builder, credentials and temporary files`);
+      stop.log(
+        `${signal}: stopping the run's docker commands, then removing its builder, credentials and temporary files`,
+      );
       attempt(stop, () => stop.abort());
       void stop
         .cleanup()

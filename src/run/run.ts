@@ -1,9 +1,9 @@
+import type { Completed } from '../context/github-api.js';
 import type { RunContext } from '../context/run-context.js';
+import type { Inputs } from '../inputs/index.js';
 import type { Deps } from '../ports/deps.js';
 import type { ActDeps, Exec } from '../ports/exec.js';
 import type { Host } from '../ports/host.js';
-import type { Inputs } from '../inputs/index.js';
-import type { Completed } from '../context/github-api.js';
 import type { StateStore } from './state.js';
 import type { Timing } from './summary.js';
 

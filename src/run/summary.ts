@@ -16,7 +16,14 @@ function escapeCell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-export function summaryTable(refs: string[], digest: string, platforms: string[], pushed: boolean, timings: Timing[], extra: SummaryExtra = {}): string {
+export function summaryTable(
+  refs: string[],
+  digest: string,
+  platforms: string[],
+  pushed: boolean,
+  timings: Timing[],
+  extra: SummaryExtra = {},
+): string {
   const rows = [
     '### multiarch-action',
     '',

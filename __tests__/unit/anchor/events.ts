@@ -17,7 +17,11 @@ export const ANCHOR_EVENTS = {
   push_dev: { eventName: 'push', ref: 'refs/heads/dev', sha: SHA_860 },
   push_master: { eventName: 'push', ref: 'refs/heads/master', sha: SHA_266 },
   workflow_dispatch: { eventName: 'workflow_dispatch', ref: 'refs/heads/master', sha: SHA_860 },
-  push_invalidchars: { eventName: 'push', ref: 'refs/heads/my/feature#1245', sha: '983315b5e8d46e46fc4c49869e85e7ee5fb289ba' },
+  push_invalidchars: {
+    eventName: 'push',
+    ref: 'refs/heads/my/feature#1245',
+    sha: '983315b5e8d46e46fc4c49869e85e7ee5fb289ba',
+  },
   tag_release1: { eventName: 'push', ref: 'refs/tags/release1', sha: SHA_860 },
   'tag_20200110-RC2': { eventName: 'push', ref: 'refs/tags/20200110-RC2', sha: SHA_860 },
   // its payload (event_tag_v1.1.1.json) carries base_ref refs/heads/master
@@ -29,12 +33,36 @@ export const ANCHOR_EVENTS = {
   'tag_1.2.3rc2': { eventName: 'push', ref: 'refs/tags/1.2.3rc2', sha: SHA_860 },
   'tag_1.2post1': { eventName: 'push', ref: 'refs/tags/1.2post1', sha: SHA_860 },
   'tag_v1.2.3rc2': { eventName: 'push', ref: 'refs/tags/v1.2.3rc2', sha: SHA_860 },
-  pull_request: { eventName: 'pull_request', ref: 'refs/pull/15/merge', sha: 'a9c8c5828b91be19d9728548b24759e352367ef1', prNumber: 15, prBaseRef: 'master' },
+  pull_request: {
+    eventName: 'pull_request',
+    ref: 'refs/pull/15/merge',
+    sha: 'a9c8c5828b91be19d9728548b24759e352367ef1',
+    prNumber: 15,
+    prBaseRef: 'master',
+  },
   // the run's ref is the base branch; metadata-action (and readMetaContext) use refs/pull/<number>/merge
-  pull_request_target: { eventName: 'pull_request_target', ref: 'refs/pull/15/merge', sha: SHA_266, prNumber: 15, prBaseRef: 'master' },
+  pull_request_target: {
+    eventName: 'pull_request_target',
+    ref: 'refs/pull/15/merge',
+    sha: SHA_266,
+    prNumber: 15,
+    prBaseRef: 'master',
+  },
   // DOCKER_METADATA_PR_HEAD_SHA=true: the PR head's sha (its describe('pr-head-sha'))
-  pull_request_head: { eventName: 'pull_request', ref: 'refs/pull/15/merge', sha: SHA_HEAD, prNumber: 15, prBaseRef: 'master' },
-  pull_request_target_head: { eventName: 'pull_request_target', ref: 'refs/pull/15/merge', sha: SHA_HEAD, prNumber: 15, prBaseRef: 'master' },
+  pull_request_head: {
+    eventName: 'pull_request',
+    ref: 'refs/pull/15/merge',
+    sha: SHA_HEAD,
+    prNumber: 15,
+    prBaseRef: 'master',
+  },
+  pull_request_target_head: {
+    eventName: 'pull_request_target',
+    ref: 'refs/pull/15/merge',
+    sha: SHA_HEAD,
+    prNumber: 15,
+    prBaseRef: 'master',
+  },
   schedule: { eventName: 'schedule', ref: 'refs/heads/master', sha: SHA_860 },
   release_created: { eventName: 'release', ref: 'refs/tags/v1.1.1', sha: SHA_860 },
   tag_sometag: { eventName: 'push', ref: 'refs/tags/sometag', sha: SHA_860 },
@@ -44,7 +72,13 @@ export const ANCHOR_EVENTS = {
 export type AnchorEvent = keyof typeof ANCHOR_EVENTS;
 
 /** repo.json of metadata-action's tests. */
-const REPO = { name: 'Hello-World', description: 'This your first repo!', htmlUrl: 'https://github.com/octocat/Hello-World', license: 'MIT', defaultBranch: 'master' };
+const REPO = {
+  name: 'Hello-World',
+  description: 'This your first repo!',
+  htmlUrl: 'https://github.com/octocat/Hello-World',
+  license: 'MIT',
+  defaultBranch: 'master',
+};
 
 export function anchorContext(name: AnchorEvent): MetaContext {
   const e = ANCHOR_EVENTS[name];

@@ -13,4 +13,14 @@ export interface AnchorInputs {
  * [id, event fixture, inputs, version.main, version.partial, version.latest, tags, labels (default:
  * the standard ones), annotations without level (default: the labels), as metadata-action's test reads them].
  */
-export type AnchorCase = [string, AnchorEvent, AnchorInputs, string | undefined, string[], boolean, string[], string[]?, string[]?];
+export type AnchorCase = [
+  string,
+  AnchorEvent,
+  AnchorInputs,
+  string | undefined,
+  string[],
+  boolean,
+  string[],
+  string[]?,
+  string[]?,
+];

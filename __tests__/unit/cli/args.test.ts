@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findActionYml, parseActionSpec } from '../../../src/inputs/action-spec.js';
+
 import { inputValues, parseCliArgs, renderHelp } from '../../../src/cli/args.js';
+import { findActionYml, parseActionSpec } from '../../../src/inputs/action-spec.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..');
 const spec = parseActionSpec(`
@@ -18,13 +19,29 @@ outputs:
 
 describe('parseCliArgs: every action.yml input is a flag of the same name', () => {
   const cases: [string, string[], Partial<ReturnType<typeof parseCliArgs>>][] = [
-    ['space separated', ['build', '--images', 'a/b', '--platforms', 'linux/arm64'], { command: 'build', inputs: { images: 'a/b', platforms: 'linux/arm64' }, errors: [] }],
+    [
+      'space separated',
+      ['build', '--images', 'a/b', '--platforms', 'linux/arm64'],
+      { command: 'build', inputs: { images: 'a/b', platforms: 'linux/arm64' }, errors: [] },
+    ],
     ['= form', ['build', '--images=a/b,c/d'], { inputs: { images: 'a/b,c/d' }, errors: [] }],
     ['bare flag means true', ['build', '--dry-run'], { inputs: { 'dry-run': 'true' }, errors: [] }],
-    ['bare flag before another flag', ['build', '--dry-run', '--images', 'a/b'], { inputs: { 'dry-run': 'true', images: 'a/b' }, errors: [] }],
-    ['repeated flag adds lines', ['build', '--images', 'a/b', '--images', 'c/d'], { inputs: { images: 'a/b\nc/d' }, errors: [] }],
+    [
+      'bare flag before another flag',
+      ['build', '--dry-run', '--images', 'a/b'],
+      { inputs: { 'dry-run': 'true', images: 'a/b' }, errors: [] },
+    ],
+    [
+      'repeated flag adds lines',
+      ['build', '--images', 'a/b', '--images', 'c/d'],
+      { inputs: { images: 'a/b\nc/d' }, errors: [] },
+    ],
     ['an input nobody coded for', ['build', '--new-input', 'y'], { inputs: { 'new-input': 'y' }, errors: [] }],
-    ['flags before the command', ['--images', 'a/b', 'build'], { command: 'build', inputs: { images: 'a/b' }, errors: [] }],
+    [
+      'flags before the command',
+      ['--images', 'a/b', 'build'],
+      { command: 'build', inputs: { images: 'a/b' }, errors: [] },
+    ],
     ['--output-json', ['build', '--output-json', 'o.json'], { outputJson: 'o.json', errors: [] }],
     ['help', ['--help'], { command: 'help', errors: [] }],
     ['-h', ['build', '-h'], { command: 'help' }],
@@ -36,7 +53,11 @@ describe('parseCliArgs: every action.yml input is a flag of the same name', () =
   });
 
   const bad: [string, string[], RegExp][] = [
-    ['unknown flag, with a suggestion', ['build', '--image', 'a/b'], /unknown option --image \(did you mean --images\?\)/],
+    [
+      'unknown flag, with a suggestion',
+      ['build', '--image', 'a/b'],
+      /unknown option --image \(did you mean --images\?\)/,
+    ],
     ['unknown short option', ['build', '-x'], /unknown option -x/],
     ['no command', ['--images', 'a/b'], /missing command/],
     ['unknown command', ['deploy'], /unknown command "deploy"/],
@@ -52,17 +73,27 @@ describe('parseCliArgs: every action.yml input is a flag of the same name', () =
   });
 
   test('a bare true/false flag before the command does not take the command as its value', () => {
-    expect(parseCliArgs(['--dry-run', 'build'], spec)).toMatchObject({ command: 'build', inputs: { 'dry-run': 'true' }, errors: [] });
-    expect(parseCliArgs(['--dry-run', 'false', 'build'], spec)).toMatchObject({ command: 'build', inputs: { 'dry-run': 'false' }, errors: [] });
+    expect(parseCliArgs(['--dry-run', 'build'], spec)).toMatchObject({
+      command: 'build',
+      inputs: { 'dry-run': 'true' },
+      errors: [],
+    });
+    expect(parseCliArgs(['--dry-run', 'false', 'build'], spec)).toMatchObject({
+      command: 'build',
+      inputs: { 'dry-run': 'false' },
+      errors: [],
+    });
   });
 
   test('a value input given bare is not set at all', () => {
     const r = parseCliArgs(['build', '--images'], spec);
     expect(r.inputs).toEqual({});
-    expect(r.errors).toEqual(['--images needs a value (--images VALUE or --images=VALUE); only true/false inputs can be given bare']);
+    expect(r.errors).toEqual([
+      '--images needs a value (--images VALUE or --images=VALUE); only true/false inputs can be given bare',
+    ]);
   });
 
-  test("action.yml: exactly the inputs whose default is true or false take a bare flag", () => {
+  test('action.yml: exactly the inputs whose default is true or false take a bare flag', () => {
     const real = parseActionSpec(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
     for (const i of real.inputs) {
       const r = parseCliArgs(['build', `--${i.name}`], real);
@@ -80,12 +111,21 @@ describe('parseCliArgs: every action.yml input is a flag of the same name', () =
 
 describe('inputValues: flags over action.yml defaults, as the runner passes INPUT_*', () => {
   test('defaults fill what is not given; values untrimmed, as the runner passes them (the host trims)', () => {
-    expect(inputValues(spec, { images: ' a/b ' })).toEqual({ images: ' a/b ', platforms: 'linux/amd64,linux/arm64', 'dry-run': 'false', 'new-input': 'x' });
+    expect(inputValues(spec, { images: ' a/b ' })).toEqual({
+      images: ' a/b ',
+      platforms: 'linux/amd64,linux/arm64',
+      'dry-run': 'false',
+      'new-input': 'x',
+    });
   });
 
   test('INPUT_<NAME> from the environment between a flag and the default', () => {
     const env = { INPUT_NEW_INPUT: 'from-env', INPUT_IMAGES: 'env/image' };
-    expect(inputValues(spec, { images: 'flag/image' }, env)).toMatchObject({ images: 'flag/image', 'new-input': 'from-env', platforms: 'linux/amd64,linux/arm64' });
+    expect(inputValues(spec, { images: 'flag/image' }, env)).toMatchObject({
+      images: 'flag/image',
+      'new-input': 'from-env',
+      platforms: 'linux/amd64,linux/arm64',
+    });
   });
 });
 

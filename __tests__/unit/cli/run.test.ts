@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
+import { type CliDeps, runCli } from '../../../src/cli/run.js';
 import { parseActionSpec } from '../../../src/inputs/action-spec.js';
-import { runCli, type CliDeps } from '../../../src/cli/run.js';
-import { realFiles } from '../../../src/ports/files.js';
 import type { ExecRequest, ExecResult } from '../../../src/ports/exec.js';
+import { realFiles } from '../../../src/ports/files.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..');
 const spec = parseActionSpec(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
@@ -25,21 +26,29 @@ function world(opts: { buildFails?: boolean } = {}) {
     calls.push(req);
     const [tool, ...args] = req.argv;
     const key = args.join(' ');
-    if (tool === 'git') return key in git ? { code: 0, stdout: `${git[key]}\n`, stderr: '' } : { code: 1, stdout: '', stderr: '' };
+    if (tool === 'git')
+      return key in git ? { code: 0, stdout: `${git[key]}\n`, stderr: '' } : { code: 1, stdout: '', stderr: '' };
     if (key.startsWith('version')) return { code: 0, stdout: 'amd64\n', stderr: '' };
     if (key === 'buildx version') return { code: 0, stdout: 'github.com/docker/buildx v0.13.1 abc\n', stderr: '' };
-    if (key.startsWith('info')) return { code: 0, stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n', stderr: '' };
+    if (key.startsWith('info'))
+      return { code: 0, stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n', stderr: '' };
     if (key === 'context show') return { code: 0, stdout: 'default\n', stderr: '' };
     if (key.startsWith('buildx build')) {
       if (opts.buildFails) return { code: 1, stdout: '', stderr: 'ERROR: failed to solve: boom\n' };
       // a second build (the smoke test's load, the arch check's re-export) may have no metadata file
       const at = args.indexOf('--metadata-file');
-      if (at >= 0) fs.writeFileSync(args[at + 1]!, JSON.stringify({ 'containerimage.digest': `sha256:${'d'.repeat(64)}` }));
+      if (at >= 0)
+        fs.writeFileSync(args[at + 1]!, JSON.stringify({ 'containerimage.digest': `sha256:${'d'.repeat(64)}` }));
       return { code: 0, stdout: '', stderr: '' };
     }
     return { code: 0, stdout: '', stderr: '' };
   };
-  const term = { stdout: '', stderr: '', out: (t: string) => void (term.stdout += t), err: (t: string) => void (term.stderr += t) };
+  const term = {
+    stdout: '',
+    stderr: '',
+    out: (t: string) => void (term.stdout += t),
+    err: (t: string) => void (term.stderr += t),
+  };
   const deps: CliDeps = {
     spec,
     term,
@@ -57,18 +66,39 @@ describe('runCli: the action pipeline with a terminal host and the git context',
   test('tag at HEAD → tag push: tags, push, outputs, summary table, cleanup; exit 0', async () => {
     const w = world();
     const outFile = path.join(w.ws, 'out.json');
-    const code = await runCli(['build', '--images', 'ghcr.io/octo-org/app', '--verify', 'false', '--arch-check', 'false', '--output-json', outFile], w.deps);
+    const code = await runCli(
+      [
+        'build',
+        '--images',
+        'ghcr.io/octo-org/app',
+        '--verify',
+        'false',
+        '--arch-check',
+        'false',
+        '--output-json',
+        outFile,
+      ],
+      w.deps,
+    );
     expect(w.term.stderr).toBe('');
     expect(code).toBe(0);
     const build = w.calls.find((c) => c.argv.slice(0, 3).join(' ') === 'docker buildx build')!;
     expect(build.argv).toContain('ghcr.io/octo-org/app:v1.2.3');
     expect(build.argv).toContain('--push');
     expect(build.argv).toContain('linux/amd64,linux/arm64');
-    expect(w.term.stdout).toContain('context: push refs/tags/v1.2.3 ffffffffffff in https://github.com/octo-org/octo-repo');
-    expect(w.term.stdout).toMatch(/== qemu\n[\s\S]*== builder\n[\s\S]*== build\n[\s\S]*== cleanup\n[\s\S]*cleanup done/);
+    expect(w.term.stdout).toContain(
+      'context: push refs/tags/v1.2.3 ffffffffffff in https://github.com/octo-org/octo-repo',
+    );
+    expect(w.term.stdout).toMatch(
+      /== qemu\n[\s\S]*== builder\n[\s\S]*== build\n[\s\S]*== cleanup\n[\s\S]*cleanup done/,
+    );
     expect(w.term.stdout).toContain(`digest: sha256:${'d'.repeat(64)}`);
     expect(w.term.stdout).toMatch(/\| pushed +\| yes +\|/);
-    expect(JSON.parse(fs.readFileSync(outFile, 'utf8'))).toMatchObject({ tags: 'ghcr.io/octo-org/app:v1.2.3\nghcr.io/octo-org/app:latest', pushed: 'true', platforms: 'linux/amd64,linux/arm64' });
+    expect(JSON.parse(fs.readFileSync(outFile, 'utf8'))).toMatchObject({
+      tags: 'ghcr.io/octo-org/app:v1.2.3\nghcr.io/octo-org/app:latest',
+      pushed: 'true',
+      platforms: 'linux/amd64,linux/arm64',
+    });
     // every process went through the gateway as argv
     expect(w.calls.every((c) => Array.isArray(c.argv) && ['git', 'docker'].includes(c.argv[0]!))).toBe(true);
   });
@@ -98,7 +128,7 @@ describe('runCli: the action pipeline with a terminal host and the git context',
     expect(w.term.stdout).toContain('--platforms');
   });
 
-  test('the terminal streams get the host\'s masking function', async () => {
+  test("the terminal streams get the host's masking function", async () => {
     const w = world();
     const masks: ((t: string) => string)[] = [];
     w.deps.onMask = (fn) => void masks.push(fn);

@@ -48,7 +48,9 @@ describe('the CLI host', () => {
 
 describe('renderMarkdownForTerminal: the step summary as a terminal table', () => {
   test("the pipeline's summary table", () => {
-    const md = summaryTable(['r/a:1', 'r/a:latest'], 'sha256:abc', ['linux/amd64', 'linux/arm64'], true, [{ stage: 'build', seconds: 1.25 }]);
+    const md = summaryTable(['r/a:1', 'r/a:latest'], 'sha256:abc', ['linux/amd64', 'linux/arm64'], true, [
+      { stage: 'build', seconds: 1.25 },
+    ]);
     const text = renderMarkdownForTerminal(md);
     const lines = text.split('\n');
     expect(lines[0]).toBe('multiarch-action');
@@ -62,6 +64,8 @@ describe('renderMarkdownForTerminal: the step summary as a terminal table', () =
   });
 
   test('escaped pipes and markup', () => {
-    expect(renderMarkdownForTerminal('## Title **bold**\n\n| k | v |\n|---|---|\n| a\\|b | `c` |')).toBe('Title bold\n\n+-----+---+\n| k   | v |\n| a|b | c |\n+-----+---+');
+    expect(renderMarkdownForTerminal('## Title **bold**\n\n| k | v |\n|---|---|\n| a\\|b | `c` |')).toBe(
+      'Title bold\n\n+-----+---+\n| k   | v |\n| a|b | c |\n+-----+---+',
+    );
   });
 });

@@ -1,8 +1,9 @@
 /** The REST API reader (completeFromApi) against a loopback fake server, and with a fake fetch. */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readMetaContext } from '../../../src/context/run-context.js';
+
 import { actionsFetch, completeFromApi, type FetchFn } from '../../../src/context/github-api.js';
+import { readMetaContext } from '../../../src/context/run-context.js';
 import { FIXTURES, SHA } from '../fixtures/events.js';
 
 describe('REST API reader (loopback fake server)', () => {
@@ -15,7 +16,15 @@ describe('REST API reader (loopback fake server)', () => {
       res.setHeader('content-type', 'application/json');
       if (req.url?.startsWith('/slow/')) return; // never answers: the reader's timeout must end it
       if (req.url === '/api/repos/octocat/Hello-World') {
-        res.end(JSON.stringify({ name: 'Hello-World', description: 'from api', html_url: 'https://github.com/octocat/Hello-World', default_branch: 'main', license: { spdx_id: 'Apache-2.0' } }));
+        res.end(
+          JSON.stringify({
+            name: 'Hello-World',
+            description: 'from api',
+            html_url: 'https://github.com/octocat/Hello-World',
+            default_branch: 'main',
+            license: { spdx_id: 'Apache-2.0' },
+          }),
+        );
       } else if (req.url === `/api/repos/octocat/Hello-World/commits/${SHA}`) {
         res.end(JSON.stringify({ commit: { committer: { date: '2020-01-08T10:00:00Z' } } }));
       } else {
@@ -35,27 +44,44 @@ describe('REST API reader (loopback fake server)', () => {
     const meta = readMetaContext({ ...FIXTURES.schedule.env, GITHUB_API_URL: base }, FIXTURES.schedule.payload);
     const out = await completeFromApi(meta, true, { fetch: actionsFetch(), token: 'tok' });
     expect(out.warnings).toEqual([]);
-    expect(out.meta.repo).toEqual({ name: 'Hello-World', description: 'from api', htmlUrl: 'https://github.com/octocat/Hello-World', license: 'Apache-2.0', defaultBranch: 'main' });
+    expect(out.meta.repo).toEqual({
+      name: 'Hello-World',
+      description: 'from api',
+      htmlUrl: 'https://github.com/octocat/Hello-World',
+      license: 'Apache-2.0',
+      defaultBranch: 'main',
+    });
     expect(out.meta.commitDate).toBe('2020-01-08T10:00:00Z');
     expect(seen).toContain('/api/repos/octocat/Hello-World auth=Bearer tok');
   });
 
   test('asks nothing when the payload has it all', async () => {
     seen.length = 0;
-    const meta = readMetaContext({ ...FIXTURES['tag v1.2.3'].env, GITHUB_API_URL: base }, FIXTURES['tag v1.2.3'].payload);
+    const meta = readMetaContext(
+      { ...FIXTURES['tag v1.2.3'].env, GITHUB_API_URL: base },
+      FIXTURES['tag v1.2.3'].payload,
+    );
     const out = await completeFromApi(meta, true, { fetch: actionsFetch() });
     expect(seen).toEqual([]);
     expect(out.meta).toEqual(meta);
   });
 
   test('an API that never answers: the timeout ends the wait with a warning', async () => {
-    const meta = readMetaContext({ ...FIXTURES.schedule.env, GITHUB_API_URL: base.replace('/api', '/slow') }, FIXTURES.schedule.payload);
+    const meta = readMetaContext(
+      { ...FIXTURES.schedule.env, GITHUB_API_URL: base.replace('/api', '/slow') },
+      FIXTURES.schedule.payload,
+    );
     const out = await completeFromApi(meta, false, { fetch: actionsFetch(), timeoutMs: 300 });
-    expect(out.warnings).toEqual([expect.stringMatching(/could not read repository data from .*\/slow\/repos\/octocat\/Hello-World/)]);
+    expect(out.warnings).toEqual([
+      expect.stringMatching(/could not read repository data from .*\/slow\/repos\/octocat\/Hello-World/),
+    ]);
   });
 
   test('unreachable API: warnings, never a throw, payload values kept', async () => {
-    const meta = readMetaContext({ ...FIXTURES.schedule.env, GITHUB_API_URL: 'http://127.0.0.1:9/api' }, FIXTURES.schedule.payload);
+    const meta = readMetaContext(
+      { ...FIXTURES.schedule.env, GITHUB_API_URL: 'http://127.0.0.1:9/api' },
+      FIXTURES.schedule.payload,
+    );
     const out = await completeFromApi(meta, true, { fetch: actionsFetch(), timeoutMs: 2000 });
     expect(out.warnings).toHaveLength(2);
     expect(out.warnings[0]).toMatch(/could not read repository data from http:\/\/127\.0\.0\.1:9\/api/);
@@ -67,11 +93,21 @@ describe('REST API reader (loopback fake server)', () => {
 // the API's repository object is mapped as the payload's (repoInfoFrom): before, the API reader
 // dropped a number (description: 2024 → '') where the payload reader wrote it out ('2024')
 test('API repository data: the same mapping as the payload, numbers written out', async () => {
-  const fetch: FetchFn = async () => ({ ok: true, status: 200, json: async () => ({ name: 'Hello-World', description: 2024, html_url: 5, license: null }) });
+  const fetch: FetchFn = async () => ({
+    ok: true,
+    status: 200,
+    json: async () => ({ name: 'Hello-World', description: 2024, html_url: 5, license: null }),
+  });
   const meta = readMetaContext(FIXTURES.schedule.env, FIXTURES.schedule.payload);
   const out = await completeFromApi(meta, false, { fetch });
   expect(out.warnings).toEqual([]);
-  expect(out.meta.repo).toEqual({ name: 'Hello-World', description: '2024', htmlUrl: '5', license: '', defaultBranch: '' });
+  expect(out.meta.repo).toEqual({
+    name: 'Hello-World',
+    description: '2024',
+    htmlUrl: '5',
+    license: '',
+    defaultBranch: '',
+  });
   expect(out.meta.repoFromPayload).toBe(true);
 });
 
@@ -79,5 +115,11 @@ test('API answer without a name or URL: the payload fallbacks stay', async () =>
   const fetch: FetchFn = async () => ({ ok: true, status: 200, json: async () => ({ description: 'd' }) });
   const meta = readMetaContext(FIXTURES.schedule.env, FIXTURES.schedule.payload);
   const out = await completeFromApi(meta, false, { fetch });
-  expect(out.meta.repo).toEqual({ name: meta.repo.name, description: 'd', htmlUrl: meta.repo.htmlUrl, license: '', defaultBranch: '' });
+  expect(out.meta.repo).toEqual({
+    name: meta.repo.name,
+    description: 'd',
+    htmlUrl: meta.repo.htmlUrl,
+    license: '',
+    defaultBranch: '',
+  });
 });

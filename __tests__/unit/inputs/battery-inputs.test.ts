@@ -26,7 +26,9 @@ describe('reliability battery: bad inputs fail before any process starts', () =>
     const exec = fakeExec((req) => {
       throw new Error(`exec gateway called: ${req.argv.join(' ')}`);
     });
-    await runMain(fakeDeps(host, exec, fakeFiles(ws), { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', ...env }));
+    await runMain(
+      fakeDeps(host, exec, fakeFiles(ws), { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', ...env }),
+    );
     expect(host.failed).toBe(true);
     const named = host.errors.filter((e) => e.startsWith(`Input "${input}":`));
     expect(named).not.toEqual([]);
@@ -72,6 +74,9 @@ describe('reliability battery: a full temp folder', () => {
     expect(host.failed).toBe(true);
     expect(host.errors.join('\n')).toMatch(/no space left on device .*RUNNER_TEMP \/tmp\/rt.*free space there/);
     expect(exec.calls).toEqual([]);
-    expect(JSON.parse(host.state.multiarch!)).toMatchObject({ tempDir: expect.any(String), dockerConfig: expect.any(String) });
+    expect(JSON.parse(host.state.multiarch!)).toMatchObject({
+      tempDir: expect.any(String),
+      dockerConfig: expect.any(String),
+    });
   });
 });

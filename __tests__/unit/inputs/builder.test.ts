@@ -3,7 +3,10 @@ import { DEFAULT_QEMU_IMAGE, parseAppend } from '../../../src/inputs/builder.js'
 import { parseInputs } from '../../../src/inputs/index.js';
 
 const base: Record<string, string> = { platforms: 'linux/amd64,linux/arm64', images: 'x/y' };
-const env = { workspace: '/ws', exists: (p: string) => p === '/ws' || p === '/ws/Dockerfile' || p === '/ws/buildkitd.toml' };
+const env = {
+  workspace: '/ws',
+  exists: (p: string) => p === '/ws' || p === '/ws/Dockerfile' || p === '/ws/buildkitd.toml',
+};
 const parse = (inputs: Record<string, string>) => parseInputs((n) => ({ ...base, ...inputs })[n] ?? '', env);
 function errorsOf(inputs: Record<string, string>): string[] {
   try {
@@ -17,7 +20,15 @@ function errorsOf(inputs: Record<string, string>): string[] {
 
 test('defaults', () => {
   const i = parse({});
-  expect(i).toMatchObject({ qemu: 'auto', qemuImage: DEFAULT_QEMU_IMAGE, buildxVersion: '', driver: 'auto', append: [], builder: '', cleanup: true });
+  expect(i).toMatchObject({
+    qemu: 'auto',
+    qemuImage: DEFAULT_QEMU_IMAGE,
+    buildxVersion: '',
+    driver: 'auto',
+    append: [],
+    builder: '',
+    cleanup: true,
+  });
   expect(DEFAULT_QEMU_IMAGE).toMatch(/^docker\.io\/tonistiigi\/binfmt:qemu-v[\d.]+@sha256:[0-9a-f]{64}$/);
 });
 
@@ -48,7 +59,10 @@ test.each([
   [{ 'buildx-version': 'latest' }, /Input "buildx-version".*exact version like 0\.29\.1/],
   [{ 'buildx-download-url': 'ftp://x' }, /Input "buildx-download-url".*http/],
   [{ 'buildkitd-config': 'nope.toml' }, /Input "buildkitd-config".*not found/],
-  [{ 'buildkitd-config': 'buildkitd.toml', 'buildkitd-config-inline': 'debug = true' }, /Input "buildkitd-config-inline".*not both/],
+  [
+    { 'buildkitd-config': 'buildkitd.toml', 'buildkitd-config-inline': 'debug = true' },
+    /Input "buildkitd-config-inline".*not both/,
+  ],
   [{ driver: 'remote' }, /Input "endpoint".*required with driver remote/],
   [{ driver: 'docker', 'driver-opts': 'image=x' }, /Input "driver-opts".*not supported by the docker driver/],
   [{ builder: 'mine', driver: 'docker-container' }, /Input "driver".*existing one/],
@@ -83,6 +97,12 @@ test('append: setup-buildx-action YAML form, pasted unchanged', () => {
       driverOpts: ['image=moby/buildkit:master', 'network=host'],
       buildkitdFlags: '--allow-insecure-entitlement security.insecure',
     },
-    { name: undefined, endpoint: 'tcp://10.0.0.2:1234', platforms: ['linux/riscv64'], driverOpts: ['env.A=1,2'], buildkitdFlags: undefined },
+    {
+      name: undefined,
+      endpoint: 'tcp://10.0.0.2:1234',
+      platforms: ['linux/riscv64'],
+      driverOpts: ['env.A=1,2'],
+      buildkitdFlags: undefined,
+    },
   ]);
 });

@@ -1,5 +1,5 @@
-import { Collector } from '../../../src/inputs/collect.js';
 import { parseCacheInputs } from '../../../src/inputs/cache.js';
+import { Collector } from '../../../src/inputs/collect.js';
 
 function parse(values: Record<string, string>) {
   const c = new Collector();

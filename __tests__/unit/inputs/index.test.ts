@@ -7,7 +7,13 @@ import { parseInputs } from '../../../src/inputs/index.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
 const nothingExists = { workspace: '/ws', exists: () => false };
-const base = { images: 'ghcr.io/o/app', tags: 'v1', push: 'auto', context: 'not-checked-out', file: 'docker/Dockerfile' };
+const base = {
+  images: 'ghcr.io/o/app',
+  tags: 'v1',
+  push: 'auto',
+  context: 'not-checked-out',
+  file: 'docker/Dockerfile',
+};
 const get = (inputs: Record<string, string>) => (n: string) => inputs[n] ?? '';
 
 function errorsOf(inputs: Record<string, string>): string[] {
@@ -29,29 +35,42 @@ test.each([['build'], ['shard']])('mode %s: a missing context, an invalid platfo
 test('mode build: no context problem, a missing Dockerfile is one', () => {
   const errors = (() => {
     try {
-      parseInputs(get({ ...base, context: '.', platforms: 'linux/amd64' }), { workspace: '/ws', exists: (p) => p === '/ws' });
+      parseInputs(get({ ...base, context: '.', platforms: 'linux/amd64' }), {
+        workspace: '/ws',
+        exists: (p) => p === '/ws',
+      });
       return [];
     } catch (err) {
       return (err as InputErrors).errors.map((e) => e.message);
     }
   })();
-  expect(errors).toEqual(['Input "file": Dockerfile "docker/Dockerfile" not found (resolved to /ws/docker/Dockerfile)']);
+  expect(errors).toEqual([
+    'Input "file": Dockerfile "docker/Dockerfile" not found (resolved to /ws/docker/Dockerfile)',
+  ]);
 });
 
 test.each([['merge'], ['MERGE'], [' merge ']])('mode %j: context, file and platforms are not checked', (mode) => {
-  const i = parseInputs(get({ ...base, mode, digests: `ghcr.io/o/app@${D}`, platforms: 'linux/amd64,bogus' }), nothingExists);
+  const i = parseInputs(
+    get({ ...base, mode, digests: `ghcr.io/o/app@${D}`, platforms: 'linux/amd64,bogus' }),
+    nothingExists,
+  );
   expect(i.mode).toBe('merge');
   // an invalid platforms list filters nothing (as before: its error was deleted, its value empty)
   expect(i.platforms).toEqual([]);
 });
 
 test('mode merge: valid platforms are read (they filter the shards), even with no platforms given', () => {
-  expect(parseInputs(get({ ...base, mode: 'merge', digests: D, platforms: 'linux/arm64, linux/amd64' }), nothingExists).platforms).toEqual(['linux/arm64', 'linux/amd64']);
+  expect(
+    parseInputs(get({ ...base, mode: 'merge', digests: D, platforms: 'linux/arm64, linux/amd64' }), nothingExists)
+      .platforms,
+  ).toEqual(['linux/arm64', 'linux/amd64']);
   expect(parseInputs(get({ ...base, mode: 'merge', digests: D }), nothingExists).platforms).toEqual([]);
 });
 
 test('mode merge: the other inputs are still checked, in their order', () => {
-  expect(errorsOf({ ...base, mode: 'merge', digests: D, platforms: 'bogus', push: 'false', 'shard-key': 'bad key' })).toEqual([
+  expect(
+    errorsOf({ ...base, mode: 'merge', digests: D, platforms: 'bogus', push: 'false', 'shard-key': 'bad key' }),
+  ).toEqual([
     'Input "shard-key": "bad key" is not valid: use up to 40 letters, digits, ".", "_" or "-" (e.g. debug)',
     'Input "push": false cannot be combined with mode merge: shards are pushed by digest and merged in the registry; use mode: build to build without pushing',
   ]);

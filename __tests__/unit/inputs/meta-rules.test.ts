@@ -1,10 +1,21 @@
 /** The tag rule, flavor and images parsers: defaults, priorities, errors. */
-import { DEFAULT_PRIORITY, parseFlavor, parseImages, parseTagRule, parseTagRules } from '../../../src/inputs/meta-rules.js';
+import {
+  DEFAULT_PRIORITY,
+  parseFlavor,
+  parseImages,
+  parseTagRule,
+  parseTagRules,
+} from '../../../src/inputs/meta-rules.js';
 
 test.each([
   ['type=schedule', 'schedule', { pattern: 'nightly', enable: 'true' }, 1000],
   ['type=semver,pattern={{version}}', 'semver', { pattern: '{{version}}', value: '', match: '', enable: 'true' }, 900],
-  ['type=pep440,pattern={{version}},value=1.0.0', 'pep440', { pattern: '{{version}}', value: '1.0.0', match: '', enable: 'true' }, 900],
+  [
+    'type=pep440,pattern={{version}},value=1.0.0',
+    'pep440',
+    { pattern: '{{version}}', value: '1.0.0', match: '', enable: 'true' },
+    900,
+  ],
   ['type=match,pattern=v(.*),group=1', 'match', { pattern: 'v(.*)', group: '1', value: '', enable: 'true' }, 800],
   ['type=edge', 'edge', { branch: '', enable: 'true' }, 700],
   ['type=ref,event=pr', 'ref', { event: 'pr', prefix: 'pr-', enable: 'true' }, 600],
@@ -37,13 +48,33 @@ test.each([
 });
 
 test('empty tags → the four default rules, sorted by priority', () => {
-  expect(parseTagRules([]).map((r) => `${r.type}:${r.attrs.event ?? ''}`)).toEqual(['schedule:', 'ref:branch', 'ref:tag', 'ref:pr']);
-  expect(DEFAULT_PRIORITY).toEqual({ schedule: 1000, semver: 900, pep440: 900, match: 800, edge: 700, ref: 600, raw: 200, sha: 100 });
+  expect(parseTagRules([]).map((r) => `${r.type}:${r.attrs.event ?? ''}`)).toEqual([
+    'schedule:',
+    'ref:branch',
+    'ref:tag',
+    'ref:pr',
+  ]);
+  expect(DEFAULT_PRIORITY).toEqual({
+    schedule: 1000,
+    semver: 900,
+    pep440: 900,
+    match: 800,
+    edge: 700,
+    ref: 600,
+    raw: 200,
+    sha: 100,
+  });
 });
 
 test('flavor', () => {
   expect(parseFlavor([])).toEqual({ latest: 'auto', prefix: '', prefixLatest: false, suffix: '', suffixLatest: false });
-  expect(parseFlavor(['latest=false', 'prefix=p-,onlatest=true', 'suffix=-s'])).toEqual({ latest: 'false', prefix: 'p-', prefixLatest: true, suffix: '-s', suffixLatest: false });
+  expect(parseFlavor(['latest=false', 'prefix=p-,onlatest=true', 'suffix=-s'])).toEqual({
+    latest: 'false',
+    prefix: 'p-',
+    prefixLatest: true,
+    suffix: '-s',
+    suffixLatest: false,
+  });
   expect(() => parseFlavor(['latest=maybe'])).toThrow(/latest must be auto, true or false/);
   expect(() => parseFlavor(['foo=bar'])).toThrow(/unknown flavor "foo"/);
   expect(() => parseFlavor(['prefix=x,onlatest=yes'])).toThrow(/onlatest must be true or false/);
@@ -51,8 +82,14 @@ test('flavor', () => {
 
 test('images', () => {
   expect(parseImages(['Name/App'])).toEqual([{ name: 'name/app', enable: true }]);
-  expect(parseImages(['a/b,c/d'])).toEqual([{ name: 'a/b', enable: true }, { name: 'c/d', enable: true }]);
-  expect(parseImages(['name=a/b,enable=false', 'c/d'])).toEqual([{ name: 'a/b', enable: false }, { name: 'c/d', enable: true }]);
+  expect(parseImages(['a/b,c/d'])).toEqual([
+    { name: 'a/b', enable: true },
+    { name: 'c/d', enable: true },
+  ]);
+  expect(parseImages(['name=a/b,enable=false', 'c/d'])).toEqual([
+    { name: 'a/b', enable: false },
+    { name: 'c/d', enable: true },
+  ]);
   expect(() => parseImages(['name=a/b,color=red', 'x'])).toThrow(/unknown image attribute "color"/);
   expect(() => parseImages(['enable=true', 'x'])).toThrow(/image name is empty/);
 });

@@ -17,7 +17,14 @@ function errorsOf(inputs: Record<string, string>): string[] {
 
 test('valid metadata-action inputs parse', () => {
   const i = parseInputs(
-    get({ images: 'name/app\nghcr.io/o/app', tags: 'type=ref,event=branch\n# comment\ntype=semver,pattern={{version}}', flavor: 'latest=false', labels: 'a=b', 'sep-tags': ',', 'dry-run': 'true' }),
+    get({
+      images: 'name/app\nghcr.io/o/app',
+      tags: 'type=ref,event=branch\n# comment\ntype=semver,pattern={{version}}',
+      flavor: 'latest=false',
+      labels: 'a=b',
+      'sep-tags': ',',
+      'dry-run': 'true',
+    }),
     env,
   );
   expect(i.images).toEqual(['name/app', 'ghcr.io/o/app']);
@@ -41,17 +48,30 @@ test.each([
 
 describe('image names: lowercased and checked once, in the input pass (the meta plan takes them as they are)', () => {
   test('upper-case names are lowercased; every tag is on the lowercased name', () => {
-    const i = parseInputs(get({ images: 'Name/App\nname=GHCR.io/Octo/App,enable=true\nname=Off/App,enable=false', tags: 'type=raw,value=V1' }), env);
+    const i = parseInputs(
+      get({
+        images: 'Name/App\nname=GHCR.io/Octo/App,enable=true\nname=Off/App,enable=false',
+        tags: 'type=raw,value=V1',
+      }),
+      env,
+    );
     expect(i.images).toEqual(['name/app', 'ghcr.io/octo/app']);
   });
   test('an upper-case name with a tag: the message quotes the lowercased name', () => {
-    expect(errorsOf({ images: 'Name/App:v1' })).toEqual(['images: Input "images": "name/app:v1": an image name must not contain a tag; put tags in "tags"']);
+    expect(errorsOf({ images: 'Name/App:v1' })).toEqual([
+      'images: Input "images": "name/app:v1": an image name must not contain a tag; put tags in "tags"',
+    ]);
   });
   test('a disabled image is checked too', () => {
-    expect(errorsOf({ images: 'name=a/b\nname=c/d@sha256:abc,enable=false' })).toEqual(['images: Input "images": "c/d@sha256:abc": an image name must not contain a digest (@sha256:...)']);
+    expect(errorsOf({ images: 'name=a/b\nname=c/d@sha256:abc,enable=false' })).toEqual([
+      'images: Input "images": "c/d@sha256:abc": an image name must not contain a digest (@sha256:...)',
+    ]);
   });
   test('a full reference in tags: its name lowercased, its tag as given', () => {
-    expect(parseInputs(get({ tags: 'GHCR.io/Org/App:V1.0\nghcr.io/org/app' }), env).literalRefs).toEqual(['ghcr.io/org/app:V1.0', 'ghcr.io/org/app']);
+    expect(parseInputs(get({ tags: 'GHCR.io/Org/App:V1.0\nghcr.io/org/app' }), env).literalRefs).toEqual([
+      'ghcr.io/org/app:V1.0',
+      'ghcr.io/org/app',
+    ]);
   });
   test('a full reference with a digest is not a tag reference', () => {
     expect(errorsOf({ tags: 'ghcr.io/Org/App@sha256:abc' })).toEqual([
@@ -63,7 +83,12 @@ describe('image names: lowercased and checked once, in the input pass (the meta 
 // moved from stages/meta/gaps.test.ts (issue 18's differences that the input pass owns)
 describe('separators are read untrimmed and as written', () => {
   const env = { workspace: '/ws', exists: () => true };
-  const raw: Record<string, string> = { platforms: 'linux/amd64', 'sep-tags': ' ', 'sep-labels': '\t', 'sep-annotations': '\\n' };
+  const raw: Record<string, string> = {
+    platforms: 'linux/amd64',
+    'sep-tags': ' ',
+    'sep-labels': '\t',
+    'sep-annotations': '\\n',
+  };
   // a getter like core.getInput: trims unless asked not to
   const get = (n: string, o?: { raw?: boolean }) => (o?.raw ? (raw[n] ?? '') : (raw[n] ?? '').trim());
   test('a space, a tab, and the two characters \\n', () => {
@@ -79,5 +104,10 @@ describe('separators are read untrimmed and as written', () => {
 });
 
 test('labels and annotations lines without "=": the input pass does not fail on them (the plan drops them with a note)', () => {
-  expect(() => parseInputs((n) => ({ platforms: 'linux/amd64', labels: 'novalue', annotations: '=x' })[n] ?? '', { workspace: '/ws', exists: () => true })).not.toThrow();
+  expect(() =>
+    parseInputs((n) => ({ platforms: 'linux/amd64', labels: 'novalue', annotations: '=x' })[n] ?? '', {
+      workspace: '/ws',
+      exists: () => true,
+    }),
+  ).not.toThrow();
 });

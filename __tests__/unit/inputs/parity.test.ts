@@ -3,7 +3,8 @@ import { InputErrors } from '../../../src/errors.js';
 import { parseInputs } from '../../../src/inputs/index.js';
 
 const env = { workspace: '/ws', exists: () => true };
-const parse = (inputs: Record<string, string>) => parseInputs((n) => inputs[n] ?? (n === 'platforms' ? 'linux/amd64' : ''), env);
+const parse = (inputs: Record<string, string>) =>
+  parseInputs((n) => inputs[n] ?? (n === 'platforms' ? 'linux/amd64' : ''), env);
 function errorsOf(inputs: Record<string, string>): string[] {
   try {
     parse(inputs);
@@ -25,13 +26,26 @@ test('logout: false, keep-state: true, cache-binary: false are read', () => {
 });
 
 test('cache-image is accepted with a notice', () => {
-  expect(parse({ 'cache-image': 'true' }).inputNotes.join('\n')).toMatch(/^cache-image \(setup-qemu-action\) has no effect here/);
+  expect(parse({ 'cache-image': 'true' }).inputNotes.join('\n')).toMatch(
+    /^cache-image \(setup-qemu-action\) has no effect here/,
+  );
 });
 
 test.each<[Record<string, string>, RegExp]>([
   [{ logout: 'no' }, /^logout: .*"no" is not valid: use true \(post logs out\) or false/],
-  [{ ecr: 'true', registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', username: 'AKIAABCDEFGHIJKLMNOP', password: 'x' }, /^ecr: .*needs the AWS SDK.*aws ecr get-login-password/],
-  [{ registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', username: 'AKIAABCDEFGHIJKLMNOP', password: 'x' }, /^ecr: .*auto \(123456789012.dkr.ecr.eu-west-1.amazonaws.com is Amazon ECR/],
+  [
+    {
+      ecr: 'true',
+      registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+      username: 'AKIAABCDEFGHIJKLMNOP',
+      password: 'x',
+    },
+    /^ecr: .*needs the AWS SDK.*aws ecr get-login-password/,
+  ],
+  [
+    { registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', username: 'AKIAABCDEFGHIJKLMNOP', password: 'x' },
+    /^ecr: .*auto \(123456789012.dkr.ecr.eu-west-1.amazonaws.com is Amazon ECR/,
+  ],
   [{ ecr: 'maybe' }, /^ecr: .*use auto, true or false/],
   [{ scope: '@push' }, /^scope: .*cannot be honoured/],
   [{ 'keep-state': 'yes' }, /^keep-state: /],
@@ -40,5 +54,7 @@ test.each<[Record<string, string>, RegExp]>([
 });
 
 test('ECR with username AWS and a password from aws ecr get-login-password is a plain login', () => {
-  expect(errorsOf({ registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', username: 'AWS', password: 'token' })).toEqual([]);
+  expect(
+    errorsOf({ registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', username: 'AWS', password: 'token' }),
+  ).toEqual([]);
 });

@@ -34,13 +34,28 @@ const IMG = 'ghcr.io/org/app';
 
 describe('parseDigestList: every accepted form', () => {
   test.each<[string, string, unknown]>([
-    ['image@digest lines', `${IMG}@${A}\n${IMG}@${B}\n`, [{ image: IMG, digest: A }, { image: IMG, digest: B }]],
+    [
+      'image@digest lines',
+      `${IMG}@${A}\n${IMG}@${B}\n`,
+      [
+        { image: IMG, digest: A },
+        { image: IMG, digest: B },
+      ],
+    ],
     ['bare digests, blanks and comments', `\n# amd64\n${A}\n\n  ${B}  \n`, [{ digest: A }, { digest: B }]],
-    ['shard JSON per line', `{"image":"${IMG}","platform":"linux/arm64","digest":"${A}"}\n{"image":"${IMG}","platform":"linux/arm/v7","digest":"${B}"}`, [
-      { image: IMG, platform: 'linux/arm64', digest: A },
-      { image: IMG, platform: 'linux/arm/v7', digest: B },
-    ]],
-    ['JSON array of shard objects', JSON.stringify([{ image: IMG, platform: 'linux/amd64', digest: A }, { digest: B }]), [{ image: IMG, platform: 'linux/amd64', digest: A }, { digest: B }]],
+    [
+      'shard JSON per line',
+      `{"image":"${IMG}","platform":"linux/arm64","digest":"${A}"}\n{"image":"${IMG}","platform":"linux/arm/v7","digest":"${B}"}`,
+      [
+        { image: IMG, platform: 'linux/arm64', digest: A },
+        { image: IMG, platform: 'linux/arm/v7', digest: B },
+      ],
+    ],
+    [
+      'JSON array of shard objects',
+      JSON.stringify([{ image: IMG, platform: 'linux/amd64', digest: A }, { digest: B }]),
+      [{ image: IMG, platform: 'linux/amd64', digest: A }, { digest: B }],
+    ],
     ['JSON array of strings', JSON.stringify([`${IMG}@${A}`, B]), [{ image: IMG, digest: A }, { digest: B }]],
     ['mixed lines', `${A}\n{"digest":"${B}"}`, [{ digest: A }, { digest: B }]],
     ['registry with a port', `127.0.0.1:5000/e2e/x@${A}`, [{ image: '127.0.0.1:5000/e2e/x', digest: A }]],

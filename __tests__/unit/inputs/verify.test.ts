@@ -26,7 +26,15 @@ describe('parseVerifyInputs', () => {
   };
   test('defaults', () => {
     expect(parse({ preflight: 'true', verify: 'true', 'push-retries': '3' })).toEqual({
-      r: { preflight: true, verify: true, smokeTest: [], pushRetries: 3, smokeTestTimeout: 300, archCheck: 'true', archCheckIgnore: [] },
+      r: {
+        preflight: true,
+        verify: true,
+        smokeTest: [],
+        pushRetries: 3,
+        smokeTestTimeout: 300,
+        archCheck: 'true',
+        archCheckIgnore: [],
+      },
       errors: [],
     });
   });
@@ -35,7 +43,10 @@ describe('parseVerifyInputs', () => {
     [{ verify: 'maybe' }, 'Input "verify": "maybe" is not valid: use true or false'],
     [{ 'push-retries': '-1' }, 'Input "push-retries": "-1" is not valid: use a whole number from 0 (no retries) to 10'],
     [{ 'push-retries': '99' }, 'Input "push-retries": "99" is not valid: use a whole number from 0 (no retries) to 10'],
-    [{ 'smoke-test': 'a | b' }, `Input "smoke-test": "|" needs a shell, and the command runs without one: write it as sh -c '...'`],
+    [
+      { 'smoke-test': 'a | b' },
+      `Input "smoke-test": "|" needs a shell, and the command runs without one: write it as sh -c '...'`,
+    ],
   ])('%j', (values, error) => {
     expect(parse(values).errors).toEqual([error]);
   });
@@ -45,7 +56,12 @@ describe('parseVerifyInputs', () => {
 });
 
 describe('arch-check inputs', () => {
-  test.each([['', 'true'], ['true', 'true'], ['FULL', 'full'], ['false', 'false']])('arch-check %p → %p', (raw, want) => {
+  test.each([
+    ['', 'true'],
+    ['true', 'true'],
+    ['FULL', 'full'],
+    ['false', 'false'],
+  ])('arch-check %p → %p', (raw, want) => {
     const c = new Collector();
     expect(parseVerifyInputs((n) => (n === 'arch-check' ? raw : ''), c).archCheck).toBe(want);
     expect(c.errors).toEqual([]);
@@ -54,7 +70,11 @@ describe('arch-check inputs', () => {
   test('a bad arch-check names the input and the valid values', () => {
     const c = new Collector();
     parseVerifyInputs((n) => (n === 'arch-check' ? 'yes' : n === 'arch-check-ignore' ? '/a/**, b' : ''), c);
-    expect(c.errors.map((e) => e.message)).toEqual(['Input "arch-check": "yes" is not valid: use true (the layers this build added), full (every layer) or false']);
-    expect(parseVerifyInputs((n) => (n === 'arch-check-ignore' ? '/a/**\nb' : ''), new Collector()).archCheckIgnore).toEqual(['/a/**', 'b']);
+    expect(c.errors.map((e) => e.message)).toEqual([
+      'Input "arch-check": "yes" is not valid: use true (the layers this build added), full (every layer) or false',
+    ]);
+    expect(
+      parseVerifyInputs((n) => (n === 'arch-check-ignore' ? '/a/**\nb' : ''), new Collector()).archCheckIgnore,
+    ).toEqual(['/a/**', 'b']);
   });
 });

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+
 import { acceptedArches, describeElf, ELF_BY_ARCH, elfFits, readElfHeader } from '../../../src/oci/elf.js';
 import { elf } from '../images.js';
 
@@ -16,16 +17,19 @@ const TABLE: [string, number, 1 | 2, 1 | 2][] = [
 ];
 
 describe('ELF header table', () => {
-  test.each(TABLE)('%s: machine %i, class %i, data %i fits; every other platform rejects it', (platform, machine, cls, data) => {
-    const h = readElfHeader(elf(cls, data, machine))!;
-    expect(h).toEqual({ machine, class: cls === 1 ? 32 : 64, data: data === 1 ? 'LE' : 'BE' });
-    expect(elfFits(platform, h)).toBe(true);
-    for (const [other] of TABLE) {
-      const sameArch = other.split('/')[1] === platform.split('/')[1];
-      const multilib = other === 'linux/amd64' && platform === 'linux/386';
-      expect([other, elfFits(other, h)]).toEqual([other, sameArch || multilib]);
-    }
-  });
+  test.each(TABLE)(
+    '%s: machine %i, class %i, data %i fits; every other platform rejects it',
+    (platform, machine, cls, data) => {
+      const h = readElfHeader(elf(cls, data, machine))!;
+      expect(h).toEqual({ machine, class: cls === 1 ? 32 : 64, data: data === 1 ? 'LE' : 'BE' });
+      expect(elfFits(platform, h)).toBe(true);
+      for (const [other] of TABLE) {
+        const sameArch = other.split('/')[1] === platform.split('/')[1];
+        const multilib = other === 'linux/amd64' && platform === 'linux/386';
+        expect([other, elfFits(other, h)]).toEqual([other, sameArch || multilib]);
+      }
+    },
+  );
 
   test('word size and byte order count, not only the machine', () => {
     expect(elfFits('linux/arm64', readElfHeader(elf(1, 1, 183))!)).toBe(false); // 32-bit
@@ -63,7 +67,8 @@ describe('ELF header table', () => {
   });
 
   test('every architecture the platform parser knows has an entry; aliases go through it', () => {
-    for (const a of ['amd64', 'arm64', 'arm', '386', 'ppc64le', 's390x', 'riscv64', 'mips64le', 'loong64']) expect(ELF_BY_ARCH[a]).toBeDefined();
+    for (const a of ['amd64', 'arm64', 'arm', '386', 'ppc64le', 's390x', 'riscv64', 'mips64le', 'loong64'])
+      expect(ELF_BY_ARCH[a]).toBeDefined();
     expect(acceptedArches('linux/aarch64')).toEqual(['arm64']);
     expect(acceptedArches('linux/amd64')).toEqual(['amd64', '386']);
   });

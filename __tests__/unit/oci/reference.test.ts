@@ -1,4 +1,14 @@
-import { explainName, isLoopbackHost, isValidReference, isValidTag, lowercaseName, normaliseImageName, referenceParts, registryHost, splitReference } from '../../../src/oci/reference.js';
+import {
+  explainName,
+  isLoopbackHost,
+  isValidReference,
+  isValidTag,
+  lowercaseName,
+  normaliseImageName,
+  referenceParts,
+  registryHost,
+  splitReference,
+} from '../../../src/oci/reference.js';
 
 describe('docker reference grammar', () => {
   test.each([
@@ -49,21 +59,29 @@ describe('referenceParts: the one name[:tag][@digest] split', () => {
 
   test('splitReference reads the digest after the last @ too', () => {
     expect(splitReference('a@b@sha256:abc').reference).toBe('sha256:abc');
-    expect(splitReference('ghcr.io/o/app:1@sha256:abc')).toEqual({ registry: 'ghcr.io', repository: 'o/app', reference: 'sha256:abc' });
+    expect(splitReference('ghcr.io/o/app:1@sha256:abc')).toEqual({
+      registry: 'ghcr.io',
+      repository: 'o/app',
+      reference: 'sha256:abc',
+    });
   });
 
   test.each([
     ['GHCR.io/Org/App:V1', 'ghcr.io/org/app:V1'],
     ['Localhost:5000/App', 'localhost:5000/app'],
     ['Org/App@sha256:ABC', 'org/app@sha256:ABC'],
-  ])('lowercaseName(%j) = %j: the name lowercased, tag and digest as given', (ref, want) => expect(lowercaseName(ref)).toBe(want));
+  ])('lowercaseName(%j) = %j: the name lowercased, tag and digest as given', (ref, want) =>
+    expect(lowercaseName(ref)).toBe(want),
+  );
 
   test.each([
     ['ghcr.io/o/app@sha256:abc', false],
     ['ghcr.io/o/app:1@sha256:abc', false],
     // no '/': the ':' is a tag's (the image "localhost", tag 5000), as docker reads it
     ['localhost:5000', true],
-  ])('isValidReference(%j) = %s (a --tag reference holds no digest)', (ref, ok) => expect(isValidReference(ref)).toBe(ok));
+  ])('isValidReference(%j) = %s (a --tag reference holds no digest)', (ref, ok) =>
+    expect(isValidReference(ref)).toBe(ok),
+  );
 
   test.each([
     ['localhost:5000', /must not contain a tag/],

@@ -8,14 +8,18 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { parse as parseYaml } from 'yaml';
-import { createActionsHost } from '../../../src/ports/host-actions.js';
+
 import { runMain } from '../../../src/pipeline/main.js';
+import { createActionsHost } from '../../../src/ports/host-actions.js';
 import { fakeDeps, fakeEngine, fakeExec, fakeFiles, fakeHost } from '../fakes.js';
 import { HOSTILE, injectedCommands } from '../runner-log.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..');
-const INPUTS = Object.keys((parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> }).inputs);
+const INPUTS = Object.keys(
+  (parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> }).inputs,
+);
 const VALUE = `x${HOSTILE.join('')}`;
 const ws = { '/ws/Dockerfile': 'FROM scratch\n' };
 
@@ -26,7 +30,13 @@ const EVENT_FIELDS: [string, (v: string) => Record<string, unknown>][] = [
   ['repository.html_url', (v) => ({ repository: { name: 'r', html_url: v } })],
   ['repository.license.spdx_id', (v) => ({ repository: { name: 'r', license: { spdx_id: v } } })],
   ['repository.default_branch', (v) => ({ repository: { name: 'r', default_branch: v } })],
-  ['pull_request.base.ref', (v) => ({ repository: { name: 'r' }, pull_request: { number: 1, base: { ref: v }, head: { sha: 'a'.repeat(40) } } })],
+  [
+    'pull_request.base.ref',
+    (v) => ({
+      repository: { name: 'r' },
+      pull_request: { number: 1, base: { ref: v }, head: { sha: 'a'.repeat(40) } },
+    }),
+  ],
   ['pull_request.head.sha', (v) => ({ repository: { name: 'r' }, pull_request: { number: 1, head: { sha: v } } })],
   ['base_ref', (v) => ({ repository: { name: 'r' }, base_ref: v })],
   ['schedule', (v) => ({ repository: { name: 'r' }, schedule: v })],
@@ -35,7 +45,11 @@ const EVENT_FIELDS: [string, (v: string) => Record<string, unknown>][] = [
 ];
 
 /** runMain with the real Actions host: returns what it printed to stdout. */
-async function logOf(inputs: Record<string, string>, payload: Record<string, unknown>, eventName = 'push'): Promise<string> {
+async function logOf(
+  inputs: Record<string, string>,
+  payload: Record<string, unknown>,
+  eventName = 'push',
+): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-'));
   const env: Record<string, string> = {
     GITHUB_OUTPUT: path.join(dir, 'out'),
@@ -63,7 +77,10 @@ async function logOf(inputs: Record<string, string>, payload: Record<string, unk
   try {
     // the engine answers the probes and echoes the argv of everything else back as its output
     const exec = fakeEngine((req) => ({ stdout: req.argv.join(' '), stderr: VALUE }));
-    await runMain({ ...fakeDeps(createActionsHost(process.env), exec, fakeFiles(ws), env), env: { ...fakeDeps(fakeHost(), exec, fakeFiles(ws)).env, ...env } });
+    await runMain({
+      ...fakeDeps(createActionsHost(process.env), exec, fakeFiles(ws), env),
+      env: { ...fakeDeps(fakeHost(), exec, fakeFiles(ws)).env, ...env },
+    });
   } finally {
     process.stdout.write = write;
     process.env = saved;
@@ -94,7 +111,11 @@ describe('battery hostile: values that docker would read as options are input er
   test.each<[string, Record<string, string>, string]>([
     ['registry --help', { registry: '--help', username: 'u', password: 'pw-1' }, 'registry'],
     ['registry -u', { registry: '-u', username: 'u', password: 'pw-1' }, 'registry'],
-    ['registry-auth registry --help', { 'registry-auth': '- registry: --help\n  username: u\n  password: pw-2' }, 'registry-auth'],
+    [
+      'registry-auth registry --help',
+      { 'registry-auth': '- registry: --help\n  username: u\n  password: pw-2' },
+      'registry-auth',
+    ],
     ['endpoint --help', { driver: 'remote', endpoint: '--help' }, 'endpoint'],
     ['append endpoint -x', { append: '- name: n1\n  endpoint: -x' }, 'append'],
     ['qemu-image --help', { 'qemu-image': '--help' }, 'qemu-image'],
@@ -105,7 +126,11 @@ describe('battery hostile: values that docker would read as options are input er
     });
     await runMain(fakeDeps(host, exec, fakeFiles(ws), { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' }));
     expect(host.failed).toBe(true);
-    expect(host.errors.some((e) => e.startsWith(`Input "${input}":`) && /starts with "-": docker would read it as an option/.test(e))).toBe(true);
+    expect(
+      host.errors.some(
+        (e) => e.startsWith(`Input "${input}":`) && /starts with "-": docker would read it as an option/.test(e),
+      ),
+    ).toBe(true);
     expect(exec.calls).toEqual([]);
   });
 });

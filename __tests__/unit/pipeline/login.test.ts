@@ -1,9 +1,9 @@
-import type { Deps } from '../../../src/ports/deps.js';
-import type { Files } from '../../../src/ports/files.js';
-import type { ExecRequest } from '../../../src/ports/exec.js';
-import type { Host } from '../../../src/ports/host.js';
 import { runMain } from '../../../src/pipeline/main.js';
 import { runPost } from '../../../src/pipeline/post.js';
+import type { Deps } from '../../../src/ports/deps.js';
+import type { ExecRequest } from '../../../src/ports/exec.js';
+import type { Files } from '../../../src/ports/files.js';
+import type { Host } from '../../../src/ports/host.js';
 import { fakeActionsCache, fakeArtifactStore } from '../fakes.js';
 
 /** A Host that records everything in order, as the runner would see it. */
@@ -42,7 +42,12 @@ function fakeHost(inputs: Record<string, string>, state: Record<string, string> 
 
 const files: Files = {
   exists: () => true,
-  readFile: (p) => (p.endsWith('metadata.json') ? '{"containerimage.digest":"sha256:abc"}' : p.endsWith('iid') ? 'sha256:def\n' : undefined),
+  readFile: (p) =>
+    p.endsWith('metadata.json')
+      ? '{"containerimage.digest":"sha256:abc"}'
+      : p.endsWith('iid')
+        ? 'sha256:def\n'
+        : undefined,
   makeTempDir: (_parent, prefix) => `/rt/${prefix}X`,
   remove: () => undefined,
   writeFile: () => undefined,
@@ -56,9 +61,11 @@ function fakeExec(loginCode = 0) {
   const exec = async (req: ExecRequest) => {
     calls.push(req);
     const a = req.argv.slice(1).join(' ');
-    if (a === 'login --username u --password-stdin -- r.io') return { code: loginCode, stdout: '', stderr: loginCode ? 'Error response from daemon: 401 Unauthorized' : '' };
+    if (a === 'login --username u --password-stdin -- r.io')
+      return { code: loginCode, stdout: '', stderr: loginCode ? 'Error response from daemon: 401 Unauthorized' : '' };
     if (a === 'buildx version') return { code: 0, stdout: 'github.com/docker/buildx v0.13.1 x', stderr: '' };
-    if (a.startsWith('info')) return { code: 0, stdout: '[["driver-type","io.containerd.snapshotter.v1"]]', stderr: '' };
+    if (a.startsWith('info'))
+      return { code: 0, stdout: '[["driver-type","io.containerd.snapshotter.v1"]]', stderr: '' };
     if (a === 'context show') return { code: 0, stdout: 'default\n', stderr: '' };
     if (a.startsWith('version')) return { code: 0, stdout: 'amd64\n', stderr: '' };
     return { code: 0, stdout: '', stderr: '' };
@@ -67,12 +74,30 @@ function fakeExec(loginCode = 0) {
 }
 
 const INPUTS = {
-  images: 'r.io/app', tags: 'v1', platforms: 'linux/amd64', push: 'true', context: '.', verify: 'false',
-  registry: 'r.io', username: 'u', password: 'hunter2', secrets: 'tok=s3cret', 'secret-envs': 'e=MY_VAR',
+  images: 'r.io/app',
+  tags: 'v1',
+  platforms: 'linux/amd64',
+  push: 'true',
+  context: '.',
+  verify: 'false',
+  registry: 'r.io',
+  username: 'u',
+  password: 'hunter2',
+  secrets: 'tok=s3cret',
+  'secret-envs': 'e=MY_VAR',
 };
 
 function deps(host: Host, exec: Deps['exec']): Deps {
-  return { host, exec, files, env: { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/rt', HOME: '/h', MY_VAR: 'envval', GITHUB_EVENT_NAME: 'push' }, cwd: '/ws', now: () => 0, actionsCache: fakeActionsCache(), artifacts: fakeArtifactStore() };
+  return {
+    host,
+    exec,
+    files,
+    env: { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/rt', HOME: '/h', MY_VAR: 'envval', GITHUB_EVENT_NAME: 'push' },
+    cwd: '/ws',
+    now: () => 0,
+    actionsCache: fakeActionsCache(),
+    artifacts: fakeArtifactStore(),
+  };
 }
 
 describe('pipeline with login', () => {
@@ -86,11 +111,33 @@ describe('pipeline with login', () => {
     expect(x.calls[0]!.stdin).toBe('hunter2');
     for (const c of x.calls) expect(c.env?.DOCKER_CONFIG).toBe('/rt/multiarch-docker-config-X');
     const build = x.calls.find((c) => c.argv[2] === 'build')!;
-    expect(build.env).toEqual({ BUILDKIT_PROGRESS: 'plain', DOCKER_CONFIG: '/rt/multiarch-docker-config-X', MY_VAR: 'envval' });
-    expect(build.argv).toEqual(expect.arrayContaining(['--secret', 'id=tok,src=/rt/multiarch-X/secret-0', '--secret', 'id=e,env=MY_VAR', '--iidfile', '/rt/multiarch-X/iid']));
+    expect(build.env).toEqual({
+      BUILDKIT_PROGRESS: 'plain',
+      DOCKER_CONFIG: '/rt/multiarch-docker-config-X',
+      MY_VAR: 'envval',
+    });
+    expect(build.argv).toEqual(
+      expect.arrayContaining([
+        '--secret',
+        'id=tok,src=/rt/multiarch-X/secret-0',
+        '--secret',
+        'id=e,env=MY_VAR',
+        '--iidfile',
+        '/rt/multiarch-X/iid',
+      ]),
+    );
     for (const c of x.calls) expect(c.argv.join(' ')).not.toMatch(/hunter2|s3cret|envval/);
-    expect(JSON.parse(h.state.multiarch!)).toEqual({ tempDir: '/rt/multiarch-X', dockerConfig: '/rt/multiarch-docker-config-X', logins: ['r.io'] });
-    expect(h.outputs).toMatchObject({ digest: 'sha256:abc', imageid: 'sha256:def', pushed: 'true', platforms: 'linux/amd64' });
+    expect(JSON.parse(h.state.multiarch!)).toEqual({
+      tempDir: '/rt/multiarch-X',
+      dockerConfig: '/rt/multiarch-docker-config-X',
+      logins: ['r.io'],
+    });
+    expect(h.outputs).toMatchObject({
+      digest: 'sha256:abc',
+      imageid: 'sha256:def',
+      pushed: 'true',
+      platforms: 'linux/amd64',
+    });
     const summary = h.log.find((l) => l.startsWith('summary'))!;
     expect(summary).toMatch(/\| pushed \| yes \|/);
     expect(summary).toMatch(/\| cache \| - \|/);
@@ -126,7 +173,9 @@ describe('pipeline with login', () => {
     const x = fakeExec();
     await runMain(deps(h.host, x.exec));
     expect(h.failed()).toBe(true);
-    expect(h.log.find((l) => l.startsWith('error'))).toMatch(/Input "secret-envs": secret "e" reads environment variable NOT_SET, which is not set/);
+    expect(h.log.find((l) => l.startsWith('error'))).toMatch(
+      /Input "secret-envs": secret "e" reads environment variable NOT_SET, which is not set/,
+    );
     expect(x.calls).toEqual([]);
   });
 
@@ -151,7 +200,9 @@ describe('pipeline with login', () => {
 
 describe('post with a per-job docker config', () => {
   test('removes the builder and logs out with DOCKER_CONFIG, then deletes the folder', async () => {
-    const state = { multiarch: JSON.stringify({ tempDir: '/rt/t', builder: 'b1', dockerConfig: '/rt/dc', logins: ['r.io', ''] }) };
+    const state = {
+      multiarch: JSON.stringify({ tempDir: '/rt/t', builder: 'b1', dockerConfig: '/rt/dc', logins: ['r.io', ''] }),
+    };
     const h = fakeHost({}, state);
     const x = fakeExec();
     const removed: string[] = [];

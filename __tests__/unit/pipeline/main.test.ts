@@ -1,5 +1,5 @@
-import { runPost } from '../../../src/pipeline/post.js';
 import { runMain } from '../../../src/pipeline/main.js';
+import { runPost } from '../../../src/pipeline/post.js';
 import { fakeDeps, fakeEngine, fakeExec, fakeFiles, fakeHost } from '../fakes.js';
 
 const ws = { '/ws/Dockerfile': 'FROM scratch\n', '/ws/sub/Dockerfile.x': 'FROM scratch\n' };
@@ -52,32 +52,75 @@ describe('happy path with a stubbed engine', () => {
   });
 
   test('push event: builds, pushes, sets outputs and state', async () => {
-    const host = fakeHost({ images: 'Reg.io/O/App', tags: 'v1', platforms: 'linux/amd64,linux/arm64', push: 'auto', context: '.', verify: 'false' });
-    await runMain(fakeDeps(host, engine, fakeFiles({ ...ws, ...binfmt }), { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' }));
+    const host = fakeHost({
+      images: 'Reg.io/O/App',
+      tags: 'v1',
+      platforms: 'linux/amd64,linux/arm64',
+      push: 'auto',
+      context: '.',
+      verify: 'false',
+    });
+    await runMain(
+      fakeDeps(host, engine, fakeFiles({ ...ws, ...binfmt }), {
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_REF: 'refs/heads/main',
+      }),
+    );
     expect(host.errors).toEqual([]);
     expect(host.failed).toBe(false);
     const build = engine.calls.find((c) => c.argv[2] === 'build')!;
     expect(build.argv).toContain('--push');
     expect(build.argv).toEqual(expect.arrayContaining(['--tag', 'reg.io/o/app:v1']));
-    expect(host.outputs).toMatchObject({ tags: 'reg.io/o/app:v1', digest: 'sha256:abc', pushed: 'true', platforms: 'linux/amd64,linux/arm64' });
-    expect(JSON.parse(host.state.multiarch!)).toEqual({ tempDir: '/tmp/rt/multiarch-XXXX', dockerConfig: '/tmp/rt/multiarch-docker-config-XXXX' });
+    expect(host.outputs).toMatchObject({
+      tags: 'reg.io/o/app:v1',
+      digest: 'sha256:abc',
+      pushed: 'true',
+      platforms: 'linux/amd64,linux/arm64',
+    });
+    expect(JSON.parse(host.state.multiarch!)).toEqual({
+      tempDir: '/tmp/rt/multiarch-XXXX',
+      dockerConfig: '/tmp/rt/multiarch-docker-config-XXXX',
+    });
     expect(host.summaries.join('')).toContain('reg.io/o/app:v1');
   });
 
   test("the context's own builder: its inspect starts with the build, not before; builder-platforms is set", async () => {
-    const eng = fakeEngine((req) => (req.argv[2] === 'inspect' ? { stdout: 'Driver: docker\nPlatforms: linux/amd64, linux/arm64\n' } : {}));
-    const host = fakeHost({ images: 'r/app', tags: 'v1', platforms: 'linux/amd64,linux/arm64', push: 'true', context: '.', verify: 'false' });
-    await runMain(fakeDeps(host, eng, fakeFiles({ ...ws, ...binfmt }), { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' }));
+    const eng = fakeEngine((req) =>
+      req.argv[2] === 'inspect' ? { stdout: 'Driver: docker\nPlatforms: linux/amd64, linux/arm64\n' } : {},
+    );
+    const host = fakeHost({
+      images: 'r/app',
+      tags: 'v1',
+      platforms: 'linux/amd64,linux/arm64',
+      push: 'true',
+      context: '.',
+      verify: 'false',
+    });
+    await runMain(
+      fakeDeps(host, eng, fakeFiles({ ...ws, ...binfmt }), {
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_REF: 'refs/heads/main',
+      }),
+    );
     expect(host.errors).toEqual([]);
     const buildx = eng.calls.map((c) => c.argv.slice(1, 4).join(' ')).filter((c) => c.startsWith('buildx'));
     // the first buildx processes of the run are these two, started together
     expect(buildx.slice(0, 2).sort()).toEqual(['buildx build --builder', 'buildx inspect --bootstrap']);
-    expect(host.outputs).toMatchObject({ builder: 'default', driver: 'docker', 'builder-platforms': 'linux/amd64,linux/arm64' });
+    expect(host.outputs).toMatchObject({
+      builder: 'default',
+      driver: 'docker',
+      'builder-platforms': 'linux/amd64,linux/arm64',
+    });
   });
 
   test('pull_request event with push auto: builds without --push', async () => {
     const host = fakeHost({ images: 'r/app', platforms: 'linux/amd64', push: 'auto', context: '.' });
-    await runMain(fakeDeps(host, engine, fakeFiles({ ...ws, ...binfmt }), { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' }));
+    await runMain(
+      fakeDeps(host, engine, fakeFiles({ ...ws, ...binfmt }), {
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_REF: 'refs/pull/7/merge',
+      }),
+    );
     const build = engine.calls.find((c) => c.argv[2] === 'build')!;
     expect(build.argv).not.toContain('--push');
     expect(host.outputs.tags).toBe('r/app:pr-7');
@@ -87,7 +130,10 @@ describe('happy path with a stubbed engine', () => {
 
 describe('post', () => {
   test('removes what main created and never fails', async () => {
-    const host = fakeHost({}, { multiarch: JSON.stringify({ tempDir: '/t/x', builder: 'b1', dockerConfig: '/t/cfg' }) });
+    const host = fakeHost(
+      {},
+      { multiarch: JSON.stringify({ tempDir: '/t/x', builder: 'b1', dockerConfig: '/t/cfg' }) },
+    );
     const exec = fakeExec(() => ({ code: 1, stderr: 'no such builder' }));
     const files = fakeFiles();
     await runPost(fakeDeps(host, exec, files));

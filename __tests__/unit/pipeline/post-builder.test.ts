@@ -1,8 +1,8 @@
 import { runPost } from '../../../src/pipeline/post.js';
 import type { Deps } from '../../../src/ports/deps.js';
-import { fakeActionsCache, fakeArtifactStore, fakeFiles } from '../fakes.js';
 import type { ExecRequest } from '../../../src/ports/exec.js';
 import type { Host } from '../../../src/ports/host.js';
+import { fakeActionsCache, fakeArtifactStore, fakeFiles } from '../fakes.js';
 
 function deps(state: Record<string, unknown>, code = 0) {
   const calls: ExecRequest[] = [];
@@ -31,9 +31,19 @@ function deps(state: Record<string, unknown>, code = 0) {
 }
 
 test('post removes the builder this run created, with the per-job DOCKER_CONFIG, before removing that folder', async () => {
-  const { d, calls, removed } = deps({ builder: 'multiarch-1-1-build-ab', dockerConfig: '/t/docker-config-x', tempDir: '/t/m' });
+  const { d, calls, removed } = deps({
+    builder: 'multiarch-1-1-build-ab',
+    dockerConfig: '/t/docker-config-x',
+    tempDir: '/t/m',
+  });
   await runPost(d);
-  expect(calls).toEqual([{ argv: ['docker', 'buildx', 'rm', '--force', '--', 'multiarch-1-1-build-ab'], silent: true, env: { DOCKER_CONFIG: '/t/docker-config-x' } }]);
+  expect(calls).toEqual([
+    {
+      argv: ['docker', 'buildx', 'rm', '--force', '--', 'multiarch-1-1-build-ab'],
+      silent: true,
+      env: { DOCKER_CONFIG: '/t/docker-config-x' },
+    },
+  ]);
   expect(removed).toEqual(['/t/docker-config-x', '/t/m']);
 });
 
@@ -53,5 +63,7 @@ test('a failing removal is a warning, not a failure', async () => {
 test('keep-state: the builder is removed with --keep-state (its state volume stays)', async () => {
   const { d, calls } = deps({ builder: 'multiarch-1-1-build-ab', keepState: true, tempDir: '/t/m' });
   await runPost(d);
-  expect(calls.map((c) => c.argv)).toEqual([['docker', 'buildx', 'rm', '--force', '--keep-state', '--', 'multiarch-1-1-build-ab']]);
+  expect(calls.map((c) => c.argv)).toEqual([
+    ['docker', 'buildx', 'rm', '--force', '--keep-state', '--', 'multiarch-1-1-build-ab'],
+  ]);
 });

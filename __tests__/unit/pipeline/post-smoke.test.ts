@@ -7,13 +7,34 @@ import { fakeActionsCache, fakeArtifactStore, fakeFiles } from '../fakes.js';
 function deps(state: Record<string, unknown>, stderr: string) {
   const calls: ExecRequest[] = [];
   const warnings: string[] = [];
-  const host = { getState: (n: string) => (n === 'multiarch' ? JSON.stringify(state) : ''), info: () => undefined, warning: (m: string) => warnings.push(m) } as unknown as Host;
-  const d: Deps = { host, exec: (req) => (calls.push(req), Promise.resolve(req.argv[1] === 'image' && stderr ? { code: 1, stdout: '', stderr } : { code: 0, stdout: '', stderr: '' })), files: fakeFiles(), env: {}, cwd: '/', now: () => 0, actionsCache: fakeActionsCache(), artifacts: fakeArtifactStore() };
+  const host = {
+    getState: (n: string) => (n === 'multiarch' ? JSON.stringify(state) : ''),
+    info: () => undefined,
+    warning: (m: string) => warnings.push(m),
+  } as unknown as Host;
+  const d: Deps = {
+    host,
+    exec: (req) => (
+      calls.push(req),
+      Promise.resolve(
+        req.argv[1] === 'image' && stderr ? { code: 1, stdout: '', stderr } : { code: 0, stdout: '', stderr: '' },
+      )
+    ),
+    files: fakeFiles(),
+    env: {},
+    cwd: '/',
+    now: () => 0,
+    actionsCache: fakeActionsCache(),
+    artifacts: fakeArtifactStore(),
+  };
   return { d, calls, warnings };
 }
 
 test('post removes smoke-test tags main left behind, after the builder; already gone is no warning', async () => {
-  const { d, calls, warnings } = deps({ builder: 'multiarch-b', smokeImages: ['multiarch-smoke-1:linux-amd64', 'multiarch-smoke-1:linux-arm64'] }, 'Error: No such image: multiarch-smoke-1:linux-amd64');
+  const { d, calls, warnings } = deps(
+    { builder: 'multiarch-b', smokeImages: ['multiarch-smoke-1:linux-amd64', 'multiarch-smoke-1:linux-arm64'] },
+    'Error: No such image: multiarch-smoke-1:linux-amd64',
+  );
   await runPost(d);
   expect(calls.map((c) => c.argv)).toEqual([
     ['docker', 'buildx', 'rm', '--force', '--', 'multiarch-b'],

@@ -7,7 +7,10 @@ import { fakeDeps, fakeEngine, fakeFiles, fakeHost } from '../fakes.js';
 
 const IMG = 'ghcr.io/org/app';
 const A = `sha256:${'a'.repeat(64)}`;
-const files = { '/ws/Dockerfile': 'FROM scratch\n', '/tmp/rt/multiarch-XXXX/metadata.json': JSON.stringify({ 'containerimage.digest': A }) };
+const files = {
+  '/ws/Dockerfile': 'FROM scratch\n',
+  '/tmp/rt/multiarch-XXXX/metadata.json': JSON.stringify({ 'containerimage.digest': A }),
+};
 const push = { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' };
 const pr = { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/1/merge' };
 
@@ -16,7 +19,15 @@ function row(summary: string, name: string): string | undefined {
 }
 
 test('a build that pushes: pushed true, one summary that says so', async () => {
-  const host = fakeHost({ images: IMG, tags: 'v1', platforms: 'linux/amd64', push: 'true', context: '.', qemu: 'false', verify: 'false' });
+  const host = fakeHost({
+    images: IMG,
+    tags: 'v1',
+    platforms: 'linux/amd64',
+    push: 'true',
+    context: '.',
+    qemu: 'false',
+    verify: 'false',
+  });
   await runMain(fakeDeps(host, fakeEngine(), fakeFiles(files), push));
   expect(host.errors).toEqual([]);
   expect(host.outputs.pushed).toBe('true');
@@ -27,8 +38,17 @@ test('a build that pushes: pushed true, one summary that says so', async () => {
 });
 
 test('a failed build: pushed false, the error, one summary that says failed', async () => {
-  const engine = fakeEngine(({ argv }) => (argv[2] === 'build' ? { code: 1, stderr: 'ERROR: failed to solve: boom' } : {}));
-  const host = fakeHost({ images: IMG, tags: 'v1', platforms: 'linux/amd64', push: 'true', context: '.', qemu: 'false' });
+  const engine = fakeEngine(({ argv }) =>
+    argv[2] === 'build' ? { code: 1, stderr: 'ERROR: failed to solve: boom' } : {},
+  );
+  const host = fakeHost({
+    images: IMG,
+    tags: 'v1',
+    platforms: 'linux/amd64',
+    push: 'true',
+    context: '.',
+    qemu: 'false',
+  });
   await runMain(fakeDeps(host, engine, fakeFiles(files), push));
   expect(host.failed).toBe(true);
   expect(host.errors.join('\n')).toMatch(/boom/);
@@ -38,7 +58,14 @@ test('a failed build: pushed false, the error, one summary that says failed', as
 });
 
 test('a dry run: pushed false, one summary with "(dry run)" for the digest', async () => {
-  const host = fakeHost({ images: IMG, tags: 'v1', platforms: 'linux/amd64,linux/arm64', push: 'true', context: '.', 'dry-run': 'true' });
+  const host = fakeHost({
+    images: IMG,
+    tags: 'v1',
+    platforms: 'linux/amd64,linux/arm64',
+    push: 'true',
+    context: '.',
+    'dry-run': 'true',
+  });
   await runMain(fakeDeps(host, fakeEngine(), fakeFiles(files), push));
   expect(host.errors).toEqual([]);
   expect(host.outputs.pushed).toBe('false');
@@ -52,7 +79,14 @@ test('a dry run: pushed false, one summary with "(dry run)" for the digest', asy
 
 test('the pushed output is written as soon as the push happened: a job cancelled during verification keeps it', async () => {
   let outputsAtVerify: Record<string, string> | undefined;
-  const host = fakeHost({ images: IMG, tags: 'v1', platforms: 'linux/amd64', push: 'true', context: '.', qemu: 'false' });
+  const host = fakeHost({
+    images: IMG,
+    tags: 'v1',
+    platforms: 'linux/amd64',
+    push: 'true',
+    context: '.',
+    qemu: 'false',
+  });
   const engine = fakeEngine(({ argv }) => {
     if (argv[2] === 'imagetools') outputsAtVerify ??= { ...host.outputs };
     return {};

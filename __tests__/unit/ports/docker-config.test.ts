@@ -1,19 +1,57 @@
-import { FILE_STORE_PIN, prepareJobDockerConfig, seedConfig, userDockerConfigDir } from '../../../src/ports/docker-config.js';
+import {
+  FILE_STORE_PIN,
+  prepareJobDockerConfig,
+  seedConfig,
+  userDockerConfigDir,
+} from '../../../src/ports/docker-config.js';
 import type { Files } from '../../../src/ports/files.js';
 
 test.each<[string, Record<string, unknown>, string[], Record<string, unknown>]>([
-  ['auths and helpers kept (earlier steps\' logins stay usable)', { auths: { 'ghcr.io': { auth: 'eA==' } }, credHelpers: { 'x.io': 'ecr' } }, [], { auths: { 'ghcr.io': { auth: 'eA==' } }, credHelpers: { 'x.io': 'ecr' } }],
-  ['a store becomes helpers for the registries it holds; inline auths need none', { auths: { 'a.io': {}, 'b.io': { auth: 'eA==' } }, credsStore: 'desktop' }, [], { auths: { 'a.io': {}, 'b.io': { auth: 'eA==' } }, credHelpers: { 'a.io': 'desktop' } }],
-  ['registries this run logs in to get no store or helper', { auths: { 'a.io': {}, 'https://index.docker.io/v1/': {} }, credsStore: 'pass', credHelpers: { 'ghcr.io': 'gh' } }, ['ghcr.io', ''], { auths: { 'a.io': {}, 'https://index.docker.io/v1/': {} }, credHelpers: { 'a.io': 'pass' } }],
-  ['current context and proxies kept (they decide which engine and network the build uses)', { auths: {}, currentContext: 'remote', proxies: { default: { httpProxy: 'http://p:3128' } } }, [], { auths: {}, currentContext: 'remote', proxies: { default: { httpProxy: 'http://p:3128' } } }],
+  [
+    "auths and helpers kept (earlier steps' logins stay usable)",
+    { auths: { 'ghcr.io': { auth: 'eA==' } }, credHelpers: { 'x.io': 'ecr' } },
+    [],
+    { auths: { 'ghcr.io': { auth: 'eA==' } }, credHelpers: { 'x.io': 'ecr' } },
+  ],
+  [
+    'a store becomes helpers for the registries it holds; inline auths need none',
+    { auths: { 'a.io': {}, 'b.io': { auth: 'eA==' } }, credsStore: 'desktop' },
+    [],
+    { auths: { 'a.io': {}, 'b.io': { auth: 'eA==' } }, credHelpers: { 'a.io': 'desktop' } },
+  ],
+  [
+    'registries this run logs in to get no store or helper',
+    { auths: { 'a.io': {}, 'https://index.docker.io/v1/': {} }, credsStore: 'pass', credHelpers: { 'ghcr.io': 'gh' } },
+    ['ghcr.io', ''],
+    { auths: { 'a.io': {}, 'https://index.docker.io/v1/': {} }, credHelpers: { 'a.io': 'pass' } },
+  ],
+  [
+    'current context and proxies kept (they decide which engine and network the build uses)',
+    { auths: {}, currentContext: 'remote', proxies: { default: { httpProxy: 'http://p:3128' } } },
+    [],
+    { auths: {}, currentContext: 'remote', proxies: { default: { httpProxy: 'http://p:3128' } } },
+  ],
 ])('seedConfig: %s', (_n, user, logins, want) => {
   // every seed is pinned to file storage (see FILE_STORE_PIN)
-  expect(JSON.parse(seedConfig(JSON.stringify(user), logins))).toEqual({ ...want, auths: { ...(want.auths as object), ...FILE_STORE_PIN } });
+  expect(JSON.parse(seedConfig(JSON.stringify(user), logins))).toEqual({
+    ...want,
+    auths: { ...(want.auths as object), ...FILE_STORE_PIN },
+  });
 });
 
 test('seedConfig: never a credsStore, always an auths entry, so docker never picks the platform store', () => {
-  for (const user of [undefined, '{}', '{"auths":{}}', '{"credsStore":"secretservice"}', '{"credsStore":"pass","auths":{"ghcr.io":{}}}']) {
-    const seed = JSON.parse(seedConfig(user, ['ghcr.io'])) as { credsStore?: string; auths: Record<string, unknown>; credHelpers?: Record<string, string> };
+  for (const user of [
+    undefined,
+    '{}',
+    '{"auths":{}}',
+    '{"credsStore":"secretservice"}',
+    '{"credsStore":"pass","auths":{"ghcr.io":{}}}',
+  ]) {
+    const seed = JSON.parse(seedConfig(user, ['ghcr.io'])) as {
+      credsStore?: string;
+      auths: Record<string, unknown>;
+      credHelpers?: Record<string, string>;
+    };
     expect(seed.credsStore).toBeUndefined();
     expect(Object.keys(seed.auths).length).toBeGreaterThan(0);
     expect(seed.credHelpers?.['ghcr.io']).toBeUndefined();
@@ -30,11 +68,14 @@ test('userDockerConfigDir: DOCKER_CONFIG, else ~/.docker', () => {
   expect(userDockerConfigDir({ HOME: '/h' })).toBe('/h/.docker');
 });
 
-test('prepareJobDockerConfig: 0600 config.json, links to contexts/buildx state, own cli-plugins with links to the user\'s plugins', () => {
+test("prepareJobDockerConfig: 0600 config.json, links to contexts/buildx state, own cli-plugins with links to the user's plugins", () => {
   const written: Record<string, [string, number | undefined]> = {};
   const links: [string, string][] = [];
   const dirs: string[] = [];
-  const existing: Record<string, string> = { '/h/.docker/config.json': '{"auths":{"a.io":{}}}', '/h/.docker/buildx': '' };
+  const existing: Record<string, string> = {
+    '/h/.docker/config.json': '{"auths":{"a.io":{}}}',
+    '/h/.docker/buildx': '',
+  };
   const files: Files = {
     exists: (p) => p in existing,
     readFile: (p) => existing[p],

@@ -1,6 +1,6 @@
 /** dry-run: only read-only commands reach the real exec gateway; buildx gets labels and annotations. */
-import { dryRunExec, isReadOnly } from '../../../src/ports/exec-dry-run.js';
 import type { ExecRequest } from '../../../src/ports/exec.js';
+import { dryRunExec, isReadOnly } from '../../../src/ports/exec-dry-run.js';
 import { planBuild } from '../../../src/stages/build/plan.js';
 
 test.each([
@@ -36,9 +36,35 @@ test('dryRunExec runs probes, prints and skips the rest', async () => {
 
 test('planBuild passes labels and annotations as --label / --annotation', () => {
   const argv = planBuild({
-    builder: 'default', platforms: ['linux/amd64'], context: '/ctx', file: '', buildArgs: [], refs: ['a/b:1'],
-    labels: ['org.opencontainers.image.version=1', 'x=a b'], annotations: ['manifest:org.opencontainers.image.version=1'], push: false, metadataFile: '/m',
+    builder: 'default',
+    platforms: ['linux/amd64'],
+    context: '/ctx',
+    file: '',
+    buildArgs: [],
+    refs: ['a/b:1'],
+    labels: ['org.opencontainers.image.version=1', 'x=a b'],
+    annotations: ['manifest:org.opencontainers.image.version=1'],
+    push: false,
+    metadataFile: '/m',
   });
-  expect(argv).toEqual(['docker', 'buildx', 'build', '--builder', 'default', '--platform', 'linux/amd64', '--tag', 'a/b:1',
-    '--label', 'org.opencontainers.image.version=1', '--label', 'x=a b', '--annotation', 'manifest:org.opencontainers.image.version=1', '--metadata-file', '/m', '/ctx']);
+  expect(argv).toEqual([
+    'docker',
+    'buildx',
+    'build',
+    '--builder',
+    'default',
+    '--platform',
+    'linux/amd64',
+    '--tag',
+    'a/b:1',
+    '--label',
+    'org.opencontainers.image.version=1',
+    '--label',
+    'x=a b',
+    '--annotation',
+    'manifest:org.opencontainers.image.version=1',
+    '--metadata-file',
+    '/m',
+    '/ctx',
+  ]);
 });

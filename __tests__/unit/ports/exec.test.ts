@@ -6,8 +6,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { EXIT_NOT_FOUND } from '../../../src/errors.js';
-import { commandName, createExec, EXIT_CANNOT_RUN, EXIT_TIMED_OUT, type ExecRequest, withEnv } from '../../../src/ports/exec.js';
+import {
+  commandName,
+  createExec,
+  type ExecRequest,
+  EXIT_CANNOT_RUN,
+  EXIT_TIMED_OUT,
+  withEnv,
+} from '../../../src/ports/exec.js';
 import { HOSTILE, runnerCommands } from '../runner-log.js';
 
 const node = process.execPath;
@@ -50,9 +58,14 @@ describe('exec gateway', () => {
 
   test('a 300 kB argument (spawn E2BIG, thrown synchronously) is a failed result naming the command', async () => {
     const exec = createExec();
-    const res = await exec({ argv: ['docker', 'buildx', 'build', '--label', `x=${'a'.repeat(300_000)}`, '.'], silent: true });
+    const res = await exec({
+      argv: ['docker', 'buildx', 'build', '--label', `x=${'a'.repeat(300_000)}`, '.'],
+      silent: true,
+    });
     expect(res.code).toBe(EXIT_CANNOT_RUN);
-    expect(res.stderr).toMatch(/cannot start docker buildx build: its command line is too long .*E2BIG.*300002 characters/);
+    expect(res.stderr).toMatch(
+      /cannot start docker buildx build: its command line is too long .*E2BIG.*300002 characters/,
+    );
     expect(res.stderr.length).toBeLessThan(400);
   });
 
@@ -92,25 +105,33 @@ describe('exec gateway', () => {
   });
 
   test('commandName: the first words, not the values', () => {
-    expect(commandName(['docker', 'buildx', 'imagetools', 'inspect', '--raw', 'x'])).toBe('docker buildx imagetools inspect');
+    expect(commandName(['docker', 'buildx', 'imagetools', 'inspect', '--raw', 'x'])).toBe(
+      'docker buildx imagetools inspect',
+    );
     expect(commandName(['docker', 'login', '--username', 'u'])).toBe('docker login');
     expect(commandName(['docker', 'image', 'rm', 'a'.repeat(100)])).toBe('docker image rm');
   });
 });
 
 test('a NUL byte in an argument (e.g. from an event field) is a failed result naming the argument', async () => {
-  const res = await createExec()({ argv: ['docker', 'buildx', 'build', '--label', 'org.opencontainers.image.description=a\0b', '.'], silent: true });
+  const res = await createExec()({
+    argv: ['docker', 'buildx', 'build', '--label', 'org.opencontainers.image.description=a\0b', '.'],
+    silent: true,
+  });
   expect(res.code).toBe(EXIT_CANNOT_RUN);
   expect(res.stderr).toMatch(/argument 4 \("org\.opencontainers\.image\.description=a\\0b"…\) contains a NUL byte/);
 });
 
 describe('withEnv', () => {
-  test('withEnv overlays every request; a request\'s own env wins', async () => {
+  test("withEnv overlays every request; a request's own env wins", async () => {
     const seen: ExecRequest[] = [];
-    const exec = withEnv(async (req) => {
-      seen.push(req);
-      return { code: 0, stdout: '', stderr: '' };
-    }, { DOCKER_CONFIG: '/job' });
+    const exec = withEnv(
+      async (req) => {
+        seen.push(req);
+        return { code: 0, stdout: '', stderr: '' };
+      },
+      { DOCKER_CONFIG: '/job' },
+    );
     await exec({ argv: ['docker', 'info'] });
     await exec({ argv: ['docker', 'x'], env: { A: '1', DOCKER_CONFIG: '/other' } });
     expect(seen.map((r) => r.env)).toEqual([{ DOCKER_CONFIG: '/job' }, { DOCKER_CONFIG: '/other', A: '1' }]);

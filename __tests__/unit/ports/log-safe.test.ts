@@ -1,6 +1,6 @@
-import { createActionsHost } from '../../../src/ports/host-actions.js';
 import { createCliHost } from '../../../src/cli/terminal-host.js';
-import { isCommandLine, SafeLogWriter, safeLog, safeTerminal } from '../../../src/ports/log-safe.js';
+import { createActionsHost } from '../../../src/ports/host-actions.js';
+import { isCommandLine, safeLog, SafeLogWriter, safeTerminal } from '../../../src/ports/log-safe.js';
 import { HOSTILE, runnerCommands } from '../runner-log.js';
 
 describe('runner-log emulation (the test oracle)', () => {
@@ -53,7 +53,9 @@ describe('SafeLogWriter: streamed output', () => {
     for (const chunk of ['line 1\n:', ':error::', 'x\nline', ' 3 ##', '[warning]y', '']) w.write(chunk);
     w.end();
     expect(runnerCommands(out)).toEqual([]);
-    expect(out.replace(/::stop-commands::\S+\n|::[0-9a-f-]{36}::\n?/g, '')).toBe('line 1\n::error::x\nline 3 ##[warning]y\n');
+    expect(out.replace(/::stop-commands::\S+\n|::[0-9a-f-]{36}::\n?/g, '')).toBe(
+      'line 1\n::error::x\nline 3 ##[warning]y\n',
+    );
   });
 
   test('an endless line is passed on in pieces, each safe', () => {

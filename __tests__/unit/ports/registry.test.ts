@@ -23,7 +23,12 @@ describe('registry client for the arch check', () => {
       accept = (init?.headers as Record<string, string>).Accept!;
       return new Response('{}');
     }) as typeof globalThis.fetch;
-    const { repo } = RegistryRepo.of('127.0.0.1:5000/app:v1', { fetch, exec: fakeExec(), readFile: () => undefined, dockerConfig: '/cfg' });
+    const { repo } = RegistryRepo.of('127.0.0.1:5000/app:v1', {
+      fetch,
+      exec: fakeExec(),
+      readFile: () => undefined,
+      dockerConfig: '/cfg',
+    });
     await repo.manifest('v1');
     expect(accept).toBe(
       'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
@@ -31,14 +36,23 @@ describe('registry client for the arch check', () => {
   });
 
   test('challenge and credentials parsing', () => {
-    expect(parseChallenge('Bearer realm="https://auth.example/token",service="reg",scope="repository:a:pull"')).toEqual({
-      scheme: 'bearer',
-      params: { realm: 'https://auth.example/token', service: 'reg', scope: 'repository:a:pull' },
-    });
+    expect(parseChallenge('Bearer realm="https://auth.example/token",service="reg",scope="repository:a:pull"')).toEqual(
+      {
+        scheme: 'bearer',
+        params: { realm: 'https://auth.example/token', service: 'reg', scope: 'repository:a:pull' },
+      },
+    );
     const auth = Buffer.from('u:p:w').toString('base64');
-    expect(configCredentials(JSON.stringify({ auths: { 'ghcr.io': { auth } } }), 'ghcr.io')).toEqual({ username: 'u', password: 'p:w' });
-    expect(configCredentials(JSON.stringify({ auths: { 'https://index.docker.io/v1/': { auth } } }), 'docker.io')).toEqual({ username: 'u', password: 'p:w' });
-    expect(configCredentials(JSON.stringify({ credHelpers: { 'ghcr.io': 'gh' } }), 'ghcr.io')).toEqual({ helper: 'gh' });
+    expect(configCredentials(JSON.stringify({ auths: { 'ghcr.io': { auth } } }), 'ghcr.io')).toEqual({
+      username: 'u',
+      password: 'p:w',
+    });
+    expect(
+      configCredentials(JSON.stringify({ auths: { 'https://index.docker.io/v1/': { auth } } }), 'docker.io'),
+    ).toEqual({ username: 'u', password: 'p:w' });
+    expect(configCredentials(JSON.stringify({ credHelpers: { 'ghcr.io': 'gh' } }), 'ghcr.io')).toEqual({
+      helper: 'gh',
+    });
     expect(configCredentials('not json', 'ghcr.io')).toBeUndefined();
   });
 
@@ -48,11 +62,20 @@ describe('registry client for the arch check', () => {
       const auth = (init?.headers as Record<string, string> | undefined)?.Authorization;
       seen.push({ url: String(url), auth });
       if (String(url).startsWith('https://auth.example/token')) return new Response(JSON.stringify({ token: 'T' }));
-      if (auth !== 'Bearer T') return new Response('', { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.example/token",service="reg"' } });
+      if (auth !== 'Bearer T')
+        return new Response('', {
+          status: 401,
+          headers: { 'www-authenticate': 'Bearer realm="https://auth.example/token",service="reg"' },
+        });
       return new Response('{"manifests":[]}');
     }) as typeof globalThis.fetch;
     const config = JSON.stringify({ auths: { 'reg.example': { auth: Buffer.from('me:pw').toString('base64') } } });
-    const { repo, reference } = RegistryRepo.of('reg.example/o/app:v1', { fetch, exec: fakeExec(), readFile: () => config, dockerConfig: '/cfg' });
+    const { repo, reference } = RegistryRepo.of('reg.example/o/app:v1', {
+      fetch,
+      exec: fakeExec(),
+      readFile: () => config,
+      dockerConfig: '/cfg',
+    });
     expect(await repo.manifest(reference)).toBe('{"manifests":[]}');
     expect(seen.map((s) => s.url)).toEqual([
       'https://reg.example/v2/o/app/manifests/v1',

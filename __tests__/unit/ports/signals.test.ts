@@ -5,10 +5,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseActionSpec } from '../../../src/inputs/action-spec.js';
+
 import { runCli } from '../../../src/cli/run.js';
-import { realFiles } from '../../../src/ports/files.js';
+import { parseActionSpec } from '../../../src/inputs/action-spec.js';
 import type { Exec, ExecRequest } from '../../../src/ports/exec.js';
+import { realFiles } from '../../../src/ports/files.js';
 import { onStopSignals, type SignalSource, type StopSignal } from '../../../src/ports/signals.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..');
@@ -20,7 +21,11 @@ function fakeSource() {
   const exited = new Promise<number>((r) => (resolveExit = r));
   const source: SignalSource & { emit(s: StopSignal): void; exited: Promise<number>; count(): number } = {
     on: (s, h) => void handlers.set(s, [...(handlers.get(s) ?? []), h]),
-    off: (s, h) => void handlers.set(s, (handlers.get(s) ?? []).filter((x) => x !== h)),
+    off: (s, h) =>
+      void handlers.set(
+        s,
+        (handlers.get(s) ?? []).filter((x) => x !== h),
+      ),
     exit: (code) => resolveExit(code),
     emit: (s) => (handlers.get(s) ?? []).forEach((h) => h()),
     exited,
@@ -36,7 +41,12 @@ describe('onStopSignals', () => {
   ] as const)('%s: abort, then cleanup, then exit %d', async (signal, code) => {
     const source = fakeSource();
     const order: string[] = [];
-    onStopSignals(source, { abort: () => order.push('abort'), cleanup: async () => void order.push('cleanup'), removeNow: () => order.push('removeNow'), log: () => undefined });
+    onStopSignals(source, {
+      abort: () => order.push('abort'),
+      cleanup: async () => void order.push('cleanup'),
+      removeNow: () => order.push('removeNow'),
+      log: () => undefined,
+    });
     source.emit(signal);
     expect(await source.exited).toBe(code);
     expect(order).toEqual(['abort', 'cleanup']);
@@ -45,7 +55,12 @@ describe('onStopSignals', () => {
   test('a second signal during the cleanup removes the files at once and exits', async () => {
     const source = fakeSource();
     const order: string[] = [];
-    onStopSignals(source, { abort: () => undefined, cleanup: () => new Promise(() => undefined), removeNow: () => order.push('removeNow'), log: () => undefined });
+    onStopSignals(source, {
+      abort: () => undefined,
+      cleanup: () => new Promise(() => undefined),
+      removeNow: () => order.push('removeNow'),
+      log: () => undefined,
+    });
     source.emit('SIGINT');
     source.emit('SIGTERM');
     expect(await source.exited).toBe(143);
@@ -54,7 +69,12 @@ describe('onStopSignals', () => {
 
   test('removing it leaves no handler', () => {
     const source = fakeSource();
-    onStopSignals(source, { abort: () => undefined, cleanup: async () => undefined, removeNow: () => undefined, log: () => undefined })();
+    onStopSignals(source, {
+      abort: () => undefined,
+      cleanup: async () => undefined,
+      removeNow: () => undefined,
+      log: () => undefined,
+    })();
     expect(source.count()).toBe(0);
   });
 });
@@ -73,11 +93,18 @@ describe('the CLI on the signal path', () => {
       calls.push(req);
       const key = req.argv.slice(1).join(' ');
       if (req.argv[0] === 'git') return { code: 1, stdout: '', stderr: '' };
-      if (key.startsWith('info')) return { code: 0, stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n[{"Name":"buildx","Version":"v0.13.1"}]\n', stderr: '' };
+      if (key.startsWith('info'))
+        return {
+          code: 0,
+          stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n[{"Name":"buildx","Version":"v0.13.1"}]\n',
+          stderr: '',
+        };
       if (key.startsWith('version')) return { code: 0, stdout: 'amd64\n', stderr: '' };
       if (key.startsWith('buildx build')) {
         const cfg = req.env?.DOCKER_CONFIG;
-        const secretFiles = req.argv.filter((a) => a.startsWith('id=tok,src=')).map((a) => a.slice('id=tok,src='.length));
+        const secretFiles = req.argv
+          .filter((a) => a.startsWith('id=tok,src='))
+          .map((a) => a.slice('id=tok,src='.length));
         seen = { config: cfg, secrets: secretFiles };
         source.emit('SIGTERM');
         await abortedP;
@@ -85,18 +112,42 @@ describe('the CLI on the signal path', () => {
       }
       return { code: 0, stdout: '', stderr: '' };
     };
-    const term = { stdout: '', stderr: '', out: (t: string) => void (term.stdout += t), err: (t: string) => void (term.stderr += t) };
-    const run = runCli(['build', '--images', '127.0.0.1:5000/app', '--push', 'false', '--platforms', 'linux/amd64', '--secrets', 'tok=s3cret-value', '--registry', 'r.io', '--username', 'u', '--password', 'pw-123456'], {
-      spec,
-      term,
-      exec,
-      files: realFiles,
-      env: { PATH: process.env.PATH },
-      cwd: ws,
-      now: () => 0,
-      tempParent,
-      signals: { source, abort: () => aborted(), cleanupExec: exec },
-    });
+    const term = {
+      stdout: '',
+      stderr: '',
+      out: (t: string) => void (term.stdout += t),
+      err: (t: string) => void (term.stderr += t),
+    };
+    const run = runCli(
+      [
+        'build',
+        '--images',
+        '127.0.0.1:5000/app',
+        '--push',
+        'false',
+        '--platforms',
+        'linux/amd64',
+        '--secrets',
+        'tok=s3cret-value',
+        '--registry',
+        'r.io',
+        '--username',
+        'u',
+        '--password',
+        'pw-123456',
+      ],
+      {
+        spec,
+        term,
+        exec,
+        files: realFiles,
+        env: { PATH: process.env.PATH },
+        cwd: ws,
+        now: () => 0,
+        tempParent,
+        signals: { source, abort: () => aborted(), cleanupExec: exec },
+      },
+    );
     expect(await source.exited).toBe(143);
     await run;
     expect(seen.config).toBeTruthy();

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import { parseDocument } from 'yaml';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..');
@@ -20,6 +21,7 @@ test('every input has a description and a default; every output a description; n
     expect([name, typeof spec.description === 'string' && spec.description.length > 10]).toEqual([name, true]);
     expect([name, typeof spec.default]).toEqual([name, 'string']);
   }
-  for (const [name, spec] of Object.entries(yml.outputs)) expect([name, Boolean(spec.description)]).toEqual([name, true]);
+  for (const [name, spec] of Object.entries(yml.outputs))
+    expect([name, Boolean(spec.description)]).toEqual([name, true]);
   expect(yml.runs).toEqual({ using: 'node24', main: 'dist/main/index.js', post: 'dist/post/index.js' });
 });

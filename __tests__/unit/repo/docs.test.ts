@@ -2,12 +2,19 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { parse as parseYaml } from 'yaml';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..');
 const docs = (...args: string[]) => {
   try {
-    return { code: 0, out: execFileSync(process.execPath, [path.join(ROOT, 'scripts/docs.mjs'), ...args], { encoding: 'utf8', stdio: 'pipe' }) };
+    return {
+      code: 0,
+      out: execFileSync(process.execPath, [path.join(ROOT, 'scripts/docs.mjs'), ...args], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+      }),
+    };
   } catch (err) {
     const e = err as { status?: number; stderr?: string };
     return { code: e.status ?? 1, out: e.stderr ?? '' };
@@ -23,7 +30,10 @@ describe('README inputs/outputs tables are generated from action.yml', () => {
 
   test('every input and output of action.yml has a row', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const yml = parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: object; outputs: object };
+    const yml = parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
+      inputs: object;
+      outputs: object;
+    };
     const inputs = Object.keys(yml.inputs);
     const outputs = Object.keys(yml.outputs);
     expect(inputs.length).toBeGreaterThan(0);

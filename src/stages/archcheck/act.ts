@@ -3,12 +3,12 @@
  * re-export of the build as an OCI tar stream otherwise), leave out the base images' layers unless
  * `full`, stream the rest once each and judge every platform (plan.ts).
  */
-import { type ActDeps, NO_TIMEOUT } from '../../ports/exec.js';
 import { commandProblem, errorMessage } from '../../errors.js';
+import { canonicalPlatformOf, imageConfigPlatform, parseManifestNode } from '../../oci/manifests.js';
+import { type ActDeps, NO_TIMEOUT } from '../../ports/exec.js';
+import { type RegistryDeps, RegistryRepo } from '../../ports/registry.js';
 import { judgePlatform, type LayerScan, type PlatformVerdict, reexportArgv } from './plan.js';
 import { scanLayer, scanOciLayout } from './scan.js';
-import { canonicalPlatformOf, imageConfigPlatform, parseManifestNode } from '../../oci/manifests.js';
-import { type RegistryDeps, RegistryRepo } from '../../ports/registry.js';
 
 export interface PlatformImage {
   platform: string;
@@ -57,7 +57,8 @@ export async function baseLayers(refs: string[], platforms: string[], deps: Arch
     refs.map(async (ref) => {
       try {
         const { repo, reference } = RegistryRepo.of(ref, deps.registry);
-        for (const img of await platformImages(await repo.manifest(reference), registryReader(repo), platforms)) for (const l of img.layers) skip.add(l);
+        for (const img of await platformImages(await repo.manifest(reference), registryReader(repo), platforms))
+          for (const l of img.layers) skip.add(l);
       } catch (err) {
         deps.warn(`arch-check: cannot read base image ${ref} (${errorMessage(err)}); its layers are checked too`);
       }
@@ -78,9 +79,17 @@ async function streamText(src: AsyncIterable<Buffer>): Promise<string> {
 }
 
 /** Judge each platform from its image and the scans of the layers that were read. */
-function judgeAll(images: PlatformImage[], scans: Map<string, LayerScan>, skip: Set<string>, ignore: (p: string) => boolean): PlatformVerdict[] {
+function judgeAll(
+  images: PlatformImage[],
+  scans: Map<string, LayerScan>,
+  skip: Set<string>,
+  ignore: (p: string) => boolean,
+): PlatformVerdict[] {
   return images.map((img) => {
-    const read = img.layers.filter((l) => !skip.has(l)).map((l) => scans.get(l)).filter((s): s is LayerScan => s !== undefined);
+    const read = img.layers
+      .filter((l) => !skip.has(l))
+      .map((l) => scans.get(l))
+      .filter((s): s is LayerScan => s !== undefined);
     return judgePlatform(img.platform, read, img.layers.length, ignore);
   });
 }
@@ -92,7 +101,12 @@ export interface CheckTarget {
 }
 
 /** Pushed: read the index the build pushed (ref@digest) and stream its layers from the registry, a few at a time. */
-export async function checkPushed(ref: string, digest: string, t: CheckTarget, deps: ArchCheckDeps): Promise<PlatformVerdict[]> {
+export async function checkPushed(
+  ref: string,
+  digest: string,
+  t: CheckTarget,
+  deps: ArchCheckDeps,
+): Promise<PlatformVerdict[]> {
   const { repo } = RegistryRepo.of(ref, deps.registry);
   const images = await platformImages(await repo.manifest(digest), registryReader(repo), t.platforms);
   const todo = [...new Set(images.flatMap((i) => i.layers))].filter((l) => !t.skip.has(l));
@@ -105,10 +119,21 @@ export async function checkPushed(ref: string, digest: string, t: CheckTarget, d
 }
 
 /** Not pushed: re-run the build (every step cached) with an OCI tar streamed to us, and judge it. */
-export async function checkLocal(buildArgv: string[], t: CheckTarget, deps: ArchCheckDeps, env?: Record<string, string>): Promise<PlatformVerdict[]> {
+export async function checkLocal(
+  buildArgv: string[],
+  t: CheckTarget,
+  deps: ArchCheckDeps,
+  env?: Record<string, string>,
+): Promise<PlatformVerdict[]> {
   let scan: Awaited<ReturnType<typeof scanOciLayout>> | undefined;
   const argv = reexportArgv(buildArgv);
-  const res = await deps.exec({ argv, silent: true, env, timeoutMs: NO_TIMEOUT, readStdout: async (s) => void (scan = await scanOciLayout(s, t.skip)) });
+  const res = await deps.exec({
+    argv,
+    silent: true,
+    env,
+    timeoutMs: NO_TIMEOUT,
+    readStdout: async (s) => void (scan = await scanOciLayout(s, t.skip)),
+  });
   if (res.code !== 0 || !scan) throw new Error(`re-exporting the build failed: ${commandProblem(argv, res)}`);
   const blobs = scan.json;
   const get = async (d: string) => blobs.get(d) ?? Promise.reject(new Error(`blob ${d} is not in the export`));

@@ -4,9 +4,10 @@
  * by scan.ts), how layers stack (whiteouts), the verdict and its message, the re-export's argv.
  */
 import picomatch from 'picomatch';
-import type { ArchCheckMode } from '../../inputs/verify.js';
+
 import { StageError } from '../../errors.js';
-import { describeElf, type ElfHeader, elfFits } from '../../oci/elf.js';
+import type { ArchCheckMode } from '../../inputs/verify.js';
+import { describeElf, elfFits, type ElfHeader } from '../../oci/elf.js';
 
 /** One layer's content, as far as the check needs it. Paths are relative ("usr/bin/x"). */
 export interface LayerScan {
@@ -43,7 +44,10 @@ export function stackLayers(layers: LayerScan[]): { path: string; header: ElfHea
   let live: { path: string; header: ElfHeader }[] = [];
   for (const layer of layers) {
     live = live.filter(
-      (e) => !layer.paths.has(e.path) && !layer.whiteouts.some((w) => under(e.path, w)) && !layer.opaque.some((d) => under(e.path, d) && e.path !== d),
+      (e) =>
+        !layer.paths.has(e.path) &&
+        !layer.whiteouts.some((w) => under(e.path, w)) &&
+        !layer.opaque.some((d) => under(e.path, d) && e.path !== d),
     );
     live.push(...layer.elves);
   }
@@ -73,9 +77,16 @@ export interface PlatformVerdict {
 }
 
 /** Pure: judge one platform's stacked layers. */
-export function judgePlatform(platform: string, layers: LayerScan[], layersTotal: number, ignore: (p: string) => boolean): PlatformVerdict {
+export function judgePlatform(
+  platform: string,
+  layers: LayerScan[],
+  layersTotal: number,
+  ignore: (p: string) => boolean,
+): PlatformVerdict {
   const live = stackLayers(layers).filter((e) => !ignore(e.path));
-  const wrong = live.filter((e) => !elfFits(platform, e.header)).map((e) => ({ path: `/${e.path}`, arch: describeElf(e.header) }));
+  const wrong = live
+    .filter((e) => !elfFits(platform, e.header))
+    .map((e) => ({ path: `/${e.path}`, arch: describeElf(e.header) }));
   return {
     platform,
     checked: live.length,
@@ -95,7 +106,10 @@ export function archCheckFailure(verdicts: PlatformVerdict[]): StageError | unde
   if (!bad.length) return undefined;
   const parts = bad.map((v) => {
     const arches = [...new Set(v.wrong.map((w) => w.arch))].join(', ');
-    const files = v.wrong.slice(0, SHOWN).map((w) => w.path).join(', ');
+    const files = v.wrong
+      .slice(0, SHOWN)
+      .map((w) => w.path)
+      .join(', ');
     const more = v.wrong.length > SHOWN ? ` and ${v.wrong.length - SHOWN} more` : '';
     return `${v.platform} holds ${v.wrong.length} ${arches} binar${v.wrong.length === 1 ? 'y' : 'ies'}: ${files}${more}`;
   });
@@ -108,17 +122,40 @@ export function archCheckFailure(verdicts: PlatformVerdict[]): StageError | unde
 /** Pure: the job summary section. */
 export function archCheckSummary(verdicts: PlatformVerdict[], mode: ArchCheckMode): string {
   const rows = verdicts.map((v) => {
-    const result = v.wrong.length ? `**${v.wrong.length} wrong** (${[...new Set(v.wrong.map((w) => w.arch))].join(', ')})` : 'ok';
+    const result = v.wrong.length
+      ? `**${v.wrong.length} wrong** (${[...new Set(v.wrong.map((w) => w.arch))].join(', ')})`
+      : 'ok';
     const layers = mode === 'full' ? `${v.layersRead}` : `${v.layersRead} of ${v.layersTotal}`;
     return `| ${v.platform} | ${result} | ${v.checked} | ${v.files} | ${layers} |`;
   });
-  const scope = mode === 'full' ? 'every layer' : "the layers this build added above its base images";
-  return ['#### arch check', '', `Read ${scope}.`, '', '| platform | result | ELF files | files read | layers read |', '|---|---|---|---|---|', ...rows, ''].join('\n');
+  const scope = mode === 'full' ? 'every layer' : 'the layers this build added above its base images';
+  return [
+    '#### arch check',
+    '',
+    `Read ${scope}.`,
+    '',
+    '| platform | result | ELF files | files read | layers read |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
 }
 
 /** Pure: the build's argv turned into a re-export of its (cached) result as an OCI tar on stdout. */
 export function reexportArgv(buildArgv: string[]): string[] {
-  const dropWithValue = new Set(['--tag', '-t', '--output', '-o', '--cache-to', '--metadata-file', '--iidfile', '--attest', '--provenance', '--sbom', '--annotation']);
+  const dropWithValue = new Set([
+    '--tag',
+    '-t',
+    '--output',
+    '-o',
+    '--cache-to',
+    '--metadata-file',
+    '--iidfile',
+    '--attest',
+    '--provenance',
+    '--sbom',
+    '--annotation',
+  ]);
   const dropAlone = new Set(['--push', '--load']);
   const out: string[] = [];
   for (let i = 0; i < buildArgv.length - 1; i++) {
@@ -132,5 +169,12 @@ export function reexportArgv(buildArgv: string[]): string[] {
     out.push(a);
   }
   // attestations add nothing to check; the context stays last
-  return [...out, '--provenance=false', '--sbom=false', '--output', 'type=oci,dest=-', buildArgv[buildArgv.length - 1]!];
+  return [
+    ...out,
+    '--provenance=false',
+    '--sbom=false',
+    '--output',
+    'type=oci,dest=-',
+    buildArgv[buildArgv.length - 1]!,
+  ];
 }

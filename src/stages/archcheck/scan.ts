@@ -6,9 +6,11 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
+
 import * as tar from 'tar-stream';
-import { emptyScan, type LayerScan, normalisePath } from './plan.js';
+
 import { ELF_HEADER_BYTES, readElfHeader } from '../../oci/elf.js';
+import { emptyScan, type LayerScan, normalisePath } from './plan.js';
 
 /** The first `n` bytes of a stream (fewer if it ends first), and a stream of all of it. */
 export async function peek(src: AsyncIterable<Buffer>, n: number): Promise<{ head: Buffer; all: Readable }> {
@@ -45,7 +47,8 @@ const bytes = (e: unknown) => e as AsyncIterable<Buffer>;
 const isGzip = (h: Buffer) => h[0] === 0x1f && h[1] === 0x8b;
 const isZstd = (h: Buffer) => h.readUInt32LE(0) === 0xfd2fb528;
 /** Node 22.15+ / 24 has zstd; older ones do not (layers compressed with it are then reported, not read). */
-const zstdDecompress = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
+const zstdDecompress = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream })
+  .createZstdDecompress;
 
 /** Drain a stream, keeping its first `n` bytes. */
 async function firstBytes(entry: AsyncIterable<Buffer>, n: number): Promise<Buffer> {
@@ -126,7 +129,8 @@ export async function scanOciLayout(src: AsyncIterable<Buffer>, skip: Set<string
     const name = normalisePath(entry.header.name);
     const blob = /^blobs\/([a-z0-9]+)\/([a-f0-9]+)$/.exec(name);
     if (name === 'index.json') out.index = (await firstBytes(bytes(entry), MAX_JSON)).toString('utf8');
-    else if (!blob || entry.header.type !== 'file' || skip.has(`${blob[1]}:${blob[2]}`)) await firstBytes(bytes(entry), 0);
+    else if (!blob || entry.header.type !== 'file' || skip.has(`${blob[1]}:${blob[2]}`))
+      await firstBytes(bytes(entry), 0);
     else await readBlob(`${blob[1]}:${blob[2]}`, bytes(entry), entry.header.size ?? 0, out);
   }
   await feeding;

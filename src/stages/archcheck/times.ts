@@ -43,7 +43,8 @@ export function parseProgress(log: string): Vertex[] {
       const p = PLATFORM.exec(head[1]!);
       const label = p ? (p[2] ?? '') : head[1]!;
       // only numbered Dockerfile steps: "[build 3/4]", "[2/3]"
-      if (/(?:^|\s)\d+\/\d+$/.test(label)) byId.set(id, { platform: p?.[1], step: `[${label}] ${head[2]}`, cached: false });
+      if (/(?:^|\s)\d+\/\d+$/.test(label))
+        byId.set(id, { platform: p?.[1], step: `[${label}] ${head[2]}`, cached: false });
       continue;
     }
     const v = byId.get(id);
@@ -70,18 +71,27 @@ export function isNative(platform: string, nativePlatforms: string[]): boolean {
 const round = (s: number) => Math.round(s * 10) / 10;
 
 /** Pure: each platform's times. A single-platform build prints no platform: its steps are that platform's. */
-export function platformTimes(log: string, platforms: string[], nativePlatforms: string[]): Record<string, PlatformTime> {
+export function platformTimes(
+  log: string,
+  platforms: string[],
+  nativePlatforms: string[],
+): Record<string, PlatformTime> {
   const vertices = parseProgress(log);
   const out: Record<string, PlatformTime> = {};
   for (const platform of platforms) {
-    const mine = vertices.filter((v) => v.platform === platform || (platforms.length === 1 && v.platform === undefined));
+    const mine = vertices.filter(
+      (v) => v.platform === platform || (platforms.length === 1 && v.platform === undefined),
+    );
     const ran = mine.filter((v) => !v.cached && v.seconds !== undefined);
     out[platform] = {
       emulated: !isNative(platform, nativePlatforms),
       seconds: round(ran.reduce((n, v) => n + v.seconds!, 0)),
       steps: ran.length,
       cached: mine.filter((v) => v.cached).length,
-      slowest: [...ran].sort((a, b) => b.seconds! - a.seconds!).slice(0, 3).map((v) => ({ step: v.step, seconds: v.seconds! })),
+      slowest: [...ran]
+        .sort((a, b) => b.seconds! - a.seconds!)
+        .slice(0, 3)
+        .map((v) => ({ step: v.step, seconds: v.seconds! })),
     };
   }
   return out;
@@ -111,7 +121,15 @@ export function emulationNotice(times: Record<string, PlatformTime>): string | u
 export function timesSummary(times: Record<string, PlatformTime>): string {
   const cell = (s: string) => s.replace(/[|`<>]/g, (c) => `&#${c.charCodeAt(0)};`).slice(0, 80);
   const rows = Object.entries(times).map(
-    ([p, t]) => `| ${p} | ${t.emulated ? 'emulated' : 'native'} | ${t.seconds}s | ${t.steps} | ${t.cached} | ${t.slowest.map((s) => `${cell(s.step)} (${s.seconds}s)`).join('<br>') || '-'} |`,
+    ([p, t]) =>
+      `| ${p} | ${t.emulated ? 'emulated' : 'native'} | ${t.seconds}s | ${t.steps} | ${t.cached} | ${t.slowest.map((s) => `${cell(s.step)} (${s.seconds}s)`).join('<br>') || '-'} |`,
   );
-  return ['#### time per platform', '', '| platform | ran | build steps | steps run | cached | slowest steps |', '|---|---|---|---|---|---|', ...rows, ''].join('\n');
+  return [
+    '#### time per platform',
+    '',
+    '| platform | ran | build steps | steps run | cached | slowest steps |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
 }

@@ -38,8 +38,13 @@ async function checkImage(run: Run, img: ArchCheckImage, ad: ArchCheckDeps): Pro
   const bases = inputs.archCheck === 'full' ? [] : await baseRefs(run);
   const skip = await baseLayers(bases, inputs.platforms, ad);
   const target = { platforms: inputs.platforms, skip, ignore: ignoreMatcher(inputs.archCheckIgnore) };
-  const found = img.pushed ? await checkPushed(img.ref!, img.digest, target, ad) : await checkLocal(img.build!.argv, target, ad, img.build!.env);
-  for (const v of found) host.info(`arch-check ${v.platform}: ${v.checked} ELF file(s) in ${v.files} file(s), ${v.layersRead} of ${v.layersTotal} layer(s) read, ${v.wrong.length} for another architecture`);
+  const found = img.pushed
+    ? await checkPushed(img.ref!, img.digest, target, ad)
+    : await checkLocal(img.build!.argv, target, ad, img.build!.env);
+  for (const v of found)
+    host.info(
+      `arch-check ${v.platform}: ${v.checked} ELF file(s) in ${v.files} file(s), ${v.layersRead} of ${v.layersTotal} layer(s) read, ${v.wrong.length} for another architecture`,
+    );
   return found;
 }
 
@@ -57,7 +62,12 @@ export async function archCheckStage(run: Run, img: ArchCheckImage): Promise<voi
   }
   const ad: ArchCheckDeps = {
     ...actDeps(run),
-    registry: { fetch: (...args) => fetch(...args), exec: run.exec, readFile: (p) => run.files.readFile(p), dockerConfig: run.dockerConfig },
+    registry: {
+      fetch: (...args) => fetch(...args),
+      exec: run.exec,
+      readFile: (p) => run.files.readFile(p),
+      dockerConfig: run.dockerConfig,
+    },
   };
   // loaded before the try: a bundle that cannot load its chunk is a failure, not "could not read the image"
   const { archCheckFailure, archCheckSummary } = await archCheckModule();

@@ -1,8 +1,8 @@
 import { StageError } from '../../errors.js';
 import { type ActDeps, NO_TIMEOUT } from '../../ports/exec.js';
 import type { Files } from '../../ports/files.js';
-import { explainBuildFailure } from './plan.js';
 import type { SecretFile } from './options.js';
+import { explainBuildFailure } from './plan.js';
 
 /**
  * The build's act: write the planned secret files, run buildx (its progress streams to the log),
@@ -38,12 +38,24 @@ export function writeSecretFiles(secrets: SecretFile[], files: Pick<Files, 'writ
 }
 
 /** Run buildx, then read the metadata file (and the image ID file). */
-export async function runBuild(argv: string[], metadataFile: string, deps: BuildDeps, opts: BuildRunOptions = {}): Promise<BuildResult> {
-  const res = await deps.exec({ argv, timeoutMs: NO_TIMEOUT, ...(opts.env && Object.keys(opts.env).length ? { env: opts.env } : {}) });
+export async function runBuild(
+  argv: string[],
+  metadataFile: string,
+  deps: BuildDeps,
+  opts: BuildRunOptions = {},
+): Promise<BuildResult> {
+  const res = await deps.exec({
+    argv,
+    timeoutMs: NO_TIMEOUT,
+    ...(opts.env && Object.keys(opts.env).length ? { env: opts.env } : {}),
+  });
   if (res.code !== 0 && /^check\b/.test(opts.call ?? '') && res.stdout.trim()) {
     // as build-push-action: the checks' findings (stdout) are the failure, pointing at the Dockerfile line
     const where = explainBuildFailure(res.stdout, opts.dockerfile);
-    throw new StageError('build', `build checks (call: ${opts.call}) found problems:\n${res.stdout.trim()}`, { file: where.file, line: where.line });
+    throw new StageError('build', `build checks (call: ${opts.call}) found problems:\n${res.stdout.trim()}`, {
+      file: where.file,
+      line: where.line,
+    });
   }
   if (res.code !== 0) {
     const why = explainBuildFailure(res.stderr, opts.dockerfile);
@@ -53,7 +65,11 @@ export async function runBuild(argv: string[], metadataFile: string, deps: Build
 }
 
 /** What buildx wrote: its metadata (the digest in it) and the image ID. */
-function readBuildResult(metadataFile: string, iidFile: string | undefined, deps: Pick<BuildDeps, 'readFile'>): Omit<BuildResult, 'log'> {
+function readBuildResult(
+  metadataFile: string,
+  iidFile: string | undefined,
+  deps: Pick<BuildDeps, 'readFile'>,
+): Omit<BuildResult, 'log'> {
   const metadata = deps.readFile(metadataFile)?.trim() || '{}';
   let digest = '';
   try {

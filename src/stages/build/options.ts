@@ -1,9 +1,11 @@
 import * as path from 'node:path';
+
 import { parse } from 'csv-parse/sync';
 import semver from 'semver';
+
 import { StageError } from '../../errors.js';
-import { parseBuildxVersion } from '../builder/buildx-version.js';
 import type { BuildOptionInputs } from '../../inputs/buildopts.js';
+import { parseBuildxVersion } from '../builder/buildx-version.js';
 
 /**
  * Build options ready for argv: the inputs with secret values already replaced by file references
@@ -63,7 +65,10 @@ export interface ProvenanceContext {
  */
 export function resolveProvenance(input: string, ctx: ProvenanceContext): string | undefined {
   const v = input.trim();
-  const withId = (attrs: string) => (/(?:^|,)builder-id=/.test(attrs) || !ctx.builderId ? attrs : [attrs, `builder-id=${ctx.builderId}`].filter(Boolean).join(','));
+  const withId = (attrs: string) =>
+    /(?:^|,)builder-id=/.test(attrs) || !ctx.builderId
+      ? attrs
+      : [attrs, `builder-id=${ctx.builderId}`].filter(Boolean).join(',');
   if (v === '') {
     if (exportsWithoutAttestations(ctx.outputs, ctx.load)) return undefined;
     // as build-push-action: max unless the event payload says the repository is private
@@ -139,7 +144,8 @@ export interface GitAuthInput {
  * The value travels in the environment (GIT_AUTH_ENV), never on the command line.
  */
 export function planGitAuthSecret(g: GitAuthInput): string | undefined {
-  if (!g.token || g.secretIds.some((id) => id === 'GIT_AUTH_TOKEN' || id.startsWith('GIT_AUTH_TOKEN.'))) return undefined;
+  if (!g.token || g.secretIds.some((id) => id === 'GIT_AUTH_TOKEN' || id.startsWith('GIT_AUTH_TOKEN.')))
+    return undefined;
   let server: string;
   try {
     server = new URL(g.serverUrl || 'https://github.com').hostname.toLowerCase();
@@ -167,7 +173,10 @@ export interface SecretFile {
  * Pure: the --secret references, and the file each `secrets` value is to be written to (the build's
  * act writes them; a dry run writes none); secret-files and secret-envs are referenced as given.
  */
-export function planSecrets(inputs: Pick<BuildOptionInputs, 'secrets' | 'secretFiles' | 'secretEnvs'>, dir: string): { args: string[]; files: SecretFile[] } {
+export function planSecrets(
+  inputs: Pick<BuildOptionInputs, 'secrets' | 'secretFiles' | 'secretEnvs'>,
+  dir: string,
+): { args: string[]; files: SecretFile[] } {
   const files = inputs.secrets.map((s, i) => ({ path: path.join(dir, `secret-${i}`), content: s.value }));
   const args = inputs.secrets.map((s, i) => `id=${s.id},${csvField('src', files[i]!.path)}`);
   for (const s of inputs.secretFiles) args.push(`id=${s.id},${csvField('src', s.path)}`);
@@ -180,7 +189,10 @@ export function checkCallSupported(call: string, buildxVersion: string): void {
   if (!call || call === 'build') return;
   const v = parseBuildxVersion(buildxVersion) ?? buildxVersion;
   if (!semver.valid(v) || semver.lt(v, '0.15.0')) {
-    throw new StageError('builder', `call: ${call} needs buildx 0.15.0 or later, but this buildx is ${v || 'unknown'}: set buildx-version (e.g. 0.29.1), or remove call`);
+    throw new StageError(
+      'builder',
+      `call: ${call} needs buildx 0.15.0 or later, but this buildx is ${v || 'unknown'}: set buildx-version (e.g. 0.29.1), or remove call`,
+    );
   }
 }
 

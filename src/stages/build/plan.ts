@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+
 import { type BuildOptionsPlan, planBuildOptions } from './options.js';
 
 export interface BuildPlanInput {
@@ -43,15 +44,24 @@ export interface PushDecision {
  * push event) build only; any other event (delete, workflow_run, issues, …) builds only and says so,
  * since a new or unexpected trigger must not publish images silently.
  */
-export function decidePush(push: 'auto' | boolean, eventName: string, images: string[], local: { load?: boolean; outputs?: string[]; call?: string } = {}): PushDecision {
+export function decidePush(
+  push: 'auto' | boolean,
+  eventName: string,
+  images: string[],
+  local: { load?: boolean; outputs?: string[]; call?: string } = {},
+): PushDecision {
   // check, outline, targets evaluate the build and build nothing: there is no image to push
-  if (local.call && local.call !== 'build') return { push: false, reason: `call: ${local.call} evaluates the build without building it` };
+  if (local.call && local.call !== 'build')
+    return { push: false, reason: `call: ${local.call} evaluates the build without building it` };
   if (push === true) return { push: true, reason: 'push: true' };
   if (push === false) return { push: false, reason: 'push: false' };
-  if (eventName.startsWith('pull_request')) return { push: false, reason: `push: auto on a ${eventName} event builds only` };
-  if (eventName === 'merge_group') return { push: false, reason: 'push: auto on a merge_group event (merge queue check) builds only' };
+  if (eventName.startsWith('pull_request'))
+    return { push: false, reason: `push: auto on a ${eventName} event builds only` };
+  if (eventName === 'merge_group')
+    return { push: false, reason: 'push: auto on a merge_group event (merge queue check) builds only' };
   if (local.load) return { push: false, reason: 'push: auto with load: true loads into the local engine only' };
-  if (local.outputs?.length) return { push: false, reason: 'push: auto with outputs set exports only to those outputs' };
+  if (local.outputs?.length)
+    return { push: false, reason: 'push: auto with outputs set exports only to those outputs' };
   if (images.length === 0) return { push: false, reason: 'push: auto with no images builds only' };
   if (!(PUSH_EVENTS as readonly string[]).includes(eventName)) {
     const event = eventName || '(none)';
@@ -87,11 +97,23 @@ export function planBuild(p: BuildPlanInput): string[] {
  * Dockerfile, <name> being the file's base name; `dockerfile` (workspace-relative) replaces it
  * when the base names match, so the annotation points at the real file.
  */
-export function explainBuildFailure(stderr: string, dockerfile?: string): { message: string; file?: string; line?: number } {
+export function explainBuildFailure(
+  stderr: string,
+  dockerfile?: string,
+): { message: string; file?: string; line?: number } {
   const lines = stderr.split(/\r?\n/);
   const errorLine = [...lines].reverse().find((l) => /^(ERROR|error):/.test(l.trim()));
-  let message = errorLine?.trim().replace(/^(ERROR|error):\s*/, '') || lines.filter((l) => l.trim()).slice(-1)[0]?.trim() || 'buildx failed';
-  const step = [...lines].reverse().map((l) => /^ > (\[.+\] .+):$/.exec(l)).find((m) => m);
+  let message =
+    errorLine?.trim().replace(/^(ERROR|error):\s*/, '') ||
+    lines
+      .filter((l) => l.trim())
+      .slice(-1)[0]
+      ?.trim() ||
+    'buildx failed';
+  const step = [...lines]
+    .reverse()
+    .map((l) => /^ > (\[.+\] .+):$/.exec(l))
+    .find((m) => m);
   if (step && !message.includes(step[1]!)) message = `${step[1]}: ${message}`;
   let file: string | undefined;
   let line: number | undefined;

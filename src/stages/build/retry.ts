@@ -23,8 +23,14 @@ const TRANSIENT: [RegExp, string][] = [
   [/connection reset by peer|broken pipe|unexpected EOF|server closed idle connection/i, 'connection reset'],
   // Go's net/http says a bare "EOF" when the connection closed before any answer
   // (`failed to do request: Head "https://r/v2/a/blobs/sha256:…": EOF`, seen through a proxy that drops connections)
-  [/(?:^|[\s:"])EOF$|(?:^|[\s:"])EOF[\s,;)]|use of closed network connection|server sent GOAWAY|http2: client connection lost/i, 'connection closed by the registry'],
-  [/i\/o timeout|TLS handshake timeout|context deadline exceeded|timeout awaiting response headers|Client\.Timeout/i, 'timeout'],
+  [
+    /(?:^|[\s:"])EOF$|(?:^|[\s:"])EOF[\s,;)]|use of closed network connection|server sent GOAWAY|http2: client connection lost/i,
+    'connection closed by the registry',
+  ],
+  [
+    /i\/o timeout|TLS handshake timeout|context deadline exceeded|timeout awaiting response headers|Client\.Timeout/i,
+    'timeout',
+  ],
 ];
 
 /**
@@ -32,14 +38,21 @@ const TRANSIENT: [RegExp, string][] = [
  * count (the last ERROR line mentions pushing); a failing RUN step is never retried.
  */
 export function classifyPushFailure(stderr: string): PushFailure {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const last = [...lines].reverse().find((l) => /^(ERROR|error):/.test(l)) ?? lines[lines.length - 1] ?? '';
-  if (/did not complete successfully/.test(last) || !/failed to push|\bpushing\b|failed to (do request|copy)|blobs\/uploads|manifests\//i.test(last)) {
+  if (
+    /did not complete successfully/.test(last) ||
+    !/failed to push|\bpushing\b|failed to (do request|copy)|blobs\/uploads|manifests\//i.test(last)
+  ) {
     return { transient: false, reason: 'not a push failure' };
   }
   // status codes are judged without the URLs (ports and paths hold digits too)
   const text = last.replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>');
-  for (const [re, reason] of NOT_TRANSIENT) if (re.test(text) && !SERVER_ERROR.test(text)) return { transient: false, reason };
+  for (const [re, reason] of NOT_TRANSIENT)
+    if (re.test(text) && !SERVER_ERROR.test(text)) return { transient: false, reason };
   for (const [re, reason] of TRANSIENT) if (re.test(text)) return { transient: true, reason };
   return { transient: false, reason: 'not a known transient error' };
 }
@@ -70,7 +83,9 @@ export function retryingExec(exec: Exec, opts: RetryOptions): Exec {
         return res;
       }
       const wait = backoffSeconds(n, opts.baseSeconds);
-      opts.log(`push failed (${why.reason}); retrying in ${wait}s (retry ${n} of ${opts.retries}), the build itself is cached`);
+      opts.log(
+        `push failed (${why.reason}); retrying in ${wait}s (retry ${n} of ${opts.retries}), the build itself is cached`,
+      );
       await opts.sleep(wait * 1000);
       res = await exec(req);
     }

@@ -1,18 +1,29 @@
-import type { Builder } from '../builder/wiring.js';
-import type { PreparedCache } from '../cache/wiring.js';
 import * as path from 'node:path';
+
+import { dockerfileName } from '../../inputs/build.js';
 import type { VerifyInputs } from '../../inputs/verify.js';
 import type { Exec } from '../../ports/exec.js';
 import type { Host } from '../../ports/host.js';
 import { type Run, writePushed } from '../../run/run.js';
+import type { Builder } from '../builder/wiring.js';
+import type { PreparedCache } from '../cache/wiring.js';
 import type { MetaPlan } from '../meta/plan.js';
-import { planShardOutput, planShardPush, shardAnnotations, shardOutput } from '../shard/plan.js';
 import { pushShardLayout } from '../shard/act.js';
+import { planShardOutput, planShardPush, shardAnnotations, shardOutput } from '../shard/plan.js';
 import { uploadShardResult } from '../shard/wiring.js';
-import { dockerfileName } from '../../inputs/build.js';
 import { type BuildResult, runBuild, writeSecretFiles } from './act.js';
+import {
+  checkCallSupported,
+  GIT_AUTH_ENV,
+  gitSources,
+  hasAttestType,
+  planGitAuthSecret,
+  planSecrets,
+  resolveProvenance,
+  type SecretFile,
+  secretIds,
+} from './options.js';
 import { type BuildPlanInput, planBuild } from './plan.js';
-import { checkCallSupported, GIT_AUTH_ENV, gitSources, hasAttestType, planGitAuthSecret, planSecrets, resolveProvenance, type SecretFile, secretIds } from './options.js';
 import { retryingExec } from './retry.js';
 
 function repoPrivate(payload: Record<string, unknown>): boolean | undefined {
@@ -38,7 +49,12 @@ function gitAuthToken(run: Run): string {
 }
 
 function gitAuthArgs(run: Run): string[] {
-  const arg = planGitAuthSecret({ token: gitAuthToken(run), sources: gitSources(run.inputs), serverUrl: run.ctx.serverUrl, secretIds: secretIds(run.inputs) });
+  const arg = planGitAuthSecret({
+    token: gitAuthToken(run),
+    sources: gitSources(run.inputs),
+    serverUrl: run.ctx.serverUrl,
+    secretIds: secretIds(run.inputs),
+  });
   return arg ? [arg] : [];
 }
 
@@ -49,7 +65,10 @@ export function planBuildStage(run: Run, meta: MetaPlan, builder: Builder, cache
   const metadataFile = path.join(tempDir, 'metadata.json');
   const iidFile = path.join(tempDir, 'iid');
   // mode shard: no tags, the one platform pushed by digest
-  const shard = inputs.mode === 'shard' && push.push ? { image: inputs.images[0]!, ociDir: path.join(tempDir, 'shard-oci') } : undefined;
+  const shard =
+    inputs.mode === 'shard' && push.push
+      ? { image: inputs.images[0]!, ociDir: path.join(tempDir, 'shard-oci') }
+      : undefined;
   const secrets = planSecrets(inputs, tempDir);
   const input: BuildPlanInput = {
     builder: builder.name,
@@ -82,7 +101,10 @@ function provenanceOf({ inputs, ctx }: Run): string | undefined {
     load: inputs.load,
     outputs: inputs.outputs,
     repoPrivate: repoPrivate(ctx.payload),
-    builderId: ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${ctx.runAttempt ? `/attempts/${ctx.runAttempt}` : ''}` : '',
+    builderId:
+      ctx.repository && ctx.runId
+        ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${ctx.runAttempt ? `/attempts/${ctx.runAttempt}` : ''}`
+        : '',
   });
 }
 
@@ -99,7 +121,12 @@ function buildEnv(run: Run, plan: BuildPlan, cache: PreparedCache): Record<strin
 }
 
 /** Write the secret files, run buildx (retrying transient push failures), save the cache, push a shard; set the build outputs. */
-export async function buildStage(run: Run, plan: BuildPlan, cache: PreparedCache, driver: string): Promise<BuildResult> {
+export async function buildStage(
+  run: Run,
+  plan: BuildPlan,
+  cache: PreparedCache,
+  driver: string,
+): Promise<BuildResult> {
   const { inputs, host, files, push, exec } = run;
   writeSecretFiles(plan.secretFiles, files);
   const env = buildEnv(run, plan, cache);
@@ -107,13 +134,18 @@ export async function buildStage(run: Run, plan: BuildPlan, cache: PreparedCache
   const retrying = buildExec(exec, host, inputs, push.push);
   const dockerfile = dockerfileName(inputs.file, run.ctx.workspace);
   const result = await run.timed('build', () =>
-    runBuild(plan.argv, plan.metadataFile, { exec: retrying, readFile: (p) => files.readFile(p) }, {
-      iidFile: plan.iidFile,
-      // a Dockerfile inside a git context is not a workspace path: no annotation path for it
-      dockerfile: dockerfile.inWorkspace ? dockerfile.path : undefined,
-      env,
-      call: inputs.call,
-    }),
+    runBuild(
+      plan.argv,
+      plan.metadataFile,
+      { exec: retrying, readFile: (p) => files.readFile(p) },
+      {
+        iidFile: plan.iidFile,
+        // a Dockerfile inside a git context is not a workspace path: no annotation path for it
+        dockerfile: dockerfile.inWorkspace ? dockerfile.path : undefined,
+        env,
+        call: inputs.call,
+      },
+    ),
   );
   run.report.digest = result.digest;
   run.report.imageid = result.imageid;
@@ -122,7 +154,12 @@ export async function buildStage(run: Run, plan: BuildPlan, cache: PreparedCache
   const shard = plan.shard;
   if (shard && driver === 'docker') {
     const authFile = path.join(run.dockerConfig, 'config.json');
-    await run.timed('push', () => pushShardLayout(planShardPush(shard.image, result.digest, shard.ociDir, files.exists(authFile) ? authFile : undefined), { exec, log: (m) => host.info(m) }));
+    await run.timed('push', () =>
+      pushShardLayout(
+        planShardPush(shard.image, result.digest, shard.ociDir, files.exists(authFile) ? authFile : undefined),
+        { exec, log: (m) => host.info(m) },
+      ),
+    );
   }
   run.report.pushed = push.push;
   writePushed(host, run.report);

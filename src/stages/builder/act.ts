@@ -3,8 +3,8 @@
  * boot and inspect the builder the plan (plan.ts) names, all through the gateway.
  */
 import { commandProblem, engineUnreachable, StageError } from '../../errors.js';
-import type { Files } from '../../ports/files.js';
 import { type ActDeps, type Exec, type ExecResult, PULL_TIMEOUT_MS } from '../../ports/exec.js';
+import type { Files } from '../../ports/files.js';
 import { once } from '../../ports/once.js';
 import { existingBuilderLoopback, inspectedBuilder } from './network.js';
 import type { BuilderPlan, BuildkitdConfig, Driver } from './plan.js';
@@ -71,8 +71,17 @@ export async function runBuilder(plan: BuilderPlan, deps: BuilderDeps): Promise<
   const driver = (inspectedDriver(res.stdout) as Driver | undefined) ?? plan.driver;
   const platforms = parseInspectPlatforms(res.stdout);
   deps.log(described(plan, driver, platforms));
-  const warning = plan.create.length === 0 ? existingBuilderLoopback(plan.name, inspectedBuilder(res.stdout), plan.loopback) : undefined;
-  return { ...plan, driver, warnings: warning ? [...plan.warnings, warning] : plan.warnings, platforms: () => Promise.resolve(platforms), inspected: () => Promise.resolve(res.stdout) };
+  const warning =
+    plan.create.length === 0
+      ? existingBuilderLoopback(plan.name, inspectedBuilder(res.stdout), plan.loopback)
+      : undefined;
+  return {
+    ...plan,
+    driver,
+    warnings: warning ? [...plan.warnings, warning] : plan.warnings,
+    platforms: () => Promise.resolve(platforms),
+    inspected: () => Promise.resolve(res.stdout),
+  };
 }
 
 /** The builder, then each appended node; the builder is recorded for post as soon as it exists. */
@@ -80,8 +89,14 @@ async function createNodes(plan: BuilderPlan, deps: BuilderDeps): Promise<void> 
   for (const [i, argv] of plan.create.entries()) {
     const res = await deps.exec({ argv, timeoutMs: PULL_TIMEOUT_MS });
     if (res.code !== 0) {
-      const what = i === 0 ? `creating builder ${plan.name} (driver ${plan.driver})` : `appending node ${i} to builder ${plan.name}`;
-      throw new StageError('builder', `${what} failed: ${commandProblem(argv, res)}. Check driver, driver-opts, endpoint and append.`);
+      const what =
+        i === 0
+          ? `creating builder ${plan.name} (driver ${plan.driver})`
+          : `appending node ${i} to builder ${plan.name}`;
+      throw new StageError(
+        'builder',
+        `${what} failed: ${commandProblem(argv, res)}. Check driver, driver-opts, endpoint and append.`,
+      );
     }
     if (i === 0 && plan.remove) deps.created(plan.name);
   }
@@ -106,7 +121,9 @@ function inspectLater(plan: BuilderPlan, deps: BuilderDeps): BuilderResult {
       return list;
     }),
   );
-  deps.log(`builder ${plan.name}: driver ${plan.driver} (the current docker context's own builder), buildx ${plan.buildxVersion}`);
+  deps.log(
+    `builder ${plan.name}: driver ${plan.driver} (the current docker context's own builder), buildx ${plan.buildxVersion}`,
+  );
   return { ...plan, platforms, inspected };
 }
 
@@ -114,7 +131,10 @@ function inspectLater(plan: BuilderPlan, deps: BuilderDeps): BuilderResult {
 function bootFailure(plan: BuilderPlan, res: ExecResult): StageError {
   const problem = commandProblem(plan.inspect, res);
   if (plan.create.length === 0) {
-    return new StageError('builder', `builder ${plan.name} is not available: ${problem}. Check the builder input (docker buildx ls lists builders).`);
+    return new StageError(
+      'builder',
+      `builder ${plan.name} is not available: ${problem}. Check the builder input (docker buildx ls lists builders).`,
+    );
   }
   return new StageError(
     'builder',

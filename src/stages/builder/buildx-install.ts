@@ -1,9 +1,10 @@
-import type { ToolCache } from '../../ports/tool-cache.js';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { StageError, errorMessage } from '../../errors.js';
+
+import { errorMessage, StageError } from '../../errors.js';
+import type { ToolCache } from '../../ports/tool-cache.js';
 
 export const TOOL_NAME = 'docker-buildx';
 
@@ -30,10 +31,19 @@ export interface BuildxAsset {
 }
 
 /** Pure: the release asset for this OS/arch, under `base/v<version>/`. */
-export function buildxAsset(base: string, version: string, platform: string = process.platform, arch: string = os.arch()): BuildxAsset {
+export function buildxAsset(
+  base: string,
+  version: string,
+  platform: string = process.platform,
+  arch: string = os.arch(),
+): BuildxAsset {
   const o = ASSET_OS[platform];
   const a = ASSET_ARCH[arch];
-  if (!o || !a) throw new StageError('builder', `buildx has no release for ${platform}/${arch}; install the docker-buildx plugin by hand and leave buildx-version empty`);
+  if (!o || !a)
+    throw new StageError(
+      'builder',
+      `buildx has no release for ${platform}/${arch}; install the docker-buildx plugin by hand and leave buildx-version empty`,
+    );
   const name = `buildx-v${version}.${o}-${a}${o === 'windows' ? '.exe' : ''}`;
   const dir = `${base.replace(/\/+$/, '')}/v${version}`;
   return { version, name, url: `${dir}/${name}`, checksumsUrl: `${dir}/checksums.txt`, arch: a };
@@ -96,7 +106,11 @@ async function download(tc: ToolCache, url: string, dest: string, what: string, 
  * else downloaded from `baseUrl`, verified against the release's checksums file, then cached.
  * A checksum mismatch installs nothing (neither in the tool cache nor in cli-plugins).
  */
-export async function installBuildx(opts: InstallOptions, tc: ToolCache, log: (m: string) => void): Promise<InstallResult> {
+export async function installBuildx(
+  opts: InstallOptions,
+  tc: ToolCache,
+  log: (m: string) => void,
+): Promise<InstallResult> {
   const asset = buildxAsset(opts.baseUrl, opts.version, opts.platform, opts.arch);
   const exe = asset.name.endsWith('.exe') ? `${TOOL_NAME}.exe` : TOOL_NAME;
   let cachedDir = tc.find(TOOL_NAME, opts.version, asset.arch);
@@ -107,10 +121,19 @@ export async function installBuildx(opts: InstallOptions, tc: ToolCache, log: (m
     const dl = fs.mkdtempSync(path.join(opts.tempDir, 'buildx-dl-'));
     try {
       log(`buildx ${opts.version}: downloading ${asset.url}`);
-      const sums = await download(tc, asset.checksumsUrl, path.join(dl, 'checksums.txt'), 'the checksums file', opts.version);
+      const sums = await download(
+        tc,
+        asset.checksumsUrl,
+        path.join(dl, 'checksums.txt'),
+        'the checksums file',
+        opts.version,
+      );
       const expected = findChecksum(fs.readFileSync(sums, 'utf8'), asset.name);
       if (!expected) {
-        throw new StageError('builder', `the checksums file ${asset.checksumsUrl} has no entry for ${asset.name}; nothing was installed. Check buildx-download-url serves the buildx release files unchanged.`);
+        throw new StageError(
+          'builder',
+          `the checksums file ${asset.checksumsUrl} has no entry for ${asset.name}; nothing was installed. Check buildx-download-url serves the buildx release files unchanged.`,
+        );
       }
       const file = await download(tc, asset.url, path.join(dl, asset.name), asset.name, opts.version);
       const actual = sha256File(file);

@@ -6,6 +6,7 @@
  * push fails with "connection refused" (docker/build-push-action #1176). Pure rules only.
  */
 import { parse as parseToml } from 'smol-toml';
+
 import { parseList } from '../../lists.js';
 import { isLoopbackHost, registryHost } from '../../oci/reference.js';
 import { parseInspectNodes } from './nodes.js';
@@ -46,7 +47,8 @@ export function buildRegistryRefs(u: RegistryUses): string[] {
   }
   for (const out of u.outputs) {
     const f = fields(out);
-    if (f.get('type') === 'registry' || f.get('type') === 'image') refs.push(...(f.get('name') ?? '').split(',').map((n) => n.trim()));
+    if (f.get('type') === 'registry' || f.get('type') === 'image')
+      refs.push(...(f.get('name') ?? '').split(',').map((n) => n.trim()));
   }
   return refs.filter(Boolean);
 }
@@ -69,7 +71,16 @@ export function configMirrors(toml: string): string[] {
   for (const cfg of Object.values(registries as Record<string, unknown>)) {
     const mirrors = (cfg as { mirrors?: unknown } | null)?.mirrors;
     if (!Array.isArray(mirrors)) continue;
-    for (const m of mirrors) if (typeof m === 'string' && m.trim()) out.push(`${m.trim().replace(/^[a-z]+:\/\//i, '').split('/')[0]}/mirror`);
+    for (const m of mirrors)
+      if (typeof m === 'string' && m.trim())
+        out.push(
+          `${
+            m
+              .trim()
+              .replace(/^[a-z]+:\/\//i, '')
+              .split('/')[0]
+          }/mirror`,
+        );
   }
   return out;
 }
@@ -108,7 +119,12 @@ const onLoopback = (hosts: string[]) => `${list(hosts)} ${hosts.length > 1 ? 'ar
  * network=host (the container then shares the runner's loopback) unless the user chose a network;
  * remote/kubernetes: a warning unless every daemon is on this machine.
  */
-export function planLoopback(driver: string, driverOpts: string[], endpoints: string[], hosts: string[]): LoopbackAdvice {
+export function planLoopback(
+  driver: string,
+  driverOpts: string[],
+  endpoints: string[],
+  hosts: string[],
+): LoopbackAdvice {
   if (!hosts.length || driver === 'docker') return {};
   const why = onLoopback(hosts);
   if (driver === 'docker-container') {
@@ -120,10 +136,13 @@ export function planLoopback(driver: string, driverOpts: string[], endpoints: st
       };
     }
     if (chosen === 'host') return {};
-    return { warning: `${why}, but driver-opts sets network=${chosen}: BuildKit's container cannot reach it there. Use network=host, or a registry address that network reaches.` };
+    return {
+      warning: `${why}, but driver-opts sets network=${chosen}: BuildKit's container cannot reach it there. Use network=host, or a registry address that network reaches.`,
+    };
   }
   if (driver === 'remote' && endpoints.length && endpoints.every(isLocalEndpoint)) return {};
-  const where = driver === 'remote' ? `the remote builder (${list(endpoints) || 'no endpoint'})` : `the ${driver} builder`;
+  const where =
+    driver === 'remote' ? `the remote builder (${list(endpoints) || 'no endpoint'})` : `the ${driver} builder`;
   return {
     warning: `${why}, but ${where} runs BuildKit on another machine, whose loopback is not this runner's: the push or cache export there will fail. Use a registry address that machine reaches, or run buildkitd on this runner (endpoint tcp://127.0.0.1:PORT or unix://…).`,
   };

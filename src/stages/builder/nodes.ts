@@ -49,7 +49,11 @@ export function parseInspectNodes(text: string): BuilderNode[] {
       // key="value" pairs separated by spaces
       node['driver-opts'] = [...value.matchAll(/(\S+?)="([^"]*)"/g)].map((x) => `${x[1]}=${x[2]}`);
     } else if (key === 'platforms') {
-      node.platforms = value.split(',').map((p) => p.trim().replace(/\*$/, '')).filter(Boolean).join(',');
+      node.platforms = value
+        .split(',')
+        .map((p) => p.trim().replace(/\*$/, ''))
+        .filter(Boolean)
+        .join(',');
     } else {
       node[key] = value;
     }
@@ -74,6 +78,11 @@ export function firstNodePins(platforms: string[], append: AppendNode[]): string
 
 /** Pure: "platform on node" for the log, by the rule above (buildx names unnamed nodes <builder><index>). */
 export function nodeAssignment(builder: string, platforms: string[], first: string[], append: AppendNode[]): string {
-  const nodes = [{ name: `${builder}0`, platforms: first }, ...append.map((n, i) => ({ name: n.name ?? `${builder}${i + 1}`, platforms: n.platforms }))];
-  return platforms.map((p) => `${p} on node ${nodes.find((n) => n.platforms.includes(p))?.name ?? `${builder}0`}`).join(', ');
+  const nodes = [
+    { name: `${builder}0`, platforms: first },
+    ...append.map((n, i) => ({ name: n.name ?? `${builder}${i + 1}`, platforms: n.platforms })),
+  ];
+  return platforms
+    .map((p) => `${p} on node ${nodes.find((n) => n.platforms.includes(p))?.name ?? `${builder}0`}`)
+    .join(', ');
 }

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+
 import { StageError } from '../../errors.js';
 import { type AppendNode, type DriverInput, ownBuilderInputs } from '../../inputs/builder.js';
 import { DEFAULT_BUILDX_VERSION, parseBuildxVersion, versionAtLeast } from './buildx-version.js';
@@ -58,7 +59,8 @@ export interface BuilderPlan {
 }
 
 /** docker/setup-buildx-action's default daemon flags for a builder it creates in a container. */
-export const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
+export const DEFAULT_BUILDKITD_FLAGS =
+  '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
 
 /** Minimum buildx version per feature, checked before any builder is created. */
 export const MIN_BUILDX: Record<string, string> = {
@@ -84,7 +86,10 @@ export interface BuildkitdConfig {
 }
 
 /** Pure: the config file input as it is, or the inline config as a file in the run's temp folder (act.ts writes it). */
-export function planBuildkitdConfig(inputs: { buildkitdConfig: string; buildkitdConfigInline: string }, tempDir: string): BuildkitdConfig {
+export function planBuildkitdConfig(
+  inputs: { buildkitdConfig: string; buildkitdConfigInline: string },
+  tempDir: string,
+): BuildkitdConfig {
   if (!inputs.buildkitdConfigInline.trim()) return { path: inputs.buildkitdConfig };
   return { path: path.join(tempDir, 'buildkitd.toml'), write: inputs.buildkitdConfigInline };
 }
@@ -94,8 +99,19 @@ export function planBuildkitdConfig(inputs: { buildkitdConfig: string; buildkitd
  * never share or remove each other's builder.
  */
 export function uniqueBuilderName(env: NodeJS.ProcessEnv, random: string = randomBytes(4).toString('hex')): string {
-  const part = (s: string | undefined) => (s ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 20);
-  const bits = ['multiarch', part(env.GITHUB_RUN_ID), part(env.GITHUB_RUN_ATTEMPT), part(env.GITHUB_JOB), random].filter(Boolean);
+  const part = (s: string | undefined) =>
+    (s ?? '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 20);
+  const bits = [
+    'multiarch',
+    part(env.GITHUB_RUN_ID),
+    part(env.GITHUB_RUN_ATTEMPT),
+    part(env.GITHUB_JOB),
+    random,
+  ].filter(Boolean);
   return bits.join('-');
 }
 
@@ -111,7 +127,8 @@ export function resolveDriver(driver: DriverInput, containerdStore: boolean, own
 
 /** Pure: the log line saying why `auto` chose what it chose. */
 export function autoReason(driver: Driver, containerdStore: boolean, own: string[]): string {
-  if (driver === 'docker') return 'driver auto: docker, the engine\'s own builder (its containerd image store keeps multi-platform images)';
+  if (driver === 'docker')
+    return "driver auto: docker, the engine's own builder (its containerd image store keeps multi-platform images)";
   if (own.length) {
     return `driver auto: docker-container, a builder this action creates, since ${own.join(', ')} ${own.length > 1 ? 'are' : 'is'} set and the engine's own builder cannot honour ${own.length > 1 ? 'them' : 'it'}`;
   }
@@ -150,9 +167,21 @@ export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: s
       'docker buildx is not installed: set buildx-version (e.g. 0.29.1) to install it for this job, or install the buildx CLI plugin (Debian/Ubuntu: docker-buildx).',
     );
   }
-  const base: PlanBase = { buildxVersion: version, notes: [], warnings: [], loopback: loopbackRegistries(req.registries ?? []) };
+  const base: PlanBase = {
+    buildxVersion: version,
+    notes: [],
+    warnings: [],
+    loopback: loopbackRegistries(req.registries ?? []),
+  };
   if (req.builder) {
-    return { ...base, name: req.builder, driver: 'docker', create: [], inspect: inspectArgv(req.builder), remove: false };
+    return {
+      ...base,
+      name: req.builder,
+      driver: 'docker',
+      create: [],
+      inspect: inspectArgv(req.builder),
+      remove: false,
+    };
   }
   const containerd = usesContainerdStore(probe.driverStatus);
   const own = ownBuilderInputs(req);
@@ -174,24 +203,36 @@ export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: s
 function planCreated(base: PlanBase, driver: Driver, req: BuilderRequest, newName: string): BuilderPlan {
   const version = base.buildxVersion;
   if (!versionAtLeast(version, MIN_BUILDX['--bootstrap']!)) throw tooOld(version, '--bootstrap');
-  if (driver === 'remote' && !versionAtLeast(version, MIN_BUILDX['the remote driver']!)) throw tooOld(version, 'the remote driver');
-  const net = planLoopback(driver, req.driverOpts, [req.endpoint, ...req.append.map((n) => n.endpoint ?? '')].filter(Boolean), base.loopback);
+  if (driver === 'remote' && !versionAtLeast(version, MIN_BUILDX['the remote driver']!))
+    throw tooOld(version, 'the remote driver');
+  const net = planLoopback(
+    driver,
+    req.driverOpts,
+    [req.endpoint, ...req.append.map((n) => n.endpoint ?? '')].filter(Boolean),
+    base.loopback,
+  );
   if (net.info) base.notes.push(net.info);
   if (net.warning) base.warnings.push(net.warning);
   // every node this action creates in a container shares the runner's loopback, unless it chose a network
-  const withNet = (opts: string[]) => (net.driverOpt && !opts.some((o) => /^network=/i.test(o.trim())) ? [...opts, net.driverOpt] : opts);
+  const withNet = (opts: string[]) =>
+    net.driverOpt && !opts.some((o) => /^network=/i.test(o.trim())) ? [...opts, net.driverOpt] : opts;
   const argv = ['docker', 'buildx', 'create', '--name', newName, '--driver', driver];
   for (const o of withNet(req.driverOpts)) argv.push('--driver-opt', o);
   const flags = req.buildkitdFlags || (driver === 'remote' ? '' : DEFAULT_BUILDKITD_FLAGS);
   if (flags) argv.push('--buildkitd-flags', flags);
   if (req.buildkitdConfig) {
     // renamed from --config in buildx 0.13.0
-    argv.push(versionAtLeast(version, MIN_BUILDX['--buildkitd-config']!) ? '--buildkitd-config' : '--config', req.buildkitdConfig);
+    argv.push(
+      versionAtLeast(version, MIN_BUILDX['--buildkitd-config']!) ? '--buildkitd-config' : '--config',
+      req.buildkitdConfig,
+    );
   }
   const pins = firstNodePins(req.platforms ?? [], req.append);
   if (pins.length) {
     argv.push('--platform', pins.join(','));
-    base.notes.push(`builder ${newName}: ${nodeAssignment(newName, req.platforms ?? [], pins, req.append)} (each node pinned to its platforms)`);
+    base.notes.push(
+      `builder ${newName}: ${nodeAssignment(newName, req.platforms ?? [], pins, req.append)} (each node pinned to its platforms)`,
+    );
   }
   if (req.endpoint) argv.push(req.endpoint);
   const create = [argv, ...req.append.map((n) => appendArgv(newName, { ...n, driverOpts: withNet(n.driverOpts) }))];

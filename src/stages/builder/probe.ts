@@ -29,10 +29,13 @@ export function parseInfo(stdout: string): { driverStatus: [string, string][]; b
   };
   const status = parse(statusLine);
   const plugins = parse(pluginsLine);
-  const buildx = Array.isArray(plugins) ? (plugins as { Name?: unknown; Version?: unknown; Err?: unknown }[]).find((p) => p?.Name === 'buildx' && !p.Err) : undefined;
+  const buildx = Array.isArray(plugins)
+    ? (plugins as { Name?: unknown; Version?: unknown; Err?: unknown }[]).find((p) => p?.Name === 'buildx' && !p.Err)
+    : undefined;
   return {
     driverStatus: Array.isArray(status) ? (status as [string, string][]) : [],
-    buildxVersion: typeof buildx?.Version === 'string' && buildx.Version ? `github.com/docker/buildx ${buildx.Version}` : undefined,
+    buildxVersion:
+      typeof buildx?.Version === 'string' && buildx.Version ? `github.com/docker/buildx ${buildx.Version}` : undefined,
   };
 }
 

@@ -5,7 +5,7 @@ import { type BuilderResult, probeBuilder, readBuildxVersion, runBuilder, writeB
 import { installBuildx } from './buildx-install.js';
 import { buildRegistryRefs, configMirrors } from './network.js';
 import { parseInspectNodes } from './nodes.js';
-import { buildxToInstall, planBuildkitdConfig, planBuilder, uniqueBuilderName } from './plan.js';
+import { buildxToInstall, planBuilder, planBuildkitdConfig, uniqueBuilderName } from './plan.js';
 import type { BuilderProbe } from './probe.js';
 
 export type Builder = BuilderResult;
@@ -43,12 +43,19 @@ async function setUpBuilder(run: Run, exec: Exec): Promise<BuilderResult> {
   const config = planBuildkitdConfig(inputs, run.tempDir);
   // registry mirrors in the daemon config are registries BuildKit talks to as well
   const mirrors = config.path ? configMirrors(config.write ?? run.files.readFile(config.path) ?? '') : [];
-  const plan = planBuilder(probe, { ...inputs, buildkitdConfig: config.path, registries: [...buildRegistryRefs(inputs), ...mirrors] }, uniqueBuilderName(run.env));
+  const plan = planBuilder(
+    probe,
+    { ...inputs, buildkitdConfig: config.path, registries: [...buildRegistryRefs(inputs), ...mirrors] },
+    uniqueBuilderName(run.env),
+  );
   for (const n of plan.notes) host.info(n);
   writeBuildkitdConfig(config, run.files);
   // a dry run only printed `buildx create`: recording the name would make post remove (and warn
   // about) a builder that never existed, or one of the same name that someone else made
-  const created = (name: string) => (inputs.dryRun ? host.info(`dry-run: builder ${name} was not created, post has nothing to remove`) : run.state.update({ builder: name, ...(inputs.keepState ? { keepState: true } : {}) }));
+  const created = (name: string) =>
+    inputs.dryRun
+      ? host.info(`dry-run: builder ${name} was not created, post has nothing to remove`)
+      : run.state.update({ builder: name, ...(inputs.keepState ? { keepState: true } : {}) });
   const result = await runBuilder(plan, { exec, log: (m) => host.info(m), warn: (m) => host.warning(m), created });
   for (const w of result.warnings) host.warning(w);
   return result;
@@ -64,7 +71,17 @@ async function ensureBuildx(run: Run, exec: Exec, probe: BuilderProbe): Promise<
     return probe;
   }
   const { createToolCache } = await toolCacheModule();
-  await installBuildx({ version: want, baseUrl: inputs.buildxDownloadUrl, tempDir: run.tempDir, dockerConfig: run.dockerConfig, cache: inputs.cacheBinary }, createToolCache(), (m) => host.info(m));
+  await installBuildx(
+    {
+      version: want,
+      baseUrl: inputs.buildxDownloadUrl,
+      tempDir: run.tempDir,
+      dockerConfig: run.dockerConfig,
+      cache: inputs.cacheBinary,
+    },
+    createToolCache(),
+    (m) => host.info(m),
+  );
   // a new CLI plugin changes neither the engine nor the context: only buildx's answer is new
   return { ...probe, buildxVersion: await readBuildxVersion(exec) };
 }

@@ -1,7 +1,16 @@
+import { errorMessage } from '../../errors.js';
 import type { CacheFolders, CacheService, DirState } from '../../ports/actions-cache.js';
 import type { ActDeps } from '../../ports/exec.js';
-import { errorMessage } from '../../errors.js';
-import { type AfterBuild, type CacheHit, type CachePlan, cacheArgs, classifyHit, decideAfterBuild, formatBytes, type LocalCachePlan } from './plan.js';
+import {
+  type AfterBuild,
+  cacheArgs,
+  type CacheHit,
+  type CachePlan,
+  classifyHit,
+  decideAfterBuild,
+  formatBytes,
+  type LocalCachePlan,
+} from './plan.js';
 
 /**
  * The thin act of the cache stage: runs the plan of plan.ts against the cache service and the
@@ -27,7 +36,8 @@ async function withServicePath<T>(servicePath: string, d: CacheActDeps, fn: () =
   }
 }
 
-const BUSY = 'another run on this machine is restoring or saving the same cache folder (self-hosted runners sharing RUNNER_TEMP)';
+const BUSY =
+  'another run on this machine is restoring or saving the same cache folder (self-hosted runners sharing RUNNER_TEMP)';
 
 /** The cache stage's act is given the cache port and the log (no exec: it runs no command). */
 export interface CacheActDeps extends Omit<ActDeps, 'exec'> {
@@ -53,13 +63,24 @@ export interface CacheRestore {
 
 /** Problems that mean the service is down, as opposed to a bad archive. */
 export function isServiceFailure(problems: string[]): boolean {
-  return problems.some((p) => /Failed to GetCacheEntryDownloadURL|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|Unable to make request|\(5\d\d\)|not available/.test(p));
+  return problems.some((p) =>
+    /Failed to GetCacheEntryDownloadURL|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|Unable to make request|\(5\d\d\)|not available/.test(
+      p,
+    ),
+  );
 }
 
 /** A dry run: the cache flags a cold build would get, with nothing restored (no I/O). */
 export function dryRunRestore(plan: CachePlan): CacheRestore {
   const { cacheFrom, cacheTo } = cacheArgs(plan, false);
-  return { hit: '', key: plan.local?.primaryKey ?? '', cacheFrom, cacheTo, env: plan.env, lines: ['dry run: nothing restored'] };
+  return {
+    hit: '',
+    key: plan.local?.primaryKey ?? '',
+    cacheFrom,
+    cacheTo,
+    env: plan.env,
+    lines: ['dry run: nothing restored'],
+  };
 }
 
 /** Restore the local cache folder (when the plan has one) and return the buildx cache arguments. */
@@ -67,7 +88,9 @@ export async function restoreLayerCache(plan: CachePlan, d: CacheActDeps): Promi
   for (const n of plan.notes) d.log(n);
   if (!plan.local) {
     const { cacheFrom, cacheTo } = cacheArgs(plan, false);
-    const lines = [`mode ${plan.mode}${cacheFrom.length ? `, from ${cacheFrom.join(' ')}` : ''}${cacheTo.length ? `, to ${cacheTo.join(' ')}` : ''}`];
+    const lines = [
+      `mode ${plan.mode}${cacheFrom.length ? `, from ${cacheFrom.join(' ')}` : ''}${cacheTo.length ? `, to ${cacheTo.join(' ')}` : ''}`,
+    ];
     return { hit: '', key: '', cacheFrom, cacheTo, env: plan.env, lines };
   }
   const { primaryKey } = plan.local;
@@ -114,14 +137,20 @@ async function restoreLocal(plan: CachePlan, local: LocalCachePlan, d: CacheActD
     }
     if (res.timedOut) {
       // a late download could still extract into the folder: leave the local cache out of this run
-      d.warn(`layer cache: restore timed out (${res.problems.join('; ')}); building without the layer cache, not saving`);
+      d.warn(
+        `layer cache: restore timed out (${res.problems.join('; ')}); building without the layer cache, not saving`,
+      );
       const line = 'restored: nothing (the cache service timed out); not saving';
-      return { outcome: { hit: 'miss', cacheFrom: [], cacheTo: [], lines: [line], serviceDown: true, abandoned: true } };
+      return {
+        outcome: { hit: 'miss', cacheFrom: [], cacheTo: [], lines: [line], serviceDown: true, abandoned: true },
+      };
     }
     const restored = d.folders.inspect(dir);
     let problem: string | undefined;
-    if (res.problems.length) problem = `layer cache: restore failed, building without a cache: ${res.problems.join('; ')}`;
-    else if (res.matchedKey && !restored.valid) problem = `layer cache: the cache restored from ${res.matchedKey} is not a valid cache folder; building without a cache`;
+    if (res.problems.length)
+      problem = `layer cache: restore failed, building without a cache: ${res.problems.join('; ')}`;
+    else if (res.matchedKey && !restored.valid)
+      problem = `layer cache: the cache restored from ${res.matchedKey} is not a valid cache folder; building without a cache`;
     const serviceDown = res.problems.length ? isServiceFailure(res.problems) : false;
     if (problem) d.warn(problem);
     if (res.matchedKey && !problem) return { matchedKey: res.matchedKey, restored, serviceDown };
@@ -170,7 +199,8 @@ function settleFolders(local: LocalCachePlan, restore: CacheRestore, d: CacheAct
   const { dir, exportDir, strategy } = local;
   // the restored folder as restore measured it (the build only reads it; reset exports over it
   // afterwards): a cache can be gigabytes, not scanned twice
-  const restored = restore.hit === 'miss' ? { valid: false, bytes: 0 } : (restore.restoredState ?? { valid: false, bytes: 0 });
+  const restored =
+    restore.hit === 'miss' ? { valid: false, bytes: 0 } : (restore.restoredState ?? { valid: false, bytes: 0 });
   const exported = d.folders.inspect(exportDir);
   const decision = decideAfterBuild({ strategy, hit: restore.hit === '' ? 'miss' : restore.hit, restored, exported });
   d.log(`layer cache: ${decision.note}`);
@@ -198,7 +228,8 @@ async function saveExport(local: LocalCachePlan, size: number, d: CacheActDeps):
     return notSaved(BUSY);
   }
   if (res.problems.length || !res.saved) {
-    const why = res.problems.join('; ') || 'the cache service did not accept it (another job may be saving the same key)';
+    const why =
+      res.problems.join('; ') || 'the cache service did not accept it (another job may be saving the same key)';
     if (res.problems.length) d.warn(`layer cache: save failed, the next run starts from the previous cache: ${why}`);
     else d.log(`layer cache: not saved: ${why}`);
     return notSaved(why);
@@ -209,7 +240,12 @@ async function saveExport(local: LocalCachePlan, size: number, d: CacheActDeps):
 }
 
 export function cacheSummary(restore: CacheRestore, save?: CacheSave): string {
-  const rows = ['#### layer cache', '', ...restore.lines.map((l) => `- ${l}`), ...(save?.lines ?? []).map((l) => `- ${l}`)];
+  const rows = [
+    '#### layer cache',
+    '',
+    ...restore.lines.map((l) => `- ${l}`),
+    ...(save?.lines ?? []).map((l) => `- ${l}`),
+  ];
   if (restore.hit) rows.push(`- hit: ${restore.hit}`);
   return `${rows.join('\n')}\n`;
 }

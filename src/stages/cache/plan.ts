@@ -1,9 +1,10 @@
-import { cacheServiceAvailable, type DirState } from '../../ports/actions-cache.js';
-import { compareVersions } from '../builder/buildx-version.js';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
+
 import type { CacheMode } from '../../inputs/cache.js';
 import { splitReference } from '../../oci/reference.js';
+import { cacheServiceAvailable, type DirState } from '../../ports/actions-cache.js';
+import { compareVersions } from '../builder/buildx-version.js';
 
 /**
  * The layer cache stage. Pure planning here (keys, restore-keys, --cache-from/--cache-to values,
@@ -91,7 +92,10 @@ export function buildIdentity(p: Pick<CachePlanInput, 'platforms' | 'file' | 'ta
  * key without the commit, so the service hands back the newest cache of this same build.
  * The identity hash includes the suffix, so one build's prefix never matches another's keys.
  */
-export function cacheKeys(p: Pick<CachePlanInput, 'os' | 'platforms' | 'file' | 'target' | 'keySuffix' | 'sha'>): { primaryKey: string; restoreKeys: string[] } {
+export function cacheKeys(p: Pick<CachePlanInput, 'os' | 'platforms' | 'file' | 'target' | 'keySuffix' | 'sha'>): {
+  primaryKey: string;
+  restoreKeys: string[];
+} {
   const prefix = `multiarch-buildx-${p.os || 'unknown'}-${buildIdentity(p)}-${p.keySuffix ? `${p.keySuffix}-` : ''}`;
   return { primaryKey: `${prefix}${p.sha || 'nosha'}`, restoreKeys: [prefix] };
 }
@@ -146,14 +150,23 @@ export function planCache(p: CachePlanInput): CachePlan {
 function planLocal(p: CachePlanInput, plan: CachePlan): CachePlan {
   if (!cacheServiceAvailable(p.runtime)) {
     // not a failure (outside GitHub Actions, e.g. the CLI or act): a log line, not a warning
-    plan.notes.push('layer cache: the Actions cache service is not available here (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL unset); building without a layer cache');
+    plan.notes.push(
+      'layer cache: the Actions cache service is not available here (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL unset); building without a layer cache',
+    );
     return plan;
   }
   const { primaryKey, restoreKeys } = cacheKeys(p);
   const servicePath = path.join(p.runnerTemp, 'multiarch-cache', buildIdentity(p));
   const dir = path.join(p.runTempDir, 'layer-cache');
   const strategy = supportsReset(p.buildxVersion) ? 'reset' : 'swap';
-  plan.local = { servicePath, dir, exportDir: strategy === 'reset' ? dir : `${dir}-new`, primaryKey, restoreKeys, strategy };
+  plan.local = {
+    servicePath,
+    dir,
+    exportDir: strategy === 'reset' ? dir : `${dir}-new`,
+    primaryKey,
+    restoreKeys,
+    strategy,
+  };
   plan.notes.push(
     strategy === 'reset'
       ? `local cache in ${dir}, exported with reset=true (buildx ${p.buildxVersion} ≥ ${RESET_MIN_BUILDX})`
@@ -167,7 +180,9 @@ function planGha(p: CachePlanInput, plan: CachePlan): CachePlan {
   const scope = ghaScope(p.images, p.platforms, p.keySuffix);
   plan.env = ghaEnv(p.runtime);
   if (!plan.env.ACTIONS_RUNTIME_TOKEN || !cacheServiceAvailable(plan.env)) {
-    plan.warnings.push('layer cache: cache: gha needs the runtime cache service (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL); building without a layer cache');
+    plan.warnings.push(
+      'layer cache: cache: gha needs the runtime cache service (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL); building without a layer cache',
+    );
     plan.env = {};
     return plan;
   }
@@ -186,7 +201,9 @@ function planGha(p: CachePlanInput, plan: CachePlan): CachePlan {
 function planRegistry(p: CachePlanInput, plan: CachePlan): CachePlan {
   const image = p.images[0];
   if (!image) {
-    plan.warnings.push('layer cache: cache: registry needs an image to keep the cache next to (set "images"); building without a layer cache');
+    plan.warnings.push(
+      'layer cache: cache: registry needs an image to keep the cache next to (set "images"); building without a layer cache',
+    );
     return plan;
   }
   const ref = `${image}:buildcache`;
@@ -235,7 +252,12 @@ export interface AfterBuild {
  * save), what to do with the folders. Never replaces a good cache with an empty export (the known
  * pitfall), never saves on an exact hit.
  */
-export function decideAfterBuild(d: { strategy: 'swap' | 'reset'; hit: CacheHit; restored: DirState; exported: DirState }): AfterBuild {
+export function decideAfterBuild(d: {
+  strategy: 'swap' | 'reset';
+  hit: CacheHit;
+  restored: DirState;
+  exported: DirState;
+}): AfterBuild {
   if (d.strategy === 'reset') {
     if (!d.exported.valid) return { swap: false, save: false, note: 'the export is empty: nothing to save' };
     if (d.hit === 'exact') return { swap: false, save: false, note: 'exact cache hit: not saved again' };
@@ -246,14 +268,24 @@ export function decideAfterBuild(d: { strategy: 'swap' | 'reset'; hit: CacheHit;
   }
   if (!d.exported.valid) {
     return d.restored.valid
-      ? { swap: false, save: false, note: 'the new export is empty: kept the restored cache, not replaced by an empty one' }
+      ? {
+          swap: false,
+          save: false,
+          note: 'the new export is empty: kept the restored cache, not replaced by an empty one',
+        }
       : { swap: false, save: false, note: 'the export is empty and nothing was restored: nothing to save' };
   }
   if (d.hit === 'exact') return { swap: true, save: false, note: 'exact cache hit: not saved again' };
   if (d.restored.valid && d.restored.fingerprint && d.restored.fingerprint === d.exported.fingerprint) {
     return { swap: false, save: false, note: 'the export is identical to the restored cache: not saved again' };
   }
-  return { swap: true, save: true, note: d.restored.valid ? 'replaced the restored cache by this build\'s export: saving' : 'saving this build\'s export' };
+  return {
+    swap: true,
+    save: true,
+    note: d.restored.valid
+      ? "replaced the restored cache by this build's export: saving"
+      : "saving this build's export",
+  };
 }
 
 export function formatBytes(n: number): string {

@@ -1,8 +1,15 @@
-import type { Builder } from '../builder/wiring.js';
 import { dockerfileName } from '../../inputs/build.js';
 import type { Run } from '../../run/run.js';
+import type { Builder } from '../builder/wiring.js';
 import type { MetaPlan } from '../meta/plan.js';
-import { type CacheActDeps, type CacheRestore, cacheSummary, dryRunRestore, restoreLayerCache, saveLayerCache } from './act.js';
+import {
+  type CacheActDeps,
+  type CacheRestore,
+  cacheSummary,
+  dryRunRestore,
+  restoreLayerCache,
+  saveLayerCache,
+} from './act.js';
 import { planCache } from './plan.js';
 
 export interface PreparedCache {
@@ -42,13 +49,17 @@ export async function cacheStage(run: Run, meta: MetaPlan, builder: Builder): Pr
     log: (m) => host.info(m),
     warn: (m) => host.warning(m),
   };
-  const restored = inputs.dryRun ? dryRunRestore(plan) : await run.timed('cache restore', () => restoreLayerCache(plan, cacheDeps));
+  const restored = inputs.dryRun
+    ? dryRunRestore(plan)
+    : await run.timed('cache restore', () => restoreLayerCache(plan, cacheDeps));
   host.setOutput('cache-hit', restored.hit);
   host.setOutput('cache-key', restored.key);
   return {
     restored,
     save: async () => {
-      const saved = plan.local ? await run.timed('cache save', () => saveLayerCache(plan, restored, cacheDeps)) : undefined;
+      const saved = plan.local
+        ? await run.timed('cache save', () => saveLayerCache(plan, restored, cacheDeps))
+        : undefined;
       run.report.cache = { hit: restored.hit, markdown: cacheSummary(restored, saved) };
     },
   };

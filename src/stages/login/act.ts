@@ -1,7 +1,7 @@
 /** Act: `docker login` for each registry, the password on stdin, into the docker config folder given. */
 import { commandProblem, programNotFound, StageError } from '../../errors.js';
-import type { ActDeps, ExecResult } from '../../ports/exec.js';
 import type { RegistryLogin } from '../../inputs/login.js';
+import type { ActDeps, ExecResult } from '../../ports/exec.js';
 import { loginArgv } from './plan.js';
 
 export interface LoginDeps extends ActDeps {
@@ -29,6 +29,12 @@ function loginFailure(name: string, username: string, argv: string[], res: ExecR
   // no docker CLI is not a wrong password: its own words, not "check the username and password"
   if (programNotFound(res)) return new StageError('login', problem);
   // docker login's "WARNING! … stored unencrypted" says nothing about why it failed
-  const detail = problem.split('\n').filter((s) => !/^WARNING!/.test(s)).join(' ');
-  return new StageError('login', `login to ${name} as ${username} failed: ${detail}. Check the username and password (or token) for ${name}.`);
+  const detail = problem
+    .split('\n')
+    .filter((s) => !/^WARNING!/.test(s))
+    .join(' ');
+  return new StageError(
+    'login',
+    `login to ${name} as ${username} failed: ${detail}. Check the username and password (or token) for ${name}.`,
+  );
 }

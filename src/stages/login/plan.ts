@@ -20,16 +20,19 @@ export function planLogin(
 ): LoginDecision {
   const notes: LoginDecision['notes'] = [];
   for (const reg of inputs.loginsWithoutPassword) {
-    const why = eventName.startsWith('pull_request')
-      ? ' (secrets are empty in pull requests from forks)'
-      : '';
+    const why = eventName.startsWith('pull_request') ? ' (secrets are empty in pull requests from forks)' : '';
     notes.push({
       level: push ? 'warning' : 'info',
       message: `no password for ${reg}: not logging in${why}${push ? '; the push may be refused' : ''}`,
     });
   }
   if (inputs.logins.length === 0 && inputs.loginsWithoutPassword.length === 0) {
-    notes.push({ level: 'info', message: push ? 'no registry credentials given: pushing with the engine\'s existing credentials' : 'no registry credentials and nothing to push: login skipped' });
+    notes.push({
+      level: 'info',
+      message: push
+        ? "no registry credentials given: pushing with the engine's existing credentials"
+        : 'no registry credentials and nothing to push: login skipped',
+    });
   }
   return { logins: inputs.logins, notes };
 }

@@ -3,10 +3,18 @@
  * every tag and read it back. Every read is the one manifest read of src/oci/manifests.ts.
  */
 import { commandProblem, errorMessage, StageError } from '../../errors.js';
-import { type ActDeps, NO_TIMEOUT } from '../../ports/exec.js';
-import { configPlatform, inspectConfigArgv, inspectManifestArgv, manifestDigest, parseManifest, type ConfigPlatform, type ParsedManifest } from '../../oci/manifests.js';
 import type { ShardRef } from '../../inputs/shard.js';
-import { checkDuplicatePlatforms, resolveShard, verifyIndex, type ResolvedShard } from './plan.js';
+import {
+  type ConfigPlatform,
+  configPlatform,
+  inspectConfigArgv,
+  inspectManifestArgv,
+  manifestDigest,
+  type ParsedManifest,
+  parseManifest,
+} from '../../oci/manifests.js';
+import { type ActDeps, NO_TIMEOUT } from '../../ports/exec.js';
+import { checkDuplicatePlatforms, type ResolvedShard, resolveShard, verifyIndex } from './plan.js';
 
 type Read = { ok: true; manifest: ParsedManifest; digest: string } | { ok: false; error: string };
 
@@ -40,7 +48,8 @@ export async function resolveShards(refs: (ShardRef & { image: string })[], deps
       continue;
     }
     // a plain manifest names its platform only in its config: read it when the shard JSON did not say
-    const config = m.manifest.kind === 'manifest' && !ref.platform ? await readConfigPlatform(deps.exec, where) : undefined;
+    const config =
+      m.manifest.kind === 'manifest' && !ref.platform ? await readConfigPlatform(deps.exec, where) : undefined;
     let shard: ResolvedShard;
     try {
       shard = resolveShard(ref, m.manifest, config);
@@ -51,7 +60,10 @@ export async function resolveShards(refs: (ShardRef & { image: string })[], deps
     deps.log(`${where}: ${shard.platform}${shard.manifest !== shard.digest ? ` (manifest ${shard.manifest})` : ''}`);
     resolved.push(shard);
   }
-  if (missing.length) problems.unshift(`not in the registry: ${missing.join('; ')}; check that every shard run pushed, and that digests passes their outputs`);
+  if (missing.length)
+    problems.unshift(
+      `not in the registry: ${missing.join('; ')}; check that every shard run pushed, and that digests passes their outputs`,
+    );
   if (problems.length) throw new StageError('merge', `${problems.join('. ')}. Nothing was created`);
   checkDuplicatePlatforms(resolved);
   return resolved;
@@ -64,16 +76,23 @@ export interface MergeResult {
 }
 
 /** Create the index under every tag (argv from planMerge), then check each tag holds every shard. */
-export async function runMerge(argv: string[], refs: string[], shards: ResolvedShard[], deps: ActDeps): Promise<MergeResult> {
+export async function runMerge(
+  argv: string[],
+  refs: string[],
+  shards: ResolvedShard[],
+  deps: ActDeps,
+): Promise<MergeResult> {
   const res = await deps.exec({ argv, timeoutMs: NO_TIMEOUT });
-  if (res.code !== 0) throw new StageError('merge', `docker buildx imagetools create failed: ${commandProblem(argv, res)}`);
+  if (res.code !== 0)
+    throw new StageError('merge', `docker buildx imagetools create failed: ${commandProblem(argv, res)}`);
   let digest = '';
   for (const ref of refs) {
     const m = await readManifest(deps.exec, ref);
     if (!m.ok) throw new StageError('merge', `cannot read back ${ref}: ${m.error}`);
     const problems = verifyIndex(m.manifest, shards);
     if (problems.length) throw new StageError('merge', `${ref} does not hold every shard: ${problems.join('; ')}`);
-    if (digest && m.digest !== digest) throw new StageError('merge', `${ref} is ${m.digest}, not the index ${digest} the other tags got`);
+    if (digest && m.digest !== digest)
+      throw new StageError('merge', `${ref} is ${m.digest}, not the index ${digest} the other tags got`);
     digest = m.digest;
   }
   const manifests: Record<string, string> = {};

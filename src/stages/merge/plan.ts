@@ -3,9 +3,9 @@
  * tagged index. Pure: the checks of what the registry answered, and the argv.
  */
 import { InputError, StageError } from '../../errors.js';
+import type { ShardRef } from '../../inputs/shard.js';
 import type { ConfigPlatform, ParsedManifest } from '../../oci/manifests.js';
 import { normaliseImageName } from '../../oci/reference.js';
-import type { ShardRef } from '../../inputs/shard.js';
 
 /** A shard resolved against the registry: its platform and the platform manifest's digest. */
 export interface ResolvedShard {
@@ -29,7 +29,8 @@ export function checkShardImages(refs: ShardRef[], image: string): (ShardRef & {
   }
   const seen = new Set<string>();
   const dup = refs.filter((r) => (seen.has(r.digest) ? true : (seen.add(r.digest), false)));
-  if (dup.length) throw new InputError('digests', `digest ${dup[0]!.digest} is given more than once: pass each shard once`);
+  if (dup.length)
+    throw new InputError('digests', `digest ${dup[0]!.digest} is given more than once: pass each shard once`);
   return refs.map((r) => ({ ...r, image }));
 }
 
@@ -38,20 +39,32 @@ export function checkShardImages(refs: ShardRef[], image: string): (ShardRef & {
  * hold exactly one platform (a shard builds one); a manifest takes its platform from the shard JSON
  * or its config (configPlatform, read only when the shard JSON names none).
  */
-export function resolveShard(ref: ShardRef & { image: string }, inspected: ParsedManifest, config?: ConfigPlatform): ResolvedShard {
+export function resolveShard(
+  ref: ShardRef & { image: string },
+  inspected: ParsedManifest,
+  config?: ConfigPlatform,
+): ResolvedShard {
   const where = `${ref.image}@${ref.digest}`;
   if (inspected.kind === 'index') {
     const images = inspected.entries;
     if (images.length !== 1) {
-      throw new StageError('merge', `${where} is an index of ${images.length} platforms (${images.map((i) => i.platform).join(', ') || 'none'}), not one shard: pass the digest of each shard run`);
+      throw new StageError(
+        'merge',
+        `${where} is an index of ${images.length} platforms (${images.map((i) => i.platform).join(', ') || 'none'}), not one shard: pass the digest of each shard run`,
+      );
     }
     const img = images[0]!;
-    if (ref.platform && ref.platform !== img.platform) throw new StageError('merge', `${where} holds ${img.platform}, but its shard output says ${ref.platform}`);
+    if (ref.platform && ref.platform !== img.platform)
+      throw new StageError('merge', `${where} holds ${img.platform}, but its shard output says ${ref.platform}`);
     return { image: ref.image, digest: ref.digest, platform: img.platform, manifest: img.digest };
   }
   const configured = config && 'platform' in config ? config.platform : undefined;
   const platform = ref.platform ?? configured;
-  if (!platform) throw new StageError('merge', `cannot tell the platform of ${where}: ${config && 'problem' in config ? config.problem : 'its image config names none'}`);
+  if (!platform)
+    throw new StageError(
+      'merge',
+      `cannot tell the platform of ${where}: ${config && 'problem' in config ? config.problem : 'its image config names none'}`,
+    );
   if (ref.platform && configured && ref.platform !== configured) {
     throw new StageError('merge', `${where} is a ${configured} image, but its shard output says ${ref.platform}`);
   }
@@ -92,7 +105,8 @@ export function verifyIndex(index: ParsedManifest, shards: ResolvedShard[]): str
   for (const s of shards) {
     const found = index.entries.filter((i) => i.platform === s.platform);
     if (found.length === 0) problems.push(`${s.platform} is missing`);
-    else if (!found.some((f) => f.digest === s.manifest)) problems.push(`${s.platform} is ${found.map((f) => f.digest).join(', ')}, not the shard's ${s.manifest}`);
+    else if (!found.some((f) => f.digest === s.manifest))
+      problems.push(`${s.platform} is ${found.map((f) => f.digest).join(', ')}, not the shard's ${s.manifest}`);
   }
   return problems;
 }

@@ -1,9 +1,9 @@
-import { metaStage } from '../meta/wiring.js';
 import { StageError } from '../../errors.js';
 import { type Run, writePushed } from '../../run/run.js';
-import { checkShardImages, planMerge } from './plan.js';
-import { resolveShards, runMerge } from './act.js';
+import { metaStage } from '../meta/wiring.js';
 import { readShardRefs } from '../shard/wiring.js';
+import { resolveShards, runMerge } from './act.js';
+import { checkShardImages, planMerge } from './plan.js';
 
 /** mode merge: no builder, no build; tags from the meta stage, an index from the shards. */
 export async function mergeStage(run: Run): Promise<void> {
@@ -15,7 +15,8 @@ export async function mergeStage(run: Run): Promise<void> {
     host.info(`merge: nothing to merge, ${push.reason}`);
     return;
   }
-  if (meta.refs.length === 0) throw new StageError('meta', 'nothing to merge under: no tag could be derived from the git ref; set "tags"');
+  if (meta.refs.length === 0)
+    throw new StageError('meta', 'nothing to merge under: no tag could be derived from the git ref; set "tags"');
   const log = (m: string) => host.info(m);
   const deps = { exec: run.exec, log, warn: (m: string) => host.warning(m) };
   // no digests: the shard results in this run's artifacts (read only, like every check below)

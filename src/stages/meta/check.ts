@@ -7,9 +7,9 @@
  * moment-timezone, which a run without expressions never loads before its first docker command).
  */
 import type { MetaContext } from '../../context/run-context.js';
-import { InputError, errorMessage } from '../../errors.js';
-import { dateHelpers, type ExprContext, renderGlobal, renderWith, versionData } from './expressions.js';
+import { errorMessage, InputError } from '../../errors.js';
 import { type MetaExpressionInputs } from '../../inputs/meta.js';
+import { dateHelpers, type ExprContext, renderGlobal, renderWith, versionData } from './expressions.js';
 
 export interface ExpressionRun {
   meta: MetaContext;
@@ -38,10 +38,13 @@ export function checkMetaExpressions(m: MetaExpressionInputs, run: ExpressionRun
     }
     check('tags', `${where} (enable)`, () => {
       const enabled = renderGlobal(rule.attrs.enable!, ex);
-      if (enabled !== 'true' && enabled !== 'false') throw new Error(`renders to "${enabled}" on this event, must be true or false`);
+      if (enabled !== 'true' && enabled !== 'false')
+        throw new Error(`renders to "${enabled}" on this event, must be true or false`);
     });
-    if (rule.type === 'schedule') check('tags', `${where} (pattern)`, () => renderWith(rule.attrs.pattern!, dateHelpers(ex)));
-    if (rule.type === 'semver' || rule.type === 'pep440') check('tags', `${where} (pattern)`, () => renderWith(rule.attrs.pattern!, sampleVersion));
+    if (rule.type === 'schedule')
+      check('tags', `${where} (pattern)`, () => renderWith(rule.attrs.pattern!, dateHelpers(ex)));
+    if (rule.type === 'semver' || rule.type === 'pep440')
+      check('tags', `${where} (pattern)`, () => renderWith(rule.attrs.pattern!, sampleVersion));
   }
   check('flavor', 'prefix', () => renderGlobal(m.flavor.prefix, ex));
   check('flavor', 'suffix', () => renderGlobal(m.flavor.suffix, ex));

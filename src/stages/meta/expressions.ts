@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import moment from 'moment-timezone';
+
 import type { MetaContext } from '../../context/run-context.js';
 import { errorMessage } from '../../errors.js';
 
@@ -25,7 +26,8 @@ function dateHelper(at: () => moment.MomentInput) {
     const [format] = args;
     // {{date YYYYMMDD}}: an unquoted word is looked up as a name, which Handlebars gives as
     // undefined: the default format then, as docker/metadata-action renders it (planMeta warns)
-    if (format !== undefined && typeof format !== 'string') throw new Error(`the date format must be quoted text, e.g. {{date 'YYYYMMDD'}}, not ${String(format)}`);
+    if (format !== undefined && typeof format !== 'string')
+      throw new Error(`the date format must be quoted text, e.g. {{date 'YYYYMMDD'}}, not ${String(format)}`);
     let tz = 'UTC';
     for (const [k, v] of Object.entries(options?.hash ?? {})) {
       if (k !== 'tz') throw new Error(`unknown date attribute "${k}" (only tz='Area/City' is known)`);
@@ -68,7 +70,8 @@ export function shortSha(meta: Pick<MetaContext, 'sha' | 'shortShaLength'>): str
   let n = 7;
   if (meta.shortShaLength) {
     n = Number(meta.shortShaLength);
-    if (!Number.isFinite(n)) throw new Error(`DOCKER_METADATA_SHORT_SHA_LENGTH is not a number: ${meta.shortShaLength}`);
+    if (!Number.isFinite(n))
+      throw new Error(`DOCKER_METADATA_SHORT_SHA_LENGTH is not a number: ${meta.shortShaLength}`);
   }
   return n >= meta.sha.length ? meta.sha : meta.sha.slice(0, n);
 }
@@ -122,7 +125,13 @@ export function renderGlobal(template: string, c: ExprContext): string {
 }
 
 /** What a semver/pep440 pattern can name ({{version}}, {{major}}, …): one list for the planner and the input check. */
-export function versionData(raw: string, version: string, major: number, minor: number, patch: number): Record<string, unknown> {
+export function versionData(
+  raw: string,
+  version: string,
+  major: number,
+  minor: number,
+  patch: number,
+): Record<string, unknown> {
   return { raw, version, major, minor, patch };
 }
 

@@ -28,7 +28,11 @@ export function ociPairs(o: OciInput): [string, string][] {
  * which buildx would refuse. Each dropped line goes to `dropped`, for a warning naming it.
  * Sorted by key, as metadata-action outputs them.
  */
-export function mergeLabels(generated: [string, string][], user: string[], dropped: (line: string) => void = () => undefined): string[] {
+export function mergeLabels(
+  generated: [string, string][],
+  user: string[],
+  dropped: (line: string) => void = () => undefined,
+): string[] {
   const map = new Map<string, string>(generated);
   for (const line of user) {
     const eq = line.indexOf('=');
@@ -43,7 +47,8 @@ export function mergeLabels(generated: [string, string][], user: string[], dropp
 
 /** `created` from SOURCE_DATE_EPOCH (seconds) when set, else now. */
 export function createdAt(sourceDateEpoch: string, now: number): string {
-  if (sourceDateEpoch && /^\d+$/.test(sourceDateEpoch.trim())) return new Date(Number(sourceDateEpoch.trim()) * 1000).toISOString();
+  if (sourceDateEpoch && /^\d+$/.test(sourceDateEpoch.trim()))
+    return new Date(Number(sourceDateEpoch.trim()) * 1000).toISOString();
   return new Date(now).toISOString();
 }
 

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+
 import { labelObject } from './labels.js';
 import type { MetaPlan } from './plan.js';
 

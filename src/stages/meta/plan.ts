@@ -1,6 +1,6 @@
 import type { MetaContext } from '../../context/run-context.js';
-import type { Flavor, TagRule } from '../../inputs/meta-rules.js';
 import { expressionTexts, type MetaInputs } from '../../inputs/meta.js';
+import type { Flavor, TagRule } from '../../inputs/meta-rules.js';
 import { splitReference } from '../../oci/reference.js';
 import { type ExprContext, renderGlobal, unquotedDateFormats } from './expressions.js';
 import { createdAt, labelObject, mergeLabels, ociPairs } from './labels.js';
@@ -11,7 +11,8 @@ import { type RuleRun, TAG_VALUES } from './tag-values.js';
  * The meta inputs as the input pass gives them (src/inputs/meta.ts): image names enabled, checked
  * and lowercased there, so the plan takes them as they are.
  */
-export type MetaInput = Pick<MetaInputs, 'images' | 'tagRules' | 'flavor' | 'labels' | 'annotations'> & Partial<Pick<MetaInputs, 'literalRefs'>>;
+export type MetaInput = Pick<MetaInputs, 'images' | 'tagRules' | 'flavor' | 'labels' | 'annotations'> &
+  Partial<Pick<MetaInputs, 'literalRefs'>>;
 
 export interface MetaPlan {
   /** Full references image:tag, every tag on every image (what buildx gets). */
@@ -48,7 +49,9 @@ interface Version {
 function startNotes(input: MetaInput): string[] {
   const notes: string[] = input.tagRules.flatMap((r) => (r.warning ? [r.warning] : []));
   for (const t of unquotedDateFormats(expressionTexts(input))) {
-    notes.push(`"${t}": the date format is not quoted, so the default format is used (as docker/metadata-action does); quote it: {{date 'YYYYMMDD'}}`);
+    notes.push(
+      `"${t}": the date format is not quoted, so the default format is used (as docker/metadata-action does); quote it: {{date 'YYYYMMDD'}}`,
+    );
   }
   return notes;
 }
@@ -69,7 +72,8 @@ function versionOf(input: MetaInput, r: RuleRun): Version {
   const v: Version = { partial: [] };
   for (const rule of input.tagRules) {
     const enabled = renderGlobal(rule.attrs.enable!, r.ex);
-    if (enabled !== 'true' && enabled !== 'false') throw new Error(`${rule.source}: enable is "${enabled}", must be true or false`);
+    if (enabled !== 'true' && enabled !== 'false')
+      throw new Error(`${rule.source}: enable is "${enabled}", must be true or false`);
     if (enabled === 'false') continue;
     const got = TAG_VALUES[rule.type](rule, r);
     if (!got) continue;
@@ -92,7 +96,9 @@ function tagListOf(v: Version, flavor: Flavor): string[] {
   if (v.main === undefined) return [];
   const list = [v.main, ...v.partial];
   if (v.latest) {
-    const latest = toDockerTag(`${flavor.prefixLatest ? flavor.prefix : ''}latest${flavor.suffixLatest ? flavor.suffix : ''}`);
+    const latest = toDockerTag(
+      `${flavor.prefixLatest ? flavor.prefix : ''}latest${flavor.suffixLatest ? flavor.suffix : ''}`,
+    );
     if (latest && !list.includes(latest)) list.push(latest);
   }
   return list;
@@ -103,7 +109,8 @@ function labelsOf(input: MetaInput, run: MetaRun, ex: ExprContext, version: stri
   const m = run.meta;
   const g = (s: string) => renderGlobal(s, ex);
   const oci = ociPairs({ repo: m.repo, version, created: createdAt(m.sourceDateEpoch, run.now), revision: m.sha });
-  const drop = (name: string) => (line: string) => notes.push(`${name}: "${line}" is not KEY=VALUE, dropped (as docker/metadata-action does)`);
+  const drop = (name: string) => (line: string) =>
+    notes.push(`${name}: "${line}" is not KEY=VALUE, dropped (as docker/metadata-action does)`);
   const labels = mergeLabels(oci, input.labels.map(g), drop('labels'));
   const plainAnnotations = mergeLabels(oci, input.annotations.map(g), drop('annotations'));
   const annotations = m.annotationLevels.flatMap((level) => plainAnnotations.map((x) => `${level}:${x}`));
@@ -125,5 +132,14 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
   const version = v.main ?? literalTags[0] ?? '';
   const { labels, annotations } = labelsOf(input, run, ex, version, notes);
   const tagNames = [...new Set([...tagList, ...literalTags])];
-  return { refs, tags, tagNames, version, labels, annotations, json: { tags, labels: labelObject(labels), annotations }, notes };
+  return {
+    refs,
+    tags,
+    tagNames,
+    version,
+    labels,
+    annotations,
+    json: { tags, labels: labelObject(labels), annotations },
+    notes,
+  };
 }

@@ -6,8 +6,19 @@
  */
 import * as pep440 from '@renovatebot/pep440';
 import semver from 'semver';
+
 import { matchRegExp, type TagRule, type TagType } from '../../inputs/meta-rules.js';
-import { dateHelpers, type ExprContext, gitBranchOf, gitTagOf, isRawPattern, renderGlobal, renderWith, shortSha, versionData } from './expressions.js';
+import {
+  dateHelpers,
+  type ExprContext,
+  gitBranchOf,
+  gitTagOf,
+  isRawPattern,
+  renderGlobal,
+  renderWith,
+  shortSha,
+  versionData,
+} from './expressions.js';
 
 /** What a rule reads: the run's expression context, and where dropped values are noted (for the log). */
 export interface RuleRun {
@@ -26,7 +37,8 @@ type ValueOf = (rule: TagRule, r: RuleRun) => TagValue | undefined;
 const isGitTag = (r: RuleRun) => r.ex.meta.ref.startsWith('refs/tags/');
 
 /** semver/pep440/match read the rule's value (rendered) when it has one, else the git tag. */
-const sourceText = (rule: TagRule, r: RuleRun): string => (rule.attrs.value ? renderGlobal(rule.attrs.value, r.ex) : gitTagOf(r.ex.meta.ref));
+const sourceText = (rule: TagRule, r: RuleRun): string =>
+  rule.attrs.value ? renderGlobal(rule.attrs.value, r.ex) : gitTagOf(r.ex.meta.ref);
 
 /** semver/pep440: the source text narrowed to match='s first group, '/' made '-'. */
 function versionText(rule: TagRule, r: RuleRun): string {
@@ -56,7 +68,8 @@ const semverValue: ValueOf = (rule, r) => {
   const parsed = semver.parse(raw, { loose: true })!;
   const data = versionData(parsed.raw, parsed.version, parsed.major, parsed.minor, parsed.patch);
   const pattern = rule.attrs.pattern!;
-  if (semver.prerelease(raw)) return { value: renderWith(isRawPattern(pattern) ? pattern : '{{version}}', data), latest: false };
+  if (semver.prerelease(raw))
+    return { value: renderWith(isRawPattern(pattern) ? pattern : '{{version}}', data), latest: false };
   return { value: renderWith(pattern, data), latest: true };
 };
 
@@ -69,7 +82,8 @@ const pep440Value: ValueOf = (rule, r) => {
   }
   const info = pep440.explain(raw)!;
   const clean = pep440.clean(raw) ?? raw;
-  if (info.is_prerelease || info.is_postrelease || info.is_devrelease) return { value: isRawPattern(rule.attrs.pattern!) ? raw : clean, latest: false };
+  if (info.is_prerelease || info.is_postrelease || info.is_devrelease)
+    return { value: isRawPattern(rule.attrs.pattern!) ? raw : clean, latest: false };
   const data = versionData(raw, clean, pep440.major(raw), pep440.minor(raw), pep440.patch(raw));
   return { value: renderWith(rule.attrs.pattern!, data), latest: true };
 };
@@ -107,7 +121,9 @@ const ref: ValueOf = (rule, r) => {
     case 'tag':
       return isGitTag(r) ? { value: gitTagOf(gitRef), latest: true } : undefined;
     case 'pr':
-      return gitRef.startsWith('refs/pull/') ? { value: gitRef.replace(/^refs\/pull\//, '').replace(/\/merge$/, ''), latest: false } : undefined;
+      return gitRef.startsWith('refs/pull/')
+        ? { value: gitRef.replace(/^refs\/pull\//, '').replace(/\/merge$/, ''), latest: false }
+        : undefined;
   }
   return undefined;
 };
@@ -121,4 +137,13 @@ const sha: ValueOf = (rule, r) => {
 };
 
 /** The value function of each tag rule type. */
-export const TAG_VALUES: Record<TagType, ValueOf> = { schedule, semver: semverValue, pep440: pep440Value, match, edge, ref, raw, sha };
+export const TAG_VALUES: Record<TagType, ValueOf> = {
+  schedule,
+  semver: semverValue,
+  pep440: pep440Value,
+  match,
+  edge,
+  ref,
+  raw,
+  sha,
+};

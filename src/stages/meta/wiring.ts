@@ -15,10 +15,14 @@ export const metaModule = once(() => import('./plan.js'));
  * as the inputs are valid, so the request runs while the engine is probed. Never rejects.
  */
 export function startRepoApi(deps: Pick<Deps, 'env'>, inputs: Run['inputs'], ctx: Run['ctx']): Promise<Completed> {
-  return completeFromApi(ctx.meta, expressionTexts(inputs).some((t) => t.includes('commit_date')), {
-    fetch: actionsFetch(),
-    token: inputs.githubToken || deps.env.GITHUB_TOKEN,
-  }).catch((err: unknown) => ({ meta: ctx.meta, warnings: [`could not read repository data: ${errorMessage(err)}`] }));
+  return completeFromApi(
+    ctx.meta,
+    expressionTexts(inputs).some((t) => t.includes('commit_date')),
+    {
+      fetch: actionsFetch(),
+      token: inputs.githubToken || deps.env.GITHUB_TOKEN,
+    },
+  ).catch((err: unknown) => ({ meta: ctx.meta, warnings: [`could not read repository data: ${errorMessage(err)}`] }));
 }
 
 /** Meta stage: the context completed from the API (started earlier, see startRepoApi), plan, set outputs. */
@@ -40,7 +44,15 @@ export async function metaStage(run: Run): Promise<MetaPlan> {
   host.info(`tags:\n${meta.tags.join('\n') || '(none)'}`);
   host.info(`labels:\n${meta.labels.join('\n')}`);
   host.info(`annotations:\n${meta.annotations.join('\n')}`);
-  const out = planMetaOutputs({ plan: meta, images: inputs.images, sepTags: inputs.sepTags, sepLabels: inputs.sepLabels, sepAnnotations: inputs.sepAnnotations, bakeTarget: inputs.bakeTarget, dir: run.tempDir });
+  const out = planMetaOutputs({
+    plan: meta,
+    images: inputs.images,
+    sepTags: inputs.sepTags,
+    sepLabels: inputs.sepLabels,
+    sepAnnotations: inputs.sepAnnotations,
+    bakeTarget: inputs.bakeTarget,
+    dir: run.tempDir,
+  });
   for (const [file, text] of out.files) run.files.writeFile(file, text, 0o644);
   const env = exportsMetaEnv(run.env);
   for (const [name, value] of out.outputs) {

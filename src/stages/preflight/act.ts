@@ -3,9 +3,9 @@
  * read and config read of src/oci/manifests.ts) and fail before the build if one lacks a platform.
  */
 import { StageError } from '../../errors.js';
-import type { ActDeps } from '../../ports/exec.js';
 import { configPlatform, inspectConfigArgv, inspectManifestArgv } from '../../oci/manifests.js';
-import { judgeBase, judgeSingle, type BaseCheck, type BaseVerdict, type PreflightPlan } from './plan.js';
+import type { ActDeps } from '../../ports/exec.js';
+import { type BaseCheck, type BaseVerdict, judgeBase, judgeSingle, type PreflightPlan } from './plan.js';
 
 /** One check's verdict; a single-platform image is judged by the platform its config names. */
 async function inspectBase(check: BaseCheck, deps: ActDeps): Promise<BaseVerdict> {
@@ -24,11 +24,19 @@ export async function runPreflight(plan: PreflightPlan, dockerfilePath: string, 
   let firstLine: number | undefined;
   for (const v of verdicts) {
     if (v.status === 'ok') deps.log(`preflight: ${v.ref} has ${v.available.join(', ')}`);
-    else if (v.status === 'single') deps.log(`preflight: ${v.ref} is a single-platform image whose platform could not be read (${v.problem}); not checked`);
-    else if (v.status === 'unreachable') deps.warn(`preflight: could not inspect base image ${v.ref} (${v.detail}); not checked, the build will tell more`);
+    else if (v.status === 'single')
+      deps.log(
+        `preflight: ${v.ref} is a single-platform image whose platform could not be read (${v.problem}); not checked`,
+      );
+    else if (v.status === 'unreachable')
+      deps.warn(
+        `preflight: could not inspect base image ${v.ref} (${v.detail}); not checked, the build will tell more`,
+      );
     else {
       firstLine ??= v.line;
-      problems.push(`base image ${v.ref} (line ${v.line}) has no ${v.missing.join(', ')}: it has only ${v.available.join(', ') || 'no platform'}`);
+      problems.push(
+        `base image ${v.ref} (line ${v.line}) has no ${v.missing.join(', ')}: it has only ${v.available.join(', ') || 'no platform'}`,
+      );
     }
   }
   if (problems.length) {

@@ -6,9 +6,10 @@
  * what an answer of the registry means for one check (the reads are in act.ts).
  */
 import { DockerfileParser } from 'dockerfile-ast';
-import { readsAsOption } from '../../ports/argv.js';
+
 import { clipLongWords, commandProblem } from '../../errors.js';
 import { inspectManifestArgv, missingPlatforms, parseManifest } from '../../oci/manifests.js';
+import { readsAsOption } from '../../ports/argv.js';
 
 export interface BaseCheck {
   /** The image reference as resolved from the Dockerfile. */
@@ -151,7 +152,12 @@ function parseDockerfile(dockerfile: string): Parsed {
 }
 
 /** The variables a FROM line sees when building `target`: TARGET* / BUILD*, then the global ARGs. */
-function fromVars(declared: Parsed['declared'], buildArgs: string[], target: string, buildPlatform: string): Map<string, string> {
+function fromVars(
+  declared: Parsed['declared'],
+  buildArgs: string[],
+  target: string,
+  buildPlatform: string,
+): Map<string, string> {
   const overrides = new Map<string, string>();
   for (const a of buildArgs) {
     const eq = a.indexOf('=');
@@ -159,7 +165,11 @@ function fromVars(declared: Parsed['declared'], buildArgs: string[], target: str
   }
   const vars = new Map<string, string>([...platformVars('TARGET', target), ...platformVars('BUILD', buildPlatform)]);
   for (const d of declared) {
-    const value = overrides.has(d.name) ? overrides.get(d.name)! : d.value !== null ? expandVariables(d.value, vars).value : undefined;
+    const value = overrides.has(d.name)
+      ? overrides.get(d.name)!
+      : d.value !== null
+        ? expandVariables(d.value, vars).value
+        : undefined;
     if (value !== undefined) vars.set(d.name, value);
   }
   return vars;
@@ -177,7 +187,8 @@ class Gathered {
 
   need(ref: string, platform: string, line: number): void {
     // a Dockerfile value (ARG B=--help, FROM ${B}) never reaches a command line as an option
-    if (readsAsOption(ref)) return this.skip(clipLongWords(ref, 80), line, 'starts with "-", which docker would read as an option');
+    if (readsAsOption(ref))
+      return this.skip(clipLongWords(ref, 80), line, 'starts with "-", which docker would read as an option');
     const c = this.checks.get(ref) ?? { ref, platforms: [], line };
     if (!c.platforms.includes(platform)) c.platforms.push(platform);
     this.checks.set(ref, c);
@@ -192,7 +203,11 @@ function stageRef(stages: Stage[], text: string, before: number): Stage | undefi
 }
 
 /** The platform a stage is built for, and whether --platform pins it to the build platform. */
-function stagePlatform(stage: Stage, platform: string, vars: Map<string, string>): { platform: string; onBuildPlatform: boolean } {
+function stagePlatform(
+  stage: Stage,
+  platform: string,
+  vars: Map<string, string>,
+): { platform: string; onBuildPlatform: boolean } {
   if (!stage.platformFlag) return { platform, onBuildPlatform: false };
   const p = expandVariables(stage.platformFlag, vars);
   if (p.used.some((u) => BUILD_PLATFORM_ARGS.includes(u))) return { platform, onBuildPlatform: true };
@@ -211,8 +226,18 @@ function walkStages(stages: Stage[], target: string, vars: Map<string, string>, 
     const parent = stageRef(stages, image.value, stage.index);
     if (parent) visit(parent, onPlatform);
     else if (image.value.toLowerCase() === 'scratch') out.skip('scratch', stage.line, 'scratch has no image');
-    else if (onBuildPlatform) out.skip(image.value || stage.image, stage.line, `pinned to the build platform (--platform=${stage.platformFlag})`);
-    else if (!image.value || image.unresolved.length) out.skip(stage.image, stage.line, `uses ${image.unresolved.join(', ') || 'an empty value'}, which has no value here`);
+    else if (onBuildPlatform)
+      out.skip(
+        image.value || stage.image,
+        stage.line,
+        `pinned to the build platform (--platform=${stage.platformFlag})`,
+      );
+    else if (!image.value || image.unresolved.length)
+      out.skip(
+        stage.image,
+        stage.line,
+        `uses ${image.unresolved.join(', ') || 'an empty value'}, which has no value here`,
+      );
     else out.need(image.value, onPlatform, stage.line);
     for (const ref of stage.fromRefs) {
       const r = expandVariables(ref.text, vars);
@@ -232,7 +257,12 @@ function walkStages(stages: Stage[], target: string, vars: Map<string, string>, 
  * only those. Build args override the defaults of ARGs declared before the first FROM, the only
  * ones a FROM line can see, plus the automatic TARGET* / BUILD* platform args.
  */
-export function planPreflight(dockerfile: string, buildArgs: string[], platforms: string[], buildPlatform = 'linux/amd64'): PreflightPlan {
+export function planPreflight(
+  dockerfile: string,
+  buildArgs: string[],
+  platforms: string[],
+  buildPlatform = 'linux/amd64',
+): PreflightPlan {
   const { declared, stages } = parseDockerfile(dockerfile);
   if (stages.length === 0) return { checks: [], skipped: [] };
   const out = new Gathered();
@@ -249,7 +279,8 @@ export type BaseVerdict =
 
 /** What one `inspectManifestArgv(check.ref)` answer means for one check. */
 export function judgeBase(check: BaseCheck, res: { code: number; stdout: string; stderr: string }): BaseVerdict {
-  if (res.code !== 0) return { ref: check.ref, status: 'unreachable', detail: commandProblem(inspectManifestArgv(check.ref), res) };
+  if (res.code !== 0)
+    return { ref: check.ref, status: 'unreachable', detail: commandProblem(inspectManifestArgv(check.ref), res) };
   let parsed;
   try {
     parsed = parseManifest(res.stdout);

@@ -3,6 +3,7 @@
  * plan which base images to check (plan.ts) and read them from the registry (act.ts).
  */
 import * as path from 'node:path';
+
 import type { Files } from '../../ports/files.js';
 import { once } from '../../ports/once.js';
 import type { Run } from '../../run/run.js';
@@ -27,7 +28,9 @@ export async function preflightStage(run: Run): Promise<void> {
   }
   const workspace = run.env.GITHUB_WORKSPACE || run.cwd;
   if (leavesWorkspace(inputs.file, workspace, run.files)) {
-    host.warning(`preflight: not reading ${inputs.file}: it is a link to a file outside the workspace; base images not checked`);
+    host.warning(
+      `preflight: not reading ${inputs.file}: it is a link to a file outside the workspace; base images not checked`,
+    );
     return;
   }
   const text = run.files.readFile(inputs.file);
@@ -39,7 +42,9 @@ export async function preflightStage(run: Run): Promise<void> {
   const { planPreflight, runPreflight } = await preflightModule();
   const plan = planPreflight(text, inputs.buildArgs, inputs.platforms);
   try {
-    await run.timed('preflight', () => runPreflight(plan, inputs.file, { exec: run.exec, log: (m) => host.info(m), warn: (m) => host.warning(m) }));
+    await run.timed('preflight', () =>
+      runPreflight(plan, inputs.file, { exec: run.exec, log: (m) => host.info(m), warn: (m) => host.warning(m) }),
+    );
   } finally {
     host.info(`preflight: ${plan.checks.length} base image(s) checked in ${((run.now() - start) / 1000).toFixed(3)}s`);
   }

@@ -2,11 +2,21 @@
  * Act: probe the engine's architecture and this machine's binfmt_misc, plan (plan.ts), and run the
  * installer only when the plan names one. The model stage: probe → pure plan → a short act.
  */
-import type { QemuMode } from '../../inputs/builder.js';
 import { engineUnreachable, StageError } from '../../errors.js';
-import { type ActDeps, type Exec, PULL_TIMEOUT_MS } from '../../ports/exec.js';
+import type { QemuMode } from '../../inputs/builder.js';
 import { normaliseArch, QEMU_HANDLER } from '../../oci/platforms.js';
-import { BINFMT_DIR, explainInstallFailure, hostArch, missingList, parseBinfmtEntry, planInstall, planQemu, type QemuPlan, type QemuProbe } from './plan.js';
+import { type ActDeps, type Exec, PULL_TIMEOUT_MS } from '../../ports/exec.js';
+import {
+  BINFMT_DIR,
+  explainInstallFailure,
+  hostArch,
+  missingList,
+  parseBinfmtEntry,
+  planInstall,
+  planQemu,
+  type QemuPlan,
+  type QemuProbe,
+} from './plan.js';
 
 export interface QemuDeps extends ActDeps {
   /** The host's arch (os.arch() or GOARCH) when the engine is known to be local (isLocalEngine): no `docker version` needed. */
@@ -55,7 +65,11 @@ function probeBinfmt(readFile: QemuDeps['readFile']): Pick<QemuProbe, 'binfmtVis
  * has a ready emulator this starts no container: a local engine costs a few file reads, a
  * remote one a `docker version`.
  */
-export async function runQemu(platforms: string[], deps: QemuDeps, opts: QemuOptions = { mode: 'auto', image: '' }): Promise<QemuResult> {
+export async function runQemu(
+  platforms: string[],
+  deps: QemuDeps,
+  opts: QemuOptions = { mode: 'auto', image: '' },
+): Promise<QemuResult> {
   if (opts.mode === 'false') {
     deps.log('qemu: false, emulators are neither checked nor installed');
     return { plan: { decisions: [], missing: [] }, engineArch: '' };
@@ -65,18 +79,26 @@ export async function runQemu(platforms: string[], deps: QemuDeps, opts: QemuOpt
     return { plan: { decisions: [], missing: [] }, engineArch: '' };
   }
   const remote = deps.remoteEngine === true;
-  const engineArch = deps.localArch ? (hostArch(deps.localArch) ?? normaliseArch(deps.localArch)) : await probeEngineArch(deps.exec);
+  const engineArch = deps.localArch
+    ? (hostArch(deps.localArch) ?? normaliseArch(deps.localArch))
+    : await probeEngineArch(deps.exec);
   const nodePlatforms = opts.nodePlatforms ?? [];
-  const probe = (): QemuProbe => (remote ? { engineArch, binfmtVisible: false, handlers: {}, remote } : { engineArch, ...probeBinfmt(deps.readFile) });
+  const probe = (): QemuProbe =>
+    remote ? { engineArch, binfmtVisible: false, handlers: {}, remote } : { engineArch, ...probeBinfmt(deps.readFile) };
   let plan = planQemu(platforms, probe(), nodePlatforms);
   for (const d of plan.decisions) deps.log(`${d.platform}: ${d.status} — ${d.reason}`);
-  if (!remote) for (const d of plan.decisions.filter((x) => x.status === 'unknown')) deps.warn(`${d.platform}: ${d.reason}; set qemu: true to install emulators anyway`);
+  if (!remote)
+    for (const d of plan.decisions.filter((x) => x.status === 'unknown'))
+      deps.warn(`${d.platform}: ${d.reason}; set qemu: true to install emulators anyway`);
 
   const argv = planInstall(plan, opts.mode, opts.image, remote);
   if (!argv) {
     if (plan.missing.length) {
       const list = missingList(plan);
-      throw new StageError('qemu', `no emulator for ${list}. Build only for platforms this machine runs, or add a builder node for them (append).`);
+      throw new StageError(
+        'qemu',
+        `no emulator for ${list}. Build only for platforms this machine runs, or add a builder node for them (append).`,
+      );
     }
     return { plan, engineArch };
   }

@@ -2,8 +2,8 @@
  * Pure: the QEMU stage's decisions. Which requested platforms run natively, under a ready emulator
  * or have none (from the probe act.ts takes), and the installer to run for the missing ones.
  */
-import type { QemuMode } from '../../inputs/builder.js';
 import { commandProblem, programNotFound } from '../../errors.js';
+import type { QemuMode } from '../../inputs/builder.js';
 import { normaliseArch, parsePlatform, QEMU_HANDLER } from '../../oci/platforms.js';
 
 export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
@@ -62,10 +62,20 @@ export function planQemu(platforms: string[], probe: QemuProbe, nodePlatforms: s
     const handler = QEMU_HANDLER[arch];
     if (!handler) return { platform, status: 'missing', reason: `no QEMU emulator is known for ${arch}` };
     if (probe.remote) {
-      return { platform, status: 'unknown', handler, reason: `the engine is not this machine's, its ${BINFMT_DIR} cannot be read from here` };
+      return {
+        platform,
+        status: 'unknown',
+        handler,
+        reason: `the engine is not this machine's, its ${BINFMT_DIR} cannot be read from here`,
+      };
     }
     if (!probe.binfmtVisible) {
-      return { platform, status: 'unknown', handler, reason: `${BINFMT_DIR} is not mounted here, cannot check ${handler}` };
+      return {
+        platform,
+        status: 'unknown',
+        handler,
+        reason: `${BINFMT_DIR} is not mounted here, cannot check ${handler}`,
+      };
     }
     const h = probe.handlers[handler];
     if (!h) return { platform, status: 'missing', handler, reason: `${handler} is not registered in binfmt_misc` };
@@ -91,7 +101,11 @@ export function missingList(plan: QemuPlan): string {
 /** Parse the text of /proc/sys/fs/binfmt_misc/<name>. */
 export function parseBinfmtEntry(text: string): BinfmtHandler {
   const lines = text.split('\n').map((l) => l.trim());
-  const field = (k: string) => lines.find((l) => l.startsWith(`${k} `))?.slice(k.length + 1).trim() ?? '';
+  const field = (k: string) =>
+    lines
+      .find((l) => l.startsWith(`${k} `))
+      ?.slice(k.length + 1)
+      .trim() ?? '';
   return { enabled: lines[0] === 'enabled', interpreter: field('interpreter'), flags: field('flags:') };
 }
 
@@ -104,7 +118,12 @@ export function planInstall(plan: QemuPlan, mode: QemuMode, image: string, remot
   if (mode === 'false') return undefined;
   // a remote engine cannot be probed from here: auto registers what it may lack, on the engine
   // (the installer only (re)writes binfmt_misc entries, so it is safe to run when they exist)
-  const wanted = plan.decisions.filter((d) => d.status === 'missing' || (d.status === 'unknown' && (mode === 'true' || remote)) || (mode === 'true' && d.status === 'emulated'));
+  const wanted = plan.decisions.filter(
+    (d) =>
+      d.status === 'missing' ||
+      (d.status === 'unknown' && (mode === 'true' || remote)) ||
+      (mode === 'true' && d.status === 'emulated'),
+  );
   const arches = [...new Set(wanted.map((d) => parsePlatform(d.platform).arch).filter((a) => QEMU_HANDLER[a]))];
   if (arches.length === 0) return undefined;
   // the installer downloads nothing: no network, so no bridge endpoint to set up (or fail)
@@ -115,7 +134,11 @@ export function planInstall(plan: QemuPlan, mode: QemuMode, image: string, remot
  * Pure: turn the installer's failure into what to do about it. A refused privileged container and an
  * image that cannot be pulled each have their own fix; the command's own words (commandProblem) follow.
  */
-export function explainInstallFailure(image: string, argv: string[], res: { code: number; stderr: string; stdout?: string }): string {
+export function explainInstallFailure(
+  image: string,
+  argv: string[],
+  res: { code: number; stderr: string; stdout?: string },
+): string {
   const problem = commandProblem(argv, res);
   // no docker CLI is neither a refusal nor a pull problem ("not found" would read as one)
   if (programNotFound(res)) return problem;
@@ -138,7 +161,16 @@ export function explainInstallFailure(image: string, argv: string[], res: { code
 }
 
 /** Node's os.arch() → GOARCH. */
-const NODE_ARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64' };
+const NODE_ARCH: Record<string, string> = {
+  x64: 'amd64',
+  ia32: '386',
+  arm64: 'arm64',
+  arm: 'arm',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  loong64: 'loong64',
+};
 
 /**
  * Pure: whether the engine is this machine's own (a unix socket, no other context), so its

@@ -4,7 +4,9 @@ import { type ActDeps, NO_TIMEOUT } from '../../ports/exec.js';
 
 /** Push the OCI layout by digest (docker driver only; argv from planShardPush). */
 export async function pushShardLayout(argv: string[], deps: Pick<ActDeps, 'exec' | 'log'>): Promise<void> {
-  deps.log(`the docker driver cannot push by digest: copying the built image to the registry by digest (${argv.join(' ')})`);
+  deps.log(
+    `the docker driver cannot push by digest: copying the built image to the registry by digest (${argv.join(' ')})`,
+  );
   let res;
   try {
     res = await deps.exec({ argv, timeoutMs: NO_TIMEOUT });

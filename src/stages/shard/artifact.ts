@@ -1,5 +1,3 @@
-import { isGhes } from '../../ports/artifacts.js';
-import type { ArtifactStore } from '../../ports/artifacts.js';
 /**
  * Shard results as workflow artifacts: a shard uploads what the merge needs (image, platform,
  * digest); a merge with no `digests` finds this run's shards of its own shard set and checks them
@@ -12,10 +10,13 @@ import type { ArtifactStore } from '../../ports/artifacts.js';
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
+
 import { errorMessage, InputError, StageError } from '../../errors.js';
-import { formatPlatform, parsePlatform } from '../../oci/platforms.js';
 import type { ShardRef } from '../../inputs/shard.js';
+import { formatPlatform, parsePlatform } from '../../oci/platforms.js';
 import { normaliseImageName } from '../../oci/reference.js';
+import type { ArtifactStore } from '../../ports/artifacts.js';
+import { isGhes } from '../../ports/artifacts.js';
 
 export const SHARD_ARTIFACT_PREFIX = 'multiarch-shard';
 /** The one file each shard artifact holds. */
@@ -39,7 +40,10 @@ export interface ShardRecord {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 /** Pure: a long slug shortened, with a hash of the whole so shortened ones stay distinct. */
@@ -74,7 +78,9 @@ export function shardArtifactName(set: string, platform: string, attempt: number
  */
 export function jobRunId(token: string): string | undefined {
   try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { scp?: unknown };
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      scp?: unknown;
+    };
     const scope = String(payload.scp ?? '')
       .split(' ')
       .map((s) => s.split(':'))
@@ -90,17 +96,38 @@ export function noArtifactServiceError(env: NodeJS.ProcessEnv): InputError {
   const where = isGhes(env.GITHUB_SERVER_URL)
     ? 'this GitHub Enterprise Server has no Actions artifact service for @actions/artifact'
     : 'this run has no Actions artifact service (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are unset: outside GitHub Actions?)';
-  return new InputError('digests', `is empty, so the shard results would be read from this run's artifacts, but ${where}: pass the shard runs' shard outputs in digests`);
+  return new InputError(
+    'digests',
+    `is empty, so the shard results would be read from this run's artifacts, but ${where}: pass the shard runs' shard outputs in digests`,
+  );
 }
 
 /** Pure: the record a shard uploads. */
-export function shardRecord(set: string, image: string, platform: string, digest: string, env: NodeJS.ProcessEnv): ShardRecord {
-  return { schema: SCHEMA, set, image, platform, digest, attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1, job: env.GITHUB_JOB ?? '' };
+export function shardRecord(
+  set: string,
+  image: string,
+  platform: string,
+  digest: string,
+  env: NodeJS.ProcessEnv,
+): ShardRecord {
+  return {
+    schema: SCHEMA,
+    set,
+    image,
+    platform,
+    digest,
+    attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
+    job: env.GITHUB_JOB ?? '',
+  };
 }
 
 /** Pure: a downloaded record, checked field by field (its content is untrusted). */
 export function parseShardRecord(text: string | undefined, artifact: string): ShardRecord {
-  const bad = (why: string) => new StageError('merge', `artifact ${artifact} is not a shard result (${why}): was it uploaded by another tool under a multiarch-shard name?`);
+  const bad = (why: string) =>
+    new StageError(
+      'merge',
+      `artifact ${artifact} is not a shard result (${why}): was it uploaded by another tool under a multiarch-shard name?`,
+    );
   if (text === undefined) throw bad(`no ${SHARD_RECORD_FILE}`);
   let v: Record<string, unknown>;
   try {
@@ -108,7 +135,8 @@ export function parseShardRecord(text: string | undefined, artifact: string): Sh
   } catch {
     throw bad(`${SHARD_RECORD_FILE} is not JSON`);
   }
-  if (!v || typeof v !== 'object' || v.schema !== SCHEMA) throw bad(`schema ${JSON.stringify(v?.schema)}, not ${SCHEMA}`);
+  if (!v || typeof v !== 'object' || v.schema !== SCHEMA)
+    throw bad(`schema ${JSON.stringify(v?.schema)}, not ${SCHEMA}`);
   for (const f of ['set', 'image', 'platform', 'digest']) if (typeof v[f] !== 'string' || !v[f]) throw bad(`no "${f}"`);
   if (!/^sha256:[0-9a-f]{64}$/.test(v.digest as string)) throw bad('its digest is not sha256:<64 hex>');
   let platform: string;
@@ -118,7 +146,15 @@ export function parseShardRecord(text: string | undefined, artifact: string): Sh
     throw bad(`invalid platform: ${errorMessage(err)}`);
   }
   const attempt = Number(v.attempt);
-  return { schema: SCHEMA, set: v.set as string, image: v.image as string, platform, digest: v.digest as string, attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1, job: typeof v.job === 'string' ? v.job : '' };
+  return {
+    schema: SCHEMA,
+    set: v.set as string,
+    image: v.image as string,
+    platform,
+    digest: v.digest as string,
+    attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
+    job: typeof v.job === 'string' ? v.job : '',
+  };
 }
 
 export interface FoundShard {
@@ -132,7 +168,10 @@ function newestPerPlatform(found: FoundShard[]): Map<string, FoundShard[]> {
   for (const f of found) by.set(f.record.platform, [...(by.get(f.record.platform) ?? []), f]);
   for (const [p, list] of by) {
     const newest = Math.max(...list.map((f) => f.record.attempt));
-    by.set(p, list.filter((f) => f.record.attempt === newest));
+    by.set(
+      p,
+      list.filter((f) => f.record.attempt === newest),
+    );
   }
   return by;
 }
@@ -141,8 +180,15 @@ function newestPerPlatform(found: FoundShard[]): Map<string, FoundShard[]> {
  * Pure: the shards to merge. Refuses (nothing is created yet) a shard of another image or set, two
  * shards of one platform in one attempt, a platform without a shard and a shard of a platform not asked for.
  */
-export function selectShards(found: FoundShard[], want: { set: string; image: string; platforms: string[] }): ShardRef[] {
-  if (want.platforms.length === 0) throw new StageError('merge', 'platforms is empty: a merge without digests needs the platforms the shards build, so a missing shard is caught');
+export function selectShards(
+  found: FoundShard[],
+  want: { set: string; image: string; platforms: string[] },
+): ShardRef[] {
+  if (want.platforms.length === 0)
+    throw new StageError(
+      'merge',
+      'platforms is empty: a merge without digests needs the platforms the shards build, so a missing shard is caught',
+    );
   const problems: string[] = [];
   const image = normaliseImageName(want.image);
   const foreign = found.filter((f) => f.record.set !== want.set || normaliseImageName(f.record.image) !== image);
@@ -154,12 +200,21 @@ export function selectShards(found: FoundShard[], want: { set: string; image: st
   }
   const by = newestPerPlatform(found.filter((f) => !foreign.includes(f)));
   for (const [p, list] of by) {
-    if (list.length > 1) problems.push(`duplicate platform ${p}: ${list.map((f) => `${f.artifact} (${f.record.digest})`).join(' and ')}; each platform must come from exactly one shard job (two shard sets of this image in one run? give each its own shard-key)`);
+    if (list.length > 1)
+      problems.push(
+        `duplicate platform ${p}: ${list.map((f) => `${f.artifact} (${f.record.digest})`).join(' and ')}; each platform must come from exactly one shard job (two shard sets of this image in one run? give each its own shard-key)`,
+      );
   }
   const missing = want.platforms.filter((p) => !by.has(p));
-  if (missing.length) problems.push(`no shard for ${missing.join(', ')} in this run (found: ${[...by.keys()].join(', ') || 'none'}); did every shard job succeed and upload, with the same images and shard-key?`);
+  if (missing.length)
+    problems.push(
+      `no shard for ${missing.join(', ')} in this run (found: ${[...by.keys()].join(', ') || 'none'}); did every shard job succeed and upload, with the same images and shard-key?`,
+    );
   const extra = [...by.keys()].filter((p) => !want.platforms.includes(p));
-  if (extra.length) problems.push(`shards for ${extra.join(', ')}, which platforms (${want.platforms.join(', ')}) does not list: set platforms to every platform the shards build`);
+  if (extra.length)
+    problems.push(
+      `shards for ${extra.join(', ')}, which platforms (${want.platforms.join(', ')}) does not list: set platforms to every platform the shards build`,
+    );
   if (problems.length) throw new StageError('merge', `${problems.join('. ')}. Nothing was created`);
   return want.platforms.map((p) => {
     const r = by.get(p)![0]!.record;
@@ -204,7 +259,10 @@ export async function findShardRecords(set: string, deps: ShardArtifactDeps): Pr
   try {
     listed = (await deps.store.list()).filter((a) => a.name.startsWith(prefix));
   } catch (err) {
-    throw new StageError('merge', `cannot list this run's artifacts: ${errorMessage(err)}. Pass the shard runs' shard outputs in digests instead`);
+    throw new StageError(
+      'merge',
+      `cannot list this run's artifacts: ${errorMessage(err)}. Pass the shard runs' shard outputs in digests instead`,
+    );
   }
   deps.log(`${listed.length} shard artifact(s) of set ${set}: ${listed.map((a) => a.name).join(', ') || 'none'}`);
   const found: FoundShard[] = [];
@@ -216,7 +274,10 @@ export async function findShardRecords(set: string, deps: ShardArtifactDeps): Pr
     } catch (err) {
       throw new StageError('merge', `cannot download artifact ${a.name}: ${errorMessage(err)}. Nothing was created`);
     }
-    found.push({ artifact: a.name, record: parseShardRecord(deps.readFile(path.join(dir, SHARD_RECORD_FILE)), a.name) });
+    found.push({
+      artifact: a.name,
+      record: parseShardRecord(deps.readFile(path.join(dir, SHARD_RECORD_FILE)), a.name),
+    });
   }
   return found;
 }

@@ -2,9 +2,18 @@
  * The shard stage's artifact parts over the Run (see artifact.ts): a shard uploads its
  * result, a merge without digests finds this run's shards.
  */
-import type { Run } from '../../run/run.js';
-import { findShardRecords, jobRunId, selectShards, shardArtifactName, shardRecord, shardSet, uploadShardRecord, type ShardArtifactDeps } from './artifact.js';
 import type { ShardRef } from '../../inputs/shard.js';
+import type { Run } from '../../run/run.js';
+import {
+  findShardRecords,
+  jobRunId,
+  selectShards,
+  type ShardArtifactDeps,
+  shardArtifactName,
+  shardRecord,
+  shardSet,
+  uploadShardRecord,
+} from './artifact.js';
 
 function artifactDeps(run: Run): ShardArtifactDeps {
   return {
@@ -21,13 +30,22 @@ function artifactDeps(run: Run): ShardArtifactDeps {
 export async function uploadShardResult(run: Run, image: string, platform: string, digest: string): Promise<void> {
   const { env } = run;
   if (!run.artifacts.available) {
-    run.host.info("no Actions artifact service in this run: the merge job needs this shard's shard output in its digests input");
+    run.host.info(
+      "no Actions artifact service in this run: the merge job needs this shard's shard output in its digests input",
+    );
     return;
   }
   const set = shardSet(image, run.inputs.shardKey);
   // the job's run id keeps two legs of one platform apart; GITHUB_JOB alone is the same in every leg
-  const name = shardArtifactName(set, platform, Number(env.GITHUB_RUN_ATTEMPT) || 1, jobRunId(env.ACTIONS_RUNTIME_TOKEN ?? '') ?? `${env.GITHUB_JOB}:${env.RUNNER_NAME}`);
-  await run.timed('shard artifact', () => uploadShardRecord(name, shardRecord(set, image, platform, digest, env), artifactDeps(run)));
+  const name = shardArtifactName(
+    set,
+    platform,
+    Number(env.GITHUB_RUN_ATTEMPT) || 1,
+    jobRunId(env.ACTIONS_RUNTIME_TOKEN ?? '') ?? `${env.GITHUB_JOB}:${env.RUNNER_NAME}`,
+  );
+  await run.timed('shard artifact', () =>
+    uploadShardRecord(name, shardRecord(set, image, platform, digest, env), artifactDeps(run)),
+  );
   run.host.setOutput('shard-artifact', name);
 }
 

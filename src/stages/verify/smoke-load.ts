@@ -38,7 +38,17 @@ export function planSmokeLoad(input: BuildPlanInput, platform: string, tag: stri
     cacheTo: [],
     metadataFile,
     // no-cache or pull would rebuild or re-resolve: the point is the very layers just built
-    options: input.options && { ...input.options, outputs: [], load: true, provenance: undefined, sbom: '', iidFile: '', noCache: false, noCacheFilters: [], pull: false },
+    options: input.options && {
+      ...input.options,
+      outputs: [],
+      load: true,
+      provenance: undefined,
+      sbom: '',
+      iidFile: '',
+      noCache: false,
+      noCacheFilters: [],
+      pull: false,
+    },
   });
 }
 
@@ -48,11 +58,25 @@ export interface SmokeLoadDeps extends ActDeps {
 }
 
 /** Act: load every platform (one after the other: they share the builder) → platform → local tag. */
-export async function loadForSmoke(argvs: Record<string, string[]>, tags: Record<string, string>, deps: SmokeLoadDeps): Promise<Record<string, string>> {
+export async function loadForSmoke(
+  argvs: Record<string, string[]>,
+  tags: Record<string, string>,
+  deps: SmokeLoadDeps,
+): Promise<Record<string, string>> {
   for (const [platform, argv] of Object.entries(argvs)) {
-    deps.log(`smoke-test: loading ${platform} into the engine as ${tags[platform]} (the same build again: every step cached)`);
-    const res = await deps.exec({ argv, silent: true, ...(deps.env && Object.keys(deps.env).length ? { env: deps.env } : {}) });
-    if (res.code !== 0) throw new StageError('smoke-test', `loading ${platform} into the engine for the smoke test failed: ${commandProblem(argv, res)}`);
+    deps.log(
+      `smoke-test: loading ${platform} into the engine as ${tags[platform]} (the same build again: every step cached)`,
+    );
+    const res = await deps.exec({
+      argv,
+      silent: true,
+      ...(deps.env && Object.keys(deps.env).length ? { env: deps.env } : {}),
+    });
+    if (res.code !== 0)
+      throw new StageError(
+        'smoke-test',
+        `loading ${platform} into the engine for the smoke test failed: ${commandProblem(argv, res)}`,
+      );
   }
   return tags;
 }

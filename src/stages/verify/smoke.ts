@@ -4,9 +4,9 @@
  * run through one on the host.
  */
 import { StageError } from '../../errors.js';
-import type { ActDeps } from '../../ports/exec.js';
 import { acceptedArches } from '../../oci/elf.js';
 import { referenceParts } from '../../oci/reference.js';
+import type { ActDeps } from '../../ports/exec.js';
 
 export interface SmokeTarget {
   /** The reference to run: image@digest when pushed, else the first local tag. */
@@ -34,7 +34,12 @@ export function planSmoke(target: SmokeTarget, platform: string, argv: string[],
  * image store keeps one image per name@digest, so pulling the index digest for a second platform
  * fails there ("cannot overwrite digest").
  */
-export function smokeTarget(refs: string[], digest: string, pushed: boolean, manifests: Record<string, string> = {}): SmokeTarget | undefined {
+export function smokeTarget(
+  refs: string[],
+  digest: string,
+  pushed: boolean,
+  manifests: Record<string, string> = {},
+): SmokeTarget | undefined {
   const first = refs[0];
   if (pushed && first && digest) {
     const name = referenceParts(first).name;
@@ -44,7 +49,6 @@ export function smokeTarget(refs: string[], digest: string, pushed: boolean, man
   if (first) return { ref: first, pull: pushed };
   return undefined;
 }
-
 
 export interface SmokeResult {
   platform: string;
@@ -60,12 +64,21 @@ export interface SmokeDeps extends ActDeps {
 }
 
 /** Act: run every platform (in parallel) and print each one's output. See smokeFailure. */
-export async function runSmoke(target: SmokeTarget, platforms: string[], argv: string[], deps: SmokeDeps): Promise<SmokeResult[]> {
+export async function runSmoke(
+  target: SmokeTarget,
+  platforms: string[],
+  argv: string[],
+  deps: SmokeDeps,
+): Promise<SmokeResult[]> {
   const seconds = deps.timeoutSeconds ?? 0;
   const results = await Promise.all(
     platforms.map(async (platform, i): Promise<SmokeResult> => {
       const name = deps.namePrefix ? `${deps.namePrefix}-${i}` : undefined;
-      const res = await deps.exec({ argv: planSmoke(target, platform, argv, name), silent: true, timeoutMs: seconds * 1000 });
+      const res = await deps.exec({
+        argv: planSmoke(target, platform, argv, name),
+        silent: true,
+        timeoutMs: seconds * 1000,
+      });
       if (res.timedOut) {
         // the container runs on in the engine: remove it (bounded like any other command)
         if (name) await deps.exec({ argv: ['docker', 'rm', '--force', '--', name], silent: true });
@@ -150,21 +163,46 @@ export function smokeFailure(results: SmokeResult[], argv: string[]): StageError
   const failed = results.filter((r) => r.code !== 0);
   const wrong = results.map(archMismatch).filter((m): m is string => m !== undefined);
   if (!failed.length && wrong.length) {
-    return new StageError('smoke-test', `"${argv.join(' ')}": ${wrong.join('; ')}. The image holds binaries of another architecture: build it for $TARGETPLATFORM (use TARGETARCH in downloads).`);
+    return new StageError(
+      'smoke-test',
+      `"${argv.join(' ')}": ${wrong.join('; ')}. The image holds binaries of another architecture: build it for $TARGETPLATFORM (use TARGETARCH in downloads).`,
+    );
   }
   if (!failed.length) return undefined;
   const detail = failed.map((r) => {
     const lines = r.output.split('\n').filter(Boolean);
     // exit 125 is docker itself failing: its "docker: ..." line says why, not the --help hint after it
-    const line = (r.code === 125 ? lines.find((l) => l.startsWith('docker: ')) : undefined) ?? lines.pop() ?? 'no output';
+    const line =
+      (r.code === 125 ? lines.find((l) => l.startsWith('docker: ')) : undefined) ?? lines.pop() ?? 'no output';
     return `${r.platform} (exit ${r.code}: ${line})`;
   });
-  return new StageError('smoke-test', `"${argv.join(' ')}" failed on ${detail.join(', ')}${wrong.length ? `; ${wrong.join('; ')}` : ''}`);
+  return new StageError(
+    'smoke-test',
+    `"${argv.join(' ')}" failed on ${detail.join(', ')}${wrong.length ? `; ${wrong.join('; ')}` : ''}`,
+  );
 }
 
 /** Pure: the job summary section. */
 export function smokeSummary(results: SmokeResult[], argv: string[]): string {
-  const cell = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/`/g, "'").split('\n').join('<br>');
-  const rows = results.map((r) => `| ${r.platform} | ${r.code !== 0 ? `failed (exit ${r.code})` : archMismatch(r) ? 'wrong architecture' : 'ok'} | <code>${cell(r.output) || '(no output)'}</code> |`);
-  return ['#### smoke test: `' + argv.join(' ').replace(/`/g, "'") + '`', '', '| platform | result | output |', '|---|---|---|', ...rows, ''].join('\n');
+  const cell = (s: string) =>
+    s
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/\|/g, '\\|')
+      .replace(/`/g, "'")
+      .split('\n')
+      .join('<br>');
+  const rows = results.map(
+    (r) =>
+      `| ${r.platform} | ${r.code !== 0 ? `failed (exit ${r.code})` : archMismatch(r) ? 'wrong architecture' : 'ok'} | <code>${cell(r.output) || '(no output)'}</code> |`,
+  );
+  return [
+    '#### smoke test: `' + argv.join(' ').replace(/`/g, "'") + '`',
+    '',
+    '| platform | result | output |',
+    '|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
 }

@@ -3,8 +3,8 @@
  * index with exactly the requested platforms (attestation manifests aside).
  */
 import { commandProblem, StageError } from '../../errors.js';
-import type { ActDeps } from '../../ports/exec.js';
 import { canonicalPlatformOf, inspectManifestArgv, parseManifest } from '../../oci/manifests.js';
+import type { ActDeps } from '../../ports/exec.js';
 
 // verify reads a tag back with the buildx CLI (inspectManifestArgv, the one manifest read), which
 // resolves the registry, its credentials and TLS as the push did; the arch check reads over HTTP
@@ -21,7 +21,11 @@ export interface TagVerdict {
 }
 
 /** Pure: compare one tag's index (raw JSON from imagetools, see inspectManifestArgv) with the requested platforms. */
-export function judgeTag(ref: string, requested: string[], res: { code: number; stdout: string; stderr: string }): TagVerdict {
+export function judgeTag(
+  ref: string,
+  requested: string[],
+  res: { code: number; stdout: string; stderr: string },
+): TagVerdict {
   const base = { ref, manifests: {}, missing: [], extra: [] };
   if (res.code !== 0) {
     return { ...base, problem: `cannot read it back: ${commandProblem(inspectManifestArgv(ref), res)}` };
@@ -65,12 +69,17 @@ export function describeVerdict(v: TagVerdict): string {
 /** Act: read back every tag; fail naming each tag and the platforms it lacks. Returns platform → digest. */
 export async function runVerify(refs: string[], platforms: string[], deps: ActDeps): Promise<Record<string, string>> {
   const verdicts = await Promise.all(
-    refs.map(async (ref) => judgeTag(ref, platforms, await deps.exec({ argv: inspectManifestArgv(ref), silent: true }))),
+    refs.map(async (ref) =>
+      judgeTag(ref, platforms, await deps.exec({ argv: inspectManifestArgv(ref), silent: true })),
+    ),
   );
   const bad = verdicts.filter((v) => !verdictOk(v));
   for (const v of verdicts) if (verdictOk(v)) deps.log(`verify: ${v.ref} holds ${Object.keys(v.manifests).join(', ')}`);
   if (bad.length) {
-    throw new StageError('verify', `the pushed image does not hold the requested platforms (${platforms.join(', ')}): ${bad.map(describeVerdict).join('; ')}`);
+    throw new StageError(
+      'verify',
+      `the pushed image does not hold the requested platforms (${platforms.join(', ')}): ${bad.map(describeVerdict).join('; ')}`,
+    );
   }
   return verdicts[0]?.manifests ?? {};
 }

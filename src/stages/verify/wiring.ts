@@ -5,14 +5,15 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as path from 'node:path';
+
 import type { Host } from '../../ports/host.js';
 import { actDeps, type Run } from '../../run/run.js';
-import { archCheckStage } from '../archcheck/wiring.js';
 import { emulationNotice, platformTimes, timesSummary } from '../archcheck/times.js';
+import { archCheckStage } from '../archcheck/wiring.js';
 import type { BuildPlan } from '../build/wiring.js';
 import type { PreparedCache } from '../cache/wiring.js';
+import { runSmoke, smokeFailure, smokeSummary, type SmokeTarget, smokeTarget } from './smoke.js';
 import { loadForSmoke, needsSmokeLoad, planSmokeLoad, removeSmokeImages, smokeLoadTag } from './smoke-load.js';
-import { runSmoke, smokeFailure, smokeSummary, smokeTarget, type SmokeTarget } from './smoke.js';
 import { runVerify } from './verify.js';
 
 /** The smoke test's loads (a builder that keeps its results, see smoke-load.ts): argv and local tag per platform. */
@@ -45,7 +46,12 @@ export async function verifyStage(run: Run, built: Built): Promise<void> {
     manifests = await run.timed('verify', () => runVerify(built.refs, inputs.platforms, actDeps(run)));
     host.setOutput('manifests', JSON.stringify(manifests));
   }
-  await archCheckStage(run, { ref: built.refs[0] ?? inputs.images[0], digest: built.digest, pushed, build: built.build });
+  await archCheckStage(run, {
+    ref: built.refs[0] ?? inputs.images[0],
+    digest: built.digest,
+    pushed,
+    build: built.build,
+  });
   if (inputs.smokeTest.length) await smokeStage(run, built, manifests);
 }
 
@@ -53,7 +59,9 @@ export async function verifyStage(run: Run, built: Built): Promise<void> {
 async function smokeStage(run: Run, built: Built, manifests: Record<string, string>): Promise<void> {
   const { host, inputs } = run;
   const load = built.smokeLoad;
-  const target: SmokeTarget | undefined = load ? { ref: '', pull: false, perPlatform: load.tags } : smokeTarget(built.refs, built.digest, run.push.push, manifests);
+  const target: SmokeTarget | undefined = load
+    ? { ref: '', pull: false, perPlatform: load.tags }
+    : smokeTarget(built.refs, built.digest, run.push.push, manifests);
   if (!target) {
     host.warning('smoke-test: skipped, the image has no tag to run it by (set "images")');
     return;
@@ -63,7 +71,11 @@ async function smokeStage(run: Run, built: Built, manifests: Record<string, stri
   const results = await run.timed('smoke-test', async () => {
     try {
       if (load) await loadForSmoke(load.argvs, load.tags, { ...deps, env: load.env });
-      return await runSmoke(target, inputs.platforms, argv, { ...deps, timeoutSeconds: inputs.smokeTestTimeout, namePrefix: `multiarch-smoke-${randomUUID().slice(0, 8)}` });
+      return await runSmoke(target, inputs.platforms, argv, {
+        ...deps,
+        timeoutSeconds: inputs.smokeTestTimeout,
+        namePrefix: `multiarch-smoke-${randomUUID().slice(0, 8)}`,
+      });
     } finally {
       if (load) await removeSmokeImages(Object.values(load.tags), deps);
     }
@@ -92,7 +104,12 @@ export function planSmokeLoads(run: Run, plan: BuildPlan, cache: PreparedCache, 
   if (!inputs.smokeTest.length || plan.shard || !needsSmokeLoad(driver, run.push.push, inputs.load)) return undefined;
   const id = randomBytes(4).toString('hex');
   const tags = Object.fromEntries(inputs.platforms.map((p) => [p, smokeLoadTag(id, p)]));
-  const argvs = Object.fromEntries(inputs.platforms.map((p, i) => [p, planSmokeLoad(plan.input, p, tags[p]!, path.join(run.tempDir, `smoke-metadata-${i}.json`))]));
+  const argvs = Object.fromEntries(
+    inputs.platforms.map((p, i) => [
+      p,
+      planSmokeLoad(plan.input, p, tags[p]!, path.join(run.tempDir, `smoke-metadata-${i}.json`)),
+    ]),
+  );
   run.state.update({ smokeImages: Object.values(tags) });
   const env: Record<string, string> = { ...cache.restored.env };
   for (const s of inputs.secretEnvs) env[s.env] = run.env[s.env] ?? '';

@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
+
 import { checkLocal, platformImages } from '../../../../src/stages/archcheck/act.js';
-import { fakeExec } from '../../fakes.js';
 import { scanOciLayout } from '../../../../src/stages/archcheck/scan.js';
+import { fakeExec } from '../../fakes.js';
 import { elf, tarOf } from '../../images.js';
 
 describe('streaming a layer and an OCI layout', () => {
@@ -10,12 +11,15 @@ describe('streaming a layer and an OCI layout', () => {
     const layerA = zlib.gzipSync(await tarOf([['bin/x', elf(2, 1, 62)]]));
     const layerB = zlib.gzipSync(await tarOf([['bin/y', elf(2, 1, 183)]]));
     const cfg = (arch: string) => JSON.stringify({ os: 'linux', architecture: arch });
-    const manifest = (cfgD: string, layers: string[]) => JSON.stringify({ config: { digest: cfgD }, layers: layers.map((digest) => ({ digest })) });
-    const index = JSON.stringify({ manifests: [
-      { digest: 'sha256:d1', platform: { os: 'linux', architecture: 'amd64' } },
-      { digest: 'sha256:d2', platform: { os: 'linux', architecture: 'arm64' } },
-      { digest: 'sha256:att', platform: { os: 'unknown', architecture: 'unknown' } },
-    ] });
+    const manifest = (cfgD: string, layers: string[]) =>
+      JSON.stringify({ config: { digest: cfgD }, layers: layers.map((digest) => ({ digest })) });
+    const index = JSON.stringify({
+      manifests: [
+        { digest: 'sha256:d1', platform: { os: 'linux', architecture: 'amd64' } },
+        { digest: 'sha256:d2', platform: { os: 'linux', architecture: 'arm64' } },
+        { digest: 'sha256:att', platform: { os: 'unknown', architecture: 'unknown' } },
+      ],
+    });
     const blob = (hex: string) => `blobs/sha256/${hex}`;
     const layout = await tarOf([
       [blob('aa'), layerA],
@@ -25,7 +29,14 @@ describe('streaming a layer and an OCI layout', () => {
       [blob('d2'), Buffer.from(manifest('sha256:cc', ['sha256:ba5e', 'sha256:aa', 'sha256:bb']))],
       [blob('ee'), Buffer.from(index)],
       [blob('ba5e'), zlib.gzipSync(await tarOf([['bin/base', elf(2, 1, 62)]]))],
-      ['index.json', Buffer.from(JSON.stringify({ manifests: [{ digest: 'sha256:ee', mediaType: 'application/vnd.oci.image.index.v1+json' }] }))],
+      [
+        'index.json',
+        Buffer.from(
+          JSON.stringify({
+            manifests: [{ digest: 'sha256:ee', mediaType: 'application/vnd.oci.image.index.v1+json' }],
+          }),
+        ),
+      ],
     ]);
     const scan = await scanOciLayout(Readable.from([layout]), new Set(['sha256:ba5e']));
     expect([...scan.layers.keys()].sort()).toEqual(['sha256:aa', 'sha256:bb']);
@@ -36,9 +47,13 @@ describe('streaming a layer and an OCI layout', () => {
       { platform: 'linux/arm64', layers: ['sha256:ba5e', 'sha256:aa', 'sha256:bb'] },
     ]);
     // only the asked platforms, in any spelling the platform parser accepts
-    expect((await platformImages(scan.index, { manifest: get, config: get }, ['linux/arm64/v8'])).map((i) => i.platform)).toEqual(['linux/arm64']);
+    expect(
+      (await platformImages(scan.index, { manifest: get, config: get }, ['linux/arm64/v8'])).map((i) => i.platform),
+    ).toEqual(['linux/arm64']);
     // a single-platform manifest takes its platform from its config
-    expect(await platformImages(scan.json.get('sha256:d1')!, { manifest: get, config: get })).toEqual([{ platform: 'linux/amd64', layers: ['sha256:ba5e', 'sha256:aa'] }]);
+    expect(await platformImages(scan.json.get('sha256:d1')!, { manifest: get, config: get })).toEqual([
+      { platform: 'linux/amd64', layers: ['sha256:ba5e', 'sha256:aa'] },
+    ]);
   });
 });
 
@@ -49,12 +64,17 @@ describe('platformImages reads every manifest with oci/manifests.ts', () => {
   };
 
   test('an index: the asked platforms, attestations left out, an entry that is no image manifest has no layers', async () => {
-    const index = JSON.stringify({ manifests: [
-      { digest: 'sha256:m1', platform: { os: 'linux', architecture: 'amd64' } },
-      { digest: 'sha256:m2', platform: { os: 'linux', architecture: 'arm', variant: 'v7' } },
-      { digest: 'sha256:att', platform: { os: 'unknown', architecture: 'unknown' } },
-    ] });
-    const blobs = { 'sha256:m1': JSON.stringify({ layers: [{ digest: 'sha256:l1' }] }), 'sha256:m2': JSON.stringify({ manifests: [] }) };
+    const index = JSON.stringify({
+      manifests: [
+        { digest: 'sha256:m1', platform: { os: 'linux', architecture: 'amd64' } },
+        { digest: 'sha256:m2', platform: { os: 'linux', architecture: 'arm', variant: 'v7' } },
+        { digest: 'sha256:att', platform: { os: 'unknown', architecture: 'unknown' } },
+      ],
+    });
+    const blobs = {
+      'sha256:m1': JSON.stringify({ layers: [{ digest: 'sha256:l1' }] }),
+      'sha256:m2': JSON.stringify({ manifests: [] }),
+    };
     expect(await platformImages(index, reader(blobs))).toEqual([
       { platform: 'linux/amd64', layers: ['sha256:l1'] },
       { platform: 'linux/arm/v7', layers: [] },
@@ -62,7 +82,9 @@ describe('platformImages reads every manifest with oci/manifests.ts', () => {
   });
 
   test('a manifest without a config is of an unknown platform; one that is not JSON says so', async () => {
-    expect(await platformImages(JSON.stringify({ layers: [{ digest: 'sha256:l1' }] }), reader({}))).toEqual([{ platform: 'unknown/unknown', layers: ['sha256:l1'] }]);
+    expect(await platformImages(JSON.stringify({ layers: [{ digest: 'sha256:l1' }] }), reader({}))).toEqual([
+      { platform: 'unknown/unknown', layers: ['sha256:l1'] },
+    ]);
     await expect(platformImages('<html>', reader({}))).rejects.toThrow('not a JSON manifest');
   });
 });
@@ -70,7 +92,23 @@ describe('platformImages reads every manifest with oci/manifests.ts', () => {
 test('checkLocal: a failed re-export says what failed as commandProblem does', async () => {
   const exec = fakeExec(() => ({ code: 1, stderr: '#3 ERROR: failed to solve\nERROR: no cache\n' }));
   const t = { platforms: ['linux/amd64'], skip: new Set<string>(), ignore: () => false };
-  const deps = { exec, registry: { fetch, exec, readFile: () => undefined, dockerConfig: '' }, log: () => undefined, warn: () => undefined };
-  await expect(checkLocal(['docker', 'buildx', 'build', '/ctx'], t, deps)).rejects.toThrow('re-exporting the build failed: #3 ERROR: failed to solve\nERROR: no cache');
-  expect(exec.calls[0]!.argv).toEqual(['docker', 'buildx', 'build', '--provenance=false', '--sbom=false', '--output', 'type=oci,dest=-', '/ctx']);
+  const deps = {
+    exec,
+    registry: { fetch, exec, readFile: () => undefined, dockerConfig: '' },
+    log: () => undefined,
+    warn: () => undefined,
+  };
+  await expect(checkLocal(['docker', 'buildx', 'build', '/ctx'], t, deps)).rejects.toThrow(
+    're-exporting the build failed: #3 ERROR: failed to solve\nERROR: no cache',
+  );
+  expect(exec.calls[0]!.argv).toEqual([
+    'docker',
+    'buildx',
+    'build',
+    '--provenance=false',
+    '--sbom=false',
+    '--output',
+    'type=oci,dest=-',
+    '/ctx',
+  ]);
 });

@@ -1,5 +1,14 @@
-import { archCheckFailure, archCheckSummary, emptyScan, ignoreMatcher, judgePlatform, type LayerScan, reexportArgv, stackLayers } from '../../../../src/stages/archcheck/plan.js';
 import { readElfHeader } from '../../../../src/oci/elf.js';
+import {
+  archCheckFailure,
+  archCheckSummary,
+  emptyScan,
+  ignoreMatcher,
+  judgePlatform,
+  type LayerScan,
+  reexportArgv,
+  stackLayers,
+} from '../../../../src/stages/archcheck/plan.js';
 import { elf } from '../../images.js';
 
 const x86 = readElfHeader(elf(2, 1, 62))!;
@@ -12,9 +21,20 @@ function layer(part: Partial<LayerScan> & { elves?: LayerScan['elves'] }): Layer
 
 describe('layers stack with whiteouts', () => {
   test('a file deleted by a later layer (.wh.), under an opaque directory, or replaced, is not reported', () => {
-    const lower = layer({ elves: [{ path: 'opt/a', header: x86 }, { path: 'opt/d/b', header: x86 }, { path: 'usr/bin/c', header: x86 }, { path: 'keep', header: x86 }] });
+    const lower = layer({
+      elves: [
+        { path: 'opt/a', header: x86 },
+        { path: 'opt/d/b', header: x86 },
+        { path: 'usr/bin/c', header: x86 },
+        { path: 'keep', header: x86 },
+      ],
+    });
     const upper = layer({ whiteouts: ['opt/a'], opaque: ['opt/d'], elves: [{ path: 'usr/bin/c', header: a64 }] });
-    expect(stackLayers([lower, upper]).map((e) => e.path).sort()).toEqual(['keep', 'usr/bin/c']);
+    expect(
+      stackLayers([lower, upper])
+        .map((e) => e.path)
+        .sort(),
+    ).toEqual(['keep', 'usr/bin/c']);
     const v = judgePlatform('linux/arm64', [lower, upper], 2, () => false);
     expect(v.wrong).toEqual([{ path: '/keep', arch: 'amd64' }]);
     // a whiteout of a directory removes what is under it
@@ -29,10 +49,15 @@ describe('layers stack with whiteouts', () => {
 
   test('the failure names the platform, the first files, the count, the architecture and the fix', () => {
     const elves = Array.from({ length: 7 }, (_, i) => ({ path: `bin/t${i}`, header: x86 }));
-    const v = [judgePlatform('linux/arm64', [layer({ elves })], 1, () => false), judgePlatform('linux/amd64', [layer({ elves })], 1, () => false)];
+    const v = [
+      judgePlatform('linux/arm64', [layer({ elves })], 1, () => false),
+      judgePlatform('linux/amd64', [layer({ elves })], 1, () => false),
+    ];
     const err = archCheckFailure(v)!;
     expect(err.stage).toBe('arch-check');
-    expect(err.message).toMatch(/^linux\/arm64 holds 7 amd64 binaries: \/bin\/t0, \/bin\/t1, \/bin\/t2, \/bin\/t3, \/bin\/t4 and 2 more\. Fix: .*\$TARGETPLATFORM.*TARGETARCH/);
+    expect(err.message).toMatch(
+      /^linux\/arm64 holds 7 amd64 binaries: \/bin\/t0, \/bin\/t1, \/bin\/t2, \/bin\/t3, \/bin\/t4 and 2 more\. Fix: .*\$TARGETPLATFORM.*TARGETARCH/,
+    );
     expect(err.message).not.toMatch(/linux\/amd64 holds/);
     expect(archCheckSummary(v, 'true')).toContain('| linux/arm64 | **7 wrong** (amd64) | 7 | 0 | 1 of 1 |');
     expect(archCheckFailure([v[1]!])).toBeUndefined();
@@ -41,7 +66,50 @@ describe('layers stack with whiteouts', () => {
 
 describe('re-export argv', () => {
   test('the build argv without push, tags, cache export, metadata or attestations, with an OCI tar on stdout', () => {
-    const argv = ['docker', 'buildx', 'build', '--builder', 'b', '--platform', 'linux/amd64,linux/arm64', '--tag', 'r/x:v1', '--cache-from', 'type=local,src=/c', '--cache-to', 'type=local,dest=/d', '--metadata-file', '/m', '--push', '--provenance', 'mode=max', '--sbom=true', '--iidfile', '/i', '--load', '--build-arg', 'A=1', '/ctx'];
-    expect(reexportArgv(argv)).toEqual(['docker', 'buildx', 'build', '--builder', 'b', '--platform', 'linux/amd64,linux/arm64', '--cache-from', 'type=local,src=/c', '--build-arg', 'A=1', '--provenance=false', '--sbom=false', '--output', 'type=oci,dest=-', '/ctx']);
+    const argv = [
+      'docker',
+      'buildx',
+      'build',
+      '--builder',
+      'b',
+      '--platform',
+      'linux/amd64,linux/arm64',
+      '--tag',
+      'r/x:v1',
+      '--cache-from',
+      'type=local,src=/c',
+      '--cache-to',
+      'type=local,dest=/d',
+      '--metadata-file',
+      '/m',
+      '--push',
+      '--provenance',
+      'mode=max',
+      '--sbom=true',
+      '--iidfile',
+      '/i',
+      '--load',
+      '--build-arg',
+      'A=1',
+      '/ctx',
+    ];
+    expect(reexportArgv(argv)).toEqual([
+      'docker',
+      'buildx',
+      'build',
+      '--builder',
+      'b',
+      '--platform',
+      'linux/amd64,linux/arm64',
+      '--cache-from',
+      'type=local,src=/c',
+      '--build-arg',
+      'A=1',
+      '--provenance=false',
+      '--sbom=false',
+      '--output',
+      'type=oci,dest=-',
+      '/ctx',
+    ]);
   });
 });

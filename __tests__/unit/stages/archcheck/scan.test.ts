@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
+
 import { scanLayer } from '../../../../src/stages/archcheck/scan.js';
 import { elf, tarOf } from '../../images.js';
 
@@ -14,7 +15,10 @@ describe('streaming a layer and an OCI layout', () => {
     ['./cache/.wh..wh..opq', Buffer.alloc(0)],
   ];
 
-  test.each([['plain', (b: Buffer) => b], ['gzip', (b: Buffer) => zlib.gzipSync(b)]])('%s tar: headers, paths, whiteouts', async (_n, enc) => {
+  test.each([
+    ['plain', (b: Buffer) => b],
+    ['gzip', (b: Buffer) => zlib.gzipSync(b)],
+  ])('%s tar: headers, paths, whiteouts', async (_n, enc) => {
     const scan = await scanLayer(Readable.from([enc(await tarOf(files))]));
     expect(scan.elves).toEqual([{ path: 'usr/bin/tool', header: { machine: 62, class: 64, data: 'LE' } }]);
     expect(scan.files).toBe(3);

@@ -1,8 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { emulationNotice, isNative, parseProgress, platformTimes, timesSummary } from '../../../../src/stages/archcheck/times.js';
 
-const fixture = (n: string) => fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'fixtures', n), 'utf8');
+import {
+  emulationNotice,
+  isNative,
+  parseProgress,
+  platformTimes,
+  timesSummary,
+} from '../../../../src/stages/archcheck/times.js';
+
+const fixture = (n: string) =>
+  fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'fixtures', n), 'utf8');
 const NODE = ['linux/amd64'];
 
 describe('per-platform times from plain progress (captured logs)', () => {
@@ -10,7 +18,10 @@ describe('per-platform times from plain progress (captured logs)', () => {
     const t = platformTimes(fixture('progress-base-2platform.log'), ['linux/amd64', 'linux/arm64'], NODE);
     expect(t['linux/amd64']).toMatchObject({ emulated: false, steps: 3, cached: 1 });
     expect(t['linux/arm64']).toMatchObject({ emulated: true, steps: 3, cached: 1 });
-    expect(t['linux/arm64']!.slowest[0]).toEqual({ step: '[3/4] RUN ["/bin/busybox", "sh", "-c", "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; uname -m > /built-on"]', seconds: 6.2 });
+    expect(t['linux/arm64']!.slowest[0]).toEqual({
+      step: '[3/4] RUN ["/bin/busybox", "sh", "-c", "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; uname -m > /built-on"]',
+      seconds: 6.2,
+    });
     expect(t['linux/amd64']!.slowest[0]!.seconds).toBe(1.7);
     expect(t['linux/arm64']!.seconds).toBeGreaterThan(t['linux/amd64']!.seconds);
     expect(timesSummary(t)).toMatch(/\| linux\/arm64 \| emulated \| [\d.]+s \| 3 \| 1 \| \[3\/4\] RUN/);
@@ -18,15 +29,25 @@ describe('per-platform times from plain progress (captured logs)', () => {
 
   test('steps printed without a platform (RUN in a scratch stage) are not given to one', () => {
     const v = parseProgress(fixture('progress-scratch-2platform.log'));
-    expect(v.filter((x) => x.platform === undefined).map((x) => x.step.slice(0, 15))).toEqual(['[build 2/2] RUN', '[build 2/2] RUN']);
+    expect(v.filter((x) => x.platform === undefined).map((x) => x.step.slice(0, 15))).toEqual([
+      '[build 2/2] RUN',
+      '[build 2/2] RUN',
+    ]);
     const t = platformTimes(fixture('progress-scratch-2platform.log'), ['linux/amd64', 'linux/arm64'], NODE);
     expect(t['linux/arm64']!.steps).toBe(2); // its COPY steps
   });
 
   test('a single-platform build prints no platform: every step is that platform’s', () => {
-    const log = '#5 [2/3] RUN make\n#5 DONE 4.0s\n#6 [3/3] COPY a /\n#6 CACHED\n#7 [internal] load build context\n#7 DONE 0.1s\n';
+    const log =
+      '#5 [2/3] RUN make\n#5 DONE 4.0s\n#6 [3/3] COPY a /\n#6 CACHED\n#7 [internal] load build context\n#7 DONE 0.1s\n';
     expect(platformTimes(log, ['linux/arm64'], ['linux/arm64'])).toEqual({
-      'linux/arm64': { emulated: false, seconds: 4, steps: 1, cached: 1, slowest: [{ step: '[2/3] RUN make', seconds: 4 }] },
+      'linux/arm64': {
+        emulated: false,
+        seconds: 4,
+        steps: 1,
+        cached: 1,
+        slowest: [{ step: '[2/3] RUN make', seconds: 4 }],
+      },
     });
   });
 

@@ -25,7 +25,8 @@ describe('decidePush', () => {
     expect(decidePush('auto', 'workflow_run', ['a/x'])).toEqual({
       push: false,
       reason: 'push: auto on a workflow_run event builds only',
-      warning: 'push: auto pushes only on push, schedule, workflow_dispatch, release, repository_dispatch events; this workflow_run event builds without pushing. Set push: true to push on it.',
+      warning:
+        'push: auto pushes only on push, schedule, workflow_dispatch, release, repository_dispatch events; this workflow_run event builds without pushing. Set push: true to push on it.',
     });
     expect(decidePush('auto', 'merge_group', ['a/x']).warning).toBeUndefined();
     expect(decidePush('auto', 'pull_request', ['a/x']).warning).toBeUndefined();
@@ -33,11 +34,78 @@ describe('decidePush', () => {
 });
 
 describe('planBuild', () => {
-  const base = { builder: 'default', platforms: ['linux/amd64', 'linux/arm64'], context: '/ws', file: '/ws/Dockerfile', buildArgs: [], refs: [], push: false, metadataFile: '/t/m.json' };
+  const base = {
+    builder: 'default',
+    platforms: ['linux/amd64', 'linux/arm64'],
+    context: '/ws',
+    file: '/ws/Dockerfile',
+    buildArgs: [],
+    refs: [],
+    push: false,
+    metadataFile: '/t/m.json',
+  };
   test.each([
-    ['minimal', {}, ['docker', 'buildx', 'build', '--builder', 'default', '--platform', 'linux/amd64,linux/arm64', '--file', '/ws/Dockerfile', '--metadata-file', '/t/m.json', '/ws']],
-    ['tags, args, push', { refs: ['r/a:1', 'r/a:2'], buildArgs: ['A=1', 'B=x y'], push: true }, ['docker', 'buildx', 'build', '--builder', 'default', '--platform', 'linux/amd64,linux/arm64', '--file', '/ws/Dockerfile', '--build-arg', 'A=1', '--build-arg', 'B=x y', '--tag', 'r/a:1', '--tag', 'r/a:2', '--metadata-file', '/t/m.json', '--push', '/ws']],
-    ['remote context without file', { context: 'https://github.com/o/r.git#main', file: '' }, ['docker', 'buildx', 'build', '--builder', 'default', '--platform', 'linux/amd64,linux/arm64', '--metadata-file', '/t/m.json', 'https://github.com/o/r.git#main']],
+    [
+      'minimal',
+      {},
+      [
+        'docker',
+        'buildx',
+        'build',
+        '--builder',
+        'default',
+        '--platform',
+        'linux/amd64,linux/arm64',
+        '--file',
+        '/ws/Dockerfile',
+        '--metadata-file',
+        '/t/m.json',
+        '/ws',
+      ],
+    ],
+    [
+      'tags, args, push',
+      { refs: ['r/a:1', 'r/a:2'], buildArgs: ['A=1', 'B=x y'], push: true },
+      [
+        'docker',
+        'buildx',
+        'build',
+        '--builder',
+        'default',
+        '--platform',
+        'linux/amd64,linux/arm64',
+        '--file',
+        '/ws/Dockerfile',
+        '--build-arg',
+        'A=1',
+        '--build-arg',
+        'B=x y',
+        '--tag',
+        'r/a:1',
+        '--tag',
+        'r/a:2',
+        '--metadata-file',
+        '/t/m.json',
+        '--push',
+        '/ws',
+      ],
+    ],
+    [
+      'remote context without file',
+      { context: 'https://github.com/o/r.git#main', file: '' },
+      [
+        'docker',
+        'buildx',
+        'build',
+        '--builder',
+        'default',
+        '--platform',
+        'linux/amd64,linux/arm64',
+        '--metadata-file',
+        '/t/m.json',
+        'https://github.com/o/r.git#main',
+      ],
+    ],
   ])('%s', (_n, over, want) => expect(planBuild({ ...base, ...over })).toEqual(want));
 });
 
@@ -69,7 +137,10 @@ describe('decidePush with local outputs', () => {
 
 describe('call', () => {
   test('check/outline/targets build nothing, so nothing is pushed', () => {
-    expect(decidePush(true, 'push', ['r/a'], { call: 'check' })).toEqual({ push: false, reason: 'call: check evaluates the build without building it' });
+    expect(decidePush(true, 'push', ['r/a'], { call: 'check' })).toEqual({
+      push: false,
+      reason: 'call: check evaluates the build without building it',
+    });
     expect(decidePush('auto', 'push', ['r/a'], { call: 'build' }).push).toBe(true);
   });
 });
@@ -116,15 +187,59 @@ App.containerfile:2
 ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref m8::a0: "/nope": not found
 `;
   test.each<[string, string, string | undefined, ReturnType<typeof explainBuildFailure>]>([
-    ['RUN failure, file mapped to the workspace path', RUN_FAIL, 'docker/app.Dockerfile', {
-      message: '[2/2] RUN ["/bin/busybox", "sh", "-c", "echo boom >&2; exit 3"]: failed to solve: process "/bin/busybox sh -c echo boom >&2; exit 3" did not complete successfully: exit code: 3',
-      file: 'docker/app.Dockerfile', line: 4,
-    }],
-    ['parse error', PARSE_FAIL, 'Dockerfile.c', { message: 'failed to solve: dockerfile parse error on line 2: unknown instruction: FROBNICATE', file: 'Dockerfile.c', line: 2 }],
-    ['any file name, not only *Dockerfile*', COPY_FAIL, 'build/App.containerfile', { message: expect.stringMatching(/^\[1\/1\] COPY nope \/x: failed to solve: .*not found$/) as unknown as string, file: 'build/App.containerfile', line: 2 }],
-    ['another file name is kept as buildx printed it', COPY_FAIL, 'Dockerfile', { message: expect.any(String) as unknown as string, file: 'App.containerfile', line: 2 }],
-    ['no location', 'ERROR: failed to solve: failed to read dockerfile: open Dockerfile: no such file or directory\n', undefined, { message: 'failed to solve: failed to read dockerfile: open Dockerfile: no such file or directory', file: undefined, line: undefined }],
-    ['no ERROR line', 'something odd\nlast words\n', undefined, { message: 'last words', file: undefined, line: undefined }],
+    [
+      'RUN failure, file mapped to the workspace path',
+      RUN_FAIL,
+      'docker/app.Dockerfile',
+      {
+        message:
+          '[2/2] RUN ["/bin/busybox", "sh", "-c", "echo boom >&2; exit 3"]: failed to solve: process "/bin/busybox sh -c echo boom >&2; exit 3" did not complete successfully: exit code: 3',
+        file: 'docker/app.Dockerfile',
+        line: 4,
+      },
+    ],
+    [
+      'parse error',
+      PARSE_FAIL,
+      'Dockerfile.c',
+      {
+        message: 'failed to solve: dockerfile parse error on line 2: unknown instruction: FROBNICATE',
+        file: 'Dockerfile.c',
+        line: 2,
+      },
+    ],
+    [
+      'any file name, not only *Dockerfile*',
+      COPY_FAIL,
+      'build/App.containerfile',
+      {
+        message: expect.stringMatching(/^\[1\/1\] COPY nope \/x: failed to solve: .*not found$/) as unknown as string,
+        file: 'build/App.containerfile',
+        line: 2,
+      },
+    ],
+    [
+      'another file name is kept as buildx printed it',
+      COPY_FAIL,
+      'Dockerfile',
+      { message: expect.any(String) as unknown as string, file: 'App.containerfile', line: 2 },
+    ],
+    [
+      'no location',
+      'ERROR: failed to solve: failed to read dockerfile: open Dockerfile: no such file or directory\n',
+      undefined,
+      {
+        message: 'failed to solve: failed to read dockerfile: open Dockerfile: no such file or directory',
+        file: undefined,
+        line: undefined,
+      },
+    ],
+    [
+      'no ERROR line',
+      'something odd\nlast words\n',
+      undefined,
+      { message: 'last words', file: undefined, line: undefined },
+    ],
   ])('%s', (_n, stderr, dockerfile, want) => {
     expect(explainBuildFailure(stderr, dockerfile)).toEqual(want);
   });

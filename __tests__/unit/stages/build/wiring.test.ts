@@ -4,7 +4,7 @@ import { parseInputs } from '../../../../src/inputs/index.js';
 import type { ExecRequest } from '../../../../src/ports/exec.js';
 import type { Run } from '../../../../src/run/run.js';
 import { StateStore } from '../../../../src/run/state.js';
-import { planBuildStage, buildStage } from '../../../../src/stages/build/wiring.js';
+import { buildStage, planBuildStage } from '../../../../src/stages/build/wiring.js';
 import type { Builder } from '../../../../src/stages/builder/wiring.js';
 import type { PreparedCache } from '../../../../src/stages/cache/wiring.js';
 import type { MetaPlan } from '../../../../src/stages/meta/plan.js';
@@ -20,13 +20,25 @@ function runOf(inputs: Record<string, string>, exec = fakeExec()) {
   const ctx = readRunContext(deps.env, deps.cwd);
   const parsed = parseInputs((n, o) => host.getInput(n, o), { workspace: ctx.workspace, exists: () => true });
   const run = {
-    ...deps, ctx, inputs: parsed, push: { push: false, reason: '' }, state: new StateStore(host), tempDir: TEMP, dockerConfig: '/tmp/rt/dc',
-    timings: [], report: { refs: [], pushed: false, verification: '' }, timed: (_n: string, fn: () => Promise<unknown>) => fn(),
+    ...deps,
+    ctx,
+    inputs: parsed,
+    push: { push: false, reason: '' },
+    state: new StateStore(host),
+    tempDir: TEMP,
+    dockerConfig: '/tmp/rt/dc',
+    timings: [],
+    report: { refs: [], pushed: false, verification: '' },
+    timed: (_n: string, fn: () => Promise<unknown>) => fn(),
   } as unknown as Run;
   return { run, host, files, exec };
 }
 const meta = { refs: ['r/a:1'], labels: [], annotations: [] } as unknown as MetaPlan;
-const builder = { name: 'b', driver: 'docker-container', buildxVersion: 'github.com/docker/buildx v0.29.1 x' } as unknown as Builder;
+const builder = {
+  name: 'b',
+  driver: 'docker-container',
+  buildxVersion: 'github.com/docker/buildx v0.29.1 x',
+} as unknown as Builder;
 function cacheOf(): PreparedCache & { saves: number } {
   const c = {
     saves: 0,
@@ -51,23 +63,41 @@ describe('build stage wiring', () => {
   });
 
   test('a failed build saves no cache (the save runs only after a build that succeeded)', async () => {
-    const exec = fakeExec((req: ExecRequest) => (req.argv[2] === 'build' ? { code: 1, stderr: 'ERROR: failed to solve: boom' } : {}));
+    const exec = fakeExec((req: ExecRequest) =>
+      req.argv[2] === 'build' ? { code: 1, stderr: 'ERROR: failed to solve: boom' } : {},
+    );
     const f = runOf({ context: '.' }, exec);
     const cache = cacheOf();
-    const err = await buildStage(f.run, planBuildStage(f.run, meta, builder, cache), cache, builder.driver).catch((e: unknown) => e);
+    const err = await buildStage(f.run, planBuildStage(f.run, meta, builder, cache), cache, builder.driver).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StageError);
     expect((err as Error).message).toBe('docker buildx build failed: failed to solve: boom');
     expect(cache.saves).toBe(0);
   });
 
   test.each<[string, Record<string, string>, string]>([
-    ['a workspace Dockerfile: the annotation names its workspace path', { context: '.', file: 'docker/app.Dockerfile' }, 'docker/app.Dockerfile'],
-    ['a Dockerfile inside a git-URL context: no workspace path, buildx\'s name kept', { context: 'https://github.com/o/r.git', file: 'docker/app.Dockerfile' }, 'app.Dockerfile'],
+    [
+      'a workspace Dockerfile: the annotation names its workspace path',
+      { context: '.', file: 'docker/app.Dockerfile' },
+      'docker/app.Dockerfile',
+    ],
+    [
+      "a Dockerfile inside a git-URL context: no workspace path, buildx's name kept",
+      { context: 'https://github.com/o/r.git', file: 'docker/app.Dockerfile' },
+      'app.Dockerfile',
+    ],
   ])('%s', async (_n, inputs, file) => {
-    const stderr = 'app.Dockerfile:4\n--------------------\n   4 | >>> RUN false\n--------------------\nERROR: failed to solve: exit code: 1\n';
-    const f = runOf(inputs, fakeExec((req) => (req.argv[2] === 'build' ? { code: 1, stderr } : {})));
+    const stderr =
+      'app.Dockerfile:4\n--------------------\n   4 | >>> RUN false\n--------------------\nERROR: failed to solve: exit code: 1\n';
+    const f = runOf(
+      inputs,
+      fakeExec((req) => (req.argv[2] === 'build' ? { code: 1, stderr } : {})),
+    );
     const cache = cacheOf();
-    const err = await buildStage(f.run, planBuildStage(f.run, meta, builder, cache), cache, builder.driver).catch((e: unknown) => e);
+    const err = await buildStage(f.run, planBuildStage(f.run, meta, builder, cache), cache, builder.driver).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ annotation: { file, line: 4 } });
   });
 });

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildxAsset, findChecksum, installBuildx } from '../../../../src/stages/builder/buildx-install.js';
+
 import type { ToolCache } from '../../../../src/ports/tool-cache.js';
+import { buildxAsset, findChecksum, installBuildx } from '../../../../src/stages/builder/buildx-install.js';
 
 test.each([
   ['linux', 'x64', 'buildx-v0.29.1.linux-amd64'],
@@ -20,7 +21,12 @@ test.each([
 
 test('findChecksum: both sha256sum forms', () => {
   const h = 'a'.repeat(64);
-  expect(findChecksum(`${'b'.repeat(64)}  buildx-v1.0.0.linux-arm64\n${h}  buildx-v1.0.0.linux-amd64\n`, 'buildx-v1.0.0.linux-amd64')).toBe(h);
+  expect(
+    findChecksum(
+      `${'b'.repeat(64)}  buildx-v1.0.0.linux-arm64\n${h}  buildx-v1.0.0.linux-amd64\n`,
+      'buildx-v1.0.0.linux-amd64',
+    ),
+  ).toBe(h);
   expect(findChecksum(`${h.toUpperCase()} *buildx-v1.0.0.linux-amd64\n`, 'buildx-v1.0.0.linux-amd64')).toBe(h);
   expect(findChecksum(`${h}  buildx-v1.0.0.linux-amd64.sbom.json\n`, 'buildx-v1.0.0.linux-amd64')).toBeUndefined();
 });
@@ -62,7 +68,14 @@ describe('installBuildx with a fake release server and tool cache', () => {
     };
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
-  const opts = () => ({ version: '0.29.1', baseUrl: 'http://s', tempDir: path.join(root, 'tmp'), dockerConfig: path.join(root, 'cfg'), platform: 'linux', arch: 'x64' });
+  const opts = () => ({
+    version: '0.29.1',
+    baseUrl: 'http://s',
+    tempDir: path.join(root, 'tmp'),
+    dockerConfig: path.join(root, 'cfg'),
+    platform: 'linux',
+    arch: 'x64',
+  });
 
   test('downloads, verifies, caches, installs; the second time comes from the cache', async () => {
     const first = await installBuildx(opts(), tc, () => undefined);
@@ -79,7 +92,9 @@ describe('installBuildx with a fake release server and tool cache', () => {
 
   test('checksum mismatch: clear error, nothing installed or cached', async () => {
     served['http://s/v0.29.1/checksums.txt'] = `${'0'.repeat(64)}  buildx-v0.29.1.linux-amd64\n`;
-    await expect(installBuildx(opts(), tc, () => undefined)).rejects.toThrow(/checksum mismatch for buildx-v0\.29\.1\.linux-amd64.*expected sha256 0{64}.*got [0-9a-f]{64}.*nothing was installed/);
+    await expect(installBuildx(opts(), tc, () => undefined)).rejects.toThrow(
+      /checksum mismatch for buildx-v0\.29\.1\.linux-amd64.*expected sha256 0{64}.*got [0-9a-f]{64}.*nothing was installed/,
+    );
     expect(tc.find('docker-buildx', '0.29.1', 'amd64')).toBe('');
     expect(fs.existsSync(path.join(root, 'cfg', 'cli-plugins'))).toBe(false);
     expect(fs.readdirSync(path.join(root, 'tmp'))).toEqual([]);
@@ -87,7 +102,11 @@ describe('installBuildx with a fake release server and tool cache', () => {
 
   test('no entry in checksums.txt, and an unknown version (404)', async () => {
     served['http://s/v0.29.1/checksums.txt'] = `${sha}  something-else\n`;
-    await expect(installBuildx(opts(), tc, () => undefined)).rejects.toThrow(/has no entry for buildx-v0\.29\.1\.linux-amd64/);
-    await expect(installBuildx({ ...opts(), version: '9.9.9' }, tc, () => undefined)).rejects.toThrow(/HTTP 404.*is 9\.9\.9 a released buildx version/);
+    await expect(installBuildx(opts(), tc, () => undefined)).rejects.toThrow(
+      /has no entry for buildx-v0\.29\.1\.linux-amd64/,
+    );
+    await expect(installBuildx({ ...opts(), version: '9.9.9' }, tc, () => undefined)).rejects.toThrow(
+      /HTTP 404.*is 9\.9\.9 a released buildx version/,
+    );
   });
 });

@@ -1,10 +1,15 @@
 /** setup-buildx-action's `nodes` output from `docker buildx inspect` text (captured from buildx 0.13.1, two nodes). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import { firstNodePins, nodeAssignment, parseInspectNodes } from '../../../../src/stages/builder/nodes.js';
 
-const TWO_NODES = fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'fixtures', 'inspect-two-nodes.txt'), 'utf8');
-const PLATFORMS = 'linux/amd64,linux/amd64/v2,linux/amd64/v3,linux/amd64/v4,linux/riscv64,linux/ppc64,linux/ppc64le,linux/s390x,linux/386,linux/loong64,linux/arm/v7,linux/arm/v6';
+const TWO_NODES = fs.readFileSync(
+  path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'fixtures', 'inspect-two-nodes.txt'),
+  'utf8',
+);
+const PLATFORMS =
+  'linux/amd64,linux/amd64/v2,linux/amd64/v3,linux/amd64/v4,linux/riscv64,linux/ppc64,linux/ppc64le,linux/s390x,linux/386,linux/loong64,linux/arm/v7,linux/arm/v6';
 
 test('a two-node docker-container builder: one entry per node, labels and GC policy skipped', () => {
   expect(parseInspectNodes(TWO_NODES)).toEqual([
@@ -31,8 +36,18 @@ test('a two-node docker-container builder: one entry per node, labels and GC pol
 });
 
 test('the docker driver (older key names: Buildkit, Flags) and a stopped node', () => {
-  const text = 'Name:   default\nDriver: docker\n\nNodes:\nName:      default\nEndpoint:  default\nStatus:    inactive\nFlags:     --debug\nBuildkit:  v0.12.5\nPlatforms: linux/amd64, linux/386\n';
-  expect(parseInspectNodes(text)).toEqual([{ name: 'default', endpoint: 'default', status: 'inactive', 'buildkitd-flags': '--debug', buildkit: 'v0.12.5', platforms: 'linux/amd64,linux/386' }]);
+  const text =
+    'Name:   default\nDriver: docker\n\nNodes:\nName:      default\nEndpoint:  default\nStatus:    inactive\nFlags:     --debug\nBuildkit:  v0.12.5\nPlatforms: linux/amd64, linux/386\n';
+  expect(parseInspectNodes(text)).toEqual([
+    {
+      name: 'default',
+      endpoint: 'default',
+      status: 'inactive',
+      'buildkitd-flags': '--debug',
+      buildkit: 'v0.12.5',
+      platforms: 'linux/amd64,linux/386',
+    },
+  ]);
 });
 
 test('no Nodes section (inspect failed): none', () => {
@@ -45,7 +60,11 @@ describe('multi-node builders: the first node is pinned to what append leaves', 
     expect(firstNodePins(['linux/amd64', 'linux/arm64'], append)).toEqual(['linux/amd64']);
     expect(firstNodePins(['linux/amd64', 'linux/arm64'], [{ driverOpts: [], platforms: [] }])).toEqual([]);
     expect(firstNodePins(['linux/arm64'], append)).toEqual([]);
-    expect(nodeAssignment('b', ['linux/amd64', 'linux/arm64'], ['linux/amd64'], append)).toBe('linux/amd64 on node b0, linux/arm64 on node arm');
-    expect(nodeAssignment('b', ['linux/arm64'], [], [{ driverOpts: [], platforms: ['linux/arm64'] }])).toBe('linux/arm64 on node b1');
+    expect(nodeAssignment('b', ['linux/amd64', 'linux/arm64'], ['linux/amd64'], append)).toBe(
+      'linux/amd64 on node b0, linux/arm64 on node arm',
+    );
+    expect(nodeAssignment('b', ['linux/arm64'], [], [{ driverOpts: [], platforms: ['linux/arm64'] }])).toBe(
+      'linux/arm64 on node b1',
+    );
   });
 });

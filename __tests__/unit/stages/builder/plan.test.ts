@@ -1,23 +1,28 @@
 import * as path from 'node:path';
+
 import { ownBuilderInputs } from '../../../../src/inputs/builder.js';
-import { builderProbe, builderRequest } from '../../fakes.js';
 import { DEFAULT_BUILDX_VERSION } from '../../../../src/stages/builder/buildx-version.js';
 import {
   appendArgv,
   autoReason,
+  type BuilderRequest,
   buildxToInstall,
   DEFAULT_BUILDKITD_FLAGS,
-  planBuildkitdConfig,
   planBuilder,
+  planBuildkitdConfig,
   resolveDriver,
   uniqueBuilderName,
-  type BuilderRequest,
 } from '../../../../src/stages/builder/plan.js';
 import type { BuilderProbe } from '../../../../src/stages/builder/probe.js';
+import { builderProbe, builderRequest } from '../../fakes.js';
 
 const probe = builderProbe;
 const req = builderRequest;
-const classic: BuilderProbe = { buildxVersion: 'github.com/docker/buildx v0.13.1 x', driverStatus: [['Backing Filesystem', 'extfs']], dockerContext: 'default' };
+const classic: BuilderProbe = {
+  buildxVersion: 'github.com/docker/buildx v0.13.1 x',
+  driverStatus: [['Backing Filesystem', 'extfs']],
+  dockerContext: 'default',
+};
 const containerdProbe: BuilderProbe = { ...classic, driverStatus: [['driver-type', 'io.containerd.snapshotter.v1']] };
 const driverOpts = (argv: string[]) => argv.flatMap((a, i) => (argv[i - 1] === '--driver-opt' ? [a] : []));
 
@@ -30,11 +35,25 @@ describe('planBuilder: argv for every driver', () => {
   test('auto on the classic store: a new docker-container builder', () => {
     const p = planBuilder(probe({ driverStatus: [['Backing Filesystem', 'extfs']] }), req(), 'b1');
     expect(p.driver).toBe('docker-container');
-    expect(p.create).toEqual([['docker', 'buildx', 'create', '--name', 'b1', '--driver', 'docker-container', '--buildkitd-flags', DEFAULT_BUILDKITD_FLAGS]]);
+    expect(p.create).toEqual([
+      [
+        'docker',
+        'buildx',
+        'create',
+        '--name',
+        'b1',
+        '--driver',
+        'docker-container',
+        '--buildkitd-flags',
+        DEFAULT_BUILDKITD_FLAGS,
+      ],
+    ]);
     expect(p.remove).toBe(true);
   });
   test('docker driver on the classic store fails with what to do', () => {
-    expect(() => planBuilder(probe({ driverStatus: [] }), req({ driver: 'docker' }), 'b1')).toThrow(/classic image store.*docker-container/);
+    expect(() => planBuilder(probe({ driverStatus: [] }), req({ driver: 'docker' }), 'b1')).toThrow(
+      /classic image store.*docker-container/,
+    );
   });
   test('docker driver with an endpoint uses that context', () => {
     expect(planBuilder(probe(), req({ driver: 'docker', endpoint: 'other' }), 'b1').name).toBe('other');
@@ -42,29 +61,82 @@ describe('planBuilder: argv for every driver', () => {
   test('docker-container with driver-opts, flags, config and endpoint', () => {
     const p = planBuilder(
       probe(),
-      req({ driver: 'docker-container', driverOpts: ['image=local/buildkit:1', 'network=host'], buildkitdFlags: '--debug', buildkitdConfig: '/t/buildkitd.toml', endpoint: 'ctx1' }),
+      req({
+        driver: 'docker-container',
+        driverOpts: ['image=local/buildkit:1', 'network=host'],
+        buildkitdFlags: '--debug',
+        buildkitdConfig: '/t/buildkitd.toml',
+        endpoint: 'ctx1',
+      }),
       'b1',
     );
     expect(p.create[0]).toEqual([
-      'docker', 'buildx', 'create', '--name', 'b1', '--driver', 'docker-container',
-      '--driver-opt', 'image=local/buildkit:1', '--driver-opt', 'network=host',
-      '--buildkitd-flags', '--debug', '--buildkitd-config', '/t/buildkitd.toml', 'ctx1',
+      'docker',
+      'buildx',
+      'create',
+      '--name',
+      'b1',
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      'image=local/buildkit:1',
+      '--driver-opt',
+      'network=host',
+      '--buildkitd-flags',
+      '--debug',
+      '--buildkitd-config',
+      '/t/buildkitd.toml',
+      'ctx1',
     ]);
   });
   test('buildx older than 0.13 gets --config', () => {
-    const p = planBuilder(probe({ buildxVersion: 'github.com/docker/buildx v0.12.1 abc' }), req({ driver: 'docker-container', buildkitdConfig: '/c.toml' }), 'b1');
+    const p = planBuilder(
+      probe({ buildxVersion: 'github.com/docker/buildx v0.12.1 abc' }),
+      req({ driver: 'docker-container', buildkitdConfig: '/c.toml' }),
+      'b1',
+    );
     expect(p.create[0]).toContain('--config');
     expect(p.create[0]).not.toContain('--buildkitd-config');
   });
   test('remote: endpoint, no default daemon flags', () => {
-    const p = planBuilder(probe(), req({ driver: 'remote', endpoint: 'tcp://127.0.0.1:1234', driverOpts: ['cacert=/c/ca.pem'] }), 'b1');
-    expect(p.create[0]).toEqual(['docker', 'buildx', 'create', '--name', 'b1', '--driver', 'remote', '--driver-opt', 'cacert=/c/ca.pem', 'tcp://127.0.0.1:1234']);
+    const p = planBuilder(
+      probe(),
+      req({ driver: 'remote', endpoint: 'tcp://127.0.0.1:1234', driverOpts: ['cacert=/c/ca.pem'] }),
+      'b1',
+    );
+    expect(p.create[0]).toEqual([
+      'docker',
+      'buildx',
+      'create',
+      '--name',
+      'b1',
+      '--driver',
+      'remote',
+      '--driver-opt',
+      'cacert=/c/ca.pem',
+      'tcp://127.0.0.1:1234',
+    ]);
   });
   test('kubernetes', () => {
-    const p = planBuilder(probe(), req({ driver: 'kubernetes', driverOpts: ['namespace=buildkit', 'replicas=2'] }), 'b1');
+    const p = planBuilder(
+      probe(),
+      req({ driver: 'kubernetes', driverOpts: ['namespace=buildkit', 'replicas=2'] }),
+      'b1',
+    );
     expect(p.create[0]).toEqual([
-      'docker', 'buildx', 'create', '--name', 'b1', '--driver', 'kubernetes',
-      '--driver-opt', 'namespace=buildkit', '--driver-opt', 'replicas=2', '--buildkitd-flags', DEFAULT_BUILDKITD_FLAGS,
+      'docker',
+      'buildx',
+      'create',
+      '--name',
+      'b1',
+      '--driver',
+      'kubernetes',
+      '--driver-opt',
+      'namespace=buildkit',
+      '--driver-opt',
+      'replicas=2',
+      '--buildkitd-flags',
+      DEFAULT_BUILDKITD_FLAGS,
     ]);
   });
   test('appended nodes: one create --append each', () => {
@@ -74,29 +146,70 @@ describe('planBuilder: argv for every driver', () => {
         driver: 'docker-container',
         endpoint: 'node-amd64',
         append: [
-          { name: 'arm', endpoint: 'node-arm64', driverOpts: ['image=x', 'network=host'], buildkitdFlags: '--debug', platforms: ['linux/arm64', 'linux/arm/v7'] },
+          {
+            name: 'arm',
+            endpoint: 'node-arm64',
+            driverOpts: ['image=x', 'network=host'],
+            buildkitdFlags: '--debug',
+            platforms: ['linux/arm64', 'linux/arm/v7'],
+          },
           { driverOpts: [], platforms: [], endpoint: 'tcp://10.0.0.2:1234' },
         ],
       }),
       'b1',
     );
     expect(p.create.slice(1)).toEqual([
-      ['docker', 'buildx', 'create', '--name', 'b1', '--append', '--node', 'arm', '--driver-opt', 'image=x', '--driver-opt', 'network=host', '--buildkitd-flags', '--debug', '--platform', 'linux/arm64,linux/arm/v7', 'node-arm64'],
+      [
+        'docker',
+        'buildx',
+        'create',
+        '--name',
+        'b1',
+        '--append',
+        '--node',
+        'arm',
+        '--driver-opt',
+        'image=x',
+        '--driver-opt',
+        'network=host',
+        '--buildkitd-flags',
+        '--debug',
+        '--platform',
+        'linux/arm64,linux/arm/v7',
+        'node-arm64',
+      ],
       ['docker', 'buildx', 'create', '--name', 'b1', '--append', 'tcp://10.0.0.2:1234'],
     ]);
-    expect(appendArgv('x', { driverOpts: [], platforms: [] })).toEqual(['docker', 'buildx', 'create', '--name', 'x', '--append']);
+    expect(appendArgv('x', { driverOpts: [], platforms: [] })).toEqual([
+      'docker',
+      'buildx',
+      'create',
+      '--name',
+      'x',
+      '--append',
+    ]);
   });
   test('an existing builder: used, never created or removed', () => {
-    expect(planBuilder(probe(), req({ builder: 'mine' }), 'b1')).toMatchObject({ name: 'mine', create: [], remove: false });
+    expect(planBuilder(probe(), req({ builder: 'mine' }), 'b1')).toMatchObject({
+      name: 'mine',
+      create: [],
+      remove: false,
+    });
   });
   test('cleanup false: created but not removed', () => {
     expect(planBuilder(probe(), req({ driver: 'docker-container', cleanup: false }), 'b1').remove).toBe(false);
   });
   test('buildx missing or too old: the fix and the minimum version', () => {
-    expect(() => planBuilder(probe({ buildxVersion: undefined }), req(), 'b1')).toThrow(/buildx is not installed: set buildx-version/);
-    expect(() => planBuilder(probe({ buildxVersion: 'github.com/docker/buildx v0.7.1 x' }), req({ driver: 'docker-container' }), 'b1')).toThrow(
-      /buildx 0\.7\.1 is too old for --bootstrap: it needs buildx 0\.8\.0 or newer/,
+    expect(() => planBuilder(probe({ buildxVersion: undefined }), req(), 'b1')).toThrow(
+      /buildx is not installed: set buildx-version/,
     );
+    expect(() =>
+      planBuilder(
+        probe({ buildxVersion: 'github.com/docker/buildx v0.7.1 x' }),
+        req({ driver: 'docker-container' }),
+        'b1',
+      ),
+    ).toThrow(/buildx 0\.7\.1 is too old for --bootstrap: it needs buildx 0\.8\.0 or newer/);
   });
 });
 
@@ -130,7 +243,13 @@ describe('planBuilder: network=host injection', () => {
   test('created docker-container nodes (appended ones too) get network=host for a loopback registry', () => {
     const p = planBuilder(
       classic,
-      req({ registries: ['127.0.0.1:5000/app'], append: [{ driverOpts: [], platforms: ['linux/arm64'], endpoint: 'ctx2' }, { driverOpts: ['network=none'], platforms: [] }] }),
+      req({
+        registries: ['127.0.0.1:5000/app'],
+        append: [
+          { driverOpts: [], platforms: ['linux/arm64'], endpoint: 'ctx2' },
+          { driverOpts: ['network=none'], platforms: [] },
+        ],
+      }),
       'b1',
     );
     expect(p.driver).toBe('docker-container');
@@ -149,7 +268,11 @@ describe('planBuilder: network=host injection', () => {
     expect(p).toMatchObject({ driver: 'docker', create: [], warnings: [] });
   });
   test('remote elsewhere: a warning in the plan', () => {
-    const p = planBuilder(classic, req({ driver: 'remote', endpoint: 'tcp://10.1.2.3:1234', registries: ['localhost:5000/a'] }), 'b1');
+    const p = planBuilder(
+      classic,
+      req({ driver: 'remote', endpoint: 'tcp://10.1.2.3:1234', registries: ['localhost:5000/a'] }),
+      'b1',
+    );
     expect(p.warnings.join('\n')).toMatch(/localhost:5000 is on this runner's loopback/);
     expect(driverOpts(p.create[0]!)).toEqual([]);
   });
@@ -163,21 +286,30 @@ describe('driver auto never drops inputs', () => {
     [{ buildkitdConfig: '/tmp/buildkitd.toml', buildkitdConfigInline: 'debug = true' }, 'buildkitd-config-inline'],
     [{ endpoint: 'ctx2' }, 'endpoint'],
     [{ append: [{ driverOpts: [], platforms: ['linux/arm64'], endpoint: 'ctx2' }] }, 'append'],
-  ] as [Partial<BuilderRequest>, string][])('%j on the containerd store: docker-container, and the log says %s', (over, name) => {
-    expect(ownBuilderInputs({ ...req(), ...over })).toEqual([name]);
-    const p = planBuilder(containerdProbe, req(over), 'b1');
-    expect(p.driver).toBe('docker-container');
-    expect(p.create).not.toEqual([]);
-    expect(p.notes[0]).toBe(`driver auto: docker-container, a builder this action creates, since ${name} is set and the engine's own builder cannot honour it`);
-  });
+  ] as [Partial<BuilderRequest>, string][])(
+    '%j on the containerd store: docker-container, and the log says %s',
+    (over, name) => {
+      expect(ownBuilderInputs({ ...req(), ...over })).toEqual([name]);
+      const p = planBuilder(containerdProbe, req(over), 'b1');
+      expect(p.driver).toBe('docker-container');
+      expect(p.create).not.toEqual([]);
+      expect(p.notes[0]).toBe(
+        `driver auto: docker-container, a builder this action creates, since ${name} is set and the engine's own builder cannot honour it`,
+      );
+    },
+  );
   test('nothing set: the engine builder on containerd, docker-container on the classic store, each said', () => {
     expect(resolveDriver('auto', true, [])).toBe('docker');
     expect(resolveDriver('auto', true, ['append'])).toBe('docker-container');
     expect(resolveDriver('auto', false, [])).toBe('docker-container');
     expect(resolveDriver('docker', true, ['append'])).toBe('docker');
     expect(planBuilder(containerdProbe, req(), 'b1').notes[0]).toMatch(/driver auto: docker, the engine's own builder/);
-    expect(planBuilder(classic, req(), 'b1').notes[0]).toMatch(/driver auto: docker-container.*classic image store, whose docker driver cannot build multi-platform/);
-    expect(autoReason('docker-container', true, ['append', 'endpoint'])).toMatch(/since append, endpoint are set.*honour them/);
+    expect(planBuilder(classic, req(), 'b1').notes[0]).toMatch(
+      /driver auto: docker-container.*classic image store, whose docker driver cannot build multi-platform/,
+    );
+    expect(autoReason('docker-container', true, ['append', 'endpoint'])).toMatch(
+      /since append, endpoint are set.*honour them/,
+    );
   });
   test('an explicit driver: no auto note', () => {
     expect(planBuilder(classic, req({ driver: 'docker-container' }), 'b1').notes).toEqual([]);
@@ -186,10 +318,31 @@ describe('driver auto never drops inputs', () => {
 
 describe('multi-node builders: the first node is pinned to what append leaves', () => {
   test('planBuilder pins the first node and says which platform goes where', () => {
-    const p = planBuilder(containerdProbe, req({ platforms: ['linux/amd64', 'linux/arm64'], append: [{ name: 'arm', driverOpts: [], platforms: ['linux/arm64'], endpoint: 'ctx2' }] }), 'b1');
+    const p = planBuilder(
+      containerdProbe,
+      req({
+        platforms: ['linux/amd64', 'linux/arm64'],
+        append: [{ name: 'arm', driverOpts: [], platforms: ['linux/arm64'], endpoint: 'ctx2' }],
+      }),
+      'b1',
+    );
     expect(p.create[0]).toEqual(expect.arrayContaining(['--platform', 'linux/amd64']));
-    expect(p.create[1]).toEqual(['docker', 'buildx', 'create', '--name', 'b1', '--append', '--node', 'arm', '--platform', 'linux/arm64', 'ctx2']);
-    expect(p.notes).toContain('builder b1: linux/amd64 on node b10, linux/arm64 on node arm (each node pinned to its platforms)');
+    expect(p.create[1]).toEqual([
+      'docker',
+      'buildx',
+      'create',
+      '--name',
+      'b1',
+      '--append',
+      '--node',
+      'arm',
+      '--platform',
+      'linux/arm64',
+      'ctx2',
+    ]);
+    expect(p.notes).toContain(
+      'builder b1: linux/amd64 on node b10, linux/arm64 on node arm (each node pinned to its platforms)',
+    );
     expect(planBuilder(classic, req({ platforms: ['linux/amd64'] }), 'b1').create[0]).not.toContain('--platform');
   });
 });
@@ -208,10 +361,17 @@ describe('buildxToInstall: the release a job needs', () => {
 
 describe('planBuildkitdConfig: the plan names the file, the act writes it', () => {
   test('a config file input is used as it is, nothing to write', () => {
-    expect(planBuildkitdConfig({ buildkitdConfig: '/c/buildkitd.toml', buildkitdConfigInline: '' }, '/tmp/run')).toEqual({ path: '/c/buildkitd.toml' });
-    expect(planBuildkitdConfig({ buildkitdConfig: '', buildkitdConfigInline: '  \n' }, '/tmp/run')).toEqual({ path: '' });
+    expect(
+      planBuildkitdConfig({ buildkitdConfig: '/c/buildkitd.toml', buildkitdConfigInline: '' }, '/tmp/run'),
+    ).toEqual({ path: '/c/buildkitd.toml' });
+    expect(planBuildkitdConfig({ buildkitdConfig: '', buildkitdConfigInline: '  \n' }, '/tmp/run')).toEqual({
+      path: '',
+    });
   });
   test("an inline config: buildkitd.toml in the run's temp folder, with its text", () => {
-    expect(planBuildkitdConfig({ buildkitdConfig: '', buildkitdConfigInline: 'debug = true\n' }, '/tmp/run')).toEqual({ path: path.join('/tmp/run', 'buildkitd.toml'), write: 'debug = true\n' });
+    expect(planBuildkitdConfig({ buildkitdConfig: '', buildkitdConfigInline: 'debug = true\n' }, '/tmp/run')).toEqual({
+      path: path.join('/tmp/run', 'buildkitd.toml'),
+      write: 'debug = true\n',
+    });
   });
 });

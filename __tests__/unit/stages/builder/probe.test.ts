@@ -11,9 +11,19 @@ test('parseInspectPlatforms: every node, deduplicated', () => {
 describe('parseInfo: driver status and buildx from one docker info', () => {
   const status = JSON.stringify(containerd);
   test.each([
-    ['both lines', `${status}\n[{"Name":"compose","Version":"2.20.0"},{"Name":"buildx","Version":"0.13.1+ds1"}]`, containerd, 'github.com/docker/buildx 0.13.1+ds1'],
+    [
+      'both lines',
+      `${status}\n[{"Name":"compose","Version":"2.20.0"},{"Name":"buildx","Version":"0.13.1+ds1"}]`,
+      containerd,
+      'github.com/docker/buildx 0.13.1+ds1',
+    ],
     ['no plugins line (an old CLI): ask buildx itself', status, containerd, undefined],
-    ['buildx listed with an error', `${status}\n[{"Name":"buildx","Version":"","Err":"not a plugin"}]`, containerd, undefined],
+    [
+      'buildx listed with an error',
+      `${status}\n[{"Name":"buildx","Version":"","Err":"not a plugin"}]`,
+      containerd,
+      undefined,
+    ],
     ['no buildx plugin', `${status}\n[{"Name":"compose","Version":"2.20.0"}]`, containerd, undefined],
     ['null status (classic engines print null)', `null\n[]`, [], undefined],
     ['garbage', 'template: info:1: bad', [], undefined],
@@ -24,7 +34,7 @@ describe('parseInfo: driver status and buildx from one docker info', () => {
 
 // two copies read the driver line: the act's allowed leading space, the loopback check's did not;
 // one reader now, and both read the same driver (a node's "Driver Options:" line is never it)
-describe('inspectedDriver: one reader of the builder\'s driver line', () => {
+describe("inspectedDriver: one reader of the builder's driver line", () => {
   test.each([
     ['Name: b\nDriver:        docker-container\n', 'docker-container'],
     ['Name: b\n  Driver: remote\n', 'remote'],

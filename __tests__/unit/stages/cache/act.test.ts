@@ -1,16 +1,34 @@
-import { planCache, type CachePlanInput } from '../../../../src/stages/cache/plan.js';
 import type { DirState } from '../../../../src/ports/actions-cache.js';
-import { type CacheActDeps, restoreLayerCache, saveLayerCache } from '../../../../src/stages/cache/act.js';
 import type { CacheService } from '../../../../src/ports/actions-cache.js';
+import { type CacheActDeps, restoreLayerCache, saveLayerCache } from '../../../../src/stages/cache/act.js';
+import { type CachePlanInput, planCache } from '../../../../src/stages/cache/plan.js';
 
 const input: CachePlanInput = {
-  mode: 'local', explicitFrom: [], explicitTo: [], keySuffix: '', os: 'Linux', platforms: ['linux/amd64'], file: 'Dockerfile',
-  target: '', sha: 'c0ffee', runnerTemp: '/rt', runTempDir: '/rt/multiarch-run1', images: [], refs: [], push: false, buildxVersion: '0.13.1',
+  mode: 'local',
+  explicitFrom: [],
+  explicitTo: [],
+  keySuffix: '',
+  os: 'Linux',
+  platforms: ['linux/amd64'],
+  file: 'Dockerfile',
+  target: '',
+  sha: 'c0ffee',
+  runnerTemp: '/rt',
+  runTempDir: '/rt/multiarch-run1',
+  images: [],
+  refs: [],
+  push: false,
+  buildxVersion: '0.13.1',
   runtime: { ACTIONS_RESULTS_URL: 'http://x/' },
 };
 
 /** A fake filesystem of cache folders and a fake service, recording what happened. */
-function fakes(opts: { restore?: Awaited<ReturnType<CacheService['restore']>>; restoredDir?: DirState; exportDir?: DirState; save?: Awaited<ReturnType<CacheService['save']>> }) {
+function fakes(opts: {
+  restore?: Awaited<ReturnType<CacheService['restore']>>;
+  restoredDir?: DirState;
+  exportDir?: DirState;
+  save?: Awaited<ReturnType<CacheService['save']>>;
+}) {
   const dirs = new Map<string, DirState>();
   const log: string[] = [];
   const warnings: string[] = [];
@@ -56,7 +74,11 @@ const good = { valid: true, bytes: 2048 };
 
 describe('cache act (stubbed service and folders)', () => {
   test('partial hit: build from OLD, replace OLD by NEW, save it', async () => {
-    const f = fakes({ restore: { matchedKey: 'multiarch-old', problems: [] }, restoredDir: good, exportDir: { valid: true, bytes: 4096 } });
+    const f = fakes({
+      restore: { matchedKey: 'multiarch-old', problems: [] },
+      restoredDir: good,
+      exportDir: { valid: true, bytes: 4096 },
+    });
     const r = await restoreLayerCache(f.plan, f.deps);
     expect(r.hit).toBe('partial');
     expect(r.cacheFrom).toEqual([`type=local,src=${f.dir}`]);
@@ -64,7 +86,15 @@ describe('cache act (stubbed service and folders)', () => {
     const s = await saveLayerCache(f.plan, r, f.deps);
     expect(s.saved).toBe(true);
     expect(s.savedBytes).toBe(4096);
-    expect(f.log).toEqual([`restore ${f.servicePath} ${r.key}`, 'mv SHARED OLD', 'rm OLD', 'mv NEW OLD', 'mv OLD SHARED', `save ${f.servicePath} ${r.key} valid=true`, 'rm SHARED']);
+    expect(f.log).toEqual([
+      `restore ${f.servicePath} ${r.key}`,
+      'mv SHARED OLD',
+      'rm OLD',
+      'mv NEW OLD',
+      'mv OLD SHARED',
+      `save ${f.servicePath} ${r.key} valid=true`,
+      'rm SHARED',
+    ]);
     expect(f.locks.size).toBe(0);
     expect(f.warnings).toEqual([]);
   });
@@ -88,7 +118,11 @@ describe('cache act (stubbed service and folders)', () => {
   });
 
   test('empty export after a hit: the good cache is kept, not replaced and not saved', async () => {
-    const f = fakes({ restore: { matchedKey: 'multiarch-old', problems: [] }, restoredDir: good, exportDir: { valid: false, bytes: 0 } });
+    const f = fakes({
+      restore: { matchedKey: 'multiarch-old', problems: [] },
+      restoredDir: good,
+      exportDir: { valid: false, bytes: 0 },
+    });
     const r = await restoreLayerCache(f.plan, f.deps);
     f.afterBuild();
     const s = await saveLayerCache(f.plan, r, f.deps);
@@ -98,7 +132,10 @@ describe('cache act (stubbed service and folders)', () => {
   });
 
   test('restore reported a problem (corrupt archive): warning, folder discarded, cold build', async () => {
-    const f = fakes({ restore: { matchedKey: 'multiarch-old', problems: ['Failed to restore: tar failed'] }, restoredDir: { valid: false, bytes: 10 } });
+    const f = fakes({
+      restore: { matchedKey: 'multiarch-old', problems: ['Failed to restore: tar failed'] },
+      restoredDir: { valid: false, bytes: 10 },
+    });
     const r = await restoreLayerCache(f.plan, f.deps);
     expect(r.hit).toBe('miss');
     expect(r.cacheFrom).toEqual([]);
@@ -108,14 +145,20 @@ describe('cache act (stubbed service and folders)', () => {
   });
 
   test('a hit whose folder is not a cache: warning, cold', async () => {
-    const f = fakes({ restore: { matchedKey: 'multiarch-old', problems: [] }, restoredDir: { valid: false, bytes: 5 } });
+    const f = fakes({
+      restore: { matchedKey: 'multiarch-old', problems: [] },
+      restoredDir: { valid: false, bytes: 5 },
+    });
     const r = await restoreLayerCache(f.plan, f.deps);
     expect(r.hit).toBe('miss');
     expect(f.warnings[0]).toMatch(/not a valid cache folder/);
   });
 
   test('service down at restore: warning, and save is skipped with a warning', async () => {
-    const f = fakes({ restore: { problems: ['Failed to restore: Failed to GetCacheEntryDownloadURL: (500)'] }, exportDir: good });
+    const f = fakes({
+      restore: { problems: ['Failed to restore: Failed to GetCacheEntryDownloadURL: (500)'] },
+      exportDir: good,
+    });
     const r = await restoreLayerCache(f.plan, f.deps);
     expect(r.serviceDown).toBe(true);
     f.afterBuild();

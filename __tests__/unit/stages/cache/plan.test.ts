@@ -1,11 +1,10 @@
-import { compareVersions } from '../../../../src/stages/builder/buildx-version.js';
 import { planBuild } from '../../../../src/stages/build/plan.js';
+import { compareVersions } from '../../../../src/stages/builder/buildx-version.js';
 import {
-  type CachePlanInput,
   cacheArgs,
   cacheKeys,
+  type CachePlanInput,
   classifyHit,
-
   decideAfterBuild,
   ghaScope,
   planCache,
@@ -93,16 +92,52 @@ describe('--cache-from / --cache-to per mode', () => {
   test.each<[string, Partial<CachePlanInput>, boolean, string[], string[]]>([
     ['local, cold, swap', {}, false, [], ['type=local,dest=DIR-new,mode=max']],
     ['local, restored, swap', {}, true, ['type=local,src=DIR'], ['type=local,dest=DIR-new,mode=max']],
-    ['local, restored, buildx 0.35 reset', { buildxVersion: '0.35.0' }, true, ['type=local,src=DIR'], ['type=local,dest=DIR,mode=max,reset=true']],
+    [
+      'local, restored, buildx 0.35 reset',
+      { buildxVersion: '0.35.0' },
+      true,
+      ['type=local,src=DIR'],
+      ['type=local,dest=DIR,mode=max,reset=true'],
+    ],
     ['local, cold, reset', { buildxVersion: '0.36.0' }, false, [], ['type=local,dest=DIR,mode=max,reset=true']],
-    ['registry, pushing', { mode: 'registry' }, false, ['type=registry,ref=ghcr.io/org/app:buildcache'], ['type=registry,ref=ghcr.io/org/app:buildcache,mode=max']],
-    ['registry, not pushing (PR): read only', { mode: 'registry', push: false }, false, ['type=registry,ref=ghcr.io/org/app:buildcache'], []],
+    [
+      'registry, pushing',
+      { mode: 'registry' },
+      false,
+      ['type=registry,ref=ghcr.io/org/app:buildcache'],
+      ['type=registry,ref=ghcr.io/org/app:buildcache,mode=max'],
+    ],
+    [
+      'registry, not pushing (PR): read only',
+      { mode: 'registry', push: false },
+      false,
+      ['type=registry,ref=ghcr.io/org/app:buildcache'],
+      [],
+    ],
     ['inline', { mode: 'inline' }, false, ['type=registry,ref=ghcr.io/org/app:main'], ['type=inline']],
     ['inline without tags', { mode: 'inline', refs: [] }, false, [], ['type=inline']],
-    ['gha', { mode: 'gha' }, false, ['type=gha,scope=org-app-linux-amd64-linux-arm64'], ['type=gha,scope=org-app-linux-amd64-linux-arm64,mode=max']],
+    [
+      'gha',
+      { mode: 'gha' },
+      false,
+      ['type=gha,scope=org-app-linux-amd64-linux-arm64'],
+      ['type=gha,scope=org-app-linux-amd64-linux-arm64,mode=max'],
+    ],
     ['none', { mode: 'none' }, false, [], []],
-    ['explicit win over local', { explicitFrom: ['type=registry,ref=u/a:c'], explicitTo: ['type=registry,ref=u/a:c,mode=max'] }, false, ['type=registry,ref=u/a:c'], ['type=registry,ref=u/a:c,mode=max']],
-    ['explicit cache-from alone', { mode: 'registry', explicitFrom: ['user/app:cache'] }, false, ['user/app:cache'], []],
+    [
+      'explicit win over local',
+      { explicitFrom: ['type=registry,ref=u/a:c'], explicitTo: ['type=registry,ref=u/a:c,mode=max'] },
+      false,
+      ['type=registry,ref=u/a:c'],
+      ['type=registry,ref=u/a:c,mode=max'],
+    ],
+    [
+      'explicit cache-from alone',
+      { mode: 'registry', explicitFrom: ['user/app:cache'] },
+      false,
+      ['user/app:cache'],
+      [],
+    ],
   ])('%s', (_name, p, restored, from, to) => {
     const r = args(p, restored);
     const dir = r.plan.local?.dir ?? 'DIR';
@@ -111,7 +146,7 @@ describe('--cache-from / --cache-to per mode', () => {
     expect(r.cacheTo).toEqual(sub(to));
   });
 
-  test('local folder: the service path is the same every job (under RUNNER_TEMP), one per build identity; the build folders are the run\'s own', () => {
+  test("local folder: the service path is the same every job (under RUNNER_TEMP), one per build identity; the build folders are the run's own", () => {
     const a = planCache(base).local!;
     expect(a.servicePath).toMatch(/^\/rt\/multiarch-cache\/[0-9a-f]{16}$/);
     expect(planCache({ ...base, sha: 'other' }).local!.servicePath).toBe(a.servicePath);
@@ -119,7 +154,9 @@ describe('--cache-from / --cache-to per mode', () => {
     // issue 15, finding 8: two runs sharing RUNNER_TEMP build from and export to folders of their own
     expect(a.dir).toBe('/rt/multiarch-run1/layer-cache');
     expect(a.exportDir).toBe('/rt/multiarch-run1/layer-cache-new');
-    expect(planCache({ ...base, runTempDir: '/rt/multiarch-run2' }).local!.exportDir).toBe('/rt/multiarch-run2/layer-cache-new');
+    expect(planCache({ ...base, runTempDir: '/rt/multiarch-run2' }).local!.exportDir).toBe(
+      '/rt/multiarch-run2/layer-cache-new',
+    );
     expect(a.strategy).toBe('swap');
     expect(planCache({ ...base, buildxVersion: '0.35.0' }).local!.strategy).toBe('reset');
   });
@@ -133,7 +170,11 @@ describe('--cache-from / --cache-to per mode', () => {
 
   test('gha: the runtime URL and token go to buildx through its environment, old buildx is warned about', () => {
     const plan = planCache({ ...base, mode: 'gha', runtime: { ...base.runtime, UNRELATED: 'x' } });
-    expect(plan.env).toEqual({ ACTIONS_RESULTS_URL: 'https://results/', ACTIONS_RUNTIME_TOKEN: 'tok', ACTIONS_CACHE_SERVICE_V2: 'True' });
+    expect(plan.env).toEqual({
+      ACTIONS_RESULTS_URL: 'https://results/',
+      ACTIONS_RUNTIME_TOKEN: 'tok',
+      ACTIONS_CACHE_SERVICE_V2: 'True',
+    });
     expect(plan.warnings.join()).toMatch(/buildx 0\.13\.1 .*≥ 0\.21\.0/);
     expect(planCache({ ...base, mode: 'gha', buildxVersion: '0.21.0' }).warnings).toEqual([]);
     const none = planCache({ ...base, mode: 'gha', runtime: {} });
@@ -158,10 +199,20 @@ describe('--cache-from / --cache-to per mode', () => {
 
   test('the build argv carries them', () => {
     const argv = planBuild({
-      builder: 'b', platforms: ['linux/amd64'], context: '/ws', file: '', buildArgs: [], refs: [], push: false, metadataFile: '/m.json',
-      cacheFrom: ['type=local,src=/c'], cacheTo: ['type=local,dest=/c-new,mode=max'],
+      builder: 'b',
+      platforms: ['linux/amd64'],
+      context: '/ws',
+      file: '',
+      buildArgs: [],
+      refs: [],
+      push: false,
+      metadataFile: '/m.json',
+      cacheFrom: ['type=local,src=/c'],
+      cacheTo: ['type=local,dest=/c-new,mode=max'],
     });
-    expect(argv.join(' ')).toContain('--cache-from type=local,src=/c --cache-to type=local,dest=/c-new,mode=max --metadata-file');
+    expect(argv.join(' ')).toContain(
+      '--cache-from type=local,src=/c --cache-to type=local,dest=/c-new,mode=max --metadata-file',
+    );
   });
 });
 
@@ -169,19 +220,79 @@ describe('after the build: swap / reset / empty-export guard', () => {
   const good = { valid: true, bytes: 100 };
   const empty = { valid: false, bytes: 0 };
   test.each<[string, Parameters<typeof decideAfterBuild>[0], boolean, boolean]>([
-    ['swap: cold build → swap in, save', { strategy: 'swap', hit: 'miss', restored: empty, exported: good }, true, true],
-    ['swap: partial hit → replace old by new, save', { strategy: 'swap', hit: 'partial', restored: good, exported: good }, true, true],
-    ['swap: exact hit → swap, no save', { strategy: 'swap', hit: 'exact', restored: good, exported: good }, true, false],
-    ['swap: empty export over a good cache → keep the old one, no save', { strategy: 'swap', hit: 'partial', restored: good, exported: empty }, false, false],
-    ['swap: empty export over an exact hit → keep, no save', { strategy: 'swap', hit: 'exact', restored: good, exported: empty }, false, false],
-    ['swap: empty export and nothing restored → nothing', { strategy: 'swap', hit: 'miss', restored: empty, exported: empty }, false, false],
+    [
+      'swap: cold build → swap in, save',
+      { strategy: 'swap', hit: 'miss', restored: empty, exported: good },
+      true,
+      true,
+    ],
+    [
+      'swap: partial hit → replace old by new, save',
+      { strategy: 'swap', hit: 'partial', restored: good, exported: good },
+      true,
+      true,
+    ],
+    [
+      'swap: exact hit → swap, no save',
+      { strategy: 'swap', hit: 'exact', restored: good, exported: good },
+      true,
+      false,
+    ],
+    [
+      'swap: empty export over a good cache → keep the old one, no save',
+      { strategy: 'swap', hit: 'partial', restored: good, exported: empty },
+      false,
+      false,
+    ],
+    [
+      'swap: empty export over an exact hit → keep, no save',
+      { strategy: 'swap', hit: 'exact', restored: good, exported: empty },
+      false,
+      false,
+    ],
+    [
+      'swap: empty export and nothing restored → nothing',
+      { strategy: 'swap', hit: 'miss', restored: empty, exported: empty },
+      false,
+      false,
+    ],
     ['reset: partial → save', { strategy: 'reset', hit: 'partial', restored: good, exported: good }, false, true],
     ['reset: miss → save', { strategy: 'reset', hit: 'miss', restored: empty, exported: good }, false, true],
     ['reset: exact → no save', { strategy: 'reset', hit: 'exact', restored: good, exported: good }, false, false],
     ['reset: empty → no save', { strategy: 'reset', hit: 'partial', restored: good, exported: empty }, false, false],
-    ['swap: export identical to the restored cache (no change) → keep, no save', { strategy: 'swap', hit: 'partial', restored: { ...good, fingerprint: 'f1' }, exported: { ...good, fingerprint: 'f1' } }, false, false],
-    ['swap: export differs from the restored cache → swap, save', { strategy: 'swap', hit: 'partial', restored: { ...good, fingerprint: 'f1' }, exported: { ...good, fingerprint: 'f2' } }, true, true],
-    ['reset: export identical to what was restored → no save', { strategy: 'reset', hit: 'partial', restored: { ...good, fingerprint: 'f1' }, exported: { ...good, fingerprint: 'f1' } }, false, false],
+    [
+      'swap: export identical to the restored cache (no change) → keep, no save',
+      {
+        strategy: 'swap',
+        hit: 'partial',
+        restored: { ...good, fingerprint: 'f1' },
+        exported: { ...good, fingerprint: 'f1' },
+      },
+      false,
+      false,
+    ],
+    [
+      'swap: export differs from the restored cache → swap, save',
+      {
+        strategy: 'swap',
+        hit: 'partial',
+        restored: { ...good, fingerprint: 'f1' },
+        exported: { ...good, fingerprint: 'f2' },
+      },
+      true,
+      true,
+    ],
+    [
+      'reset: export identical to what was restored → no save',
+      {
+        strategy: 'reset',
+        hit: 'partial',
+        restored: { ...good, fingerprint: 'f1' },
+        exported: { ...good, fingerprint: 'f1' },
+      },
+      false,
+      false,
+    ],
   ])('%s', (_name, input, swap, save) => {
     const d = decideAfterBuild(input);
     expect({ swap: d.swap, save: d.save }).toEqual({ swap, save });

@@ -1,11 +1,12 @@
 import * as path from 'node:path';
+
 import { readRunContext } from '../../../../src/context/run-context.js';
 import { parseInputs } from '../../../../src/inputs/index.js';
 import type { Run } from '../../../../src/run/run.js';
 import { StateStore } from '../../../../src/run/state.js';
 import type { Builder } from '../../../../src/stages/builder/wiring.js';
-import { cacheStage } from '../../../../src/stages/cache/wiring.js';
 import { cacheKeys } from '../../../../src/stages/cache/plan.js';
+import { cacheStage } from '../../../../src/stages/cache/wiring.js';
 import type { MetaPlan } from '../../../../src/stages/meta/plan.js';
 import { fakeActionsCache, fakeDeps, fakeEngine, fakeFiles, fakeHost } from '../../fakes.js';
 
@@ -18,18 +19,31 @@ function runOf(inputs: Record<string, string>, actionsCache = fakeActionsCache()
   const ctx = readRunContext(deps.env, deps.cwd);
   const parsed = parseInputs((n, o) => host.getInput(n, o), { workspace: ctx.workspace, exists: () => true });
   const run = {
-    ...deps, ctx, inputs: parsed, push: { push: false, reason: '' }, state: new StateStore(host), tempDir: '/tmp/rt/multiarch-run', dockerConfig: '/tmp/rt/dc',
-    timings: [], report: { refs: [], pushed: false, verification: '' }, timed: (_n: string, fn: () => Promise<unknown>) => fn(),
+    ...deps,
+    ctx,
+    inputs: parsed,
+    push: { push: false, reason: '' },
+    state: new StateStore(host),
+    tempDir: '/tmp/rt/multiarch-run',
+    dockerConfig: '/tmp/rt/dc',
+    timings: [],
+    report: { refs: [], pushed: false, verification: '' },
+    timed: (_n: string, fn: () => Promise<unknown>) => fn(),
   } as unknown as Run;
   return { run, host, actionsCache };
 }
 const meta = { refs: [], labels: [], annotations: [] } as unknown as MetaPlan;
 const builder = { buildxVersion: 'github.com/docker/buildx v0.13.1 x' } as unknown as Builder;
-const keyOf = (file: string) => cacheKeys({ os: 'Linux', platforms: ['linux/amd64'], file, target: '', keySuffix: '', sha: 'c0ffee' }).primaryKey;
+const keyOf = (file: string) =>
+  cacheKeys({ os: 'Linux', platforms: ['linux/amd64'], file, target: '', keySuffix: '', sha: 'c0ffee' }).primaryKey;
 
 describe('cache stage wiring', () => {
   test('a git-URL context: the Dockerfile is keyed by its path inside the context, never a cwd-relative path', async () => {
-    const { run, host } = runOf({ context: 'https://github.com/o/r.git#main', file: 'docker/Dockerfile', 'dry-run': 'true' });
+    const { run, host } = runOf({
+      context: 'https://github.com/o/r.git#main',
+      file: 'docker/Dockerfile',
+      'dry-run': 'true',
+    });
     expect(run.inputs.file).toBe('docker/Dockerfile');
     await cacheStage(run, meta, builder);
     expect(host.outputs['cache-key']).toBe(keyOf('docker/Dockerfile'));
@@ -49,7 +63,9 @@ describe('cache stage wiring', () => {
     const step = await live.run.timed('x', () => cacheStage(live.run, meta, builder));
     expect(live.actionsCache.opened).toEqual(['/tmp/rt/multiarch-run']);
     expect(step.restored.lines[0]).toMatch(/^restored: nothing/);
-    expect(live.host.warnings.join('\n')).toMatch(/restore failed, building without a cache: the Actions cache service is not available/);
+    expect(live.host.warnings.join('\n')).toMatch(
+      /restore failed, building without a cache: the Actions cache service is not available/,
+    );
     await step.save();
     expect(live.run.report.cache?.markdown).toMatch(/#### layer cache/);
     const dry = runOf({ context: '.', 'dry-run': 'true' });

@@ -2,7 +2,7 @@
  * Each event fixture × tag configuration → tags and version, hand-derived from docker/metadata-action's
  * documented rules (README tables: ref, semver, pep440, match, edge, sha, priorities, latest=auto).
  */
-import { FIXTURES, type FixtureName, metaContext, SHA, MERGE_SHA } from '../../fixtures/events.js';
+import { type FixtureName, FIXTURES, MERGE_SHA, metaContext, SHA } from '../../fixtures/events.js';
 import { bare, plan } from '../../fixtures/plan.js';
 
 const S = `sha-${SHA.slice(0, 7)}`;
@@ -46,7 +46,14 @@ table('default tags (tags input empty)', [], DEFAULT_ROWS);
 
 table(
   'semver set',
-  ['type=ref,event=branch', 'type=ref,event=pr', 'type=semver,pattern={{version}}', 'type=semver,pattern={{major}}.{{minor}}', 'type=semver,pattern={{major}}', 'type=sha'],
+  [
+    'type=ref,event=branch',
+    'type=ref,event=pr',
+    'type=semver,pattern={{version}}',
+    'type=semver,pattern={{major}}.{{minor}}',
+    'type=semver,pattern={{major}}',
+    'type=sha',
+  ],
   [
     ['push default branch', ['master', S]],
     ['push other branch', ['feature-new-ui', S]],
@@ -67,70 +74,110 @@ table(
   ],
 );
 
-table('semver {{raw}} keeps a pre-release as tagged', ['type=semver,pattern={{raw}}'], [
-  ['tag v1.2.3', ['v1.2.3', 'latest']],
-  ['tag v2.0.8-beta.67', ['v2.0.8-beta.67']],
-]);
+table(
+  'semver {{raw}} keeps a pre-release as tagged',
+  ['type=semver,pattern={{raw}}'],
+  [
+    ['tag v1.2.3', ['v1.2.3', 'latest']],
+    ['tag v2.0.8-beta.67', ['v2.0.8-beta.67']],
+  ],
+);
 
-table('pep440 set', ['type=pep440,pattern={{version}}', 'type=pep440,pattern={{major}}.{{minor}}'], [
-  ['push default branch', []],
-  ['tag v1.2.3', ['1.2.3', '1.2', 'latest']],
-  // pre/dev/post releases: only the cleaned version
-  ['tag v2.0.8-beta.67', ['2.0.8b67']],
-  ['tag 1.2', ['1.2', 'latest']],
-  ['tag 20200110-RC2', ['20200110rc2']],
-  ['tag 1.2.3rc2', ['1.2.3rc2']],
-  ['tag sometag', []],
-  ['release created', ['1.1.0', '1.1', 'latest']],
-  ['pull_request', []],
-]);
+table(
+  'pep440 set',
+  ['type=pep440,pattern={{version}}', 'type=pep440,pattern={{major}}.{{minor}}'],
+  [
+    ['push default branch', []],
+    ['tag v1.2.3', ['1.2.3', '1.2', 'latest']],
+    // pre/dev/post releases: only the cleaned version
+    ['tag v2.0.8-beta.67', ['2.0.8b67']],
+    ['tag 1.2', ['1.2', 'latest']],
+    ['tag 20200110-RC2', ['20200110rc2']],
+    ['tag 1.2.3rc2', ['1.2.3rc2']],
+    ['tag sometag', []],
+    ['release created', ['1.1.0', '1.1', 'latest']],
+    ['pull_request', []],
+  ],
+);
 
-table('match \\d+ (group 0)', ['type=match,pattern=\\d+'], [
-  ['tag v1.2.3', ['1', 'latest']],
-  ['tag 20200110-RC2', ['20200110', 'latest']],
-  ['tag 1.2.3rc2', ['1', 'latest']],
-  ['tag sometag', []],
-  ['push default branch', []],
-]);
+table(
+  'match \\d+ (group 0)',
+  ['type=match,pattern=\\d+'],
+  [
+    ['tag v1.2.3', ['1', 'latest']],
+    ['tag 20200110-RC2', ['20200110', 'latest']],
+    ['tag 1.2.3rc2', ['1', 'latest']],
+    ['tag sometag', []],
+    ['push default branch', []],
+  ],
+);
 
-table('match v(\\d.\\d) group 1 and /regex/flags', ['type=match,pattern=v(\\d.\\d),group=1', 'type=match,pattern=/^V(\\d+)/i,group=1'], [
-  ['tag v1.2.3', ['1.2', '1', 'latest']],
-  ['tag v2.0.8-beta.67', ['2.0', '2', 'latest']],
-  ['tag 1.2', []],
-]);
+table(
+  'match v(\\d.\\d) group 1 and /regex/flags',
+  ['type=match,pattern=v(\\d.\\d),group=1', 'type=match,pattern=/^V(\\d+)/i,group=1'],
+  [
+    ['tag v1.2.3', ['1.2', '1', 'latest']],
+    ['tag v2.0.8-beta.67', ['2.0', '2', 'latest']],
+    ['tag 1.2', []],
+  ],
+);
 
-table('edge, latest on the default branch, long sha', ['type=edge', 'type=raw,value=latest,enable={{is_default_branch}}', 'type=sha,format=long'], [
-  ['push default branch', ['edge', 'latest', SL]],
-  ['push other branch', [SL]],
-  ['tag v1.2.3', [SL]],
-  ['workflow_dispatch', ['edge', 'latest', SL]],
-  // the schedule payload has no repository: without the API the default branch is unknown (no edge),
-  // but a schedule always runs on the default branch (is_default_branch = true)
-  ['schedule', ['latest', SL]],
-  ['pull_request', [`sha-${MERGE_SHA}`]],
-]);
+table(
+  'edge, latest on the default branch, long sha',
+  ['type=edge', 'type=raw,value=latest,enable={{is_default_branch}}', 'type=sha,format=long'],
+  [
+    ['push default branch', ['edge', 'latest', SL]],
+    ['push other branch', [SL]],
+    ['tag v1.2.3', [SL]],
+    ['workflow_dispatch', ['edge', 'latest', SL]],
+    // the schedule payload has no repository: without the API the default branch is unknown (no edge),
+    // but a schedule always runs on the default branch (is_default_branch = true)
+    ['schedule', ['latest', SL]],
+    ['pull_request', [`sha-${MERGE_SHA}`]],
+  ],
+);
 
-table('schedule patterns with moment formats and tz', ["type=schedule,pattern={{date 'YYYYMMDD'}}", "type=schedule,pattern={{date 'YYYYMMDD-HHmmss' tz='Asia/Tokyo'}}"], [
-  ['schedule', ['20200110', '20200110-093000']],
-  ['push default branch', []],
-]);
+table(
+  'schedule patterns with moment formats and tz',
+  ["type=schedule,pattern={{date 'YYYYMMDD'}}", "type=schedule,pattern={{date 'YYYYMMDD-HHmmss' tz='Asia/Tokyo'}}"],
+  [
+    ['schedule', ['20200110', '20200110-093000']],
+    ['push default branch', []],
+  ],
+);
 
-table('bare lines are literal tags (type=raw)', ['v1', 'latest'], [
-  ['push other branch', ['v1', 'latest']],
-  ['pull_request', ['v1', 'latest']],
-]);
+table(
+  'bare lines are literal tags (type=raw)',
+  ['v1', 'latest'],
+  [
+    ['push other branch', ['v1', 'latest']],
+    ['pull_request', ['v1', 'latest']],
+  ],
+);
 
-table('global expressions in value and prefix', ['type=raw,value=mytag-{{branch}}-{{sha}}', 'type=sha,prefix={{branch}}-,priority=300', 'type=raw,value={{tag}},priority=250', 'type=raw,value=base-{{base_ref}},priority=150'], [
-  ['push other branch', ['feature-new-ui-860c190', 'mytag-feature-new-ui-860c190', 'base-']],
-  // {{branch}} is empty on tags; {{base_ref}} comes from the push payload's base_ref
-  ['tag v1.2.3', ['860c190', 'v1.2.3', 'mytag--860c190', 'base-master']],
-  ['pull_request', ['a1b2c3d', 'mytag--a1b2c3d', 'base-master']],
-]);
+table(
+  'global expressions in value and prefix',
+  [
+    'type=raw,value=mytag-{{branch}}-{{sha}}',
+    'type=sha,prefix={{branch}}-,priority=300',
+    'type=raw,value={{tag}},priority=250',
+    'type=raw,value=base-{{base_ref}},priority=150',
+  ],
+  [
+    ['push other branch', ['feature-new-ui-860c190', 'mytag-feature-new-ui-860c190', 'base-']],
+    // {{branch}} is empty on tags; {{base_ref}} comes from the push payload's base_ref
+    ['tag v1.2.3', ['860c190', 'v1.2.3', 'mytag--860c190', 'base-master']],
+    ['pull_request', ['a1b2c3d', 'mytag--a1b2c3d', 'base-master']],
+  ],
+);
 
 describe('schedule with repository data from the API', () => {
   test('the default branch known: edge applies', () => {
     const meta = metaContext('schedule');
     meta.repo.defaultBranch = 'master';
-    expect(bare(plan(meta, { tags: ['type=edge', 'type=raw,value=latest,enable={{is_default_branch}}'] }))).toEqual(['edge', 'latest']);
+    expect(bare(plan(meta, { tags: ['type=edge', 'type=raw,value=latest,enable={{is_default_branch}}'] }))).toEqual([
+      'edge',
+      'latest',
+    ]);
   });
 });

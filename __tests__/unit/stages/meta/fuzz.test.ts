@@ -5,8 +5,8 @@
 import { readMetaContext } from '../../../../src/context/run-context.js';
 import { isValidReference, isValidTag } from '../../../../src/oci/reference.js';
 import { planBuild } from '../../../../src/stages/build/plan.js';
-import { plan } from '../../fixtures/plan.js';
 import { REPOSITORY, SHA } from '../../fixtures/events.js';
+import { plan } from '../../fixtures/plan.js';
 
 const SEED = 0x5eed2026;
 
@@ -22,8 +22,61 @@ function prng(seed: number): () => number {
   };
 }
 
-const PIECES = ['/', '//', '.', '..', '-', '--', '_', '__', ' ', '$(', ')', '$(id)', '`', '`rm -rf /`', ';', '&&', '|', '>', '"', "'", '\\', ':', '@', '#', '%', '{{', '}}', '*', '?', '~', '^', '\n', '\t',
-  'ü', 'é', 'ß', '中文', '🚀', '\u202e', '\u0000', 'main', 'feature', 'v1.2.3', 'V2', 'release', 'a', 'Z', '0', '9', 'x'.repeat(40), 'latest', '-rc.1', '+build.5'];
+const PIECES = [
+  '/',
+  '//',
+  '.',
+  '..',
+  '-',
+  '--',
+  '_',
+  '__',
+  ' ',
+  '$(',
+  ')',
+  '$(id)',
+  '`',
+  '`rm -rf /`',
+  ';',
+  '&&',
+  '|',
+  '>',
+  '"',
+  "'",
+  '\\',
+  ':',
+  '@',
+  '#',
+  '%',
+  '{{',
+  '}}',
+  '*',
+  '?',
+  '~',
+  '^',
+  '\n',
+  '\t',
+  'ü',
+  'é',
+  'ß',
+  '中文',
+  '🚀',
+  '\u202e',
+  '\u0000',
+  'main',
+  'feature',
+  'v1.2.3',
+  'V2',
+  'release',
+  'a',
+  'Z',
+  '0',
+  '9',
+  'x'.repeat(40),
+  'latest',
+  '-rc.1',
+  '+build.5',
+];
 
 function randomName(rnd: () => number): string {
   const kind = rnd();
@@ -37,7 +90,16 @@ function randomName(rnd: () => number): string {
 
 const CONFIGS: { tags?: string[]; flavor?: string[] }[] = [
   {},
-  { tags: ['type=ref,event=branch', 'type=ref,event=tag', 'type=semver,pattern={{version}}', 'type=pep440,pattern={{version}}', 'type=match,pattern=.*', 'type=sha'] },
+  {
+    tags: [
+      'type=ref,event=branch',
+      'type=ref,event=tag',
+      'type=semver,pattern={{version}}',
+      'type=pep440,pattern={{version}}',
+      'type=match,pattern=.*',
+      'type=sha',
+    ],
+  },
   { tags: ['type=raw,value={{branch}}{{tag}}-x', 'type=sha,prefix={{branch}}{{tag}}-'] },
   { tags: ['type=ref,event=branch', 'type=ref,event=tag'], flavor: ['prefix=..-,onlatest=true', 'suffix=-$(x)'] },
 ];
@@ -56,12 +118,23 @@ test('500 random branch/tag names → every reference valid, passed as single ar
     for (const cfg of CONFIGS) {
       const p = plan(meta, cfg);
       for (const r of p.refs) {
-        if (!isValidReference(r)) throw new Error(`seed ${SEED} name #${i} ${JSON.stringify(name)}: invalid ${JSON.stringify(r)}`);
+        if (!isValidReference(r))
+          throw new Error(`seed ${SEED} name #${i} ${JSON.stringify(name)}: invalid ${JSON.stringify(r)}`);
         refsChecked++;
       }
       for (const t of p.tags) expect(isValidTag(t.slice(t.lastIndexOf(':') + 1))).toBe(true);
       if (p.refs.length) nonEmpty++;
-      const argv = planBuild({ builder: 'b', platforms: ['linux/amd64'], context: '/ctx', file: '', buildArgs: [], refs: p.refs, labels: p.labels, push: false, metadataFile: '/m.json' });
+      const argv = planBuild({
+        builder: 'b',
+        platforms: ['linux/amd64'],
+        context: '/ctx',
+        file: '',
+        buildArgs: [],
+        refs: p.refs,
+        labels: p.labels,
+        push: false,
+        metadataFile: '/m.json',
+      });
       // each ref is exactly one argv element after --tag
       const tagged = argv.flatMap((a, k) => (argv[k - 1] === '--tag' ? [a] : []));
       expect(tagged).toEqual(p.refs);

@@ -3,11 +3,15 @@
  * match= on semver/pep440, {{is_not_default_branch}}, labels lines without '='. (Whitespace
  * separators and the input pass: inputs/meta.test.ts; unquoted date formats: expressions.test.ts.)
  */
+import { readMetaContext } from '../../../../src/context/run-context.js';
 import { metaContext } from '../../fixtures/events.js';
 import { bare, plan } from '../../fixtures/plan.js';
-import { readMetaContext } from '../../../../src/context/run-context.js';
 
-const tagged = (tag: string) => readMetaContext({ GITHUB_EVENT_NAME: 'push', GITHUB_REF: `refs/tags/${tag}`, GITHUB_SHA: 'a'.repeat(40), GITHUB_REPOSITORY: 'o/r' }, {});
+const tagged = (tag: string) =>
+  readMetaContext(
+    { GITHUB_EVENT_NAME: 'push', GITHUB_REF: `refs/tags/${tag}`, GITHUB_SHA: 'a'.repeat(40), GITHUB_REPOSITORY: 'o/r' },
+    {},
+  );
 
 describe('match= on type=semver and type=pep440: the first capture group is the version', () => {
   test.each([
@@ -35,17 +39,28 @@ describe('{{is_not_default_branch}}', () => {
     ['push default branch', ['base']],
     ['push other branch', ['base', 'dev']],
   ] as const)('%s → %j', (fixture, expected) => {
-    const p = plan(metaContext(fixture), { tags: ['type=raw,value=base', 'type=raw,value=dev,enable={{is_not_default_branch}}'] });
+    const p = plan(metaContext(fixture), {
+      tags: ['type=raw,value=base', 'type=raw,value=dev,enable={{is_not_default_branch}}'],
+    });
     expect(bare(p)).toEqual(expected);
   });
 });
 
 describe('labels and annotations lines without "=" are dropped with a note naming the line', () => {
   test('foo= is kept empty, "novalue" and "=x" are dropped', () => {
-    const p = plan(metaContext('push default branch'), { labels: ['foo=', 'novalue', '=x', 'a=b=c'], annotations: ['bare'] });
+    const p = plan(metaContext('push default branch'), {
+      labels: ['foo=', 'novalue', '=x', 'a=b=c'],
+      annotations: ['bare'],
+    });
     expect(p.labels).toContain('foo=');
     expect(p.labels).toContain('a=b=c');
     expect(p.labels.some((l) => l.startsWith('novalue') || l.startsWith('='))).toBe(false);
-    expect(p.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^labels: "novalue" is not KEY=VALUE/), expect.stringMatching(/^labels: "=x"/), expect.stringMatching(/^annotations: "bare"/)]));
+    expect(p.notes).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^labels: "novalue" is not KEY=VALUE/),
+        expect.stringMatching(/^labels: "=x"/),
+        expect.stringMatching(/^annotations: "bare"/),
+      ]),
+    );
   });
 });

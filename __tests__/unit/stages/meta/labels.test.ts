@@ -22,7 +22,11 @@ test('generated OCI labels, sorted by key; version = highest priority tag', () =
 test('user labels override generated ones and add new keys; expressions rendered', () => {
   const p = plan(metaContext('tag v1.2.3'), {
     tags: ['type=semver,pattern={{version}}'],
-    labels: ['maintainer=CrazyMax', 'org.opencontainers.image.title=MyCustomTitle', 'org.opencontainers.image.vendor=Ref {{tag}} a=b'],
+    labels: [
+      'maintainer=CrazyMax',
+      'org.opencontainers.image.title=MyCustomTitle',
+      'org.opencontainers.image.vendor=Ref {{tag}} a=b',
+    ],
   });
   expect(p.labels[0]).toBe('maintainer=CrazyMax');
   expect(p.labels).toContain('org.opencontainers.image.title=MyCustomTitle');
@@ -31,24 +35,33 @@ test('user labels override generated ones and add new keys; expressions rendered
 });
 
 test('SOURCE_DATE_EPOCH sets created', () => {
-  const p = plan(metaContext('tag v1.2.3', { SOURCE_DATE_EPOCH: '1577836800' }), { tags: ['type=semver,pattern={{version}}'] });
+  const p = plan(metaContext('tag v1.2.3', { SOURCE_DATE_EPOCH: '1577836800' }), {
+    tags: ['type=semver,pattern={{version}}'],
+  });
   expect(p.labels).toContain('org.opencontainers.image.created=2020-01-01T00:00:00.000Z');
 });
 
 test('{{commit_date}} reads the commit timestamp from the push payload (UTC)', () => {
-  const p = plan(metaContext('push default branch'), { labels: ["org.opencontainers.image.created={{commit_date 'YYYY-MM-DDTHH:mm:ss.SSS[Z]'}}"] });
+  const p = plan(metaContext('push default branch'), {
+    labels: ["org.opencontainers.image.created={{commit_date 'YYYY-MM-DDTHH:mm:ss.SSS[Z]'}}"],
+  });
   expect(p.labels).toContain('org.opencontainers.image.created=2020-01-10T01:15:00.000Z');
 });
 
 test('annotations: default level manifest, user annotations override', () => {
-  const p = plan(metaContext('tag v1.2.3'), { tags: ['type=semver,pattern={{version}}'], annotations: ['org.opencontainers.image.description=Annotated'] });
+  const p = plan(metaContext('tag v1.2.3'), {
+    tags: ['type=semver,pattern={{version}}'],
+    annotations: ['org.opencontainers.image.description=Annotated'],
+  });
   expect(p.annotations).toHaveLength(8);
   expect(p.annotations.every((a) => a.startsWith('manifest:org.opencontainers.image.'))).toBe(true);
   expect(p.annotations).toContain('manifest:org.opencontainers.image.description=Annotated');
 });
 
 test('DOCKER_METADATA_ANNOTATIONS_LEVELS: every annotation at every level, in level order', () => {
-  const p = plan(metaContext('tag v1.2.3', { DOCKER_METADATA_ANNOTATIONS_LEVELS: 'manifest,index' }), { tags: ['type=semver,pattern={{version}}'] });
+  const p = plan(metaContext('tag v1.2.3', { DOCKER_METADATA_ANNOTATIONS_LEVELS: 'manifest,index' }), {
+    tags: ['type=semver,pattern={{version}}'],
+  });
   expect(p.annotations).toHaveLength(16);
   expect(p.annotations.slice(0, 8)).toEqual(OCI_V123.map((l) => `manifest:${l}`));
   expect(p.annotations.slice(8)).toEqual(OCI_V123.map((l) => `index:${l}`));

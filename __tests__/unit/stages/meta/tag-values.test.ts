@@ -35,7 +35,10 @@ test.each([
 });
 
 test('a value that is no version: nothing, with a note', () => {
-  expect(valueOf('push default branch', 'type=semver,pattern={{version}},value=main')).toEqual({ got: undefined, notes: ['type=semver,pattern={{version}},value=main: main is not a valid semver, skipped'] });
+  expect(valueOf('push default branch', 'type=semver,pattern={{version}},value=main')).toEqual({
+    got: undefined,
+    notes: ['type=semver,pattern={{version}},value=main: main is not a valid semver, skipped'],
+  });
 });
 
 test('sha: short (7) by default, long on request', () => {

@@ -1,7 +1,7 @@
 import { StageError } from '../../../../src/errors.js';
 import type { Exec } from '../../../../src/ports/exec.js';
-import { planPreflight } from '../../../../src/stages/preflight/plan.js';
 import { runPreflight } from '../../../../src/stages/preflight/act.js';
+import { planPreflight } from '../../../../src/stages/preflight/plan.js';
 import { index } from './index-json.js';
 
 const AMD_ARM = ['linux/amd64', 'linux/arm64'];
@@ -16,20 +16,29 @@ describe('runPreflight', () => {
     'single-locked:1': { code: 0, stdout: JSON.stringify({ config: {}, layers: [] }), stderr: '' },
   };
   const configs: Record<string, { code: number; stdout: string; stderr: string }> = {
-    'single-v8:1': { code: 0, stdout: JSON.stringify({ os: 'linux', architecture: 'arm64', variant: 'v8' }), stderr: '' },
+    'single-v8:1': {
+      code: 0,
+      stdout: JSON.stringify({ os: 'linux', architecture: 'arm64', variant: 'v8' }),
+      stderr: '',
+    },
     'single-locked:1': { code: 1, stdout: '', stderr: 'ERROR: unauthorized\n' },
   };
   const calls: string[][] = [];
   const exec: Exec = async ({ argv }) => {
     calls.push(argv);
     const ref = argv[argv.length - 1]!;
-    if (argv.includes('--format')) return configs[ref] ?? { code: 0, stdout: JSON.stringify({ os: 'linux', architecture: 'amd64' }), stderr: '' };
+    if (argv.includes('--format'))
+      return configs[ref] ?? { code: 0, stdout: JSON.stringify({ os: 'linux', architecture: 'amd64' }), stderr: '' };
     return answers[ref] ?? { code: 1, stdout: '', stderr: 'not found' };
   };
   const run = (dockerfile: string, platforms = AMD_ARM) => {
     const logs: string[] = [];
     const warns: string[] = [];
-    const p = runPreflight(planPreflight(dockerfile, [], platforms), '/ws/Dockerfile', { exec, log: (m) => logs.push(m), warn: (m) => warns.push(m) });
+    const p = runPreflight(planPreflight(dockerfile, [], platforms), '/ws/Dockerfile', {
+      exec,
+      log: (m) => logs.push(m),
+      warn: (m) => warns.push(m),
+    });
     return { p, logs, warns };
   };
 
@@ -58,12 +67,23 @@ describe('runPreflight', () => {
     const { p, logs } = run('FROM single-v8:1\n', ['linux/arm64']);
     await expect(p).resolves.toEqual([{ ref: 'single-v8:1', status: 'ok', available: ['linux/arm64'] }]);
     expect(logs).toContain('preflight: single-v8:1 has linux/arm64');
-    expect(calls).toContainEqual(['docker', 'buildx', 'imagetools', 'inspect', '--format', '{{json .Image}}', '--', 'single-v8:1']);
+    expect(calls).toContainEqual([
+      'docker',
+      'buildx',
+      'imagetools',
+      'inspect',
+      '--format',
+      '{{json .Image}}',
+      '--',
+      'single-v8:1',
+    ]);
   });
 
   test('a config that cannot be read: not checked, and the log says why', async () => {
     const { p, logs } = run('FROM single-locked:1\n');
     await expect(p).resolves.toHaveLength(1);
-    expect(logs).toContain('preflight: single-locked:1 is a single-platform image whose platform could not be read (cannot read its image config: ERROR: unauthorized); not checked');
+    expect(logs).toContain(
+      'preflight: single-locked:1 is a single-platform image whose platform could not be read (cannot read its image config: ERROR: unauthorized); not checked',
+    );
   });
 });

@@ -7,6 +7,10 @@ export const index = (platforms: string[]) =>
         const [os, architecture, variant] = p.split('/');
         return { digest: `sha256:${i}`, platform: { os, architecture, ...(variant ? { variant } : {}) } };
       }),
-      { digest: 'sha256:att', platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } },
+      {
+        digest: 'sha256:att',
+        platform: { os: 'unknown', architecture: 'unknown' },
+        annotations: { 'vnd.docker.reference.type': 'attestation-manifest' },
+      },
     ],
   });

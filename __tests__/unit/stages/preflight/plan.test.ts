@@ -1,5 +1,5 @@
-import { index } from './index-json.js';
 import { expandVariables, judgeBase, planPreflight } from '../../../../src/stages/preflight/plan.js';
+import { index } from './index-json.js';
 
 const AMD_ARM = ['linux/amd64', 'linux/arm64'];
 
@@ -8,13 +8,62 @@ const table: [string, string, string[], string[], Record<string, string[]>, stri
   ['plain FROM', 'FROM alpine:3.20\n', [], AMD_ARM, { 'alpine:3.20': AMD_ARM }, []],
   ['ARG default', 'ARG TAG=3.19\nFROM alpine:${TAG}\n', [], AMD_ARM, { 'alpine:3.19': AMD_ARM }, []],
   ['ARG default, bare $VAR', 'ARG IMG=debian\nFROM $IMG\n', [], ['linux/amd64'], { debian: ['linux/amd64'] }, []],
-  ['build-arg overrides the default', 'ARG TAG=3.19\nFROM alpine:${TAG}\n', ['TAG=3.20'], AMD_ARM, { 'alpine:3.20': AMD_ARM }, []],
-  ['quoted default', 'ARG BASE="reg.io/x/y:1"\nFROM ${BASE}\n', [], ['linux/arm64'], { 'reg.io/x/y:1': ['linux/arm64'] }, []],
-  ['default referring to an earlier ARG', 'ARG V=1\nARG BASE=img:${V}\nFROM $BASE\n', ['V=2'], ['linux/amd64'], { 'img:2': ['linux/amd64'] }, []],
-  ['${VAR:-default} with no ARG', 'FROM img:${NOPE:-fallback}\n', [], ['linux/amd64'], { 'img:fallback': ['linux/amd64'] }, []],
-  ['build-arg for an undeclared ARG is not visible in FROM', 'FROM img:${TAG}\n', ['TAG=1'], ['linux/amd64'], {}, ['img:${TAG}']],
-  ['declared ARG with no default and no build-arg', 'ARG TAG\nFROM img:${TAG}\n', [], ['linux/amd64'], {}, ['img:${TAG}']],
-  ['declared ARG without default given by build-arg', 'ARG TAG\nFROM img:${TAG}\n', ['TAG=7'], ['linux/amd64'], { 'img:7': ['linux/amd64'] }, []],
+  [
+    'build-arg overrides the default',
+    'ARG TAG=3.19\nFROM alpine:${TAG}\n',
+    ['TAG=3.20'],
+    AMD_ARM,
+    { 'alpine:3.20': AMD_ARM },
+    [],
+  ],
+  [
+    'quoted default',
+    'ARG BASE="reg.io/x/y:1"\nFROM ${BASE}\n',
+    [],
+    ['linux/arm64'],
+    { 'reg.io/x/y:1': ['linux/arm64'] },
+    [],
+  ],
+  [
+    'default referring to an earlier ARG',
+    'ARG V=1\nARG BASE=img:${V}\nFROM $BASE\n',
+    ['V=2'],
+    ['linux/amd64'],
+    { 'img:2': ['linux/amd64'] },
+    [],
+  ],
+  [
+    '${VAR:-default} with no ARG',
+    'FROM img:${NOPE:-fallback}\n',
+    [],
+    ['linux/amd64'],
+    { 'img:fallback': ['linux/amd64'] },
+    [],
+  ],
+  [
+    'build-arg for an undeclared ARG is not visible in FROM',
+    'FROM img:${TAG}\n',
+    ['TAG=1'],
+    ['linux/amd64'],
+    {},
+    ['img:${TAG}'],
+  ],
+  [
+    'declared ARG with no default and no build-arg',
+    'ARG TAG\nFROM img:${TAG}\n',
+    [],
+    ['linux/amd64'],
+    {},
+    ['img:${TAG}'],
+  ],
+  [
+    'declared ARG without default given by build-arg',
+    'ARG TAG\nFROM img:${TAG}\n',
+    ['TAG=7'],
+    ['linux/amd64'],
+    { 'img:7': ['linux/amd64'] },
+    [],
+  ],
   ['scratch is skipped', 'FROM scratch\nCOPY x /x\n', [], AMD_ARM, {}, ['scratch']],
   ['SCRATCH in capitals', 'FROM SCRATCH\n', [], AMD_ARM, {}, ['scratch']],
   [
@@ -25,7 +74,14 @@ const table: [string, string, string[], string[], Record<string, string[]>, stri
     { 'golang:1.22': AMD_ARM, 'alpine:3': AMD_ARM },
     [],
   ],
-  ['stage names are case-insensitive', 'FROM node:20 AS Base\nFROM base\n', [], ['linux/amd64'], { 'node:20': ['linux/amd64'] }, []],
+  [
+    'stage names are case-insensitive',
+    'FROM node:20 AS Base\nFROM base\n',
+    [],
+    ['linux/amd64'],
+    { 'node:20': ['linux/amd64'] },
+    [],
+  ],
   [
     '--platform=$BUILDPLATFORM stages are skipped, their target-platform consumers are not',
     'FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN go build\nFROM gcr.io/distroless/static\nCOPY --from=build /app /app\n',
@@ -34,15 +90,78 @@ const table: [string, string, string[], string[], Record<string, string[]>, stri
     { 'gcr.io/distroless/static': AMD_ARM },
     ['golang:1.22'],
   ],
-  ['--platform=${BUILDPLATFORM} braced', 'FROM --platform=${BUILDPLATFORM} tonistiigi/xx AS xx\nFROM scratch\nCOPY --from=xx / /\n', [], AMD_ARM, {}, ['scratch', 'tonistiigi/xx']],
-  ['fixed --platform checks that platform only', 'FROM --platform=linux/amd64 tool:1 AS t\nFROM alpine\nCOPY --from=t /x /x\n', [], AMD_ARM, { 'tool:1': ['linux/amd64'], alpine: AMD_ARM }, []],
-  ['$TARGETARCH in the image picks a base per platform', 'FROM img-${TARGETARCH}:1\n', [], AMD_ARM, { 'img-amd64:1': ['linux/amd64'], 'img-arm64:1': ['linux/arm64'] }, []],
-  ['stages the target does not need are not checked', 'FROM amd64-only AS unused\nFROM alpine\n', [], AMD_ARM, { alpine: AMD_ARM }, []],
-  ['COPY --from=<image> is a base too', 'FROM scratch\nCOPY --from=busybox:1.36 /bin/busybox /bin/\n', [], AMD_ARM, { 'busybox:1.36': AMD_ARM }, ['scratch']],
-  ['COPY --from=<index> refers to a stage', 'FROM debian:12\nFROM scratch\nCOPY --from=0 /etc /etc\n', [], ['linux/amd64'], { 'debian:12': ['linux/amd64'] }, ['scratch']],
-  ['RUN --mount from=<stage>', 'FROM deps:1 AS deps\nFROM alpine\nRUN --mount=type=bind,from=deps,target=/d ls /d\n', [], ['linux/arm64'], { 'deps:1': ['linux/arm64'], alpine: ['linux/arm64'] }, []],
-  ['digest-pinned base', 'FROM alpine@sha256:' + 'a'.repeat(64) + '\n', [], ['linux/amd64'], { ['alpine@sha256:' + 'a'.repeat(64)]: ['linux/amd64'] }, []],
-  ['line continuation and lowercase from', 'from \\\n  alpine:3 \\\n  as x\n', [], ['linux/amd64'], { 'alpine:3': ['linux/amd64'] }, []],
+  [
+    '--platform=${BUILDPLATFORM} braced',
+    'FROM --platform=${BUILDPLATFORM} tonistiigi/xx AS xx\nFROM scratch\nCOPY --from=xx / /\n',
+    [],
+    AMD_ARM,
+    {},
+    ['scratch', 'tonistiigi/xx'],
+  ],
+  [
+    'fixed --platform checks that platform only',
+    'FROM --platform=linux/amd64 tool:1 AS t\nFROM alpine\nCOPY --from=t /x /x\n',
+    [],
+    AMD_ARM,
+    { 'tool:1': ['linux/amd64'], alpine: AMD_ARM },
+    [],
+  ],
+  [
+    '$TARGETARCH in the image picks a base per platform',
+    'FROM img-${TARGETARCH}:1\n',
+    [],
+    AMD_ARM,
+    { 'img-amd64:1': ['linux/amd64'], 'img-arm64:1': ['linux/arm64'] },
+    [],
+  ],
+  [
+    'stages the target does not need are not checked',
+    'FROM amd64-only AS unused\nFROM alpine\n',
+    [],
+    AMD_ARM,
+    { alpine: AMD_ARM },
+    [],
+  ],
+  [
+    'COPY --from=<image> is a base too',
+    'FROM scratch\nCOPY --from=busybox:1.36 /bin/busybox /bin/\n',
+    [],
+    AMD_ARM,
+    { 'busybox:1.36': AMD_ARM },
+    ['scratch'],
+  ],
+  [
+    'COPY --from=<index> refers to a stage',
+    'FROM debian:12\nFROM scratch\nCOPY --from=0 /etc /etc\n',
+    [],
+    ['linux/amd64'],
+    { 'debian:12': ['linux/amd64'] },
+    ['scratch'],
+  ],
+  [
+    'RUN --mount from=<stage>',
+    'FROM deps:1 AS deps\nFROM alpine\nRUN --mount=type=bind,from=deps,target=/d ls /d\n',
+    [],
+    ['linux/arm64'],
+    { 'deps:1': ['linux/arm64'], alpine: ['linux/arm64'] },
+    [],
+  ],
+  [
+    'digest-pinned base',
+    'FROM alpine@sha256:' + 'a'.repeat(64) + '\n',
+    [],
+    ['linux/amd64'],
+    { ['alpine@sha256:' + 'a'.repeat(64)]: ['linux/amd64'] },
+    [],
+  ],
+  [
+    'line continuation and lowercase from',
+    'from \\\n  alpine:3 \\\n  as x\n',
+    [],
+    ['linux/amd64'],
+    { 'alpine:3': ['linux/amd64'] },
+    [],
+  ],
   ['no FROM at all', '# nothing\n', [], AMD_ARM, {}, []],
 ];
 
@@ -89,7 +208,13 @@ describe('judgeBase: index JSON → missing platforms', () => {
     ['arm64/v8 counts as arm64', ['linux/arm64'], ['linux/arm64/v8'], 'ok', []],
     ['arm/v7 is not arm/v6', ['linux/arm/v6'], ['linux/arm/v7'], 'missing', ['linux/arm/v6']],
     ['attestations do not count', ['linux/amd64'], [], 'missing', ['linux/amd64']],
-    ['several missing, in request order', ['linux/s390x', 'linux/amd64', 'linux/ppc64le'], ['linux/amd64'], 'missing', ['linux/s390x', 'linux/ppc64le']],
+    [
+      'several missing, in request order',
+      ['linux/s390x', 'linux/amd64', 'linux/ppc64le'],
+      ['linux/amd64'],
+      'missing',
+      ['linux/s390x', 'linux/ppc64le'],
+    ],
   ])('%s', (_what, requested, available, status, missing) => {
     const v = judgeBase(check(requested), { code: 0, stdout: index(available), stderr: '' });
     expect(v.status).toBe(status);
@@ -97,13 +222,24 @@ describe('judgeBase: index JSON → missing platforms', () => {
   });
 
   test('a single-platform manifest needs its config read', () => {
-    const v = judgeBase(check(AMD_ARM), { code: 0, stdout: JSON.stringify({ mediaType: 'application/vnd.oci.image.manifest.v1+json', config: {}, layers: [] }), stderr: '' });
+    const v = judgeBase(check(AMD_ARM), {
+      code: 0,
+      stdout: JSON.stringify({ mediaType: 'application/vnd.oci.image.manifest.v1+json', config: {}, layers: [] }),
+      stderr: '',
+    });
     expect(v.status).toBe('single');
   });
 
   test('a failed inspect is unreachable, with the last stderr line', () => {
-    const v = judgeBase(check(AMD_ARM), { code: 1, stdout: '', stderr: 'ERROR: dial tcp 127.0.0.1:9: connect: connection refused\n' });
-    expect(v).toEqual({ ref: 'img:1', status: 'unreachable', detail: 'ERROR: dial tcp 127.0.0.1:9: connect: connection refused' });
+    const v = judgeBase(check(AMD_ARM), {
+      code: 1,
+      stdout: '',
+      stderr: 'ERROR: dial tcp 127.0.0.1:9: connect: connection refused\n',
+    });
+    expect(v).toEqual({
+      ref: 'img:1',
+      status: 'unreachable',
+      detail: 'ERROR: dial tcp 127.0.0.1:9: connect: connection refused',
+    });
   });
 });
-

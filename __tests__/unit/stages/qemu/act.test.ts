@@ -5,7 +5,8 @@ import { BINFMT_DIR } from '../../../../src/stages/qemu/plan.js';
 function fakeFs(files: Record<string, string>) {
   return (p: string) => files[p];
 }
-const entry = (flags = 'PF') => `enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: ${flags}\noffset 0\nmagic 7f454c46\n`;
+const entry = (flags = 'PF') =>
+  `enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: ${flags}\noffset 0\nmagic 7f454c46\n`;
 
 describe('runQemu', () => {
   function recorder(results: Record<string, { code: number; stdout?: string; stderr?: string }>, onRun?: () => void) {
@@ -19,7 +20,12 @@ describe('runQemu', () => {
     return { calls, exec };
   }
   const logs: string[] = [];
-  const deps = (exec: Exec, files: Record<string, string>) => ({ exec, readFile: fakeFs(files), log: (m: string) => logs.push(m), warn: (m: string) => logs.push(m) });
+  const deps = (exec: Exec, files: Record<string, string>) => ({
+    exec,
+    readFile: fakeFs(files),
+    log: (m: string) => logs.push(m),
+    warn: (m: string) => logs.push(m),
+  });
 
   test('all ready: one docker version, no container', async () => {
     const { calls, exec } = recorder({ version: { code: 0, stdout: 'amd64\n' } });
@@ -30,16 +36,40 @@ describe('runQemu', () => {
   });
 
   test('missing: runs the installer for the missing arch only, then re-checks', async () => {
-    const files: Record<string, string> = { [`${BINFMT_DIR}/status`]: 'enabled', [`${BINFMT_DIR}/qemu-aarch64`]: entry() };
-    const { calls, exec } = recorder({ version: { code: 0, stdout: 'amd64' } }, () => (files[`${BINFMT_DIR}/qemu-riscv64`] = entry()));
-    const res = await runQemu(['linux/arm64', 'linux/riscv64'], deps(exec, files), { mode: 'auto', image: 'img@sha256:x' });
-    expect(calls[1]!.argv).toEqual(['docker', 'run', '--privileged', '--rm', '--network', 'none', 'img@sha256:x', '--install', 'riscv64']);
+    const files: Record<string, string> = {
+      [`${BINFMT_DIR}/status`]: 'enabled',
+      [`${BINFMT_DIR}/qemu-aarch64`]: entry(),
+    };
+    const { calls, exec } = recorder(
+      { version: { code: 0, stdout: 'amd64' } },
+      () => (files[`${BINFMT_DIR}/qemu-riscv64`] = entry()),
+    );
+    const res = await runQemu(['linux/arm64', 'linux/riscv64'], deps(exec, files), {
+      mode: 'auto',
+      image: 'img@sha256:x',
+    });
+    expect(calls[1]!.argv).toEqual([
+      'docker',
+      'run',
+      '--privileged',
+      '--rm',
+      '--network',
+      'none',
+      'img@sha256:x',
+      '--install',
+      'riscv64',
+    ]);
     expect(res.installed).toEqual(calls[1]!.argv);
   });
 
   test('installer refused: clear error', async () => {
-    const { exec } = recorder({ version: { code: 0, stdout: 'amd64' }, run: { code: 1, stderr: 'write /proc/sys/fs/binfmt_misc/register: operation not permitted' } });
-    await expect(runQemu(['linux/riscv64'], deps(exec, { [`${BINFMT_DIR}/status`]: 'enabled' }), { mode: 'auto', image: 'img' })).rejects.toThrow(/privileged/);
+    const { exec } = recorder({
+      version: { code: 0, stdout: 'amd64' },
+      run: { code: 1, stderr: 'write /proc/sys/fs/binfmt_misc/register: operation not permitted' },
+    });
+    await expect(
+      runQemu(['linux/riscv64'], deps(exec, { [`${BINFMT_DIR}/status`]: 'enabled' }), { mode: 'auto', image: 'img' }),
+    ).rejects.toThrow(/privileged/);
   });
 
   // issue 15, finding 10: this machine's /proc says nothing about a remote engine (a GitLab dind
@@ -47,7 +77,15 @@ describe('runQemu', () => {
   test('remote engine: binfmt is not read here; auto runs the installer on the engine', async () => {
     const { calls, exec } = recorder({ version: { code: 0, stdout: 'amd64' } });
     const log: string[] = [];
-    const res = await runQemu(['linux/amd64', 'linux/arm64'], { ...deps(exec, { [`${BINFMT_DIR}/status`]: 'enabled', [`${BINFMT_DIR}/qemu-aarch64`]: entry() }), remoteEngine: true, warn: (m) => log.push(m) }, { mode: 'auto', image: 'img' });
+    const res = await runQemu(
+      ['linux/amd64', 'linux/arm64'],
+      {
+        ...deps(exec, { [`${BINFMT_DIR}/status`]: 'enabled', [`${BINFMT_DIR}/qemu-aarch64`]: entry() }),
+        remoteEngine: true,
+        warn: (m) => log.push(m),
+      },
+      { mode: 'auto', image: 'img' },
+    );
     expect(calls.map((c) => c.argv)).toEqual([
       ['docker', 'version', '--format', '{{.Server.Arch}}'],
       ['docker', 'run', '--privileged', '--rm', '--network', 'none', 'img', '--install', 'arm64'],
@@ -64,12 +102,18 @@ describe('runQemu', () => {
 
   test('installer ran but the handler is still missing: error', async () => {
     const { exec } = recorder({ version: { code: 0, stdout: 'amd64' } });
-    await expect(runQemu(['linux/riscv64'], deps(exec, { [`${BINFMT_DIR}/status`]: 'enabled' }), { mode: 'auto', image: 'img' })).rejects.toThrow(/still no emulator for linux\/riscv64/);
+    await expect(
+      runQemu(['linux/riscv64'], deps(exec, { [`${BINFMT_DIR}/status`]: 'enabled' }), { mode: 'auto', image: 'img' }),
+    ).rejects.toThrow(/still no emulator for linux\/riscv64/);
   });
 
   test('no engine: says how to fix it', async () => {
-    const { exec } = recorder({ version: { code: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock' } });
-    await expect(runQemu(['linux/arm64'], deps(exec, {}), { mode: 'auto', image: 'img' })).rejects.toThrow(/cannot reach the Docker engine.*Start dockerd/);
+    const { exec } = recorder({
+      version: { code: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock' },
+    });
+    await expect(runQemu(['linux/arm64'], deps(exec, {}), { mode: 'auto', image: 'img' })).rejects.toThrow(
+      /cannot reach the Docker engine.*Start dockerd/,
+    );
   });
 
   test('qemu false and remote drivers start nothing', async () => {
@@ -82,10 +126,19 @@ describe('runQemu', () => {
 
 test('a local engine: the stage runs no process at all when emulators are ready', async () => {
   const calls: string[][] = [];
-  const files: Record<string, string> = { [`${BINFMT_DIR}/status`]: 'enabled', [`${BINFMT_DIR}/qemu-aarch64`]: `enabled\ninterpreter /q\nflags: PF\n` };
+  const files: Record<string, string> = {
+    [`${BINFMT_DIR}/status`]: 'enabled',
+    [`${BINFMT_DIR}/qemu-aarch64`]: `enabled\ninterpreter /q\nflags: PF\n`,
+  };
   const res = await runQemu(
     ['linux/amd64', 'linux/arm64'],
-    { exec: async (r) => (calls.push(r.argv), { code: 0, stdout: '', stderr: '' }), localArch: 'x64', readFile: (p) => files[p], log: () => undefined, warn: () => undefined },
+    {
+      exec: async (r) => (calls.push(r.argv), { code: 0, stdout: '', stderr: '' }),
+      localArch: 'x64',
+      readFile: (p) => files[p],
+      log: () => undefined,
+      warn: () => undefined,
+    },
     { mode: 'auto', image: 'img' },
   );
   expect(calls).toEqual([]);

@@ -1,6 +1,12 @@
 import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
 import type { BuildPlanInput } from '../../../../src/stages/build/plan.js';
-import { loadForSmoke, needsSmokeLoad, planSmokeLoad, removeSmokeImages, smokeLoadTag } from '../../../../src/stages/verify/smoke-load.js';
+import {
+  loadForSmoke,
+  needsSmokeLoad,
+  planSmokeLoad,
+  removeSmokeImages,
+  smokeLoadTag,
+} from '../../../../src/stages/verify/smoke-load.js';
 
 const input: BuildPlanInput = {
   builder: 'multiarch-1-b',
@@ -54,10 +60,49 @@ test('smokeLoadTag: run-unique, one per platform, a valid local reference', () =
 
 test('planSmokeLoad: the same build for one platform, loaded under the local tag, writing nothing else', () => {
   const argv = planSmokeLoad(input, 'linux/arm64', 'multiarch-smoke-1:linux-arm64', '/t/m1.json');
-  expect(argv.slice(0, 7)).toEqual(['docker', 'buildx', 'build', '--builder', 'multiarch-1-b', '--platform', 'linux/arm64']);
-  expect(argv).toEqual(expect.arrayContaining(['--tag', 'multiarch-smoke-1:linux-arm64', '--load', '--build-arg', 'A=1', '--cache-from', 'type=local,src=/c', '--secret', 'id=s,src=/t/s']));
-  expect(argv).toEqual(expect.arrayContaining(['--annotation', 'manifest:org.opencontainers.image.title=x', '--metadata-file', '/t/m1.json']));
-  for (const gone of ['--push', '--cache-to', '--output', '--provenance', '--sbom', '--no-cache', '--no-cache-filter', '--pull', '--iidfile', '127.0.0.1:5000/app:pr-7', 'index:org.opencontainers.image.title=x']) {
+  expect(argv.slice(0, 7)).toEqual([
+    'docker',
+    'buildx',
+    'build',
+    '--builder',
+    'multiarch-1-b',
+    '--platform',
+    'linux/arm64',
+  ]);
+  expect(argv).toEqual(
+    expect.arrayContaining([
+      '--tag',
+      'multiarch-smoke-1:linux-arm64',
+      '--load',
+      '--build-arg',
+      'A=1',
+      '--cache-from',
+      'type=local,src=/c',
+      '--secret',
+      'id=s,src=/t/s',
+    ]),
+  );
+  expect(argv).toEqual(
+    expect.arrayContaining([
+      '--annotation',
+      'manifest:org.opencontainers.image.title=x',
+      '--metadata-file',
+      '/t/m1.json',
+    ]),
+  );
+  for (const gone of [
+    '--push',
+    '--cache-to',
+    '--output',
+    '--provenance',
+    '--sbom',
+    '--no-cache',
+    '--no-cache-filter',
+    '--pull',
+    '--iidfile',
+    '127.0.0.1:5000/app:pr-7',
+    'index:org.opencontainers.image.title=x',
+  ]) {
     expect(argv).not.toContain(gone);
   }
   expect(argv[argv.length - 1]).toBe('/ws');
@@ -68,11 +113,19 @@ test('loadForSmoke: each platform in turn; a failure names the platform and buil
   const calls: ExecRequest[] = [];
   const exec: Exec = (req) => {
     calls.push(req);
-    return Promise.resolve(req.argv.includes('linux/arm64') ? { code: 1, stdout: '', stderr: 'x\nERROR: no space\n' } : { code: 0, stdout: '', stderr: '' });
+    return Promise.resolve(
+      req.argv.includes('linux/arm64')
+        ? { code: 1, stdout: '', stderr: 'x\nERROR: no space\n' }
+        : { code: 0, stdout: '', stderr: '' },
+    );
   };
   const logs: string[] = [];
   await expect(
-    loadForSmoke({ 'linux/amd64': ['a', 'linux/amd64'], 'linux/arm64': ['a', 'linux/arm64'] }, { 'linux/amd64': 't:a', 'linux/arm64': 't:b' }, { exec, log: (m) => logs.push(m), warn: () => undefined, env: { K: 'v' } }),
+    loadForSmoke(
+      { 'linux/amd64': ['a', 'linux/amd64'], 'linux/arm64': ['a', 'linux/arm64'] },
+      { 'linux/amd64': 't:a', 'linux/arm64': 't:b' },
+      { exec, log: (m) => logs.push(m), warn: () => undefined, env: { K: 'v' } },
+    ),
   ).rejects.toThrow(/loading linux\/arm64 into the engine for the smoke test failed: x\nERROR: no space$/);
   expect(calls.map((c) => c.argv[1])).toEqual(['linux/amd64', 'linux/arm64']);
   expect(calls[0]!.env).toEqual({ K: 'v' });
@@ -86,18 +139,37 @@ test('removeSmokeImages: one rm for every tag, a warning (never a failure) when 
   await removeSmokeImages(['t:a', 't:b'], { exec, log: () => undefined, warn: (m) => warns.push(m) });
   expect(calls).toEqual([['docker', 'image', 'rm', '--force', 't:a', 't:b']]);
   expect(warns[0]).toMatch(/could not remove t:a, t:b: busy/);
-  await removeSmokeImages([], { exec: () => Promise.reject(new Error('not called')), log: () => undefined, warn: () => undefined });
+  await removeSmokeImages([], {
+    exec: () => Promise.reject(new Error('not called')),
+    log: () => undefined,
+    warn: () => undefined,
+  });
 });
 
 test('a failed load or removal says what failed as commandProblem does: the error lines, else the exit code', async () => {
-  const answer = (res: { code: number; stderr: string }): Exec => () => Promise.resolve({ stdout: '', ...res });
-  const deps = (exec: Exec, warns: string[] = []) => ({ exec, log: () => undefined, warn: (m: string) => void warns.push(m) });
-  await expect(loadForSmoke({ 'linux/arm64': ['docker', 'buildx', 'build'] }, { 'linux/arm64': 't:b' }, deps(answer({ code: 1, stderr: '#5 [2/2] RUN x\nERROR: no space\n' })))).rejects.toThrow(
-    'loading linux/arm64 into the engine for the smoke test failed: #5 [2/2] RUN x\nERROR: no space',
-  );
-  await expect(loadForSmoke({ 'linux/arm64': ['docker', 'buildx', 'build'] }, { 'linux/arm64': 't:b' }, deps(answer({ code: 2, stderr: '' })))).rejects.toThrow(
-    'loading linux/arm64 into the engine for the smoke test failed: exit 2',
-  );
+  const answer =
+    (res: { code: number; stderr: string }): Exec =>
+    () =>
+      Promise.resolve({ stdout: '', ...res });
+  const deps = (exec: Exec, warns: string[] = []) => ({
+    exec,
+    log: () => undefined,
+    warn: (m: string) => void warns.push(m),
+  });
+  await expect(
+    loadForSmoke(
+      { 'linux/arm64': ['docker', 'buildx', 'build'] },
+      { 'linux/arm64': 't:b' },
+      deps(answer({ code: 1, stderr: '#5 [2/2] RUN x\nERROR: no space\n' })),
+    ),
+  ).rejects.toThrow('loading linux/arm64 into the engine for the smoke test failed: #5 [2/2] RUN x\nERROR: no space');
+  await expect(
+    loadForSmoke(
+      { 'linux/arm64': ['docker', 'buildx', 'build'] },
+      { 'linux/arm64': 't:b' },
+      deps(answer({ code: 2, stderr: '' })),
+    ),
+  ).rejects.toThrow('loading linux/arm64 into the engine for the smoke test failed: exit 2');
   const warns: string[] = [];
   await removeSmokeImages(['t:a'], deps(answer({ code: 1, stderr: '' }), warns));
   expect(warns).toEqual(['smoke-test: could not remove t:a: exit 1']);

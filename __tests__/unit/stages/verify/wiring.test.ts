@@ -3,8 +3,9 @@
  * (the summary) when the smoke test or the arch check fails.
  */
 import { Readable } from 'node:stream';
-import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
+
 import { runMain } from '../../../../src/pipeline/main.js';
+import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
 import { fakeDeps, fakeEngine, fakeFiles, fakeHost } from '../../fakes.js';
 import { elf, tarOf } from '../../images.js';
 
@@ -18,7 +19,9 @@ const inputs = { images: 'r/app', tags: 'v1', platforms: 'linux/amd64,linux/arm6
 
 /** The context's own builder (docker driver: the smoke test runs the engine's image, no load). */
 function engine(more: (req: ExecRequest) => { code?: number; stdout?: string; stderr?: string } = () => ({})) {
-  return fakeEngine((req) => (req.argv[2] === 'inspect' ? { stdout: 'Driver: docker\nPlatforms: linux/amd64\n' } : more(req)));
+  return fakeEngine((req) =>
+    req.argv[2] === 'inspect' ? { stdout: 'Driver: docker\nPlatforms: linux/amd64\n' } : more(req),
+  );
 }
 
 async function main(exec: Exec, over: Record<string, string>) {
@@ -33,11 +36,18 @@ const TIMES =
   '| linux/amd64 | native | 0s | 0 | 0 | - |\n| linux/arm64 | emulated | 0s | 0 | 0 | - |\n';
 
 test('a failed smoke test: the summary still holds the time report and every platform’s output (as before the report took it)', async () => {
-  const exec = engine((req) => (req.argv[1] === 'run' && req.argv[2] === '--rm' ? (req.argv.includes('linux/arm64') ? { code: 3, stdout: 'boom\n' } : { stdout: 'x86_64\n' }) : {}));
+  const exec = engine((req) =>
+    req.argv[1] === 'run' && req.argv[2] === '--rm'
+      ? req.argv.includes('linux/arm64')
+        ? { code: 3, stdout: 'boom\n' }
+        : { stdout: 'x86_64\n' }
+      : {},
+  );
   const host = await main(exec, { 'smoke-test': 'uname -m', 'arch-check': 'false' });
   expect(host.failed).toBe(true);
   expect(host.errors).toEqual(['"uname -m" failed on linux/arm64 (exit 3: boom)']);
-  const smoke = '#### smoke test: `uname -m`\n\n| platform | result | output |\n|---|---|---|\n| linux/amd64 | ok | <code>x86_64</code> |\n| linux/arm64 | failed (exit 3) | <code>boom</code> |\n';
+  const smoke =
+    '#### smoke test: `uname -m`\n\n| platform | result | output |\n|---|---|---|\n| linux/amd64 | ok | <code>x86_64</code> |\n| linux/arm64 | failed (exit 3) | <code>boom</code> |\n';
   expect(host.summaries).toHaveLength(1);
   expect(host.summaries[0]!.endsWith(`${TIMES}${smoke}`)).toBe(true);
   expect(host.summaries[0]).toMatch(/failed/);
@@ -46,17 +56,24 @@ test('a failed smoke test: the summary still holds the time report and every pla
 /** The re-export of an unpushed build (an OCI layout on stdout): linux/arm64 holds an x86-64 binary. */
 async function wrongLayout(): Promise<Buffer> {
   const manifest = (layer: string) => JSON.stringify({ config: { digest: 'sha256:cc' }, layers: [{ digest: layer }] });
-  const index = JSON.stringify({ manifests: [
-    { digest: 'sha256:d1', platform: { os: 'linux', architecture: 'amd64' } },
-    { digest: 'sha256:d2', platform: { os: 'linux', architecture: 'arm64' } },
-  ] });
+  const index = JSON.stringify({
+    manifests: [
+      { digest: 'sha256:d1', platform: { os: 'linux', architecture: 'amd64' } },
+      { digest: 'sha256:d2', platform: { os: 'linux', architecture: 'arm64' } },
+    ],
+  });
   return tarOf([
     ['blobs/sha256/aa', await tarOf([['bin/x', elf(2, 1, 62)]])],
     ['blobs/sha256/cc', Buffer.from(JSON.stringify({ os: 'linux', architecture: 'amd64' }))],
     ['blobs/sha256/d1', Buffer.from(manifest('sha256:aa'))],
     ['blobs/sha256/d2', Buffer.from(manifest('sha256:aa'))],
     ['blobs/sha256/ee', Buffer.from(index)],
-    ['index.json', Buffer.from(JSON.stringify({ manifests: [{ digest: 'sha256:ee', mediaType: 'application/vnd.oci.image.index.v1+json' }] }))],
+    [
+      'index.json',
+      Buffer.from(
+        JSON.stringify({ manifests: [{ digest: 'sha256:ee', mediaType: 'application/vnd.oci.image.index.v1+json' }] }),
+      ),
+    ],
   ]);
 }
 
