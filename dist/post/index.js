@@ -28947,6 +28947,26 @@ function killTree(child) {
         child.kill('SIGKILL'); // the group is gone already: the child itself, if it is still there
     }
 }
+/** The environment a child process starts with: the base environment, then the request's own. */
+function childEnv(baseEnv, reqEnv) {
+    const env = {};
+    for (const [k, v] of Object.entries(baseEnv))
+        if (v !== undefined)
+            env[k] = v;
+    return Object.assign(env, reqEnv ?? {});
+}
+/** Stops `child` after `bound` ms (0: never), then reports the timeout; returns the timer to clear. */
+function deadline(child, bound, onTimeout) {
+    if (bound <= 0)
+        return undefined;
+    return setTimeout(() => {
+        killTree(child);
+        // not waiting for 'close': a grandchild that left the group may hold the pipes open
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        onTimeout();
+    }, bound);
+}
 /**
  * The real gateway, on node's child_process (spawn, no shell). Never throws: a non-zero exit, a
  * spawn that fails (synchronously, like E2BIG, or later, like ENOENT), a timeout and an abort are
@@ -28963,11 +28983,7 @@ function createExec(baseEnv = process.env, opts = {}) {
         const [tool, ...args] = req.argv;
         if (!tool)
             throw new Error('exec: empty argv');
-        const env = {};
-        for (const [k, v] of Object.entries(baseEnv))
-            if (v !== undefined)
-                env[k] = v;
-        Object.assign(env, req.env ?? {});
+        const env = childEnv(baseEnv, req.env);
         const log = req.silent ? undefined : new log_safe/* SafeLogWriter */.xe(write);
         log?.write(`[command]${req.argv.join(' ')}\n`);
         if (opts.signal?.aborted)
@@ -28999,21 +29015,15 @@ function createExec(baseEnv = process.env, opts = {}) {
             resolve(res);
         };
         const bound = req.timeoutMs ?? defaultMs;
-        const timer = bound > 0
-            ? setTimeout(() => {
-                killTree(child);
-                // not waiting for 'close': a grandchild that left the group may hold the pipes open
-                child.stdout?.destroy();
-                child.stderr?.destroy();
-                const what = `${commandName(req.argv)} did not answer within ${Math.round(bound / 1000)} s and was stopped`;
-                finish({
-                    code: EXIT_TIMED_OUT,
-                    stdout,
-                    stderr: stderr ? `${stderr.trimEnd()}\n${what}` : what,
-                    timedOut: true,
-                });
-            }, bound)
-            : undefined;
+        const timer = deadline(child, bound, () => {
+            const what = `${commandName(req.argv)} did not answer within ${Math.round(bound / 1000)} s and was stopped`;
+            finish({
+                code: EXIT_TIMED_OUT,
+                stdout,
+                stderr: stderr ? `${stderr.trimEnd()}\n${what}` : what,
+                timedOut: true,
+            });
+        });
         let reading;
         if (req.readStdout) {
             reading = req.readStdout(child.stdout).catch((err) => {
@@ -29035,7 +29045,6 @@ function createExec(baseEnv = process.env, opts = {}) {
             log?.write(d);
         });
         child.on('error', (err) => finish(spawnFailure(req.argv, err)));
-        // killed by a signal: 128 + its number, as a shell reports it
         // killed by a signal: 128 + its number, as a shell reports it; a streamed stdout is read to its end first
         child.on('close', (code, signal) => {
             const exit = code ?? 128 + (signal ? external_node_os_.constants.signals[signal] : 0);

@@ -40,6 +40,21 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
+/** The one line that says which event, ref and commit the run takes from the checkout. */
+function contextLine(git: ReturnType<typeof gitContext>, problem: string | undefined): string {
+  const noRef = problem ? `(no ref: ${problem})` : '(no ref: detached HEAD without a tag)';
+  const where = git.env.GITHUB_REPOSITORY ? `in ${git.env.GITHUB_SERVER_URL}/${git.env.GITHUB_REPOSITORY}` : '';
+  const sha = (git.env.GITHUB_SHA || '').slice(0, 12);
+  return `context: ${git.env.GITHUB_EVENT_NAME} ${git.env.GITHUB_REF || noRef} ${sha} ${where}`.trimEnd();
+}
+
+/** The runner's variables come from the checkout, not from whatever the shell has exported. */
+function runnerEnv(shell: NodeJS.ProcessEnv, ...layers: Record<string, string>[]): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...shell };
+  for (const k of Object.keys(env)) if (/^(GITHUB_|RUNNER_|INPUT_|STATE_|ACTIONS_)/.test(k)) delete env[k];
+  return Object.assign(env, ...layers);
+}
+
 /**
  * `multiarch-action build [--flags]`: the action's own pipeline (runMain) with a terminal host and
  * the context of the local git checkout, then its cleanup (runPost), then outputs and summary.
@@ -78,16 +93,8 @@ export async function runCli(argv: string[], cli: CliDeps): Promise<number> {
       `no git context: ${probe.problem}. Tags and labels from git refs (branch, tag, sha) are empty; run inside a checkout with a commit, or give the tags with --tags`,
     );
   }
-  const noRef = probe.problem ? `(no ref: ${probe.problem})` : '(no ref: detached HEAD without a tag)';
-  host.info(
-    `context: ${git.env.GITHUB_EVENT_NAME} ${git.env.GITHUB_REF || noRef} ` +
-      `${(git.env.GITHUB_SHA || '').slice(0, 12)} ${git.env.GITHUB_REPOSITORY ? `in ${git.env.GITHUB_SERVER_URL}/${git.env.GITHUB_REPOSITORY}` : ''}`.trimEnd(),
-  );
-
-  // The runner's variables come from the checkout, not from whatever the shell has exported.
-  const env: NodeJS.ProcessEnv = { ...d.env };
-  for (const k of Object.keys(env)) if (/^(GITHUB_|RUNNER_|INPUT_|STATE_|ACTIONS_)/.test(k)) delete env[k];
-  Object.assign(env, git.env, {
+  host.info(contextLine(git, probe.problem));
+  const env = runnerEnv(d.env, git.env, {
     GITHUB_EVENT_PATH: eventPath,
     GITHUB_WORKSPACE: d.cwd,
     RUNNER_TEMP: runnerTemp,

@@ -66,21 +66,8 @@ export function buildSecretValues(get: Getter): string[] {
   return items.map((i) => (i.includes('=') ? i.slice(i.indexOf('=') + 1) : '')).filter((v) => v.length > 0);
 }
 
-export function parseBuildOptionInputs(get: Getter, c: Collector, env: InputEnv): BuildOptionInputs {
-  const list = (name: string, ignoreComma: boolean, check?: (item: string) => void) =>
-    c.field(
-      name,
-      () => {
-        const items = parseList(get(name), { ignoreComma });
-        if (check) items.forEach(check);
-        return items;
-      },
-      [] as string[],
-    );
-
-  const buildContexts = list('build-contexts', true, (i) => {
-    keyValue(i, 'build context', 'name=path-or-url, e.g. alpine=docker-image://alpine:3.20');
-  });
+/** The three secret inputs: `secrets` (id=value), `secret-files` (id=path), `secret-envs` (id=VAR). */
+function parseSecretInputs(get: Getter, c: Collector, env: InputEnv) {
   const secrets = c.field(
     'secrets',
     () =>
@@ -113,6 +100,25 @@ export function parseBuildOptionInputs(get: Getter, c: Collector, env: InputEnv)
       }),
     [],
   );
+  return { secrets, secretFiles, secretEnvs };
+}
+
+export function parseBuildOptionInputs(get: Getter, c: Collector, env: InputEnv): BuildOptionInputs {
+  const list = (name: string, ignoreComma: boolean, check?: (item: string) => void) =>
+    c.field(
+      name,
+      () => {
+        const items = parseList(get(name), { ignoreComma });
+        if (check) items.forEach(check);
+        return items;
+      },
+      [] as string[],
+    );
+
+  const buildContexts = list('build-contexts', true, (i) => {
+    keyValue(i, 'build context', 'name=path-or-url, e.g. alpine=docker-image://alpine:3.20');
+  });
+  const { secrets, secretFiles, secretEnvs } = parseSecretInputs(get, c, env);
   const ssh = list('ssh', false);
   const target = get('target').trim();
   const provenance = get('provenance').trim();

@@ -121,6 +121,25 @@ function killTree(child: ChildProcess): void {
   }
 }
 
+/** The environment a child process starts with: the base environment, then the request's own. */
+function childEnv(baseEnv: NodeJS.ProcessEnv, reqEnv: Record<string, string> | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(baseEnv)) if (v !== undefined) env[k] = v;
+  return Object.assign(env, reqEnv ?? {});
+}
+
+/** Stops `child` after `bound` ms (0: never), then reports the timeout; returns the timer to clear. */
+function deadline(child: ChildProcess, bound: number, onTimeout: () => void): NodeJS.Timeout | undefined {
+  if (bound <= 0) return undefined;
+  return setTimeout(() => {
+    killTree(child);
+    // not waiting for 'close': a grandchild that left the group may hold the pipes open
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+    onTimeout();
+  }, bound);
+}
+
 /**
  * The real gateway, on node's child_process (spawn, no shell). Never throws: a non-zero exit, a
  * spawn that fails (synchronously, like E2BIG, or later, like ENOENT), a timeout and an abort are
@@ -137,9 +156,7 @@ export function createExec(baseEnv: NodeJS.ProcessEnv = process.env, opts: ExecO
     new Promise<ExecResult>((resolve) => {
       const [tool, ...args] = req.argv;
       if (!tool) throw new Error('exec: empty argv');
-      const env: Record<string, string> = {};
-      for (const [k, v] of Object.entries(baseEnv)) if (v !== undefined) env[k] = v;
-      Object.assign(env, req.env ?? {});
+      const env = childEnv(baseEnv, req.env);
       const log = req.silent ? undefined : new SafeLogWriter(write);
       log?.write(`[command]${req.argv.join(' ')}\n`);
       if (opts.signal?.aborted)
@@ -169,22 +186,15 @@ export function createExec(baseEnv: NodeJS.ProcessEnv = process.env, opts: ExecO
         resolve(res);
       };
       const bound = req.timeoutMs ?? defaultMs;
-      const timer =
-        bound > 0
-          ? setTimeout(() => {
-              killTree(child);
-              // not waiting for 'close': a grandchild that left the group may hold the pipes open
-              child.stdout?.destroy();
-              child.stderr?.destroy();
-              const what = `${commandName(req.argv)} did not answer within ${Math.round(bound / 1000)} s and was stopped`;
-              finish({
-                code: EXIT_TIMED_OUT,
-                stdout,
-                stderr: stderr ? `${stderr.trimEnd()}\n${what}` : what,
-                timedOut: true,
-              });
-            }, bound)
-          : undefined;
+      const timer = deadline(child, bound, () => {
+        const what = `${commandName(req.argv)} did not answer within ${Math.round(bound / 1000)} s and was stopped`;
+        finish({
+          code: EXIT_TIMED_OUT,
+          stdout,
+          stderr: stderr ? `${stderr.trimEnd()}\n${what}` : what,
+          timedOut: true,
+        });
+      });
       let reading: Promise<void> | undefined;
       if (req.readStdout) {
         reading = req.readStdout(child.stdout!).catch((err: unknown) => {
@@ -205,7 +215,6 @@ export function createExec(baseEnv: NodeJS.ProcessEnv = process.env, opts: ExecO
         log?.write(d);
       });
       child.on('error', (err) => finish(spawnFailure(req.argv, err)));
-      // killed by a signal: 128 + its number, as a shell reports it
       // killed by a signal: 128 + its number, as a shell reports it; a streamed stdout is read to its end first
       child.on('close', (code, signal) => {
         const exit = code ?? 128 + (signal ? constants.signals[signal] : 0);
