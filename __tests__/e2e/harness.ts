@@ -16,11 +16,12 @@ export const REGISTRY = process.env.MULTIARCH_REGISTRY || '127.0.0.1:5000';
 
 interface ActionYml {
   inputs: Record<string, { default?: string }>;
+  outputs?: Record<string, { description?: string }>;
   runs: { using: string; main: string; post: string };
 }
 
-export function actionYml(): ActionYml {
-  return parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
+export function actionYml(dir = ROOT): ActionYml {
+  return parseYaml(fs.readFileSync(path.join(dir, 'action.yml'), 'utf8')) as ActionYml;
 }
 
 let nodeBin: string | undefined;
@@ -47,6 +48,10 @@ export interface Workflow {
   runnerTemp?: string;
   /** Send main a signal once its stdout matches `when` (a cancelled job); post runs after, as on GitHub. */
   stopMain?: { when: RegExp; signal: NodeJS.Signals };
+  /** The folder holding action.yml and dist/ (a `uses: ./path` checkout); default: this repository. */
+  actionDir?: string;
+  /** GITHUB_* values a workflow runner sets for the job (run id, job name, repository, actor, …). */
+  github?: Record<string, string>;
 }
 
 /** The runner's payloads always carry the repository (so no API call is needed for labels). */
@@ -167,7 +172,7 @@ async function runStep(
   dirs: { temp: string; files: string; shim?: string },
   state: Record<string, string>,
 ): Promise<StepResult> {
-  const yml = actionYml();
+  const yml = actionYml(wf.actionDir);
   const env = baseEnv();
   for (const [name, spec] of Object.entries(yml.inputs)) {
     // the runner evaluates ${{ github.token }} defaults: the job's token (none here unless given)
@@ -209,11 +214,12 @@ async function runStep(
     GITHUB_PATH: file('path'),
     GITHUB_STEP_SUMMARY: file('summary'),
   });
+  Object.assign(env, wf.github ?? {});
   for (const [k, v] of Object.entries(state)) env[`STATE_${k}`] = v;
   Object.assign(env, wf.env ?? {});
   if (dirs.shim) env.PATH = `${dirs.shim}:${env.PATH}`;
   if (dirs.shim) env.MULTIARCH_TEST_DOCKER_LOG = dockerLog;
-  const script = path.join(ROOT, step === 'main' ? yml.runs.main : yml.runs.post);
+  const script = path.join(wf.actionDir ?? ROOT, step === 'main' ? yml.runs.main : yml.runs.post);
   const res = await runNode(script, env, wf.workspace, step === 'main' ? wf.stopMain : undefined);
   const read = (n: string) => fs.readFileSync(file(n), 'utf8');
   const dockerCalls = fs.existsSync(dockerLog)
