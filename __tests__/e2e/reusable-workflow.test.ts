@@ -28,7 +28,7 @@ const ARM_FAILS = APP_DOCKERFILE.replace(
   '&& /bin/busybox test $(/bin/busybox uname -m) != aarch64 && /bin/busybox uname -m',
 );
 
-function callerWorkflow(registry: string, image: string): string {
+function callerWorkflow(registry: string, image: string, more = ''): string {
   return `name: release
 on: [push, pull_request]
 jobs:
@@ -44,7 +44,7 @@ jobs:
       registry: ${registry}
       cache: none
       secret-files: npmrc=app/npmrc
-    secrets:
+${more}    secrets:
       registry-username: \${{ secrets.REGISTRY_USER }}
       registry-password: \${{ secrets.REGISTRY_PASSWORD }}
       build-secrets: token=\${{ secrets.BUILD_TOKEN }}
@@ -226,13 +226,22 @@ describe('the reusable workflow, run as GitHub reads it', () => {
   test('pull_request: the shards build, nothing is pushed, no job fails', async () => {
     const repo_ = uniqueName('e2e/wf-pr');
     const repo = makeRepo({
-      '.github/workflows/release.yml': callerWorkflow(registry.host, `${registry.host}/${repo_}`),
+      '.github/workflows/release.yml': callerWorkflow(
+        registry.host,
+        `${registry.host}/${repo_}`,
+        `      runners: '{"linux/arm64": ["self-hosted", "arm64"]}'\n`,
+      ),
       'app/Dockerfile': APP_DOCKERFILE,
       'app/npmrc': 'registry=http://127.0.0.1:9/\n',
     });
     const result = await run(repo, 'pull_request');
     expect(failures(result)).toEqual([]);
     expect(result.jobs.map((j) => j.result)).toEqual(Array(5).fill('success'));
+    // the caller's runner map decides the labels each shard asks for
+    expect(result.jobs.filter((j) => j.id === 'shard').map((j) => j.runsOn)).toEqual([
+      'ubuntu-24.04',
+      ['self-hosted', 'arm64'],
+    ]);
     const tags = await registry.get(`/v2/${repo_}/tags/list`);
     expect(tags.status).toBe(404);
     expect(result.needs.image!.outputs.digest).toBe('');
