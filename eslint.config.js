@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 
 /**
  * The layers of src/, lowest first: a module imports only from its own layer or a lower one
- * (README "Architecture"). errors.ts and lists.ts at the root are below everything.
+ * (CONTRIBUTING.md "Architecture"). errors.ts and lists.ts at the root are below everything.
  */
 const LAYERS = ['oci', 'ports', 'context', 'inputs', 'run', 'stages', 'pipeline', 'cli', 'entries'];
 const layerRules = LAYERS.map((layer, i) => ({
@@ -18,7 +18,7 @@ const layerRules = LAYERS.map((layer, i) => ({
       {
         patterns: LAYERS.slice(i + 1).map((upper) => ({
           group: [`**/${upper}/**`, `../${upper}/*`],
-          message: `src/${layer} is below src/${upper}: move the shared part down (README "Architecture")`,
+          message: `src/${layer} is below src/${upper}: move the shared part down (CONTRIBUTING.md "Architecture")`,
         })),
       },
     ],
