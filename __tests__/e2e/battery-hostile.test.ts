@@ -1,5 +1,5 @@
 /**
- * The reliability battery, hostile values, signals and faults (issue 15) through the bundled action
+ * The reliability battery, hostile values, signals and faults through the bundled action
  * and CLI on the real engine: no value starts a runner command; a signal leaves no credentials or
  * secret files; logins never reach a machine-wide credential store; values never reach docker as
  * options; a wedged engine, a full GITHUB_OUTPUT disk, a NUL byte or a 200 kB value each give one

@@ -38,7 +38,7 @@ const SUBSET = [
   'registry-auth: bad YAML',
   'password without username',
   'secret-envs: variable not set',
-  // issue 15: expression and credential mistakes are input errors before any docker command
+  // expression and credential mistakes are input errors before any docker command
   'tags: {{ unclosed',
   'tags: enable not true/false after rendering',
   'labels: unknown expression',

@@ -16,7 +16,7 @@ afterAll(async () => {
   await service?.close();
 });
 
-// issue 15, finding 8: two self-hosted runs sharing RUNNER_TEMP used one multiarch-cache/<id>
+// two self-hosted runs sharing RUNNER_TEMP used one multiarch-cache/<id>
 // folder: one run's restore deleted the other's export, whose cache was then silently not saved
 test('two runs at once on one RUNNER_TEMP: each builds from and exports to its own folder; each saves or says why not', async () => {
   const runnerTemp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mae2e-shared-')), 'runner-temp');

@@ -42,7 +42,7 @@ function pathWithoutDocker(): string {
   return dir;
 }
 
-describe('CLI: flags, input errors and a missing docker CLI (issue 15: 6, 11, 13)', () => {
+describe('CLI: flags, input errors and a missing docker CLI', () => {
   test('a value flag given bare is a usage error naming it (exit 2); --dry-run before the command is the flag and the command', async () => {
     const ws = checkout();
     const bare = await cli(['build', '--images'], ws);

@@ -7,7 +7,7 @@ import { makeWorkspace, runJob, uniqueName } from './harness.js';
 /** Two platforms, a file of its own per build, no RUN step (nothing needs emulation or the network). */
 const DOCKERFILE = 'FROM scratch\nARG TARGETARCH\nCOPY busybox-$TARGETARCH /bin/busybox\nCOPY id /id\n';
 
-// issue 15, finding 5: buildx refuses --iidfile with the local and tar exporters; the step must
+// buildx refuses --iidfile with the local and tar exporters; the step must
 // export the files and leave imageid and digest empty (there is no image), not fail
 describe('outputs: the local and tar exporters write files', () => {
   const dest = () => fs.mkdtempSync(path.join(os.tmpdir(), 'ma-exp-'));

@@ -1,6 +1,6 @@
 /**
  * Pasted docker/* inputs and outputs against the real engine, buildx, BuildKit and registry
- * (issue 18): add-hosts in a RUN, call: check, DOCKER_METADATA_OUTPUT_* in GITHUB_ENV, logout.
+ * as they are: add-hosts in a RUN, call: check, DOCKER_METADATA_OUTPUT_* in GITHUB_ENV, logout.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

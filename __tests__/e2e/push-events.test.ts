@@ -2,7 +2,7 @@ import { makeWorkspace, REGISTRY, runJob, uniqueName } from './harness.js';
 
 const DOCKERFILE = 'FROM scratch\nCOPY id /id\n';
 
-// issue 15, finding 10: push: auto pushes on a list of events; a merge queue check builds only,
+// push: auto pushes on a list of events; a merge queue check builds only,
 // and an event the action does not know builds only with a warning saying how to push
 describe('push: auto by event', () => {
   test.each([

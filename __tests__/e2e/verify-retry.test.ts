@@ -104,7 +104,7 @@ describe('verification: push retries through a fault-injecting registry proxy', 
     }
   }, 300_000);
 
-  // issue 15, finding 7: a registry that closes connections mid-push (`Head "…": EOF`) is retried
+  // a registry that closes connections mid-push (`Head "…": EOF`) is retried
   test('a registry that drops every connection for a while: raw buildx gives up with EOF, the action retries and pushes', async () => {
     const DROP_MS = 15_000;
     const proxy = await startFaultProxy({ host: '127.0.0.1', port: 5000 }, { kind: 'drop', windowMs: DROP_MS });

@@ -43,7 +43,7 @@ export const BAD_INPUTS: Case[] = [
   ['tags: priority not a number', { tags: 'type=raw,value=x,priority=high' }, 'tags', /priority must be a number/],
   ['tags: oversized rule (100 kB) with an unknown type', { tags: `type=${big(100_000)}` }, 'tags', /unknown type/],
   ['tags: raw without a value', { tags: 'type=raw' }, 'tags', /needs/],
-  // expressions, rendered once with the event's context in the input pass (issue 15, finding 11)
+  // expressions, rendered once with the event's context in the input pass
   ['tags: {{ unclosed', { tags: 'type=raw,value={{branch' }, 'tags', /not closed/],
   ['tags: unknown global expression', { tags: 'type=raw,value={{brnch}}' }, 'tags', /unknown expression "brnch"/],
   [

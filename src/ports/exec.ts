@@ -141,9 +141,9 @@ function deadline(child: ChildProcess, bound: number, onTimeout: () => void): No
 }
 
 /**
- * The real gateway, on node's child_process (spawn, no shell). Never throws: a non-zero exit, a
- * spawn that fails (synchronously, like E2BIG, or later, like ENOENT), a timeout and an abort are
- * all results. @actions/exec is not used: it neither kills a process on a timeout nor catches a
+ * The real gateway, on node's child_process (spawn, no shell). Never throws for what a command
+ * does: a non-zero exit, a spawn that fails (synchronously, like E2BIG, or later, like ENOENT), a
+ * timeout and an abort are all results (only an empty argv, a caller's bug, throws). @actions/exec is not used: it neither kills a process on a timeout nor catches a
  * synchronous spawn error, and it streams output unfiltered (see log-safe.ts).
  */
 export function createExec(baseEnv: NodeJS.ProcessEnv = process.env, opts: ExecOptions = {}): Exec {

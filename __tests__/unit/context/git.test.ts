@@ -167,7 +167,7 @@ describe('probeGit: git through the exec gateway, argv only', () => {
     expect(gitContext(probe).env.GITHUB_REF).toBe('');
   });
 
-  // issue 15, finding 13: not "detached HEAD" when there is no checkout or no commit at all
+  // not "detached HEAD" when there is no checkout or no commit at all
   test('a repository with no commit yet, and no git on PATH, are said as such', async () => {
     const noCommit = await probeGit(
       async (req) =>

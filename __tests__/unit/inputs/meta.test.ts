@@ -80,7 +80,7 @@ describe('image names: lowercased and checked once, in the input pass (the meta 
   });
 });
 
-// moved from stages/meta/gaps.test.ts (issue 18's differences that the input pass owns)
+// moved from stages/meta/gaps.test.ts (the differences from metadata-action that the input pass owns)
 describe('separators are read untrimmed and as written', () => {
   const env = { workspace: '/ws', exists: () => true };
   const raw: Record<string, string> = {

@@ -1,4 +1,4 @@
-/** setup-buildx / setup-qemu / login-action inputs pasted as they are (issue 18). */
+/** setup-buildx / setup-qemu / login-action inputs pasted as they are. */
 import { InputErrors } from '../../../src/errors.js';
 import { parseInputs } from '../../../src/inputs/index.js';
 

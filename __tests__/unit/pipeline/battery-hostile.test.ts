@@ -1,5 +1,5 @@
 /**
- * The reliability battery, hostile values (issue 15): a value that tries to start a runner command,
+ * The reliability battery, hostile values: a value that tries to start a runner command,
  * in every input of action.yml and every event field the action reads, through runMain with the
  * real Actions host (@actions/core, stdout captured) and a stubbed engine. Whatever the run makes of
  * the value (an input error, a label, a log line), the log holds no command of the value's.

@@ -1,5 +1,5 @@
 /**
- * Findings 12-14 of issue 15 where they are logic: stage errors are shortened; the CLI's
+ * The robustness rules that are logic: stage errors are shortened; the CLI's
  * --output-json never loses a build. (A smoke test that never returns: stages/verify/smoke.test.ts.)
  */
 import * as fs from 'node:fs';

@@ -1,4 +1,4 @@
-/** The README's migration table names every input of the six steps it replaces (issue 18). */
+/** The README's migration table names every input of the six steps it replaces. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 

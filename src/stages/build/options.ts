@@ -42,7 +42,7 @@ export function exportsFilesOnly(outputs: string[]): boolean {
   return exporterTypes(outputs).some((t) => t === 'local' || t === 'tar');
 }
 
-/** An exporter that cannot carry attestations (docker/local/tar) is in use. */
+/** An exporter that cannot carry attestations is in use: only the docker exporter (load); local and tar write them as files. */
 export function exportsWithoutAttestations(outputs: string[], load: boolean): boolean {
   // as build-push-action: only the docker exporter (load) cannot carry attestations
   if (load) return true;
@@ -60,8 +60,8 @@ export interface ProvenanceContext {
 
 /**
  * Pure: build-push-action's provenance rule. Unset: mode=max for a public repository,
- * mode=min (inline only) otherwise, and nothing for exporters without attestations (load,
- * docker/local/tar). `false` disables it; `true` or attributes get the run URL as builder-id.
+ * mode=min (inline only) otherwise, and nothing for the exporter without attestations (load,
+ * type=docker). `false` disables it; `true` or attributes get the run URL as builder-id.
  */
 export function resolveProvenance(input: string, ctx: ProvenanceContext): string | undefined {
   const v = input.trim();

@@ -317,7 +317,7 @@ describe('provenance default (as build-push-action)', () => {
   });
 });
 
-// build-push-action inputs pasted as they are (issue 18): add-hosts, allow, attests, call,
+// build-push-action inputs pasted as they are: add-hosts, allow, attests, call,
 // cgroup-parent as argv; the GIT_AUTH_TOKEN secret rule; call's buildx version check.
 const PARITY_ENV = { workspace: '/ws', exists: () => true };
 function parseParity(inputs: Record<string, string>) {

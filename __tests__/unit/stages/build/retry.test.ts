@@ -45,7 +45,7 @@ const table: [string, boolean, string][] = [
   ],
   [push('failed to do request: Put "https://r.io/v2/a": net/http: TLS handshake timeout'), true, 'timeout'],
   [push('context deadline exceeded'), true, 'timeout'],
-  // issue 15, finding 7: a registry (or a proxy in front of it) that closes the connection mid-push;
+  // a registry (or a proxy in front of it) that closes the connection mid-push;
   // the first line as buildx 0.13.1 prints it through a connection-dropping proxy
   [
     push(

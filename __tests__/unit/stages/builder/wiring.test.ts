@@ -2,7 +2,7 @@ import { runMain } from '../../../../src/pipeline/main.js';
 import { runPost } from '../../../../src/pipeline/post.js';
 import { fakeDeps, fakeEngine, fakeFiles, fakeHost } from '../../fakes.js';
 
-// issue 15, finding 9: a dry run prints `buildx create` without running it; post must then have no
+// a dry run prints `buildx create` without running it; post must then have no
 // builder to remove (it ran a real `buildx rm` and warned about a builder that never existed)
 test('a dry run that would create a builder records none: post removes nothing and does not warn', async () => {
   const files = fakeFiles({

@@ -99,7 +99,7 @@ describe('cache act (stubbed service and folders)', () => {
     expect(f.warnings).toEqual([]);
   });
 
-  // issue 15, finding 8: the shared service path is used only under its lock; a run that finds it
+  // the shared service path is used only under its lock; a run that finds it
   // locked neither deletes nor extracts into it, and says that it did not restore or save
   test('another run holds the shared cache folder: no restore into it, no save, and both said', async () => {
     const f = fakes({ restore: { matchedKey: 'multiarch-old', problems: [] }, restoredDir: good, exportDir: good });

@@ -151,7 +151,7 @@ describe('--cache-from / --cache-to per mode', () => {
     expect(a.servicePath).toMatch(/^\/rt\/multiarch-cache\/[0-9a-f]{16}$/);
     expect(planCache({ ...base, sha: 'other' }).local!.servicePath).toBe(a.servicePath);
     expect(planCache({ ...base, platforms: ['linux/amd64'] }).local!.servicePath).not.toBe(a.servicePath);
-    // issue 15, finding 8: two runs sharing RUNNER_TEMP build from and export to folders of their own
+    // two runs sharing RUNNER_TEMP build from and export to folders of their own
     expect(a.dir).toBe('/rt/multiarch-run1/layer-cache');
     expect(a.exportDir).toBe('/rt/multiarch-run1/layer-cache-new');
     expect(planCache({ ...base, runTempDir: '/rt/multiarch-run2' }).local!.exportDir).toBe(

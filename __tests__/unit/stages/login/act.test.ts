@@ -2,7 +2,7 @@ import type { ExecRequest } from '../../../../src/ports/exec.js';
 import { runLogin } from '../../../../src/stages/login/act.js';
 
 describe('login act', () => {
-  // issue 15, finding 13: no docker CLI is not a wrong password
+  // no docker CLI is not a wrong password
   test('runLogin without a docker CLI says so, not "check the username and password"', async () => {
     const exec = async () => ({
       code: 127,

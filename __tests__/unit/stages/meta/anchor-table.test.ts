@@ -1,6 +1,6 @@
 /**
  * docker/metadata-action's own meta test table, case by case through our planner: each case must
- * give the version, tags and labels metadata-action's test expects (issue 18).
+ * give the version, tags and labels metadata-action's test expects.
  */
 import { planMetaOutputs } from '../../../../src/stages/meta/outputs.js';
 import { LATEST_PR_CASES } from '../../anchor/cases-latest-pr.js';

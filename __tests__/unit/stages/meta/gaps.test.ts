@@ -1,5 +1,5 @@
 /**
- * The four places where docker/metadata-action and we differed (issue 18), as the plan gives them:
+ * The four places where docker/metadata-action and we differed, as the plan gives them:
  * match= on semver/pep440, {{is_not_default_branch}}, labels lines without '='. (Whitespace
  * separators and the input pass: inputs/meta.test.ts; unquoted date formats: expressions.test.ts.)
  */

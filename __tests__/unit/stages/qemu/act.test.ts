@@ -72,7 +72,7 @@ describe('runQemu', () => {
     ).rejects.toThrow(/privileged/);
   });
 
-  // issue 15, finding 10: this machine's /proc says nothing about a remote engine (a GitLab dind
+  // this machine's /proc says nothing about a remote engine (a GitLab dind
   // service): auto registers the emulators on the engine itself instead of only warning
   test('remote engine: binfmt is not read here; auto runs the installer on the engine', async () => {
     const { calls, exec } = recorder({ version: { code: 0, stdout: 'amd64' } });
