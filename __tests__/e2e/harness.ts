@@ -11,6 +11,8 @@ import * as path from 'node:path';
 
 import { parse as parseYaml } from 'yaml';
 
+import { summaryPlain } from '../../src/run/summary.js';
+
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 export const REGISTRY = process.env.MULTIARCH_REGISTRY || '127.0.0.1:5000';
 
@@ -70,7 +72,10 @@ export interface StepResult {
   state: Record<string, string>;
   /** What the step wrote to GITHUB_ENV (for later steps). */
   env: Record<string, string>;
+  /** The step summary as a reader sees its text: the values' escapes undone (summaryPlain), our markup kept. */
   summary: string;
+  /** The step summary file as written (Markdown: render it with renderSummary to see what GitHub shows). */
+  summaryMarkdown: string;
   errors: string[];
   warnings: string[];
   dockerCalls: string[][];
@@ -228,7 +233,8 @@ async function runStep(
     outputs: parseFileCommands(read('output')),
     state: parseFileCommands(read('state')),
     env: parseFileCommands(read('env')),
-    summary: read('summary'),
+    summary: summaryPlain(read('summary')),
+    summaryMarkdown: read('summary'),
     errors: workflowCommands(res.stdout, 'error'),
     warnings: workflowCommands(res.stdout, 'warning'),
     dockerCalls,

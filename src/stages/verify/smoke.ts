@@ -7,6 +7,7 @@ import { StageError } from '../../errors.js';
 import { acceptedArches } from '../../oci/elf.js';
 import { referenceParts } from '../../oci/reference.js';
 import type { ActDeps } from '../../ports/exec.js';
+import { summaryText } from '../../run/summary.js';
 
 export interface SmokeTarget {
   /** The reference to run: image@digest when pushed, else the first local tag. */
@@ -182,23 +183,17 @@ export function smokeFailure(results: SmokeResult[], argv: string[]): StageError
   );
 }
 
+/** Characters of each platform's output the summary shows (the log has all of it). */
+const SMOKE_SHOWN = 4000;
+
 /** Pure: the job summary section. */
 export function smokeSummary(results: SmokeResult[], argv: string[]): string {
-  const cell = (s: string) =>
-    s
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/\|/g, '\\|')
-      .replace(/`/g, "'")
-      .split('\n')
-      .join('<br>');
   const rows = results.map(
     (r) =>
-      `| ${r.platform} | ${r.code !== 0 ? `failed (exit ${r.code})` : archMismatch(r) ? 'wrong architecture' : 'ok'} | <code>${cell(r.output) || '(no output)'}</code> |`,
+      `| ${summaryText(r.platform)} | ${r.code !== 0 ? `failed (exit ${r.code})` : archMismatch(r) ? 'wrong architecture' : 'ok'} | <code>${summaryText(r.output, { lines: true, max: SMOKE_SHOWN }) || '(no output)'}</code> |`,
   );
   return [
-    '#### smoke test: `' + argv.join(' ').replace(/`/g, "'") + '`',
+    `#### smoke test: <code>${summaryText(argv.join(' '))}</code>`,
     '',
     '| platform | result | output |',
     '|---|---|---|',
