@@ -47,8 +47,11 @@ export interface Workflow {
   traceDocker?: boolean;
   /** A fixed runner temp folder (as on GitHub, the same path every job). */
   runnerTemp?: string;
-  /** Send main a signal once its stdout matches `when` (a cancelled job); post runs after, as on GitHub. */
-  stopMain?: { when: RegExp; signal: NodeJS.Signals };
+  /**
+   * Send main a signal once its stdout matches `when` and `ready` (polled, if given) holds (a cancelled
+   * job); post runs after, as on GitHub.
+   */
+  stopMain?: { when: RegExp; signal: NodeJS.Signals; ready?: () => boolean };
 }
 
 /** The runner's payloads always carry the repository (so no API call is needed for labels). */
@@ -140,21 +143,30 @@ function runNode(
     let stdout = '';
     let stderr = '';
     let stopped = false;
+    let polling: NodeJS.Timeout | undefined;
+    const send = () => {
+      if (stopped || (stop?.ready && !stop.ready())) return;
+      stopped = child.kill(stop!.signal);
+      clearInterval(polling);
+    };
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      if (stop && !stopped && stop.when.test(stdout)) stopped = child.kill(stop.signal);
+      if (!stop || stopped || polling || !stop.when.test(stdout)) return;
+      if (stop.ready) polling = setInterval(send, 250);
+      else send();
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     // killed by a signal: 128 + its number, as the runner reports it
-    child.on('close', (code, signal) =>
+    child.on('close', (code, signal) => {
+      clearInterval(polling);
       resolve({
         code: code ?? (signal ? 128 + os.constants.signals[signal] : 1),
         stdout,
         stderr,
         ms: Date.now() - start,
-      }),
-    );
+      });
+    });
   });
 }
 

@@ -60,8 +60,13 @@ export interface SmokeResult {
 export interface SmokeDeps extends ActDeps {
   /** Bound of each platform's run in seconds (smoke-test-timeout); 0 = none. */
   timeoutSeconds?: number;
-  /** Container names are `<prefix>-<n>` (unique per run). */
-  namePrefix?: string;
+  /** Each platform's container name, in the platforms' order (smokeContainerNames). */
+  names?: string[];
+}
+
+/** Pure: the run's container name for each platform; `id` is unique per run, so post removes only ours. */
+export function smokeContainerNames(id: string, platforms: string[]): string[] {
+  return platforms.map((_, i) => `multiarch-smoke-${id}-${i}`);
 }
 
 /** Act: run every platform (in parallel) and print each one's output. See smokeFailure. */
@@ -74,7 +79,7 @@ export async function runSmoke(
   const seconds = deps.timeoutSeconds ?? 0;
   const results = await Promise.all(
     platforms.map(async (platform, i): Promise<SmokeResult> => {
-      const name = deps.namePrefix ? `${deps.namePrefix}-${i}` : undefined;
+      const name = deps.names?.[i];
       const res = await deps.exec({
         argv: planSmoke(target, platform, argv, name),
         silent: true,

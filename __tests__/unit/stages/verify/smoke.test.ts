@@ -3,6 +3,7 @@ import {
   archMismatch,
   planSmoke,
   runSmoke,
+  smokeContainerNames,
   smokeFailure,
   smokeSummary,
   smokeTarget,
@@ -178,7 +179,7 @@ describe('smoke-test-timeout', () => {
       log: () => undefined,
       warn: () => undefined,
       timeoutSeconds: 5,
-      namePrefix: 'multiarch-smoke-t',
+      names: ['multiarch-smoke-t-0', 'multiarch-smoke-t-1'],
     });
     const runs = exec.calls.filter((c) => c.argv[1] === 'run');
     expect(runs.map((c) => c.timeoutMs)).toEqual([5000, 5000]);
@@ -213,4 +214,11 @@ test('a pushed image runs by its name as written (reference.ts reads the tag off
   expect(smokeTarget(['ghcr.io/o/app:1.2'], 'sha256:d', true, { 'linux/amd64': 'sha256:a' })?.perPlatform).toEqual({
     'linux/amd64': 'ghcr.io/o/app@sha256:a',
   });
+});
+
+test('each platform’s container carries the run’s id', () => {
+  expect(smokeContainerNames('ab12cd34', ['linux/amd64', 'linux/arm/v7'])).toEqual([
+    'multiarch-smoke-ab12cd34-0',
+    'multiarch-smoke-ab12cd34-1',
+  ]);
 });

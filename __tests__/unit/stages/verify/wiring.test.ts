@@ -95,3 +95,22 @@ test('a failed arch check: the summary holds the time report and the arch check 
   expect(host.summaries).toHaveLength(1);
   expect(summaryPlain(host.summaries[0]!).endsWith(`${TIMES}${arch}`)).toBe(true);
 });
+
+test('the smoke containers are named per run and in the state before the first docker run starts', async () => {
+  let stateAtRun: { smokeContainers?: string[] } | undefined;
+  const host = fakeHost({ ...inputs, 'smoke-test': 'uname -m', 'arch-check': 'false' });
+  const names: string[] = [];
+  const exec = engine((req) => {
+    if (req.argv[1] === 'run') {
+      stateAtRun ??= JSON.parse(host.state.multiarch ?? '{}') as { smokeContainers?: string[] };
+      names.push(req.argv[req.argv.indexOf('--name') + 1]!);
+      return { stdout: req.argv.includes('linux/arm64') ? 'aarch64\n' : 'x86_64\n' };
+    }
+    return {};
+  });
+  await runMain(fakeDeps(host, exec, fakeFiles(files), { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' }));
+  expect(host.failed).toBe(false);
+  expect(stateAtRun?.smokeContainers).toHaveLength(2);
+  expect(stateAtRun!.smokeContainers![0]).toMatch(/^multiarch-smoke-[0-9a-f]{8}-0$/);
+  expect([...names].sort()).toEqual([...stateAtRun!.smokeContainers!].sort());
+});
