@@ -11,6 +11,8 @@ import * as path from 'node:path';
 
 import { parse as parseYaml } from 'yaml';
 
+import { summaryPlain } from '../../src/run/summary.js';
+
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 export const REGISTRY = process.env.MULTIARCH_REGISTRY || '127.0.0.1:5000';
 
@@ -46,8 +48,11 @@ export interface Workflow {
   traceDocker?: boolean;
   /** A fixed runner temp folder (as on GitHub, the same path every job). */
   runnerTemp?: string;
-  /** Send main a signal once its stdout matches `when` (a cancelled job); post runs after, as on GitHub. */
-  stopMain?: { when: RegExp; signal: NodeJS.Signals };
+  /**
+   * Send main a signal once its stdout matches `when` and `ready` (polled, if given) holds (a cancelled
+   * job); post runs after, as on GitHub.
+   */
+  stopMain?: { when: RegExp; signal: NodeJS.Signals; ready?: () => boolean };
   /** The folder holding action.yml and dist/ (a `uses: ./path` checkout); default: this repository. */
   actionDir?: string;
   /** GITHUB_* values a workflow runner sets for the job (run id, job name, repository, actor, …). */
@@ -75,7 +80,10 @@ export interface StepResult {
   state: Record<string, string>;
   /** What the step wrote to GITHUB_ENV (for later steps). */
   env: Record<string, string>;
+  /** The step summary as a reader sees its text: the values' escapes undone (summaryPlain), our markup kept. */
   summary: string;
+  /** The step summary file as written (Markdown: render it with renderSummary to see what GitHub shows). */
+  summaryMarkdown: string;
   errors: string[];
   warnings: string[];
   dockerCalls: string[][];
@@ -140,21 +148,30 @@ function runNode(
     let stdout = '';
     let stderr = '';
     let stopped = false;
+    let polling: NodeJS.Timeout | undefined;
+    const send = () => {
+      if (stopped || (stop?.ready && !stop.ready())) return;
+      stopped = child.kill(stop!.signal);
+      clearInterval(polling);
+    };
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      if (stop && !stopped && stop.when.test(stdout)) stopped = child.kill(stop.signal);
+      if (!stop || stopped || polling || !stop.when.test(stdout)) return;
+      if (stop.ready) polling = setInterval(send, 250);
+      else send();
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     // killed by a signal: 128 + its number, as the runner reports it
-    child.on('close', (code, signal) =>
+    child.on('close', (code, signal) => {
+      clearInterval(polling);
       resolve({
         code: code ?? (signal ? 128 + os.constants.signals[signal] : 1),
         stdout,
         stderr,
         ms: Date.now() - start,
-      }),
-    );
+      });
+    });
   });
 }
 
@@ -234,7 +251,8 @@ async function runStep(
     outputs: parseFileCommands(read('output')),
     state: parseFileCommands(read('state')),
     env: parseFileCommands(read('env')),
-    summary: read('summary'),
+    summary: summaryPlain(read('summary')),
+    summaryMarkdown: read('summary'),
     errors: workflowCommands(res.stdout, 'error'),
     warnings: workflowCommands(res.stdout, 'warning'),
     dockerCalls,

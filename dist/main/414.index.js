@@ -178,12 +178,15 @@ class RegistryRepo {
 var picomatch = __webpack_require__(14006);
 // EXTERNAL MODULE: ./lib/oci/elf.js
 var elf = __webpack_require__(56412);
+// EXTERNAL MODULE: ./lib/run/summary.js
+var summary = __webpack_require__(69053);
 ;// CONCATENATED MODULE: ./lib/stages/archcheck/plan.js
 /**
  * Arch check: after the build, every platform's image is read layer by layer and each regular
  * file's ELF header is compared with the platform. Pure: what a layer holds (LayerScan, filled in
  * by scan.ts), how layers stack (whiteouts), the verdict and its message, the re-export's argv.
  */
+
 
 
 
@@ -255,10 +258,10 @@ function archCheckFailure(verdicts) {
 function archCheckSummary(verdicts, mode) {
     const rows = verdicts.map((v) => {
         const result = v.wrong.length
-            ? `**${v.wrong.length} wrong** (${[...new Set(v.wrong.map((w) => w.arch))].join(', ')})`
+            ? `**${v.wrong.length} wrong** (${(0,summary/* summaryText */.g5)([...new Set(v.wrong.map((w) => w.arch))].join(', '))})`
             : 'ok';
         const layers = mode === 'full' ? `${v.layersRead}` : `${v.layersRead} of ${v.layersTotal}`;
-        return `| ${v.platform} | ${result} | ${v.checked} | ${v.files} | ${layers} |`;
+        return `| ${(0,summary/* summaryText */.g5)(v.platform)} | ${result} | ${v.checked} | ${v.files} | ${layers} |`;
     });
     const scope = mode === 'full' ? 'every layer' : 'the layers this build added above its base images';
     return [

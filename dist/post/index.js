@@ -28585,7 +28585,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(452);
-/* harmony import */ var _pipeline_post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3831);
+/* harmony import */ var _pipeline_post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7662);
 /* harmony import */ var _ports_exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7857);
 /* harmony import */ var _ports_files_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(280);
 /* harmony import */ var _ports_host_actions_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2692);
@@ -28620,11 +28620,12 @@ __webpack_async_result__();
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   RS: () => (/* binding */ commandProblem),
 /* harmony export */   SQ: () => (/* binding */ NOT_ON_PATH),
 /* harmony export */   ek: () => (/* binding */ EXIT_NOT_FOUND),
 /* harmony export */   gJ: () => (/* binding */ errorMessage)
 /* harmony export */ });
-/* unused harmony exports clipLongWords, clipMessage, InputError, InputErrors, programNotFound, PROBLEM_LINES, commandProblem, engineUnreachable, StageError */
+/* unused harmony exports clipLongWords, clipMessage, InputError, InputErrors, programNotFound, PROBLEM_LINES, engineUnreachable, StageError */
 /** The exit code of a program that could not be found, as a shell reports it. */
 const EXIT_NOT_FOUND = 127;
 /** The exec gateway's words for a program that is not installed (programNotFound reads them). */
@@ -28724,7 +28725,7 @@ function errorMessage(err) {
 
 /***/ }),
 
-/***/ 3831:
+/***/ 7662:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28739,7 +28740,7 @@ var errors = __nccwpck_require__(452);
 var ports_exec = __nccwpck_require__(7857);
 ;// CONCATENATED MODULE: ./lib/run/state.js
 const KEY = 'multiarch';
-class StateStore {
+class state_StateStore {
     host;
     current = {};
     constructor(host) {
@@ -28797,7 +28798,44 @@ function logoutArgv(registry) {
     return ['docker', 'logout', ...(registry ? ['--', registry] : [])];
 }
 
+;// CONCATENATED MODULE: ./lib/pipeline/smoke-cleanup.js
+/**
+ * The smoke test's leftovers: its containers (a stopped `docker run` leaves its container running:
+ * a pull request's image, with network) and the images loaded for it. Removed by post, by the CLI's
+ * cleanup, and at once by the action's signal path, whatever state main ended in.
+ */
+
+
+
+/** Containers first (an image in use by one stays), then the images; each failure is a warning. */
+async function removeSmokeLeftovers(state, exec, warn) {
+    const remove = async (what, argv, gone) => {
+        try {
+            const res = await exec({ argv, silent: true });
+            if (res.code !== 0 && !gone.test(res.stderr))
+                throw new Error((0,errors/* commandProblem */.RS)(argv, res));
+        }
+        catch (err) {
+            warn(`cleanup: remove ${what}: ${(0,errors/* errorMessage */.gJ)(err)}`);
+        }
+    };
+    const names = state.smokeContainers ?? [];
+    // usually gone already (docker run --rm): only what is left matters
+    if (names.length)
+        await remove('smoke-test containers', ['docker', 'rm', '--force', '--', ...names], /No such container/i);
+    const tags = state.smokeImages ?? [];
+    if (tags.length)
+        await remove('smoke-test images', ['docker', 'image', 'rm', '--force', ...tags], /No such image/i);
+}
+/** The action's signal path: what main saved so far, with the run's docker config, as post will. */
+async function stopSmoke(host, exec) {
+    const state = new StateStore(host).load();
+    const run = state.dockerConfig ? withEnv(exec, { DOCKER_CONFIG: state.dockerConfig }) : exec;
+    await removeSmokeLeftovers(state, run, (m) => host.warning(m));
+}
+
 ;// CONCATENATED MODULE: ./lib/pipeline/post.js
+
 
 
 
@@ -28808,7 +28846,7 @@ function logoutArgv(registry) {
  */
 async function runPost(deps) {
     const { host, files } = deps;
-    const state = new StateStore(host).load();
+    const state = new state_StateStore(host).load();
     // every docker call of the run used its per-job config (builders, credentials): so does post
     const exec = state.dockerConfig ? (0,ports_exec/* withEnv */.Eh)(deps.exec, { DOCKER_CONFIG: state.dockerConfig }) : deps.exec;
     const attempt = async (what, fn) => {
@@ -28831,15 +28869,7 @@ async function runPost(deps) {
             host.info(`removed builder ${name}${state.keepState ? ' (its state kept: keep-state)' : ''}`);
         });
     }
-    if (state.smokeImages?.length) {
-        const tags = state.smokeImages;
-        // usually gone already (main removes them after the smoke test): only what is left matters
-        await attempt('remove smoke-test images', async () => {
-            const res = await exec({ argv: ['docker', 'image', 'rm', '--force', ...tags], silent: true });
-            if (res.code !== 0 && !/No such image/i.test(res.stderr))
-                throw new Error(res.stderr.trim());
-        });
-    }
+    await removeSmokeLeftovers(state, exec, (m) => host.warning(m));
     for (const registry of state.logins ?? []) {
         await attempt(`log out of ${registry || 'docker.io'}`, async () => {
             const res = await exec({ argv: logoutArgv(registry), silent: true });
@@ -32108,6 +32138,7 @@ function fileCommand(env, what, variable, fn) {
 }
 /** Host backed by the GitHub Actions runner's file commands (via @actions/core). */
 function createActionsHost(env = process.env) {
+    const saved = new Map();
     return {
         getInput: (name, opts) => getInput(name, { trimWhitespace: !opts?.raw }),
         // core.info prints as it is; everything else core prints is escaped command data
@@ -32122,8 +32153,12 @@ function createActionsHost(env = process.env) {
             ? fileCommand(env, `environment variable ${n}`, 'GITHUB_ENV', () => exportVariable(n, v))
             : core_debug(`GITHUB_ENV is not set: ${n} is not exported`),
         setSecret: (v) => core_setSecret(v),
-        saveState: (n, v) => fileCommand(env, 'the state for the post step', 'GITHUB_STATE', () => saveState(n, v)),
-        getState: (n) => getState(n),
+        saveState: (n, v) => {
+            saved.set(n, v);
+            fileCommand(env, 'the state for the post step', 'GITHUB_STATE', () => saveState(n, v));
+        },
+        // what this step saved (main's signal path reads it, as the CLI's host does), else what main left post
+        getState: (n) => saved.get(n) ?? getState(n),
         group: (n, fn) => group(n, fn),
         summary: async (md) => {
             const file = env.GITHUB_STEP_SUMMARY;

@@ -1,4 +1,5 @@
 import type { AnnotationProps, Host } from '../ports/host.js';
+import { summaryPlain } from '../run/summary.js';
 
 /** Where the terminal host writes; process.stdout/stderr in the CLI, buffers in tests. */
 export interface Terminal {
@@ -90,13 +91,15 @@ export function renderMarkdownForTerminal(md: string): string {
   const lines = md.split('\n');
   const out: string[] = [];
   let table: string[][] = [];
+  // our markup dropped first, then the values' escapes undone (summaryText)
   const plain = (s: string) =>
-    s
-      .replace(/<br\s*\/?>/g, ', ')
-      .replace(/`([^`]*)`/g, '$1')
-      .replace(/\*\*([^*]*)\*\*/g, '$1')
-      .replace(/\\\|/g, '|')
-      .trim();
+    summaryPlain(
+      s
+        .replace(/<br\s*\/?>/g, ', ')
+        .replace(/<\/?code>/g, '')
+        .replace(/(?<!\\)`([^`]*)`/g, '$1')
+        .replace(/\*\*([^*]*)\*\*/g, '$1'),
+    ).trim();
   const flush = () => {
     if (!table.length) return;
     const rows = table.filter((r) => !r.every((c) => /^:?-+:?$/.test(c) || c === ''));

@@ -1,5 +1,6 @@
 import { clipMessage, errorMessage } from '../errors.js';
 import { runMain } from '../pipeline/main.js';
+import { stopSmoke } from '../pipeline/smoke-cleanup.js';
 import { realActionsCache } from '../ports/actions-cache.js';
 import { createArtifactStore } from '../ports/artifacts.js';
 import { createExec } from '../ports/exec.js';
@@ -14,7 +15,9 @@ const host = createActionsHost();
 const stopped = new AbortController();
 onStopSignals(processSignals, {
   abort: () => stopped.abort(),
-  cleanup: async () => undefined,
+  // the smoke test's containers run on without their docker run: removed now (post again), on a
+  // gateway of its own (the run's is stopped)
+  cleanup: () => stopSmoke(host, createExec(process.env)),
   removeNow: () => undefined,
   log: (m) => host.warning(m),
 });

@@ -3,6 +3,7 @@ import type { Deps } from '../ports/deps.js';
 import { withEnv } from '../ports/exec.js';
 import { StateStore } from '../run/state.js';
 import { logoutArgv } from '../stages/login/plan.js';
+import { removeSmokeLeftovers } from './smoke-cleanup.js';
 
 /**
  * The post step: undo what main created, whatever state main ended in. Each step is
@@ -31,14 +32,7 @@ export async function runPost(deps: Omit<Deps, 'actionsCache' | 'artifacts'>): P
       host.info(`removed builder ${name}${state.keepState ? ' (its state kept: keep-state)' : ''}`);
     });
   }
-  if (state.smokeImages?.length) {
-    const tags = state.smokeImages;
-    // usually gone already (main removes them after the smoke test): only what is left matters
-    await attempt('remove smoke-test images', async () => {
-      const res = await exec({ argv: ['docker', 'image', 'rm', '--force', ...tags], silent: true });
-      if (res.code !== 0 && !/No such image/i.test(res.stderr)) throw new Error(res.stderr.trim());
-    });
-  }
+  await removeSmokeLeftovers(state, exec, (m) => host.warning(m));
   for (const registry of state.logins ?? []) {
     await attempt(`log out of ${registry || 'docker.io'}`, async () => {
       const res = await exec({ argv: logoutArgv(registry), silent: true });

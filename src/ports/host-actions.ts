@@ -22,6 +22,7 @@ function fileCommand(env: NodeJS.ProcessEnv, what: string, variable: string, fn:
 
 /** Host backed by the GitHub Actions runner's file commands (via @actions/core). */
 export function createActionsHost(env: NodeJS.ProcessEnv = process.env): Host {
+  const saved = new Map<string, string>();
   return {
     getInput: (name, opts) => core.getInput(name, { trimWhitespace: !opts?.raw }),
     // core.info prints as it is; everything else core prints is escaped command data
@@ -37,8 +38,12 @@ export function createActionsHost(env: NodeJS.ProcessEnv = process.env): Host {
         ? fileCommand(env, `environment variable ${n}`, 'GITHUB_ENV', () => core.exportVariable(n, v))
         : core.debug(`GITHUB_ENV is not set: ${n} is not exported`),
     setSecret: (v) => core.setSecret(v),
-    saveState: (n, v) => fileCommand(env, 'the state for the post step', 'GITHUB_STATE', () => core.saveState(n, v)),
-    getState: (n) => core.getState(n),
+    saveState: (n, v) => {
+      saved.set(n, v);
+      fileCommand(env, 'the state for the post step', 'GITHUB_STATE', () => core.saveState(n, v));
+    },
+    // what this step saved (main's signal path reads it, as the CLI's host does), else what main left post
+    getState: (n) => saved.get(n) ?? core.getState(n),
     group: (n, fn) => core.group(n, fn),
     summary: async (md) => {
       const file = env.GITHUB_STEP_SUMMARY;

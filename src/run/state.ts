@@ -19,6 +19,11 @@ export interface RunState {
   cacheDirs?: string[];
   /** Run-unique local tags the smoke test loaded (main removes them; post again if main stopped first). */
   smokeImages?: string[];
+  /**
+   * The smoke test's containers, named before any starts: a stopped `docker run` leaves its container
+   * running (the image of a pull request, with network), so post and a signal remove them.
+   */
+  smokeContainers?: string[];
 }
 
 const KEY = 'multiarch';

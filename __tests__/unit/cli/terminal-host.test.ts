@@ -1,5 +1,6 @@
 import { createCliHost, renderMarkdownForTerminal } from '../../../src/cli/terminal-host.js';
 import { summaryTable } from '../../../src/run/summary.js';
+import { smokeSummary } from '../../../src/stages/verify/smoke.js';
 
 function term() {
   const t = { stdout: '', stderr: '', out: (s: string) => (t.stdout += s), err: (s: string) => (t.stderr += s) };
@@ -67,5 +68,13 @@ describe('renderMarkdownForTerminal: the step summary as a terminal table', () =
     expect(renderMarkdownForTerminal('## Title **bold**\n\n| k | v |\n|---|---|\n| a\\|b | `c` |')).toBe(
       'Title bold\n\n+-----+---+\n| k   | v |\n| a|b | c |\n+-----+---+',
     );
+  });
+
+  test('a hostile smoke output reads as its text in one cell, control characters as placeholders', () => {
+    const output = 'a | b\r# HACKED [x](y) <img src=x> \\| \u001b[31m\nsecond &amp; line';
+    const md = smokeSummary([{ platform: 'linux/amd64', code: 0, output }], ['sh', '-c', 'echo `x` | y']);
+    const text = renderMarkdownForTerminal(md);
+    expect(text).toContain('smoke test: sh -c echo `x` | y');
+    expect(text).toContain('| linux/amd64 | ok     | a | b␍# HACKED [x](y) <img src=x> \\| ␛[31m, second &amp; line |');
   });
 });

@@ -48,3 +48,40 @@ test('another failure removing them is a warning, never a failure', async () => 
   await runPost(d);
   expect(warnings).toEqual(['cleanup: remove smoke-test images: engine gone']);
 });
+
+test('post removes the smoke containers a stopped run left (before their images); already gone is no warning', async () => {
+  const { d, calls, warnings } = deps(
+    {
+      smokeContainers: ['multiarch-smoke-ab-0', 'multiarch-smoke-ab-1'],
+      smokeImages: ['multiarch-smoke-1:linux-amd64'],
+    },
+    '',
+  );
+  d.exec = (req) => (
+    calls.push(req),
+    Promise.resolve(
+      req.argv[1] === 'rm'
+        ? { code: 1, stdout: '', stderr: 'Error response from daemon: No such container: multiarch-smoke-ab-1' }
+        : { code: 0, stdout: '', stderr: '' },
+    )
+  );
+  await runPost(d);
+  expect(calls.map((c) => c.argv)).toEqual([
+    ['docker', 'rm', '--force', '--', 'multiarch-smoke-ab-0', 'multiarch-smoke-ab-1'],
+    ['docker', 'image', 'rm', '--force', 'multiarch-smoke-1:linux-amd64'],
+  ]);
+  expect(warnings).toEqual([]);
+});
+
+test('a container that cannot be removed is a warning naming them, and the images are still removed', async () => {
+  const { d, calls, warnings } = deps({ smokeContainers: ['multiarch-smoke-ab-0'], smokeImages: ['t:1'] }, '');
+  d.exec = (req) => (
+    calls.push(req),
+    Promise.resolve(
+      req.argv[1] === 'rm' ? { code: 1, stdout: '', stderr: 'engine gone' } : { code: 0, stdout: '', stderr: '' },
+    )
+  );
+  await runPost(d);
+  expect(warnings).toEqual(['cleanup: remove smoke-test containers: engine gone']);
+  expect(calls.map((c) => c.argv[1])).toEqual(['rm', 'image']);
+});

@@ -3,6 +3,7 @@
  * output is set once and one summary is written.
  */
 import { runMain } from '../../../src/pipeline/main.js';
+import { summaryPlain } from '../../../src/run/summary.js';
 import { fakeDeps, fakeEngine, fakeFiles, fakeHost } from '../fakes.js';
 
 const IMG = 'ghcr.io/org/app';
@@ -15,7 +16,9 @@ const push = { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' };
 const pr = { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/1/merge' };
 
 function row(summary: string, name: string): string | undefined {
-  return summary.split('\n').find((l) => l.startsWith(`| ${name} |`));
+  return summaryPlain(summary)
+    .split('\n')
+    .find((l) => l.startsWith(`| ${name} |`));
 }
 
 test('a build that pushes: pushed true, one summary that says so', async () => {
@@ -34,7 +37,7 @@ test('a build that pushes: pushed true, one summary that says so', async () => {
   expect(host.summaries).toHaveLength(1);
   expect(row(host.summaries[0]!, 'pushed')).toBe('| pushed | yes |');
   expect(row(host.summaries[0]!, 'result')).toBe('| result | succeeded |');
-  expect(row(host.summaries[0]!, 'digest')).toBe(`| digest | \`${A}\` |`);
+  expect(row(host.summaries[0]!, 'digest')).toBe(`| digest | <code>${A}</code> |`);
 });
 
 test('a failed build: pushed false, the error, one summary that says failed', async () => {
@@ -71,7 +74,7 @@ test('a dry run: pushed false, one summary with "(dry run)" for the digest', asy
   expect(host.outputs.pushed).toBe('false');
   expect(host.outputs.platforms).toBe('linux/amd64,linux/arm64');
   expect(host.summaries).toHaveLength(1);
-  expect(row(host.summaries[0]!, 'digest')).toBe('| digest | `(dry run)` |');
+  expect(row(host.summaries[0]!, 'digest')).toBe('| digest | <code>(dry run)</code> |');
   expect(row(host.summaries[0]!, 'platforms')).toBe('| platforms | linux/amd64, linux/arm64 |');
   // picked: every summary says how the run ended (a dry run's had no result row)
   expect(row(host.summaries[0]!, 'result')).toBe('| result | succeeded |');

@@ -8,6 +8,7 @@ import picomatch from 'picomatch';
 import { StageError } from '../../errors.js';
 import type { ArchCheckMode } from '../../inputs/verify.js';
 import { describeElf, elfFits, type ElfHeader } from '../../oci/elf.js';
+import { summaryText } from '../../run/summary.js';
 
 /** One layer's content, as far as the check needs it. Paths are relative ("usr/bin/x"). */
 export interface LayerScan {
@@ -123,10 +124,10 @@ export function archCheckFailure(verdicts: PlatformVerdict[]): StageError | unde
 export function archCheckSummary(verdicts: PlatformVerdict[], mode: ArchCheckMode): string {
   const rows = verdicts.map((v) => {
     const result = v.wrong.length
-      ? `**${v.wrong.length} wrong** (${[...new Set(v.wrong.map((w) => w.arch))].join(', ')})`
+      ? `**${v.wrong.length} wrong** (${summaryText([...new Set(v.wrong.map((w) => w.arch))].join(', '))})`
       : 'ok';
     const layers = mode === 'full' ? `${v.layersRead}` : `${v.layersRead} of ${v.layersTotal}`;
-    return `| ${v.platform} | ${result} | ${v.checked} | ${v.files} | ${layers} |`;
+    return `| ${summaryText(v.platform)} | ${result} | ${v.checked} | ${v.files} | ${layers} |`;
   });
   const scope = mode === 'full' ? 'every layer' : 'the layers this build added above its base images';
   return [

@@ -4,6 +4,7 @@
  * build steps, marking platforms that ran emulated. Pure.
  */
 import { acceptedArches } from '../../oci/elf.js';
+import { summaryText } from '../../run/summary.js';
 
 export interface StepTime {
   /** The step without its platform ("build 3/4] RUN make" → "[build 3/4] RUN make"). */
@@ -119,10 +120,9 @@ export function emulationNotice(times: Record<string, PlatformTime>): string | u
 
 /** Pure: the job summary section. */
 export function timesSummary(times: Record<string, PlatformTime>): string {
-  const cell = (s: string) => s.replace(/[|`<>]/g, (c) => `&#${c.charCodeAt(0)};`).slice(0, 80);
   const rows = Object.entries(times).map(
     ([p, t]) =>
-      `| ${p} | ${t.emulated ? 'emulated' : 'native'} | ${t.seconds}s | ${t.steps} | ${t.cached} | ${t.slowest.map((s) => `${cell(s.step)} (${s.seconds}s)`).join('<br>') || '-'} |`,
+      `| ${summaryText(p)} | ${t.emulated ? 'emulated' : 'native'} | ${t.seconds}s | ${t.steps} | ${t.cached} | ${t.slowest.map((s) => `${summaryText(s.step, { max: 80 })} (${s.seconds}s)`).join('<br>') || '-'} |`,
   );
   return [
     '#### time per platform',

@@ -1,6 +1,7 @@
 import { errorMessage } from '../../errors.js';
 import type { CacheFolders, CacheService, DirState } from '../../ports/actions-cache.js';
 import type { ActDeps } from '../../ports/exec.js';
+import { summaryText } from '../../run/summary.js';
 import {
   type AfterBuild,
   cacheArgs,
@@ -243,9 +244,9 @@ export function cacheSummary(restore: CacheRestore, save?: CacheSave): string {
   const rows = [
     '#### layer cache',
     '',
-    ...restore.lines.map((l) => `- ${l}`),
-    ...(save?.lines ?? []).map((l) => `- ${l}`),
+    ...restore.lines.map((l) => `- ${summaryText(l)}`),
+    ...(save?.lines ?? []).map((l) => `- ${summaryText(l)}`),
   ];
-  if (restore.hit) rows.push(`- hit: ${restore.hit}`);
+  if (restore.hit) rows.push(`- hit: ${summaryText(restore.hit)}`);
   return `${rows.join('\n')}\n`;
 }

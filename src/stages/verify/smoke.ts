@@ -7,6 +7,7 @@ import { StageError } from '../../errors.js';
 import { acceptedArches } from '../../oci/elf.js';
 import { referenceParts } from '../../oci/reference.js';
 import type { ActDeps } from '../../ports/exec.js';
+import { summaryText } from '../../run/summary.js';
 
 export interface SmokeTarget {
   /** The reference to run: image@digest when pushed, else the first local tag. */
@@ -59,8 +60,13 @@ export interface SmokeResult {
 export interface SmokeDeps extends ActDeps {
   /** Bound of each platform's run in seconds (smoke-test-timeout); 0 = none. */
   timeoutSeconds?: number;
-  /** Container names are `<prefix>-<n>` (unique per run). */
-  namePrefix?: string;
+  /** Each platform's container name, in the platforms' order (smokeContainerNames). */
+  names?: string[];
+}
+
+/** Pure: the run's container name for each platform; `id` is unique per run, so post removes only ours. */
+export function smokeContainerNames(id: string, platforms: string[]): string[] {
+  return platforms.map((_, i) => `multiarch-smoke-${id}-${i}`);
 }
 
 /** Act: run every platform (in parallel) and print each one's output. See smokeFailure. */
@@ -73,7 +79,7 @@ export async function runSmoke(
   const seconds = deps.timeoutSeconds ?? 0;
   const results = await Promise.all(
     platforms.map(async (platform, i): Promise<SmokeResult> => {
-      const name = deps.namePrefix ? `${deps.namePrefix}-${i}` : undefined;
+      const name = deps.names?.[i];
       const res = await deps.exec({
         argv: planSmoke(target, platform, argv, name),
         silent: true,
@@ -182,23 +188,17 @@ export function smokeFailure(results: SmokeResult[], argv: string[]): StageError
   );
 }
 
+/** Characters of each platform's output the summary shows (the log has all of it). */
+const SMOKE_SHOWN = 4000;
+
 /** Pure: the job summary section. */
 export function smokeSummary(results: SmokeResult[], argv: string[]): string {
-  const cell = (s: string) =>
-    s
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/\|/g, '\\|')
-      .replace(/`/g, "'")
-      .split('\n')
-      .join('<br>');
   const rows = results.map(
     (r) =>
-      `| ${r.platform} | ${r.code !== 0 ? `failed (exit ${r.code})` : archMismatch(r) ? 'wrong architecture' : 'ok'} | <code>${cell(r.output) || '(no output)'}</code> |`,
+      `| ${summaryText(r.platform)} | ${r.code !== 0 ? `failed (exit ${r.code})` : archMismatch(r) ? 'wrong architecture' : 'ok'} | <code>${summaryText(r.output, { lines: true, max: SMOKE_SHOWN }) || '(no output)'}</code> |`,
   );
   return [
-    '#### smoke test: `' + argv.join(' ').replace(/`/g, "'") + '`',
+    `#### smoke test: <code>${summaryText(argv.join(' '))}</code>`,
     '',
     '| platform | result | output |',
     '|---|---|---|',

@@ -3,7 +3,7 @@
  * tags read back), the arch check and the smoke test. Each section of the summary goes on the run's
  * report (run.report.verification) as soon as it is known, so a later failure keeps it.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 
 import type { Host } from '../../ports/host.js';
@@ -12,7 +12,7 @@ import { emulationNotice, platformTimes, timesSummary } from '../archcheck/times
 import { archCheckStage } from '../archcheck/wiring.js';
 import type { BuildPlan } from '../build/wiring.js';
 import type { PreparedCache } from '../cache/wiring.js';
-import { runSmoke, smokeFailure, smokeSummary, type SmokeTarget, smokeTarget } from './smoke.js';
+import { runSmoke, smokeContainerNames, smokeFailure, smokeSummary, type SmokeTarget, smokeTarget } from './smoke.js';
 import { loadForSmoke, needsSmokeLoad, planSmokeLoad, removeSmokeImages, smokeLoadTag } from './smoke-load.js';
 import { runVerify } from './verify.js';
 
@@ -68,13 +68,16 @@ async function smokeStage(run: Run, built: Built, manifests: Record<string, stri
   }
   const argv = inputs.smokeTest;
   const deps = actDeps(run);
+  // named and in the state before any starts: post and a signal remove what a stopped run leaves
+  const names = smokeContainerNames(randomBytes(4).toString('hex'), inputs.platforms);
+  run.state.update({ smokeContainers: names });
   const results = await run.timed('smoke-test', async () => {
     try {
       if (load) await loadForSmoke(load.argvs, load.tags, { ...deps, env: load.env });
       return await runSmoke(target, inputs.platforms, argv, {
         ...deps,
         timeoutSeconds: inputs.smokeTestTimeout,
-        namePrefix: `multiarch-smoke-${randomUUID().slice(0, 8)}`,
+        names,
       });
     } finally {
       if (load) await removeSmokeImages(Object.values(load.tags), deps);

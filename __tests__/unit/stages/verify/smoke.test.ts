@@ -1,7 +1,9 @@
+import { summaryPlain } from '../../../../src/run/summary.js';
 import {
   archMismatch,
   planSmoke,
   runSmoke,
+  smokeContainerNames,
   smokeFailure,
   smokeSummary,
   smokeTarget,
@@ -59,8 +61,8 @@ describe('smoke plan', () => {
       '"t" failed on linux/arm64 (exit 125: docker: Error response from daemon: no such image.)',
     );
     const md = smokeSummary(results, ['uname', '-m']);
-    expect(md).toContain('| linux/amd64 | ok | <code>x86_64</code> |');
-    expect(md).toContain('| linux/arm64 | failed (exit 2) | <code>boom<br>bad &lt;arch&gt;</code> |');
+    expect(summaryPlain(md)).toContain('| linux/amd64 | ok | <code>x86_64</code> |');
+    expect(md).toContain('| linux\\/arm64 | failed (exit 2) | <code>boom<br>bad &lt;arch&gt;</code> |');
   });
 });
 
@@ -158,7 +160,7 @@ describe('smoke test: an architecture name in the output is compared with the pl
       /^"uname -m": linux\/arm64 printed x86_64, the name of another architecture \(linux\/arm64 prints aarch64 or arm64\)\. .*TARGETPLATFORM/,
     );
     expect(err.message).not.toMatch(/linux\/amd64 printed/);
-    expect(smokeSummary(results, ['uname', '-m'])).toContain(
+    expect(summaryPlain(smokeSummary(results, ['uname', '-m']))).toContain(
       '| linux/arm64 | wrong architecture | <code>x86_64</code> |',
     );
     expect(smokeFailure([run('linux/arm64', 'aarch64')], ['uname', '-m'])).toBeUndefined();
@@ -177,7 +179,7 @@ describe('smoke-test-timeout', () => {
       log: () => undefined,
       warn: () => undefined,
       timeoutSeconds: 5,
-      namePrefix: 'multiarch-smoke-t',
+      names: ['multiarch-smoke-t-0', 'multiarch-smoke-t-1'],
     });
     const runs = exec.calls.filter((c) => c.argv[1] === 'run');
     expect(runs.map((c) => c.timeoutMs)).toEqual([5000, 5000]);
@@ -212,4 +214,11 @@ test('a pushed image runs by its name as written (reference.ts reads the tag off
   expect(smokeTarget(['ghcr.io/o/app:1.2'], 'sha256:d', true, { 'linux/amd64': 'sha256:a' })?.perPlatform).toEqual({
     'linux/amd64': 'ghcr.io/o/app@sha256:a',
   });
+});
+
+test('each platform’s container carries the run’s id', () => {
+  expect(smokeContainerNames('ab12cd34', ['linux/amd64', 'linux/arm/v7'])).toEqual([
+    'multiarch-smoke-ab12cd34-0',
+    'multiarch-smoke-ab12cd34-1',
+  ]);
 });

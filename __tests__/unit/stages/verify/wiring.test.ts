@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 
 import { runMain } from '../../../../src/pipeline/main.js';
 import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
+import { summaryPlain } from '../../../../src/run/summary.js';
 import { fakeDeps, fakeEngine, fakeFiles, fakeHost } from '../../fakes.js';
 import { elf, tarOf } from '../../images.js';
 
@@ -47,9 +48,9 @@ test('a failed smoke test: the summary still holds the time report and every pla
   expect(host.failed).toBe(true);
   expect(host.errors).toEqual(['"uname -m" failed on linux/arm64 (exit 3: boom)']);
   const smoke =
-    '#### smoke test: `uname -m`\n\n| platform | result | output |\n|---|---|---|\n| linux/amd64 | ok | <code>x86_64</code> |\n| linux/arm64 | failed (exit 3) | <code>boom</code> |\n';
+    '#### smoke test: <code>uname -m</code>\n\n| platform | result | output |\n|---|---|---|\n| linux/amd64 | ok | <code>x86_64</code> |\n| linux/arm64 | failed (exit 3) | <code>boom</code> |\n';
   expect(host.summaries).toHaveLength(1);
-  expect(host.summaries[0]!.endsWith(`${TIMES}${smoke}`)).toBe(true);
+  expect(summaryPlain(host.summaries[0]!).endsWith(`${TIMES}${smoke}`)).toBe(true);
   expect(host.summaries[0]).toMatch(/failed/);
 });
 
@@ -92,5 +93,24 @@ test('a failed arch check: the summary holds the time report and the arch check 
     '#### arch check\n\nRead the layers this build added above its base images.\n\n| platform | result | ELF files | files read | layers read |\n|---|---|---|---|---|\n' +
     '| linux/amd64 | ok | 1 | 1 | 1 of 1 |\n| linux/arm64 | **1 wrong** (amd64) | 1 | 1 | 1 of 1 |\n';
   expect(host.summaries).toHaveLength(1);
-  expect(host.summaries[0]!.endsWith(`${TIMES}${arch}`)).toBe(true);
+  expect(summaryPlain(host.summaries[0]!).endsWith(`${TIMES}${arch}`)).toBe(true);
+});
+
+test('the smoke containers are named per run and in the state before the first docker run starts', async () => {
+  let stateAtRun: { smokeContainers?: string[] } | undefined;
+  const host = fakeHost({ ...inputs, 'smoke-test': 'uname -m', 'arch-check': 'false' });
+  const names: string[] = [];
+  const exec = engine((req) => {
+    if (req.argv[1] === 'run') {
+      stateAtRun ??= JSON.parse(host.state.multiarch ?? '{}') as { smokeContainers?: string[] };
+      names.push(req.argv[req.argv.indexOf('--name') + 1]!);
+      return { stdout: req.argv.includes('linux/arm64') ? 'aarch64\n' : 'x86_64\n' };
+    }
+    return {};
+  });
+  await runMain(fakeDeps(host, exec, fakeFiles(files), { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' }));
+  expect(host.failed).toBe(false);
+  expect(stateAtRun?.smokeContainers).toHaveLength(2);
+  expect(stateAtRun!.smokeContainers![0]).toMatch(/^multiarch-smoke-[0-9a-f]{8}-0$/);
+  expect([...names].sort()).toEqual([...stateAtRun!.smokeContainers!].sort());
 });
