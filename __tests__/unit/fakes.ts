@@ -15,6 +15,7 @@ export interface FakeHost extends Host {
   errors: string[];
   warnings: string[];
   infos: string[];
+  debugs: string[];
   secrets: string[];
   summaries: string[];
   failed: boolean;
@@ -29,6 +30,7 @@ export function fakeHost(inputs: Record<string, string> = {}, state: Record<stri
     errors: [],
     warnings: [],
     infos: [],
+    debugs: [],
     secrets: [],
     summaries: [],
     failed: false,
@@ -36,7 +38,7 @@ export function fakeHost(inputs: Record<string, string> = {}, state: Record<stri
     info: (m) => void h.infos.push(m),
     warning: (m) => void h.warnings.push(m),
     error: (m) => void h.errors.push(m),
-    debug: () => undefined,
+    debug: (m) => void h.debugs.push(m),
     setOutput: (n, v) => void (h.outputs[n] = v),
     exportVariable: (n, v) => void (h.exported[n] = v),
     setSecret: (v) => void h.secrets.push(v),

@@ -28904,7 +28904,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Eh: () => (/* binding */ withEnv)
 });
 
-// UNUSED EXPORTS: DEFAULT_TIMEOUT_MS, EXIT_CANNOT_RUN, EXIT_TIMED_OUT, NO_TIMEOUT, PULL_TIMEOUT_MS, commandName
+// UNUSED EXPORTS: DEFAULT_TIMEOUT_MS, EXIT_CANNOT_RUN, EXIT_TIMED_OUT, NO_TIMEOUT, PULL_TIMEOUT_MS, commandName, withDebug
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
@@ -29091,6 +29091,25 @@ function createExec(baseEnv = process.env, opts = {}) {
  */
 function withEnv(exec, overlay) {
     return (req) => exec({ ...req, env: { ...overlay, ...(req.env ?? {}) } });
+}
+/** How much of one argv or one answer a debug line shows. */
+const DEBUG_CLIP = 4000;
+/**
+ * An Exec that tells every request and its answer at the debug tier (`core.debug`: shown when the
+ * user turns on step debug logging): the argv as JSON, so each element is seen as the command got
+ * it; the names of the variables a request sets, never their values; never stdin (passwords go
+ * there); then the exit code and, for a silent request (a probe), what it answered.
+ */
+function withDebug(exec, debug) {
+    const clip = (t) => (t.length > DEBUG_CLIP ? `${t.slice(0, DEBUG_CLIP)}… (${t.length} characters)` : t);
+    return async (req) => {
+        const envNames = Object.keys(req.env ?? {});
+        debug(`exec: ${clip(JSON.stringify(req.argv))}${envNames.length ? ` with ${envNames.join(', ')} set` : ''}`);
+        const res = await exec(req);
+        const answer = req.silent && res.stdout.trim() ? `, answered: ${clip(res.stdout.trim())}` : '';
+        debug(`exec: ${commandName(req.argv)}: exit ${res.code}${answer}`);
+        return res;
+    };
 }
 
 

@@ -1,11 +1,12 @@
+// Entry of the action's main step (bundled to dist/main). Everything else is side-effect free.
+
 import { clipMessage, errorMessage } from '../errors.js';
 import { runMain } from '../pipeline/main.js';
 import { stopSmoke } from '../pipeline/smoke-cleanup.js';
 import { realActionsCache } from '../ports/actions-cache.js';
 import { createArtifactStore } from '../ports/artifacts.js';
-import { createExec } from '../ports/exec.js';
+import { createExec, withDebug } from '../ports/exec.js';
 import { realFiles } from '../ports/files.js';
-// Entry of the action's main step (bundled to dist/main). Everything else is side-effect free.
 import { createActionsHost } from '../ports/host-actions.js';
 import { onStopSignals, processSignals } from '../ports/signals.js';
 
@@ -24,7 +25,7 @@ onStopSignals(processSignals, {
 try {
   await runMain({
     host,
-    exec: createExec(process.env, { signal: stopped.signal }),
+    exec: withDebug(createExec(process.env, { signal: stopped.signal }), (m) => host.debug(m)),
     files: realFiles,
     env: process.env,
     cwd: process.cwd(),

@@ -45,6 +45,8 @@ export async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inp
       errors.push(...(await metaCheckModule()).checkMetaExpressions(inputs, { meta: ctx.meta, now: deps.now() }));
     }
     if (errors.length) throw new InputErrors(errors);
+    host.debug(`inputs: ${JSON.stringify(inputs, hideSecrets)}`);
+    host.debug(`push: ${JSON.stringify(push)}`);
     return { inputs, push };
   } catch (err) {
     if (!(err instanceof InputErrors)) throw err;
@@ -72,6 +74,16 @@ function checkRunInputs(inputs: Inputs, env: NodeJS.ProcessEnv, artifactsAvailab
   if (inputs.mode === 'merge' && inputs.digests.length === 0 && !artifactsAvailable)
     errors.push(noArtifactServiceError(env));
   return errors;
+}
+
+/**
+ * JSON.stringify's replacer for the parsed inputs at the debug tier: every password (registry and
+ * registry-auth logins), the GitHub token and each build secret's value are shown as *** (they
+ * are masked too; this does not lean on the mask).
+ */
+function hideSecrets(key: string, value: unknown): unknown {
+  if (typeof value === 'string' && value && /^(password|githubToken|value)$/.test(key)) return '***';
+  return value;
 }
 
 /** Mask a secret (and each of its lines: the runner masks line by line). */

@@ -235,3 +235,24 @@ export function createExec(baseEnv: NodeJS.ProcessEnv = process.env, opts: ExecO
 export function withEnv(exec: Exec, overlay: Record<string, string>): Exec {
   return (req) => exec({ ...req, env: { ...overlay, ...(req.env ?? {}) } });
 }
+
+/** How much of one argv or one answer a debug line shows. */
+const DEBUG_CLIP = 4000;
+
+/**
+ * An Exec that tells every request and its answer at the debug tier (`core.debug`: shown when the
+ * user turns on step debug logging): the argv as JSON, so each element is seen as the command got
+ * it; the names of the variables a request sets, never their values; never stdin (passwords go
+ * there); then the exit code and, for a silent request (a probe), what it answered.
+ */
+export function withDebug(exec: Exec, debug: (message: string) => void): Exec {
+  const clip = (t: string) => (t.length > DEBUG_CLIP ? `${t.slice(0, DEBUG_CLIP)}… (${t.length} characters)` : t);
+  return async (req) => {
+    const envNames = Object.keys(req.env ?? {});
+    debug(`exec: ${clip(JSON.stringify(req.argv))}${envNames.length ? ` with ${envNames.join(', ')} set` : ''}`);
+    const res = await exec(req);
+    const answer = req.silent && res.stdout.trim() ? `, answered: ${clip(res.stdout.trim())}` : '';
+    debug(`exec: ${commandName(req.argv)}: exit ${res.code}${answer}`);
+    return res;
+  };
+}

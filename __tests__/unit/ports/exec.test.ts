@@ -14,6 +14,7 @@ import {
   type ExecRequest,
   EXIT_CANNOT_RUN,
   EXIT_TIMED_OUT,
+  withDebug,
   withEnv,
 } from '../../../src/ports/exec.js';
 import { HOSTILE, runnerCommands } from '../runner-log.js';
@@ -135,5 +136,34 @@ describe('withEnv', () => {
     await exec({ argv: ['docker', 'info'] });
     await exec({ argv: ['docker', 'x'], env: { A: '1', DOCKER_CONFIG: '/other' } });
     expect(seen.map((r) => r.env)).toEqual([{ DOCKER_CONFIG: '/job' }, { DOCKER_CONFIG: '/other', A: '1' }]);
+  });
+});
+
+describe('the debug tier of the gateway', () => {
+  test("argv as JSON, the names of set variables, the exit code and a probe's answer; never stdin or env values", async () => {
+    const lines: string[] = [];
+    const inner = async () => ({ code: 3, stdout: 'probe says\n::error::x\n', stderr: '' });
+    const exec = withDebug(inner, (m) => lines.push(m));
+    await exec({
+      argv: ['docker', 'login', '--password-stdin', '-u', 'me'],
+      stdin: 'pw-secret',
+      env: { TOKEN: 'tok' },
+      silent: true,
+    });
+    expect(lines[0]).toBe('exec: ["docker","login","--password-stdin","-u","me"] with TOKEN set');
+    expect(lines[1]).toMatch(/^exec: docker login: exit 3, answered: probe says\n::error::x$/);
+    expect(lines.join('\n')).not.toMatch(/pw-secret|tok\b/);
+  });
+
+  test("a 100 kB argument is clipped with its length; a loud command's output is not repeated", async () => {
+    const lines: string[] = [];
+    const exec = withDebug(
+      async () => ({ code: 0, stdout: 'x'.repeat(10), stderr: '' }),
+      (m) => lines.push(m),
+    );
+    await exec({ argv: ['docker', 'x'.repeat(100_000)] });
+    expect(lines[0]!.length).toBeLessThan(4100);
+    expect(lines[0]).toMatch(/… \(100\d{3} characters\)$/);
+    expect(lines[1]).toBe('exec: docker: exit 0');
   });
 });
