@@ -145,8 +145,10 @@ export function parseWorkspacePaths(
   );
   const outsideWorkspace: string[] = [];
   if (!env.realPath) return { allowOutsideWorkspace, outsideWorkspace };
+  // an input already in error (a file that does not exist) is reported once, for that
+  const failed = new Set(c.errors.map((e) => e.input));
   for (const n of namedPaths(sources, env.workspace)) {
-    if (c.has(n.input)) continue;
+    if (failed.has(n.input)) continue;
     const real = leavesWorkspace(n.path, env.workspace, env.realPath);
     if (real === undefined) continue;
     const where = `${n.what} ${JSON.stringify(path.relative(env.workspace, n.path) || '.')} leads through a link to ${JSON.stringify(real)}, outside the workspace`;

@@ -53,17 +53,18 @@ export const realFiles: Files = {
   realPath: (p) => resolveLinks(path.resolve(p)),
 };
 
-/** As the kernel gives up on a path with more links than this (ELOOP). */
+/** As the kernel gives up on a path with more links than this (ELOOP), or longer than this (ENAMETOOLONG). */
 const MAX_LINKS = 40;
+const PATH_MAX = 4096;
 
 /**
  * Where an absolute path really leads: fs.realpathSync where it exists; where it does not (a file
  * buildx will create, or a dangling link whose target a command would create), its existing part
  * resolved and the rest appended, following a dangling link to its target. A link loop (or more
- * than 40 links) is undefined: no command could open it either.
+ * than 40 links, or a path longer than PATH_MAX) is undefined: no command could open it either.
  */
 export function resolveLinks(p: string, links = 0): string | undefined {
-  if (links > MAX_LINKS) return undefined;
+  if (links > MAX_LINKS || p.length > PATH_MAX) return undefined;
   try {
     return fs.realpathSync(p);
   } catch {
