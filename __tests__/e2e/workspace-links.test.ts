@@ -166,6 +166,8 @@ describe('a pull request build: no INPUT_* or ACTIONS_* value reaches a RUN step
           push: 'false',
           driver: 'docker',
           cache: 'none',
+          // a secret's content is not in BuildKit's cache key: a cached RUN would show an older run's
+          'no-cache': 'true',
           registry: reg.host,
           username: 'e2e-user',
           password: PASSWORD_MARK,
