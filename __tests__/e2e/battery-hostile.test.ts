@@ -134,7 +134,7 @@ describe('battery hostile e2e: values never reach docker as options', () => {
   });
 
   test(
-    'preflight: ARG B=--help / FROM ${B} is skipped; a Dockerfile linked out of the workspace is not read',
+    'preflight: ARG B=--help / FROM ${B} is skipped; a Dockerfile linked out of the workspace is refused, unread',
     async () => {
       const flag = await runJob({
         workspace: makeWorkspace('ARG B=--help\nFROM ${B}\n'),
@@ -154,10 +154,12 @@ describe('battery hostile e2e: values never reach docker as options', () => {
         inputs: { platforms: 'linux/amd64', 'dry-run': 'true', push: 'false' },
         traceDocker: true,
       });
-      expect(linked.main.warnings.join('\n')).toMatch(
-        /not reading .*Dockerfile: it is a link to a file outside the workspace/,
+      // the workspace path rule (every input path, not only preflight's read): an input error, no docker call
+      expect(linked.main.errors.join('\n')).toMatch(
+        /^Input "file": the Dockerfile "Dockerfile" leads through a link to ".*host-file", outside the workspace/,
       );
       expect(JSON.stringify(linked.main.dockerCalls)).not.toContain('host-secret-image-i15');
+      expect(linked.main.dockerCalls).toEqual([]);
     },
     SLOW,
   );

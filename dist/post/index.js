@@ -28904,7 +28904,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Eh: () => (/* binding */ withEnv)
 });
 
-// UNUSED EXPORTS: DEFAULT_TIMEOUT_MS, EXIT_CANNOT_RUN, EXIT_TIMED_OUT, NO_TIMEOUT, PULL_TIMEOUT_MS, commandName, withDebug
+// UNUSED EXPORTS: DEFAULT_TIMEOUT_MS, EXIT_CANNOT_RUN, EXIT_TIMED_OUT, NO_TIMEOUT, PULL_TIMEOUT_MS, childEnv, commandName, withDebug, withheldVariable
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
@@ -28977,11 +28977,30 @@ function killTree(child) {
         child.kill('SIGKILL'); // the group is gone already: the child itself, if it is still there
     }
 }
-/** The environment a child process starts with: the base environment, then the request's own. */
+/**
+ * The runner's command files: a process that can write them sets outputs, state, PATH and the
+ * environment of every later step. Only the action itself writes them.
+ */
+const RUNNER_FILES = ['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_PATH', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'];
+/**
+ * A variable no child process inherits: the action's inputs (INPUT_*: passwords, github-token),
+ * the post step's state (STATE_*), the runner's service tokens and addresses (ACTIONS_*: the
+ * runtime token, the OIDC token request, the cache and results services) and the runner's command
+ * files. docker, buildx, git and the credential helpers and kubectl plugins docker starts need
+ * none of them; a request that needs one passes it in its own `env` (the gha cache's token to
+ * buildx). A deny-list, not an allow-list: those helpers and plugins read variables of their own
+ * (AWS_*, KUBECONFIG, CLOUDSDK_*, proxies, SSH_AUTH_SOCK, DOCKER_*, BUILDX_*, …) that no list
+ * here could name.
+ */
+function withheldVariable(name) {
+    const n = name.toUpperCase();
+    return /^(?:INPUT_|STATE_|ACTIONS_)/.test(n) || RUNNER_FILES.includes(n);
+}
+/** The environment a child process starts with: the base environment less what is withheld, then the request's own. */
 function childEnv(baseEnv, reqEnv) {
     const env = {};
     for (const [k, v] of Object.entries(baseEnv))
-        if (v !== undefined)
+        if (v !== undefined && !withheldVariable(k))
             env[k] = v;
     return Object.assign(env, reqEnv ?? {});
 }
@@ -29124,6 +29143,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   a: () => (/* binding */ realFiles)
 });
 
+// UNUSED EXPORTS: resolveLinks
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
@@ -29163,15 +29184,42 @@ const realFiles = {
             return [];
         }
     },
-    realPath: (p) => {
-        try {
-            return external_node_fs_.realpathSync(p);
-        }
-        catch {
-            return undefined;
-        }
-    },
+    realPath: (p) => resolveLinks(external_node_path_namespaceObject.resolve(p)),
 };
+/** As the kernel gives up on a path with more links than this (ELOOP), or longer than this (ENAMETOOLONG). */
+const MAX_LINKS = 40;
+const PATH_MAX = 4096;
+/**
+ * Where an absolute path really leads: fs.realpathSync where it exists; where it does not (a file
+ * buildx will create, or a dangling link whose target a command would create), its existing part
+ * resolved and the rest appended, following a dangling link to its target. A link loop (or more
+ * than 40 links, or a path longer than PATH_MAX) is undefined: no command could open it either.
+ */
+function resolveLinks(p, links = 0) {
+    if (links > MAX_LINKS || p.length > PATH_MAX)
+        return undefined;
+    try {
+        return external_node_fs_.realpathSync(p);
+    }
+    catch {
+        // missing, a loop, or a dangling link: resolve the folder, then look at the last name itself
+    }
+    const parent = external_node_path_namespaceObject.dirname(p);
+    const dir = parent === p ? p : resolveLinks(parent, links);
+    if (dir === undefined)
+        return undefined;
+    const here = external_node_path_namespaceObject.join(dir, external_node_path_namespaceObject.basename(p));
+    let target;
+    try {
+        if (!external_node_fs_.lstatSync(here).isSymbolicLink())
+            return here;
+        target = external_node_fs_.readlinkSync(here);
+    }
+    catch {
+        return here; // nothing there yet
+    }
+    return resolveLinks(external_node_path_namespaceObject.resolve(dir, target), links + 1);
+}
 
 
 /***/ }),

@@ -2,6 +2,8 @@ import * as path from 'node:path';
 
 import { parseBool, parseList } from '../lists.js';
 import { formatPlatform, parsePlatform } from '../oci/platforms.js';
+import { withheldVariable } from '../ports/exec.js';
+import { withheldText } from './buildopts.js';
 import type { Collector, Getter, InputEnv } from './collect.js';
 
 export interface BuildInputs {
@@ -90,6 +92,8 @@ export function parseBuildInputs(get: Getter, c: Collector, env: InputEnv, build
           // name only: a value may be sensitive
           throw new Error(`"${key}" is not a valid build-arg name: use KEY=VALUE, KEY of letters, digits and _`);
         }
+        // a bare KEY is read by buildx from its environment
+        if (!a.includes('=') && withheldVariable(key)) throw new Error(withheldText(key));
         return a;
       }),
     [],

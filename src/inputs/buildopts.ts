@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import * as path from 'node:path';
 
 import { parseList } from '../lists.js';
+import { withheldVariable } from '../ports/exec.js';
 import type { Collector, Getter, InputEnv } from './collect.js';
 
 /** build-push-action's build options (labels, annotations and cache belong to other areas). */
@@ -55,6 +56,14 @@ function keyValue(item: string, what: string, example: string): [string, string]
   return [key, item.slice(eq + 1)];
 }
 
+/**
+ * Why a build never reads this variable: the runner's tokens and the action's own inputs stay out
+ * of every child process (withheldVariable), so no build step can be handed them by name.
+ */
+export function withheldText(name: string): string {
+  return `${name} is the runner's or the action's own (INPUT_*, STATE_*, ACTIONS_* and the runner's command files never reach a build): put the value in a variable of your own in the step's env, e.g. env: TOKEN: \${{ secrets.TOKEN }}`;
+}
+
 /** Raw `secrets` values, leniently, for masking before anything is logged. */
 export function buildSecretValues(get: Getter): string[] {
   let items: string[];
@@ -96,6 +105,7 @@ function parseSecretInputs(get: Getter, c: Collector, env: InputEnv) {
         const [id, v] = keyValue(i, 'secret', 'id=ENV_VAR, e.g. token=GITHUB_TOKEN');
         if (!ENV_NAME.test(v.trim()))
           throw new Error(`secret "${id}": "${v.trim()}" is not an environment variable name`);
+        if (withheldVariable(v.trim())) throw new Error(`secret "${id}": ${withheldText(v.trim())}`);
         return { id, env: v.trim() };
       }),
     [],

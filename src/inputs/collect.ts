@@ -13,6 +13,8 @@ export type Getter = (name: string, opts?: GetOptions) => string;
 export interface InputEnv {
   workspace: string;
   exists(p: string): boolean;
+  /** Where a path really leads, links resolved (Files.realPath); unset: the link rule is not checked. */
+  realPath?(p: string): string | undefined;
 }
 
 /**

@@ -10,6 +10,7 @@ import { type MetaInputs, parseMetaInputs } from './meta.js';
 import { type ParityInputs, parseParityInputs } from './parity.js';
 import { modeOf, parseShardInputs, type ShardInputs } from './shard.js';
 import { parseVerifyInputs, type VerifyInputs } from './verify.js';
+import { parseWorkspacePaths, type WorkspacePathInputs } from './workspace-paths.js';
 
 export type { Getter } from './collect.js';
 
@@ -26,7 +27,8 @@ export type Inputs = MetaInputs &
   VerifyInputs &
   CacheInputs &
   ShardInputs &
-  ParityInputs;
+  ParityInputs &
+  WorkspacePathInputs;
 
 /**
  * Parse and validate every input. Collects all problems and throws them together as
@@ -46,6 +48,9 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const cache = parseCacheInputs(get, c);
   const shard = parseShardInputs(get, c);
   const parity = parseParityInputs(get, c);
+  const paths = builds
+    ? parseWorkspacePaths(get, c, env, { ...build, ...builder, ...buildOptions, ...cache })
+    : { allowOutsideWorkspace: false, outsideWorkspace: [] };
   if (shard.mode !== 'build' && !c.has('images') && meta.images.length !== 1) {
     c.fail(
       'images',
@@ -95,6 +100,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
     ...cache,
     ...shard,
     ...parity,
+    ...paths,
   };
 }
 

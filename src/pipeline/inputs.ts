@@ -31,6 +31,7 @@ export async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inp
     const inputs = parseInputs((n, o) => host.getInput(n, o), {
       workspace: ctx.workspace,
       exists: (p) => files.exists(p),
+      realPath: (p) => files.realPath?.(p),
     });
     const push = decidePush(inputs.push, ctx.eventName, [...inputs.images, ...inputs.literalRefs], {
       load: inputs.load,
@@ -47,6 +48,7 @@ export async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inp
     if (errors.length) throw new InputErrors(errors);
     host.debug(`inputs: ${JSON.stringify(inputs, hideSecrets)}`);
     host.debug(`push: ${JSON.stringify(push)}`);
+    for (const w of inputs.outsideWorkspace) host.warning(w, { title: 'Outside the workspace' });
     return { inputs, push };
   } catch (err) {
     if (!(err instanceof InputErrors)) throw err;

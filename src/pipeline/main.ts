@@ -15,7 +15,7 @@ import { once } from '../ports/once.js';
 import { type Run, type RunReport, timedGroup, writePushed } from '../run/run.js';
 import { StateStore } from '../run/state.js';
 import type { Timing } from '../run/summary.js';
-import { buildStage, planBuildStage } from '../stages/build/wiring.js';
+import { buildStage, buildxEnv, planBuildStage } from '../stages/build/wiring.js';
 import { builderStage } from '../stages/builder/wiring.js';
 import { usesActionsCache } from '../stages/cache/plan.js';
 import { cacheStage } from '../stages/cache/wiring.js';
@@ -134,7 +134,7 @@ async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<
     refs: plan.shard ? [] : meta.refs,
     digest: result.digest,
     smokeLoad,
-    build: { argv: plan.argv, env: cache.restored.env },
+    build: { argv: plan.argv, env: buildxEnv(run, plan.argv, cache.restored.env) },
     times: { log: result.log ?? '', nativePlatforms: await nativePlatforms(run, platformsRead) },
   });
 }

@@ -14,7 +14,10 @@ export interface ExecRequest {
   /** Written to the process's stdin (e.g. a password for --password-stdin). */
   stdin?: string;
   cwd?: string;
-  /** Extra environment variables, merged over the current environment. */
+  /**
+   * Extra environment variables, merged over the inherited environment (which never holds INPUT_*,
+   * STATE_*, ACTIONS_* or the runner's command files: see withheldVariable). Given here, they pass.
+   */
   env?: Record<string, string>;
   /** Do not echo the command or stream its output to the log. */
   silent?: boolean;
@@ -121,10 +124,34 @@ function killTree(child: ChildProcess): void {
   }
 }
 
-/** The environment a child process starts with: the base environment, then the request's own. */
-function childEnv(baseEnv: NodeJS.ProcessEnv, reqEnv: Record<string, string> | undefined): Record<string, string> {
+/**
+ * The runner's command files: a process that can write them sets outputs, state, PATH and the
+ * environment of every later step. Only the action itself writes them.
+ */
+const RUNNER_FILES = ['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_PATH', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'];
+
+/**
+ * A variable no child process inherits: the action's inputs (INPUT_*: passwords, github-token),
+ * the post step's state (STATE_*), the runner's service tokens and addresses (ACTIONS_*: the
+ * runtime token, the OIDC token request, the cache and results services) and the runner's command
+ * files. docker, buildx, git and the credential helpers and kubectl plugins docker starts need
+ * none of them; a request that needs one passes it in its own `env` (the gha cache's token to
+ * buildx). A deny-list, not an allow-list: those helpers and plugins read variables of their own
+ * (AWS_*, KUBECONFIG, CLOUDSDK_*, proxies, SSH_AUTH_SOCK, DOCKER_*, BUILDX_*, …) that no list
+ * here could name.
+ */
+export function withheldVariable(name: string): boolean {
+  const n = name.toUpperCase();
+  return /^(?:INPUT_|STATE_|ACTIONS_)/.test(n) || RUNNER_FILES.includes(n);
+}
+
+/** The environment a child process starts with: the base environment less what is withheld, then the request's own. */
+export function childEnv(
+  baseEnv: NodeJS.ProcessEnv,
+  reqEnv: Record<string, string> | undefined,
+): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(baseEnv)) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(baseEnv)) if (v !== undefined && !withheldVariable(k)) env[k] = v;
   return Object.assign(env, reqEnv ?? {});
 }
 

@@ -16,7 +16,10 @@ export interface Files {
   makeDir(p: string): void;
   /** Names in a folder; [] when it does not exist. */
   listDir(p: string): string[];
-  /** The path with every symbolic link resolved; undefined when it does not exist. */
+  /**
+   * Where the path really leads: every symbolic link on it resolved (a dangling one too), the part
+   * that does not exist yet kept as written; undefined for a link loop. See resolveLinks.
+   */
   realPath?(p: string): string | undefined;
 }
 
@@ -47,11 +50,36 @@ export const realFiles: Files = {
       return [];
     }
   },
-  realPath: (p) => {
-    try {
-      return fs.realpathSync(p);
-    } catch {
-      return undefined;
-    }
-  },
+  realPath: (p) => resolveLinks(path.resolve(p)),
 };
+
+/** As the kernel gives up on a path with more links than this (ELOOP), or longer than this (ENAMETOOLONG). */
+const MAX_LINKS = 40;
+const PATH_MAX = 4096;
+
+/**
+ * Where an absolute path really leads: fs.realpathSync where it exists; where it does not (a file
+ * buildx will create, or a dangling link whose target a command would create), its existing part
+ * resolved and the rest appended, following a dangling link to its target. A link loop (or more
+ * than 40 links, or a path longer than PATH_MAX) is undefined: no command could open it either.
+ */
+export function resolveLinks(p: string, links = 0): string | undefined {
+  if (links > MAX_LINKS || p.length > PATH_MAX) return undefined;
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    // missing, a loop, or a dangling link: resolve the folder, then look at the last name itself
+  }
+  const parent = path.dirname(p);
+  const dir = parent === p ? p : resolveLinks(parent, links);
+  if (dir === undefined) return undefined;
+  const here = path.join(dir, path.basename(p));
+  let target: string;
+  try {
+    if (!fs.lstatSync(here).isSymbolicLink()) return here;
+    target = fs.readlinkSync(here);
+  } catch {
+    return here; // nothing there yet
+  }
+  return resolveLinks(path.resolve(dir, target), links + 1);
+}

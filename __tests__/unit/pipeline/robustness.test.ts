@@ -100,7 +100,9 @@ describe('CLI --output-json', () => {
 
 describe('preflight reads no Dockerfile linked out of the workspace', () => {
   test('leavesWorkspace: a link inside pointing outside is refused; a path given outside, or a link within, is fine', async () => {
-    const { leavesWorkspace } = await import('../../../src/stages/preflight/wiring.js');
+    // the one rule every path input goes through (src/inputs/workspace-paths.ts); preflight uses it too
+    const { leavesWorkspace } = await import('../../../src/inputs/workspace-paths.js');
+    const real = (p: string) => realFiles.realPath!(p);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'leaves-'));
     const ws = path.join(root, 'ws');
     fs.mkdirSync(ws);
@@ -108,9 +110,9 @@ describe('preflight reads no Dockerfile linked out of the workspace', () => {
     fs.writeFileSync(path.join(ws, 'Dockerfile.real'), 'FROM x\n');
     fs.symlinkSync(path.join(root, 'host-file'), path.join(ws, 'Dockerfile'));
     fs.symlinkSync(path.join(ws, 'Dockerfile.real'), path.join(ws, 'Dockerfile.in'));
-    expect(leavesWorkspace(path.join(ws, 'Dockerfile'), ws, realFiles)).toBe(true);
-    expect(leavesWorkspace(path.join(ws, 'Dockerfile.in'), ws, realFiles)).toBe(false);
-    expect(leavesWorkspace(path.join(root, 'host-file'), ws, realFiles)).toBe(false);
+    expect(leavesWorkspace(path.join(ws, 'Dockerfile'), ws, real)).toBe(fs.realpathSync(path.join(root, 'host-file')));
+    expect(leavesWorkspace(path.join(ws, 'Dockerfile.in'), ws, real)).toBeUndefined();
+    expect(leavesWorkspace(path.join(root, 'host-file'), ws, real)).toBeUndefined();
     fs.rmSync(root, { recursive: true, force: true });
   });
 });

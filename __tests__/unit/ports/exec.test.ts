@@ -9,6 +9,7 @@ import * as path from 'node:path';
 
 import { EXIT_NOT_FOUND } from '../../../src/errors.js';
 import {
+  childEnv,
   commandName,
   createExec,
   type ExecRequest,
@@ -16,6 +17,7 @@ import {
   EXIT_TIMED_OUT,
   withDebug,
   withEnv,
+  withheldVariable,
 } from '../../../src/ports/exec.js';
 import { HOSTILE, runnerCommands } from '../runner-log.js';
 
@@ -165,5 +167,94 @@ describe('the debug tier of the gateway', () => {
     expect(lines[0]!.length).toBeLessThan(4100);
     expect(lines[0]).toMatch(/… \(100\d{3} characters\)$/);
     expect(lines[1]).toBe('exec: docker: exit 0');
+  });
+});
+
+describe('what a child process inherits', () => {
+  const runner = {
+    PATH: '/usr/bin:/bin',
+    HOME: '/home/runner',
+    DOCKER_HOST: 'unix:///run/docker.sock',
+    BUILDX_BUILDER: 'b',
+    BUILDKIT_PROGRESS: 'plain',
+    HTTPS_PROXY: 'http://proxy:3128',
+    no_proxy: 'localhost',
+    SSH_AUTH_SOCK: '/tmp/agent.sock',
+    SOURCE_DATE_EPOCH: '0',
+    TMPDIR: '/tmp',
+    KUBECONFIG: '/k',
+    AWS_REGION: 'eu-west-1',
+    MY_NPM_TOKEN: 'user-secret-env',
+    RUNNER_TEMP: '/rt',
+    GITHUB_WORKSPACE: '/ws',
+    'INPUT_GITHUB-TOKEN': 'marker-input-token',
+    INPUT_PASSWORD: 'marker-input-password',
+    STATE_dockerConfig: '/dc',
+    ACTIONS_RUNTIME_TOKEN: 'marker-runtime',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'marker-oidc',
+    ACTIONS_ID_TOKEN_REQUEST_URL: 'https://oidc',
+    ACTIONS_CACHE_URL: 'https://cache',
+    ACTIONS_RESULTS_URL: 'https://results',
+    ACTIONS_CACHE_SERVICE_V2: 'True',
+    GITHUB_ENV: '/f/env',
+    GITHUB_OUTPUT: '/f/out',
+    GITHUB_PATH: '/f/path',
+    GITHUB_STATE: '/f/state',
+    GITHUB_STEP_SUMMARY: '/f/summary',
+    input_lower: 'marker-lower',
+  };
+
+  test('withheldVariable: the inputs, state, ACTIONS_* and the command files; nothing docker, proxies, ssh or user env', () => {
+    const withheld = Object.keys(runner).filter(withheldVariable);
+    expect(withheld.sort()).toEqual(
+      [
+        'INPUT_GITHUB-TOKEN',
+        'INPUT_PASSWORD',
+        'STATE_dockerConfig',
+        'ACTIONS_RUNTIME_TOKEN',
+        'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+        'ACTIONS_ID_TOKEN_REQUEST_URL',
+        'ACTIONS_CACHE_URL',
+        'ACTIONS_RESULTS_URL',
+        'ACTIONS_CACHE_SERVICE_V2',
+        'GITHUB_ENV',
+        'GITHUB_OUTPUT',
+        'GITHUB_PATH',
+        'GITHUB_STATE',
+        'GITHUB_STEP_SUMMARY',
+        'input_lower',
+      ].sort(),
+    );
+  });
+
+  test("childEnv: the runner's environment less the withheld; a request's own env passes, the gha token too", () => {
+    const env = childEnv(runner, { ACTIONS_RUNTIME_TOKEN: 'given-for-gha', DOCKER_CONFIG: '/job' });
+    expect(Object.keys(env).filter(withheldVariable)).toEqual(['ACTIONS_RUNTIME_TOKEN']);
+    expect(env.ACTIONS_RUNTIME_TOKEN).toBe('given-for-gha');
+    for (const k of [
+      'PATH',
+      'HOME',
+      'DOCKER_HOST',
+      'HTTPS_PROXY',
+      'no_proxy',
+      'SSH_AUTH_SOCK',
+      'MY_NPM_TOKEN',
+      'KUBECONFIG',
+    ])
+      expect(env[k]).toBe(runner[k as keyof typeof runner]);
+    expect(JSON.stringify(childEnv(runner, undefined))).not.toMatch(/marker-/);
+  });
+
+  test('a real process started through the gateway sees no INPUT_*, ACTIONS_* or STATE_* of the runner', async () => {
+    const exec = createExec({ ...runner, PATH: process.env.PATH }, { write: () => undefined });
+    const res = await exec({
+      argv: [node, '-e', 'process.stdout.write(JSON.stringify(process.env))'],
+      env: { ACTIONS_CACHE_URL: 'https://given' },
+      silent: true,
+    });
+    const seen = JSON.parse(res.stdout) as Record<string, string>;
+    expect(res.stdout).not.toMatch(/marker-/);
+    expect(Object.keys(seen).filter(withheldVariable)).toEqual(['ACTIONS_CACHE_URL']);
+    expect(seen.MY_NPM_TOKEN).toBe('user-secret-env');
   });
 });

@@ -108,16 +108,29 @@ function provenanceOf({ inputs, ctx }: Run): string | undefined {
   });
 }
 
-/** buildx's environment: plain progress, the cache's variables, the secret-envs values and the git token. */
-function buildEnv(run: Run, plan: BuildPlan, cache: PreparedCache): Record<string, string> {
-  const secretEnv: Record<string, string> = {};
-  for (const s of run.inputs.secretEnvs) secretEnv[s.env] = run.env[s.env] ?? '';
-  if (plan.argv.some((a) => a.endsWith(`env=${GIT_AUTH_ENV}`))) {
-    secretEnv[GIT_AUTH_ENV] = gitAuthToken(run);
-    run.host.setSecret(secretEnv[GIT_AUTH_ENV]);
+/**
+ * What every `docker buildx build` of this run (the build, the smoke test's loads, the arch
+ * check's export) reads from its environment, given explicitly: the cache's variables (the gha
+ * cache's token and URLs, which no child inherits), the variables secret-envs and bare build-args
+ * name, and the git token the argv names. Nothing else of the runner's reaches buildx.
+ */
+export function buildxEnv(run: Run, argv: string[], cacheEnv: Record<string, string>): Record<string, string> {
+  const named: Record<string, string> = {};
+  for (const s of run.inputs.secretEnvs) named[s.env] = run.env[s.env] ?? '';
+  for (const a of run.inputs.buildArgs) {
+    const value = a.includes('=') ? undefined : run.env[a];
+    if (value !== undefined) named[a] = value;
   }
+  if (argv.some((a) => a.endsWith(`env=${GIT_AUTH_ENV}`))) named[GIT_AUTH_ENV] = gitAuthToken(run);
+  return { ...cacheEnv, ...named };
+}
+
+/** buildx's environment for the build: buildxEnv and plain progress. */
+function buildEnv(run: Run, plan: BuildPlan, cache: PreparedCache): Record<string, string> {
+  const env = buildxEnv(run, plan.argv, cache.restored.env);
+  if (env[GIT_AUTH_ENV]) run.host.setSecret(env[GIT_AUTH_ENV]);
   // plain progress (what a runner's log shows anyway): the time report reads its step lines
-  return { BUILDKIT_PROGRESS: 'plain', ...cache.restored.env, ...secretEnv };
+  return { BUILDKIT_PROGRESS: 'plain', ...env };
 }
 
 /** Write the secret files, run buildx (retrying transient push failures), save the cache, push a shard; set the build outputs. */

@@ -2,9 +2,7 @@
  * The preflight stage over the Run: before the build, read the Dockerfile (inside the workspace only),
  * plan which base images to check (plan.ts) and read them from the registry (act.ts).
  */
-import * as path from 'node:path';
-
-import type { Files } from '../../ports/files.js';
+import { leavesWorkspace } from '../../inputs/workspace-paths.js';
 import { once } from '../../ports/once.js';
 import type { Run } from '../../run/run.js';
 
@@ -26,8 +24,10 @@ export async function preflightStage(run: Run): Promise<void> {
     host.info('preflight: skipped, the Dockerfile is in a remote context');
     return;
   }
+  // the input pass refuses such a link unless allow-outside-workspace: the same rule, here for any other way in
   const workspace = run.env.GITHUB_WORKSPACE || run.cwd;
-  if (leavesWorkspace(inputs.file, workspace, run.files)) {
+  const real = run.files.realPath ? leavesWorkspace(inputs.file, workspace, run.files.realPath) : undefined;
+  if (real !== undefined && !inputs.allowOutsideWorkspace) {
     host.warning(
       `preflight: not reading ${inputs.file}: it is a link to a file outside the workspace; base images not checked`,
     );
@@ -48,19 +48,4 @@ export async function preflightStage(run: Run): Promise<void> {
   } finally {
     host.info(`preflight: ${plan.checks.length} base image(s) checked in ${((run.now() - start) / 1000).toFixed(3)}s`);
   }
-}
-
-/**
- * A path inside the workspace whose real path is outside it: a symbolic link (which a pull request
- * from a fork can add) to a file of the host. A path given outside the workspace on purpose is fine.
- */
-export function leavesWorkspace(file: string, workspace: string, files: Pick<Files, 'realPath'>): boolean {
-  const inside = (p: string, dir: string) => {
-    const rel = path.relative(dir, p);
-    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-  };
-  if (!files.realPath || !inside(file, workspace)) return false;
-  const real = files.realPath(file);
-  const realWs = files.realPath(workspace) ?? workspace;
-  return real !== undefined && !inside(real, realWs);
 }

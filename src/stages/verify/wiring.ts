@@ -10,7 +10,7 @@ import type { Host } from '../../ports/host.js';
 import { actDeps, type Run } from '../../run/run.js';
 import { emulationNotice, platformTimes, timesSummary } from '../archcheck/times.js';
 import { archCheckStage } from '../archcheck/wiring.js';
-import type { BuildPlan } from '../build/wiring.js';
+import { type BuildPlan, buildxEnv } from '../build/wiring.js';
 import type { PreparedCache } from '../cache/wiring.js';
 import { runSmoke, smokeContainerNames, smokeFailure, smokeSummary, type SmokeTarget, smokeTarget } from './smoke.js';
 import { loadForSmoke, needsSmokeLoad, planSmokeLoad, removeSmokeImages, smokeLoadTag } from './smoke-load.js';
@@ -114,7 +114,5 @@ export function planSmokeLoads(run: Run, plan: BuildPlan, cache: PreparedCache, 
     ]),
   );
   run.state.update({ smokeImages: Object.values(tags) });
-  const env: Record<string, string> = { ...cache.restored.env };
-  for (const s of inputs.secretEnvs) env[s.env] = run.env[s.env] ?? '';
-  return { argvs, tags, env };
+  return { argvs, tags, env: buildxEnv(run, plan.argv, cache.restored.env) };
 }

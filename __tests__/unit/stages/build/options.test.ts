@@ -139,6 +139,11 @@ describe('build option inputs: list syntax', () => {
       { 'secret-envs': 'a=not-a-var' },
       /^Input "secret-envs": secret "a": "not-a-var" is not an environment variable name/,
     ],
+    [
+      { 'secret-envs': 'rt=ACTIONS_RUNTIME_TOKEN' },
+      /^Input "secret-envs": secret "rt": ACTIONS_RUNTIME_TOKEN is the runner's or the action's own .*never reach a build/,
+    ],
+    [{ 'secret-envs': 'pw=INPUT_PASSWORD' }, /^Input "secret-envs": secret "pw": INPUT_PASSWORD is the runner's/],
     [{ 'build-contexts': 'justapath' }, /^Input "build-contexts": an entry has no "="/],
     [{ ulimit: 'nofile' }, /^Input "ulimit": "nofile" is not a ulimit/],
     [{ 'shm-size': 'huge' }, /^Input "shm-size": "huge" is not a size/],

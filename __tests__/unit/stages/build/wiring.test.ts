@@ -4,7 +4,7 @@ import { parseInputs } from '../../../../src/inputs/index.js';
 import type { ExecRequest } from '../../../../src/ports/exec.js';
 import type { Run } from '../../../../src/run/run.js';
 import { StateStore } from '../../../../src/run/state.js';
-import { buildStage, planBuildStage } from '../../../../src/stages/build/wiring.js';
+import { buildStage, buildxEnv, planBuildStage } from '../../../../src/stages/build/wiring.js';
 import type { Builder } from '../../../../src/stages/builder/wiring.js';
 import type { PreparedCache } from '../../../../src/stages/cache/wiring.js';
 import type { MetaPlan } from '../../../../src/stages/meta/plan.js';
@@ -99,5 +99,23 @@ describe('build stage wiring', () => {
       (e: unknown) => e,
     );
     expect(err).toMatchObject({ annotation: { file, line: 4 } });
+  });
+});
+
+describe('buildxEnv: what every buildx build reads from its environment, given explicitly', () => {
+  test('the cache env, the secret-envs and bare build-args variables; nothing else of the runner', () => {
+    const f = runOf({ context: '.', 'secret-envs': 'tok=MY_TOKEN', 'build-args': 'NPM_TOKEN\nA=1\nUNSET_ONE' });
+    f.run.env = { ...f.run.env, MY_TOKEN: 'mt', NPM_TOKEN: 'nt', ACTIONS_RUNTIME_TOKEN: 'rt', INPUT_PASSWORD: 'pw' };
+    const env = buildxEnv(f.run, ['docker', 'buildx', 'build'], {
+      ACTIONS_RESULTS_URL: 'https://r',
+      ACTIONS_RUNTIME_TOKEN: 'rt',
+    });
+    expect(env).toEqual({
+      ACTIONS_RESULTS_URL: 'https://r',
+      ACTIONS_RUNTIME_TOKEN: 'rt',
+      MY_TOKEN: 'mt',
+      NPM_TOKEN: 'nt',
+    });
+    expect(buildxEnv(f.run, [], {})).toEqual({ MY_TOKEN: 'mt', NPM_TOKEN: 'nt' });
   });
 });
