@@ -47,6 +47,8 @@ export interface Workflow {
   runnerTemp?: string;
   /** Send main a signal once its stdout matches `when` (a cancelled job); post runs after, as on GitHub. */
   stopMain?: { when: RegExp; signal: NodeJS.Signals };
+  /** The job's later steps: run after main, before post (as a `run:` step after this one). */
+  afterMain?: (main: StepResult) => void | Promise<void>;
 }
 
 /** The runner's payloads always carry the repository (so no API call is needed for labels). */
@@ -250,6 +252,7 @@ export async function runJob(wf: Workflow): Promise<Job> {
   const dirs = { temp, files, shim };
   if (shim) dockerShim(shim);
   const main = await runStep('main', wf, dirs, {});
+  await wf.afterMain?.(main);
   const post = await runStep('post', wf, dirs, main.state);
   const job = { main, post, runnerTemp: temp };
   // the log scan, over every e2e run: no password, token or secret value is ever printed
