@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -252,4 +253,46 @@ describe('append: a node pinned to linux/arm64', () => {
       dockerIn(config, ['buildx', 'rm', '--force', '--', name]);
     }
   }, 600_000);
+});
+
+describe('an engine that cannot be known to be this machine (tcp)', () => {
+  // a loopback tcp port relaying to the local socket: to the action it is an address like any
+  // remote engine's, so only the engine itself can say which emulators it has
+  let server: net.Server;
+  let host = '';
+  beforeAll(async () => {
+    // half-open both ways: docker closes its writing side of an attach and still reads the output
+    server = net.createServer({ allowHalfOpen: true }, (client) => {
+      const engine = net.connect({ path: '/var/run/docker.sock', allowHalfOpen: true });
+      client.pipe(engine).pipe(client);
+      const close = () => {
+        client.destroy();
+        engine.destroy();
+      };
+      client.on('error', close);
+      engine.on('error', close);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    host = `tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  test("DOCKER_HOST on tcp: says so, reads the engine's binfmt_misc in a probe container, no installer", async () => {
+    const config = dockerConfigDir();
+    const j = await runJob({
+      workspace: makeWorkspace(PLAIN_DOCKERFILE),
+      traceDocker: true,
+      env: { DOCKER_CONFIG: config, DOCKER_HOST: host },
+      inputs: { platforms: 'linux/amd64,linux/arm64', push: 'false', 'arch-check': 'false' },
+    });
+    fs.rmSync(config, { recursive: true, force: true });
+    expect(j.main.errors).toEqual([]);
+    expect(j.main.code).toBe(0);
+    expect(j.main.stdout).toContain(`engine: ${host} (DOCKER_HOST), not known to be this machine`);
+    const probe = j.main.dockerCalls.find((c) => c[0] === 'run' && c.includes('--volume'));
+    expect(probe).toEqual(expect.arrayContaining(['/proc/sys/fs/binfmt_misc:/binfmt_misc:ro']));
+    expect(probe).not.toContain('--privileged');
+    expect(j.main.stdout).toMatch(/linux\/arm64: emulated — qemu-aarch64/);
+    expect(installerCalls(j)).toEqual([]);
+  }, 300_000);
 });

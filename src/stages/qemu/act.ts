@@ -84,6 +84,11 @@ async function probeEngineBinfmt(deps: QemuDeps, image: string): Promise<BinfmtV
     return undefined;
   }
   const files = parseProbeOutput(res.stdout);
+  // grep said it found lines but none arrived (a relay that lost the output): nothing was read
+  if (res.code === 0 && Object.keys(files).length === 0) {
+    deps.warn(`could not read the engine's ${BINFMT_DIR} (the probe container printed nothing)`);
+    return undefined;
+  }
   const handlers: QemuProbe['handlers'] = {};
   for (const name of HANDLER_NAMES) if (files[name] !== undefined) handlers[name] = parseBinfmtEntry(files[name]);
   return { binfmtVisible: true, handlers };

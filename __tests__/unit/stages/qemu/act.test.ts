@@ -160,6 +160,18 @@ describe('runQemu', () => {
     expect(res.plan.decisions.map((d) => d.status)).toEqual(['unknown']);
   });
 
+  test('remote engine: a probe that exits 0 but prints nothing read nothing: says so, installer as before', async () => {
+    const { calls, exec } = recorder({ version: { code: 0, stdout: 'amd64' }, probe: { code: 0, stdout: '' } });
+    const warned: string[] = [];
+    await runQemu(
+      ['linux/arm64'],
+      { ...deps(exec, {}), remoteEngine: true, warn: (m) => warned.push(m) },
+      { mode: 'auto', image: 'img', probeImage: 'bk' },
+    );
+    expect(warned[0]).toMatch(/the probe container printed nothing/);
+    expect(calls.map((c) => c.argv[2])).toEqual(['--format', '--rm', '--privileged']);
+  });
+
   test('remote engine, native platforms only: no container', async () => {
     const { calls, exec } = recorder({ version: { code: 0, stdout: 'arm64' } });
     await runQemu(['linux/arm64'], { ...deps(exec, {}), remoteEngine: true }, { mode: 'auto', image: 'img' });
