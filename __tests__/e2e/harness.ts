@@ -57,6 +57,8 @@ export interface Workflow {
   actionDir?: string;
   /** GITHUB_* values a workflow runner sets for the job (run id, job name, repository, actor, …). */
   github?: Record<string, string>;
+  /** The job's later steps: run after main, before post (as a `run:` step after this one). */
+  afterMain?: (main: StepResult) => void | Promise<void>;
 }
 
 /** The runner's payloads always carry the repository (so no API call is needed for labels). */
@@ -274,6 +276,7 @@ export async function runJob(wf: Workflow): Promise<Job> {
   const dirs = { temp, files, shim };
   if (shim) dockerShim(shim);
   const main = await runStep('main', wf, dirs, {});
+  await wf.afterMain?.(main);
   const post = await runStep('post', wf, dirs, main.state);
   const job = { main, post, runnerTemp: temp };
   // the log scan, over every e2e run: no password, token or secret value is ever printed

@@ -28857,6 +28857,16 @@ async function runPost(deps) {
             host.warning(`cleanup: ${what}: ${(0,errors/* errorMessage */.gJ)(err)}`);
         }
     };
+    if (state.builder && state.previousBuilder) {
+        const previous = state.previousBuilder;
+        // use: true made the builder current for the job: the one that was current before comes back
+        await attempt(`make builder ${previous} current again`, async () => {
+            const res = await exec({ argv: ['docker', 'buildx', 'use', '--', previous], silent: true });
+            if (res.code !== 0)
+                throw new Error(res.stderr.trim());
+            host.info(`builder ${previous} is the current builder again`);
+        });
+    }
     if (state.builder) {
         const name = state.builder;
         await attempt(`remove builder ${name}`, async () => {

@@ -58,6 +58,12 @@ export interface BuilderInputs {
   /** An existing builder to use (never removed). */
   builder: string;
   cleanup: boolean;
+  /** setup-buildx-action's name: the builder to reuse when it exists, else to create under that name ('' = generated). */
+  name: string;
+  /** setup-buildx-action's use: make the builder the job's current one (`docker buildx use`); post restores the previous. */
+  use: boolean;
+  /** setup-buildx-action's keep-state: post removes the builder with --keep-state (its state volume stays). */
+  keepState: boolean;
 }
 
 const APPEND_KEYS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms'];
@@ -123,11 +129,12 @@ export function parseAppend(raw: string): AppendNode[] {
 export type OwnBuilderSettings = Pick<
   BuilderInputs,
   'driverOpts' | 'buildkitdFlags' | 'buildkitdConfig' | 'endpoint' | 'append'
-> & { buildkitdConfigInline?: string };
+> & { buildkitdConfigInline?: string } & Partial<Pick<BuilderInputs, 'keepState' | 'cleanup' | 'name'>>;
 
 /**
  * Pure: the inputs set that only a builder this action creates honours (the engine's own builder
- * has no driver options, daemon flags, config, endpoint or extra nodes). With any of them set,
+ * has no driver options, daemon flags, config, endpoint, extra nodes, state volume or name of its
+ * own, and is never removed). With any of them set,
  * `driver: auto` creates a docker-container builder rather than drop them; with `builder:` or
  * `driver: docker` they are input errors (endpoint aside: there it names the docker context).
  */
@@ -141,6 +148,10 @@ export function ownBuilderInputs(i: OwnBuilderSettings): string[] {
     ['buildkitd-config-inline', inline],
     ['endpoint', i.endpoint !== ''],
     ['append', i.append.length > 0],
+    // a state volume, a builder left for later steps, a builder by name: only a container builder has them
+    ['keep-state', i.keepState === true],
+    ['cleanup', i.cleanup === false],
+    ['name', (i.name ?? '') !== ''],
   ];
   return set.filter(([, on]) => on).map(([name]) => name);
 }
@@ -166,18 +177,26 @@ function parseQemuInputs(get: Getter, c: Collector): Pick<BuilderInputs, 'qemu' 
 }
 
 /** buildx-version and buildx-download-url: which buildx release to install, and from where. */
+/** An exact buildx release (x.y.z, a leading v allowed), '' for none; `latest` is allowed for setup-buildx-action's `version`. */
+function buildxRelease(raw: string, latestOk: boolean): string {
+  const v = raw.trim();
+  if (!v || (latestOk && v === 'latest')) return '';
+  const m = /^v?(\d+\.\d+\.\d+)$/.exec(v);
+  if (!m) throw new Error(`"${v}" is not a buildx release: give an exact version like 0.29.1 or v0.29.1`);
+  return m[1]!;
+}
+
 function parseBuildxInputs(get: Getter, c: Collector): Pick<BuilderInputs, 'buildxVersion' | 'buildxDownloadUrl'> {
-  const buildxVersion = c.field(
-    'buildx-version',
-    () => {
-      const v = get('buildx-version').trim();
-      if (!v) return '';
-      const m = /^v?(\d+\.\d+\.\d+)$/.exec(v);
-      if (!m) throw new Error(`"${v}" is not a buildx release: give an exact version like 0.29.1 or v0.29.1`);
-      return m[1]!;
-    },
-    '',
-  );
+  const own = c.field('buildx-version', () => buildxRelease(get('buildx-version'), false), '');
+  // setup-buildx-action's name for the same input (its `latest`: the installed buildx, see parity notes)
+  const pasted = c.field('version', () => buildxRelease(get('version'), true), '');
+  if (own && pasted && own !== pasted) {
+    c.fail(
+      'version',
+      `"${get('version').trim()}" (setup-buildx-action's name for buildx-version) differs from buildx-version "${get('buildx-version').trim()}": set one of them`,
+    );
+  }
+  const buildxVersion = own || pasted;
   const buildxDownloadUrl = c.field(
     'buildx-download-url',
     () => {
@@ -202,14 +221,24 @@ function checkBuilderChoice(
   c: Collector,
   i: Pick<
     BuilderInputs,
-    'builder' | 'driver' | 'driverOpts' | 'buildkitdFlags' | 'buildkitdConfigInline' | 'endpoint' | 'append'
+    | 'builder'
+    | 'driver'
+    | 'driverOpts'
+    | 'buildkitdFlags'
+    | 'buildkitdConfigInline'
+    | 'endpoint'
+    | 'append'
+    | 'keepState'
+    | 'cleanup'
+    | 'name'
   >,
   rawConfig: string,
 ): void {
   const { builder, driver, endpoint } = i;
   const creating = ownBuilderInputs({ ...i, buildkitdConfig: rawConfig });
   if (builder) {
-    for (const name of [...creating, ...(driver !== 'auto' ? ['driver'] : [])]) {
+    // cleanup never touches an existing builder: harmless beside builder
+    for (const name of [...creating.filter((n) => n !== 'cleanup'), ...(driver !== 'auto' ? ['driver'] : [])]) {
       c.fail(
         name,
         `only applies to a builder this action creates, but "builder: ${builder}" names an existing one: remove ${name} or builder`,
@@ -220,7 +249,7 @@ function checkBuilderChoice(
     for (const name of creating.filter((n) => n !== 'endpoint')) {
       c.fail(
         name,
-        "is not supported by the docker driver (the engine's built-in BuildKit): use driver docker-container, remote or kubernetes",
+        `${DOCKER_DRIVER_VALUE[name] ?? ''}is not supported by the docker driver (driver: docker, the engine's built-in BuildKit): use driver docker-container (or auto), remote or kubernetes, or remove ${name}`,
       );
     }
   } else if (driver === 'remote' && !endpoint) {
@@ -229,6 +258,29 @@ function checkBuilderChoice(
   if (builder && !BUILDER_NAME.test(builder))
     c.fail('builder', `"${builder}" is not a builder name (letters, digits, ".", "_", "-")`);
 }
+
+/** The value that makes an input need a container builder, for the message (setup-buildx-action: "Cannot use keep-state with docker driver"). */
+const DOCKER_DRIVER_VALUE: Record<string, string> = { 'keep-state': 'true ', cleanup: 'false ' };
+
+/** setup-buildx-action's name: a builder name buildx accepts, of a bounded length. */
+function parseBuilderName(get: Getter, c: Collector): string {
+  return c.field(
+    'name',
+    () => {
+      const v = get('name').trim();
+      if (!v) return '';
+      if (v.length > MAX_BUILDER_NAME || !BUILDER_NAME.test(v))
+        throw new Error(
+          `is not a builder name: up to ${MAX_BUILDER_NAME} letters, digits, ".", "_" and "-", starting with a letter or digit`,
+        );
+      return v;
+    },
+    '',
+  );
+}
+
+/** buildx names the builder's container buildx_buildkit_<name><n> and its volume …_state: keep them short. */
+const MAX_BUILDER_NAME = 100;
 
 export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): BuilderInputs {
   const { qemu, qemuImage } = parseQemuInputs(get, c);
@@ -268,9 +320,12 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
     true,
     'true (remove the builder in the post step) or false (keep it)',
   );
+  const name = parseBuilderName(get, c);
+  const use = c.bool('use', get('use'), false, "true (make the builder the job's current one) or false");
+  const keepState = c.bool('keep-state', get('keep-state'), false);
   checkBuilderChoice(
     c,
-    { builder, driver, driverOpts, buildkitdFlags, buildkitdConfigInline, endpoint, append },
+    { builder, driver, driverOpts, buildkitdFlags, buildkitdConfigInline, endpoint, append, keepState, cleanup, name },
     rawConfig,
   );
   return {
@@ -287,5 +342,8 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
     append,
     builder,
     cleanup,
+    name,
+    use,
+    keepState,
   };
 }

@@ -6,8 +6,6 @@ import type { Collector, Getter } from './collect.js';
  * a notice where it has no meaning, and an error where doing nothing would change the build.
  */
 export interface ParityInputs {
-  /** setup-buildx-action keep-state: post removes the builder with --keep-state (its state volume stays). */
-  keepState: boolean;
   /** setup-buildx-action cache-binary: false installs buildx for this run only, not in the tool cache. */
   cacheBinary: boolean;
   /** Lines for the log about inputs accepted without effect. */
@@ -21,7 +19,6 @@ const AWS_KEY_ID = /^(?:AKIA|ASIA)[A-Z0-9]{12,}$/;
 
 export function parseParityInputs(get: Getter, c: Collector): ParityInputs {
   const inputNotes: string[] = [];
-  const keepState = c.bool('keep-state', get('keep-state'), false);
   const cacheBinary = c.bool('cache-binary', get('cache-binary'), true);
   if (get('cache-image')) {
     c.bool('cache-image', get('cache-image'), true);
@@ -36,7 +33,12 @@ export function parseParityInputs(get: Getter, c: Collector): ParityInputs {
       `"${get('scope').trim()}" cannot be honoured: a scoped token (login-action's per-scope docker config) is not supported here; log in with a token that already has the access the build needs, and remove scope`,
     );
   }
-  return { keepState, cacheBinary, inputNotes };
+  if (get('version').trim() === 'latest') {
+    inputNotes.push(
+      "version: latest (setup-buildx-action) uses the buildx found on the runner, or installs this action's default release when there is none: nothing is downloaded to find the newest; set an exact version (e.g. 0.29.1) to install one",
+    );
+  }
+  return { cacheBinary, inputNotes };
 }
 
 /**

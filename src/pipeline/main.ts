@@ -92,7 +92,12 @@ function openRun(
     if (n.level === 'warning') host.warning(n.message);
     else host.info(n.message);
   }
-  prepareJobDockerConfig(dockerConfig, { files, env: deps.env, loginRegistries: login.logins.map((l) => l.registry) });
+  const config = prepareJobDockerConfig(dockerConfig, {
+    files,
+    env: deps.env,
+    loginRegistries: login.logins.map((l) => l.registry),
+  });
+  if (config.warning) host.warning(config.warning);
   // wraps the current gateway, so a dry run stays a dry run
   exec = withEnv(exec, { DOCKER_CONFIG: dockerConfig });
   const timed = timedGroup(host, deps.now, out.timings);

@@ -48,6 +48,8 @@ export function seedConfig(userConfig: string | undefined, loginRegistries: stri
   } catch {
     return `${JSON.stringify(seed, null, 2)}\n`; // unreadable user config: start empty
   }
+  // `null`, a list or a string parse, but hold no settings (configParseWarning says so)
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return `${JSON.stringify(seed, null, 2)}\n`;
   const ours = new Set(loginRegistries.map(registryKey));
   const auths =
     parsed.auths && typeof parsed.auths === 'object' ? (parsed.auths as Record<string, Record<string, unknown>>) : {};
@@ -69,6 +71,23 @@ export function seedConfig(userConfig: string | undefined, loginRegistries: stri
 }
 
 /**
+ * Pure: the warning for a user config.json that is not a JSON object, naming the file (as
+ * build-push-action's `Unable to parse config file`), else undefined. It changes no decision: the
+ * docker CLI itself warns and goes on with its defaults, and so does every stage here.
+ */
+export function configParseWarning(text: string | undefined, file: string): string | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return undefined;
+    return `Unable to parse config file ${file}: not a JSON object; the docker defaults are used (default context, no stored logins)`;
+  } catch (err) {
+    const why = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 200);
+    return `Unable to parse config file ${file}: ${why}; the docker defaults are used (default context, no stored logins)`;
+  }
+}
+
+/**
  * Act: fill `dir`: a 0600 config.json seeded from the user's, links to the user's contexts/ and
  * buildx/ state, and a cli-plugins/ folder of its own holding links to the user's plugins (so a
  * buildx installed for this run replaces the link, never the user's file).
@@ -76,14 +95,12 @@ export function seedConfig(userConfig: string | undefined, loginRegistries: stri
 export function prepareJobDockerConfig(
   dir: string,
   deps: { files: Files; env: NodeJS.ProcessEnv; loginRegistries?: string[] },
-): void {
+): { warning?: string } {
   const { files } = deps;
   const user = userDockerConfigDir(deps.env);
-  files.writeFile(
-    path.join(dir, 'config.json'),
-    seedConfig(files.readFile(path.join(user, 'config.json')), deps.loginRegistries),
-    0o600,
-  );
+  const userConfigFile = path.join(user, 'config.json');
+  const userConfigText = files.readFile(userConfigFile);
+  files.writeFile(path.join(dir, 'config.json'), seedConfig(userConfigText, deps.loginRegistries), 0o600);
   // builders created here are recorded in the user's buildx/ state, so later steps can use the
   // `builder` output (and `cleanup: false` leaves a builder they can find): create it if missing
   files.makeDir(path.join(user, 'buildx'));
@@ -96,4 +113,5 @@ export function prepareJobDockerConfig(
   for (const name of files.listDir(path.join(user, 'cli-plugins'))) {
     files.symlink(path.join(user, 'cli-plugins', name), path.join(plugins, name));
   }
+  return { warning: configParseWarning(userConfigText, userConfigFile) };
 }

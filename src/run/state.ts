@@ -11,6 +11,8 @@ export interface RunState {
   builder?: string;
   /** keep-state: post removes the builder with --keep-state (its BuildKit state volume stays). */
   keepState?: boolean;
+  /** use: true: the builder that was current before; post makes it current again before removing `builder`. */
+  previousBuilder?: string;
   /** Per-job docker config folder (credentials, cli-plugins/docker-buildx), removed by post. */
   dockerConfig?: string;
   /** Registries logged in to inside dockerConfig ('' = Docker Hub), logged out by post. */

@@ -67,3 +67,19 @@ test('keep-state: the builder is removed with --keep-state (its state volume sta
     ['docker', 'buildx', 'rm', '--force', '--keep-state', '--', 'multiarch-1-1-build-ab'],
   ]);
 });
+
+test('use: true: post makes the previous builder current again, then removes ours', async () => {
+  const { d, calls } = deps({ builder: 'foo', previousBuilder: 'default', tempDir: '/t/m' });
+  await runPost(d);
+  expect(calls.map((c) => c.argv).slice(0, 2)).toEqual([
+    ['docker', 'buildx', 'use', '--', 'default'],
+    ['docker', 'buildx', 'rm', '--force', '--', 'foo'],
+  ]);
+});
+
+test('a failing restore is a warning; the builder is still removed', async () => {
+  const { d, calls, warnings } = deps({ builder: 'foo', previousBuilder: 'gone', tempDir: '/t/m' }, 1);
+  await runPost(d);
+  expect(calls.map((c) => c.argv[2])).toEqual(['use', 'rm']);
+  expect(warnings[0]).toMatch(/^cleanup: make builder gone current again: /);
+});

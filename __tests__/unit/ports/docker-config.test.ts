@@ -1,4 +1,5 @@
 import {
+  configParseWarning,
   FILE_STORE_PIN,
   prepareJobDockerConfig,
   seedConfig,
@@ -94,4 +95,43 @@ test("prepareJobDockerConfig: 0600 config.json, links to contexts/buildx state, 
     ['/h/.docker/cli-plugins/docker-buildx', '/job/cli-plugins/docker-buildx'],
     ['/h/.docker/cli-plugins/docker-compose', '/job/cli-plugins/docker-compose'],
   ]);
+});
+
+describe('a user config.json docker cannot parse', () => {
+  test.each(['not json {', '{"auths":', 'null', '[1]', '"x"'])(
+    '%s: a warning naming the file; seeded empty',
+    (text) => {
+      expect(configParseWarning(text, '/h/.docker/config.json')).toMatch(
+        /^Unable to parse config file \/h\/\.docker\/config\.json: .*the docker defaults are used/,
+      );
+      expect(JSON.parse(seedConfig(text))).toEqual({ auths: { ...FILE_STORE_PIN } });
+    },
+  );
+
+  test('a valid or missing config: no warning', () => {
+    expect(configParseWarning('{"auths":{}}', '/c')).toBeUndefined();
+    expect(configParseWarning(undefined, '/c')).toBeUndefined();
+    expect(configParseWarning('  ', '/c')).toBeUndefined();
+  });
+
+  test('hostile text stays on one line of bounded length', () => {
+    const w = configParseWarning(`{\n::error::x${'a'.repeat(100_000)}`, '/c')!;
+    expect(w.split('\n')).toHaveLength(1);
+    expect(w.length).toBeLessThan(500);
+  });
+
+  test('prepareJobDockerConfig returns the warning', () => {
+    const written: Record<string, string> = {};
+    const files = {
+      readFile: (p: string) => (p === '/h/.docker/config.json' ? 'nope' : undefined),
+      writeFile: (p: string, t: string) => void (written[p] = t),
+      makeDir: () => undefined,
+      exists: () => false,
+      symlink: () => undefined,
+      listDir: () => [],
+    } as unknown as Files;
+    expect(prepareJobDockerConfig('/job', { files, env: { HOME: '/h' } }).warning).toMatch(
+      /Unable to parse config file \/h\/\.docker\/config\.json/,
+    );
+  });
 });

@@ -25,6 +25,32 @@ export interface BuilderResult extends BuilderPlan {
   inspected: () => Promise<string>;
 }
 
+/** Act: whether a builder of that name exists (`docker buildx inspect` without --bootstrap starts nothing). */
+export async function builderExists(exec: Exec, name: string): Promise<boolean> {
+  const res = await exec({ argv: ['docker', 'buildx', 'inspect', '--builder', name], silent: true });
+  return res.code === 0;
+}
+
+/**
+ * Act: make `name` the current builder of the job's later steps (`docker buildx use`, as
+ * setup-buildx-action's use: true), returning the builder that was current before (its name from
+ * `docker buildx inspect`), undefined when it could not be read or is the same.
+ */
+export async function useBuilder(exec: Exec, name: string): Promise<{ previous?: string }> {
+  const before = await exec({ argv: ['docker', 'buildx', 'inspect'], silent: true });
+  const previous =
+    before.code === 0 ? /^Name:\s*([a-zA-Z0-9][a-zA-Z0-9._-]*)\s*$/m.exec(before.stdout)?.[1] : undefined;
+  const argv = ['docker', 'buildx', 'use', '--', name];
+  const res = await exec({ argv, silent: true });
+  if (res.code !== 0) {
+    throw new StageError(
+      'builder',
+      `making builder ${name} the current one (use: true) failed: ${commandProblem(argv, res)}`,
+    );
+  }
+  return { previous: previous === name ? undefined : previous };
+}
+
 /** Act: `docker buildx version` output, undefined when buildx is missing. */
 export async function readBuildxVersion(exec: Exec): Promise<string | undefined> {
   const res = await exec({ argv: ['docker', 'buildx', 'version'], silent: true });
@@ -86,6 +112,8 @@ export async function runBuilder(plan: BuilderPlan, deps: BuilderDeps): Promise<
 
 /** The builder, then each appended node; the builder is recorded for post as soon as it exists. */
 async function createNodes(plan: BuilderPlan, deps: BuilderDeps): Promise<void> {
+  // a named builder found (reused): post removes it as one created here, unless cleanup is false
+  if (plan.create.length === 0 && plan.remove) deps.created(plan.name);
   for (const [i, argv] of plan.create.entries()) {
     const res = await deps.exec({ argv, timeoutMs: PULL_TIMEOUT_MS });
     if (res.code !== 0) {

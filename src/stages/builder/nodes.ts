@@ -49,16 +49,26 @@ export function parseInspectNodes(text: string): BuilderNode[] {
       // key="value" pairs separated by spaces
       node['driver-opts'] = [...value.matchAll(/(\S+?)="([^"]*)"/g)].map((x) => `${x[1]}=${x[2]}`);
     } else if (key === 'platforms') {
-      node.platforms = value
-        .split(',')
-        .map((p) => p.trim().replace(/\*$/, ''))
-        .filter(Boolean)
-        .join(',');
+      node.platforms = nodePlatforms(value);
     } else {
       node[key] = value;
     }
   }
   return nodes;
+}
+
+/**
+ * Pure: a node's platforms as setup-buildx-action reports them: buildx marks the platforms a node
+ * was pinned to (`--platform` at create) with `*` and lists the ones it detected after them; a
+ * pinned node is reported with its pins only.
+ */
+export function nodePlatforms(value: string): string {
+  const all = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const pinned = all.filter((p) => p.endsWith('*'));
+  return (pinned.length ? pinned : all).map((p) => p.replace(/\*+$/, '')).join(',');
 }
 
 /**

@@ -29,6 +29,9 @@ export interface BuilderRequest {
   cleanup: boolean;
   /** The inline config (written to buildkitdConfig): only to name the input in the log. */
   buildkitdConfigInline?: string;
+  /** setup-buildx-action's keep-state and name (both need a container builder: ownBuilderInputs). */
+  keepState?: boolean;
+  name?: string;
   /** The build's platforms (a multi-node builder pins its first node to those append leaves). */
   platforms?: string[];
   /** Every image reference BuildKit reads or writes (see buildRegistryRefs): loopback ones need care. */
@@ -115,6 +118,30 @@ export function uniqueBuilderName(env: NodeJS.ProcessEnv, random: string = rando
   return bits.join('-');
 }
 
+/** Pure: a builder-name part buildx accepts ([a-zA-Z0-9_.-]), bounded. */
+const namePart = (s: string | undefined, max: number) =>
+  (s ?? '')
+    .replace(/[^a-zA-Z0-9_.-]+/g, '-')
+    .replace(/^[-_.]+|[-_.]+$/g, '')
+    .slice(0, max);
+
+/**
+ * Pure: the same name every run of this repository's job, for keep-state without a name: the
+ * builder (and so its state volume, buildx_buildkit_<name>0_state) is found again next run. Jobs
+ * of one repository running side by side on one runner (a matrix) would share it: give each a
+ * `name` of its own then.
+ */
+export function stableBuilderName(env: NodeJS.ProcessEnv): string {
+  const bits = ['multiarch', namePart(env.GITHUB_REPOSITORY, 60) || 'local', namePart(env.GITHUB_JOB, 30)];
+  return bits.filter(Boolean).join('-');
+}
+
+/** Pure: the builder's name: the name input, else a stable one for keep-state, else one unique per job. */
+export function builderNameFor(req: { name?: string; keepState?: boolean }, env: NodeJS.ProcessEnv): string {
+  if (req.name) return req.name;
+  return req.keepState ? stableBuilderName(env) : uniqueBuilderName(env);
+}
+
 /**
  * Pure: the driver `auto` resolves to: the engine's own builder on the containerd image store (it
  * builds and keeps multi-platform images), else docker-container; and docker-container whenever an
@@ -143,12 +170,17 @@ function tooOld(version: string, feature: string): StageError {
   );
 }
 
-/** Pure: the `--append` argv for one extra node. */
-export function appendArgv(name: string, node: AppendNode): string[] {
+/** Pure: a node's daemon flags: its own, else setup-buildx-action's defaults (the remote driver takes none). */
+const nodeFlags = (own: string | undefined, driver: Driver) =>
+  own || (driver === 'remote' ? '' : DEFAULT_BUILDKITD_FLAGS);
+
+/** Pure: the `--append` argv for one extra node; it gets the same default daemon flags as the first. */
+export function appendArgv(name: string, node: AppendNode, driver: Driver = 'docker-container'): string[] {
   const argv = ['docker', 'buildx', 'create', '--name', name, '--append'];
   if (node.name) argv.push('--node', node.name);
   for (const o of node.driverOpts) argv.push('--driver-opt', o);
-  if (node.buildkitdFlags) argv.push('--buildkitd-flags', node.buildkitdFlags);
+  const flags = nodeFlags(node.buildkitdFlags, driver);
+  if (flags) argv.push('--buildkitd-flags', flags);
   if (node.platforms.length) argv.push('--platform', node.platforms.join(','));
   if (node.endpoint) argv.push(node.endpoint);
   return argv;
@@ -158,8 +190,12 @@ const inspectArgv = (name: string) => ['docker', 'buildx', 'inspect', '--bootstr
 
 type PlanBase = Pick<BuilderPlan, 'buildxVersion' | 'notes' | 'warnings' | 'loopback'>;
 
-/** Pure: which builder to use or create, with the exact argvs. */
-export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: string): BuilderPlan {
+/**
+ * Pure: which builder to use or create, with the exact argvs. `reuse`: a builder named `newName`
+ * exists (the name input, or keep-state's stable name): it is used as it is, as setup-buildx-action
+ * does, and removed by post unless cleanup is false.
+ */
+export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: string, reuse = false): BuilderPlan {
   const version = probe.buildxVersion ? parseBuildxVersion(probe.buildxVersion) : undefined;
   if (!version) {
     throw new StageError(
@@ -187,6 +223,12 @@ export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: s
   const own = ownBuilderInputs(req);
   const driver = resolveDriver(req.driver, containerd, own);
   if (req.driver === 'auto') base.notes.push(autoReason(driver, containerd, own));
+  if (reuse && driver !== 'docker') {
+    base.notes.push(
+      `builder ${newName} exists: used as it is (its nodes, driver options and daemon flags are the ones it was created with)${req.keepState ? ', with its BuildKit state' : ''}`,
+    );
+    return { ...base, name: newName, driver, create: [], inspect: inspectArgv(newName), remove: req.cleanup };
+  }
   if (driver !== 'docker') return planCreated(base, driver, req, newName);
   if (!containerd) {
     throw new StageError(
@@ -218,7 +260,7 @@ function planCreated(base: PlanBase, driver: Driver, req: BuilderRequest, newNam
     net.driverOpt && !opts.some((o) => /^network=/i.test(o.trim())) ? [...opts, net.driverOpt] : opts;
   const argv = ['docker', 'buildx', 'create', '--name', newName, '--driver', driver];
   for (const o of withNet(req.driverOpts)) argv.push('--driver-opt', o);
-  const flags = req.buildkitdFlags || (driver === 'remote' ? '' : DEFAULT_BUILDKITD_FLAGS);
+  const flags = nodeFlags(req.buildkitdFlags, driver);
   if (flags) argv.push('--buildkitd-flags', flags);
   if (req.buildkitdConfig) {
     // renamed from --config in buildx 0.13.0
@@ -235,6 +277,9 @@ function planCreated(base: PlanBase, driver: Driver, req: BuilderRequest, newNam
     );
   }
   if (req.endpoint) argv.push(req.endpoint);
-  const create = [argv, ...req.append.map((n) => appendArgv(newName, { ...n, driverOpts: withNet(n.driverOpts) }))];
+  const create = [
+    argv,
+    ...req.append.map((n) => appendArgv(newName, { ...n, driverOpts: withNet(n.driverOpts) }, driver)),
+  ];
   return { ...base, name: newName, driver, create, inspect: inspectArgv(newName), remove: req.cleanup };
 }

@@ -1,11 +1,19 @@
 import type { Exec } from '../../ports/exec.js';
 import { toolCacheModule } from '../../ports/lazy.js';
 import type { Run } from '../../run/run.js';
-import { type BuilderResult, probeBuilder, readBuildxVersion, runBuilder, writeBuildkitdConfig } from './act.js';
+import {
+  builderExists,
+  type BuilderResult,
+  probeBuilder,
+  readBuildxVersion,
+  runBuilder,
+  useBuilder,
+  writeBuildkitdConfig,
+} from './act.js';
 import { installBuildx } from './buildx-install.js';
 import { buildRegistryRefs, configMirrors } from './network.js';
 import { parseInspectNodes } from './nodes.js';
-import { buildxToInstall, planBuilder, planBuildkitdConfig, uniqueBuilderName } from './plan.js';
+import { builderNameFor, buildxToInstall, planBuilder, planBuildkitdConfig } from './plan.js';
 import type { BuilderProbe } from './probe.js';
 
 export type Builder = BuilderResult;
@@ -20,6 +28,8 @@ export async function builderStage(run: Run, whileWaiting: () => void = () => un
   const exec = afterFirstAnswer(run.exec, whileWaiting);
   const builder = await run.timed('builder', () => setUpBuilder(run, exec));
   run.host.setOutput('builder', builder.name);
+  // setup-buildx-action's output name for the same builder
+  run.host.setOutput('name', builder.name);
   run.host.setOutput('driver', builder.driver);
   return { ...builder, platforms: () => platformOutputs(run, builder) };
 }
@@ -43,10 +53,14 @@ async function setUpBuilder(run: Run, exec: Exec): Promise<BuilderResult> {
   const config = planBuildkitdConfig(inputs, run.tempDir);
   // registry mirrors in the daemon config are registries BuildKit talks to as well
   const mirrors = config.path ? configMirrors(config.write ?? run.files.readFile(config.path) ?? '') : [];
+  const name = builderNameFor(inputs, run.env);
+  // a named builder (name, or keep-state's stable name) is reused when it exists, as setup-buildx-action does
+  const reuse = !inputs.builder && (inputs.name !== '' || inputs.keepState) && (await builderExists(exec, name));
   const plan = planBuilder(
     probe,
     { ...inputs, buildkitdConfig: config.path, registries: [...buildRegistryRefs(inputs), ...mirrors] },
-    uniqueBuilderName(run.env),
+    name,
+    reuse,
   );
   for (const n of plan.notes) host.info(n);
   writeBuildkitdConfig(config, run.files);
@@ -58,7 +72,17 @@ async function setUpBuilder(run: Run, exec: Exec): Promise<BuilderResult> {
       : run.state.update({ builder: name, ...(inputs.keepState ? { keepState: true } : {}) });
   const result = await runBuilder(plan, { exec, log: (m) => host.info(m), warn: (m) => host.warning(m), created });
   for (const w of result.warnings) host.warning(w);
+  if (inputs.use && !inputs.dryRun) await makeCurrent(run, exec, result);
   return result;
+}
+
+/** use: true: the builder is the job's current one; post puts the previous back when it removes this one. */
+async function makeCurrent(run: Run, exec: Exec, builder: BuilderResult): Promise<void> {
+  const { previous } = await useBuilder(exec, builder.name);
+  run.host.info(
+    `builder ${builder.name} is now the current builder for the job's later steps (use: true)${previous ? `; it was ${previous}` : ''}`,
+  );
+  if (previous && builder.remove) run.state.update({ previousBuilder: previous });
 }
 
 /** The probe, with buildx installed first when buildx-version (or its absence) asks for a release it lacks. */

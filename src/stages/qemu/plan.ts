@@ -172,23 +172,42 @@ const NODE_ARCH: Record<string, string> = {
   loong64: 'loong64',
 };
 
+/** Where the probe container mounts the engine's binfmt_misc. */
+const PROBE_MOUNT = '/binfmt_misc';
+
 /**
- * Pure: whether the engine is this machine's own (a unix socket, no other context), so its
- * architecture is the host's and binfmt_misc here is the engine's. Saves a `docker version`.
+ * Pure: a container that prints the engine host's binfmt_misc entries as `<file>:<line>` (busybox
+ * grep -H), the folder mounted read-only: no privilege, no network, nothing written.
  */
-export function isLocalEngine(env: NodeJS.ProcessEnv, dockerConfigJson?: string): boolean {
-  if (env.DOCKER_CONTEXT && env.DOCKER_CONTEXT !== 'default') return false;
-  const host = env.DOCKER_HOST ?? '';
-  if (host && !host.startsWith('unix://')) return false;
-  if (!env.DOCKER_CONTEXT && !host && dockerConfigJson) {
-    try {
-      const current = (JSON.parse(dockerConfigJson) as { currentContext?: unknown }).currentContext;
-      if (typeof current === 'string' && current !== '' && current !== 'default') return false;
-    } catch {
-      return false;
-    }
+export function probeContainerArgv(image: string): string[] {
+  const names = [...new Set(Object.values(QEMU_HANDLER))];
+  return [
+    'docker',
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '--volume',
+    `${BINFMT_DIR}:${PROBE_MOUNT}:ro`,
+    '--entrypoint',
+    'busybox',
+    image,
+    'grep',
+    '-H',
+    '',
+    `${PROBE_MOUNT}/status`,
+    ...names.map((n) => `${PROBE_MOUNT}/${n}`),
+  ];
+}
+
+/** Pure: the probe container's output as file name → text (only the entries it printed). */
+export function parseProbeOutput(stdout: string): Record<string, string> {
+  const files: Record<string, string[]> = {};
+  for (const line of stdout.split('\n')) {
+    const m = /^\/binfmt_misc\/([A-Za-z0-9_.-]+):(.*)$/.exec(line.replace(/\r$/, ''));
+    if (m) (files[m[1]!] ??= []).push(m[2]!);
   }
-  return true;
+  return Object.fromEntries(Object.entries(files).map(([k, v]) => [k, v.join('\n')]));
 }
 
 export function hostArch(nodeArch: string): string | undefined {

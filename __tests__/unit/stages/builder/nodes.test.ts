@@ -2,7 +2,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { firstNodePins, nodeAssignment, parseInspectNodes } from '../../../../src/stages/builder/nodes.js';
+import {
+  firstNodePins,
+  nodeAssignment,
+  nodePlatforms,
+  parseInspectNodes,
+} from '../../../../src/stages/builder/nodes.js';
 
 const TWO_NODES = fs.readFileSync(
   path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'fixtures', 'inspect-two-nodes.txt'),
@@ -29,8 +34,9 @@ test('a two-node docker-container builder: one entry per node, labels and GC pol
       status: 'running',
       'buildkitd-flags': '--allow-insecure-entitlement=network.host',
       buildkit: 'v0.0.0+unknown',
-      // the * buildx marks a platform set by --platform with is dropped, as for builder-platforms
-      platforms: `linux/arm64,${PLATFORMS}`,
+      // buildx marks a pinned platform (--platform) with *; a pinned node
+      // reports its pins only, as setup-buildx-action's nodes output does
+      platforms: 'linux/arm64',
     },
   ]);
 });
@@ -67,4 +73,14 @@ describe('multi-node builders: the first node is pinned to what append leaves', 
       'linux/arm64 on node b1',
     );
   });
+});
+
+test.each([
+  ['linux/amd64*, linux/arm64*, linux/386', 'linux/amd64,linux/arm64'],
+  ['linux/amd64, linux/386', 'linux/amd64,linux/386'],
+  ['linux/arm64*', 'linux/arm64'],
+  ['', ''],
+  ['\n::error::x*, -x', '::error::x'],
+])('nodePlatforms(%j): pins only when the node has any', (value, want) => {
+  expect(nodePlatforms(value)).toBe(want);
 });

@@ -178,9 +178,20 @@ describe('planBuilder: argv for every driver', () => {
         'linux/arm64,linux/arm/v7',
         'node-arm64',
       ],
-      ['docker', 'buildx', 'create', '--name', 'b1', '--append', 'tcp://10.0.0.2:1234'],
+      // a node without flags gets setup-buildx-action's defaults, as the first node does
+      [
+        'docker',
+        'buildx',
+        'create',
+        '--name',
+        'b1',
+        '--append',
+        '--buildkitd-flags',
+        DEFAULT_BUILDKITD_FLAGS,
+        'tcp://10.0.0.2:1234',
+      ],
     ]);
-    expect(appendArgv('x', { driverOpts: [], platforms: [] })).toEqual([
+    expect(appendArgv('x', { driverOpts: [], platforms: [] }, 'remote')).toEqual([
       'docker',
       'buildx',
       'create',
@@ -336,6 +347,8 @@ describe('multi-node builders: the first node is pinned to what append leaves', 
       '--append',
       '--node',
       'arm',
+      '--buildkitd-flags',
+      DEFAULT_BUILDKITD_FLAGS,
       '--platform',
       'linux/arm64',
       'ctx2',

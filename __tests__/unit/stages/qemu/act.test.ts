@@ -1,6 +1,6 @@
 import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
 import { runQemu } from '../../../../src/stages/qemu/act.js';
-import { BINFMT_DIR } from '../../../../src/stages/qemu/plan.js';
+import { BINFMT_DIR, probeContainerArgv } from '../../../../src/stages/qemu/plan.js';
 
 function fakeFs(files: Record<string, string>) {
   return (p: string) => files[p];
@@ -14,7 +14,9 @@ describe('runQemu', () => {
     const exec: Exec = async (req) => {
       calls.push(req);
       if (req.argv[1] === 'run') onRun?.();
-      const r = results[req.argv[1]!] ?? { code: 0 };
+      // the probe container (docker run --rm …) answers as `probe`, the installer as `run`
+      const key = req.argv[1] === 'run' && req.argv[2] === '--rm' ? 'probe' : req.argv[1]!;
+      const r = results[key] ?? { code: 0 };
       return { code: r.code, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
     };
     return { calls, exec };
@@ -73,25 +75,101 @@ describe('runQemu', () => {
   });
 
   // this machine's /proc says nothing about a remote engine (a GitLab dind
-  // service): auto registers the emulators on the engine itself instead of only warning
-  test('remote engine: binfmt is not read here; auto runs the installer on the engine', async () => {
-    const { calls, exec } = recorder({ version: { code: 0, stdout: 'amd64' } });
+  // service): the engine's own binfmt_misc is read in a container first, and
+  // the installer runs on the engine only for what that shows missing
+  test('remote engine: binfmt is read in a probe container on the engine; auto installs only what it lacks', async () => {
+    const probeOut = [
+      '/binfmt_misc/status:enabled',
+      ...entry()
+        .split('\n')
+        .map((l) => `/binfmt_misc/qemu-aarch64:${l}`),
+    ];
+    const { calls, exec } = recorder({
+      version: { code: 0, stdout: 'amd64' },
+      probe: { code: 2, stdout: probeOut.join('\n') },
+    });
     const log: string[] = [];
-    const res = await runQemu(
-      ['linux/amd64', 'linux/arm64'],
+    const run = runQemu(
+      ['linux/amd64', 'linux/arm64', 'linux/riscv64'],
       {
-        ...deps(exec, { [`${BINFMT_DIR}/status`]: 'enabled', [`${BINFMT_DIR}/qemu-aarch64`]: entry() }),
+        ...deps(exec, { [`${BINFMT_DIR}/status`]: 'enabled' }),
         remoteEngine: true,
         warn: (m) => log.push(m),
       },
-      { mode: 'auto', image: 'img' },
+      { mode: 'auto', image: 'img', probeImage: 'moby/buildkit:x' },
     );
-    expect(calls.map((c) => c.argv)).toEqual([
-      ['docker', 'version', '--format', '{{.Server.Arch}}'],
-      ['docker', 'run', '--privileged', '--rm', '--network', 'none', 'img', '--install', 'arm64'],
+    // the probe still shows no qemu-riscv64 after the (stubbed) installer: the re-check says so
+    await expect(run).rejects.toThrow(/still no emulator for linux\/riscv64/);
+    const argvs = calls.map((c) => c.argv);
+    expect(argvs[1]).toEqual(probeContainerArgv('moby/buildkit:x'));
+    expect(argvs[2]).toEqual([
+      'docker',
+      'run',
+      '--privileged',
+      '--rm',
+      '--network',
+      'none',
+      'img',
+      '--install',
+      'riscv64',
     ]);
-    expect(res.plan.decisions.map((d) => d.status)).toEqual(['native', 'unknown']);
+    // the re-check reads the engine again
+    expect(argvs[3]).toEqual(probeContainerArgv('moby/buildkit:x'));
     expect(log).toEqual([]);
+  });
+
+  test('remote engine with its emulators registered: the probe container, no installer', async () => {
+    const probeOut = [
+      '/binfmt_misc/status:enabled',
+      ...entry()
+        .split('\n')
+        .map((l) => `/binfmt_misc/qemu-aarch64:${l}`),
+    ];
+    const { calls, exec } = recorder({
+      version: { code: 0, stdout: 'amd64' },
+      probe: { code: 0, stdout: probeOut.join('\n') },
+    });
+    await runQemu(
+      ['linux/amd64', 'linux/arm64'],
+      { ...deps(exec, {}), remoteEngine: true },
+      { mode: 'auto', image: 'img', probeImage: 'bk' },
+    );
+    expect(calls.map((c) => c.argv.slice(0, 3))).toEqual([
+      ['docker', 'version', '--format'],
+      ['docker', 'run', '--rm'],
+    ]);
+  });
+
+  test('remote engine whose binfmt_misc cannot be read: says so, then the installer as before', async () => {
+    const { calls, exec } = recorder({
+      version: { code: 0, stdout: 'amd64' },
+      probe: { code: 125, stderr: 'pull access denied\n::error::x' },
+    });
+    const warned: string[] = [];
+    const res = await runQemu(
+      ['linux/arm64'],
+      { ...deps(exec, {}), remoteEngine: true, warn: (m) => warned.push(m) },
+      { mode: 'auto', image: 'img', probeImage: 'bk' },
+    );
+    expect(warned[0]).toMatch(/could not read the engine's \/proc\/sys\/fs\/binfmt_misc .*pull access denied/s);
+    expect(calls.map((c) => c.argv.slice(0, 3))).toEqual([
+      ['docker', 'version', '--format'],
+      ['docker', 'run', '--rm'],
+      ['docker', 'run', '--privileged'],
+    ]);
+    expect(res.plan.decisions.map((d) => d.status)).toEqual(['unknown']);
+  });
+
+  test('remote engine: a probe that exits 0 but prints nothing read nothing: says so, installer as before', async () => {
+    const { calls, exec } = recorder({ version: { code: 0, stdout: 'amd64' }, probe: { code: 0, stdout: '' } });
+    const warned: string[] = [];
+    await runQemu(
+      ['linux/arm64'],
+      { ...deps(exec, {}), remoteEngine: true, warn: (m) => warned.push(m) },
+      { mode: 'auto', image: 'img', probeImage: 'bk' },
+    );
+    expect(warned[0]).toMatch(/the probe container printed nothing/);
+    expect(calls.map((c) => c.argv[2])).toEqual(['--format', '--rm', '--privileged']);
   });
 
   test('remote engine, native platforms only: no container', async () => {

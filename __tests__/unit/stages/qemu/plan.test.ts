@@ -1,8 +1,9 @@
 import {
   explainInstallFailure,
-  isLocalEngine,
+  parseProbeOutput,
   planInstall,
   planQemu,
+  probeContainerArgv,
   type QemuProbe,
 } from '../../../../src/stages/qemu/plan.js';
 
@@ -153,16 +154,34 @@ describe("explainInstallFailure: the command's own words (commandProblem)", () =
   });
 });
 
-test.each([
-  [{}, undefined, true],
-  [{ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }, undefined, true],
-  [{ DOCKER_HOST: 'tcp://10.0.0.1:2376' }, undefined, false],
-  [{ DOCKER_HOST: 'ssh://me@box' }, undefined, false],
-  [{ DOCKER_CONTEXT: 'remote-arm' }, undefined, false],
-  [{ DOCKER_CONTEXT: 'default' }, '{"currentContext":"x"}', true],
-  [{}, '{"currentContext":"desktop-linux"}', false],
-  [{}, '{"currentContext":"default","auths":{}}', true],
-  [{}, 'not json', false],
-])('isLocalEngine(%o, %s) = %s', (env, config, want) => {
-  expect(isLocalEngine(env as NodeJS.ProcessEnv, config)).toBe(want);
+describe('the probe container for an engine that is not this machine', () => {
+  test('mounts binfmt_misc read-only, no network, no privilege; the image is an operand after the options', () => {
+    const argv = probeContainerArgv('moby/buildkit:buildx-stable-1');
+    expect(argv).not.toContain('--privileged');
+    expect(argv.slice(0, 10)).toEqual([
+      'docker',
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--volume',
+      '/proc/sys/fs/binfmt_misc:/binfmt_misc:ro',
+      '--entrypoint',
+      'busybox',
+      'moby/buildkit:buildx-stable-1',
+    ]);
+    expect(argv).toContain('/binfmt_misc/qemu-aarch64');
+  });
+
+  test('parseProbeOutput groups lines by file and ignores anything else', () => {
+    const out = [
+      '/binfmt_misc/status:enabled',
+      '/binfmt_misc/qemu-aarch64:enabled',
+      '/binfmt_misc/qemu-aarch64:flags: PF',
+      '::error::x',
+      'grep: /binfmt_misc/qemu-riscv64: No such file or directory',
+      `/binfmt_misc/../etc:${'x'.repeat(100_000)}`,
+    ].join('\r\n');
+    expect(parseProbeOutput(out)).toEqual({ status: 'enabled', 'qemu-aarch64': 'enabled\nflags: PF' });
+  });
 });
