@@ -1,4 +1,5 @@
 import { errorMessage } from '../errors.js';
+import { type CacheFolders, realCacheFolders } from '../ports/actions-cache.js';
 import type { Deps } from '../ports/deps.js';
 import { withEnv } from '../ports/exec.js';
 import { StateStore } from '../run/state.js';
@@ -8,7 +9,9 @@ import { logoutArgv } from '../stages/login/plan.js';
  * The post step: undo what main created, whatever state main ended in. Each step is
  * independent and never fails the job; problems are warnings. It uses no layer cache.
  */
-export async function runPost(deps: Omit<Deps, 'actionsCache' | 'artifacts'>): Promise<void> {
+export async function runPost(
+  deps: Omit<Deps, 'actionsCache' | 'artifacts'> & { cacheFolders?: Pick<CacheFolders, 'release'> },
+): Promise<void> {
   const { host, files } = deps;
   const state = new StateStore(host).load();
   // every docker call of the run used its per-job config (builders, credentials): so does post
@@ -49,8 +52,13 @@ export async function runPost(deps: Omit<Deps, 'actionsCache' | 'artifacts'>): P
     const dir = state.dockerConfig;
     await attempt('remove docker config', () => files.remove(dir));
   }
+  // the shared cache folder and its lock, only while this run (its temp folder) still holds the lock
   for (const dir of state.cacheDirs ?? []) {
-    await attempt(`remove cache folder ${dir}`, () => files.remove(dir));
+    const owner = state.tempDir;
+    if (!owner) continue;
+    await attempt(`remove cache folder ${dir}`, () => {
+      if ((deps.cacheFolders ?? realCacheFolders).release(dir, owner)) host.info(`removed the cache folder ${dir}`);
+    });
   }
   if (state.tempDir) {
     const dir = state.tempDir;
