@@ -1,5 +1,6 @@
 import { errorMessage } from '../errors.js';
-import { type CacheFolders, realCacheFolders } from '../ports/actions-cache.js';
+import type { CacheFolders } from '../ports/actions-cache.js';
+import { releaseDir } from '../ports/cache-lock.js';
 import type { Deps } from '../ports/deps.js';
 import { withEnv } from '../ports/exec.js';
 import { StateStore } from '../run/state.js';
@@ -57,7 +58,8 @@ export async function runPost(
     const owner = state.tempDir;
     if (!owner) continue;
     await attempt(`remove cache folder ${dir}`, () => {
-      if ((deps.cacheFolders ?? realCacheFolders).release(dir, owner)) host.info(`removed the cache folder ${dir}`);
+      // cache-lock.js, not the cache port: post's bundle stays without @actions/cache
+      if ((deps.cacheFolders?.release ?? releaseDir)(dir, owner)) host.info(`removed the cache folder ${dir}`);
     });
   }
   if (state.tempDir) {
