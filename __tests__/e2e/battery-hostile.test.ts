@@ -209,6 +209,7 @@ describe('battery hostile e2e: credentials', () => {
 /** The bundled CLI on a build that sleeps, stopped by `signal` once the build runs. */
 async function stopCliDuringBuild(
   signal: NodeJS.Signals,
+  opts: { closeTerminal?: boolean } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string; tmp: string }> {
   const ws = makeWorkspace(BUSYBOX_DOCKERFILE.replace('CMD', 'RUN ["/bin/busybox", "sleep", "120"]\nCMD'));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'clisignal-'));
@@ -243,6 +244,8 @@ async function stopCliDuringBuild(
   );
   let stdout = '';
   let stderr = '';
+  // listened to from the start: a CLI that ends before the signal is a result, not a hang
+  const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   await new Promise<void>((resolve) => {
     child.stdout.on('data', (d: Buffer) => {
@@ -252,8 +255,13 @@ async function stopCliDuringBuild(
     });
     child.on('close', () => resolve());
   });
+  // a dropped SSH session: the terminal is gone before the hangup arrives, every later write fails
+  if (opts.closeTerminal) {
+    child.stdout.destroy();
+    child.stderr.destroy();
+  }
   child.kill(signal);
-  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  const code = await closed;
   return { code, stdout, stderr, tmp };
 }
 
@@ -261,6 +269,7 @@ describe('battery hostile e2e: signals', () => {
   test.each([
     ['SIGTERM', 143],
     ['SIGINT', 130],
+    ['SIGHUP', 129],
   ] as const)(
     'CLI: %s during the build removes the docker config and secret files, exits %d',
     async (signal, code) => {
@@ -270,6 +279,18 @@ describe('battery hostile e2e: signals', () => {
       // the run folder (event, temp folder, secret files, per-run docker config) is gone
       expect(fs.readdirSync(run.tmp)).toEqual([]);
       expect(run.stdout).toContain('cleanup done');
+    },
+    SLOW,
+  );
+});
+
+describe('battery hostile e2e: a closed terminal', () => {
+  test(
+    'CLI: SIGHUP after its terminal closed: the writes that fail do not stop the cleanup; exit 129, no credential or secret file left',
+    async () => {
+      const run = await stopCliDuringBuild('SIGHUP', { closeTerminal: true });
+      expect(run.code).toBe(129);
+      expect(fs.readdirSync(run.tmp)).toEqual([]);
     },
     SLOW,
   );

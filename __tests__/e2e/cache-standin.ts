@@ -31,6 +31,14 @@ export interface StandIn {
   hangMs: number;
   /** Answer 500 to CreateCacheEntry only. */
   failSave: boolean;
+  /**
+   * A read-only cache token (GitHub's untrusted triggers since 2026): every write is refused with
+   * 403 "cache write denied", through twirp (CreateCacheEntry) and the v1 API buildx < 0.21 speaks
+   * for type=gha (POST _apis/artifactcache/caches); reads answer as usual (v1: always a miss).
+   */
+  readOnly: boolean;
+  /** Hold CreateCacheEntry unanswered (a save under way), its connection dropped after hangMs. */
+  holdSave: boolean;
   entries: CacheEntry[];
   /** Twirp methods called, in order. */
   calls: string[];
@@ -50,6 +58,8 @@ export async function startCacheStandIn(): Promise<StandIn> {
     env: {},
     fault: 'none',
     failSave: false,
+    readOnly: false,
+    holdSave: false,
     hangMs: 15_000,
     entries: [],
     calls: [],
@@ -100,8 +110,18 @@ export async function startCacheStandIn(): Promise<StandIn> {
     }
   };
 
+  const denied = { code: 'permission_denied', msg: 'cache write denied: token has no writable scopes' };
   const server = await startLoopback(async (req, res, body) => {
     const url = req.url ?? '';
+    // the v1 cache API of buildkit's type=gha client (buildx < 0.21): reads miss, writes need a writable token
+    if (url.startsWith('/_apis/artifactcache/')) {
+      standIn.calls.push(`v1 ${req.method} ${url.split('?')[0]}`);
+      if (req.method === 'GET') {
+        res.writeHead(204);
+        return res.end();
+      }
+      return json(res, standIn.readOnly ? 403 : 503, standIn.readOnly ? { message: denied.msg } : {});
+    }
     const method = twirpMethod(req, SERVICE);
     if (method) {
       standIn.calls.push(method);
@@ -109,6 +129,11 @@ export async function startCacheStandIn(): Promise<StandIn> {
         return json(res, 401, { code: 'unauthenticated', msg: 'no token' });
       if (standIn.failSave && method === 'CreateCacheEntry')
         return json(res, 500, { code: 'internal', msg: 'injected fault' });
+      if (standIn.readOnly && method === 'CreateCacheEntry') return json(res, 403, denied);
+      if (standIn.holdSave && method === 'CreateCacheEntry') {
+        setTimeout(() => req.socket.destroy(), standIn.hangMs).unref();
+        return;
+      }
       if (standIn.fault === 'hang') {
         // no answer; the connection is dropped after a while so the client process can end
         setTimeout(() => req.socket.destroy(), standIn.hangMs).unref();

@@ -121,6 +121,7 @@ export function fakeActionsCache(): ActionsCache & { opened: string[] } {
       rename: () => undefined,
       lock: () => true,
       unlock: () => undefined,
+      release: () => false,
     },
   };
 }

@@ -28496,6 +28496,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
 /***/ 643:
 /***/ ((module) => {
 
@@ -28585,9 +28592,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(452);
-/* harmony import */ var _pipeline_post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7662);
+/* harmony import */ var _pipeline_post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6548);
 /* harmony import */ var _ports_exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7857);
-/* harmony import */ var _ports_files_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(280);
+/* harmony import */ var _ports_files_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7247);
 /* harmony import */ var _ports_host_actions_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2692);
 // Entry of the action's post step (bundled to dist/post). Always exits 0.
 
@@ -28725,7 +28732,7 @@ function errorMessage(err) {
 
 /***/ }),
 
-/***/ 7662:
+/***/ 6548:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28736,6 +28743,137 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./lib/errors.js
 var errors = __nccwpck_require__(452);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/ports/cache-lock.js
+
+
+
+
+const OWNER_FILE = 'owner';
+/**
+ * Pure: whether a held lock is abandoned and may be taken over. Older than `staleMs` (longer than
+ * any restore or save may take) it is a killed run's; so is one whose owner process is gone on
+ * this same host (a step killed by a signal). A lock of another host, or with no readable owner
+ * (its owner is writing it this moment), is judged by its age only.
+ */
+function lockAbandoned(held, staleMs, here) {
+    if (held.ageMs > staleMs)
+        return true;
+    const o = held.owner;
+    if (!o || o.host !== here.host || o.pid === here.pid)
+        return false;
+    return !here.alive(o.pid);
+}
+/** Signal 0 checks that a process exists: ESRCH = gone; EPERM = exists but is another user's. */
+function processAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+/** The owner file of a lock folder, undefined when missing or not ours to read. */
+function readLockOwner(lock) {
+    try {
+        const o = JSON.parse(external_node_fs_.readFileSync(external_node_path_.join(lock, OWNER_FILE), 'utf8'));
+        if (typeof o.run === 'string' && typeof o.pid === 'number' && typeof o.host === 'string')
+            return { run: o.run, pid: o.pid, host: o.host };
+    }
+    catch {
+        // no owner file yet (being written) or not JSON: judged by age
+    }
+    return undefined;
+}
+const here = () => ({ host: os.hostname(), pid: process.pid, alive: processAlive });
+/**
+ * Take an abandoned lock away: moved aside under a name of our own first (rename is atomic, so
+ * of two runs that judged it abandoned only one moves it), then checked to be the one judged (a
+ * run may have taken it over and locked anew in between: that lock is put back).
+ */
+function takeOver(lock, judged) {
+    const aside = `${lock}.stale-${randomBytes(6).toString('hex')}`;
+    try {
+        fs.renameSync(lock, aside);
+    }
+    catch {
+        return; // another run moved it first
+    }
+    const moved = readLockOwner(aside);
+    if (judged && moved && moved.run !== judged.run) {
+        try {
+            fs.renameSync(aside, lock);
+            return;
+        }
+        catch {
+            // a third run locked meanwhile: the moved lock is dropped below
+        }
+    }
+    fs.rmSync(aside, { recursive: true, force: true });
+}
+/** Take the lock on dir for run `owner`; false = another run holds it. */
+function lockDir(dir, staleMs, owner) {
+    const lock = `${dir}.lock`;
+    for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+            fs.mkdirSync(path.dirname(lock), { recursive: true });
+            fs.mkdirSync(lock);
+            const me = { run: owner, pid: process.pid, host: os.hostname() };
+            fs.writeFileSync(path.join(lock, OWNER_FILE), JSON.stringify(me));
+            return true;
+        }
+        catch (err) {
+            // the parent was just removed by a run that finished (unlock): make it again
+            if (err.code === 'ENOENT')
+                continue;
+            if (err.code !== 'EEXIST')
+                throw err;
+            const stat = fs.statSync(lock, { throwIfNoEntry: false });
+            if (!stat)
+                continue; // released meanwhile: try again
+            const owner = readLockOwner(lock);
+            if (!lockAbandoned({ owner, ageMs: Date.now() - stat.mtimeMs }, staleMs, here()))
+                return false;
+            takeOver(lock, owner);
+        }
+    }
+    return false;
+}
+/** Remove the lock if run `owner` holds it; true when it did. The shared parent goes once empty. */
+function unlockDir(dir, owner) {
+    const lock = `${dir}.lock`;
+    if (readLockOwner(lock)?.run !== owner)
+        return false;
+    external_node_fs_.rmSync(lock, { recursive: true, force: true });
+    try {
+        // rmdir refuses while another run's lock or folder is there
+        external_node_fs_.rmdirSync(external_node_path_.dirname(dir));
+    }
+    catch {
+        // not empty: another run is using it
+    }
+    return true;
+}
+/**
+ * After a run was stopped half-way (post, a signal, the CLI's cleanup): the shared folder and its
+ * lock, when this run still holds the lock (then the folder is this run's leftover); true when
+ * removed. Another run's lock and folder are left alone.
+ */
+function releaseDir(dir, owner) {
+    if (readLockOwner(`${dir}.lock`)?.run !== owner)
+        return false;
+    external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    return unlockDir(dir, owner);
+}
+
 // EXTERNAL MODULE: ./lib/ports/exec.js + 1 modules
 var ports_exec = __nccwpck_require__(7857);
 ;// CONCATENATED MODULE: ./lib/run/state.js
@@ -28840,6 +28978,7 @@ async function stopSmoke(host, exec) {
 
 
 
+
 /**
  * The post step: undo what main created, whatever state main ended in. Each step is
  * independent and never fails the job; problems are warnings. It uses no layer cache.
@@ -28891,8 +29030,16 @@ async function runPost(deps) {
         const dir = state.dockerConfig;
         await attempt('remove docker config', () => files.remove(dir));
     }
+    // the shared cache folder and its lock, only while this run (its temp folder) still holds the lock
     for (const dir of state.cacheDirs ?? []) {
-        await attempt(`remove cache folder ${dir}`, () => files.remove(dir));
+        const owner = state.tempDir;
+        if (!owner)
+            continue;
+        await attempt(`remove cache folder ${dir}`, () => {
+            // cache-lock.js, not the cache port: post's bundle stays without @actions/cache
+            if ((deps.cacheFolders?.release ?? releaseDir)(dir, owner))
+                host.info(`removed the cache folder ${dir}`);
+        });
     }
     if (state.tempDir) {
         const dir = state.tempDir;
@@ -29144,57 +29291,49 @@ function withDebug(exec, debug) {
 
 /***/ }),
 
-/***/ 280:
+/***/ 7247:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  a: () => (/* binding */ realFiles)
-});
-
-// UNUSED EXPORTS: resolveLinks
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./lib/ports/files.js
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ realFiles)
+/* harmony export */ });
+/* unused harmony export resolveLinks */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 
 
 
 const realFiles = {
-    exists: (p) => external_node_fs_.existsSync(p),
+    exists: (p) => node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(p),
     readFile: (p) => {
         try {
-            return external_node_fs_.readFileSync(p, 'utf8');
+            return node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(p, 'utf8');
         }
         catch {
             return undefined;
         }
     },
     makeTempDir: (parent, prefix) => {
-        const base = parent && external_node_fs_.existsSync(parent) ? parent : external_node_os_.tmpdir();
-        return external_node_fs_.mkdtempSync(external_node_path_namespaceObject.join(base, prefix));
+        const base = parent && node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(parent) ? parent : node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir();
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync(node_path__WEBPACK_IMPORTED_MODULE_2__.join(base, prefix));
     },
-    remove: (p) => external_node_fs_.rmSync(p, { recursive: true, force: true }),
+    remove: (p) => node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(p, { recursive: true, force: true }),
     writeFile: (p, content, mode = 0o600) => {
-        external_node_fs_.writeFileSync(p, content, { mode });
-        external_node_fs_.chmodSync(p, mode);
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync(p, content, { mode });
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.chmodSync(p, mode);
     },
-    symlink: (target, p) => external_node_fs_.symlinkSync(target, p),
-    makeDir: (p) => void external_node_fs_.mkdirSync(p, { recursive: true }),
+    symlink: (target, p) => node_fs__WEBPACK_IMPORTED_MODULE_0__.symlinkSync(target, p),
+    makeDir: (p) => void node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(p, { recursive: true }),
     listDir: (p) => {
         try {
-            return external_node_fs_.readdirSync(p);
+            return node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync(p);
         }
         catch {
             return [];
         }
     },
-    realPath: (p) => resolveLinks(external_node_path_namespaceObject.resolve(p)),
+    realPath: (p) => resolveLinks(node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(p)),
 };
 /** As the kernel gives up on a path with more links than this (ELOOP), or longer than this (ENAMETOOLONG). */
 const MAX_LINKS = 40;
@@ -29209,26 +29348,26 @@ function resolveLinks(p, links = 0) {
     if (links > MAX_LINKS || p.length > PATH_MAX)
         return undefined;
     try {
-        return external_node_fs_.realpathSync(p);
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(p);
     }
     catch {
         // missing, a loop, or a dangling link: resolve the folder, then look at the last name itself
     }
-    const parent = external_node_path_namespaceObject.dirname(p);
+    const parent = node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(p);
     const dir = parent === p ? p : resolveLinks(parent, links);
     if (dir === undefined)
         return undefined;
-    const here = external_node_path_namespaceObject.join(dir, external_node_path_namespaceObject.basename(p));
+    const here = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, node_path__WEBPACK_IMPORTED_MODULE_2__.basename(p));
     let target;
     try {
-        if (!external_node_fs_.lstatSync(here).isSymbolicLink())
+        if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(here).isSymbolicLink())
             return here;
-        target = external_node_fs_.readlinkSync(here);
+        target = node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync(here);
     }
     catch {
         return here; // nothing there yet
     }
-    return resolveLinks(external_node_path_namespaceObject.resolve(dir, target), links + 1);
+    return resolveLinks(node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(dir, target), links + 1);
 }
 
 

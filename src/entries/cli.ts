@@ -31,7 +31,9 @@ for (const stream of [process.stdout, process.stderr]) {
       ...rest,
     )) as typeof stream.write;
 }
-// SIGINT/SIGTERM stop every docker process of the run; the cleanup then runs on its own gateway
+// after SIGHUP (a closed terminal) a write fails with EIO or EPIPE: the cleanup must still run to its end
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+// SIGINT/SIGTERM/SIGHUP stop every docker process of the run; the cleanup then runs on its own gateway
 const stopped = new AbortController();
 const code = await runCli(process.argv.slice(2), {
   spec: loadActionSpec(ymlPath),

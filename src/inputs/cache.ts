@@ -13,6 +13,8 @@ export interface CacheInputs {
   cacheTo: string[];
   /** User suffix of the cache key ('' when unset). */
   cacheKey: string;
+  /** cache-save-untrusted: write the layer cache on pull_request_target, workflow_run, issue_comment. */
+  cacheSaveUntrusted: boolean;
 }
 
 export function parseCacheInputs(get: Getter, c: Collector): CacheInputs {
@@ -41,5 +43,6 @@ export function parseCacheInputs(get: Getter, c: Collector): CacheInputs {
     },
     '',
   );
-  return { cacheMode, cacheFrom, cacheTo, cacheKey };
+  const cacheSaveUntrusted = c.bool('cache-save-untrusted', get('cache-save-untrusted'), false);
+  return { cacheMode, cacheFrom, cacheTo, cacheKey, cacheSaveUntrusted };
 }

@@ -1,4 +1,6 @@
 import { errorMessage } from '../errors.js';
+import type { CacheFolders } from '../ports/actions-cache.js';
+import { releaseDir } from '../ports/cache-lock.js';
 import type { Deps } from '../ports/deps.js';
 import { withEnv } from '../ports/exec.js';
 import { StateStore } from '../run/state.js';
@@ -9,7 +11,9 @@ import { removeSmokeLeftovers } from './smoke-cleanup.js';
  * The post step: undo what main created, whatever state main ended in. Each step is
  * independent and never fails the job; problems are warnings. It uses no layer cache.
  */
-export async function runPost(deps: Omit<Deps, 'actionsCache' | 'artifacts'>): Promise<void> {
+export async function runPost(
+  deps: Omit<Deps, 'actionsCache' | 'artifacts'> & { cacheFolders?: Pick<CacheFolders, 'release'> },
+): Promise<void> {
   const { host, files } = deps;
   const state = new StateStore(host).load();
   // every docker call of the run used its per-job config (builders, credentials): so does post
@@ -52,8 +56,14 @@ export async function runPost(deps: Omit<Deps, 'actionsCache' | 'artifacts'>): P
     const dir = state.dockerConfig;
     await attempt('remove docker config', () => files.remove(dir));
   }
+  // the shared cache folder and its lock, only while this run (its temp folder) still holds the lock
   for (const dir of state.cacheDirs ?? []) {
-    await attempt(`remove cache folder ${dir}`, () => files.remove(dir));
+    const owner = state.tempDir;
+    if (!owner) continue;
+    await attempt(`remove cache folder ${dir}`, () => {
+      // cache-lock.js, not the cache port: post's bundle stays without @actions/cache
+      if ((deps.cacheFolders?.release ?? releaseDir)(dir, owner)) host.info(`removed the cache folder ${dir}`);
+    });
   }
   if (state.tempDir) {
     const dir = state.tempDir;

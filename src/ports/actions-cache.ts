@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { errorMessage } from '../errors.js';
+import { lockDir, releaseDir, unlockDir } from './cache-lock.js';
 import { actionsCacheModule as loadCache } from './lazy.js';
 
 /** What the layer cache needs of the Actions cache service (the real one below; fakes in tests). */
@@ -42,11 +43,14 @@ export interface CacheFolders {
   remove(dir: string): void;
   rename(from: string, to: string): void;
   /**
-   * Take the lock on a shared folder (atomic; a lock older than `staleMs` is left by a killed run
-   * and taken over). false = another run holds it.
+   * Take the lock on a shared folder for run `owner` (atomic; a lock older than `staleMs`, or
+   * whose process is gone, is left by a killed run and taken over). false = another run holds it.
    */
-  lock(dir: string, staleMs: number): boolean;
-  unlock(dir: string): void;
+  lock(dir: string, staleMs: number, owner: string): boolean;
+  /** Remove the lock when run `owner` holds it (never another run's). */
+  unlock(dir: string, owner: string): void;
+  /** The folder and its lock, when run `owner` still holds the lock (a run stopped half-way); true = removed. */
+  release(dir: string, owner: string): boolean;
 }
 
 /** A cache folder as the cache stage judges it. */
@@ -220,33 +224,7 @@ export const realCacheFolders: CacheFolders = {
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.renameSync(from, to);
   },
-  lock: (dir, staleMs) => {
-    const lock = `${dir}.lock`;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        fs.mkdirSync(path.dirname(lock), { recursive: true });
-        // mkdir is atomic: exactly one run creates it
-        fs.mkdirSync(lock);
-        return true;
-      } catch (err) {
-        // the parent was just removed by a run that finished (unlock): make it again
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const held = fs.statSync(lock, { throwIfNoEntry: false });
-        // gone meanwhile: try again; older than any restore or save can take: a killed run's
-        if (held && Date.now() - held.mtimeMs <= staleMs) return false;
-        fs.rmSync(lock, { recursive: true, force: true });
-      }
-    }
-    return false;
-  },
-  unlock: (dir) => {
-    fs.rmSync(`${dir}.lock`, { recursive: true, force: true });
-    // the shared parent goes once no run uses it (rmdir refuses while another run's lock is there)
-    try {
-      fs.rmdirSync(path.dirname(dir));
-    } catch {
-      // not empty: another run is using it
-    }
-  },
+  lock: lockDir,
+  unlock: (dir, owner) => void unlockDir(dir, owner),
+  release: releaseDir,
 };

@@ -3,16 +3,18 @@
  * sends SIGTERM) or a cancelled workflow (the runner sends SIGINT, then SIGTERM) must never leave
  * the run's credentials or secret files behind, nor docker processes running on.
  *
- * On the first SIGINT or SIGTERM: every process the run started is killed (they run in their own
+ * A closed terminal or a dropped SSH session (SIGHUP) is a stop like the others.
+ *
+ * On the first SIGINT, SIGTERM or SIGHUP: every process the run started is killed (they run in their own
  * process groups, so a terminal's Ctrl-C reaches only us), then the same cleanup as the post step
- * runs, then the process exits 130 (SIGINT) or 143 (SIGTERM), as a shell reports it. The action's
+ * runs, then the process exits 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP), as a shell reports it. The action's
  * main step has no cleanup of its own: the state it saved as it went tells its post step what to
  * remove, and the runner runs post after a cancellation too. A second signal while the cleanup
  * runs removes the run's files at once (credentials first of all) and exits.
  */
 import { errorMessage } from '../errors.js';
 
-export const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+export const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 export type StopSignal = keyof typeof STOP_SIGNALS;
 
 /** Where signals come from and how the process ends (node's `process` in production). */

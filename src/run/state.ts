@@ -17,7 +17,11 @@ export interface RunState {
   dockerConfig?: string;
   /** Registries logged in to inside dockerConfig ('' = Docker Hub), logged out by post. */
   logins?: string[];
-  /** Layer cache folders under RUNNER_TEMP (already saved by main), removed by post. */
+  /**
+   * The shared layer cache folders under RUNNER_TEMP this run locks (written before it takes the
+   * lock): post removes a folder and its lock while this run still holds the lock (main was
+   * stopped during a restore or save), never while another run does.
+   */
   cacheDirs?: string[];
   /** Run-unique local tags the smoke test loaded (main removes them; post again if main stopped first). */
   smokeImages?: string[];

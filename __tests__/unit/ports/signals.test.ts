@@ -1,6 +1,6 @@
 /**
- * The one signal path (src/ports/signals.ts) and the CLI on it: SIGINT/SIGTERM stop the run's processes,
- * the post step's cleanup runs (credentials and secret files gone), and the exit code is 130/143.
+ * The one signal path (src/ports/signals.ts) and the CLI on it: SIGINT/SIGTERM/SIGHUP stop the run's processes,
+ * the post step's cleanup runs (credentials and secret files gone), and the exit code is 130/143/129.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -38,6 +38,7 @@ describe('onStopSignals', () => {
   test.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGHUP', 129],
   ] as const)('%s: abort, then cleanup, then exit %d', async (signal, code) => {
     const source = fakeSource();
     const order: string[] = [];
@@ -80,82 +81,88 @@ describe('onStopSignals', () => {
 });
 
 describe('the CLI on the signal path', () => {
-  test('SIGTERM during the build: the build is stopped, post cleanup removes the docker config and secret files, exit 143', async () => {
-    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'clisig-'));
-    fs.writeFileSync(path.join(ws, 'Dockerfile'), 'FROM scratch\n');
-    const tempParent = fs.mkdtempSync(path.join(os.tmpdir(), 'clisig-tmp-'));
-    const source = fakeSource();
-    let aborted!: () => void;
-    const abortedP = new Promise<void>((r) => (aborted = r));
-    const calls: ExecRequest[] = [];
-    let seen: { config?: string; secrets: string[] } = { secrets: [] };
-    const exec: Exec = async (req) => {
-      calls.push(req);
-      const key = req.argv.slice(1).join(' ');
-      if (req.argv[0] === 'git') return { code: 1, stdout: '', stderr: '' };
-      if (key.startsWith('info'))
-        return {
-          code: 0,
-          stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n[{"Name":"buildx","Version":"v0.13.1"}]\n',
-          stderr: '',
-        };
-      if (key.startsWith('version')) return { code: 0, stdout: 'amd64\n', stderr: '' };
-      if (key.startsWith('buildx build')) {
-        const cfg = req.env?.DOCKER_CONFIG;
-        const secretFiles = req.argv
-          .filter((a) => a.startsWith('id=tok,src='))
-          .map((a) => a.slice('id=tok,src='.length));
-        seen = { config: cfg, secrets: secretFiles };
-        source.emit('SIGTERM');
-        await abortedP;
-        return { code: 143, stdout: '', stderr: 'terminated' };
-      }
-      return { code: 0, stdout: '', stderr: '' };
-    };
-    const term = {
-      stdout: '',
-      stderr: '',
-      out: (t: string) => void (term.stdout += t),
-      err: (t: string) => void (term.stderr += t),
-    };
-    const run = runCli(
-      [
-        'build',
-        '--images',
-        '127.0.0.1:5000/app',
-        '--push',
-        'false',
-        '--platforms',
-        'linux/amd64',
-        '--secrets',
-        'tok=s3cret-value',
-        '--registry',
-        'r.io',
-        '--username',
-        'u',
-        '--password',
-        'pw-123456',
-      ],
-      {
-        spec,
-        term,
-        exec,
-        files: realFiles,
-        env: { PATH: process.env.PATH },
-        cwd: ws,
-        now: () => 0,
-        tempParent,
-        signals: { source, abort: () => aborted(), cleanupExec: exec },
-      },
-    );
-    expect(await source.exited).toBe(143);
-    await run;
-    expect(seen.config).toBeTruthy();
-    expect(seen.secrets).toHaveLength(1);
-    expect(fs.existsSync(seen.config!)).toBe(false);
-    expect(fs.existsSync(seen.secrets[0]!)).toBe(false);
-    expect(fs.readdirSync(tempParent)).toEqual([]);
-    expect(calls.some((c) => c.argv.join(' ') === 'docker logout -- r.io')).toBe(true);
-    expect(term.stderr).toMatch(/SIGTERM: stopping the run's docker commands/);
-  });
+  test.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)(
+    '%s during the build: the build is stopped, post cleanup removes the docker config and secret files, exit %d',
+    async (signal, code) => {
+      const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'clisig-'));
+      fs.writeFileSync(path.join(ws, 'Dockerfile'), 'FROM scratch\n');
+      const tempParent = fs.mkdtempSync(path.join(os.tmpdir(), 'clisig-tmp-'));
+      const source = fakeSource();
+      let aborted!: () => void;
+      const abortedP = new Promise<void>((r) => (aborted = r));
+      const calls: ExecRequest[] = [];
+      let seen: { config?: string; secrets: string[] } = { secrets: [] };
+      const exec: Exec = async (req) => {
+        calls.push(req);
+        const key = req.argv.slice(1).join(' ');
+        if (req.argv[0] === 'git') return { code: 1, stdout: '', stderr: '' };
+        if (key.startsWith('info'))
+          return {
+            code: 0,
+            stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n[{"Name":"buildx","Version":"v0.13.1"}]\n',
+            stderr: '',
+          };
+        if (key.startsWith('version')) return { code: 0, stdout: 'amd64\n', stderr: '' };
+        if (key.startsWith('buildx build')) {
+          const cfg = req.env?.DOCKER_CONFIG;
+          const secretFiles = req.argv
+            .filter((a) => a.startsWith('id=tok,src='))
+            .map((a) => a.slice('id=tok,src='.length));
+          seen = { config: cfg, secrets: secretFiles };
+          source.emit(signal);
+          await abortedP;
+          return { code: 143, stdout: '', stderr: 'terminated' };
+        }
+        return { code: 0, stdout: '', stderr: '' };
+      };
+      const term = {
+        stdout: '',
+        stderr: '',
+        out: (t: string) => void (term.stdout += t),
+        err: (t: string) => void (term.stderr += t),
+      };
+      const run = runCli(
+        [
+          'build',
+          '--images',
+          '127.0.0.1:5000/app',
+          '--push',
+          'false',
+          '--platforms',
+          'linux/amd64',
+          '--secrets',
+          'tok=s3cret-value',
+          '--registry',
+          'r.io',
+          '--username',
+          'u',
+          '--password',
+          'pw-123456',
+        ],
+        {
+          spec,
+          term,
+          exec,
+          files: realFiles,
+          env: { PATH: process.env.PATH },
+          cwd: ws,
+          now: () => 0,
+          tempParent,
+          signals: { source, abort: () => aborted(), cleanupExec: exec },
+        },
+      );
+      expect(await source.exited).toBe(code);
+      await run;
+      expect(seen.config).toBeTruthy();
+      expect(seen.secrets).toHaveLength(1);
+      expect(fs.existsSync(seen.config!)).toBe(false);
+      expect(fs.existsSync(seen.secrets[0]!)).toBe(false);
+      expect(fs.readdirSync(tempParent)).toEqual([]);
+      expect(calls.some((c) => c.argv.join(' ') === 'docker logout -- r.io')).toBe(true);
+      expect(term.stderr).toMatch(new RegExp(`${signal}: stopping the run's docker commands`));
+    },
+  );
 });

@@ -163,7 +163,7 @@ export async function buildStage(
   run.report.digest = result.digest;
   run.report.imageid = result.imageid;
   // only after a build that succeeded (runBuild throws on a failed one): a failed build saves nothing
-  await cache.save();
+  await cache.save(result.log);
   const shard = plan.shard;
   if (shard && driver === 'docker') {
     const authFile = path.join(run.dockerConfig, 'config.json');

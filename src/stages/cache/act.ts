@@ -12,6 +12,7 @@ import {
   formatBytes,
   type LocalCachePlan,
 } from './plan.js';
+import { isWriteDenied } from './writes.js';
 
 /**
  * The thin act of the cache stage: runs the plan of plan.ts against the cache service and the
@@ -21,9 +22,13 @@ import {
 /** A lock is held for one restore or one save, each bounded by the cache timeout (20 min default). */
 const LOCK_STALE_MS = 30 * 60_000;
 
-/** Run fn holding the lock on the shared service path; undefined when another run holds it. */
-async function withServicePath<T>(servicePath: string, d: CacheActDeps, fn: () => Promise<T>): Promise<T | undefined> {
-  if (!d.folders.lock(servicePath, LOCK_STALE_MS)) return undefined;
+/** Run fn holding the lock on the shared service path (for run `owner`); undefined when another run holds it. */
+async function withServicePath<T>(
+  { servicePath, owner }: Pick<LocalCachePlan, 'servicePath' | 'owner'>,
+  d: CacheActDeps,
+  fn: () => Promise<T>,
+): Promise<T | undefined> {
+  if (!d.folders.lock(servicePath, LOCK_STALE_MS, owner)) return undefined;
   try {
     // whatever is there is a leftover (no run holds the lock): start clean
     d.folders.remove(servicePath);
@@ -32,11 +37,13 @@ async function withServicePath<T>(servicePath: string, d: CacheActDeps, fn: () =
     try {
       d.folders.remove(servicePath);
     } finally {
-      d.folders.unlock(servicePath);
+      d.folders.unlock(servicePath, owner);
     }
   }
 }
 
+const READ_ONLY =
+  "the cache service refused the write: this run's cache token is read-only (GitHub gives untrusted triggers read-only cache tokens)";
 const BUSY =
   'another run on this machine is restoring or saving the same cache folder (self-hosted runners sharing RUNNER_TEMP)';
 
@@ -126,7 +133,7 @@ async function restoreLocal(plan: CachePlan, local: LocalCachePlan, d: CacheActD
     d.folders.remove(dir);
     if (exportDir !== dir) d.folders.remove(exportDir);
     // the service extracts into the shared path; the folder is moved into this run's own at once
-    const res = await withServicePath(servicePath, d, async () => {
+    const res = await withServicePath(local, d, async () => {
       const r = await d.service.restore([servicePath], primaryKey, restoreKeys);
       if (!r.timedOut && d.folders.inspect(servicePath).bytes > 0) d.folders.rename(servicePath, dir);
       return r;
@@ -180,6 +187,8 @@ const notSaved = (why: string): CacheSave => ({ saved: false, savedBytes: 0, lin
 /** After a successful build: swap the export in (or keep the restored cache) and save it. */
 export async function saveLayerCache(plan: CachePlan, restore: CacheRestore, d: CacheActDeps): Promise<CacheSave> {
   if (!plan.local || restore.abandoned) return { saved: false, savedBytes: 0, lines: [] };
+  // the notice saying why was given when planning (writes.ts)
+  if (plan.skipSave) return notSaved('writes are not allowed for this run');
   try {
     const decision = settleFolders(plan.local, restore, d);
     if (!decision.save) return notSaved(decision.note);
@@ -220,7 +229,7 @@ function settleFolders(local: LocalCachePlan, restore: CacheRestore, d: CacheAct
  */
 async function saveExport(local: LocalCachePlan, size: number, d: CacheActDeps): Promise<CacheSave> {
   const { dir, servicePath, primaryKey } = local;
-  const res = await withServicePath(servicePath, d, async () => {
+  const res = await withServicePath(local, d, async () => {
     d.folders.rename(dir, servicePath);
     return d.service.save([servicePath], primaryKey);
   });
@@ -231,7 +240,12 @@ async function saveExport(local: LocalCachePlan, size: number, d: CacheActDeps):
   if (res.problems.length || !res.saved) {
     const why =
       res.problems.join('; ') || 'the cache service did not accept it (another job may be saving the same key)';
-    if (res.problems.length) d.warn(`layer cache: save failed, the next run starts from the previous cache: ${why}`);
+    if (res.problems.some(isWriteDenied))
+      d.warn(
+        `layer cache: not saved: ${READ_ONLY}; the build result stands, the next run starts from the previous cache: ${why}`,
+      );
+    else if (res.problems.length)
+      d.warn(`layer cache: save failed, the next run starts from the previous cache: ${why}`);
     else d.log(`layer cache: not saved: ${why}`);
     return notSaved(why);
   }

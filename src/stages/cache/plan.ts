@@ -18,6 +18,12 @@ export type CacheHit = 'exact' | 'partial' | 'miss';
 export const RESET_MIN_BUILDX = '0.35.0';
 /** First buildx release that speaks the Actions cache service v2 for type=gha. */
 export const GHA_V2_MIN_BUILDX = '0.21.0';
+/**
+ * On every --cache-to the action writes: buildx fails the whole build when a cache export fails
+ * (a read-only cache token, a registry refusing cache manifests) unless told to go on; the log
+ * scan of writes.ts turns the failure into a warning.
+ */
+export const IGNORE_ERROR = 'ignore-error=true';
 
 export interface CachePlanInput {
   mode: CacheMode;
@@ -60,6 +66,8 @@ export interface LocalCachePlan {
   primaryKey: string;
   restoreKeys: string[];
   strategy: 'swap' | 'reset';
+  /** Who takes servicePath's lock: this run's temp folder (its post step releases what is left). */
+  owner: string;
 }
 
 export interface CachePlan {
@@ -74,6 +82,8 @@ export interface CachePlan {
   notes: string[];
   /** Problems that do not stop the build (reported as ::warning). */
   warnings: string[];
+  /** Why nothing is written to the cache this run (writes.ts): no --cache-to, no save. */
+  skipSave?: string;
 }
 
 export function supportsReset(buildxVersion: string): boolean {
@@ -166,6 +176,7 @@ function planLocal(p: CachePlanInput, plan: CachePlan): CachePlan {
     primaryKey,
     restoreKeys,
     strategy,
+    owner: p.runTempDir,
   };
   plan.notes.push(
     strategy === 'reset'
@@ -192,7 +203,8 @@ function planGha(p: CachePlanInput, plan: CachePlan): CachePlan {
     );
   }
   plan.cacheFrom = [`type=gha,scope=${scope}`];
-  plan.cacheTo = [`type=gha,scope=${scope},mode=max`];
+  // a refused write (a read-only cache token) must not fail the build: buildx reports it, writes.ts warns
+  plan.cacheTo = [`type=gha,scope=${scope},mode=max,${IGNORE_ERROR}`];
   plan.notes.push(`gha cache, scope ${scope}`);
   return plan;
 }
@@ -208,7 +220,7 @@ function planRegistry(p: CachePlanInput, plan: CachePlan): CachePlan {
   }
   const ref = `${image}:buildcache`;
   plan.cacheFrom = [`type=registry,ref=${ref}`];
-  if (p.push) plan.cacheTo = [`type=registry,ref=${ref},mode=max`];
+  if (p.push) plan.cacheTo = [`type=registry,ref=${ref},mode=max,${IGNORE_ERROR}`];
   plan.notes.push(p.push ? `registry cache ${ref} (read and write)` : `registry cache ${ref} (read only: not pushing)`);
   return plan;
 }
@@ -224,11 +236,13 @@ function ghaEnv(runtime: Record<string, string | undefined>): Record<string, str
 
 /** Pure: the --cache-from/--cache-to values once the restore outcome is known. */
 export function cacheArgs(plan: CachePlan, restored: boolean): { cacheFrom: string[]; cacheTo: string[] } {
-  if (!plan.local) return { cacheFrom: plan.cacheFrom, cacheTo: plan.cacheTo };
+  if (!plan.local) return { cacheFrom: plan.cacheFrom, cacheTo: plan.skipSave ? [] : plan.cacheTo };
   const { dir, exportDir, strategy } = plan.local;
   return {
     cacheFrom: restored ? [`type=local,src=${dir}`] : [],
-    cacheTo: [`type=local,dest=${exportDir},mode=max${strategy === 'reset' ? ',reset=true' : ''}`],
+    cacheTo: plan.skipSave
+      ? []
+      : [`type=local,dest=${exportDir},mode=max${strategy === 'reset' ? ',reset=true' : ''},${IGNORE_ERROR}`],
   };
 }
 

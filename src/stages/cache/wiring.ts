@@ -11,17 +11,19 @@ import {
   saveLayerCache,
 } from './act.js';
 import { planCache } from './plan.js';
+import { applyWritePolicy, cacheExportFailures, cacheExportWarning, cacheWriteBlock } from './writes.js';
 
 export interface PreparedCache {
   /** What the restore gave the build: its --cache-from/--cache-to values and environment. */
   restored: CacheRestore;
-  save(): Promise<void>;
+  /** After a successful build: save the local cache; warn about cache exports buildx reported failed (its log). */
+  save(buildLog?: string): Promise<void>;
 }
 
 /** Plan the layer cache and restore it (a dry run restores nothing); outputs cache-hit, cache-key. */
 export async function cacheStage(run: Run, meta: MetaPlan, builder: Builder): Promise<PreparedCache> {
   const { inputs, host, ctx } = run;
-  const plan = planCache({
+  const planned = planCache({
     mode: inputs.cacheMode,
     explicitFrom: inputs.cacheFrom,
     explicitTo: inputs.cacheTo,
@@ -39,6 +41,16 @@ export async function cacheStage(run: Run, meta: MetaPlan, builder: Builder): Pr
     buildxVersion: builder.buildxVersion,
     runtime: run.env,
   });
+  const block = cacheWriteBlock({
+    eventName: ctx.eventName,
+    saveUntrusted: inputs.cacheSaveUntrusted,
+    cacheMode: run.env.ACTIONS_CACHE_MODE ?? '',
+  });
+  const plan = applyWritePolicy(planned, block);
+  if (plan.skipSave) {
+    if (host.notice) host.notice(plan.skipSave);
+    else host.info(plan.skipSave);
+  }
   for (const w of plan.warnings) host.warning(w);
   if (plan.env.ACTIONS_RUNTIME_TOKEN) host.setSecret(plan.env.ACTIONS_RUNTIME_TOKEN);
   // the run's cache folders live in its temp folder (removed by post); the shared service path is
@@ -49,6 +61,9 @@ export async function cacheStage(run: Run, meta: MetaPlan, builder: Builder): Pr
     log: (m) => host.info(m),
     warn: (m) => host.warning(m),
   };
+  // written before the restore takes the shared folder's lock: a run stopped during the restore or
+  // the save leaves them, and its post step (or the CLI's cleanup) releases them while it holds the lock
+  if (plan.local && !inputs.dryRun) run.state.update({ cacheDirs: [plan.local.servicePath] });
   const restored = inputs.dryRun
     ? dryRunRestore(plan)
     : await run.timed('cache restore', () => restoreLayerCache(plan, cacheDeps));
@@ -56,7 +71,8 @@ export async function cacheStage(run: Run, meta: MetaPlan, builder: Builder): Pr
   host.setOutput('cache-key', restored.key);
   return {
     restored,
-    save: async () => {
+    save: async (buildLog) => {
+      for (const f of cacheExportFailures(buildLog ?? '')) host.warning(cacheExportWarning(f));
       const saved = plan.local
         ? await run.timed('cache save', () => saveLayerCache(plan, restored, cacheDeps))
         : undefined;

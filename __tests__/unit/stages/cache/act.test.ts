@@ -60,6 +60,7 @@ function fakes(opts: {
       },
       lock: (d) => (locks.has(d) ? false : (locks.add(d), true)),
       unlock: (d) => void locks.delete(d),
+      release: () => false,
     },
     log: () => {},
     warn: (m) => warnings.push(m),
@@ -104,7 +105,7 @@ describe('cache act (stubbed service and folders)', () => {
   test('another run holds the shared cache folder: no restore into it, no save, and both said', async () => {
     const f = fakes({ restore: { matchedKey: 'multiarch-old', problems: [] }, restoredDir: good, exportDir: good });
     f.dirs.set(f.servicePath, { valid: true, bytes: 777 });
-    f.deps.folders.lock(f.servicePath, 0);
+    f.deps.folders.lock(f.servicePath, 0, 'another-run');
     const r = await restoreLayerCache(f.plan, f.deps);
     expect(r.hit).toBe('miss');
     expect(r.lines[0]).toMatch(/another run on this machine is restoring or saving the same cache folder/);
@@ -205,6 +206,34 @@ describe('cache act (stubbed service and folders)', () => {
     f.afterBuild();
     const s = await saveLayerCache(f.plan, r, f.deps);
     expect(s.saved).toBe(false);
+    expect(f.warnings).toEqual([]);
+  });
+
+  test('a save refused by a read-only cache token (403): one warning naming it, the lock released', async () => {
+    const denied =
+      'cache reservation failed: Received non-retryable error: Failed request: (403) Forbidden: cache write denied: token has no writable scopes';
+    const f = fakes({ exportDir: good, save: { saved: false, problems: [denied] } });
+    const r = await restoreLayerCache(f.plan, f.deps);
+    f.afterBuild();
+    const s = await saveLayerCache(f.plan, r, f.deps);
+    expect(s.saved).toBe(false);
+    expect(f.warnings).toEqual([
+      expect.stringMatching(
+        /^layer cache: not saved: the cache service refused the write: this run's cache token is read-only .*the build result stands.*\(403\) Forbidden/,
+      ),
+    ]);
+    expect(f.locks.size).toBe(0);
+  });
+
+  test('writes blocked by the plan (writes.ts): no export swapped, no save, no warning', async () => {
+    const f = fakes({ exportDir: good });
+    const plan = { ...f.plan, skipSave: 'layer cache: not saved: because' };
+    const r = await restoreLayerCache(plan, f.deps);
+    expect(r.cacheTo).toEqual([]);
+    f.afterBuild();
+    const s = await saveLayerCache(plan, r, f.deps);
+    expect(s).toMatchObject({ saved: false, lines: ['saved: nothing (writes are not allowed for this run)'] });
+    expect(f.log.filter((l) => l.startsWith('save') || l.startsWith('mv NEW'))).toEqual([]);
     expect(f.warnings).toEqual([]);
   });
 });

@@ -90,22 +90,28 @@ describe('--cache-from / --cache-to per mode', () => {
   };
 
   test.each<[string, Partial<CachePlanInput>, boolean, string[], string[]]>([
-    ['local, cold, swap', {}, false, [], ['type=local,dest=DIR-new,mode=max']],
-    ['local, restored, swap', {}, true, ['type=local,src=DIR'], ['type=local,dest=DIR-new,mode=max']],
+    ['local, cold, swap', {}, false, [], ['type=local,dest=DIR-new,mode=max,ignore-error=true']],
+    ['local, restored, swap', {}, true, ['type=local,src=DIR'], ['type=local,dest=DIR-new,mode=max,ignore-error=true']],
     [
       'local, restored, buildx 0.35 reset',
       { buildxVersion: '0.35.0' },
       true,
       ['type=local,src=DIR'],
-      ['type=local,dest=DIR,mode=max,reset=true'],
+      ['type=local,dest=DIR,mode=max,reset=true,ignore-error=true'],
     ],
-    ['local, cold, reset', { buildxVersion: '0.36.0' }, false, [], ['type=local,dest=DIR,mode=max,reset=true']],
+    [
+      'local, cold, reset',
+      { buildxVersion: '0.36.0' },
+      false,
+      [],
+      ['type=local,dest=DIR,mode=max,reset=true,ignore-error=true'],
+    ],
     [
       'registry, pushing',
       { mode: 'registry' },
       false,
       ['type=registry,ref=ghcr.io/org/app:buildcache'],
-      ['type=registry,ref=ghcr.io/org/app:buildcache,mode=max'],
+      ['type=registry,ref=ghcr.io/org/app:buildcache,mode=max,ignore-error=true'],
     ],
     [
       'registry, not pushing (PR): read only',
@@ -121,7 +127,7 @@ describe('--cache-from / --cache-to per mode', () => {
       { mode: 'gha' },
       false,
       ['type=gha,scope=org-app-linux-amd64-linux-arm64'],
-      ['type=gha,scope=org-app-linux-amd64-linux-arm64,mode=max'],
+      ['type=gha,scope=org-app-linux-amd64-linux-arm64,mode=max,ignore-error=true'],
     ],
     ['none', { mode: 'none' }, false, [], []],
     [

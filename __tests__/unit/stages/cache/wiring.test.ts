@@ -4,6 +4,7 @@ import { readRunContext } from '../../../../src/context/run-context.js';
 import { parseInputs } from '../../../../src/inputs/index.js';
 import type { Run } from '../../../../src/run/run.js';
 import { StateStore } from '../../../../src/run/state.js';
+import { summaryPlain } from '../../../../src/run/summary.js';
 import type { Builder } from '../../../../src/stages/builder/wiring.js';
 import { cacheKeys } from '../../../../src/stages/cache/plan.js';
 import { cacheStage } from '../../../../src/stages/cache/wiring.js';
@@ -72,5 +73,46 @@ describe('cache stage wiring', () => {
     const planned = await cacheStage(dry.run, meta, builder);
     expect(planned.restored.lines).toEqual(['dry run: nothing restored']);
     expect(dry.host.warnings).toEqual([]);
+  });
+
+  test('the shared cache folder is in the run state before the restore takes its lock (post releases it)', async () => {
+    const live = runOf({ context: '.' });
+    let atRestore = '';
+    live.actionsCache.open = () => ({
+      restore: async () => {
+        atRestore = live.host.state.multiarch ?? '';
+        return { problems: [] };
+      },
+      save: async () => ({ saved: false, problems: [] }),
+    });
+    await cacheStage(live.run, meta, builder);
+    expect(JSON.parse(atRestore)).toEqual({
+      cacheDirs: [expect.stringMatching(/^\/tmp\/rt\/multiarch-cache\/[0-9a-f]{16}$/)],
+    });
+  });
+
+  test.each([
+    ['pull_request_target', 'local'],
+    ['workflow_run', 'gha'],
+  ])('%s, cache %s: restored, not written, a notice says why', async (event, cache) => {
+    const { run, host } = runOf({ context: '.', cache });
+    run.ctx = { ...run.ctx, eventName: event };
+    run.env.ACTIONS_RUNTIME_TOKEN = 'tok';
+    const step = await cacheStage(run, meta, builder);
+    expect(step.restored.cacheTo).toEqual([]);
+    expect(host.infos.join('\n')).toContain(`layer cache: not saved: a ${event} run may build code nobody reviewed`);
+    await step.save();
+    expect(summaryPlain(run.report.cache?.markdown ?? '')).toMatch(/saved: nothing|mode gha/);
+  });
+
+  test('a gha export buildx reports refused: a warning after the build, never a failure', async () => {
+    const { run, host } = runOf({ context: '.', cache: 'gha' });
+    const step = await cacheStage(run, meta, builder);
+    await step.save(
+      '#6 exporting to GitHub Actions Cache\n#6 ERROR: cache write denied: token has no writable scopes\n',
+    );
+    expect(host.warnings.at(-1)).toMatch(
+      /not saved: exporting to GitHub Actions Cache failed \(this run's cache token is read-only/,
+    );
   });
 });
