@@ -69,13 +69,7 @@ export async function baseLayers(refs: string[], platforms: string[], deps: Arch
 
 /** A repository's manifests and config blobs, for platformImages. */
 function registryReader(repo: RegistryRepo): ImageReader {
-  return { manifest: (d) => repo.manifest(d), config: async (d) => streamText(await repo.blob(d)) };
-}
-
-async function streamText(src: AsyncIterable<Buffer>): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of src) chunks.push(c);
-  return Buffer.concat(chunks).toString('utf8');
+  return { manifest: (d) => repo.manifest(d), config: (d) => repo.config(d) };
 }
 
 /** Judge each platform from its image and the scans of the layers that were read. */
