@@ -2,6 +2,43 @@ export const id = 414;
 export const ids = [414];
 export const modules = {
 
+/***/ 91392:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ PROBE_CONCURRENCY),
+/* harmony export */   s: () => (/* binding */ mapLimit)
+/* harmony export */ });
+/** Bounded fan-out for lists that come from untrusted input. */
+/**
+ * How many base images are probed at once (preflight's inspects, the arch check's base reads): an
+ * inspect is a docker CLI process (~70 MB resident) plus a registry round trip; 4 keeps a
+ * Dockerfile of 120 `FROM`s from starting 240 processes on a 2-core runner, while the usual 1-4
+ * bases still all go at once.
+ */
+const PROBE_CONCURRENCY = 4;
+/**
+ * A bounded fan-out: `fn` over every item with at most `limit` calls in flight, results in the
+ * items' order. Used wherever one call per item of an untrusted list (a Dockerfile's `FROM`s, an
+ * image's layers) would otherwise start them all at once. A call that throws rejects the whole
+ * map, as Promise.all does; the calls already started finish on their own.
+ */
+async function mapLimit(items, limit, fn) {
+    const out = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await fn(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return out;
+}
+
+
+/***/ }),
+
 /***/ 65414:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -25,6 +62,8 @@ var errors = __webpack_require__(452);
 var manifests = __webpack_require__(27927);
 // EXTERNAL MODULE: ./lib/ports/exec.js + 1 modules
 var exec = __webpack_require__(7857);
+// EXTERNAL MODULE: ./lib/ports/pool.js
+var pool = __webpack_require__(91392);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
 // EXTERNAL MODULE: external "node:stream"
@@ -33,6 +72,8 @@ var external_node_stream_ = __webpack_require__(57075);
 var reference = __webpack_require__(23940);
 // EXTERNAL MODULE: ./lib/ports/docker-config.js
 var docker_config = __webpack_require__(65553);
+// EXTERNAL MODULE: ./lib/ports/registry-read.js
+var registry_read = __webpack_require__(9642);
 ;// CONCATENATED MODULE: ./lib/ports/registry.js
 /**
  * A read-only registry client for the arch check: manifests (as text: oci/manifests.ts parses them,
@@ -41,6 +82,7 @@ var docker_config = __webpack_require__(65553);
  * earlier step put there). In-process so a layer streams straight into the reader: no `docker
  * pull`, nothing on disk.
  */
+
 
 
 
@@ -104,6 +146,8 @@ async function credentials(registry, deps) {
         return undefined;
     }
 }
+/** A value in a message as it is when it looks like a name or digest; quoted and cut otherwise (a Dockerfile's FROM is untrusted). */
+const shown = (s) => (/^[\w .:@/-]{0,300}$/.test(s) ? s : JSON.stringify(s.slice(0, 100)));
 const basic = (c) => `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
 /** One repository on one registry: GETs manifests and blobs, answering auth challenges once. */
 class RegistryRepo {
@@ -122,30 +166,59 @@ class RegistryRepo {
         const s = (0,reference/* splitReference */.mQ)(ref);
         return { repo: new RegistryRepo(s.registry, s.repository, deps), reference: s.reference };
     }
-    /** A manifest or index, as raw JSON text (oci/manifests.ts reads it). */
+    /** A manifest or index, as raw JSON text (oci/manifests.ts reads it); size-capped, checked when read by digest. */
     async manifest(reference) {
-        // a manifest is small: a registry that does not answer in 30 s is not going to
-        const res = await this.get(`manifests/${reference}`, manifests/* MANIFEST_MEDIA_TYPES */.$T.join(', '), AbortSignal.timeout(30_000));
-        return res.text();
+        const d = this.deadline(`manifest ${reference}`, 'small');
+        const res = await this.get(`manifests/${reference}`, manifests/* MANIFEST_MEDIA_TYPES */.$T.join(', '), d);
+        return (0,registry_read/* boundedText */.LD)(res, d.deadline, {
+            what: d.what,
+            maxBytes: registry_read/* MANIFEST_MAX_BYTES */.V4,
+            digest: reference.includes(':') ? reference : undefined,
+        });
     }
-    /** A blob as a stream (layers) — never buffered whole. */
+    /** An image config blob as text: size-capped and checked against its digest. */
+    async config(digest) {
+        const d = this.deadline(`config blob ${digest}`, 'small');
+        const res = await this.get(`blobs/${digest}`, '*/*', d);
+        return (0,registry_read/* boundedText */.LD)(res, d.deadline, { what: d.what, maxBytes: registry_read/* CONFIG_MAX_BYTES */.SL, digest });
+    }
+    /** A layer blob as a stream (never buffered whole), within its deadlines, checked against its digest at its end. */
     async blob(digest) {
-        const res = await this.get(`blobs/${digest}`, '*/*');
-        if (!res.body)
-            throw new Error(`${this.registry}/${this.repository}: blob ${digest} has no body`);
-        return external_node_stream_.Readable.fromWeb(res.body);
+        const d = this.deadline(`blob ${digest}`, 'layer');
+        const res = await this.get(`blobs/${digest}`, '*/*', d);
+        return external_node_stream_.Readable.from((0,registry_read/* boundedBody */._j)(res, d.deadline, { what: d.what, digest }), { objectMode: false });
     }
-    async get(what, accept, signal) {
+    /** A read's deadline and the name its messages give it: the registry host, what is read, the repository. */
+    deadline(thing, kind) {
+        const limits = this.deps.limits ?? (0,registry_read/* readLimits */.BU)({});
+        const what = `registry ${shown(this.registry)}: ${shown(thing)} of ${shown(this.repository)}`;
+        return {
+            what,
+            deadline: new registry_read/* ReadDeadline */.fx(what, limits.idleMs, kind === 'small' ? limits.smallMs : limits.layerMs),
+        };
+    }
+    /** GET within the read's deadline (which is cleared here when the GET fails). */
+    async get(what, accept, d) {
+        try {
+            return await this.request(what, accept, d.deadline);
+        }
+        catch (err) {
+            d.deadline.done();
+            throw err;
+        }
+    }
+    async request(what, accept, deadline) {
         const url = `${this.base}/v2/${this.repository}/${what}`;
         const headers = () => ({
             Accept: accept,
             ...(this.auth ? { Authorization: this.auth } : {}),
         });
-        let res = await this.deps.fetch(url, { headers: headers(), signal });
+        const signal = deadline.signal;
+        let res = await deadline.wait(this.deps.fetch(url, { headers: headers(), signal }));
         if (res.status === 401) {
             await res.body?.cancel();
-            this.auth = await this.authorize(res.headers.get('www-authenticate') ?? '');
-            res = await this.deps.fetch(url, { headers: headers(), signal });
+            this.auth = await deadline.wait(this.authorize(res.headers.get('www-authenticate') ?? '', signal));
+            res = await deadline.wait(this.deps.fetch(url, { headers: headers(), signal }));
         }
         if (!res.ok) {
             await res.body?.cancel();
@@ -154,7 +227,7 @@ class RegistryRepo {
         return res;
     }
     /** Answer a challenge: Basic with the credentials, or a Bearer token for pull on this repository. */
-    async authorize(challenge) {
+    async authorize(challenge, signal) {
         const creds = await credentials(this.registry, this.deps);
         const { scheme, params } = parseChallenge(challenge);
         if (scheme === 'basic')
@@ -165,7 +238,7 @@ class RegistryRepo {
         if (params.service)
             url.searchParams.set('service', params.service);
         url.searchParams.set('scope', `repository:${this.repository}:pull`);
-        const res = await this.deps.fetch(url, { headers: creds ? { Authorization: basic(creds) } : {} });
+        const res = await this.deps.fetch(url, { headers: creds ? { Authorization: basic(creds) } : {}, signal });
         if (!res.ok)
             throw new Error(`token for ${this.registry}/${this.repository}: ${res.status} ${res.statusText}`.trim());
         const body = (await res.json());
@@ -474,6 +547,7 @@ async function readBlob(digest, entry, size, out) {
 
 
 
+
 /**
  * Walk an index (or a manifest) to the platform images it holds; oci/manifests.ts reads each one.
  * Only `wanted` platforms are read (all when undefined).
@@ -502,7 +576,8 @@ async function platformImages(root, read, wanted) {
 /** The base images' layer digests for these platforms; a base that cannot be read is warned about (its layers get read). */
 async function baseLayers(refs, platforms, deps) {
     const skip = new Set();
-    await Promise.all(refs.map(async (ref) => {
+    // as preflight's inspects, a few at a time: a Dockerfile may name 120 bases
+    await (0,pool/* mapLimit */.s)(refs, pool/* PROBE_CONCURRENCY */.b, async (ref) => {
         try {
             const { repo, reference } = RegistryRepo.of(ref, deps.registry);
             for (const img of await platformImages(await repo.manifest(reference), registryReader(repo), platforms))
@@ -512,18 +587,12 @@ async function baseLayers(refs, platforms, deps) {
         catch (err) {
             deps.warn(`arch-check: cannot read base image ${ref} (${(0,errors/* errorMessage */.gJ)(err)}); its layers are checked too`);
         }
-    }));
+    });
     return skip;
 }
 /** A repository's manifests and config blobs, for platformImages. */
 function registryReader(repo) {
-    return { manifest: (d) => repo.manifest(d), config: async (d) => streamText(await repo.blob(d)) };
-}
-async function streamText(src) {
-    const chunks = [];
-    for await (const c of src)
-        chunks.push(c);
-    return Buffer.concat(chunks).toString('utf8');
+    return { manifest: (d) => repo.manifest(d), config: (d) => repo.config(d) };
 }
 /** Judge each platform from its image and the scans of the layers that were read. */
 function judgeAll(images, scans, skip, ignore) {

@@ -2,6 +2,43 @@ export const id = 803;
 export const ids = [803,8];
 export const modules = {
 
+/***/ 91392:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ PROBE_CONCURRENCY),
+/* harmony export */   s: () => (/* binding */ mapLimit)
+/* harmony export */ });
+/** Bounded fan-out for lists that come from untrusted input. */
+/**
+ * How many base images are probed at once (preflight's inspects, the arch check's base reads): an
+ * inspect is a docker CLI process (~70 MB resident) plus a registry round trip; 4 keeps a
+ * Dockerfile of 120 `FROM`s from starting 240 processes on a 2-core runner, while the usual 1-4
+ * bases still all go at once.
+ */
+const PROBE_CONCURRENCY = 4;
+/**
+ * A bounded fan-out: `fn` over every item with at most `limit` calls in flight, results in the
+ * items' order. Used wherever one call per item of an untrusted list (a Dockerfile's `FROM`s, an
+ * image's layers) would otherwise start them all at once. A call that throws rejects the whole
+ * map, as Promise.all does; the calls already started finish on their own.
+ */
+async function mapLimit(items, limit, fn) {
+    const out = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await fn(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return out;
+}
+
+
+/***/ }),
+
 /***/ 94803:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -11,11 +48,13 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(452);
 /* harmony import */ var _oci_manifests_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(27927);
+/* harmony import */ var _ports_pool_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(91392);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(56008);
 /**
  * Preflight, the act: read every base image the plan names from the registry (the one manifest
  * read and config read of src/oci/manifests.ts) and fail before the build if one lacks a platform.
  */
+
 
 
 
@@ -28,11 +67,11 @@ async function inspectBase(check, deps) {
     const config = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_1__/* .configPlatform */ .Ko)(argv, await deps.exec({ argv, silent: true }));
     return 'platform' in config ? (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__.judgeSingle)(check, config.platform) : { ...v, problem: config.problem };
 }
-/** Inspect every base image (in parallel) and fail before the build if one lacks a platform. */
+/** Inspect every base image (PROBE_CONCURRENCY at a time) and fail before the build if one lacks a platform. */
 async function runPreflight(plan, dockerfilePath, deps) {
     for (const s of plan.skipped)
         deps.log(`preflight: not checking ${s.image} (line ${s.line}): ${s.reason}`);
-    const verdicts = await Promise.all(plan.checks.map((check) => inspectBase(check, deps)));
+    const verdicts = await (0,_ports_pool_js__WEBPACK_IMPORTED_MODULE_3__/* .mapLimit */ .s)(plan.checks, _ports_pool_js__WEBPACK_IMPORTED_MODULE_3__/* .PROBE_CONCURRENCY */ .b, (check) => inspectBase(check, deps));
     const problems = [];
     let firstLine;
     for (const v of verdicts) {

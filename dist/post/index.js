@@ -29061,7 +29061,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Eh: () => (/* binding */ withEnv)
 });
 
-// UNUSED EXPORTS: DEFAULT_TIMEOUT_MS, EXIT_CANNOT_RUN, EXIT_TIMED_OUT, NO_TIMEOUT, PULL_TIMEOUT_MS, childEnv, commandName, withDebug, withheldVariable
+// UNUSED EXPORTS: COMMAND_LOG_MAX, DEFAULT_TIMEOUT_MS, EXIT_CANNOT_RUN, EXIT_TIMED_OUT, NO_TIMEOUT, PULL_TIMEOUT_MS, childEnv, commandLine, commandName, withDebug, withheldVariable
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
@@ -29095,18 +29095,60 @@ function commandName(argv) {
     }
     return words.join(' ') || String(argv[0]);
 }
+/**
+ * The longest `[command]` line the log gets: enough for every real docker command with its flags,
+ * while 5,000 tags would print megabytes on one line (a runner's log viewer stops rendering those).
+ */
+const COMMAND_LOG_MAX = 8192;
+/** The `[command]` text of an argv: its words up to COMMAND_LOG_MAX, then what was left out. */
+function commandLine(argv) {
+    let line = '';
+    let i = 0;
+    for (; i < argv.length; i++) {
+        const next = i ? `${line} ${argv[i]}` : argv[i];
+        if (next.length > COMMAND_LOG_MAX)
+            break;
+        line = next;
+    }
+    if (i === argv.length)
+        return line;
+    let rest = 0;
+    for (let j = i; j < argv.length; j++)
+        rest += argv[j].length + 1;
+    return `${line} … (${argv.length - i} more argument(s), ${rest} characters, not shown)`;
+}
+/** The longest of many strings' lengths, without spreading them onto the call stack (180k arguments overflow it). */
+function longest(values) {
+    let n = 0;
+    for (const v of values)
+        if (v.length > n)
+            n = v.length;
+    return n;
+}
+/** The environment's largest variable when it is what broke the spawn; else ''. */
+function bigVariable(env) {
+    let name = '';
+    let size = 0;
+    for (const [k, v] of Object.entries(env ?? {}))
+        if (k.length + v.length + 1 > size)
+            [name, size] = [k, k.length + v.length + 1];
+    // the kernel refuses any one string over 128 KiB (MAX_ARG_STRLEN); more than 64 KiB crowds the rest
+    return size > 64 * 1024 ? `; the environment variable ${name} alone has ${size} characters` : '';
+}
 /** A spawn that threw or failed: a failed result like a shell's, never an exception. */
-function spawnFailure(argv, err) {
+function spawnFailure(argv, err, env) {
     const e = err;
     const name = commandName(argv);
     if (e?.code === 'ENOENT')
         return { code: errors/* EXIT_NOT_FOUND */.ek, stdout: '', stderr: `${argv[0]}: ${errors/* NOT_ON_PATH */.SQ}; cannot run ${name}` };
     if (e?.code === 'E2BIG') {
-        const longest = Math.max(...argv.map((a) => a.length));
+        let total = 0;
+        for (const a of argv)
+            total += a.length + 1;
         return {
             code: EXIT_CANNOT_RUN,
             stdout: '',
-            stderr: `cannot start ${name}: its command line is too long for the system (spawn E2BIG; the longest argument has ${longest} characters): shorten the value`,
+            stderr: `cannot start ${name}: its command line is too long for the system (spawn E2BIG; ${argv.length} arguments, ${total} characters in all; the longest argument has ${longest(argv)} characters${bigVariable(env)}): shorten the value`,
         };
     }
     const nul = argv.findIndex((a) => a.includes('\0'));
@@ -29191,7 +29233,7 @@ function createExec(baseEnv = process.env, opts = {}) {
             throw new Error('exec: empty argv');
         const env = childEnv(baseEnv, req.env);
         const log = req.silent ? undefined : new log_safe/* SafeLogWriter */.xe(write);
-        log?.write(`[command]${req.argv.join(' ')}\n`);
+        log?.write(`[command]${commandLine(req.argv)}\n`);
         if (opts.signal?.aborted)
             return resolve({
                 code: 130,
@@ -29204,7 +29246,7 @@ function createExec(baseEnv = process.env, opts = {}) {
         }
         catch (err) {
             log?.end();
-            return resolve(spawnFailure(req.argv, err));
+            return resolve(spawnFailure(req.argv, err, env));
         }
         running.add(child);
         let stdout = '';
@@ -29250,7 +29292,7 @@ function createExec(baseEnv = process.env, opts = {}) {
             stderr += d;
             log?.write(d);
         });
-        child.on('error', (err) => finish(spawnFailure(req.argv, err)));
+        child.on('error', (err) => finish(spawnFailure(req.argv, err, env)));
         // killed by a signal: 128 + its number, as a shell reports it; a streamed stdout is read to its end first
         child.on('close', (code, signal) => {
             const exit = code ?? 128 + (signal ? external_node_os_.constants.signals[signal] : 0);
@@ -29381,6 +29423,8 @@ function resolveLinks(p, links = 0) {
 __nccwpck_require__.d(__webpack_exports__, {
   W: () => (/* binding */ createActionsHost)
 });
+
+// UNUSED EXPORTS: EXPORT_VALUE_MAX
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -32352,6 +32396,14 @@ function fileCommand(env, what, variable, fn) {
         });
     }
 }
+/**
+ * The largest value exported to GITHUB_ENV (and so to this process's environment, which every later
+ * docker command inherits, and to every later step of the job). Linux refuses to start a program
+ * with any one environment string over 128 KiB (MAX_ARG_STRLEN) and with argv + environment over a
+ * quarter of the stack limit (2 MiB by default): at half the first, the handful of variables
+ * exported here still leave every later command and step room to start.
+ */
+const EXPORT_VALUE_MAX = 64 * 1024;
 /** Host backed by the GitHub Actions runner's file commands (via @actions/core). */
 function createActionsHost(env = process.env) {
     const saved = new Map();
@@ -32365,9 +32417,14 @@ function createActionsHost(env = process.env) {
         debug: (m) => core_debug(m),
         setOutput: (n, v) => fileCommand(env, `output ${n}`, 'GITHUB_OUTPUT', () => setOutput(n, v)),
         // without GITHUB_ENV, @actions/core falls back to the ::set-env command, which runners refuse
-        exportVariable: (n, v) => env.GITHUB_ENV
-            ? fileCommand(env, `environment variable ${n}`, 'GITHUB_ENV', () => exportVariable(n, v))
-            : core_debug(`GITHUB_ENV is not set: ${n} is not exported`),
+        exportVariable: (n, v) => {
+            if (n.length + v.length + 1 > EXPORT_VALUE_MAX)
+                warning(`${n} is not exported to later steps: its value has ${v.length} characters, more than the ${EXPORT_VALUE_MAX} an environment variable may have here (a larger one stops later commands and steps from starting); read the step's output instead`);
+            else if (env.GITHUB_ENV)
+                fileCommand(env, `environment variable ${n}`, 'GITHUB_ENV', () => exportVariable(n, v));
+            else
+                core_debug(`GITHUB_ENV is not set: ${n} is not exported`);
+        },
         setSecret: (v) => core_setSecret(v),
         saveState: (n, v) => {
             saved.set(n, v);

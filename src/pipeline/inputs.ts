@@ -10,6 +10,7 @@ import { expressionTexts } from '../inputs/meta.js';
 import type { Deps } from '../ports/deps.js';
 import type { Host } from '../ports/host.js';
 import { decidePush } from '../stages/build/plan.js';
+import { refLimitErrors } from '../stages/meta/ref-limit.js';
 import { noArtifactServiceError } from '../stages/shard/artifact.js';
 import { metaCheckModule } from './preload.js';
 
@@ -41,6 +42,7 @@ export async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inp
     const errors = [
       ...checkRunInputs(inputs, deps.env, deps.artifacts.available),
       ...pushCredentialErrors(inputs, push),
+      ...(await refLimitErrors(inputs, { meta: ctx.meta, now: deps.now() })),
     ];
     if (expressionTexts(inputs).some((t) => t.includes('{{'))) {
       errors.push(...(await metaCheckModule()).checkMetaExpressions(inputs, { meta: ctx.meta, now: deps.now() }));

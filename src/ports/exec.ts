@@ -85,18 +85,57 @@ export function commandName(argv: string[]): string {
   return words.join(' ') || String(argv[0]);
 }
 
+/**
+ * The longest `[command]` line the log gets: enough for every real docker command with its flags,
+ * while 5,000 tags would print megabytes on one line (a runner's log viewer stops rendering those).
+ */
+export const COMMAND_LOG_MAX = 8192;
+
+/** The `[command]` text of an argv: its words up to COMMAND_LOG_MAX, then what was left out. */
+export function commandLine(argv: string[]): string {
+  let line = '';
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const next = i ? `${line} ${argv[i]}` : argv[i]!;
+    if (next.length > COMMAND_LOG_MAX) break;
+    line = next;
+  }
+  if (i === argv.length) return line;
+  let rest = 0;
+  for (let j = i; j < argv.length; j++) rest += argv[j]!.length + 1;
+  return `${line} … (${argv.length - i} more argument(s), ${rest} characters, not shown)`;
+}
+
+/** The longest of many strings' lengths, without spreading them onto the call stack (180k arguments overflow it). */
+function longest(values: Iterable<string>): number {
+  let n = 0;
+  for (const v of values) if (v.length > n) n = v.length;
+  return n;
+}
+
+/** The environment's largest variable when it is what broke the spawn; else ''. */
+function bigVariable(env: Record<string, string> | undefined): string {
+  let name = '';
+  let size = 0;
+  for (const [k, v] of Object.entries(env ?? {}))
+    if (k.length + v.length + 1 > size) [name, size] = [k, k.length + v.length + 1];
+  // the kernel refuses any one string over 128 KiB (MAX_ARG_STRLEN); more than 64 KiB crowds the rest
+  return size > 64 * 1024 ? `; the environment variable ${name} alone has ${size} characters` : '';
+}
+
 /** A spawn that threw or failed: a failed result like a shell's, never an exception. */
-function spawnFailure(argv: string[], err: unknown): ExecResult {
+function spawnFailure(argv: string[], err: unknown, env?: Record<string, string>): ExecResult {
   const e = err as NodeJS.ErrnoException;
   const name = commandName(argv);
   if (e?.code === 'ENOENT')
     return { code: EXIT_NOT_FOUND, stdout: '', stderr: `${argv[0]}: ${NOT_ON_PATH}; cannot run ${name}` };
   if (e?.code === 'E2BIG') {
-    const longest = Math.max(...argv.map((a) => a.length));
+    let total = 0;
+    for (const a of argv) total += a.length + 1;
     return {
       code: EXIT_CANNOT_RUN,
       stdout: '',
-      stderr: `cannot start ${name}: its command line is too long for the system (spawn E2BIG; the longest argument has ${longest} characters): shorten the value`,
+      stderr: `cannot start ${name}: its command line is too long for the system (spawn E2BIG; ${argv.length} arguments, ${total} characters in all; the longest argument has ${longest(argv)} characters${bigVariable(env)}): shorten the value`,
     };
   }
   const nul = argv.findIndex((a) => a.includes('\0'));
@@ -185,7 +224,7 @@ export function createExec(baseEnv: NodeJS.ProcessEnv = process.env, opts: ExecO
       if (!tool) throw new Error('exec: empty argv');
       const env = childEnv(baseEnv, req.env);
       const log = req.silent ? undefined : new SafeLogWriter(write);
-      log?.write(`[command]${req.argv.join(' ')}\n`);
+      log?.write(`[command]${commandLine(req.argv)}\n`);
       if (opts.signal?.aborted)
         return resolve({
           code: 130,
@@ -197,7 +236,7 @@ export function createExec(baseEnv: NodeJS.ProcessEnv = process.env, opts: ExecO
         child = spawn(tool, args, { cwd: req.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       } catch (err) {
         log?.end();
-        return resolve(spawnFailure(req.argv, err));
+        return resolve(spawnFailure(req.argv, err, env));
       }
       running.add(child);
       let stdout = '';
@@ -241,7 +280,7 @@ export function createExec(baseEnv: NodeJS.ProcessEnv = process.env, opts: ExecO
         stderr += d;
         log?.write(d);
       });
-      child.on('error', (err) => finish(spawnFailure(req.argv, err)));
+      child.on('error', (err) => finish(spawnFailure(req.argv, err, env)));
       // killed by a signal: 128 + its number, as a shell reports it; a streamed stdout is read to its end first
       child.on('close', (code, signal) => {
         const exit = code ?? 128 + (signal ? constants.signals[signal] : 0);

@@ -20,6 +20,15 @@ function fileCommand(env: NodeJS.ProcessEnv, what: string, variable: string, fn:
   }
 }
 
+/**
+ * The largest value exported to GITHUB_ENV (and so to this process's environment, which every later
+ * docker command inherits, and to every later step of the job). Linux refuses to start a program
+ * with any one environment string over 128 KiB (MAX_ARG_STRLEN) and with argv + environment over a
+ * quarter of the stack limit (2 MiB by default): at half the first, the handful of variables
+ * exported here still leave every later command and step room to start.
+ */
+export const EXPORT_VALUE_MAX = 64 * 1024;
+
 /** Host backed by the GitHub Actions runner's file commands (via @actions/core). */
 export function createActionsHost(env: NodeJS.ProcessEnv = process.env): Host {
   const saved = new Map<string, string>();
@@ -33,10 +42,15 @@ export function createActionsHost(env: NodeJS.ProcessEnv = process.env): Host {
     debug: (m) => core.debug(m),
     setOutput: (n, v) => fileCommand(env, `output ${n}`, 'GITHUB_OUTPUT', () => core.setOutput(n, v)),
     // without GITHUB_ENV, @actions/core falls back to the ::set-env command, which runners refuse
-    exportVariable: (n, v) =>
-      env.GITHUB_ENV
-        ? fileCommand(env, `environment variable ${n}`, 'GITHUB_ENV', () => core.exportVariable(n, v))
-        : core.debug(`GITHUB_ENV is not set: ${n} is not exported`),
+    exportVariable: (n, v) => {
+      if (n.length + v.length + 1 > EXPORT_VALUE_MAX)
+        core.warning(
+          `${n} is not exported to later steps: its value has ${v.length} characters, more than the ${EXPORT_VALUE_MAX} an environment variable may have here (a larger one stops later commands and steps from starting); read the step's output instead`,
+        );
+      else if (env.GITHUB_ENV)
+        fileCommand(env, `environment variable ${n}`, 'GITHUB_ENV', () => core.exportVariable(n, v));
+      else core.debug(`GITHUB_ENV is not set: ${n} is not exported`);
+    },
     setSecret: (v) => core.setSecret(v),
     saveState: (n, v) => {
       saved.set(n, v);

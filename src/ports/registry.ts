@@ -12,6 +12,15 @@ import { MANIFEST_MEDIA_TYPES } from '../oci/manifests.js';
 import { isLoopbackHost, splitReference } from '../oci/reference.js';
 import { registryKey } from './docker-config.js';
 import type { Exec } from './exec.js';
+import {
+  boundedBody,
+  boundedText,
+  CONFIG_MAX_BYTES,
+  MANIFEST_MAX_BYTES,
+  ReadDeadline,
+  type ReadLimits,
+  readLimits,
+} from './registry-read.js';
 
 export interface Credentials {
   username: string;
@@ -24,6 +33,8 @@ export interface RegistryDeps {
   readFile(p: string): string | undefined;
   /** The run's DOCKER_CONFIG folder. */
   dockerConfig: string;
+  /** Deadlines of every read (registry-read.ts; its defaults when unset). */
+  limits?: ReadLimits;
 }
 
 /** Pure: the API base URL; loopback registries speak plain HTTP, as docker assumes for them. */
@@ -82,6 +93,9 @@ async function credentials(registry: string, deps: RegistryDeps): Promise<Creden
   }
 }
 
+/** A value in a message as it is when it looks like a name or digest; quoted and cut otherwise (a Dockerfile's FROM is untrusted). */
+const shown = (s: string) => (/^[\w .:@/-]{0,300}$/.test(s) ? s : JSON.stringify(s.slice(0, 100)));
+
 const basic = (c: Credentials) => `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
 
 /** One repository on one registry: GETs manifests and blobs, answering auth challenges once. */
@@ -102,31 +116,63 @@ export class RegistryRepo {
     return { repo: new RegistryRepo(s.registry, s.repository, deps), reference: s.reference };
   }
 
-  /** A manifest or index, as raw JSON text (oci/manifests.ts reads it). */
+  /** A manifest or index, as raw JSON text (oci/manifests.ts reads it); size-capped, checked when read by digest. */
   async manifest(reference: string): Promise<string> {
-    // a manifest is small: a registry that does not answer in 30 s is not going to
-    const res = await this.get(`manifests/${reference}`, MANIFEST_MEDIA_TYPES.join(', '), AbortSignal.timeout(30_000));
-    return res.text();
+    const d = this.deadline(`manifest ${reference}`, 'small');
+    const res = await this.get(`manifests/${reference}`, MANIFEST_MEDIA_TYPES.join(', '), d);
+    return boundedText(res, d.deadline, {
+      what: d.what,
+      maxBytes: MANIFEST_MAX_BYTES,
+      digest: reference.includes(':') ? reference : undefined,
+    });
   }
 
-  /** A blob as a stream (layers) — never buffered whole. */
+  /** An image config blob as text: size-capped and checked against its digest. */
+  async config(digest: string): Promise<string> {
+    const d = this.deadline(`config blob ${digest}`, 'small');
+    const res = await this.get(`blobs/${digest}`, '*/*', d);
+    return boundedText(res, d.deadline, { what: d.what, maxBytes: CONFIG_MAX_BYTES, digest });
+  }
+
+  /** A layer blob as a stream (never buffered whole), within its deadlines, checked against its digest at its end. */
   async blob(digest: string): Promise<Readable> {
-    const res = await this.get(`blobs/${digest}`, '*/*');
-    if (!res.body) throw new Error(`${this.registry}/${this.repository}: blob ${digest} has no body`);
-    return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    const d = this.deadline(`blob ${digest}`, 'layer');
+    const res = await this.get(`blobs/${digest}`, '*/*', d);
+    return Readable.from(boundedBody(res, d.deadline, { what: d.what, digest }), { objectMode: false });
   }
 
-  private async get(what: string, accept: string, signal?: AbortSignal): Promise<Response> {
+  /** A read's deadline and the name its messages give it: the registry host, what is read, the repository. */
+  private deadline(thing: string, kind: 'small' | 'layer'): { deadline: ReadDeadline; what: string } {
+    const limits = this.deps.limits ?? readLimits({});
+    const what = `registry ${shown(this.registry)}: ${shown(thing)} of ${shown(this.repository)}`;
+    return {
+      what,
+      deadline: new ReadDeadline(what, limits.idleMs, kind === 'small' ? limits.smallMs : limits.layerMs),
+    };
+  }
+
+  /** GET within the read's deadline (which is cleared here when the GET fails). */
+  private async get(what: string, accept: string, d: { deadline: ReadDeadline }): Promise<Response> {
+    try {
+      return await this.request(what, accept, d.deadline);
+    } catch (err) {
+      d.deadline.done();
+      throw err;
+    }
+  }
+
+  private async request(what: string, accept: string, deadline: ReadDeadline): Promise<Response> {
     const url = `${this.base}/v2/${this.repository}/${what}`;
     const headers = (): Record<string, string> => ({
       Accept: accept,
       ...(this.auth ? { Authorization: this.auth } : {}),
     });
-    let res = await this.deps.fetch(url, { headers: headers(), signal });
+    const signal = deadline.signal;
+    let res = await deadline.wait(this.deps.fetch(url, { headers: headers(), signal }));
     if (res.status === 401) {
       await res.body?.cancel();
-      this.auth = await this.authorize(res.headers.get('www-authenticate') ?? '');
-      res = await this.deps.fetch(url, { headers: headers(), signal });
+      this.auth = await deadline.wait(this.authorize(res.headers.get('www-authenticate') ?? '', signal));
+      res = await deadline.wait(this.deps.fetch(url, { headers: headers(), signal }));
     }
     if (!res.ok) {
       await res.body?.cancel();
@@ -138,7 +184,7 @@ export class RegistryRepo {
   }
 
   /** Answer a challenge: Basic with the credentials, or a Bearer token for pull on this repository. */
-  private async authorize(challenge: string): Promise<string | undefined> {
+  private async authorize(challenge: string, signal: AbortSignal): Promise<string | undefined> {
     const creds = await credentials(this.registry, this.deps);
     const { scheme, params } = parseChallenge(challenge);
     if (scheme === 'basic') return creds ? basic(creds) : undefined;
@@ -146,7 +192,7 @@ export class RegistryRepo {
     const url = new URL(params.realm);
     if (params.service) url.searchParams.set('service', params.service);
     url.searchParams.set('scope', `repository:${this.repository}:pull`);
-    const res = await this.deps.fetch(url, { headers: creds ? { Authorization: basic(creds) } : {} });
+    const res = await this.deps.fetch(url, { headers: creds ? { Authorization: basic(creds) } : {}, signal });
     if (!res.ok)
       throw new Error(`token for ${this.registry}/${this.repository}: ${res.status} ${res.statusText}`.trim());
     const body = (await res.json()) as { token?: string; access_token?: string };

@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { EXIT_NOT_FOUND } from '../../../src/errors.js';
 import {
   childEnv,
+  COMMAND_LOG_MAX,
+  commandLine,
   commandName,
   createExec,
   type ExecRequest,
@@ -70,6 +72,31 @@ describe('exec gateway', () => {
       /cannot start docker buildx build: its command line is too long .*E2BIG.*300002 characters/,
     );
     expect(res.stderr.length).toBeLessThan(400);
+  });
+
+  test('180k arguments (spawn E2BIG): a failed result with counts, no stack overflow, a capped [command] line', async () => {
+    let log = '';
+    const exec = createExec(process.env, { write: (t) => (log += t) });
+    const tags = Array.from({ length: 90_000 }, (_, i) => ['--tag', `r.example/a:\n::error::x-${i}`]).flat();
+    const res = await exec({ argv: ['docker', 'buildx', 'build', ...tags, '.'], timeoutMs: 5000 });
+    expect(res.code).toBe(EXIT_CANNOT_RUN);
+    expect(res.stderr).toMatch(/too long for the system \(spawn E2BIG; 180004 arguments, \d+ characters in all/);
+    expect(log.length).toBeLessThan(COMMAND_LOG_MAX + 200);
+    expect(log).toMatch(/… \(\d+ more argument\(s\), \d+ characters, not shown\)/);
+    expect(runnerCommands(log)).toEqual([]);
+  });
+
+  test('an environment variable over 128 KiB (spawn E2BIG) is named as the cause', async () => {
+    const exec = createExec({ ...process.env, BIG_VALUE: 'v'.repeat(200_000) });
+    const res = await exec({ argv: [node, '-e', ''], silent: true });
+    expect(res.code).toBe(EXIT_CANNOT_RUN);
+    expect(res.stderr).toMatch(/the environment variable BIG_VALUE alone has 200010 characters/);
+  });
+
+  test('commandLine: short argv as given, long ones cut at COMMAND_LOG_MAX with what was left out', () => {
+    expect(commandLine(['docker', 'buildx', '-t', 'a'])).toBe('docker buildx -t a');
+    const line = commandLine(['docker', 'x'.repeat(100_000), 'y']);
+    expect(line).toBe('docker … (2 more argument(s), 100003 characters, not shown)');
   });
 
   test('a missing tool is exit 127 with a message naming it', async () => {

@@ -6,6 +6,7 @@
 import { commandProblem, errorMessage } from '../../errors.js';
 import { canonicalPlatformOf, imageConfigPlatform, parseManifestNode } from '../../oci/manifests.js';
 import { type ActDeps, NO_TIMEOUT } from '../../ports/exec.js';
+import { mapLimit, PROBE_CONCURRENCY } from '../../ports/pool.js';
 import { type RegistryDeps, RegistryRepo } from '../../ports/registry.js';
 import { judgePlatform, type LayerScan, type PlatformVerdict, reexportArgv } from './plan.js';
 import { scanLayer, scanOciLayout } from './scan.js';
@@ -53,29 +54,22 @@ export interface ArchCheckDeps extends ActDeps {
 /** The base images' layer digests for these platforms; a base that cannot be read is warned about (its layers get read). */
 export async function baseLayers(refs: string[], platforms: string[], deps: ArchCheckDeps): Promise<Set<string>> {
   const skip = new Set<string>();
-  await Promise.all(
-    refs.map(async (ref) => {
-      try {
-        const { repo, reference } = RegistryRepo.of(ref, deps.registry);
-        for (const img of await platformImages(await repo.manifest(reference), registryReader(repo), platforms))
-          for (const l of img.layers) skip.add(l);
-      } catch (err) {
-        deps.warn(`arch-check: cannot read base image ${ref} (${errorMessage(err)}); its layers are checked too`);
-      }
-    }),
-  );
+  // as preflight's inspects, a few at a time: a Dockerfile may name 120 bases
+  await mapLimit(refs, PROBE_CONCURRENCY, async (ref) => {
+    try {
+      const { repo, reference } = RegistryRepo.of(ref, deps.registry);
+      for (const img of await platformImages(await repo.manifest(reference), registryReader(repo), platforms))
+        for (const l of img.layers) skip.add(l);
+    } catch (err) {
+      deps.warn(`arch-check: cannot read base image ${ref} (${errorMessage(err)}); its layers are checked too`);
+    }
+  });
   return skip;
 }
 
 /** A repository's manifests and config blobs, for platformImages. */
 function registryReader(repo: RegistryRepo): ImageReader {
-  return { manifest: (d) => repo.manifest(d), config: async (d) => streamText(await repo.blob(d)) };
-}
-
-async function streamText(src: AsyncIterable<Buffer>): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of src) chunks.push(c);
-  return Buffer.concat(chunks).toString('utf8');
+  return { manifest: (d) => repo.manifest(d), config: (d) => repo.config(d) };
 }
 
 /** Judge each platform from its image and the scans of the layers that were read. */

@@ -23,7 +23,7 @@ export interface PlatformTime {
   slowest: StepTime[];
 }
 
-interface Vertex {
+export interface Vertex {
   platform?: string;
   step: string;
   seconds?: number;
@@ -71,18 +71,48 @@ export function isNative(platform: string, nativePlatforms: string[]): boolean {
 
 const round = (s: number) => Math.round(s * 10) / 10;
 
-/** Pure: each platform's times. A single-platform build prints no platform: its steps are that platform's. */
+/**
+ * Pure: the platform each step ran for. buildx prints no platform for a step whose state has none
+ * (every RUN of a `FROM scratch` stage of a multi-platform build): the same step is then printed
+ * once per platform, and nothing in the plain log says which line is which. Each platform ran it
+ * once, so the copies of one step go one to each platform; QEMU runs a step several times slower
+ * than the native CPU, so the slower copies go to the emulated platforms (the only thing the report
+ * judges on). A single-platform build prints no platform at all: every step is that platform's.
+ */
+export function attributeSteps(
+  vertices: Vertex[],
+  platforms: string[],
+  nativePlatforms: string[],
+): Map<Vertex, string> {
+  const out = new Map<Vertex, string>();
+  const groups = new Map<string, Vertex[]>();
+  for (const v of vertices) {
+    if (v.platform !== undefined) out.set(v, v.platform);
+    else groups.set(v.step, [...(groups.get(v.step) ?? []), v]);
+  }
+  if (!platforms.length) return out;
+  // emulated platforms first, each keeping the order the user gave
+  const order = [
+    ...platforms.filter((p) => !isNative(p, nativePlatforms)),
+    ...platforms.filter((p) => isNative(p, nativePlatforms)),
+  ];
+  const slowness = (v: Vertex) => (v.cached ? -1 : (v.seconds ?? -1));
+  for (const copies of groups.values())
+    [...copies].sort((a, b) => slowness(b) - slowness(a)).forEach((v, i) => out.set(v, order[i % order.length]!));
+  return out;
+}
+
+/** Pure: each platform's times (attributeSteps says whose each step is). */
 export function platformTimes(
   log: string,
   platforms: string[],
   nativePlatforms: string[],
 ): Record<string, PlatformTime> {
   const vertices = parseProgress(log);
+  const owner = attributeSteps(vertices, platforms, nativePlatforms);
   const out: Record<string, PlatformTime> = {};
   for (const platform of platforms) {
-    const mine = vertices.filter(
-      (v) => v.platform === platform || (platforms.length === 1 && v.platform === undefined),
-    );
+    const mine = vertices.filter((v) => owner.get(v) === platform);
     const ran = mine.filter((v) => !v.cached && v.seconds !== undefined);
     out[platform] = {
       emulated: !isNative(platform, nativePlatforms),

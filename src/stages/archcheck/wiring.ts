@@ -4,6 +4,7 @@
  */
 import { errorMessage } from '../../errors.js';
 import { once } from '../../ports/once.js';
+import { readLimits } from '../../ports/registry-read.js';
 import { actDeps, type Run } from '../../run/run.js';
 import { preflightModule } from '../preflight/wiring.js';
 import type { ArchCheckDeps } from './act.js';
@@ -67,6 +68,7 @@ export async function archCheckStage(run: Run, img: ArchCheckImage): Promise<voi
       exec: run.exec,
       readFile: (p) => run.files.readFile(p),
       dockerConfig: run.dockerConfig,
+      limits: readLimits(run.env),
     },
   };
   // loaded before the try: a bundle that cannot load its chunk is a failure, not "could not read the image"

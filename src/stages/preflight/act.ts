@@ -5,6 +5,7 @@
 import { StageError } from '../../errors.js';
 import { configPlatform, inspectConfigArgv, inspectManifestArgv } from '../../oci/manifests.js';
 import type { ActDeps } from '../../ports/exec.js';
+import { mapLimit, PROBE_CONCURRENCY } from '../../ports/pool.js';
 import { type BaseCheck, type BaseVerdict, judgeBase, judgeSingle, type PreflightPlan } from './plan.js';
 
 /** One check's verdict; a single-platform image is judged by the platform its config names. */
@@ -16,10 +17,10 @@ async function inspectBase(check: BaseCheck, deps: ActDeps): Promise<BaseVerdict
   return 'platform' in config ? judgeSingle(check, config.platform) : { ...v, problem: config.problem };
 }
 
-/** Inspect every base image (in parallel) and fail before the build if one lacks a platform. */
+/** Inspect every base image (PROBE_CONCURRENCY at a time) and fail before the build if one lacks a platform. */
 export async function runPreflight(plan: PreflightPlan, dockerfilePath: string, deps: ActDeps): Promise<BaseVerdict[]> {
   for (const s of plan.skipped) deps.log(`preflight: not checking ${s.image} (line ${s.line}): ${s.reason}`);
-  const verdicts = await Promise.all(plan.checks.map((check) => inspectBase(check, deps)));
+  const verdicts = await mapLimit(plan.checks, PROBE_CONCURRENCY, (check) => inspectBase(check, deps));
   const problems: string[] = [];
   let firstLine: number | undefined;
   for (const v of verdicts) {

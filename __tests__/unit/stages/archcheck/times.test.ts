@@ -28,14 +28,47 @@ describe('per-platform times from plain progress (captured logs)', () => {
     expect(summaryPlain(timesSummary(t))).toMatch(/\| linux\/arm64 \| emulated \| [\d.]+s \| 3 \| 1 \| \[3\/4\] RUN/);
   });
 
-  test('steps printed without a platform (RUN in a scratch stage) are not given to one', () => {
+  test('steps printed without a platform (RUN in a scratch stage) are parsed without one', () => {
     const v = parseProgress(fixture('progress-scratch-2platform.log'));
     expect(v.filter((x) => x.platform === undefined).map((x) => x.step.slice(0, 15))).toEqual([
       '[build 2/2] RUN',
       '[build 2/2] RUN',
     ]);
     const t = platformTimes(fixture('progress-scratch-2platform.log'), ['linux/amd64', 'linux/arm64'], NODE);
-    expect(t['linux/arm64']!.steps).toBe(2); // its COPY steps
+    // its COPY steps and its copy of the RUN, the slower one (3.5 s: emulated)
+    expect(t['linux/arm64']).toMatchObject({ steps: 3, seconds: 3.7 });
+    expect(t['linux/amd64']).toMatchObject({ steps: 3, seconds: 1.4 });
+  });
+
+  test('a multi-platform FROM scratch stage: each RUN counted once per platform, the slower run the emulated one', () => {
+    // captured: docker buildx build --progress=plain --platform linux/amd64,linux/arm64 (3 RUNs in a scratch stage)
+    const log = fixture('progress-scratch-runs-2platform.log');
+    expect(parseProgress(log).filter((x) => x.platform === undefined)).toHaveLength(6);
+    const t = platformTimes(log, ['linux/amd64', 'linux/arm64'], NODE);
+    for (const p of ['linux/amd64', 'linux/arm64']) {
+      expect(t[p]!.steps).toBe(5); // COPY, 3 RUNs, the final stage's COPY
+      expect(t[p]!.slowest.filter((s) => /^\[build [234]\/4\] RUN/.test(s.step))).toHaveLength(3);
+    }
+    expect(t['linux/arm64']).toMatchObject({ emulated: true, seconds: 2.9 });
+    expect(t['linux/amd64']).toMatchObject({ emulated: false, seconds: 2.3 });
+    expect(t['linux/arm64']!.slowest[0]).toMatchObject({
+      step: expect.stringMatching(/^\[build 2\/4\] RUN/),
+      seconds: 1.3,
+    });
+  });
+
+  test('unprefixed copies beyond the platforms go round, emulated platforms first; cached copies last', () => {
+    const log = [
+      '#1 [2/2] RUN a',
+      '#1 DONE 1.0s',
+      '#2 [2/2] RUN a',
+      '#2 CACHED',
+      '#3 [2/2] RUN a',
+      '#3 DONE 9.0s',
+    ].join('\n');
+    const t = platformTimes(log, ['linux/amd64', 'linux/arm64'], NODE);
+    expect(t['linux/arm64']).toMatchObject({ steps: 1, seconds: 9, cached: 1 });
+    expect(t['linux/amd64']).toMatchObject({ steps: 1, seconds: 1, cached: 0 });
   });
 
   test('a single-platform build prints no platform: every step is that platform’s', () => {

@@ -1,5 +1,6 @@
 import { StageError } from '../../../../src/errors.js';
 import type { Exec } from '../../../../src/ports/exec.js';
+import { PROBE_CONCURRENCY } from '../../../../src/ports/pool.js';
 import { runPreflight } from '../../../../src/stages/preflight/act.js';
 import { planPreflight } from '../../../../src/stages/preflight/plan.js';
 import { index } from './index-json.js';
@@ -85,5 +86,30 @@ describe('runPreflight', () => {
     expect(logs).toContain(
       'preflight: single-locked:1 is a single-platform image whose platform could not be read (cannot read its image config: ERROR: unauthorized); not checked',
     );
+  });
+
+  test('120 FROM stages: at most PROBE_CONCURRENCY inspects at once, every image still checked', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    let calls = 0;
+    const exec = async () => {
+      calls++;
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setTimeout(r, 1));
+      inFlight--;
+      return { code: 0, stdout: index(AMD_ARM), stderr: '' };
+    };
+    const stages = Array.from({ length: 119 }, (_, i) => `FROM base${i}:1 AS s${i}`);
+    const copies = Array.from({ length: 119 }, (_, i) => `COPY --from=s${i} / /s${i}`);
+    const dockerfile = [...stages, 'FROM last:1', ...copies].join('\n');
+    const logs: string[] = [];
+    await runPreflight(planPreflight(dockerfile, [], AMD_ARM), '/ws/Dockerfile', {
+      exec,
+      log: (m) => logs.push(m),
+      warn: () => undefined,
+    });
+    expect(calls).toBe(120);
+    expect(peak).toBe(PROBE_CONCURRENCY);
+    expect(logs.filter((l) => / has linux\/amd64, linux\/arm64$/.test(l))).toHaveLength(120);
   });
 });
