@@ -6,13 +6,11 @@ import { errorMessage } from '../errors.js';
 import { parseList } from '../lists.js';
 import { formatPlatform, parsePlatform } from '../oci/platforms.js';
 import { checkOperand } from '../ports/argv.js';
+import { checkBuildkitdFlags, checkDriverOpts, checkEndpoint } from './builder-grammar.js';
+import { type BuildxInstallInputs, parseBuildxInputs } from './buildx-url.js';
 import type { Collector, Getter, InputEnv } from './collect.js';
 
-/** A value that reaches a command as an operand: checked it cannot be read as an option (checkOperand). */
-const operand = <T extends string | undefined>(value: T, what: string): T => {
-  if (value) checkOperand(value, what);
-  return value;
-};
+export { DEFAULT_BUILDX_DOWNLOAD_URL } from './buildx-url.js';
 
 /**
  * The pinned emulator installer. `latest` has shipped a QEMU that segfaults (docker/setup-qemu-action
@@ -20,7 +18,6 @@ const operand = <T extends string | undefined>(value: T, what: string): T => {
  */
 export const DEFAULT_QEMU_IMAGE =
   'docker.io/tonistiigi/binfmt:qemu-v9.2.2@sha256:1b804311fe87047a4c96d38b4b3ef6f62fca8cd125265917a9e3dc3c996c39e6';
-export const DEFAULT_BUILDX_DOWNLOAD_URL = 'https://github.com/docker/buildx/releases/download';
 
 /** A builder (or node) name buildx accepts. */
 const BUILDER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
@@ -40,13 +37,10 @@ export interface AppendNode {
   platforms: string[];
 }
 
-export interface BuilderInputs {
+export interface BuilderInputs extends BuildxInstallInputs {
   /** auto: install emulators only for what is missing; true: (re)install for every emulated platform; false: never. */
   qemu: QemuMode;
   qemuImage: string;
-  /** Exact buildx release to install (x.y.z), '' = use the installed one. */
-  buildxVersion: string;
-  buildxDownloadUrl: string;
   driver: DriverInput;
   driverOpts: string[];
   buildkitdFlags: string;
@@ -70,7 +64,7 @@ function stringList(v: unknown, what: string, ignoreComma: boolean): string[] {
 }
 
 /** Parse `append`: a YAML list of nodes, as docker/setup-buildx-action takes it. */
-export function parseAppend(raw: string): AppendNode[] {
+export function parseAppend(raw: string, driver = 'auto'): AppendNode[] {
   if (!raw.trim()) return [];
   let doc: unknown;
   try {
@@ -109,14 +103,27 @@ export function parseAppend(raw: string): AppendNode[] {
         throw new Error(`${where}: ${errorMessage(err)}`, { cause: err });
       }
     });
-    return {
+    const node = {
       name,
-      endpoint: operand(str('endpoint'), `${where}: a builder endpoint`),
+      endpoint: str('endpoint'),
       driverOpts: stringList(rec['driver-opts'], `${where}: driver-opts`, true),
       buildkitdFlags: str('buildkitd-flags'),
       platforms,
     };
+    return checkAppendNode(node, driver, where);
   });
+}
+
+/** An append node's endpoint, driver options and daemon flags, by the builder's own grammars. */
+function checkAppendNode(node: AppendNode, driver: string, where: string): AppendNode {
+  try {
+    if (node.endpoint) checkEndpoint(node.endpoint);
+    checkDriverOpts(node.driverOpts, driver);
+    if (node.buildkitdFlags) checkBuildkitdFlags(node.buildkitdFlags);
+  } catch (err) {
+    throw new Error(`${where}: ${errorMessage(err)}`, { cause: err });
+  }
+  return node;
 }
 
 /** The builder settings ownBuilderInputs looks at. */
@@ -165,38 +172,6 @@ function parseQemuInputs(get: Getter, c: Collector): Pick<BuilderInputs, 'qemu' 
   return { qemu, qemuImage };
 }
 
-/** buildx-version and buildx-download-url: which buildx release to install, and from where. */
-function parseBuildxInputs(get: Getter, c: Collector): Pick<BuilderInputs, 'buildxVersion' | 'buildxDownloadUrl'> {
-  const buildxVersion = c.field(
-    'buildx-version',
-    () => {
-      const v = get('buildx-version').trim();
-      if (!v) return '';
-      const m = /^v?(\d+\.\d+\.\d+)$/.exec(v);
-      if (!m) throw new Error(`"${v}" is not a buildx release: give an exact version like 0.29.1 or v0.29.1`);
-      return m[1]!;
-    },
-    '',
-  );
-  const buildxDownloadUrl = c.field(
-    'buildx-download-url',
-    () => {
-      const v = get('buildx-download-url').trim() || DEFAULT_BUILDX_DOWNLOAD_URL;
-      let u: URL;
-      try {
-        u = new URL(v);
-      } catch {
-        throw new Error(`"${v}" is not a URL; the default is ${DEFAULT_BUILDX_DOWNLOAD_URL}`);
-      }
-      if (u.protocol !== 'https:' && u.protocol !== 'http:')
-        throw new Error(`"${v}" must be an http(s) URL, e.g. ${DEFAULT_BUILDX_DOWNLOAD_URL}`);
-      return v.replace(/\/+$/, '');
-    },
-    DEFAULT_BUILDX_DOWNLOAD_URL,
-  );
-  return { buildxVersion, buildxDownloadUrl };
-}
-
 /** Cross-input rules: the settings that only apply to a builder this action creates. */
 function checkBuilderChoice(
   c: Collector,
@@ -232,7 +207,7 @@ function checkBuilderChoice(
 
 export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): BuilderInputs {
   const { qemu, qemuImage } = parseQemuInputs(get, c);
-  const { buildxVersion, buildxDownloadUrl } = parseBuildxInputs(get, c);
+  const buildx = parseBuildxInputs(get, c);
   const driver = c.field(
     'driver',
     (): DriverInput => {
@@ -242,8 +217,16 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
     },
     'auto' as DriverInput,
   );
-  const driverOpts = c.field('driver-opts', () => parseList(get('driver-opts'), { ignoreComma: true }), []);
-  const buildkitdFlags = get('buildkitd-flags').trim();
+  const driverOpts = c.field(
+    'driver-opts',
+    () => {
+      const opts = parseList(get('driver-opts'), { ignoreComma: true });
+      checkDriverOpts(opts, driver);
+      return opts;
+    },
+    [],
+  );
+  const buildkitdFlags = c.field('buildkitd-flags', () => checkBuildkitdFlags(get('buildkitd-flags').trim()), '');
   const rawConfig = get('buildkitd-config').trim();
   const buildkitdConfig = rawConfig ? path.resolve(env.workspace, rawConfig) : '';
   if (buildkitdConfig && !env.exists(buildkitdConfig))
@@ -255,12 +238,8 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
       'cannot be used together with buildkitd-config: give the config as a file or inline, not both',
     );
   }
-  const endpoint = c.field(
-    'endpoint',
-    () => operand(get('endpoint').trim(), 'a builder endpoint (a docker context or BuildKit address)'),
-    '',
-  );
-  const append = c.field('append', () => parseAppend(get('append')), []);
+  const endpoint = c.field('endpoint', () => (get('endpoint').trim() ? checkEndpoint(get('endpoint').trim()) : ''), '');
+  const append = c.field('append', () => parseAppend(get('append'), driver), []);
   const builder = get('builder').trim();
   const cleanup = c.bool(
     'cleanup',
@@ -276,8 +255,7 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
   return {
     qemu,
     qemuImage,
-    buildxVersion,
-    buildxDownloadUrl,
+    ...buildx,
     driver,
     driverOpts,
     buildkitdFlags,

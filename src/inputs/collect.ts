@@ -13,6 +13,8 @@ export type Getter = (name: string, opts?: GetOptions) => string;
 export interface InputEnv {
   workspace: string;
   exists(p: string): boolean;
+  /** A file's text, undefined when it cannot be read (then what it holds is not checked). */
+  readFile?(p: string): string | undefined;
 }
 
 /**

@@ -31,6 +31,7 @@ export async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inp
     const inputs = parseInputs((n, o) => host.getInput(n, o), {
       workspace: ctx.workspace,
       exists: (p) => files.exists(p),
+      readFile: (p) => files.readFile(p),
     });
     const push = decidePush(inputs.push, ctx.eventName, [...inputs.images, ...inputs.literalRefs], {
       load: inputs.load,
