@@ -198,7 +198,7 @@ function checkBuilderChoice(
         "is not supported by the docker driver (the engine's built-in BuildKit): use driver docker-container, remote or kubernetes",
       );
     }
-  } else if (driver === 'remote' && !endpoint) {
+  } else if (driver === 'remote' && !endpoint && !c.has('endpoint')) {
     c.fail('endpoint', 'is required with driver remote: the BuildKit address, e.g. tcp://buildkitd:1234');
   }
   if (builder && !BUILDER_NAME.test(builder))
