@@ -247,6 +247,18 @@ export const BAD_INPUTS: Case[] = [
   ['buildkitd-flags: line break', { 'buildkitd-flags': '--debug\n::error::x' }, 'buildkitd-flags', /one line/],
   ['buildkitd-flags: shell operator', { 'buildkitd-flags': '--debug; rm -rf /' }, 'buildkitd-flags', /without a shell/],
   ['buildkitd-flags: short option', { 'buildkitd-flags': '-d' }, 'buildkitd-flags', /not a buildkitd flag/],
+  [
+    'buildkitd-config-inline: not TOML',
+    { 'buildkitd-config-inline': '[worker.oci\nmax-parallelism = 4' },
+    'buildkitd-config-inline',
+    /not valid TOML/,
+  ],
+  [
+    'buildkitd-config-inline: line break and a runner command',
+    { 'buildkitd-config-inline': 'x\n::error::x' },
+    'buildkitd-config-inline',
+    /not valid TOML/,
+  ],
   ['append: bad node endpoint', { append: '- endpoint: "a b"' }, 'append', /node 1: .*not a docker context name/],
   [
     'append: bad node flags',

@@ -4,7 +4,9 @@
  * builder's boot or the build, not `docker buildx create`'s words after them.
  */
 import { parse } from 'shell-quote';
+import { parse as parseToml } from 'smol-toml';
 
+import { errorMessage } from '../errors.js';
 import { checkOperand } from '../ports/argv.js';
 import { checkOneLine } from './grammar.js';
 
@@ -132,4 +134,18 @@ export function checkBuildkitdFlags(v: string): string {
     }
   }
   return v;
+}
+
+/**
+ * A BuildKit daemon config (`buildkitd-config-inline`, or the `buildkitd-config` file's text): TOML,
+ * as buildkitd reads it. Its settings are buildkitd's to judge; a text that is not TOML would only
+ * fail the builder's boot.
+ */
+export function checkBuildkitdToml(text: string): void {
+  try {
+    parseToml(text);
+  } catch (err) {
+    const first = errorMessage(err).split('\n')[0] ?? '';
+    throw new Error(`is not valid TOML (${first}): give a buildkitd.toml, e.g. debug = true`, { cause: err });
+  }
 }

@@ -6,7 +6,7 @@ import { errorMessage } from '../errors.js';
 import { parseList } from '../lists.js';
 import { formatPlatform, parsePlatform } from '../oci/platforms.js';
 import { checkOperand } from '../ports/argv.js';
-import { checkBuildkitdFlags, checkDriverOpts, checkEndpoint } from './builder-grammar.js';
+import { checkBuildkitdFlags, checkBuildkitdToml, checkDriverOpts, checkEndpoint } from './builder-grammar.js';
 import { type BuildxInstallInputs, parseBuildxInputs } from './buildx-url.js';
 import type { Collector, Getter, InputEnv } from './collect.js';
 
@@ -232,6 +232,10 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
   if (buildkitdConfig && !env.exists(buildkitdConfig))
     c.fail('buildkitd-config', `"${rawConfig}" not found (resolved to ${buildkitdConfig})`);
   const buildkitdConfigInline = get('buildkitd-config-inline');
+  if (buildkitdConfigInline.trim())
+    c.field('buildkitd-config-inline', () => checkBuildkitdToml(buildkitdConfigInline), undefined);
+  const configText = buildkitdConfig && !c.has('buildkitd-config') ? env.readFile?.(buildkitdConfig) : undefined;
+  if (configText !== undefined) c.field('buildkitd-config', () => checkBuildkitdToml(configText), undefined);
   if (buildkitdConfig && buildkitdConfigInline.trim()) {
     c.fail(
       'buildkitd-config-inline',

@@ -1,4 +1,9 @@
-import { checkBuildkitdFlags, checkDriverOpts, checkEndpoint } from '../../../src/inputs/builder-grammar.js';
+import {
+  checkBuildkitdFlags,
+  checkBuildkitdToml,
+  checkDriverOpts,
+  checkEndpoint,
+} from '../../../src/inputs/builder-grammar.js';
 import { DEFAULT_BUILDKITD_FLAGS } from '../../../src/stages/builder/plan.js';
 
 describe('endpoint: a docker context name or a builder address', () => {
@@ -61,4 +66,13 @@ describe('buildkitd-flags: daemon flags only', () => {
     ['--debug\n::error::x', /one line/],
     [`--debug ${'a'.repeat(100_000)} b`, /is not a buildkitd flag/],
   ])('%j is refused', (v, why) => expect(() => checkBuildkitdFlags(v)).toThrow(why));
+});
+
+describe('buildkitd config: TOML', () => {
+  test('a buildkitd.toml is accepted', () => {
+    expect(() => checkBuildkitdToml('debug = true\n[worker.oci]\n  max-parallelism = 4\n')).not.toThrow();
+  });
+  test.each(['[worker.oci\nx = 1', 'x\n::error::x', '-x', `k = "${'a'.repeat(100_000)}`])('%j is refused', (v) => {
+    expect(() => checkBuildkitdToml(v)).toThrow(/not valid TOML/);
+  });
 });
