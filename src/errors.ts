@@ -99,3 +99,11 @@ export function errorMessage(err: unknown): string {
   const m = (err as { message?: unknown } | null)?.message;
   return typeof m === 'string' ? m : String(err);
 }
+
+/**
+ * The one place a URL's credentials are taken out of words: `scheme://user:pass@host` is shown
+ * as `scheme://***@host` (a download mirror's URL may carry them; logs and annotations never do).
+ */
+export function redactUrl(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
+}

@@ -4,6 +4,7 @@ import {
   EXIT_NOT_FOUND,
   NOT_ON_PATH,
   PROBLEM_LINES,
+  redactUrl,
   StageError,
 } from '../../src/errors.js';
 import { createActionsHost } from '../../src/ports/host-actions.js';
@@ -79,4 +80,13 @@ describe("a command's hostile output quoted in a stage failure", () => {
     expect(runnerCommands(out)).toHaveLength(1);
     expect(runnerCommands(out)[0]).toMatch(/^error title=/);
   });
+});
+
+describe("redactUrl: a URL's credentials never reach words", () => {
+  test.each([
+    ['https://bob:s3cret@mirror.example/b', 'https://***@mirror.example/b'],
+    ['see http://tok@127.0.0.1:9/x and ftp://a:b@c/d', 'see http://***@127.0.0.1:9/x and ftp://***@c/d'],
+    ['https://mirror.example/b', 'https://mirror.example/b'],
+    ['no url here: a@b', 'no url here: a@b'],
+  ])('%s', (text, shown) => expect(redactUrl(text)).toBe(shown));
 });

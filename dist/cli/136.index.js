@@ -842,7 +842,7 @@ function _unique(values) {
 function createToolCache() {
     return {
         find: (tool, version, arch) => find(tool, version, arch),
-        downloadTool: (url, dest) => downloadTool(url, dest),
+        downloadTool: (url, dest, auth) => downloadTool(url, dest, auth || undefined),
         cacheFile: (src, target, tool, version, arch) => cacheFile(src, target, tool, version, arch),
     };
 }

@@ -28632,7 +28632,7 @@ __webpack_async_result__();
 /* harmony export */   ek: () => (/* binding */ EXIT_NOT_FOUND),
 /* harmony export */   gJ: () => (/* binding */ errorMessage)
 /* harmony export */ });
-/* unused harmony exports clipLongWords, clipMessage, InputError, InputErrors, programNotFound, PROBLEM_LINES, engineUnreachable, StageError */
+/* unused harmony exports clipLongWords, clipMessage, InputError, InputErrors, programNotFound, PROBLEM_LINES, engineUnreachable, StageError, redactUrl */
 /** The exit code of a program that could not be found, as a shell reports it. */
 const EXIT_NOT_FOUND = 127;
 /** The exec gateway's words for a program that is not installed (programNotFound reads them). */
@@ -28727,6 +28727,13 @@ function errorMessage(err) {
     // an Error from another realm (a vm context, a worker) is not instanceof this one's
     const m = err?.message;
     return typeof m === 'string' ? m : String(err);
+}
+/**
+ * The one place a URL's credentials are taken out of words: `scheme://user:pass@host` is shown
+ * as `scheme://***@host` (a download mirror's URL may carry them; logs and annotations never do).
+ */
+function redactUrl(text) {
+    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
 }
 
 

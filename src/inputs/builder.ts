@@ -6,13 +6,11 @@ import { errorMessage } from '../errors.js';
 import { parseList } from '../lists.js';
 import { formatPlatform, parsePlatform } from '../oci/platforms.js';
 import { checkOperand } from '../ports/argv.js';
+import { checkBuildkitdFlags, checkBuildkitdToml, checkDriverOpts, checkEndpoint } from './builder-grammar.js';
+import { type BuildxInstallInputs, parseBuildxInputs } from './buildx-url.js';
 import type { Collector, Getter, InputEnv } from './collect.js';
 
-/** A value that reaches a command as an operand: checked it cannot be read as an option (checkOperand). */
-const operand = <T extends string | undefined>(value: T, what: string): T => {
-  if (value) checkOperand(value, what);
-  return value;
-};
+export { DEFAULT_BUILDX_DOWNLOAD_URL } from './buildx-url.js';
 
 /**
  * The pinned emulator installer. `latest` has shipped a QEMU that segfaults (docker/setup-qemu-action
@@ -20,7 +18,6 @@ const operand = <T extends string | undefined>(value: T, what: string): T => {
  */
 export const DEFAULT_QEMU_IMAGE =
   'docker.io/tonistiigi/binfmt:qemu-v9.2.2@sha256:1b804311fe87047a4c96d38b4b3ef6f62fca8cd125265917a9e3dc3c996c39e6';
-export const DEFAULT_BUILDX_DOWNLOAD_URL = 'https://github.com/docker/buildx/releases/download';
 
 /** A builder (or node) name buildx accepts. */
 const BUILDER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
@@ -40,13 +37,10 @@ export interface AppendNode {
   platforms: string[];
 }
 
-export interface BuilderInputs {
+export interface BuilderInputs extends BuildxInstallInputs {
   /** auto: install emulators only for what is missing; true: (re)install for every emulated platform; false: never. */
   qemu: QemuMode;
   qemuImage: string;
-  /** Exact buildx release to install (x.y.z), '' = use the installed one. */
-  buildxVersion: string;
-  buildxDownloadUrl: string;
   driver: DriverInput;
   driverOpts: string[];
   buildkitdFlags: string;
@@ -76,7 +70,7 @@ function stringList(v: unknown, what: string, ignoreComma: boolean): string[] {
 }
 
 /** Parse `append`: a YAML list of nodes, as docker/setup-buildx-action takes it. */
-export function parseAppend(raw: string): AppendNode[] {
+export function parseAppend(raw: string, driver = 'auto'): AppendNode[] {
   if (!raw.trim()) return [];
   let doc: unknown;
   try {
@@ -115,14 +109,27 @@ export function parseAppend(raw: string): AppendNode[] {
         throw new Error(`${where}: ${errorMessage(err)}`, { cause: err });
       }
     });
-    return {
+    const node = {
       name,
-      endpoint: operand(str('endpoint'), `${where}: a builder endpoint`),
+      endpoint: str('endpoint'),
       driverOpts: stringList(rec['driver-opts'], `${where}: driver-opts`, true),
       buildkitdFlags: str('buildkitd-flags'),
       platforms,
     };
+    return checkAppendNode(node, driver, where);
   });
+}
+
+/** An append node's endpoint, driver options and daemon flags, by the builder's own grammars. */
+function checkAppendNode(node: AppendNode, driver: string, where: string): AppendNode {
+  try {
+    if (node.endpoint) checkEndpoint(node.endpoint);
+    checkDriverOpts(node.driverOpts, driver);
+    if (node.buildkitdFlags) checkBuildkitdFlags(node.buildkitdFlags);
+  } catch (err) {
+    throw new Error(`${where}: ${errorMessage(err)}`, { cause: err });
+  }
+  return node;
 }
 
 /** The builder settings ownBuilderInputs looks at. */
@@ -176,46 +183,6 @@ function parseQemuInputs(get: Getter, c: Collector): Pick<BuilderInputs, 'qemu' 
   return { qemu, qemuImage };
 }
 
-/** buildx-version and buildx-download-url: which buildx release to install, and from where. */
-/** An exact buildx release (x.y.z, a leading v allowed), '' for none; `latest` is allowed for setup-buildx-action's `version`. */
-function buildxRelease(raw: string, latestOk: boolean): string {
-  const v = raw.trim();
-  if (!v || (latestOk && v === 'latest')) return '';
-  const m = /^v?(\d+\.\d+\.\d+)$/.exec(v);
-  if (!m) throw new Error(`"${v}" is not a buildx release: give an exact version like 0.29.1 or v0.29.1`);
-  return m[1]!;
-}
-
-function parseBuildxInputs(get: Getter, c: Collector): Pick<BuilderInputs, 'buildxVersion' | 'buildxDownloadUrl'> {
-  const own = c.field('buildx-version', () => buildxRelease(get('buildx-version'), false), '');
-  // setup-buildx-action's name for the same input (its `latest`: the installed buildx, see parity notes)
-  const pasted = c.field('version', () => buildxRelease(get('version'), true), '');
-  if (own && pasted && own !== pasted) {
-    c.fail(
-      'version',
-      `"${get('version').trim()}" (setup-buildx-action's name for buildx-version) differs from buildx-version "${get('buildx-version').trim()}": set one of them`,
-    );
-  }
-  const buildxVersion = own || pasted;
-  const buildxDownloadUrl = c.field(
-    'buildx-download-url',
-    () => {
-      const v = get('buildx-download-url').trim() || DEFAULT_BUILDX_DOWNLOAD_URL;
-      let u: URL;
-      try {
-        u = new URL(v);
-      } catch {
-        throw new Error(`"${v}" is not a URL; the default is ${DEFAULT_BUILDX_DOWNLOAD_URL}`);
-      }
-      if (u.protocol !== 'https:' && u.protocol !== 'http:')
-        throw new Error(`"${v}" must be an http(s) URL, e.g. ${DEFAULT_BUILDX_DOWNLOAD_URL}`);
-      return v.replace(/\/+$/, '');
-    },
-    DEFAULT_BUILDX_DOWNLOAD_URL,
-  );
-  return { buildxVersion, buildxDownloadUrl };
-}
-
 /** Cross-input rules: the settings that only apply to a builder this action creates. */
 function checkBuilderChoice(
   c: Collector,
@@ -252,7 +219,7 @@ function checkBuilderChoice(
         `${DOCKER_DRIVER_VALUE[name] ?? ''}is not supported by the docker driver (driver: docker, the engine's built-in BuildKit): use driver docker-container (or auto), remote or kubernetes, or remove ${name}`,
       );
     }
-  } else if (driver === 'remote' && !endpoint) {
+  } else if (driver === 'remote' && !endpoint && !c.has('endpoint')) {
     c.fail('endpoint', 'is required with driver remote: the BuildKit address, e.g. tcp://buildkitd:1234');
   }
   if (builder && !BUILDER_NAME.test(builder))
@@ -284,7 +251,7 @@ const MAX_BUILDER_NAME = 100;
 
 export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): BuilderInputs {
   const { qemu, qemuImage } = parseQemuInputs(get, c);
-  const { buildxVersion, buildxDownloadUrl } = parseBuildxInputs(get, c);
+  const buildx = parseBuildxInputs(get, c);
   const driver = c.field(
     'driver',
     (): DriverInput => {
@@ -294,25 +261,33 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
     },
     'auto' as DriverInput,
   );
-  const driverOpts = c.field('driver-opts', () => parseList(get('driver-opts'), { ignoreComma: true }), []);
-  const buildkitdFlags = get('buildkitd-flags').trim();
+  const driverOpts = c.field(
+    'driver-opts',
+    () => {
+      const opts = parseList(get('driver-opts'), { ignoreComma: true });
+      checkDriverOpts(opts, driver);
+      return opts;
+    },
+    [],
+  );
+  const buildkitdFlags = c.field('buildkitd-flags', () => checkBuildkitdFlags(get('buildkitd-flags').trim()), '');
   const rawConfig = get('buildkitd-config').trim();
   const buildkitdConfig = rawConfig ? path.resolve(env.workspace, rawConfig) : '';
   if (buildkitdConfig && !env.exists(buildkitdConfig))
     c.fail('buildkitd-config', `"${rawConfig}" not found (resolved to ${buildkitdConfig})`);
   const buildkitdConfigInline = get('buildkitd-config-inline');
+  if (buildkitdConfigInline.trim())
+    c.field('buildkitd-config-inline', () => checkBuildkitdToml(buildkitdConfigInline), undefined);
+  const configText = buildkitdConfig && !c.has('buildkitd-config') ? env.readFile?.(buildkitdConfig) : undefined;
+  if (configText !== undefined) c.field('buildkitd-config', () => checkBuildkitdToml(configText), undefined);
   if (buildkitdConfig && buildkitdConfigInline.trim()) {
     c.fail(
       'buildkitd-config-inline',
       'cannot be used together with buildkitd-config: give the config as a file or inline, not both',
     );
   }
-  const endpoint = c.field(
-    'endpoint',
-    () => operand(get('endpoint').trim(), 'a builder endpoint (a docker context or BuildKit address)'),
-    '',
-  );
-  const append = c.field('append', () => parseAppend(get('append')), []);
+  const endpoint = c.field('endpoint', () => (get('endpoint').trim() ? checkEndpoint(get('endpoint').trim()) : ''), '');
+  const append = c.field('append', () => parseAppend(get('append'), driver), []);
   const builder = get('builder').trim();
   const cleanup = c.bool(
     'cleanup',
@@ -331,8 +306,7 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
   return {
     qemu,
     qemuImage,
-    buildxVersion,
-    buildxDownloadUrl,
+    ...buildx,
     driver,
     driverOpts,
     buildkitdFlags,

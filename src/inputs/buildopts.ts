@@ -4,6 +4,15 @@ import * as path from 'node:path';
 import { parseList } from '../lists.js';
 import { withheldVariable } from '../ports/exec.js';
 import type { Collector, Getter, InputEnv } from './collect.js';
+import {
+  checkAttest,
+  checkAttestShorthand,
+  checkNetwork,
+  checkOutput,
+  checkStageExists,
+  checkStageName,
+  dockerfileStages,
+} from './grammar.js';
 
 /** build-push-action's build options (labels, annotations and cache belong to other areas). */
 export interface BuildOptionInputs {
@@ -130,13 +139,15 @@ export function parseBuildOptionInputs(get: Getter, c: Collector, env: InputEnv)
   });
   const { secrets, secretFiles, secretEnvs } = parseSecretInputs(get, c, env);
   const ssh = list('ssh', false);
-  const target = get('target').trim();
-  const provenance = get('provenance').trim();
-  const sbom = get('sbom').trim();
+  const one = (name: string, check: (v: string) => string) =>
+    c.field(name, () => (get(name).trim() ? check(get(name).trim()) : ''), '');
+  const target = one('target', checkStageName);
+  const provenance = one('provenance', (v) => checkAttestShorthand(v, 'provenance'));
+  const sbom = one('sbom', (v) => checkAttestShorthand(v, 'sbom'));
   const noCache = c.bool('no-cache', get('no-cache'), false);
-  const noCacheFilters = list('no-cache-filters', false);
+  const noCacheFilters = list('no-cache-filters', false, checkStageName);
   const pull = c.bool('pull', get('pull'), false);
-  const network = get('network').trim();
+  const network = one('network', checkNetwork);
   const shmSize = c.field(
     'shm-size',
     () => {
@@ -151,7 +162,7 @@ export function parseBuildOptionInputs(get: Getter, c: Collector, env: InputEnv)
     if (!/^[a-z]+=-?\d+(?::-?\d+)?$/.test(i))
       throw new Error(`"${i}" is not a ulimit: use type=soft[:hard], e.g. nofile=1024:1024`);
   });
-  const outputs = list('outputs', true);
+  const outputs = list('outputs', true, checkOutput);
   const load = c.bool('load', get('load'), false);
   return {
     buildContexts,
@@ -172,6 +183,27 @@ export function parseBuildOptionInputs(get: Getter, c: Collector, env: InputEnv)
     load,
     ...parseBuildPushExtras(get, c),
   };
+}
+
+/**
+ * `target` and `no-cache-filters` name stages of the Dockerfile: with a readable local Dockerfile,
+ * a name it does not have is an input error listing the ones it has (buildx would say "target
+ * stage not found" after QEMU and the builder's boot). `file` is absolute for a workspace file.
+ */
+export function checkStagesExist(
+  c: Collector,
+  env: InputEnv,
+  file: string,
+  o: Pick<BuildOptionInputs, 'target' | 'noCacheFilters'>,
+): void {
+  if (!path.isAbsolute(file) || (!o.target && o.noCacheFilters.length === 0)) return;
+  const text = env.readFile?.(file);
+  if (text === undefined) return;
+  const stages = dockerfileStages(text);
+  const shown = path.relative(env.workspace, file) || file;
+  if (o.target && !c.has('target')) c.field('target', () => checkStageExists(o.target, stages, shown), undefined);
+  if (!c.has('no-cache-filters'))
+    c.field('no-cache-filters', () => o.noCacheFilters.forEach((f) => checkStageExists(f, stages, shown)), undefined);
 }
 
 /** Pure: a `call` value is a known method, with options only on check. */
@@ -199,16 +231,7 @@ function parseBuildPushExtras(
       }),
     [],
   );
-  const attests = c.field(
-    'attests',
-    () =>
-      parseList(get('attests'), { ignoreComma: true }).map((a) => {
-        if (!/(?:^|,)type=[a-z]+(?:,|$)/.test(a))
-          throw new Error(`"${a}" has no type: use type=sbom or type=provenance, e.g. type=provenance,mode=max`);
-        return a;
-      }),
-    [],
-  );
+  const attests = c.field('attests', () => parseList(get('attests'), { ignoreComma: true }).map(checkAttest), []);
   const call = c.field(
     'call',
     () => {

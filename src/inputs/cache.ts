@@ -1,5 +1,6 @@
 import { parseList } from '../lists.js';
 import type { Collector, Getter } from './collect.js';
+import { checkCacheEntry } from './grammar.js';
 
 export const CACHE_MODES = ['local', 'gha', 'registry', 'inline', 'none'] as const;
 export type CacheMode = (typeof CACHE_MODES)[number];
@@ -30,8 +31,10 @@ export function parseCacheInputs(get: Getter, c: Collector): CacheInputs {
     },
     'none' as CacheMode,
   );
-  const cacheFrom = c.field('cache-from', () => parseList(get('cache-from'), { ignoreComma: true }), []);
-  const cacheTo = c.field('cache-to', () => parseList(get('cache-to'), { ignoreComma: true }), []);
+  const entries = (name: 'cache-from' | 'cache-to') =>
+    c.field(name, () => parseList(get(name), { ignoreComma: true }).map((e) => checkCacheEntry(e, name)), []);
+  const cacheFrom = entries('cache-from');
+  const cacheTo = entries('cache-to');
   const cacheKey = c.field(
     'cache-key',
     () => {

@@ -15,6 +15,8 @@ export interface InputEnv {
   exists(p: string): boolean;
   /** Where a path really leads, links resolved (Files.realPath); unset: the link rule is not checked. */
   realPath?(p: string): string | undefined;
+  /** A file's text, undefined when it cannot be read (then what it holds is not checked). */
+  readFile?(p: string): string | undefined;
 }
 
 /**

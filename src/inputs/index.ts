@@ -1,7 +1,8 @@
 import { InputErrors } from '../errors.js';
 import { type BuildInputs, parseBuildInputs } from './build.js';
 import { type BuilderInputs, parseBuilderInputs } from './builder.js';
-import { type BuildOptionInputs, buildSecretValues, parseBuildOptionInputs } from './buildopts.js';
+import { type BuildOptionInputs, buildSecretValues, checkStagesExist, parseBuildOptionInputs } from './buildopts.js';
+import { downloadUrlSecrets } from './buildx-url.js';
 import { type CacheInputs, parseCacheInputs } from './cache.js';
 import { Collector, type Getter, type InputEnv } from './collect.js';
 import { type DryRunInputs, parseDryRunInputs } from './dry-run.js';
@@ -51,6 +52,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const paths = builds
     ? parseWorkspacePaths(get, c, env, { ...build, ...builder, ...buildOptions, ...cache })
     : { allowOutsideWorkspace: false, outsideWorkspace: [] };
+  if (builds && !c.has('file')) checkStagesExist(c, env, build.file, buildOptions);
   if (shard.mode !== 'build' && !c.has('images') && meta.images.length !== 1) {
     c.fail(
       'images',
@@ -109,5 +111,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
  * before anything — even an input error — is logged.
  */
 export function secretInputValues(get: Getter): string[] {
-  return [...loginSecretValues(get), ...buildSecretValues(get), get('github-token')].filter(Boolean);
+  return [...loginSecretValues(get), ...buildSecretValues(get), ...downloadUrlSecrets(get), get('github-token')].filter(
+    Boolean,
+  );
 }

@@ -33,6 +33,7 @@ export async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inp
       workspace: ctx.workspace,
       exists: (p) => files.exists(p),
       realPath: (p) => files.realPath?.(p),
+      readFile: (p) => files.readFile(p),
     });
     const push = decidePush(inputs.push, ctx.eventName, [...inputs.images, ...inputs.literalRefs], {
       load: inputs.load,

@@ -64,7 +64,10 @@ export function sha256File(file: string): string {
 
 export interface InstallOptions {
   version: string;
+  /** The release folder's URL, without credentials (it is logged). */
   baseUrl: string;
+  /** Authorization header value for baseUrl ('' = none), from buildx-download-url's user:password. */
+  auth?: string;
   /** Scratch folder for downloads (removed by post with the rest of the run's temp folder). */
   tempDir: string;
   /** The per-job docker config folder whose cli-plugins/ receives the binary. */
@@ -87,9 +90,16 @@ function httpStatus(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-async function download(tc: ToolCache, url: string, dest: string, what: string, version: string): Promise<string> {
+async function download(
+  tc: ToolCache,
+  url: string,
+  dest: string,
+  what: string,
+  opts: Pick<InstallOptions, 'version' | 'auth'>,
+): Promise<string> {
+  const { version } = opts;
   try {
-    return await tc.downloadTool(url, dest);
+    return await tc.downloadTool(url, dest, opts.auth);
   } catch (err) {
     const status = httpStatus(err);
     const why = status ? `HTTP ${status}` : errorMessage(err);
@@ -121,13 +131,7 @@ export async function installBuildx(
     const dl = fs.mkdtempSync(path.join(opts.tempDir, 'buildx-dl-'));
     try {
       log(`buildx ${opts.version}: downloading ${asset.url}`);
-      const sums = await download(
-        tc,
-        asset.checksumsUrl,
-        path.join(dl, 'checksums.txt'),
-        'the checksums file',
-        opts.version,
-      );
+      const sums = await download(tc, asset.checksumsUrl, path.join(dl, 'checksums.txt'), 'the checksums file', opts);
       const expected = findChecksum(fs.readFileSync(sums, 'utf8'), asset.name);
       if (!expected) {
         throw new StageError(
@@ -135,7 +139,7 @@ export async function installBuildx(
           `the checksums file ${asset.checksumsUrl} has no entry for ${asset.name}; nothing was installed. Check buildx-download-url serves the buildx release files unchanged.`,
         );
       }
-      const file = await download(tc, asset.url, path.join(dl, asset.name), asset.name, opts.version);
+      const file = await download(tc, asset.url, path.join(dl, asset.name), asset.name, opts);
       const actual = sha256File(file);
       if (actual !== expected) {
         throw new StageError(

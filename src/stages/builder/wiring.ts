@@ -99,6 +99,7 @@ async function ensureBuildx(run: Run, exec: Exec, probe: BuilderProbe): Promise<
     {
       version: want,
       baseUrl: inputs.buildxDownloadUrl,
+      auth: inputs.buildxDownloadAuth,
       tempDir: run.tempDir,
       dockerConfig: run.dockerConfig,
       cache: inputs.cacheBinary,

@@ -372,8 +372,15 @@ describe('argv for each new build input, in build-push-action list syntax', () =
 
   test('the provenance and sbom inputs win over attests entries of their type', () => {
     expect(
-      argvOf({ attests: 'type=sbom\ntype=provenance,mode=min\ntype=foo' }, { provenance: 'mode=max', sbom: 'true' }),
-    ).toEqual(['--provenance', 'mode=max', '--sbom', 'true', '--attest', 'type=foo']);
+      argvOf({ attests: 'type=sbom\ntype=provenance,mode=min' }, { provenance: 'mode=max', sbom: 'true' }),
+    ).toEqual(['--provenance', 'mode=max', '--sbom', 'true']);
+    // an attests entry of another type is kept (the inputs replace only their own type)
+    expect(argvOf({ attests: 'type=sbom,generator=x' }, { provenance: 'mode=max' })).toEqual([
+      '--provenance',
+      'mode=max',
+      '--attest',
+      'type=sbom,generator=x',
+    ]);
   });
 
   test.each<[Record<string, string>, RegExp]>([
@@ -381,6 +388,8 @@ describe('argv for each new build input, in build-push-action list syntax', () =
     [{ 'add-hosts': 'h:999.1.1.1' }, /^add-hosts: .*not host:ip/],
     [{ allow: 'network.none' }, /^allow: .*"network.none" is not an entitlement: use network.host, security.insecure/],
     [{ attests: 'mode=max' }, /^attests: .*"mode=max" has no type/],
+    // buildx knows two attestation types: type=foo would be dropped by BuildKit without a word
+    [{ attests: 'type=foo' }, /^attests: .*type "foo" is not one of sbom, provenance/],
     [{ call: 'lint' }, /^call: .*"lint" is not a build method: use build, check, outline, targets/],
     [{ 'cgroup-parent': 'a b' }, /^cgroup-parent: .*not a cgroup path/],
   ])('%j → a clear error naming the input', (inputs, why) => {

@@ -100,6 +100,19 @@ describe('installBuildx with a fake release server and tool cache', () => {
     expect(fs.readdirSync(path.join(root, 'tmp'))).toEqual([]);
   });
 
+  test("a mirror's credentials travel as an Authorization header, never in a logged URL", async () => {
+    const auths: (string | undefined)[] = [];
+    const logs: string[] = [];
+    const withAuth: ToolCache = {
+      ...tc,
+      downloadTool: (url, dest, auth) => (auths.push(auth), tc.downloadTool(url, dest)),
+    };
+    await installBuildx({ ...opts(), auth: 'Basic Ym9iOnB3' }, withAuth, (m) => logs.push(m));
+    expect(auths).toEqual(['Basic Ym9iOnB3', 'Basic Ym9iOnB3']);
+    expect(downloads.every((u) => !u.includes('@'))).toBe(true);
+    expect(logs.join('\n')).not.toMatch(/Ym9iOnB3|bob/);
+  });
+
   test('no entry in checksums.txt, and an unknown version (404)', async () => {
     served['http://s/v0.29.1/checksums.txt'] = `${sha}  something-else\n`;
     await expect(installBuildx(opts(), tc, () => undefined)).rejects.toThrow(
