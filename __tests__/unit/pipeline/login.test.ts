@@ -113,6 +113,8 @@ describe('pipeline with login', () => {
     const build = x.calls.find((c) => c.argv[2] === 'build')!;
     expect(build.env).toEqual({
       BUILDKIT_PROGRESS: 'plain',
+      // buildx writes the build checks' warnings into the metadata (annotated as build-push-action)
+      BUILDX_METADATA_WARNINGS: 'true',
       DOCKER_CONFIG: '/rt/multiarch-docker-config-X',
       MY_VAR: 'envval',
     });

@@ -131,8 +131,10 @@ function buildEnv(run: Run, plan: BuildPlan, cache: PreparedCache): Record<strin
     secretEnv[GIT_AUTH_ENV] = gitAuthToken(run);
     run.host.setSecret(secretEnv[GIT_AUTH_ENV]);
   }
+  // buildx (0.15+) writes the build checks' warnings into the metadata file only when asked
+  const checks: Record<string, string> = checksAnnotationsEnabled(run.env) ? { BUILDX_METADATA_WARNINGS: 'true' } : {};
   // plain progress (what a runner's log shows anyway): the time report reads its step lines
-  return { BUILDKIT_PROGRESS: 'plain', ...cache.restored.env, ...secretEnv };
+  return { BUILDKIT_PROGRESS: 'plain', ...checks, ...cache.restored.env, ...secretEnv };
 }
 
 /** Write the secret files, run buildx (retrying transient push failures), save the cache, push a shard; set the build outputs. */

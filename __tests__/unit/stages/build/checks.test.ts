@@ -1,5 +1,7 @@
 /** Build-check warnings in buildx's metadata become ::warning annotations on the Dockerfile line. */
+import { runMain } from '../../../../src/pipeline/main.js';
 import { buildCheckAnnotations, checksAnnotationsEnabled } from '../../../../src/stages/build/checks.js';
+import { fakeDeps, fakeEngine, fakeFiles, fakeHost } from '../../fakes.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const warning = (over: Record<string, unknown> = {}) => ({
@@ -61,4 +63,20 @@ test('at most 10 annotations; DOCKER_BUILD_CHECKS_ANNOTATIONS=false turns them o
   expect(checksAnnotationsEnabled({})).toBe(true);
   expect(checksAnnotationsEnabled({ DOCKER_BUILD_CHECKS_ANNOTATIONS: 'false' })).toBe(false);
   expect(checksAnnotationsEnabled({ DOCKER_BUILD_CHECKS_ANNOTATIONS: 'true' })).toBe(true);
+});
+
+describe('the build asks buildx for the warnings (BUILDX_METADATA_WARNINGS) unless annotations are off', () => {
+  const files = { '/ws/Dockerfile': 'FROM scratch\n', '/proc/sys/fs/binfmt_misc/status': 'enabled' };
+  async function buildEnv(env: Record<string, string>) {
+    const host = fakeHost({ tags: 'r.io/org/app:1', platforms: 'linux/amd64', context: '.', preflight: 'false' });
+    const exec = fakeEngine();
+    await runMain(fakeDeps(host, exec, fakeFiles(files), { GITHUB_EVENT_NAME: 'push', ...env }));
+    return exec.calls.find((c) => c.argv.slice(0, 3).join(' ') === 'docker buildx build')!.env ?? {};
+  }
+  test.each<[Record<string, string>, string | undefined]>([
+    [{}, 'true'],
+    [{ DOCKER_BUILD_CHECKS_ANNOTATIONS: 'false' }, undefined],
+  ])('%j', async (env, value) => {
+    expect((await buildEnv(env)).BUILDX_METADATA_WARNINGS).toBe(value);
+  });
 });
