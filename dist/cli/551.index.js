@@ -166,6 +166,7 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  leveledAnnotations: () => (/* binding */ leveledAnnotations),
   planMeta: () => (/* binding */ planMeta)
 });
 
@@ -1077,15 +1078,22 @@ function tagListOf(v, flavor) {
     }
     return list;
 }
-/** The OCI labels and annotations (generated, then the user's lines rendered over them). */
+/**
+ * The OCI labels and annotations (generated, then the user's lines rendered over them). In
+ * build-push-action's form nothing is generated: only the lines given, as build-push-action passes them.
+ */
 function labelsOf(input, run, ex, version, notes) {
     const m = run.meta;
     const g = (s) => (0,expressions/* renderGlobal */.Yy)(s, ex);
-    const oci = (0,meta_labels/* ociPairs */.$Q)({ repo: m.repo, version, created: (0,meta_labels/* createdAt */.CT)(m.sourceDateEpoch, run.now), revision: m.sha });
+    const oci = input.form === 'build-push-action'
+        ? []
+        : (0,meta_labels/* ociPairs */.$Q)({ repo: m.repo, version, created: (0,meta_labels/* createdAt */.CT)(m.sourceDateEpoch, run.now), revision: m.sha });
     const drop = (name) => (line) => notes.push(`${name}: "${line}" is not KEY=VALUE, dropped (as docker/metadata-action does)`);
     const labels = (0,meta_labels/* mergeLabels */.Mr)(oci, input.labels.map(g), drop('labels'));
-    const plainAnnotations = (0,meta_labels/* mergeLabels */.Mr)(oci, input.annotations.map(g), drop('annotations'));
-    const annotations = m.annotationLevels.flatMap((level) => plainAnnotations.map((x) => `${level}:${x}`));
+    const rendered = input.annotations.map(g);
+    // buildx's own default level (manifest) for an unprefixed line in build-push-action's form
+    const levels = input.form === 'build-push-action' ? [''] : m.annotationLevels;
+    const annotations = leveledAnnotations(oci, rendered, levels, drop('annotations'));
     return { labels, annotations };
 }
 /** Pure: tags, labels, annotations and version for this run, by docker/metadata-action's rules. */
@@ -1113,6 +1121,28 @@ function planMeta(input, run) {
         json: { tags, labels: (0,meta_labels/* labelObject */.so)(labels), annotations },
         notes,
     };
+}
+/**
+ * Pure: annotation lines for buildx. A line with a level prefix (index:, manifest[linux/amd64]:, …)
+ * is passed as written and replaces a generated one of the same level and key; an unprefixed line
+ * is merged over the generated pairs, and each of those takes every default level ('' = no prefix).
+ */
+function leveledAnnotations(generated, lines, levels, dropped) {
+    const prefixed = [];
+    const plain = [];
+    for (const line of lines) {
+        const level = (0,meta_labels/* annotationLevelOf */.$m)(line);
+        if (!level)
+            plain.push(line);
+        else if (line.indexOf('=', level.length + 1) <= level.length + 1)
+            dropped(line);
+        else
+            prefixed.push(line);
+    }
+    const given = new Set(prefixed.map((l) => l.slice(0, l.indexOf('=', (0,meta_labels/* annotationLevelOf */.$m)(l).length + 1))));
+    const merged = (0,meta_labels/* mergeLabels */.Mr)(generated, plain, dropped);
+    const leveled = levels.flatMap((level) => merged.map((x) => (level ? `${level}:${x}` : x)));
+    return [...leveled.filter((x) => !given.has(x.slice(0, x.indexOf('=')))), ...prefixed];
 }
 
 

@@ -5,10 +5,19 @@ import { formatPlatform, parsePlatform } from '../oci/platforms.js';
 import { withheldVariable } from '../ports/exec.js';
 import { withheldText } from './buildopts.js';
 import type { Collector, Getter, InputEnv } from './collect.js';
+import type { StepForm } from './form.js';
 
 export interface BuildInputs {
-  /** Canonical platform strings, deduplicated, in the order given. */
+  /**
+   * Canonical platform strings, deduplicated, in the order given. Empty in build-push-action's form
+   * when none is given: the builder's own platform (no --platform, as build-push-action).
+   */
   platforms: string[];
+  /**
+   * No platform given in build-push-action's form: the builder's own is built (no --platform) and
+   * becomes `platforms` once the builder names it (src/pipeline/builder-platform.ts).
+   */
+  platformsFromBuilder: boolean;
   /** Local context as an absolute path, or a remote context (git URL) as given. */
   context: string;
   contextIsRemote: boolean;
@@ -20,10 +29,19 @@ export interface BuildInputs {
 
 const REMOTE_CONTEXT = /^(?:https?:\/\/|git@|ssh:\/\/|git:\/\/|github\.com\/)/;
 
-/** The platforms input: canonical, deduplicated, at least one. Throws on an invalid one. */
-function parsePlatforms(text: string): string[] {
+/** This action's platforms when the input is left unset (its own form). */
+export const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];
+
+/**
+ * The platforms input: canonical, deduplicated. Unset (blank): DEFAULT_PLATFORMS in this action's
+ * form, none (the builder's own) in build-push-action's, which also takes a list that holds nothing
+ * (a matrix value that evaluated to commas) as unset. Throws on an invalid one.
+ */
+function parsePlatforms(text: string, form: StepForm = 'multiarch'): string[] {
+  const bpa = form === 'build-push-action';
+  if (!text.trim()) return bpa ? [] : [...DEFAULT_PLATFORMS];
   const list = parseList(text).map((p) => formatPlatform(parsePlatform(p)));
-  if (list.length === 0) throw new Error('at least one platform is required, e.g. linux/amd64,linux/arm64');
+  if (list.length === 0 && !bpa) throw new Error('at least one platform is required, e.g. linux/amd64,linux/arm64');
   return [...new Set(list)];
 }
 
@@ -40,16 +58,24 @@ function mergePlatforms(text: string): string[] {
  * The build inputs. `builds` is false in mode merge: nothing is built there, so no checkout is
  * needed (context and Dockerfile are not checked) and the platforms come from the shards.
  */
-export function parseBuildInputs(get: Getter, c: Collector, env: InputEnv, builds = true): BuildInputs {
+export function parseBuildInputs(
+  get: Getter,
+  c: Collector,
+  env: InputEnv,
+  builds = true,
+  form: StepForm = 'multiarch',
+): BuildInputs {
   const platforms = builds
-    ? c.field('platforms', () => parsePlatforms(get('platforms')), [])
+    ? c.field('platforms', () => parsePlatforms(get('platforms'), form), [])
     : mergePlatforms(get('platforms'));
 
   const push = c.field(
     'push',
     (): 'auto' | boolean => {
       const v = get('push').trim();
-      if (v === '' || v.toLowerCase() === 'auto') return 'auto';
+      // unset: build-push-action builds only; this action's own form pushes by event
+      if (v === '') return form === 'build-push-action' ? false : 'auto';
+      if (v.toLowerCase() === 'auto') return 'auto';
       try {
         return parseBool(v) ?? 'auto';
       } catch {
@@ -99,7 +125,8 @@ export function parseBuildInputs(get: Getter, c: Collector, env: InputEnv, build
     [],
   );
 
-  return { platforms, context, contextIsRemote, file, push, buildArgs };
+  const platformsFromBuilder = builds && form === 'build-push-action' && platforms.length === 0;
+  return { platforms, platformsFromBuilder, context, contextIsRemote, file, push, buildArgs };
 }
 
 /**

@@ -45,6 +45,8 @@ export interface BuildOptionInputs {
   /** `call`: build (default), check, outline or targets (--call), '' = not set. */
   call: string;
   cgroupParent: string;
+  /** Warnings for the log: secret lines skipped (an empty value, as build-push-action skips them). */
+  inputWarnings: string[];
 }
 
 /** buildx's --call methods (a `check` may carry options: check,error=true). */
@@ -84,23 +86,50 @@ export function buildSecretValues(get: Getter): string[] {
   return items.map((i) => (i.includes('=') ? i.slice(i.indexOf('=') + 1) : '')).filter((v) => v.length > 0);
 }
 
+/**
+ * An `id=` line (no value) is skipped with a warning naming the input and the id, as
+ * build-push-action does ("… is not a valid secret"); the id is checked first (no value is named).
+ */
+function secretLines(
+  get: Getter,
+  name: string,
+  opts: { ignoreComma?: boolean; example: string },
+  warnings: string[],
+): [string, string][] {
+  const pairs = parseList(get(name), { ignoreComma: opts.ignoreComma }).map((i) => keyValue(i, 'secret', opts.example));
+  return pairs.filter(([id, v]) => {
+    if (v.trim()) return true;
+    const shown = id.length > 200 ? `${id.slice(0, 200)}…` : id;
+    warnings.push(
+      `${name}: ${shown}= is not a valid secret (no value): the line is skipped, as build-push-action does`,
+    );
+    return false;
+  });
+}
+
 /** The three secret inputs: `secrets` (id=value), `secret-files` (id=path), `secret-envs` (id=VAR). */
 function parseSecretInputs(get: Getter, c: Collector, env: InputEnv) {
+  const inputWarnings: string[] = [];
   const secrets = c.field(
     'secrets',
     () =>
-      parseList(get('secrets'), { ignoreComma: true }).map((i) => {
-        const [id, value] = keyValue(i, 'secret', 'id=value, e.g. GIT_AUTH_TOKEN=${{ secrets.TOKEN }}');
-        return { id, value };
-      }),
+      secretLines(
+        get,
+        'secrets',
+        { ignoreComma: true, example: 'id=value, e.g. GIT_AUTH_TOKEN=${{ secrets.TOKEN }}' },
+        inputWarnings,
+      ).map(([id, value]) => ({ id, value })),
     [],
   );
   const secretFiles = c.field(
     'secret-files',
     () =>
-      parseList(get('secret-files'), { ignoreComma: true }).map((i) => {
-        const [id, p] = keyValue(i, 'secret', 'id=path, e.g. npmrc=./.npmrc');
-        if (!p.trim()) throw new Error(`secret "${id}" has an empty path: use id=path`);
+      secretLines(
+        get,
+        'secret-files',
+        { ignoreComma: true, example: 'id=path, e.g. npmrc=./.npmrc' },
+        inputWarnings,
+      ).map(([id, p]) => {
         const file = path.resolve(env.workspace, p.trim());
         if (!env.exists(file)) throw new Error(`secret "${id}": file ${file} does not exist`);
         return { id, path: file };
@@ -110,16 +139,17 @@ function parseSecretInputs(get: Getter, c: Collector, env: InputEnv) {
   const secretEnvs = c.field(
     'secret-envs',
     () =>
-      parseList(get('secret-envs')).map((i) => {
-        const [id, v] = keyValue(i, 'secret', 'id=ENV_VAR, e.g. token=GITHUB_TOKEN');
-        if (!ENV_NAME.test(v.trim()))
-          throw new Error(`secret "${id}": "${v.trim()}" is not an environment variable name`);
-        if (withheldVariable(v.trim())) throw new Error(`secret "${id}": ${withheldText(v.trim())}`);
-        return { id, env: v.trim() };
-      }),
+      secretLines(get, 'secret-envs', { example: 'id=ENV_VAR, e.g. token=GITHUB_TOKEN' }, inputWarnings).map(
+        ([id, v]) => {
+          if (!ENV_NAME.test(v.trim()))
+            throw new Error(`secret "${id}": "${v.trim()}" is not an environment variable name`);
+          if (withheldVariable(v.trim())) throw new Error(`secret "${id}": ${withheldText(v.trim())}`);
+          return { id, env: v.trim() };
+        },
+      ),
     [],
   );
-  return { secrets, secretFiles, secretEnvs };
+  return { secrets, secretFiles, secretEnvs, inputWarnings };
 }
 
 export function parseBuildOptionInputs(get: Getter, c: Collector, env: InputEnv): BuildOptionInputs {
@@ -137,7 +167,7 @@ export function parseBuildOptionInputs(get: Getter, c: Collector, env: InputEnv)
   const buildContexts = list('build-contexts', true, (i) => {
     keyValue(i, 'build context', 'name=path-or-url, e.g. alpine=docker-image://alpine:3.20');
   });
-  const { secrets, secretFiles, secretEnvs } = parseSecretInputs(get, c, env);
+  const { secrets, secretFiles, secretEnvs, inputWarnings } = parseSecretInputs(get, c, env);
   const ssh = list('ssh', false);
   const one = (name: string, check: (v: string) => string) =>
     c.field(name, () => (get(name).trim() ? check(get(name).trim()) : ''), '');
@@ -181,6 +211,7 @@ export function parseBuildOptionInputs(get: Getter, c: Collector, env: InputEnv)
     ulimit,
     outputs,
     load,
+    inputWarnings,
     ...parseBuildPushExtras(get, c),
   };
 }

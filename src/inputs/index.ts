@@ -6,6 +6,7 @@ import { downloadUrlSecrets } from './buildx-url.js';
 import { type CacheInputs, parseCacheInputs } from './cache.js';
 import { Collector, type Getter, type InputEnv } from './collect.js';
 import { type DryRunInputs, parseDryRunInputs } from './dry-run.js';
+import { stepFormOf } from './form.js';
 import { type LoginInputs, loginSecretValues, parseLoginInputs } from './login.js';
 import { type MetaInputs, parseMetaInputs } from './meta.js';
 import { type ParityInputs, parseParityInputs } from './parity.js';
@@ -39,8 +40,9 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const c = new Collector();
   // merge builds nothing: no checkout (context, Dockerfile) is needed, the platforms come from the shards
   const builds = modeOf(get) !== 'merge';
-  const meta = parseMetaInputs(get, c);
-  const build = parseBuildInputs(get, c, env, builds);
+  const form = stepFormOf(get);
+  const meta = parseMetaInputs(get, c, form);
+  const build = parseBuildInputs(get, c, env, builds, form);
   const builder = parseBuilderInputs(get, c, env);
   const dryRun = parseDryRunInputs(get, c);
   const login = parseLoginInputs(get, c);
@@ -78,18 +80,8 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
       'is empty but push is true: name at least one image, e.g. ghcr.io/org/app (or give full references in tags)',
     );
   }
-  if (buildOptions.load && build.platforms.length > 1) {
-    c.fail(
-      'load',
-      `true needs a single platform, but ${build.platforms.length} are set (${build.platforms.join(', ')}): the local image store holds one platform per tag; set platforms to one, or use push`,
-    );
-  }
-  if (buildOptions.load && build.push === true) {
-    c.fail(
-      'load',
-      'true cannot be combined with push: true: load builds into the local engine only; set push: false (or remove load)',
-    );
-  }
+  // load with several platforms needs the engine's containerd image store: the build stage checks
+  // it once docker info has answered (see checkLoad); load with push does both, as build-push-action
   if (c.errors.length) throw new InputErrors(c.errors);
   return {
     ...meta,

@@ -1,6 +1,7 @@
 import { parseList } from '../lists.js';
 import { explainName, isValidReference, lowercaseName } from '../oci/reference.js';
 import type { Collector, Getter } from './collect.js';
+import { isFullReference, type StepForm } from './form.js';
 import { type Flavor, parseFlavor, parseImages, parseTagRules, type TagRule } from './meta-rules.js';
 
 export interface MetaInputs {
@@ -24,6 +25,8 @@ export interface MetaInputs {
   sepAnnotations: string;
   /** bake-target: the target name in the bake-file outputs. */
   bakeTarget: string;
+  /** build-push-action's form (see form.ts) or this action's: decides the unset inputs' defaults. */
+  form: StepForm;
 }
 
 export type MetaExpressionInputs = Pick<MetaInputs, 'tagRules' | 'labels' | 'annotations' | 'flavor'>;
@@ -62,15 +65,13 @@ export function imageNames(imageLines: string[]): string[] {
     .map((img) => img.name);
 }
 
-export function parseMetaInputs(get: Getter, c: Collector): MetaInputs {
+export function parseMetaInputs(get: Getter, c: Collector, form: StepForm = 'multiarch'): MetaInputs {
   const images = c.field('images', () => imageNames(lines(get('images'))), []);
   const tagLines = lines(get('tags'));
-  // a line with no attribute but a / or : is a full reference (build-push-action's tags), not a tag
-  const isReference = (l: string) => !/[=,]/.test(l) && /[/:]/.test(l);
   const literalRefs = c.field(
     'tags',
     () =>
-      tagLines.filter(isReference).map((raw) => {
+      tagLines.filter(isFullReference).map((raw) => {
         const ref = lowercaseName(raw);
         if (!isValidReference(ref)) {
           throw new Error(
@@ -81,7 +82,7 @@ export function parseMetaInputs(get: Getter, c: Collector): MetaInputs {
       }),
     [],
   );
-  const ruleLines = tagLines.filter((l) => !isReference(l));
+  const ruleLines = tagLines.filter((l) => !isFullReference(l));
   // only full references given: no generated tags (the defaults apply only when tags is empty)
   const tagRules = c.field('tags', () => (ruleLines.length || !literalRefs.length ? parseTagRules(ruleLines) : []), []);
   const flavor = c.field('flavor', () => parseFlavor(lines(get('flavor'))), parseFlavor([]));
@@ -100,5 +101,6 @@ export function parseMetaInputs(get: Getter, c: Collector): MetaInputs {
     sepLabels: separator(get('sep-labels', { raw: true })),
     sepAnnotations: separator(get('sep-annotations', { raw: true })),
     bakeTarget: get('bake-target') || 'docker-metadata-action',
+    form,
   };
 }

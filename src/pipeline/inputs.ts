@@ -61,10 +61,7 @@ export async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inp
   }
 }
 
-/**
- * Rules that need the environment; still before any docker command. (load with a push cannot get
- * here: push: true with load is an input error, and push: auto never pushes with load.)
- */
+/** Rules that need the environment; still before any docker command. */
 function checkRunInputs(inputs: Inputs, env: NodeJS.ProcessEnv, artifactsAvailable: boolean): InputError[] {
   const errors: InputError[] = [];
   for (const s of inputs.secretEnvs) {

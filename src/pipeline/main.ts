@@ -26,6 +26,7 @@ import { metaStage, startRepoApi } from '../stages/meta/wiring.js';
 import { preflightStage } from '../stages/preflight/wiring.js';
 import { qemuStage } from '../stages/qemu/wiring.js';
 import { planSmokeLoads, verifyStage } from '../stages/verify/wiring.js';
+import { announceForm, resolveBuilderPlatform } from './builder-platform.js';
 import { maskSecret, maskSecretInputs, parseRunInputs, type Push } from './inputs.js';
 import { preloadStages } from './preload.js';
 import { finishReport, reportFailure } from './report.js';
@@ -38,8 +39,10 @@ export async function runMain(deps: Deps): Promise<void> {
   if (!parsed) return;
   const { inputs, push } = parsed;
   if (push.warning) host.warning(push.warning);
-  for (const n of inputs.inputNotes) host.info(n);
   for (const s of inputs.secretEnvs) maskSecret(host, deps.env[s.env] ?? '');
+  for (const n of inputs.inputNotes) host.info(n);
+  for (const w of inputs.inputWarnings) host.warning(w);
+  announceForm(host, inputs);
 
   const timings: Timing[] = [];
   // a merge's platforms become its shards' once they are found
@@ -106,13 +109,15 @@ function openRun(
 
 /** mode build and shard: every stage up to the build, then verification of what it made (a dry run stops at the plan). */
 async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<void> {
-  const { inputs, host, push } = run;
+  const { host, push } = run;
   await qemuStage(run);
   // load the later stages' modules while the builder's probes are out (not before: that would hold back their start)
   const builder = await builderStage(run, () => preload(run));
   // the builder's platform list (outputs): read beside the build, or at the end of a run that stops before it
   const readPlatforms = once(() => builder.platforms());
   pending.push(readPlatforms);
+  await resolveBuilderPlatform(run, readPlatforms);
+  const { inputs } = run;
   const meta = await metaStage(run);
   if (push.push && inputs.mode !== 'shard' && meta.refs.length === 0) {
     throw new StageError('meta', 'nothing to push: no tag could be derived from the git ref; set "tags"');

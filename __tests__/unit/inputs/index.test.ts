@@ -64,7 +64,11 @@ test('mode merge: valid platforms are read (they filter the shards), even with n
     parseInputs(get({ ...base, mode: 'merge', digests: D, platforms: 'linux/arm64, linux/amd64' }), nothingExists)
       .platforms,
   ).toEqual(['linux/arm64', 'linux/amd64']);
-  expect(parseInputs(get({ ...base, mode: 'merge', digests: D }), nothingExists).platforms).toEqual([]);
+  // no platforms given: this action's default (as the runner passed action.yml's default before it moved into code)
+  expect(parseInputs(get({ ...base, mode: 'merge', digests: D }), nothingExists).platforms).toEqual([
+    'linux/amd64',
+    'linux/arm64',
+  ]);
 });
 
 test('mode merge: the other inputs are still checked, in their order', () => {

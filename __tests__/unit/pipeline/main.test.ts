@@ -8,7 +8,7 @@ const ws = { '/ws/Dockerfile': 'FROM scratch\n', '/ws/sub/Dockerfile.x': 'FROM s
 describe('bad inputs: ::error naming the input, failed step, zero exec calls', () => {
   test.each<[string, Record<string, string>, string, RegExp]>([
     ['unknown arch', { platforms: 'linux/arm65' }, 'platforms', /arm65.*valid/],
-    ['empty platforms', { platforms: ' ' }, 'platforms', /at least one platform/],
+    ['empty platforms', { platforms: ' , ' }, 'platforms', /at least one platform/],
     ['push without images', { push: 'true', images: '' }, 'images', /empty but push is true/],
     ['missing Dockerfile', { file: 'nope/Dockerfile' }, 'file', /not found/],
     ['missing context', { context: 'nope' }, 'context', /does not exist/],

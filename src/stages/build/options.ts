@@ -11,7 +11,10 @@ import { parseBuildxVersion } from '../builder/buildx-version.js';
  * Build options ready for argv: the inputs with secret values already replaced by file references
  * and `provenance` resolved.
  */
-export type BuildOptionsPlan = Omit<BuildOptionInputs, 'secrets' | 'secretFiles' | 'secretEnvs' | 'provenance'> & {
+export type BuildOptionsPlan = Omit<
+  BuildOptionInputs,
+  'secrets' | 'secretFiles' | 'secretEnvs' | 'provenance' | 'inputWarnings'
+> & {
   /** `--secret` values: id=X,src=FILE or id=X,env=VAR (never a secret value). */
   secretArgs: string[];
   /** Resolved `--provenance` value, undefined = flag left out. */
@@ -31,6 +34,18 @@ export function exporterTypes(outputs: string[]): string[] {
     if (type) return type.slice('type='.length);
     if (fields.length === 1 && !fields[0]!.includes('=')) return fields[0] === '-' ? 'tar' : 'local';
     return '';
+  });
+}
+
+/**
+ * Pure: an `outputs` entry pushes to a registry: type=registry, or type=image with push=true,
+ * as buildx reads the CSV fields.
+ */
+export function outputsPush(outputs: string[]): boolean {
+  return outputs.some((o) => {
+    const fields = (parse(o, { relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][])[0] ?? [];
+    const type = fields.find((f) => f.startsWith('type='))?.slice('type='.length);
+    return type === 'registry' || (type === 'image' && fields.some((f) => /^push=(?:1|t|true)$/i.test(f)));
   });
 }
 
@@ -56,12 +71,20 @@ export interface ProvenanceContext {
   repoPrivate?: boolean;
   /** URL of this workflow run (buildx's builder-id). */
   builderId: string;
+  /** BUILDX_NO_DEFAULT_ATTESTATIONS is on: no default provenance (buildx adds none either). */
+  noDefaultAttestations?: boolean;
+}
+
+/** Pure: BUILDX_NO_DEFAULT_ATTESTATIONS read as buildx reads it (Go's ParseBool: 1, t, true in any case). */
+export function noDefaultAttestations(env: NodeJS.ProcessEnv): boolean {
+  return /^(?:1|t|true)$/i.test((env.BUILDX_NO_DEFAULT_ATTESTATIONS ?? '').trim());
 }
 
 /**
  * Pure: build-push-action's provenance rule. Unset: mode=max for a public repository,
  * mode=min (inline only) otherwise, and nothing for the exporter without attestations (load,
- * type=docker). `false` disables it; `true` or attributes get the run URL as builder-id.
+ * type=docker) or under BUILDX_NO_DEFAULT_ATTESTATIONS. `false` disables it; `true` or
+ * attributes get the run URL as builder-id.
  */
 export function resolveProvenance(input: string, ctx: ProvenanceContext): string | undefined {
   const v = input.trim();
@@ -70,7 +93,7 @@ export function resolveProvenance(input: string, ctx: ProvenanceContext): string
       ? attrs
       : [attrs, `builder-id=${ctx.builderId}`].filter(Boolean).join(',');
   if (v === '') {
-    if (exportsWithoutAttestations(ctx.outputs, ctx.load)) return undefined;
+    if (ctx.noDefaultAttestations || exportsWithoutAttestations(ctx.outputs, ctx.load)) return undefined;
     // as build-push-action: max unless the event payload says the repository is private
     return withId(ctx.repoPrivate === true ? 'mode=min,inline-only=true' : 'mode=max');
   }

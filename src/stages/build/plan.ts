@@ -1,9 +1,11 @@
 import * as path from 'node:path';
 
+import { StageError } from '../../errors.js';
 import { type BuildOptionsPlan, planBuildOptions } from './options.js';
 
 export interface BuildPlanInput {
   builder: string;
+  /** [] = the builder's own platform (no --platform, as build-push-action without platforms). */
   platforms: string[];
   context: string;
   /** '' = buildx's default for the context. */
@@ -74,9 +76,22 @@ export function decidePush(
   return { push: true, reason: `push: auto on a ${eventName} event` };
 }
 
+/**
+ * Pure: load with several platforms needs an image store that holds multi-platform images (the
+ * engine's containerd store, with either driver); the classic store holds one platform per tag.
+ */
+export function checkLoad(load: boolean, platforms: string[], containerdStore: boolean | undefined): void {
+  if (!load || platforms.length < 2 || containerdStore !== false) return;
+  throw new StageError(
+    'build',
+    `load: true with ${platforms.length} platforms (${platforms.join(', ')}) needs the Docker engine's containerd image store, which holds multi-platform images; this engine uses the classic image store, which holds one platform per tag. Set platforms to one, use push, or enable the containerd image store ({"features":{"containerd-snapshotter":true}} in /etc/docker/daemon.json, then restart dockerd)`,
+  );
+}
+
 /** Pure: the exact `docker buildx build` argv. */
 export function planBuild(p: BuildPlanInput): string[] {
-  const argv = ['docker', 'buildx', 'build', '--builder', p.builder, '--platform', p.platforms.join(',')];
+  const argv = ['docker', 'buildx', 'build', '--builder', p.builder];
+  if (p.platforms.length) argv.push('--platform', p.platforms.join(','));
   if (p.file) argv.push('--file', p.file);
   for (const arg of p.buildArgs) argv.push('--build-arg', arg);
   for (const ref of p.refs) argv.push('--tag', ref);

@@ -12,18 +12,21 @@ import { pushShardLayout } from '../shard/act.js';
 import { planShardOutput, planShardPush, shardAnnotations, shardOutput } from '../shard/plan.js';
 import { uploadShardResult } from '../shard/wiring.js';
 import { type BuildResult, runBuild, writeSecretFiles } from './act.js';
+import { buildCheckAnnotations, checksAnnotationsEnabled } from './checks.js';
 import {
   checkCallSupported,
   GIT_AUTH_ENV,
   gitSources,
   hasAttestType,
+  noDefaultAttestations,
+  outputsPush,
   planGitAuthSecret,
   planSecrets,
   resolveProvenance,
   type SecretFile,
   secretIds,
 } from './options.js';
-import { type BuildPlanInput, planBuild } from './plan.js';
+import { type BuildPlanInput, checkLoad, planBuild } from './plan.js';
 import { retryingExec } from './retry.js';
 
 function repoPrivate(payload: Record<string, unknown>): boolean | undefined {
@@ -70,9 +73,10 @@ export function planBuildStage(run: Run, meta: MetaPlan, builder: Builder, cache
       ? { image: inputs.images[0]!, ociDir: path.join(tempDir, 'shard-oci') }
       : undefined;
   const secrets = planSecrets(inputs, tempDir);
+  checkLoad(inputs.load, inputs.platforms, builder.containerdStore);
   const input: BuildPlanInput = {
     builder: builder.name,
-    platforms: inputs.platforms,
+    platforms: inputs.platformsFromBuilder ? [] : inputs.platforms,
     context: inputs.context,
     file: inputs.file,
     buildArgs: inputs.buildArgs,
@@ -85,6 +89,7 @@ export function planBuildStage(run: Run, meta: MetaPlan, builder: Builder, cache
     cacheTo: cache.restored.cacheTo,
     options: {
       ...inputs,
+      load: loadFlag(inputs.load, push.push, builder),
       outputs: shard ? [...inputs.outputs, planShardOutput(shard.image, builder.driver, shard.ociDir)] : inputs.outputs,
       secretArgs: [...secrets.args, ...gitAuthArgs(run)],
       provenance: provenanceOf(run),
@@ -94,13 +99,23 @@ export function planBuildStage(run: Run, meta: MetaPlan, builder: Builder, cache
   return { argv: planBuild(input), input, metadataFile, iidFile, secretFiles: secrets.files, shard };
 }
 
+/**
+ * --load beside --push, except on the docker driver over the containerd image store: there the
+ * pushed image is the engine's own (its image exporter stores it, then pushes), and a second export
+ * of the same name races it (moby 26: "image … already exists").
+ */
+function loadFlag(load: boolean, push: boolean, builder: Builder): boolean {
+  return load && !(push && builder.driver === 'docker' && builder.containerdStore === true);
+}
+
 /** The --provenance value: an attests entry of type provenance replaces the default (as build-push-action). */
-function provenanceOf({ inputs, ctx }: Run): string | undefined {
+function provenanceOf({ inputs, ctx, env }: Run): string | undefined {
   if (!inputs.provenance && inputs.attests.some((a) => hasAttestType(a, 'provenance'))) return undefined;
   return resolveProvenance(inputs.provenance, {
     load: inputs.load,
     outputs: inputs.outputs,
     repoPrivate: repoPrivate(ctx.payload),
+    noDefaultAttestations: noDefaultAttestations(env),
     builderId:
       ctx.repository && ctx.runId
         ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${ctx.runAttempt ? `/attempts/${ctx.runAttempt}` : ''}`
@@ -125,12 +140,14 @@ export function buildxEnv(run: Run, argv: string[], cacheEnv: Record<string, str
   return { ...cacheEnv, ...named };
 }
 
-/** buildx's environment for the build: buildxEnv and plain progress. */
+/** buildx's environment for the build: buildxEnv, plain progress, and the build checks' switch. */
 function buildEnv(run: Run, plan: BuildPlan, cache: PreparedCache): Record<string, string> {
   const env = buildxEnv(run, plan.argv, cache.restored.env);
   if (env[GIT_AUTH_ENV]) run.host.setSecret(env[GIT_AUTH_ENV]);
+  // buildx (0.15+) writes the build checks' warnings into the metadata file only when asked
+  const checks: Record<string, string> = checksAnnotationsEnabled(run.env) ? { BUILDX_METADATA_WARNINGS: 'true' } : {};
   // plain progress (what a runner's log shows anyway): the time report reads its step lines
-  return { BUILDKIT_PROGRESS: 'plain', ...env };
+  return { BUILDKIT_PROGRESS: 'plain', ...checks, ...env };
 }
 
 /** Write the secret files, run buildx (retrying transient push failures), save the cache, push a shard; set the build outputs. */
@@ -162,6 +179,10 @@ export async function buildStage(
   );
   run.report.digest = result.digest;
   run.report.imageid = result.imageid;
+  if (checksAnnotationsEnabled(run.env)) {
+    for (const a of buildCheckAnnotations(result.metadata, dockerfile.inWorkspace ? dockerfile.path : undefined))
+      host.warning(a.message, { title: a.title, file: a.file, startLine: a.startLine });
+  }
   // only after a build that succeeded (runBuild throws on a failed one): a failed build saves nothing
   await cache.save(result.log);
   const shard = plan.shard;
@@ -174,7 +195,8 @@ export async function buildStage(
       ),
     );
   }
-  run.report.pushed = push.push;
+  // an outputs entry may push by itself (type=registry, type=image,push=true)
+  run.report.pushed = push.push || outputsPush(inputs.outputs);
   writePushed(host, run.report);
   if (shard) host.setOutput('shard', shardOutput(shard.image, inputs.platforms[0]!, result.digest));
   host.setOutput('digest', result.digest);

@@ -14,9 +14,10 @@ import { installBuildx } from './buildx-install.js';
 import { buildRegistryRefs, configMirrors } from './network.js';
 import { parseInspectNodes } from './nodes.js';
 import { builderNameFor, buildxToInstall, planBuilder, planBuildkitdConfig } from './plan.js';
-import type { BuilderProbe } from './probe.js';
+import { type BuilderProbe, usesContainerdStore } from './probe.js';
 
-export type Builder = BuilderResult;
+/** The builder, and whether the engine's image store is containerd's (it holds multi-platform images). */
+export type Builder = BuilderResult & { containerdStore?: boolean };
 
 /**
  * Find (or install) buildx, then use, create or reuse the builder; outputs builder, driver, and
@@ -46,7 +47,7 @@ function afterFirstAnswer(exec: Exec, then: () => void): Exec {
 }
 
 /** Probe → plan (buildx, the daemon config, the builder) → act (install, write, create and boot). */
-async function setUpBuilder(run: Run, exec: Exec): Promise<BuilderResult> {
+async function setUpBuilder(run: Run, exec: Exec): Promise<Builder> {
   const { inputs, host } = run;
   const probe = await ensureBuildx(run, exec, await probeBuilder(exec));
   host.info(`buildx: ${probe.buildxVersion?.trim() ?? '(missing)'}`);
@@ -73,7 +74,7 @@ async function setUpBuilder(run: Run, exec: Exec): Promise<BuilderResult> {
   const result = await runBuilder(plan, { exec, log: (m) => host.info(m), warn: (m) => host.warning(m), created });
   for (const w of result.warnings) host.warning(w);
   if (inputs.use && !inputs.dryRun) await makeCurrent(run, exec, result);
-  return result;
+  return { ...result, containerdStore: usesContainerdStore(probe.driverStatus) };
 }
 
 /** use: true: the builder is the job's current one; post puts the previous back when it removes this one. */

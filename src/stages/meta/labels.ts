@@ -59,3 +59,11 @@ export function createdAt(sourceDateEpoch: string, now: number): string {
 export function labelObject(labels: string[]): Record<string, string> {
   return Object.fromEntries(labels.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 }
+
+/** buildx's annotation levels: a line may start with one, with an optional [platform] part. */
+const ANNOTATION_LEVEL = /^(?:index|manifest|index-descriptor|manifest-descriptor)(?:\[[^\]=]*\])?(?=:)/;
+
+/** Pure: the level prefix of an annotation line (`manifest[linux/amd64]`), without its colon; undefined when it has none. */
+export function annotationLevelOf(line: string): string | undefined {
+  return ANNOTATION_LEVEL.exec(line)?.[0];
+}

@@ -3,7 +3,7 @@ import { expressionTexts, type MetaInputs } from '../../inputs/meta.js';
 import type { Flavor, TagRule } from '../../inputs/meta-rules.js';
 import { splitReference } from '../../oci/reference.js';
 import { type ExprContext, renderGlobal, unquotedDateFormats } from './expressions.js';
-import { createdAt, labelObject, mergeLabels, ociPairs } from './labels.js';
+import { annotationLevelOf, createdAt, labelObject, mergeLabels, ociPairs } from './labels.js';
 import { toDockerTag } from './sanitize.js';
 import { type RuleRun, TAG_VALUES } from './tag-values.js';
 
@@ -12,7 +12,7 @@ import { type RuleRun, TAG_VALUES } from './tag-values.js';
  * and lowercased there, so the plan takes them as they are.
  */
 export type MetaInput = Pick<MetaInputs, 'images' | 'tagRules' | 'flavor' | 'labels' | 'annotations'> &
-  Partial<Pick<MetaInputs, 'literalRefs'>>;
+  Partial<Pick<MetaInputs, 'literalRefs' | 'form'>>;
 
 export interface MetaPlan {
   /** Full references image:tag, every tag on every image (what buildx gets). */
@@ -104,16 +104,24 @@ function tagListOf(v: Version, flavor: Flavor): string[] {
   return list;
 }
 
-/** The OCI labels and annotations (generated, then the user's lines rendered over them). */
+/**
+ * The OCI labels and annotations (generated, then the user's lines rendered over them). In
+ * build-push-action's form nothing is generated: only the lines given, as build-push-action passes them.
+ */
 function labelsOf(input: MetaInput, run: MetaRun, ex: ExprContext, version: string, notes: string[]) {
   const m = run.meta;
   const g = (s: string) => renderGlobal(s, ex);
-  const oci = ociPairs({ repo: m.repo, version, created: createdAt(m.sourceDateEpoch, run.now), revision: m.sha });
+  const oci =
+    input.form === 'build-push-action'
+      ? []
+      : ociPairs({ repo: m.repo, version, created: createdAt(m.sourceDateEpoch, run.now), revision: m.sha });
   const drop = (name: string) => (line: string) =>
     notes.push(`${name}: "${line}" is not KEY=VALUE, dropped (as docker/metadata-action does)`);
   const labels = mergeLabels(oci, input.labels.map(g), drop('labels'));
-  const plainAnnotations = mergeLabels(oci, input.annotations.map(g), drop('annotations'));
-  const annotations = m.annotationLevels.flatMap((level) => plainAnnotations.map((x) => `${level}:${x}`));
+  const rendered = input.annotations.map(g);
+  // buildx's own default level (manifest) for an unprefixed line in build-push-action's form
+  const levels = input.form === 'build-push-action' ? [''] : m.annotationLevels;
+  const annotations = leveledAnnotations(oci, rendered, levels, drop('annotations'));
   return { labels, annotations };
 }
 
@@ -142,4 +150,29 @@ export function planMeta(input: MetaInput, run: MetaRun): MetaPlan {
     json: { tags, labels: labelObject(labels), annotations },
     notes,
   };
+}
+
+/**
+ * Pure: annotation lines for buildx. A line with a level prefix (index:, manifest[linux/amd64]:, …)
+ * is passed as written and replaces a generated one of the same level and key; an unprefixed line
+ * is merged over the generated pairs, and each of those takes every default level ('' = no prefix).
+ */
+export function leveledAnnotations(
+  generated: [string, string][],
+  lines: string[],
+  levels: string[],
+  dropped: (line: string) => void,
+): string[] {
+  const prefixed: string[] = [];
+  const plain: string[] = [];
+  for (const line of lines) {
+    const level = annotationLevelOf(line);
+    if (!level) plain.push(line);
+    else if (line.indexOf('=', level.length + 1) <= level.length + 1) dropped(line);
+    else prefixed.push(line);
+  }
+  const given = new Set(prefixed.map((l) => l.slice(0, l.indexOf('=', annotationLevelOf(l)!.length + 1))));
+  const merged = mergeLabels(generated, plain, dropped);
+  const leveled = levels.flatMap((level) => merged.map((x) => (level ? `${level}:${x}` : x)));
+  return [...leveled.filter((x) => !given.has(x.slice(0, x.indexOf('=')))), ...prefixed];
 }
