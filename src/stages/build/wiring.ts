@@ -5,6 +5,7 @@ import type { VerifyInputs } from '../../inputs/verify.js';
 import type { Exec } from '../../ports/exec.js';
 import type { Host } from '../../ports/host.js';
 import { type Run, writePushed } from '../../run/run.js';
+import type { CheckExportPlan } from '../archcheck/export.js';
 import type { Builder } from '../builder/wiring.js';
 import type { PreparedCache } from '../cache/wiring.js';
 import type { MetaPlan } from '../meta/plan.js';
@@ -41,6 +42,8 @@ export interface BuildPlan {
   secretFiles: SecretFile[];
   /** mode shard: the one image, pushed by digest (an OCI layout first with the docker driver). */
   shard?: { image: string; ociDir: string };
+  /** What the build also exports for the arch check (an unpushed build, see archcheck/export.ts). */
+  check?: CheckExportPlan;
 }
 
 /** github-token as BuildKit's GIT_AUTH_TOKEN.<host> secret for a git context on this server (see planGitAuthSecret). */
@@ -59,7 +62,13 @@ function gitAuthArgs(run: Run): string[] {
 }
 
 /** The exact `docker buildx build` argv for this run, and the secret files it names (written by buildStage). */
-export function planBuildStage(run: Run, meta: MetaPlan, builder: Builder, cache: PreparedCache): BuildPlan {
+export function planBuildStage(
+  run: Run,
+  meta: MetaPlan,
+  builder: Builder,
+  cache: PreparedCache,
+  check?: CheckExportPlan,
+): BuildPlan {
   const { inputs, tempDir, push } = run;
   checkCallSupported(inputs.call, builder.buildxVersion);
   const metadataFile = path.join(tempDir, 'metadata.json');
@@ -85,13 +94,17 @@ export function planBuildStage(run: Run, meta: MetaPlan, builder: Builder, cache
     cacheTo: cache.restored.cacheTo,
     options: {
       ...inputs,
-      outputs: shard ? [...inputs.outputs, planShardOutput(shard.image, builder.driver, shard.ociDir)] : inputs.outputs,
+      outputs: [
+        ...inputs.outputs,
+        ...(shard ? [planShardOutput(shard.image, builder.driver, shard.ociDir)] : []),
+        ...(check?.outputs ?? []),
+      ],
       secretArgs: [...secrets.args, ...gitAuthArgs(run)],
       provenance: provenanceOf(run),
       iidFile,
     },
   };
-  return { argv: planBuild(input), input, metadataFile, iidFile, secretFiles: secrets.files, shard };
+  return { argv: planBuild(input), input, metadataFile, iidFile, secretFiles: secrets.files, shard, check };
 }
 
 /** The --provenance value: an attests entry of type provenance replaces the default (as build-push-action). */
