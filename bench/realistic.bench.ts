@@ -192,3 +192,61 @@ test('realistic app: cold, fresh runner, one file changed — ours vs raw buildx
   row(`fresh runner, app.py changed (cache-hit ${changed.hit})`, changed, raw(ws, rawCache, path.join(root, 'raw-3')));
   fs.rmSync(root, { recursive: true, force: true });
 });
+
+/** The oci export the build adds for the arch check: its step's own time in buildx's plain log (s). */
+const exportStep = (log: string) => {
+  const id = /^(#\d+) exporting to oci image format$/m.exec(log)?.[1];
+  return id ? Number(new RegExp(`^${id} DONE ([\\d.]+)s$`, 'm').exec(log)?.[1] ?? 0) : 0;
+};
+
+test('arch-check cost per row: cold, no change, one file changed; pushed and unpushed; docker and docker-container', async () => {
+  const base = pushBase();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mabench-arch-'));
+  const runnerTemp = path.join(root, 'runner-temp');
+  const own: string[] = [];
+  out(
+    '| driver | push | scenario | build stage s | oci export step s (inside the build) | arch-check stage s | arch-check cost / build |',
+  );
+  out('|---|---|---|---|---|---|---|');
+  const run = async (driver: string, push: boolean, scenario: string, ws: string, over: Record<string, string>) => {
+    fs.rmSync(runnerTemp, { recursive: true, force: true });
+    fs.mkdirSync(runnerTemp, { recursive: true });
+    const image = `${REGISTRY}/${uniqueName('bench/archapp')}`;
+    if (driver === 'docker' && !push) own.push(`${image}:v1`);
+    const job = await runJob({
+      workspace: ws,
+      eventName: push ? 'push' : 'pull_request',
+      inputs: { images: image, tags: 'v1', platforms: PLATFORMS, push: String(push), driver, ...over },
+      env: service.env,
+      runnerTemp,
+      sha: crypto.randomBytes(20).toString('hex'),
+    });
+    if (job.main.code !== 0) throw new Error(`${driver} ${scenario}: ${job.main.stdout.slice(-3000)}`);
+    const build = stage(job.main.summary, 'build');
+    const arch = stage(job.main.summary, 'arch-check');
+    const exp = exportStep(job.main.stdout + job.main.stderr);
+    out(
+      `| ${driver} | ${push} | ${scenario} | ${build} | ${exp.toFixed(1)} | ${arch} | ${((100 * (arch + exp)) / build).toFixed(1)}% |`,
+    );
+  };
+  for (const push of [false, true]) {
+    // docker-container: every run a fresh runner (a new builder), the layer cache through @actions/cache
+    const ws = workspace(base);
+    const dc = {
+      'driver-opts': `network=host\nimage=${BUILDKIT}`,
+      'cache-key': `bench-arch-${push}-${Date.now()}`,
+    };
+    await run('docker-container', push, 'cold', ws, dc);
+    await run('docker-container', push, 'fresh runner, no change', ws, dc);
+    fs.appendFileSync(path.join(ws, 'app.py'), '\n# one change\n');
+    await run('docker-container', push, 'fresh runner, app.py changed', ws, dc);
+    // docker driver: the engine's builder keeps its cache (never pruned here): cold is no-cache
+    const wd = workspace(base);
+    await run('docker', push, 'cold (no-cache: true)', wd, { 'no-cache': 'true' });
+    await run('docker', push, 'no change', wd, {});
+    fs.appendFileSync(path.join(wd, 'app.py'), '\n# one change\n');
+    await run('docker', push, 'app.py changed', wd, {});
+  }
+  if (own.length) execFileSync('docker', ['image', 'rm', '--force', ...own], { stdio: 'ignore' });
+  fs.rmSync(root, { recursive: true, force: true });
+});

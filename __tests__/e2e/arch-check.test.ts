@@ -1,3 +1,7 @@
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { docker, makeWorkspace, REGISTRY, runJob, uniqueName } from './harness.js';
 
 /** Every platform gets busybox-amd64 at /usr/local/bin/tool: the classic "COPY a vendored binary". */
@@ -47,7 +51,7 @@ describe('arch-check: every platform image holds binaries of its own architectur
     expect(job.main.summary).toContain('| linux/arm64 | ok | 2 | 2 | 2 of 2 |');
   }, 300_000);
 
-  test('pull request (no push), docker driver: checked from a re-export of the cached build', async () => {
+  test('pull request (no push), docker driver: checked from what the build exported for it', async () => {
     const job = await runJob({
       workspace: makeWorkspace(WRONG),
       eventName: 'pull_request',
@@ -76,6 +80,46 @@ describe('arch-check: every platform image holds binaries of its own architectur
     });
     expect(ignored.main.errors).toEqual([]);
     expect(ignored.main.code).toBe(0);
+  }, 300_000);
+
+  test('no-cache on a pull request: each RUN step runs once (one buildx build), and the check still judges it', async () => {
+    // every RUN calls a counter on the runner's loopback (network host); no-cache runs each again if built twice
+    const hits: string[] = [];
+    const server = http.createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const run = `RUN ["/bin/busybox", "sh", "-c", "/bin/busybox wget -q -O- http://127.0.0.1:${port}/$TARGETARCH"]`;
+    try {
+      const job = await runJob({
+        workspace: makeWorkspace(WRONG.replace('COPY busybox-amd64', `${run}\nCOPY busybox-amd64`)),
+        eventName: 'pull_request',
+        traceDocker: true,
+        inputs: {
+          images: `${REGISTRY}/${uniqueName('e2e/arch-nocache')}`,
+          platforms: PLATFORMS,
+          driver: 'docker',
+          'no-cache': 'true',
+          network: 'host',
+          allow: 'network.host',
+        },
+      });
+      expect(job.main.outputs.pushed).toBe('false');
+      expect(failure(job.main.errors)).toMatch(/linux\/arm64 holds 1 amd64 binary: \/usr\/local\/bin\/tool/);
+      expect(job.main.stdout).toMatch(/arch-check linux\/amd64: 2 ELF file\(s\)/);
+      expect(hits.sort()).toEqual(['/amd64', '/arm64']);
+      // the build is the only buildx build of the step: it wrote what the check read
+      const builds = job.main.dockerCalls.filter((a) => a[0] === 'buildx' && a[1] === 'build');
+      expect(builds).toHaveLength(1);
+      const oci = builds[0]!.find((a) => /^type=oci,dest=.*arch-check\.oci\.tar$/.test(a));
+      expect(oci).toBeDefined();
+      // the export was only for the check: removed once read
+      expect(fs.existsSync(oci!.slice('type=oci,dest='.length))).toBe(false);
+    } finally {
+      server.close();
+    }
   }, 300_000);
 
   test('arch-check: false skips the check', async () => {

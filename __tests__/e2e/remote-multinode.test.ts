@@ -153,4 +153,37 @@ describeBuildkit('a two-node builder from per-arch docker contexts (append)', ()
     },
     T,
   );
+
+  test(
+    "an unpushed 2-platform build on the two nodes is arch-checked from each platform's files",
+    async () => {
+      const node = uniqueName('arm64-node');
+      // every platform gets the x86-64 busybox at /usr/local/bin/tool
+      const wrong = `${BUSYBOX_DOCKERFILE}COPY busybox-amd64 /usr/local/bin/tool\n`;
+      const j = await runJob({
+        workspace: makeWorkspace(wrong),
+        eventName: 'pull_request',
+        traceDocker: true,
+        inputs: {
+          images: `${REGISTRY}/${uniqueName('e2e/multinode-pr')}`,
+          platforms: BOTH,
+          append: `- name: ${node}\n  endpoint: ${context}\n  platforms: linux/arm64\n`,
+        },
+      });
+      expect(j.main.outputs.pushed).toBe('false');
+      expect(j.main.warnings.join('\n')).not.toMatch(/arch-check/);
+      expect(j.main.errors.join('\n')).toMatch(/linux\/arm64 holds 1 amd64 binary: \/usr\/local\/bin\/tool/);
+      expect(j.main.stdout).toMatch(
+        /arch-check linux\/amd64: \d+ ELF file\(s\) in \d+ file\(s\), the build's files read, 0 for another/,
+      );
+      const builds = j.main.dockerCalls.filter((a) => a[0] === 'buildx' && a[1] === 'build');
+      expect(builds).toHaveLength(1);
+      expect(builds[0]).toContainEqual(
+        expect.stringMatching(/^type=local,dest=.*arch-check-files,platform-split=true$/),
+      );
+      expect(j.main.summary).toMatch(/\| linux\/arm64 \| \*\*1 wrong\*\* \(amd64\) \| \d+ \| \d+ \| none \(files\) \|/);
+      expect(builderLeftovers(node, engine.docker)).toEqual([]);
+    },
+    T,
+  );
 });

@@ -49,23 +49,26 @@ __webpack_require__.r(__webpack_exports__);
 __webpack_require__.d(__webpack_exports__, {
   archCheckFailure: () => (/* reexport */ archCheckFailure),
   archCheckSummary: () => (/* reexport */ archCheckSummary),
+  baseElves: () => (/* binding */ baseElves),
   baseLayers: () => (/* binding */ baseLayers),
-  checkLocal: () => (/* binding */ checkLocal),
+  checkExported: () => (/* binding */ checkExported),
   checkPushed: () => (/* binding */ checkPushed),
   ignoreMatcher: () => (/* reexport */ ignoreMatcher),
   platformImages: () => (/* binding */ platformImages)
 });
 
-// EXTERNAL MODULE: ./lib/errors.js
-var errors = __webpack_require__(452);
-// EXTERNAL MODULE: ./lib/oci/manifests.js
-var manifests = __webpack_require__(27927);
-// EXTERNAL MODULE: ./lib/ports/exec.js + 1 modules
-var exec = __webpack_require__(7857);
-// EXTERNAL MODULE: ./lib/ports/pool.js
-var pool = __webpack_require__(91392);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __webpack_require__(452);
+// EXTERNAL MODULE: ./lib/oci/elf.js
+var elf = __webpack_require__(56412);
+// EXTERNAL MODULE: ./lib/oci/manifests.js
+var manifests = __webpack_require__(27927);
+// EXTERNAL MODULE: ./lib/ports/pool.js
+var pool = __webpack_require__(91392);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: ./lib/oci/reference.js
@@ -247,17 +250,17 @@ class RegistryRepo {
     }
 }
 
+// EXTERNAL MODULE: ./lib/stages/archcheck/export.js
+var archcheck_export = __webpack_require__(87072);
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __webpack_require__(14006);
-// EXTERNAL MODULE: ./lib/oci/elf.js
-var elf = __webpack_require__(56412);
 // EXTERNAL MODULE: ./lib/run/summary.js
 var summary = __webpack_require__(69053);
 ;// CONCATENATED MODULE: ./lib/stages/archcheck/plan.js
 /**
  * Arch check: after the build, every platform's image is read layer by layer and each regular
  * file's ELF header is compared with the platform. Pure: what a layer holds (LayerScan, filled in
- * by scan.ts), how layers stack (whiteouts), the verdict and its message, the re-export's argv.
+ * by scan.ts), how layers stack (whiteouts), the verdict and its message.
  */
 
 
@@ -333,7 +336,11 @@ function archCheckSummary(verdicts, mode) {
         const result = v.wrong.length
             ? `**${v.wrong.length} wrong** (${(0,summary/* summaryText */.g5)([...new Set(v.wrong.map((w) => w.arch))].join(', '))})`
             : 'ok';
-        const layers = mode === 'full' ? `${v.layersRead}` : `${v.layersRead} of ${v.layersTotal}`;
+        const layers = v.layersTotal === 0
+            ? 'none (files)'
+            : mode === 'full'
+                ? `${v.layersRead}`
+                : `${v.layersRead} of ${v.layersTotal}`;
         return `| ${(0,summary/* summaryText */.g5)(v.platform)} | ${result} | ${v.checked} | ${v.files} | ${layers} |`;
     });
     const scope = mode === 'full' ? 'every layer' : 'the layers this build added above its base images';
@@ -348,45 +355,6 @@ function archCheckSummary(verdicts, mode) {
         '',
     ].join('\n');
 }
-/** Pure: the build's argv turned into a re-export of its (cached) result as an OCI tar on stdout. */
-function reexportArgv(buildArgv) {
-    const dropWithValue = new Set([
-        '--tag',
-        '-t',
-        '--output',
-        '-o',
-        '--cache-to',
-        '--metadata-file',
-        '--iidfile',
-        '--attest',
-        '--provenance',
-        '--sbom',
-        '--annotation',
-    ]);
-    const dropAlone = new Set(['--push', '--load']);
-    const out = [];
-    for (let i = 0; i < buildArgv.length - 1; i++) {
-        const a = buildArgv[i];
-        const flag = a.split('=')[0];
-        if (dropAlone.has(a))
-            continue;
-        if (dropWithValue.has(flag)) {
-            if (!a.includes('='))
-                i++;
-            continue;
-        }
-        out.push(a);
-    }
-    // attestations add nothing to check; the context stays last
-    return [
-        ...out,
-        '--provenance=false',
-        '--sbom=false',
-        '--output',
-        'type=oci,dest=-',
-        buildArgv[buildArgv.length - 1],
-    ];
-}
 
 // EXTERNAL MODULE: external "node:stream/promises"
 var promises_ = __webpack_require__(46466);
@@ -396,10 +364,12 @@ var external_node_zlib_ = __webpack_require__(38522);
 var tar_stream = __webpack_require__(56118);
 ;// CONCATENATED MODULE: ./lib/stages/archcheck/scan.js
 /**
- * Streaming reads for the arch check: a layer (tar, gzip or zstd) and an OCI layout tar (what
- * `buildx build --output type=oci,dest=-` prints). Every file passes through once; only each regular
- * file's first bytes are kept, and nothing is written to disk, so memory stays flat on any size.
+ * Streaming reads for the arch check: a layer (tar, gzip or zstd), an OCI layout tar (what
+ * `buildx build --output type=oci` writes) and a platform's folder (`type=local`). Every file passes
+ * through once; only each regular file's first bytes are kept, so memory stays flat on any size.
  */
+
+
 
 
 
@@ -534,13 +504,54 @@ async function readBlob(digest, entry, size, out) {
     else
         out.layers.set(digest, await scanLayer(all, digest));
 }
+/** The first bytes of a file (fewer when it is shorter). */
+async function fileHead(file, n) {
+    const fd = await external_node_fs_.promises.open(file, 'r');
+    try {
+        const buf = Buffer.alloc(n);
+        const { bytesRead } = await fd.read(buf, 0, n, 0);
+        return buf.subarray(0, bytesRead);
+    }
+    finally {
+        await fd.close();
+    }
+}
+/**
+ * Read a platform's folder as written by the local exporter: every regular file's ELF header, as
+ * one layer (a folder has no layers or whiteouts). Links are not followed: the folder is the image's
+ * filesystem, its links point into the image, not into this machine.
+ */
+async function scanTree(root) {
+    const scan = emptyScan();
+    const walk = async (rel) => {
+        const dir = await external_node_fs_.promises.opendir(external_node_path_.join(root, rel));
+        for await (const e of dir) {
+            const p = rel ? `${rel}/${e.name}` : e.name;
+            scan.paths.add(p);
+            if (e.isDirectory())
+                await walk(p);
+            else if (e.isFile()) {
+                scan.files++;
+                const h = (0,elf/* readElfHeader */.x9)(await fileHead(external_node_path_.join(root, p), elf/* ELF_HEADER_BYTES */.q9));
+                if (h)
+                    scan.elves.push({ path: p, header: h });
+            }
+        }
+    };
+    await walk('');
+    return scan;
+}
 
 ;// CONCATENATED MODULE: ./lib/stages/archcheck/act.js
 /**
- * Arch check, the act: find each platform's layers (in the registry when pushed; from a cached
- * re-export of the build as an OCI tar stream otherwise), leave out the base images' layers unless
- * `full`, stream the rest once each and judge every platform (plan.ts).
+ * Arch check, the act: find each platform's layers (in the registry when pushed; otherwise in the
+ * OCI layout the build itself wrote, see export.ts), leave out the base images' layers unless
+ * `full`, stream the rest once each and judge every platform (plan.ts). A multi-node build leaves
+ * one folder a platform instead: its files are judged, the base images' own left out.
  */
+
+
+
 
 
 
@@ -617,23 +628,59 @@ async function checkPushed(ref, digest, t, deps) {
     await Promise.all([next(), next(), next()]);
     return judgeAll(images, scans, t.skip, t.ignore);
 }
-/** Not pushed: re-run the build (every step cached) with an OCI tar streamed to us, and judge it. */
-async function checkLocal(buildArgv, t, deps, env) {
-    let scan;
-    const argv = reexportArgv(buildArgv);
-    const res = await deps.exec({
-        argv,
-        silent: true,
-        env,
-        timeoutMs: exec/* NO_TIMEOUT */.cg,
-        readStdout: async (s) => void (scan = await scanOciLayout(s, t.skip)),
-    });
-    if (res.code !== 0 || !scan)
-        throw new Error(`re-exporting the build failed: ${(0,errors/* commandProblem */.RS)(argv, res)}`);
+/** Not pushed, one node: the OCI layout tar the build itself wrote beside its other outputs. */
+async function checkOciTar(file, t) {
+    const scan = await scanOciLayout(external_node_fs_.createReadStream(file), t.skip);
+    if (!scan.index)
+        throw new Error("the build's OCI export has no index.json");
     const blobs = scan.json;
     const get = async (d) => blobs.get(d) ?? Promise.reject(new Error(`blob ${d} is not in the export`));
     const images = await platformImages(scan.index, { manifest: get, config: get }, t.platforms);
     return judgeAll(images, scan.layers, t.skip, t.ignore);
+}
+/** Each platform's ELF files in the base images (path → architecture), stacked as the image holds them. */
+async function baseElves(refs, platforms, deps) {
+    const out = new Map(platforms.map((p) => [(0,manifests/* canonicalPlatformOf */.JH)(p), new Map()]));
+    for (const ref of refs) {
+        try {
+            const { repo, reference } = RegistryRepo.of(ref, deps.registry);
+            for (const img of await platformImages(await repo.manifest(reference), registryReader(repo), platforms)) {
+                const layers = [];
+                for (const l of img.layers)
+                    layers.push(await scanLayer(await repo.blob(l), l));
+                for (const e of stackLayers(layers))
+                    out.get(img.platform)?.set(e.path, (0,elf/* describeElf */.Rg)(e.header));
+            }
+        }
+        catch (err) {
+            deps.warn(`arch-check: cannot read base image ${ref} (${(0,errors/* errorMessage */.gJ)(err)}); its files are checked too`);
+        }
+    }
+    return out;
+}
+/**
+ * Not pushed, several nodes: each platform's folder the build wrote (a folder has no layers). By
+ * default a file the base image holds at the same path with the same architecture is its, not this
+ * build's (what leaving out the base layers does); `full` (no bases) judges every file.
+ */
+async function checkFolders(dir, t, deps) {
+    const bases = t.bases?.length ? await baseElves(t.bases, t.platforms, deps) : undefined;
+    const out = [];
+    for (const platform of t.platforms) {
+        const folder = external_node_path_.join(dir, (0,archcheck_export/* platformFolder */.v)(platform));
+        if (!external_node_fs_.existsSync(folder))
+            throw new Error(`the build's export holds no ${platform} folder`);
+        const scan = await scanTree(folder);
+        const base = bases?.get((0,manifests/* canonicalPlatformOf */.JH)(platform));
+        if (base)
+            scan.elves = scan.elves.filter((e) => base.get(e.path) !== (0,elf/* describeElf */.Rg)(e.header));
+        out.push(judgePlatform(platform, [scan], 0, t.ignore));
+    }
+    return out;
+}
+/** Not pushed: judge what the build itself exported for the check (export.ts). */
+async function checkExported(exp, t, deps) {
+    return exp.kind === 'oci' ? checkOciTar(exp.path, t) : checkFolders(exp.path, t, deps);
 }
 // what the wiring needs, through this one lazily loaded module
 

@@ -15,7 +15,8 @@ import { once } from '../ports/once.js';
 import { type Run, type RunReport, timedGroup, writePushed } from '../run/run.js';
 import { StateStore } from '../run/state.js';
 import type { Timing } from '../run/summary.js';
-import { buildStage, buildxEnv, planBuildStage } from '../stages/build/wiring.js';
+import { planArchCheckExport } from '../stages/archcheck/wiring.js';
+import { buildStage, planBuildStage } from '../stages/build/wiring.js';
 import { builderStage } from '../stages/builder/wiring.js';
 import { usesActionsCache } from '../stages/cache/plan.js';
 import { cacheStage } from '../stages/cache/wiring.js';
@@ -125,7 +126,7 @@ async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<
   host.info(`tags: ${meta.refs.join(', ') || '(none)'}; ${push.reason}`);
   await preflightStage(run);
   const cache = await cacheStage(run, meta, builder);
-  const plan = planBuildStage(run, meta, builder, cache);
+  const plan = planBuildStage(run, meta, builder, cache, await planArchCheckExport(run, builder));
   if (inputs.dryRun) {
     host.info(
       `dry-run plan:\n${JSON.stringify({ platforms: inputs.platforms, push: push.push, pushReason: push.reason, tags: meta.tags, labels: meta.labels, annotations: meta.annotations, version: meta.version, buildx: plan.argv }, null, 2)}`,
@@ -144,7 +145,7 @@ async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<
     refs: plan.shard ? [] : meta.refs,
     digest: result.digest,
     smokeLoad,
-    build: { argv: plan.argv, env: buildxEnv(run, plan.argv, cache.restored.env) },
+    checkExport: plan.check,
     times: { log: result.log ?? '', nativePlatforms: await nativePlatforms(run, platformsRead) },
   });
 }

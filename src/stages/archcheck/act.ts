@@ -1,15 +1,21 @@
 /**
- * Arch check, the act: find each platform's layers (in the registry when pushed; from a cached
- * re-export of the build as an OCI tar stream otherwise), leave out the base images' layers unless
- * `full`, stream the rest once each and judge every platform (plan.ts).
+ * Arch check, the act: find each platform's layers (in the registry when pushed; otherwise in the
+ * OCI layout the build itself wrote, see export.ts), leave out the base images' layers unless
+ * `full`, stream the rest once each and judge every platform (plan.ts). A multi-node build leaves
+ * one folder a platform instead: its files are judged, the base images' own left out.
  */
-import { commandProblem, errorMessage } from '../../errors.js';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { errorMessage } from '../../errors.js';
+import { describeElf } from '../../oci/elf.js';
 import { canonicalPlatformOf, imageConfigPlatform, parseManifestNode } from '../../oci/manifests.js';
-import { type ActDeps, NO_TIMEOUT } from '../../ports/exec.js';
+import type { ActDeps } from '../../ports/exec.js';
 import { mapLimit, PROBE_CONCURRENCY } from '../../ports/pool.js';
 import { type RegistryDeps, RegistryRepo } from '../../ports/registry.js';
-import { judgePlatform, type LayerScan, type PlatformVerdict, reexportArgv } from './plan.js';
-import { scanLayer, scanOciLayout } from './scan.js';
+import { type CheckExport, platformFolder } from './export.js';
+import { judgePlatform, type LayerScan, type PlatformVerdict, stackLayers } from './plan.js';
+import { scanLayer, scanOciLayout, scanTree } from './scan.js';
 
 export interface PlatformImage {
   platform: string;
@@ -90,7 +96,10 @@ function judgeAll(
 
 export interface CheckTarget {
   platforms: string[];
+  /** The base images' layers (left out of an image read by layers). */
   skip: Set<string>;
+  /** The base images (their files are left out of a folder export); none with arch-check: full. */
+  bases?: string[];
   ignore: (p: string) => boolean;
 }
 
@@ -112,27 +121,60 @@ export async function checkPushed(
   return judgeAll(images, scans, t.skip, t.ignore);
 }
 
-/** Not pushed: re-run the build (every step cached) with an OCI tar streamed to us, and judge it. */
-export async function checkLocal(
-  buildArgv: string[],
-  t: CheckTarget,
-  deps: ArchCheckDeps,
-  env?: Record<string, string>,
-): Promise<PlatformVerdict[]> {
-  let scan: Awaited<ReturnType<typeof scanOciLayout>> | undefined;
-  const argv = reexportArgv(buildArgv);
-  const res = await deps.exec({
-    argv,
-    silent: true,
-    env,
-    timeoutMs: NO_TIMEOUT,
-    readStdout: async (s) => void (scan = await scanOciLayout(s, t.skip)),
-  });
-  if (res.code !== 0 || !scan) throw new Error(`re-exporting the build failed: ${commandProblem(argv, res)}`);
+/** Not pushed, one node: the OCI layout tar the build itself wrote beside its other outputs. */
+async function checkOciTar(file: string, t: CheckTarget): Promise<PlatformVerdict[]> {
+  const scan = await scanOciLayout(fs.createReadStream(file), t.skip);
+  if (!scan.index) throw new Error("the build's OCI export has no index.json");
   const blobs = scan.json;
   const get = async (d: string) => blobs.get(d) ?? Promise.reject(new Error(`blob ${d} is not in the export`));
   const images = await platformImages(scan.index, { manifest: get, config: get }, t.platforms);
   return judgeAll(images, scan.layers, t.skip, t.ignore);
+}
+
+/** Each platform's ELF files in the base images (path → architecture), stacked as the image holds them. */
+export async function baseElves(
+  refs: string[],
+  platforms: string[],
+  deps: ArchCheckDeps,
+): Promise<Map<string, Map<string, string>>> {
+  const out = new Map<string, Map<string, string>>(platforms.map((p) => [canonicalPlatformOf(p), new Map()]));
+  for (const ref of refs) {
+    try {
+      const { repo, reference } = RegistryRepo.of(ref, deps.registry);
+      for (const img of await platformImages(await repo.manifest(reference), registryReader(repo), platforms)) {
+        const layers: LayerScan[] = [];
+        for (const l of img.layers) layers.push(await scanLayer(await repo.blob(l), l));
+        for (const e of stackLayers(layers)) out.get(img.platform)?.set(e.path, describeElf(e.header));
+      }
+    } catch (err) {
+      deps.warn(`arch-check: cannot read base image ${ref} (${errorMessage(err)}); its files are checked too`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Not pushed, several nodes: each platform's folder the build wrote (a folder has no layers). By
+ * default a file the base image holds at the same path with the same architecture is its, not this
+ * build's (what leaving out the base layers does); `full` (no bases) judges every file.
+ */
+async function checkFolders(dir: string, t: CheckTarget, deps: ArchCheckDeps): Promise<PlatformVerdict[]> {
+  const bases = t.bases?.length ? await baseElves(t.bases, t.platforms, deps) : undefined;
+  const out: PlatformVerdict[] = [];
+  for (const platform of t.platforms) {
+    const folder = path.join(dir, platformFolder(platform));
+    if (!fs.existsSync(folder)) throw new Error(`the build's export holds no ${platform} folder`);
+    const scan = await scanTree(folder);
+    const base = bases?.get(canonicalPlatformOf(platform));
+    if (base) scan.elves = scan.elves.filter((e) => base.get(e.path) !== describeElf(e.header));
+    out.push(judgePlatform(platform, [scan], 0, t.ignore));
+  }
+  return out;
+}
+
+/** Not pushed: judge what the build itself exported for the check (export.ts). */
+export async function checkExported(exp: CheckExport, t: CheckTarget, deps: ArchCheckDeps): Promise<PlatformVerdict[]> {
+  return exp.kind === 'oci' ? checkOciTar(exp.path, t) : checkFolders(exp.path, t, deps);
 }
 
 // what the wiring needs, through this one lazily loaded module

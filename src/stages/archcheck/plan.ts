@@ -1,7 +1,7 @@
 /**
  * Arch check: after the build, every platform's image is read layer by layer and each regular
  * file's ELF header is compared with the platform. Pure: what a layer holds (LayerScan, filled in
- * by scan.ts), how layers stack (whiteouts), the verdict and its message, the re-export's argv.
+ * by scan.ts), how layers stack (whiteouts), the verdict and its message.
  */
 import picomatch from 'picomatch';
 
@@ -71,6 +71,7 @@ export interface PlatformVerdict {
   /** Regular files read. */
   files: number;
   layersRead: number;
+  /** 0: read from a folder export (a multi-node build), which has no layers. */
   layersTotal: number;
   wrong: { path: string; arch: string }[];
   /** Layers that could not be read, and why. */
@@ -126,7 +127,12 @@ export function archCheckSummary(verdicts: PlatformVerdict[], mode: ArchCheckMod
     const result = v.wrong.length
       ? `**${v.wrong.length} wrong** (${summaryText([...new Set(v.wrong.map((w) => w.arch))].join(', '))})`
       : 'ok';
-    const layers = mode === 'full' ? `${v.layersRead}` : `${v.layersRead} of ${v.layersTotal}`;
+    const layers =
+      v.layersTotal === 0
+        ? 'none (files)'
+        : mode === 'full'
+          ? `${v.layersRead}`
+          : `${v.layersRead} of ${v.layersTotal}`;
     return `| ${summaryText(v.platform)} | ${result} | ${v.checked} | ${v.files} | ${layers} |`;
   });
   const scope = mode === 'full' ? 'every layer' : 'the layers this build added above its base images';
@@ -140,42 +146,4 @@ export function archCheckSummary(verdicts: PlatformVerdict[], mode: ArchCheckMod
     ...rows,
     '',
   ].join('\n');
-}
-
-/** Pure: the build's argv turned into a re-export of its (cached) result as an OCI tar on stdout. */
-export function reexportArgv(buildArgv: string[]): string[] {
-  const dropWithValue = new Set([
-    '--tag',
-    '-t',
-    '--output',
-    '-o',
-    '--cache-to',
-    '--metadata-file',
-    '--iidfile',
-    '--attest',
-    '--provenance',
-    '--sbom',
-    '--annotation',
-  ]);
-  const dropAlone = new Set(['--push', '--load']);
-  const out: string[] = [];
-  for (let i = 0; i < buildArgv.length - 1; i++) {
-    const a = buildArgv[i]!;
-    const flag = a.split('=')[0]!;
-    if (dropAlone.has(a)) continue;
-    if (dropWithValue.has(flag)) {
-      if (!a.includes('=')) i++;
-      continue;
-    }
-    out.push(a);
-  }
-  // attestations add nothing to check; the context stays last
-  return [
-    ...out,
-    '--provenance=false',
-    '--sbom=false',
-    '--output',
-    'type=oci,dest=-',
-    buildArgv[buildArgv.length - 1]!,
-  ];
 }

@@ -1,8 +1,10 @@
 /**
- * Streaming reads for the arch check: a layer (tar, gzip or zstd) and an OCI layout tar (what
- * `buildx build --output type=oci,dest=-` prints). Every file passes through once; only each regular
- * file's first bytes are kept, and nothing is written to disk, so memory stays flat on any size.
+ * Streaming reads for the arch check: a layer (tar, gzip or zstd), an OCI layout tar (what
+ * `buildx build --output type=oci` writes) and a platform's folder (`type=local`). Every file passes
+ * through once; only each regular file's first bytes are kept, so memory stays flat on any size.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
@@ -141,4 +143,40 @@ async function readBlob(digest: string, entry: AsyncIterable<Buffer>, size: numb
   const { head, all } = await peek(entry, 1);
   if (head[0] === 0x7b && size <= MAX_JSON) out.json.set(digest, (await firstBytes(all, MAX_JSON)).toString('utf8'));
   else out.layers.set(digest, await scanLayer(all, digest));
+}
+
+/** The first bytes of a file (fewer when it is shorter). */
+async function fileHead(file: string, n: number): Promise<Buffer> {
+  const fd = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fd.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fd.close();
+  }
+}
+
+/**
+ * Read a platform's folder as written by the local exporter: every regular file's ELF header, as
+ * one layer (a folder has no layers or whiteouts). Links are not followed: the folder is the image's
+ * filesystem, its links point into the image, not into this machine.
+ */
+export async function scanTree(root: string): Promise<LayerScan> {
+  const scan = emptyScan();
+  const walk = async (rel: string): Promise<void> => {
+    const dir = await fs.promises.opendir(path.join(root, rel));
+    for await (const e of dir) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      scan.paths.add(p);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) {
+        scan.files++;
+        const h = readElfHeader(await fileHead(path.join(root, p), ELF_HEADER_BYTES));
+        if (h) scan.elves.push({ path: p, header: h });
+      }
+    }
+  };
+  await walk('');
+  return scan;
 }

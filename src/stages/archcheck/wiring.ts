@@ -1,26 +1,53 @@
 /**
  * The arch check stage over the Run, after the build: read the image (the registry's copy when
- * pushed, a cached re-export of the build otherwise), judge each platform's ELF files, report.
+ * pushed, else what the build itself exported for it, see export.ts), judge each platform's ELF
+ * files, report.
  */
 import { errorMessage } from '../../errors.js';
 import { once } from '../../ports/once.js';
 import { readLimits } from '../../ports/registry-read.js';
 import { actDeps, type Run } from '../../run/run.js';
+import { parseInspectNodes } from '../builder/nodes.js';
+import type { Builder } from '../builder/wiring.js';
 import { preflightModule } from '../preflight/wiring.js';
 import type { ArchCheckDeps } from './act.js';
+import { type CheckExportPlan, planCheckExport } from './export.js';
 import type { PlatformVerdict } from './plan.js';
 
 /** The arch check's act: tar-stream, zlib streams and picomatch, used after the build only. */
 const archCheckModule = once(() => import('./act.js'));
 
-/** What the build left to check: the pushed index (ref@digest), or the build itself to re-export. */
+/** What the build left to check: the pushed index (ref@digest), or what it exported for the check. */
 export interface ArchCheckImage {
   /** The image's name (a pushed tag, else the first image). */
   ref?: string;
   digest: string;
   pushed: boolean;
-  /** The build's argv and extra env (an unpushed build is re-exported from its cache). */
-  build?: { argv: string[]; env?: Record<string, string> };
+  /** Unpushed: the build's export for the check (planCheckExport), or why there is none. */
+  local?: CheckExportPlan;
+}
+
+/**
+ * What the build adds for the arch check of an unpushed build (export.ts). A builder with several
+ * nodes (append, or an existing one) may build each platform elsewhere: it exports folders.
+ */
+export async function planArchCheckExport(run: Run, builder: Builder): Promise<CheckExportPlan> {
+  const { inputs } = run;
+  const multiNode =
+    builder.driver !== 'docker' &&
+    (inputs.append.length > 0 || parseInspectNodes(await builder.inspected()).length > 1);
+  return planCheckExport({
+    archCheck: inputs.archCheck,
+    pushed: run.push.push,
+    call: inputs.call,
+    driver: builder.driver,
+    multiNode,
+    buildxVersion: builder.buildxVersion,
+    classicStore: builder.containerdStore === false,
+    load: inputs.load,
+    outputs: inputs.outputs,
+    tempDir: run.tempDir,
+  });
 }
 
 /** The base images the Dockerfile names (preflight's plan), whose layers the default arch check leaves out. */
@@ -35,16 +62,18 @@ async function baseRefs(run: Run): Promise<string[]> {
 /** Read and judge every platform; throws when the image cannot be read. */
 async function checkImage(run: Run, img: ArchCheckImage, ad: ArchCheckDeps): Promise<PlatformVerdict[]> {
   const { inputs, host } = run;
-  const { baseLayers, checkLocal, checkPushed, ignoreMatcher } = await archCheckModule();
+  const { baseLayers, checkExported, checkPushed, ignoreMatcher } = await archCheckModule();
   const bases = inputs.archCheck === 'full' ? [] : await baseRefs(run);
-  const skip = await baseLayers(bases, inputs.platforms, ad);
-  const target = { platforms: inputs.platforms, skip, ignore: ignoreMatcher(inputs.archCheckIgnore) };
-  const found = img.pushed
-    ? await checkPushed(img.ref!, img.digest, target, ad)
-    : await checkLocal(img.build!.argv, target, ad, img.build!.env);
+  const exported = img.local?.export;
+  // a folder export has no layers: its base files are told apart by path instead (checkExported)
+  const skip = exported?.kind === 'files' ? new Set<string>() : await baseLayers(bases, inputs.platforms, ad);
+  const target = { platforms: inputs.platforms, skip, bases, ignore: ignoreMatcher(inputs.archCheckIgnore) };
+  const found = exported
+    ? await checkExported(exported, target, ad)
+    : await checkPushed(img.ref!, img.digest, target, ad);
   for (const v of found)
     host.info(
-      `arch-check ${v.platform}: ${v.checked} ELF file(s) in ${v.files} file(s), ${v.layersRead} of ${v.layersTotal} layer(s) read, ${v.wrong.length} for another architecture`,
+      `arch-check ${v.platform}: ${v.checked} ELF file(s) in ${v.files} file(s), ${v.layersTotal ? `${v.layersRead} of ${v.layersTotal} layer(s)` : "the build's files"} read, ${v.wrong.length} for another architecture`,
     );
   return found;
 }
@@ -57,8 +86,9 @@ export async function archCheckStage(run: Run, img: ArchCheckImage): Promise<voi
   const { host, inputs } = run;
   const mode = inputs.archCheck;
   if (mode === 'false') return;
-  if (img.pushed ? !img.ref || !img.digest : !img.build) {
-    host.info('arch-check: skipped, there is no image to read (nothing pushed by digest, no build to re-export)');
+  if (img.pushed ? !img.ref || !img.digest : !img.local?.export) {
+    const why = img.local?.skipped ?? 'nothing pushed by digest, nothing exported by the build';
+    host.info(`arch-check: skipped, there is no image to read (${why})`);
     return;
   }
   const ad: ArchCheckDeps = {
@@ -80,6 +110,9 @@ export async function archCheckStage(run: Run, img: ArchCheckImage): Promise<voi
     // a check that cannot read the image says so; it does not fail a build that succeeded
     host.warning(`arch-check: could not read the image, not checked: ${errorMessage(err)}`);
     return;
+  } finally {
+    // the export is only for the check (post removes the run's temp folder anyway)
+    if (img.local?.export) run.files.remove(img.local.export.path);
   }
   for (const v of verdicts) for (const u of v.unreadable) host.warning(`arch-check ${v.platform}: ${u}; not checked`);
   run.report.verification += archCheckSummary(verdicts, mode);

@@ -5,6 +5,7 @@ import type { VerifyInputs } from '../../inputs/verify.js';
 import type { Exec } from '../../ports/exec.js';
 import type { Host } from '../../ports/host.js';
 import { type Run, writePushed } from '../../run/run.js';
+import type { CheckExportPlan } from '../archcheck/export.js';
 import type { Builder } from '../builder/wiring.js';
 import type { PreparedCache } from '../cache/wiring.js';
 import type { MetaPlan } from '../meta/plan.js';
@@ -44,6 +45,8 @@ export interface BuildPlan {
   secretFiles: SecretFile[];
   /** mode shard: the one image, pushed by digest (an OCI layout first with the docker driver). */
   shard?: { image: string; ociDir: string };
+  /** What the build also exports for the arch check (an unpushed build, see archcheck/export.ts). */
+  check?: CheckExportPlan;
 }
 
 /** github-token as BuildKit's GIT_AUTH_TOKEN.<host> secret for a git context on this server (see planGitAuthSecret). */
@@ -62,7 +65,13 @@ function gitAuthArgs(run: Run): string[] {
 }
 
 /** The exact `docker buildx build` argv for this run, and the secret files it names (written by buildStage). */
-export function planBuildStage(run: Run, meta: MetaPlan, builder: Builder, cache: PreparedCache): BuildPlan {
+export function planBuildStage(
+  run: Run,
+  meta: MetaPlan,
+  builder: Builder,
+  cache: PreparedCache,
+  check?: CheckExportPlan,
+): BuildPlan {
   const { inputs, tempDir, push } = run;
   checkCallSupported(inputs.call, builder.buildxVersion);
   const metadataFile = path.join(tempDir, 'metadata.json');
@@ -90,13 +99,17 @@ export function planBuildStage(run: Run, meta: MetaPlan, builder: Builder, cache
     options: {
       ...inputs,
       load: loadFlag(inputs.load, push.push, builder),
-      outputs: shard ? [...inputs.outputs, planShardOutput(shard.image, builder.driver, shard.ociDir)] : inputs.outputs,
+      outputs: [
+        ...inputs.outputs,
+        ...(shard ? [planShardOutput(shard.image, builder.driver, shard.ociDir)] : []),
+        ...(check?.outputs ?? []),
+      ],
       secretArgs: [...secrets.args, ...gitAuthArgs(run)],
       provenance: provenanceOf(run),
       iidFile,
     },
   };
-  return { argv: planBuild(input), input, metadataFile, iidFile, secretFiles: secrets.files, shard };
+  return { argv: planBuild(input), input, metadataFile, iidFile, secretFiles: secrets.files, shard, check };
 }
 
 /**

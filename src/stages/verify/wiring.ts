@@ -8,6 +8,7 @@ import * as path from 'node:path';
 
 import type { Host } from '../../ports/host.js';
 import { actDeps, type Run } from '../../run/run.js';
+import type { CheckExportPlan } from '../archcheck/export.js';
 import { emulationNotice, platformTimes, timesSummary } from '../archcheck/times.js';
 import { archCheckStage } from '../archcheck/wiring.js';
 import { type BuildPlan, buildxEnv } from '../build/wiring.js';
@@ -30,8 +31,8 @@ export interface Built {
   digest: string;
   /** Load each platform into the engine first (planSmokeLoads). */
   smokeLoad?: SmokeLoad;
-  /** The build's argv and extra env (the arch check re-exports an unpushed build from its cache). */
-  build?: { argv: string[]; env?: Record<string, string> };
+  /** What an unpushed build exported for the arch check (archcheck/export.ts). */
+  checkExport?: CheckExportPlan;
   /** buildx's progress output and the platforms native to the builder's nodes (the time report). */
   times?: { log: string; nativePlatforms: string[] };
 }
@@ -50,7 +51,7 @@ export async function verifyStage(run: Run, built: Built): Promise<void> {
     ref: built.refs[0] ?? inputs.images[0],
     digest: built.digest,
     pushed,
-    build: built.build,
+    local: built.checkExport,
   });
   if (inputs.smokeTest.length) await smokeStage(run, built, manifests);
 }

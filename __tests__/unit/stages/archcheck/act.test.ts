@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 
-import { checkLocal, platformImages } from '../../../../src/stages/archcheck/act.js';
+import { type ArchCheckDeps, checkExported, platformImages } from '../../../../src/stages/archcheck/act.js';
 import { scanOciLayout } from '../../../../src/stages/archcheck/scan.js';
-import { fakeExec } from '../../fakes.js';
 import { elf, tarOf } from '../../images.js';
 
 describe('streaming a layer and an OCI layout', () => {
@@ -89,26 +92,125 @@ describe('platformImages reads every manifest with oci/manifests.ts', () => {
   });
 });
 
-test('checkLocal: a failed re-export says what failed as commandProblem does', async () => {
-  const exec = fakeExec(() => ({ code: 1, stderr: '#3 ERROR: failed to solve\nERROR: no cache\n' }));
-  const t = { platforms: ['linux/amd64'], skip: new Set<string>(), ignore: () => false };
-  const deps = {
-    exec,
-    registry: { fetch, exec, readFile: () => undefined, dockerConfig: '' },
-    log: () => undefined,
-    warn: () => undefined,
-  };
-  await expect(checkLocal(['docker', 'buildx', 'build', '/ctx'], t, deps)).rejects.toThrow(
-    're-exporting the build failed: #3 ERROR: failed to solve\nERROR: no cache',
-  );
-  expect(exec.calls[0]!.argv).toEqual([
-    'docker',
-    'buildx',
-    'build',
-    '--provenance=false',
-    '--sbom=false',
-    '--output',
-    'type=oci,dest=-',
-    '/ctx',
+/** An OCI layout of two platforms above one base layer; arm64 got an x86-64 file in its own layer. */
+async function layoutTar(): Promise<Buffer> {
+  const layer = async (machine: number) => zlib.gzipSync(await tarOf([['usr/local/bin/tool', elf(2, 1, machine)]]));
+  const manifest = (layers: string[]) =>
+    JSON.stringify({ config: { digest: 'sha256:cf' }, layers: layers.map((digest) => ({ digest })) });
+  const index = JSON.stringify({
+    manifests: [
+      { digest: 'sha256:d1', platform: { os: 'linux', architecture: 'amd64' } },
+      { digest: 'sha256:d2', platform: { os: 'linux', architecture: 'arm64' } },
+    ],
+  });
+  return tarOf([
+    ['blobs/sha256/a1', await layer(62)],
+    ['blobs/sha256/a2', await layer(62)],
+    ['blobs/sha256/ba5e', zlib.gzipSync(await tarOf([['bin/base', elf(2, 1, 62)]]))],
+    ['blobs/sha256/cf', Buffer.from('{"os":"linux","architecture":"amd64"}')],
+    ['blobs/sha256/d1', Buffer.from(manifest(['sha256:ba5e', 'sha256:a1']))],
+    ['blobs/sha256/d2', Buffer.from(manifest(['sha256:ba5e', 'sha256:a2']))],
+    ['blobs/sha256/ee', Buffer.from(index)],
+    [
+      'index.json',
+      Buffer.from(
+        JSON.stringify({
+          manifests: [{ digest: 'sha256:ee', mediaType: 'application/vnd.oci.image.index.v1+json' }],
+        }),
+      ),
+    ],
   ]);
+}
+
+/** A registry with one base image (index → arm64 manifest → one layer), answering by URL suffix. */
+function fakeRegistry(blobs: Record<string, Buffer | string>): ArchCheckDeps {
+  const fetchFake = (async (url: string) => {
+    const hit = Object.entries(blobs).find(([k]) => url.endsWith(k));
+    return hit ? new Response(hit[1]) : new Response('', { status: 404, statusText: 'Not Found' });
+  }) as typeof fetch;
+  const warnings: string[] = [];
+  return {
+    exec: async () => ({ code: 0, stdout: '', stderr: '' }),
+    registry: {
+      fetch: fetchFake,
+      exec: async () => ({ code: 0, stdout: '', stderr: '' }),
+      readFile: () => undefined,
+      dockerConfig: '',
+    },
+    log: () => undefined,
+    warn: (m) => void warnings.push(m),
+  } as ArchCheckDeps;
+}
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'archcheck-'));
+const all = { ignore: () => false };
+
+describe('checkExported: what the build itself exported, read without running anything', () => {
+  test('an OCI layout tar file: base layers left out, the wrong file named on its platform', async () => {
+    const file = path.join(tmp(), 'arch-check.oci.tar');
+    fs.writeFileSync(file, await layoutTar());
+    const deps = fakeRegistry({});
+    const t = { platforms: ['linux/amd64', 'linux/arm64'], skip: new Set(['sha256:ba5e']), ...all };
+    const v = await checkExported({ kind: 'oci', path: file }, t, deps);
+    expect(v.map((x) => [x.platform, x.wrong, x.layersRead, x.layersTotal])).toEqual([
+      ['linux/amd64', [], 1, 2],
+      ['linux/arm64', [{ path: '/usr/local/bin/tool', arch: 'amd64' }], 1, 2],
+    ]);
+  });
+
+  test('an OCI tar that is not a layout says so', async () => {
+    const file = path.join(tmp(), 'x.tar');
+    fs.writeFileSync(file, await tarOf([['hello', Buffer.from('x')]]));
+    const t = { platforms: ['linux/amd64'], skip: new Set<string>(), ...all };
+    await expect(checkExported({ kind: 'oci', path: file }, t, fakeRegistry({}))).rejects.toThrow(/no index\.json/);
+  });
+
+  test("one folder a platform (multi-node): files judged, the base image's own left out, links not followed", async () => {
+    const dir = tmp();
+    const put = (p: string, body: Buffer) => {
+      fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+      fs.writeFileSync(path.join(dir, p), body);
+    };
+    put('linux_amd64/bin/base', elf(2, 1, 62));
+    put('linux_amd64/usr/local/bin/tool', elf(2, 1, 62));
+    // the base ships an x86-64 file on arm64 (its problem), the build replaced another with an x86-64 one
+    put('linux_arm64/bin/base', elf(2, 1, 62));
+    put('linux_arm64/bin/replaced', elf(2, 1, 62));
+    put('linux_arm64/usr/local/bin/tool', elf(2, 1, 183));
+    put('linux_arm64/etc/readme', Buffer.from('text'));
+    fs.symlinkSync('/bin/sh', path.join(dir, 'linux_arm64/bin/sh'));
+    const baseLayer = zlib.gzipSync(
+      await tarOf([
+        ['bin/base', elf(2, 1, 62)],
+        ['bin/replaced', elf(2, 1, 183)],
+      ]),
+    );
+    // real digests: what the registry client reads is checked against the digest it asked for
+    const digest = (b: string | Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+    const manifest = JSON.stringify({ config: { digest: 'sha256:c' }, layers: [{ digest: digest(baseLayer) }] });
+    const deps = fakeRegistry({
+      '/v2/base/manifests/v1': JSON.stringify({
+        manifests: [{ digest: digest(manifest), platform: { os: 'linux', architecture: 'arm64' } }],
+      }),
+      [`/manifests/${digest(manifest)}`]: manifest,
+      [`/blobs/${digest(baseLayer)}`]: baseLayer,
+    });
+    const t = {
+      platforms: ['linux/amd64', 'linux/arm64'],
+      skip: new Set<string>(),
+      bases: ['127.0.0.1:5000/base:v1'],
+      ...all,
+    };
+    const v = await checkExported({ kind: 'files', path: dir }, t, deps);
+    expect(v.map((x) => [x.platform, x.wrong, x.files, x.layersTotal])).toEqual([
+      ['linux/amd64', [], 2, 0],
+      ['linux/arm64', [{ path: '/bin/replaced', arch: 'amd64' }], 4, 0],
+    ]);
+    // arch-check: full (no bases): the base's file is judged too
+    const full = await checkExported({ kind: 'files', path: dir }, { ...t, bases: [] }, deps);
+    expect(full[1]!.wrong.map((w) => w.path).sort()).toEqual(['/bin/base', '/bin/replaced']);
+    await expect(
+      checkExported({ kind: 'files', path: dir }, { ...t, platforms: ['linux/s390x'] }, deps),
+    ).rejects.toThrow("the build's export holds no linux/s390x folder");
+  });
 });

@@ -7,7 +7,6 @@ import {
   ignoreMatcher,
   judgePlatform,
   type LayerScan,
-  reexportArgv,
   stackLayers,
 } from '../../../../src/stages/archcheck/plan.js';
 import { elf } from '../../images.js';
@@ -64,55 +63,5 @@ describe('layers stack with whiteouts', () => {
       '| linux/arm64 | **7 wrong** (amd64) | 7 | 0 | 1 of 1 |',
     );
     expect(archCheckFailure([v[1]!])).toBeUndefined();
-  });
-});
-
-describe('re-export argv', () => {
-  test('the build argv without push, tags, cache export, metadata or attestations, with an OCI tar on stdout', () => {
-    const argv = [
-      'docker',
-      'buildx',
-      'build',
-      '--builder',
-      'b',
-      '--platform',
-      'linux/amd64,linux/arm64',
-      '--tag',
-      'r/x:v1',
-      '--cache-from',
-      'type=local,src=/c',
-      '--cache-to',
-      'type=local,dest=/d',
-      '--metadata-file',
-      '/m',
-      '--push',
-      '--provenance',
-      'mode=max',
-      '--sbom=true',
-      '--iidfile',
-      '/i',
-      '--load',
-      '--build-arg',
-      'A=1',
-      '/ctx',
-    ];
-    expect(reexportArgv(argv)).toEqual([
-      'docker',
-      'buildx',
-      'build',
-      '--builder',
-      'b',
-      '--platform',
-      'linux/amd64,linux/arm64',
-      '--cache-from',
-      'type=local,src=/c',
-      '--build-arg',
-      'A=1',
-      '--provenance=false',
-      '--sbom=false',
-      '--output',
-      'type=oci,dest=-',
-      '/ctx',
-    ]);
   });
 });

@@ -2,7 +2,8 @@
  * The verify wiring over a run (runMain with a stubbed engine): what it records on the run's report
  * (the summary) when the smoke test or the arch check fails.
  */
-import { Readable } from 'node:stream';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 import { runMain } from '../../../../src/pipeline/main.js';
 import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
@@ -54,7 +55,7 @@ test('a failed smoke test: the summary still holds the time report and every pla
   expect(host.summaries[0]).toMatch(/failed/);
 });
 
-/** The re-export of an unpushed build (an OCI layout on stdout): linux/arm64 holds an x86-64 binary. */
+/** What an unpushed build exports for the arch check (an OCI layout): linux/arm64 holds an x86-64 binary. */
 async function wrongLayout(): Promise<Buffer> {
   const manifest = (layer: string) => JSON.stringify({ config: { digest: 'sha256:cc' }, layers: [{ digest: layer }] });
   const index = JSON.stringify({
@@ -81,12 +82,20 @@ async function wrongLayout(): Promise<Buffer> {
 test('a failed arch check: the summary holds the time report and the arch check (the time report was dropped before)', async () => {
   const layout = await wrongLayout();
   const eng = engine();
+  // the build itself writes the layout where its arch-check output names (no second build)
+  let dest = '';
   const exec: Exec = async (req) => {
-    if (!req.readStdout) return eng(req);
-    await req.readStdout(Readable.from([layout]));
-    return { code: 0, stdout: '', stderr: '' };
+    const out = req.argv.find((a) => a.startsWith('type=oci,dest='));
+    if (req.argv[2] === 'build' && out) {
+      dest = out.slice('type=oci,dest='.length);
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      fs.writeFileSync(dest, layout);
+    }
+    return eng(req);
   };
   const host = await main(exec, {});
+  if (dest) fs.rmSync(dest, { force: true });
+  expect(dest).toMatch(/arch-check\.oci\.tar$/);
   expect(host.failed).toBe(true);
   expect(host.errors[0]).toMatch(/^linux\/arm64 holds 1 amd64 binary: \/bin\/x\. Fix: /);
   const arch =

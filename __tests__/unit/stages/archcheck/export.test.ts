@@ -1,0 +1,91 @@
+import { parse } from 'csv-parse/sync';
+
+import { type CheckExportInput, planCheckExport, platformFolder } from '../../../../src/stages/archcheck/export.js';
+
+const base: CheckExportInput = {
+  archCheck: 'true',
+  pushed: false,
+  call: '',
+  driver: 'docker-container',
+  multiNode: false,
+  buildxVersion: '0.13.1+ds1',
+  load: false,
+  outputs: [],
+  tempDir: '/t/run',
+};
+
+/** buildx's reading of one --output value: its CSV fields. */
+const fields = (out: string) => (parse(out, { relax_column_count: true }) as string[][])[0]!;
+
+describe('the export an unpushed build adds for the arch check', () => {
+  test('a container builder: an OCI layout tar in the run temp folder, the only output', () => {
+    expect(planCheckExport(base)).toEqual({
+      export: { kind: 'oci', path: '/t/run/arch-check.oci.tar' },
+      outputs: ['type=oci,dest=/t/run/arch-check.oci.tar'],
+    });
+  });
+
+  test("the engine's own builder keeps storing the image in the engine (named, as its default load did)", () => {
+    expect(planCheckExport({ ...base, driver: 'docker' }).outputs).toEqual([
+      'type=image',
+      'type=oci,dest=/t/run/arch-check.oci.tar',
+    ]);
+    // an output or load the user named replaces that default: nothing is added beside it
+    expect(planCheckExport({ ...base, driver: 'docker', load: true }).outputs).toEqual([
+      'type=oci,dest=/t/run/arch-check.oci.tar',
+    ]);
+    expect(planCheckExport({ ...base, driver: 'docker', outputs: ['type=local,dest=out'] }).outputs).toEqual([
+      'type=oci,dest=/t/run/arch-check.oci.tar',
+    ]);
+  });
+
+  test("the engine's own builder over the classic image store: nothing added, the build left as it was, saying why", () => {
+    const plan = planCheckExport({ ...base, driver: 'docker', classicStore: true });
+    expect(plan.outputs).toEqual([]);
+    expect(plan.skipped).toMatch(/classic image store.*docker-container/);
+    expect(planCheckExport({ ...base, classicStore: true }).outputs).toHaveLength(1);
+  });
+
+  test('a multi-node builder (no oci there): one folder a platform', () => {
+    expect(planCheckExport({ ...base, multiNode: true })).toEqual({
+      export: { kind: 'files', path: '/t/run/arch-check-files' },
+      outputs: ['type=local,dest=/t/run/arch-check-files,platform-split=true'],
+    });
+  });
+
+  test('nothing added when pushed (the registry is read), when off, or when call builds nothing', () => {
+    expect(planCheckExport({ ...base, pushed: true })).toEqual({ outputs: [] });
+    expect(planCheckExport({ ...base, archCheck: 'false' })).toEqual({ outputs: [] });
+    expect(planCheckExport({ ...base, call: 'check' })).toEqual({
+      outputs: [],
+      skipped: 'call: check builds no image',
+    });
+    expect(planCheckExport({ ...base, call: 'build' }).export?.kind).toBe('oci');
+  });
+
+  test('buildx before 0.13 takes one output: added only where the build has none, else skipped saying why', () => {
+    expect(planCheckExport({ ...base, buildxVersion: '0.12.1' }).export?.kind).toBe('oci');
+    const skipped = planCheckExport({ ...base, buildxVersion: 'github.com/docker/buildx v0.12.1 abc', load: true });
+    expect(skipped.outputs).toEqual([]);
+    expect(skipped.skipped).toMatch(/needs buildx 0\.13\.0 or later \(this is 0\.12\.1\); set buildx-version/);
+    expect(planCheckExport({ ...base, buildxVersion: '0.12.0', driver: 'docker' }).outputs).toEqual([]);
+  });
+
+  test.each([
+    ['a newline and a runner command', '/t/x\n::error::x'],
+    ['a comma and a quote', '/t/a,b"c'],
+    ['a leading dash', '-rf'],
+    ['100 kB', `/t/${'a'.repeat(100_000)}`],
+  ])('a run temp folder with %s stays one dest field of one --output value', (_what, dir) => {
+    const oci = planCheckExport({ ...base, tempDir: dir });
+    expect(oci.outputs).toHaveLength(1);
+    expect(fields(oci.outputs[0]!)).toEqual(['type=oci', `dest=${oci.export!.path}`]);
+    const files = planCheckExport({ ...base, tempDir: dir, multiNode: true });
+    expect(fields(files.outputs[0]!)).toEqual(['type=local', `dest=${files.export!.path}`, 'platform-split=true']);
+  });
+
+  test('the folder the local exporter writes each platform to', () => {
+    expect(platformFolder('linux/arm64')).toBe('linux_arm64');
+    expect(platformFolder('linux/arm/v7')).toBe('linux_arm_v7');
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * What an unpushed build leaves for the arch check: one more exporter on the very same
+ * `docker buildx build`, so the check reads what the build produced and never runs a step again
+ * (a second build would re-run every step under no-cache, and could differ from the first).
+ * Pure: which exporter, where, and the outputs it adds.
+ *
+ * - one node: `type=oci,dest=<run temp>/arch-check.oci.tar`, the image's layers as built, so the
+ *   default check still reads only the layers above the base images;
+ * - a multi-node builder: buildx refuses oci and tar there ("oci for multi-node builds currently
+ *   not supported"), but each node can write its platform's files: `type=local,platform-split=true`
+ *   (one folder a platform, no layers).
+ *
+ * Several exporters on one build need buildx 0.13 and BuildKit 0.13 (engine 26 for the docker
+ * driver). The engine's own builder stores an unpushed build in the engine by default, only while no
+ * output is named: that store (`type=image`) is then named too, so the smoke test still finds the tag.
+ */
+import * as path from 'node:path';
+
+import { parseBuildxVersion, versionAtLeast } from '../builder/buildx-version.js';
+
+/** Where the build leaves the image for the check: an OCI layout tar, or one folder a platform. */
+export interface CheckExport {
+  kind: 'oci' | 'files';
+  /** Inside the run's temp folder (post removes it); the check removes it when done. */
+  path: string;
+}
+
+export interface CheckExportInput {
+  archCheck: string;
+  pushed: boolean;
+  /** The call input: anything but build (or empty) evaluates the build and exports nothing. */
+  call: string;
+  driver: string;
+  /** More than one builder node: each platform may be built on another node. */
+  multiNode: boolean;
+  buildxVersion: string;
+  /** The engine's own builder over the classic image store, which exports no OCI beside storing the image. */
+  classicStore?: boolean;
+  /** The build's own exporters (load, outputs). */
+  load: boolean;
+  outputs: string[];
+  tempDir: string;
+}
+
+export interface CheckExportPlan {
+  export?: CheckExport;
+  /** --output values to add to the build. */
+  outputs: string[];
+  /** Why there is nothing to read (said in the log when the check would have run). */
+  skipped?: string;
+}
+
+/** buildx's CSV field for a path (quoted when it holds a comma or a quote). */
+function csvPath(key: string, value: string): string {
+  const kv = `${key}=${value}`;
+  return /[",\n\r]/.test(kv) ? `"${kv.replace(/"/g, '""')}"` : kv;
+}
+
+const MULTI_EXPORT_BUILDX = '0.13.0';
+
+/** Pure: the exporter the build adds for the arch check, and the outputs that go with it. */
+export function planCheckExport(p: CheckExportInput): CheckExportPlan {
+  if (p.archCheck === 'false' || p.pushed) return { outputs: [] };
+  if (p.call && p.call !== 'build') return { outputs: [], skipped: `call: ${p.call} builds no image` };
+  if (p.driver === 'docker' && p.classicStore)
+    return {
+      outputs: [],
+      skipped:
+        "the engine's own builder over the classic image store cannot also export the build for the check; use driver docker-container, or the containerd image store",
+    };
+  // the engine's own builder stores the build in the engine only while no output is named
+  const keepStore = p.driver === 'docker' && !p.load && !p.outputs.length;
+  const hasExporter = keepStore || p.load || p.outputs.length > 0;
+  const version = parseBuildxVersion(p.buildxVersion) ?? p.buildxVersion;
+  if (hasExporter && !versionAtLeast(version, MULTI_EXPORT_BUILDX))
+    return {
+      outputs: [],
+      skipped: `reading an unpushed build beside its own output needs buildx ${MULTI_EXPORT_BUILDX} or later (this is ${version || 'unknown'}); set buildx-version`,
+    };
+  if (p.multiNode) {
+    const dir = path.join(p.tempDir, 'arch-check-files');
+    return {
+      export: { kind: 'files', path: dir },
+      outputs: [`type=local,${csvPath('dest', dir)},platform-split=true`],
+    };
+  }
+  const tar = path.join(p.tempDir, 'arch-check.oci.tar');
+  return {
+    export: { kind: 'oci', path: tar },
+    outputs: [...(keepStore ? ['type=image'] : []), `type=oci,${csvPath('dest', tar)}`],
+  };
+}
+
+/** Pure: the folder a platform-split local export writes a platform to (linux/arm/v7 → linux_arm_v7). */
+export function platformFolder(platform: string): string {
+  return platform.replace(/\//g, '_');
+}
