@@ -242,24 +242,24 @@ describe('load', () => {
     }
   });
 
-  test('load: true with two platforms is refused with a clear error before any docker command', async () => {
+  // the engine here keeps multi-platform images (containerd image store): both platforms load, as in
+  // build-push-action; the classic store's refusal, naming it, is pinned by the unit tests
+  test('load: true with two platforms loads both into an engine with the containerd image store', async () => {
     const ws = makeWorkspace(LOAD_DOCKERFILE);
+    const name = uniqueName('e2e/load2');
     const job = await runJob({
       workspace: ws,
-      inputs: {
-        images: uniqueName('e2e/load2'),
-        tags: 'v1',
-        platforms: 'linux/amd64,linux/arm64',
-        push: 'false',
-        load: 'true',
-      },
-      traceDocker: true,
+      inputs: { images: name, tags: 'v1', platforms: 'linux/amd64,linux/arm64', push: 'false', load: 'true' },
     });
-    expect(job.main.code).toBe(1);
-    expect(job.main.errors).toHaveLength(1);
-    expect(job.main.errors[0]).toMatch(/^Input "load": true needs a single platform, but 2 are set/);
-    expect(job.main.dockerCalls).toEqual([]);
-    expect(job.post.code).toBe(0);
+    try {
+      expect(job.main.errors).toEqual([]);
+      expect(job.main.code).toBe(0);
+      for (const platform of ['linux/amd64', 'linux/arm64'])
+        expect(docker(['image', 'inspect', '--platform', platform, `${name}:v1`]).code).toBe(0);
+      expect(job.post.code).toBe(0);
+    } finally {
+      docker(['rmi', '-f', `${name}:v1`]);
+    }
   });
 });
 

@@ -278,8 +278,6 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
   const buildkitdConfigInline = get('buildkitd-config-inline');
   if (buildkitdConfigInline.trim())
     c.field('buildkitd-config-inline', () => checkBuildkitdToml(buildkitdConfigInline), undefined);
-  const configText = buildkitdConfig && !c.has('buildkitd-config') ? env.readFile?.(buildkitdConfig) : undefined;
-  if (configText !== undefined) c.field('buildkitd-config', () => checkBuildkitdToml(configText), undefined);
   if (buildkitdConfig && buildkitdConfigInline.trim()) {
     c.fail(
       'buildkitd-config-inline',
@@ -320,4 +318,13 @@ export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): Bu
     use,
     keepState,
   };
+}
+
+/**
+ * The buildkitd-config file's text must be TOML. Read only after the workspace path rule passed
+ * (parseInputs calls it then): a link out of the workspace is refused unread.
+ */
+export function checkBuildkitdConfigFile(c: Collector, env: InputEnv, file: string): void {
+  const text = file && !c.has('buildkitd-config') ? env.readFile?.(file) : undefined;
+  if (text !== undefined) c.field('buildkitd-config', () => checkBuildkitdToml(text), undefined);
 }

@@ -1,6 +1,6 @@
 import { InputErrors } from '../errors.js';
 import { type BuildInputs, parseBuildInputs } from './build.js';
-import { type BuilderInputs, parseBuilderInputs } from './builder.js';
+import { type BuilderInputs, checkBuildkitdConfigFile, parseBuilderInputs } from './builder.js';
 import { type BuildOptionInputs, buildSecretValues, checkStagesExist, parseBuildOptionInputs } from './buildopts.js';
 import { downloadUrlSecrets } from './buildx-url.js';
 import { type CacheInputs, parseCacheInputs } from './cache.js';
@@ -55,6 +55,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
     ? parseWorkspacePaths(get, c, env, { ...build, ...builder, ...buildOptions, ...cache })
     : { allowOutsideWorkspace: false, outsideWorkspace: [] };
   if (builds && !c.has('file')) checkStagesExist(c, env, build.file, buildOptions);
+  if (builds) checkBuildkitdConfigFile(c, env, builder.buildkitdConfig);
   if (shard.mode !== 'build' && !c.has('images') && meta.images.length !== 1) {
     c.fail(
       'images',

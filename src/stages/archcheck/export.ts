@@ -62,6 +62,10 @@ const MULTI_EXPORT_BUILDX = '0.13.0';
 export function planCheckExport(p: CheckExportInput): CheckExportPlan {
   if (p.archCheck === 'false' || p.pushed) return { outputs: [] };
   if (p.call && p.call !== 'build') return { outputs: [], skipped: `call: ${p.call} builds no image` };
+  // a second exporter beside the engine's own would change the loaded image and its ID (the
+  // imageid output users run): a load build keeps its one exporter and is not read
+  if (p.load)
+    return { outputs: [], skipped: 'load: the build goes to the engine alone, so its image ID stays the one you run' };
   if (p.driver === 'docker' && p.classicStore)
     return {
       outputs: [],

@@ -30,13 +30,18 @@ describe('the export an unpushed build adds for the arch check', () => {
       'type=image',
       'type=oci,dest=/t/run/arch-check.oci.tar',
     ]);
-    // an output or load the user named replaces that default: nothing is added beside it
-    expect(planCheckExport({ ...base, driver: 'docker', load: true }).outputs).toEqual([
-      'type=oci,dest=/t/run/arch-check.oci.tar',
-    ]);
+    // an output the user named replaces that default: nothing is added beside it
     expect(planCheckExport({ ...base, driver: 'docker', outputs: ['type=local,dest=out'] }).outputs).toEqual([
       'type=oci,dest=/t/run/arch-check.oci.tar',
     ]);
+  });
+
+  test('a load build keeps its one exporter (a second one changes the loaded image ID): skipped, saying why', () => {
+    for (const driver of ['docker', 'docker-container']) {
+      const plan = planCheckExport({ ...base, driver, load: true });
+      expect(plan.outputs).toEqual([]);
+      expect(plan.skipped).toMatch(/^load: the build goes to the engine alone/);
+    }
   });
 
   test("the engine's own builder over the classic image store: nothing added, the build left as it was, saying why", () => {
@@ -65,7 +70,11 @@ describe('the export an unpushed build adds for the arch check', () => {
 
   test('buildx before 0.13 takes one output: added only where the build has none, else skipped saying why', () => {
     expect(planCheckExport({ ...base, buildxVersion: '0.12.1' }).export?.kind).toBe('oci');
-    const skipped = planCheckExport({ ...base, buildxVersion: 'github.com/docker/buildx v0.12.1 abc', load: true });
+    const skipped = planCheckExport({
+      ...base,
+      buildxVersion: 'github.com/docker/buildx v0.12.1 abc',
+      outputs: ['type=local,dest=out'],
+    });
     expect(skipped.outputs).toEqual([]);
     expect(skipped.skipped).toMatch(/needs buildx 0\.13\.0 or later \(this is 0\.12\.1\); set buildx-version/);
     expect(planCheckExport({ ...base, buildxVersion: '0.12.0', driver: 'docker' }).outputs).toEqual([]);
