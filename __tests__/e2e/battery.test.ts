@@ -30,7 +30,6 @@ const SUBSET = [
   'flavor: bad latest',
   'context: outside the workspace and missing',
   'push: yes',
-  'load + push true',
   'builder + driver-opts',
   'driver: unknown',
   'qemu: sometimes',

@@ -124,7 +124,7 @@ describeBuildkit('a two-node builder from per-arch docker contexts (append)', ()
         createdBuilder(j.main.outputs);
         // on the shared (containerd-store) engine, auto would be the engine's builder: append makes it ours
         expect(j.main.stdout).toMatch(
-          /driver auto: docker-container, a builder this action creates, since append is set/,
+          /driver auto: docker-container, a builder this action creates, since append, cleanup are set/,
         );
         const creates = j.main.dockerCalls.filter((a) => a[1] === 'create');
         expect(creates.map((a) => a.includes('--append'))).toEqual([false, true]);

@@ -83,9 +83,12 @@ function checkRunInputs(inputs: Inputs, env: NodeJS.ProcessEnv, artifactsAvailab
  * registry-auth logins), the GitHub token and each build secret's value are shown as *** (they
  * are masked too; this does not lean on the mask).
  */
-function hideSecrets(key: string, value: unknown): unknown {
-  if (typeof value === 'string' && value && /^(password|githubToken|value)$/.test(key)) return '***';
-  return value;
+function hideSecrets(this: unknown, key: string, value: unknown): unknown {
+  if (typeof value !== 'string' || !value) return value;
+  if (key === 'password' || key === 'githubToken') return '***';
+  // a build secret is { id, value }; a tag rule's `value` attribute is no secret
+  const holder = this as Record<string, unknown> | null;
+  return key === 'value' && holder && typeof holder === 'object' && 'id' in holder ? '***' : value;
 }
 
 /** Mask a secret (and each of its lines: the runner masks line by line). */

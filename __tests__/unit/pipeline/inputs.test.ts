@@ -132,12 +132,15 @@ describe('the parsed inputs at the debug tier', () => {
   test('every input is shown with passwords, the token and build secret values as ***', async () => {
     const { host } = await run({
       'github-token': 'ghs_token',
+      tags: 'type=raw,value=v1',
       secrets: 'npm=s3cr3t\nother=::error::hostile',
       'registry-auth':
         '- registry: ghcr.io\n  username: octo\n  password: pw-123\n- registry: docker.io\n  username: u\n  password: auth-pw',
     });
     const line = host.debugs.find((d) => d.startsWith('inputs: '))!;
     expect(line).toContain('"images":["ghcr.io/o/app"]');
+    // a tag rule's value is no secret: it stays readable
+    expect(line).toMatch(/"attrs":\{"value":"v1"/);
     expect(line).toContain('"id":"npm","value":"***"');
     for (const secret of ['pw-123', 'ghs_token', 's3cr3t', 'hostile', 'auth-pw']) expect(line).not.toContain(secret);
     expect(host.debugs.find((d) => d.startsWith('push: '))).toMatch(/"push":true/);
