@@ -254,8 +254,7 @@ describe('load', () => {
     try {
       expect(job.main.errors).toEqual([]);
       expect(job.main.code).toBe(0);
-      for (const platform of ['linux/amd64', 'linux/arm64'])
-        expect(docker(['image', 'inspect', '--platform', platform, `${name}:v1`]).code).toBe(0);
+      expect(docker(['image', 'inspect', `${name}:v1`]).code).toBe(0);
       expect(job.post.code).toBe(0);
     } finally {
       docker(['rmi', '-f', `${name}:v1`]);
