@@ -62,10 +62,15 @@ const MULTI_EXPORT_BUILDX = '0.13.0';
 export function planCheckExport(p: CheckExportInput): CheckExportPlan {
   if (p.archCheck === 'false' || p.pushed) return { outputs: [] };
   if (p.call && p.call !== 'build') return { outputs: [], skipped: `call: ${p.call} builds no image` };
-  // a second exporter beside the engine's own would change the loaded image and its ID (the
-  // imageid output users run): a load build keeps its one exporter and is not read
+  // a second exporter beside one the user named changes what that export reports (a loaded
+  // image's ID, a files-only build's empty digest): such a build keeps its own exporters alone
   if (p.load)
     return { outputs: [], skipped: 'load: the build goes to the engine alone, so its image ID stays the one you run' };
+  if (p.outputs.length)
+    return {
+      outputs: [],
+      skipped: 'outputs: the build writes only the exporters you named, so its outputs stay theirs',
+    };
   if (p.driver === 'docker' && p.classicStore)
     return {
       outputs: [],
