@@ -8,7 +8,13 @@ import * as path from 'node:path';
 
 import { StageError } from '../../errors.js';
 import { type AppendNode, type DriverInput, ownBuilderInputs } from '../../inputs/builder.js';
-import { DEFAULT_BUILDX_VERSION, parseBuildxVersion, versionAtLeast } from './buildx-version.js';
+import {
+  BUILDX_MINIMUM,
+  buildxAtLeast,
+  type BuildxFeature,
+  DEFAULT_BUILDX_VERSION,
+  parseBuildxVersion,
+} from './buildx-version.js';
 import { loopbackRegistries, planLoopback } from './network.js';
 import { firstNodePins, nodeAssignment } from './nodes.js';
 import { type BuilderProbe, usesContainerdStore } from './probe.js';
@@ -64,13 +70,6 @@ export interface BuilderPlan {
 /** docker/setup-buildx-action's default daemon flags for a builder it creates in a container. */
 export const DEFAULT_BUILDKITD_FLAGS =
   '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
-
-/** Minimum buildx version per feature, checked before any builder is created. */
-export const MIN_BUILDX: Record<string, string> = {
-  '--bootstrap': '0.8.0',
-  'the remote driver': '0.8.0',
-  '--buildkitd-config': '0.13.0',
-};
 
 /**
  * Pure: the buildx release to install for this job, undefined when the one found will do: the
@@ -162,11 +161,11 @@ export function autoReason(driver: Driver, containerdStore: boolean, own: string
   return `driver auto: docker-container, a builder this action creates (the engine uses the ${containerdStore ? 'containerd' : 'classic'} image store${containerdStore ? '' : ', whose docker driver cannot build multi-platform images'})`;
 }
 
-function tooOld(version: string, feature: string): StageError {
-  const min = MIN_BUILDX[feature]!;
+function tooOld(version: string, feature: BuildxFeature): StageError {
+  const min = BUILDX_MINIMUM[feature];
   return new StageError(
     'builder',
-    `buildx ${version} is too old for ${feature}: it needs buildx ${min} or newer. Set buildx-version (e.g. 0.29.1) to install a newer release for this job, or upgrade the docker-buildx plugin.`,
+    `buildx ${version} is too old for ${feature}: it needs buildx ${min} or newer. Set buildx-version (e.g. ${DEFAULT_BUILDX_VERSION}) to install a newer release for this job, or upgrade the docker-buildx plugin.`,
   );
 }
 
@@ -200,7 +199,7 @@ export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: s
   if (!version) {
     throw new StageError(
       'builder',
-      'docker buildx is not installed: set buildx-version (e.g. 0.29.1) to install it for this job, or install the buildx CLI plugin (Debian/Ubuntu: docker-buildx).',
+      `docker buildx is not installed: set buildx-version (e.g. ${DEFAULT_BUILDX_VERSION}) to install it for this job, or install the buildx CLI plugin (Debian/Ubuntu: docker-buildx).`,
     );
   }
   const base: PlanBase = {
@@ -244,9 +243,8 @@ export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: s
 /** Pure: a builder this action creates (every driver but docker): its create and append argvs. */
 function planCreated(base: PlanBase, driver: Driver, req: BuilderRequest, newName: string): BuilderPlan {
   const version = base.buildxVersion;
-  if (!versionAtLeast(version, MIN_BUILDX['--bootstrap']!)) throw tooOld(version, '--bootstrap');
-  if (driver === 'remote' && !versionAtLeast(version, MIN_BUILDX['the remote driver']!))
-    throw tooOld(version, 'the remote driver');
+  if (!buildxAtLeast(version, '--bootstrap')) throw tooOld(version, '--bootstrap');
+  if (driver === 'remote' && !buildxAtLeast(version, 'the remote driver')) throw tooOld(version, 'the remote driver');
   const net = planLoopback(
     driver,
     req.driverOpts,
@@ -263,11 +261,7 @@ function planCreated(base: PlanBase, driver: Driver, req: BuilderRequest, newNam
   const flags = nodeFlags(req.buildkitdFlags, driver);
   if (flags) argv.push('--buildkitd-flags', flags);
   if (req.buildkitdConfig) {
-    // renamed from --config in buildx 0.13.0
-    argv.push(
-      versionAtLeast(version, MIN_BUILDX['--buildkitd-config']!) ? '--buildkitd-config' : '--config',
-      req.buildkitdConfig,
-    );
+    argv.push(buildxAtLeast(version, '--buildkitd-config') ? '--buildkitd-config' : '--config', req.buildkitdConfig);
   }
   const pins = firstNodePins(req.platforms ?? [], req.append);
   if (pins.length) {

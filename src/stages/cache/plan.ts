@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { CacheMode } from '../../inputs/cache.js';
 import { splitReference } from '../../oci/reference.js';
 import { cacheServiceAvailable, type DirState } from '../../ports/actions-cache.js';
-import { compareVersions } from '../builder/buildx-version.js';
+import { BUILDX_MINIMUM, buildxAtLeast } from '../builder/buildx-version.js';
 
 /**
  * The layer cache stage. Pure planning here (keys, restore-keys, --cache-from/--cache-to values,
@@ -14,10 +14,9 @@ import { compareVersions } from '../builder/buildx-version.js';
 
 export type CacheHit = 'exact' | 'partial' | 'miss';
 
-/** First buildx release whose local cache exporter has reset=true (moby/buildkit #6612). */
-export const RESET_MIN_BUILDX = '0.35.0';
-/** First buildx release that speaks the Actions cache service v2 for type=gha. */
-export const GHA_V2_MIN_BUILDX = '0.21.0';
+const RESET_MIN_BUILDX = BUILDX_MINIMUM['cache reset=true'];
+const GHA_V2_MIN_BUILDX = BUILDX_MINIMUM['the Actions cache v2 API'];
+
 /**
  * On every --cache-to the action writes: buildx fails the whole build when a cache export fails
  * (a read-only cache token, a registry refusing cache manifests) unless told to go on; the log
@@ -87,7 +86,7 @@ export interface CachePlan {
 }
 
 export function supportsReset(buildxVersion: string): boolean {
-  return !!buildxVersion && compareVersions(buildxVersion, RESET_MIN_BUILDX) >= 0;
+  return !!buildxVersion && buildxAtLeast(buildxVersion, 'cache reset=true');
 }
 
 /** What identifies "the same build" across commits. */
@@ -197,7 +196,7 @@ function planGha(p: CachePlanInput, plan: CachePlan): CachePlan {
     plan.env = {};
     return plan;
   }
-  if (p.buildxVersion && compareVersions(p.buildxVersion, GHA_V2_MIN_BUILDX) < 0) {
+  if (p.buildxVersion && !buildxAtLeast(p.buildxVersion, 'the Actions cache v2 API')) {
     plan.warnings.push(
       `layer cache: buildx ${p.buildxVersion} speaks only the retired Actions cache v1 API; type=gha needs buildx ≥ ${GHA_V2_MIN_BUILDX} (use cache: local with this buildx)`,
     );
