@@ -4,7 +4,7 @@
  */
 import { leavesWorkspace } from '../../inputs/workspace-paths.js';
 import { once } from '../../ports/once.js';
-import type { Run } from '../../run/run.js';
+import { actDeps, type Run } from '../../run/run.js';
 
 /**
  * preflight's plan and act, loaded on first use (see src/pipeline/preload.ts): the plan's
@@ -42,9 +42,7 @@ export async function preflightStage(run: Run): Promise<void> {
   const { planPreflight, runPreflight } = await preflightModule();
   const plan = planPreflight(text, inputs.buildArgs, inputs.platforms);
   try {
-    await run.timed('preflight', () =>
-      runPreflight(plan, inputs.file, { exec: run.exec, log: (m) => host.info(m), warn: (m) => host.warning(m) }),
-    );
+    await run.timed('preflight', () => runPreflight(plan, inputs.file, actDeps(run)));
   } finally {
     host.info(`preflight: ${plan.checks.length} base image(s) checked in ${((run.now() - start) / 1000).toFixed(3)}s`);
   }
