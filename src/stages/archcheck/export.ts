@@ -58,7 +58,7 @@ function csvPath(key: string, value: string): string {
   return /[",\n\r]/.test(kv) ? `"${kv.replace(/"/g, '""')}"` : kv;
 }
 
-/** Pure: the exporter the build adds for the arch check, and the outputs that go with it. */
+/** The exporter the build adds for the arch check, and the outputs that go with it. */
 export function planCheckExport(p: CheckExportInput): CheckExportPlan {
   if (p.archCheck === 'false' || p.pushed) return { outputs: [] };
   if (p.call && p.call !== 'build') return { outputs: [], skipped: `call: ${p.call} builds no image` };
@@ -100,7 +100,7 @@ export function planCheckExport(p: CheckExportInput): CheckExportPlan {
   };
 }
 
-/** Pure: the folder a platform-split local export writes a platform to (linux/arm/v7 → linux_arm_v7). */
+/** The folder a platform-split local export writes a platform to (linux/arm/v7 → linux_arm_v7). */
 export function platformFolder(platform: string): string {
   return platform.replace(/\//g, '_');
 }

@@ -72,7 +72,7 @@ export const DEFAULT_BUILDKITD_FLAGS =
   '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
 
 /**
- * Pure: the buildx release to install for this job, undefined when the one found will do: the
+ * The buildx release to install for this job, undefined when the one found will do: the
  * buildx-version input when it is not the one found, else the default release when none was found.
  */
 export function buildxToInstall(probe: Pick<BuilderProbe, 'buildxVersion'>, wanted: string): string | undefined {
@@ -87,7 +87,7 @@ export interface BuildkitdConfig {
   write?: string;
 }
 
-/** Pure: the config file input as it is, or the inline config as a file in the run's temp folder (act.ts writes it). */
+/** The config file input as it is, or the inline config as a file in the run's temp folder (act.ts writes it). */
 export function planBuildkitdConfig(
   inputs: { buildkitdConfig: string; buildkitdConfigInline: string },
   tempDir: string,
@@ -97,7 +97,7 @@ export function planBuildkitdConfig(
 }
 
 /**
- * Pure: a builder name unique per job, so jobs running side by side on one self-hosted runner
+ * A builder name unique per job, so jobs running side by side on one self-hosted runner
  * never share or remove each other's builder.
  */
 export function uniqueBuilderName(env: NodeJS.ProcessEnv, random: string = randomBytes(4).toString('hex')): string {
@@ -117,7 +117,7 @@ export function uniqueBuilderName(env: NodeJS.ProcessEnv, random: string = rando
   return bits.join('-');
 }
 
-/** Pure: a builder-name part buildx accepts ([a-zA-Z0-9_.-]), bounded. */
+/** A builder-name part buildx accepts ([a-zA-Z0-9_.-]), bounded. */
 const namePart = (s: string | undefined, max: number) =>
   (s ?? '')
     .replace(/[^a-zA-Z0-9_.-]+/g, '-')
@@ -125,7 +125,7 @@ const namePart = (s: string | undefined, max: number) =>
     .slice(0, max);
 
 /**
- * Pure: the same name every run of this repository's job, for keep-state without a name: the
+ * The same name every run of this repository's job, for keep-state without a name: the
  * builder (and so its state volume, buildx_buildkit_<name>0_state) is found again next run. Jobs
  * of one repository running side by side on one runner (a matrix) would share it: give each a
  * `name` of its own then.
@@ -135,14 +135,14 @@ export function stableBuilderName(env: NodeJS.ProcessEnv): string {
   return bits.filter(Boolean).join('-');
 }
 
-/** Pure: the builder's name: the name input, else a stable one for keep-state, else one unique per job. */
+/** The builder's name: the name input, else a stable one for keep-state, else one unique per job. */
 export function builderNameFor(req: { name?: string; keepState?: boolean }, env: NodeJS.ProcessEnv): string {
   if (req.name) return req.name;
   return req.keepState ? stableBuilderName(env) : uniqueBuilderName(env);
 }
 
 /**
- * Pure: the driver `auto` resolves to: the engine's own builder on the containerd image store (it
+ * The driver `auto` resolves to: the engine's own builder on the containerd image store (it
  * builds and keeps multi-platform images), else docker-container; and docker-container whenever an
  * input only a created builder honours is set (`own`: their names), so no input is ever dropped.
  */
@@ -151,7 +151,7 @@ export function resolveDriver(driver: DriverInput, containerdStore: boolean, own
   return containerdStore && own.length === 0 ? 'docker' : 'docker-container';
 }
 
-/** Pure: the log line saying why `auto` chose what it chose. */
+/** The log line saying why `auto` chose what it chose. */
 export function autoReason(driver: Driver, containerdStore: boolean, own: string[]): string {
   if (driver === 'docker')
     return "driver auto: docker, the engine's own builder (its containerd image store keeps multi-platform images)";
@@ -169,11 +169,11 @@ function tooOld(version: string, feature: BuildxFeature): StageError {
   );
 }
 
-/** Pure: a node's daemon flags: its own, else setup-buildx-action's defaults (the remote driver takes none). */
+/** A node's daemon flags: its own, else setup-buildx-action's defaults (the remote driver takes none). */
 const nodeFlags = (own: string | undefined, driver: Driver) =>
   own || (driver === 'remote' ? '' : DEFAULT_BUILDKITD_FLAGS);
 
-/** Pure: the `--append` argv for one extra node; it gets the same default daemon flags as the first. */
+/** The `--append` argv for one extra node; it gets the same default daemon flags as the first. */
 export function appendArgv(name: string, node: AppendNode, driver: Driver = 'docker-container'): string[] {
   const argv = ['docker', 'buildx', 'create', '--name', name, '--append'];
   if (node.name) argv.push('--node', node.name);
@@ -190,7 +190,7 @@ const inspectArgv = (name: string) => ['docker', 'buildx', 'inspect', '--bootstr
 type PlanBase = Pick<BuilderPlan, 'buildxVersion' | 'notes' | 'warnings' | 'loopback'>;
 
 /**
- * Pure: which builder to use or create, with the exact argvs. `reuse`: a builder named `newName`
+ * Which builder to use or create, with the exact argvs. `reuse`: a builder named `newName`
  * exists (the name input, or keep-state's stable name): it is used as it is, as setup-buildx-action
  * does, and removed by post unless cleanup is false.
  */
@@ -240,7 +240,7 @@ export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: s
   return { ...base, name, driver, create: [], inspect: inspectArgv(name), remove: false, inspectLater: true };
 }
 
-/** Pure: a builder this action creates (every driver but docker): its create and append argvs. */
+/** A builder this action creates (every driver but docker): its create and append argvs. */
 function planCreated(base: PlanBase, driver: Driver, req: BuilderRequest, newName: string): BuilderPlan {
   const version = base.buildxVersion;
   if (!buildxAtLeast(version, '--bootstrap')) throw tooOld(version, '--bootstrap');

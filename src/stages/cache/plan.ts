@@ -116,14 +116,14 @@ export function ghaScope(images: string[], platforms: string[], suffix: string):
   return raw.replace(/[^A-Za-z0-9._-]+/g, '-');
 }
 
-/** Pure: the run's layer cache goes through @actions/cache (planCache gives it a `local` part). */
+/** The run's layer cache goes through @actions/cache (planCache gives it a `local` part). */
 export function usesActionsCache(p: Pick<CachePlanInput, 'mode' | 'explicitFrom' | 'explicitTo' | 'runtime'>): boolean {
   return p.mode === 'local' && !p.explicitFrom.length && !p.explicitTo.length && cacheServiceAvailable(p.runtime);
 }
 
 const GHA_ENV = ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_SERVICE_V2'];
 
-/** Pure: what the cache stage will do, before anything runs. */
+/** What the cache stage will do, before anything runs. */
 export function planCache(p: CachePlanInput): CachePlan {
   const plan: CachePlan = { mode: p.mode, cacheFrom: [], cacheTo: [], env: {}, notes: [], warnings: [] };
   if (p.explicitFrom.length || p.explicitTo.length) {
@@ -233,7 +233,7 @@ function ghaEnv(runtime: Record<string, string | undefined>): Record<string, str
   return env;
 }
 
-/** Pure: the --cache-from/--cache-to values once the restore outcome is known. */
+/** The --cache-from/--cache-to values once the restore outcome is known. */
 export function cacheArgs(plan: CachePlan, restored: boolean): { cacheFrom: string[]; cacheTo: string[] } {
   if (!plan.local) return { cacheFrom: plan.cacheFrom, cacheTo: plan.skipSave ? [] : plan.cacheTo };
   const { dir, exportDir, strategy } = plan.local;
@@ -261,7 +261,7 @@ export interface AfterBuild {
 }
 
 /**
- * Pure: after a successful build (a failed one never gets here: the build step throws before the
+ * After a successful build (a failed one never gets here: the build step throws before the
  * save), what to do with the folders. Never replaces a good cache with an empty export (the known
  * pitfall), never saves on an exact hit.
  */
