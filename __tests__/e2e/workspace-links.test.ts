@@ -124,6 +124,32 @@ describe('links in the workspace are refused before any docker command', () => {
     SLOW,
   );
 
+  test('a Dockerfile linked out of the workspace is read by no stage: not its stages, not its base image', async () => {
+    // were it read, the target check would list its stage and preflight would inspect its base image
+    const outside = path.join(host, 'Dockerfile.outside');
+    fs.writeFileSync(outside, `FROM localhost:5000/${MARK}-outside-base AS ${MARK}-outside-stage\n`);
+    const ws = makeWorkspace('FROM scratch\n');
+    fs.symlinkSync(outside, path.join(ws, 'Dockerfile.linked'));
+    const job = await runJob({
+      workspace: ws,
+      eventName: 'pull_request',
+      inputs: {
+        platforms: 'linux/amd64',
+        push: 'false',
+        file: 'Dockerfile.linked',
+        target: 'absent',
+        preflight: 'true',
+      },
+      env: RUNNER_ENV,
+      traceDocker: true,
+    });
+    expect(job.main.code).not.toBe(0);
+    expect(job.main.errors.filter((e) => e.startsWith('Input "file":'))).toHaveLength(1);
+    expect(job.main.errors.filter((e) => e.startsWith('Input "target":'))).toEqual([]);
+    expect(`${job.main.stdout}${job.main.stderr}`).not.toContain(`${MARK}-outside`);
+    expect(job.main.dockerCalls).toEqual([]);
+  });
+
   test('secret-envs and a bare build-arg naming a runner token are input errors; no docker call', async () => {
     const job = await runJob({
       workspace: makeWorkspace('FROM scratch\n'),

@@ -269,13 +269,13 @@ var summary = __webpack_require__(69053);
 function emptyScan() {
     return { elves: [], paths: new Set(), whiteouts: [], opaque: [], files: 0 };
 }
-/** Pure: a tar entry's path as the image's filesystem sees it ("./usr/bin/x" and "/usr/bin/x" → "usr/bin/x"). */
+/** A tar entry's path as the image's filesystem sees it ("./usr/bin/x" and "/usr/bin/x" → "usr/bin/x"). */
 function normalisePath(p) {
     return p.replace(/^(\.?\/)+/, '').replace(/\/+$/, '');
 }
 const under = (p, dir) => dir === '' || p === dir || p.startsWith(`${dir}/`);
 /**
- * Pure: the ELF files a platform's image really holds, from its layers bottom to top: a file that an
+ * The ELF files a platform's image really holds, from its layers bottom to top: a file that an
  * upper layer replaces, whites out, or hides under an opaque directory is gone.
  */
 function stackLayers(layers) {
@@ -288,7 +288,7 @@ function stackLayers(layers) {
     }
     return live;
 }
-/** Pure: a matcher for arch-check-ignore (globs on image paths, "/usr/lib/firmware/**" or "usr/lib/firmware/**"). */
+/** A matcher for arch-check-ignore (globs on image paths, "/usr/lib/firmware/**" or "usr/lib/firmware/**"). */
 function ignoreMatcher(globs) {
     if (!globs.length)
         return () => false;
@@ -297,7 +297,7 @@ function ignoreMatcher(globs) {
     const dirs = globs.map(normalisePath).filter((g) => !/[*?[\]{}]/.test(g));
     return (p) => match(p) || dirs.some((d) => under(p, d));
 }
-/** Pure: judge one platform's stacked layers. */
+/** Judge one platform's stacked layers. */
 function judgePlatform(platform, layers, layersTotal, ignore) {
     const live = stackLayers(layers).filter((e) => !ignore(e.path));
     const wrong = live
@@ -314,7 +314,7 @@ function judgePlatform(platform, layers, layersTotal, ignore) {
     };
 }
 const SHOWN = 5;
-/** Pure: the failure naming each bad platform, its first files, their count and architecture, and the fix. */
+/** The failure naming each bad platform, its first files, their count and architecture, and the fix. */
 function archCheckFailure(verdicts) {
     const bad = verdicts.filter((v) => v.wrong.length);
     if (!bad.length)
@@ -330,7 +330,7 @@ function archCheckFailure(verdicts) {
     });
     return new errors/* StageError */.Zu('arch-check', `${parts.join('; ')}. Fix: build the stage that makes them for $TARGETPLATFORM (FROM --platform=$TARGETPLATFORM, or cross-compile with GOARCH=$TARGETARCH), and use ARG TARGETARCH in download URLs instead of a fixed architecture; or list the paths in arch-check-ignore.`);
 }
-/** Pure: the job summary section. */
+/** The job summary section. */
 function archCheckSummary(verdicts, mode) {
     const rows = verdicts.map((v) => {
         const result = v.wrong.length

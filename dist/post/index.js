@@ -28911,7 +28911,7 @@ class state_StateStore {
 
 ;// CONCATENATED MODULE: ./lib/stages/login/plan.js
 /**
- * Pure: which registries to log in to. Complete credentials are always used (a private base
+ * Which registries to log in to. Complete credentials are always used (a private base
  * image may need them even when nothing is pushed). A username without a password is what a pull
  * request from a fork sees (secrets are empty there): no login, and only a warning when a push
  * would need it.
@@ -28935,7 +28935,7 @@ function planLogin(inputs, push, eventName) {
     }
     return { logins: inputs.logins, notes };
 }
-/** Pure: the login argv. The password never appears here: it goes to stdin. */
+/** The login argv. The password never appears here: it goes to stdin. */
 function loginArgv(l) {
     return ['docker', 'login', '--username', l.username, '--password-stdin', ...(l.registry ? ['--', l.registry] : [])];
 }

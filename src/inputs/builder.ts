@@ -165,17 +165,9 @@ export function ownBuilderInputs(i: OwnBuilderSettings): string[] {
 
 /** qemu and qemu-image: whether to install emulators, and from which image. */
 function parseQemuInputs(get: Getter, c: Collector): Pick<BuilderInputs, 'qemu' | 'qemuImage'> {
-  const qemu = c.field(
-    'qemu',
-    (): QemuMode => {
-      const v = get('qemu').trim().toLowerCase() || 'auto';
-      if (v === 'auto' || v === 'true' || v === 'false') return v;
-      throw new Error(
-        `"${get('qemu')}" is not valid: use auto (install only missing emulators), true (always install) or false (never)`,
-      );
-    },
-    'auto' as QemuMode,
-  );
+  const qemu = c.oneOf<QemuMode>('qemu', get('qemu'), ['auto', 'true', 'false'], 'auto', {
+    meaning: 'auto (install only missing emulators), true (always install) or false (never)',
+  });
   const qemuImage = get('qemu-image').trim() || DEFAULT_QEMU_IMAGE;
   c.field('qemu-image', () => checkOperand(qemuImage, 'an image reference'), undefined);
   if (/\s/.test(qemuImage))
@@ -252,15 +244,7 @@ const MAX_BUILDER_NAME = 100;
 export function parseBuilderInputs(get: Getter, c: Collector, env: InputEnv): BuilderInputs {
   const { qemu, qemuImage } = parseQemuInputs(get, c);
   const buildx = parseBuildxInputs(get, c);
-  const driver = c.field(
-    'driver',
-    (): DriverInput => {
-      const v = get('driver').trim() || 'auto';
-      if ((DRIVERS as readonly string[]).includes(v)) return v as DriverInput;
-      throw new Error(`"${v}" is not a buildx driver: use ${DRIVERS.join(', ')}`);
-    },
-    'auto' as DriverInput,
-  );
+  const driver = c.oneOf('driver', get('driver'), DRIVERS, 'auto', { notA: 'not a buildx driver', exact: true });
   const driverOpts = c.field(
     'driver-opts',
     () => {

@@ -219,16 +219,18 @@ export function parseBuildOptionInputs(get: Getter, c: Collector, env: InputEnv)
 /**
  * `target` and `no-cache-filters` name stages of the Dockerfile: with a readable local Dockerfile,
  * a name it does not have is an input error listing the ones it has (buildx would say "target
- * stage not found" after QEMU and the builder's boot). `file` is absolute for a workspace file.
+ * stage not found" after QEMU and the builder's boot). `file` is absolute for a workspace file;
+ * `read` is the workspace rule's reader (readInWorkspace).
  */
 export function checkStagesExist(
   c: Collector,
   env: InputEnv,
   file: string,
   o: Pick<BuildOptionInputs, 'target' | 'noCacheFilters'>,
+  read: (file: string) => string | undefined,
 ): void {
   if (!path.isAbsolute(file) || (!o.target && o.noCacheFilters.length === 0)) return;
-  const text = env.readFile?.(file);
+  const text = read(file);
   if (text === undefined) return;
   const stages = dockerfileStages(text);
   const shown = path.relative(env.workspace, file) || file;

@@ -19,18 +19,11 @@ export interface CacheInputs {
 }
 
 export function parseCacheInputs(get: Getter, c: Collector): CacheInputs {
-  const cacheMode = c.field(
-    'cache',
-    (): CacheMode => {
-      const v = get('cache').trim().toLowerCase() || 'local';
-      if (v === 'false' || v === 'off') return 'none';
-      if (!(CACHE_MODES as readonly string[]).includes(v)) {
-        throw new Error(`"${get('cache').trim()}" is not valid: use ${CACHE_MODES.join(', ')}`);
-      }
-      return v as CacheMode;
-    },
-    'none' as CacheMode,
-  );
+  const raw = get('cache');
+  // false and off: the words of a boolean for no cache
+  const cacheMode = /^(false|off)$/i.test(raw.trim())
+    ? 'none'
+    : c.oneOf('cache', raw, CACHE_MODES, 'local', { invalid: 'none' });
   const entries = (name: 'cache-from' | 'cache-to') =>
     c.field(name, () => parseList(get(name), { ignoreComma: true }).map((e) => checkCacheEntry(e, name)), []);
   const cacheFrom = entries('cache-from');

@@ -19,6 +19,18 @@ export interface InputEnv {
   readFile?(p: string): string | undefined;
 }
 
+/** How Collector.oneOf reads a value and words its error. */
+export interface OneOfWords<T> {
+  /** What each value means, for the error ("auto (…), true (…) or false"). */
+  meaning?: string;
+  /** What the value is not ("not a buildx driver"). */
+  notA?: string;
+  /** Compared as written (by default lower-cased first). */
+  exact?: boolean;
+  /** The value the parse goes on with after an error. */
+  invalid?: T;
+}
+
 /**
  * Collects input problems so every bad input is reported at once. `field` runs a parser for one
  * input and records its error (naming the input) instead of throwing.
@@ -48,6 +60,19 @@ export class Collector {
       },
       fallback,
     );
+  }
+
+  /**
+   * An input that names one of `values` ('' = `fallback`; compared lower-cased unless `exact`);
+   * anything else is an error `"<value>" is <notA>: use <meaning>` (by default "not valid" and the
+   * values), and the parse goes on with `invalid` (by default `fallback`).
+   */
+  oneOf<T extends string>(input: string, raw: string, values: readonly T[], fallback: T, words: OneOfWords<T> = {}): T {
+    const shown = raw.trim();
+    const v = (words.exact ? shown : shown.toLowerCase()) || fallback;
+    if ((values as readonly string[]).includes(v)) return v as T;
+    this.fail(input, `"${shown}" is ${words.notA ?? 'not valid'}: use ${words.meaning ?? values.join(', ')}`);
+    return words.invalid ?? fallback;
   }
 
   fail(input: string, detail: string): void {

@@ -77,7 +77,7 @@ export function checkNetwork(v: string): string {
   return v;
 }
 
-/** Pure: buildx's CSV option value → [key, value] fields; each field must be key=value. */
+/** buildx's CSV option value → [key, value] fields; each field must be key=value. */
 export function csvFields(v: string, example: string): [string, string][] {
   checkOneLine(v, 'each entry');
   let record: string[];

@@ -12,7 +12,7 @@ import { type MetaInputs, parseMetaInputs } from './meta.js';
 import { type ParityInputs, parseParityInputs } from './parity.js';
 import { modeOf, parseShardInputs, type ShardInputs } from './shard.js';
 import { parseVerifyInputs, type VerifyInputs } from './verify.js';
-import { parseWorkspacePaths, type WorkspacePathInputs } from './workspace-paths.js';
+import { parseWorkspacePaths, readInWorkspace, type WorkspacePathInputs } from './workspace-paths.js';
 
 export type { Getter } from './collect.js';
 
@@ -54,7 +54,14 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const paths = builds
     ? parseWorkspacePaths(get, c, env, { ...build, ...builder, ...buildOptions, ...cache })
     : { allowOutsideWorkspace: false, outsideWorkspace: [] };
-  if (builds && !c.has('file')) checkStagesExist(c, env, build.file, buildOptions);
+  if (builds && !c.has('file'))
+    checkStagesExist(
+      c,
+      env,
+      build.file,
+      buildOptions,
+      (f) => readInWorkspace(f, env.workspace, env, paths.allowOutsideWorkspace).text,
+    );
   if (builds) checkBuildkitdConfigFile(c, env, builder.buildkitdConfig);
   if (shard.mode !== 'build' && !c.has('images') && meta.images.length !== 1) {
     c.fail(

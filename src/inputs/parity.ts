@@ -47,11 +47,8 @@ export function parseParityInputs(get: Getter, c: Collector): ParityInputs {
  * would only fail later, so say what works instead, before any docker command.
  */
 function checkEcr(get: Getter, c: Collector): void {
-  const ecr = get('ecr').trim().toLowerCase() || 'auto';
-  if (!['auto', 'true', 'false'].includes(ecr)) {
-    c.fail('ecr', `"${get('ecr').trim()}" is not valid: use auto, true or false`);
-    return;
-  }
+  const ecr = c.oneOf('ecr', get('ecr'), ['auto', 'true', 'false'], 'auto', { meaning: 'auto, true or false' });
+  if (c.has('ecr')) return;
   const registry = get('registry').trim();
   const keys = AWS_KEY_ID.test(get('username').trim());
   if (ecr === 'true' || (ecr === 'auto' && ECR_HOST.test(registry) && keys)) {

@@ -122,15 +122,7 @@ export function modeOf(get: Getter): Mode | undefined {
 }
 
 export function parseShardInputs(get: Getter, c: Collector): ShardInputs {
-  const mode = c.field(
-    'mode',
-    (): Mode => {
-      const m = modeOf(get);
-      if (!m) throw new Error(`"${get('mode').trim()}" is not valid: use build, shard or merge`);
-      return m;
-    },
-    'build',
-  );
+  const mode = c.oneOf('mode', get('mode'), MODES, 'build', { meaning: 'build, shard or merge' });
   let digests: ShardRef[] = [];
   // empty: the merge reads this run's shard artifacts (checked against the environment in the pipeline)
   if (mode === 'merge' && get('digests').trim())

@@ -67,18 +67,9 @@ export function parseVerifyInputs(get: Getter, c: Collector): VerifyInputs {
     },
     300,
   );
-  const archCheck = c.field(
-    'arch-check',
-    (): ArchCheckMode => {
-      const raw = get('arch-check').trim().toLowerCase();
-      if (raw === '' || raw === 'true') return 'true';
-      if (raw === 'false' || raw === 'full') return raw;
-      throw new Error(
-        `"${get('arch-check').trim()}" is not valid: use true (the layers this build added), full (every layer) or false`,
-      );
-    },
-    'true' as ArchCheckMode,
-  );
+  const archCheck = c.oneOf<ArchCheckMode>('arch-check', get('arch-check'), ['true', 'full', 'false'], 'true', {
+    meaning: 'true (the layers this build added), full (every layer) or false',
+  });
   const archCheckIgnore = parseList(get('arch-check-ignore'));
   return { preflight, verify, smokeTest, pushRetries, smokeTestTimeout, archCheck, archCheckIgnore };
 }

@@ -55,6 +55,30 @@ export function leavesWorkspace(
   return real !== undefined && !isInside(real, realWs) ? real : undefined;
 }
 
+/** How a reader opens a file and resolves its links (Files, or the input pass's InputEnv). */
+export interface FileReader {
+  readFile?(p: string): string | undefined;
+  /** Unset: links are not resolved, and the rule is not checked (as the input pass does without it). */
+  realPath?(p: string): string | undefined;
+}
+
+/**
+ * The rule for every reader of a workspace file (the Dockerfile: the input pass, preflight, the
+ * arch check): a path in the workspace whose links lead out of it is not read, unless
+ * allow-outside-workspace says the build is meant to read it. `outside` is where it leads when it
+ * was not read; `text` is undefined when it was not read or cannot be.
+ */
+export function readInWorkspace(
+  p: string,
+  workspace: string,
+  reader: FileReader,
+  allowOutside: boolean,
+): { text?: string; outside?: string } {
+  const outside = reader.realPath ? leavesWorkspace(p, workspace, reader.realPath) : undefined;
+  if (outside !== undefined && !allowOutside) return { outside };
+  return { text: reader.readFile?.(p) };
+}
+
 /** A build-contexts source that is a local folder (or an OCI layout folder): its path; else undefined. */
 export function localContextSource(source: string): string | undefined {
   const layout = /^oci-layout:\/\/(.+)$/.exec(source);

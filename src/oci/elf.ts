@@ -43,7 +43,7 @@ const ET_EXEC = 2;
 const ET_DYN = 3;
 
 /**
- * Pure: the header of an executable or shared library, from the file's first bytes; undefined for
+ * The header of an executable or shared library, from the file's first bytes; undefined for
  * anything else (not ELF, truncated, an object file, an unknown class or byte order).
  */
 export function readElfHeader(head: Uint8Array): ElfHeader | undefined {
@@ -60,20 +60,20 @@ export function readElfHeader(head: Uint8Array): ElfHeader | undefined {
 
 const same = (a: ElfHeader, b: ElfHeader) => a.machine === b.machine && a.class === b.class && a.data === b.data;
 
-/** Pure: the architectures (GOARCH) whose binaries run on a platform; throws for an unknown platform. */
+/** The architectures (GOARCH) whose binaries run on a platform; throws for an unknown platform. */
 export function acceptedArches(platform: string): string[] {
   const arch = parsePlatform(platform).arch;
   return [arch, ...(ALSO_RUNS[arch] ?? [])];
 }
 
-/** Pure: does a binary with this header run on the platform? Platforms without an ELF entry accept all. */
+/** Does a binary with this header run on the platform? Platforms without an ELF entry accept all. */
 export function elfFits(platform: string, h: ElfHeader): boolean {
   const arches = acceptedArches(platform).filter((a) => ELF_BY_ARCH[a]);
   if (!arches.length) return true;
   return arches.some((a) => same(ELF_BY_ARCH[a]!, h));
 }
 
-/** Pure: the architecture a header is for, as users name it ("amd64 (x86-64)", or the raw fields). */
+/** The architecture a header is for, as users name it ("amd64 (x86-64)", or the raw fields). */
 export function describeElf(h: ElfHeader): string {
   const arch = Object.keys(ELF_BY_ARCH).find((a) => same(ELF_BY_ARCH[a]!, h));
   if (arch) return arch;

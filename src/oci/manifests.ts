@@ -133,7 +133,7 @@ export function inspectConfigArgv(ref: string): string[] {
 export type ConfigPlatform = { platform: string } | { problem: string };
 
 /**
- * Pure: the one reading of an `inspectConfigArgv` answer (preflight's and merge's). The platform is
+ * The one reading of an `inspectConfigArgv` answer (preflight's and merge's). The platform is
  * canonical, as imageConfigPlatform reads a config blob (linux/arm64/v8 is linux/arm64; one the
  * platform table does not know stays as given, never a thrown Error); a config that names no os or
  * architecture, and every failed read, is a `problem` in words, for the caller to report.

@@ -16,6 +16,7 @@ import {
   localContextSource,
   namedPaths,
   type PathSources,
+  readInWorkspace,
 } from '../../../src/inputs/workspace-paths.js';
 import { realFiles, resolveLinks } from '../../../src/ports/files.js';
 import { runnerCommands } from '../runner-log.js';
@@ -252,5 +253,41 @@ describe('the input pass: an error naming the input and where the link leads, be
     expect(text).toContain('"-rf" leads through a link');
     // a path no command can open (longer than PATH_MAX): buildx fails on it itself
     expect(errorsOf({ outputs: `type=local,dest=${'a/'.repeat(50_000)}` })).toEqual([]);
+  });
+});
+
+describe('readInWorkspace: the one reader of a workspace Dockerfile', () => {
+  /** realFiles, recording every path it reads. */
+  const recording = () => {
+    const read: string[] = [];
+    return {
+      read,
+      reader: { realPath: real, readFile: (p: string) => (read.push(p), realFiles.readFile(p)) },
+    };
+  };
+
+  test('a link out of the workspace is not read: where it leads is said instead', () => {
+    link(path.join(host, 'secret'), 'Dockerfile.out');
+    const { read, reader } = recording();
+    expect(readInWorkspace(path.join(ws, 'Dockerfile.out'), ws, reader, false)).toEqual({
+      outside: path.join(host, 'secret'),
+    });
+    expect(read).toEqual([]);
+  });
+
+  test('with allow-outside-workspace it is read; a file in the workspace is always read', () => {
+    link(path.join(host, 'secret'), 'Dockerfile.out');
+    fs.writeFileSync(path.join(ws, 'Dockerfile.in'), 'FROM scratch\n');
+    const { read, reader } = recording();
+    expect(readInWorkspace(path.join(ws, 'Dockerfile.out'), ws, reader, true).text).toBe('host secret\n');
+    expect(readInWorkspace(path.join(ws, 'Dockerfile.in'), ws, reader, false)).toEqual({ text: 'FROM scratch\n' });
+    expect(read).toHaveLength(2);
+  });
+
+  test('without a link resolver (no rule to check) the file is read as it is', () => {
+    link(path.join(host, 'secret'), 'Dockerfile.out');
+    expect(readInWorkspace(path.join(ws, 'Dockerfile.out'), ws, { readFile: realFiles.readFile }, false).text).toBe(
+      'host secret\n',
+    );
   });
 });

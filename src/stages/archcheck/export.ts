@@ -16,7 +16,9 @@
  */
 import * as path from 'node:path';
 
-import { parseBuildxVersion, versionAtLeast } from '../builder/buildx-version.js';
+import { BUILDX_MINIMUM, buildxAtLeast, type BuildxFeature, parseBuildxVersion } from '../builder/buildx-version.js';
+
+const SECOND_EXPORTER: BuildxFeature = "a second exporter beside the build's own";
 
 /** Where the build leaves the image for the check: an OCI layout tar, or one folder a platform. */
 export interface CheckExport {
@@ -56,9 +58,7 @@ function csvPath(key: string, value: string): string {
   return /[",\n\r]/.test(kv) ? `"${kv.replace(/"/g, '""')}"` : kv;
 }
 
-const MULTI_EXPORT_BUILDX = '0.13.0';
-
-/** Pure: the exporter the build adds for the arch check, and the outputs that go with it. */
+/** The exporter the build adds for the arch check, and the outputs that go with it. */
 export function planCheckExport(p: CheckExportInput): CheckExportPlan {
   if (p.archCheck === 'false' || p.pushed) return { outputs: [] };
   if (p.call && p.call !== 'build') return { outputs: [], skipped: `call: ${p.call} builds no image` };
@@ -81,10 +81,10 @@ export function planCheckExport(p: CheckExportInput): CheckExportPlan {
   const keepStore = p.driver === 'docker' && !p.load && !p.outputs.length;
   const hasExporter = keepStore || p.load || p.outputs.length > 0;
   const version = parseBuildxVersion(p.buildxVersion) ?? p.buildxVersion;
-  if (hasExporter && !versionAtLeast(version, MULTI_EXPORT_BUILDX))
+  if (hasExporter && !buildxAtLeast(version, SECOND_EXPORTER))
     return {
       outputs: [],
-      skipped: `reading an unpushed build beside its own output needs buildx ${MULTI_EXPORT_BUILDX} or later (this is ${version || 'unknown'}); set buildx-version`,
+      skipped: `reading an unpushed build beside its own output needs buildx ${BUILDX_MINIMUM[SECOND_EXPORTER]} or later (this is ${version || 'unknown'}); set buildx-version`,
     };
   if (p.multiNode) {
     const dir = path.join(p.tempDir, 'arch-check-files');
@@ -100,7 +100,7 @@ export function planCheckExport(p: CheckExportInput): CheckExportPlan {
   };
 }
 
-/** Pure: the folder a platform-split local export writes a platform to (linux/arm/v7 → linux_arm_v7). */
+/** The folder a platform-split local export writes a platform to (linux/arm/v7 → linux_arm_v7). */
 export function platformFolder(platform: string): string {
   return platform.replace(/\//g, '_');
 }

@@ -30,7 +30,7 @@ export function emptyScan(): LayerScan {
   return { elves: [], paths: new Set(), whiteouts: [], opaque: [], files: 0 };
 }
 
-/** Pure: a tar entry's path as the image's filesystem sees it ("./usr/bin/x" and "/usr/bin/x" → "usr/bin/x"). */
+/** A tar entry's path as the image's filesystem sees it ("./usr/bin/x" and "/usr/bin/x" → "usr/bin/x"). */
 export function normalisePath(p: string): string {
   return p.replace(/^(\.?\/)+/, '').replace(/\/+$/, '');
 }
@@ -38,7 +38,7 @@ export function normalisePath(p: string): string {
 const under = (p: string, dir: string) => dir === '' || p === dir || p.startsWith(`${dir}/`);
 
 /**
- * Pure: the ELF files a platform's image really holds, from its layers bottom to top: a file that an
+ * The ELF files a platform's image really holds, from its layers bottom to top: a file that an
  * upper layer replaces, whites out, or hides under an opaque directory is gone.
  */
 export function stackLayers(layers: LayerScan[]): { path: string; header: ElfHeader }[] {
@@ -55,7 +55,7 @@ export function stackLayers(layers: LayerScan[]): { path: string; header: ElfHea
   return live;
 }
 
-/** Pure: a matcher for arch-check-ignore (globs on image paths, "/usr/lib/firmware/**" or "usr/lib/firmware/**"). */
+/** A matcher for arch-check-ignore (globs on image paths, "/usr/lib/firmware/**" or "usr/lib/firmware/**"). */
 export function ignoreMatcher(globs: string[]): (p: string) => boolean {
   if (!globs.length) return () => false;
   const match = picomatch(globs.map(normalisePath), { dot: true });
@@ -78,7 +78,7 @@ export interface PlatformVerdict {
   unreadable: string[];
 }
 
-/** Pure: judge one platform's stacked layers. */
+/** Judge one platform's stacked layers. */
 export function judgePlatform(
   platform: string,
   layers: LayerScan[],
@@ -102,7 +102,7 @@ export function judgePlatform(
 
 const SHOWN = 5;
 
-/** Pure: the failure naming each bad platform, its first files, their count and architecture, and the fix. */
+/** The failure naming each bad platform, its first files, their count and architecture, and the fix. */
 export function archCheckFailure(verdicts: PlatformVerdict[]): StageError | undefined {
   const bad = verdicts.filter((v) => v.wrong.length);
   if (!bad.length) return undefined;
@@ -121,7 +121,7 @@ export function archCheckFailure(verdicts: PlatformVerdict[]): StageError | unde
   );
 }
 
-/** Pure: the job summary section. */
+/** The job summary section. */
 export function archCheckSummary(verdicts: PlatformVerdict[], mode: ArchCheckMode): string {
   const rows = verdicts.map((v) => {
     const result = v.wrong.length

@@ -32,7 +32,7 @@ export interface Vertex {
 
 const PLATFORM = /^((?:linux|windows|darwin|freebsd)\/[a-z0-9_]+(?:\/v\d+)?)(?: (.*))?$/;
 
-/** Pure: every Dockerfile step vertex of a plain progress log ("[stage n/m]" steps; internal ones left out). */
+/** Every Dockerfile step vertex of a plain progress log ("[stage n/m]" steps; internal ones left out). */
 export function parseProgress(log: string): Vertex[] {
   const byId = new Map<string, Vertex>();
   for (const raw of log.split(/\r?\n/)) {
@@ -57,7 +57,7 @@ export function parseProgress(log: string): Vertex[] {
   return [...byId.values()];
 }
 
-/** Pure: a platform is native when its architecture runs on the node's own (the first platform a node lists). */
+/** A platform is native when its architecture runs on the node's own (the first platform a node lists). */
 export function isNative(platform: string, nativePlatforms: string[]): boolean {
   const arch = platform.split('/')[1];
   return nativePlatforms.some((n) => {
@@ -72,7 +72,7 @@ export function isNative(platform: string, nativePlatforms: string[]): boolean {
 const round = (s: number) => Math.round(s * 10) / 10;
 
 /**
- * Pure: the platform each step ran for. buildx prints no platform for a step whose state has none
+ * The platform each step ran for. buildx prints no platform for a step whose state has none
  * (every RUN of a `FROM scratch` stage of a multi-platform build): the same step is then printed
  * once per platform, and nothing in the plain log says which line is which. Each platform ran it
  * once, so the copies of one step go one to each platform; QEMU runs a step several times slower
@@ -102,7 +102,7 @@ export function attributeSteps(
   return out;
 }
 
-/** Pure: each platform's times (attributeSteps says whose each step is). */
+/** Each platform's times (attributeSteps says whose each step is). */
 export function platformTimes(
   log: string,
   platforms: string[],
@@ -129,7 +129,7 @@ export function platformTimes(
 }
 
 /**
- * Pure: when emulated platforms took most of the step time, what a native runner per platform
+ * When emulated platforms took most of the step time, what a native runner per platform
  * (mode: shard) would save: the platforms build side by side, so the wall time is the slowest
  * platform's; natively an emulated platform would take about what the native platforms took.
  */
@@ -148,7 +148,7 @@ export function emulationNotice(times: Record<string, PlatformTime>): string | u
   return `emulated platforms took ${Math.round((100 * emulatedSeconds) / total)}% of the build-step time (${names}, against ${native.map(([p, t]) => `${p} ${t.seconds}s`).join(', ')} natively): building each platform on a native runner (mode: shard, then mode: merge) would save about ${saved}s of this build.`;
 }
 
-/** Pure: the job summary section. */
+/** The job summary section. */
 export function timesSummary(times: Record<string, PlatformTime>): string {
   const rows = Object.entries(times).map(
     ([p, t]) =>

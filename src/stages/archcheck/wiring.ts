@@ -9,7 +9,7 @@ import { readLimits } from '../../ports/registry-read.js';
 import { actDeps, type Run } from '../../run/run.js';
 import { parseInspectNodes } from '../builder/nodes.js';
 import type { Builder } from '../builder/wiring.js';
-import { preflightModule } from '../preflight/wiring.js';
+import { preflightModule, readDockerfile } from '../preflight/wiring.js';
 import type { ArchCheckDeps } from './act.js';
 import { type CheckExportPlan, planCheckExport } from './export.js';
 import type { PlatformVerdict } from './plan.js';
@@ -53,7 +53,8 @@ export async function planArchCheckExport(run: Run, builder: Builder): Promise<C
 /** The base images the Dockerfile names (preflight's plan), whose layers the default arch check leaves out. */
 async function baseRefs(run: Run): Promise<string[]> {
   const { inputs } = run;
-  const text = inputs.file ? run.files.readFile(inputs.file) : undefined;
+  // preflight's rule: a Dockerfile linked out of the workspace is not read
+  const text = inputs.file ? readDockerfile(run).text : undefined;
   if (text === undefined) return [];
   const { planPreflight } = await preflightModule();
   return [...new Set(planPreflight(text, inputs.buildArgs, inputs.platforms).checks.map((c) => c.ref))];

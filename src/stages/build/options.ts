@@ -1,11 +1,15 @@
 import * as path from 'node:path';
 
 import { parse } from 'csv-parse/sync';
-import semver from 'semver';
 
 import { StageError } from '../../errors.js';
 import type { BuildOptionInputs } from '../../inputs/buildopts.js';
-import { parseBuildxVersion } from '../builder/buildx-version.js';
+import {
+  BUILDX_MINIMUM,
+  buildxAtLeast,
+  DEFAULT_BUILDX_VERSION,
+  parseBuildxVersion,
+} from '../builder/buildx-version.js';
 
 /**
  * Build options ready for argv: the inputs with secret values already replaced by file references
@@ -207,14 +211,14 @@ export function planSecrets(
   return { args, files };
 }
 
-/** `call` (build checks) came with buildx 0.15: an older buildx fails here, before anything is built. */
+/** `call` (build checks) needs a newer buildx: an older one fails here, before anything is built. */
 export function checkCallSupported(call: string, buildxVersion: string): void {
   if (!call || call === 'build') return;
-  const v = parseBuildxVersion(buildxVersion) ?? buildxVersion;
-  if (!semver.valid(v) || semver.lt(v, '0.15.0')) {
+  if (!buildxAtLeast(buildxVersion, 'call')) {
+    const v = parseBuildxVersion(buildxVersion) ?? buildxVersion;
     throw new StageError(
       'builder',
-      `call: ${call} needs buildx 0.15.0 or later, but this buildx is ${v || 'unknown'}: set buildx-version (e.g. 0.29.1), or remove call`,
+      `call: ${call} needs buildx ${BUILDX_MINIMUM.call} or later, but this buildx is ${v || 'unknown'}: set buildx-version (e.g. ${DEFAULT_BUILDX_VERSION}), or remove call`,
     );
   }
 }

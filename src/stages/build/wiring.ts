@@ -4,7 +4,7 @@ import { dockerfileName } from '../../inputs/build.js';
 import type { VerifyInputs } from '../../inputs/verify.js';
 import type { Exec } from '../../ports/exec.js';
 import type { Host } from '../../ports/host.js';
-import { type Run, writePushed } from '../../run/run.js';
+import { actDeps, type Run, writePushed } from '../../run/run.js';
 import type { CheckExportPlan } from '../archcheck/export.js';
 import type { Builder } from '../builder/wiring.js';
 import type { PreparedCache } from '../cache/wiring.js';
@@ -204,7 +204,7 @@ export async function buildStage(
     await run.timed('push', () =>
       pushShardLayout(
         planShardPush(shard.image, result.digest, shard.ociDir, files.exists(authFile) ? authFile : undefined),
-        { exec, log: (m) => host.info(m) },
+        actDeps(run),
       ),
     );
   }

@@ -22,7 +22,7 @@ export interface RegistryUses {
   outputs: string[];
 }
 
-/** Pure: `k=v` fields of one CSV spec ("type=registry,ref=…"); quoted values keep their commas. */
+/** `k=v` fields of one CSV spec ("type=registry,ref=…"); quoted values keep their commas. */
 function fields(spec: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const item of parseList(spec)) {
@@ -32,7 +32,7 @@ function fields(spec: string): Map<string, string> {
   return out;
 }
 
-/** Pure: every image reference of the build that BuildKit's registry client reads or writes. */
+/** Every image reference of the build that BuildKit's registry client reads or writes. */
 export function buildRegistryRefs(u: RegistryUses): string[] {
   const refs = [...u.images, ...u.literalRefs];
   for (const spec of [...u.cacheFrom, ...u.cacheTo]) {
@@ -54,7 +54,7 @@ export function buildRegistryRefs(u: RegistryUses): string[] {
 }
 
 /**
- * Pure: the registry mirrors a BuildKit daemon config names (`[registry."docker.io"] mirrors = […]`),
+ * The registry mirrors a BuildKit daemon config names (`[registry."docker.io"] mirrors = […]`),
  * each as a reference-like "host/…" so the loopback rule reads it like any image. An unreadable
  * config gives none: buildkitd reports its own parse error when it boots.
  */
@@ -85,12 +85,12 @@ export function configMirrors(toml: string): string[] {
   return out;
 }
 
-/** Pure: the loopback registries among the refs (each host once, in order). */
+/** The loopback registries among the refs (each host once, in order). */
 export function loopbackRegistries(refs: string[]): string[] {
   return [...new Set(refs.map(registryHost).filter(isLoopbackHost))];
 }
 
-/** Pure: the value of the `network=` driver option, undefined when not set. */
+/** The value of the `network=` driver option, undefined when not set. */
 export function networkOpt(driverOpts: string[]): string | undefined {
   const opt = driverOpts.find((o) => /^network=/i.test(o.trim()));
   return opt?.trim().slice('network='.length);
@@ -115,7 +115,7 @@ const list = (hosts: string[]) => hosts.join(', ');
 const onLoopback = (hosts: string[]) => `${list(hosts)} ${hosts.length > 1 ? 'are' : 'is'} on this runner's loopback`;
 
 /**
- * Pure: what a builder this action creates needs for loopback registries. docker-container: add
+ * What a builder this action creates needs for loopback registries. docker-container: add
  * network=host (the container then shares the runner's loopback) unless the user chose a network;
  * remote/kubernetes: a warning unless every daemon is on this machine.
  */
@@ -154,7 +154,7 @@ export interface InspectedBuilder {
   nodes: { endpoint: string; network?: string }[];
 }
 
-/** Pure: an existing builder's driver and nodes (with their network= driver option) from `docker buildx inspect`. */
+/** An existing builder's driver and nodes (with their network= driver option) from `docker buildx inspect`. */
 export function inspectedBuilder(text: string): InspectedBuilder {
   const driver = inspectedDriver(text) ?? '';
   const nodes = parseInspectNodes(text).map((n) => {
@@ -164,7 +164,7 @@ export function inspectedBuilder(text: string): InspectedBuilder {
   return { driver, nodes };
 }
 
-/** Pure: the warning for an existing `builder:` that cannot reach a loopback registry, if any. */
+/** The warning for an existing `builder:` that cannot reach a loopback registry, if any. */
 export function existingBuilderLoopback(name: string, b: InspectedBuilder, hosts: string[]): string | undefined {
   if (!hosts.length || b.driver === 'docker' || b.driver === '') return undefined;
   const why = onLoopback(hosts);

@@ -8,7 +8,13 @@ import * as path from 'node:path';
 
 import { StageError } from '../../errors.js';
 import { type AppendNode, type DriverInput, ownBuilderInputs } from '../../inputs/builder.js';
-import { DEFAULT_BUILDX_VERSION, parseBuildxVersion, versionAtLeast } from './buildx-version.js';
+import {
+  BUILDX_MINIMUM,
+  buildxAtLeast,
+  type BuildxFeature,
+  DEFAULT_BUILDX_VERSION,
+  parseBuildxVersion,
+} from './buildx-version.js';
 import { loopbackRegistries, planLoopback } from './network.js';
 import { firstNodePins, nodeAssignment } from './nodes.js';
 import { type BuilderProbe, usesContainerdStore } from './probe.js';
@@ -65,15 +71,8 @@ export interface BuilderPlan {
 export const DEFAULT_BUILDKITD_FLAGS =
   '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
 
-/** Minimum buildx version per feature, checked before any builder is created. */
-export const MIN_BUILDX: Record<string, string> = {
-  '--bootstrap': '0.8.0',
-  'the remote driver': '0.8.0',
-  '--buildkitd-config': '0.13.0',
-};
-
 /**
- * Pure: the buildx release to install for this job, undefined when the one found will do: the
+ * The buildx release to install for this job, undefined when the one found will do: the
  * buildx-version input when it is not the one found, else the default release when none was found.
  */
 export function buildxToInstall(probe: Pick<BuilderProbe, 'buildxVersion'>, wanted: string): string | undefined {
@@ -88,7 +87,7 @@ export interface BuildkitdConfig {
   write?: string;
 }
 
-/** Pure: the config file input as it is, or the inline config as a file in the run's temp folder (act.ts writes it). */
+/** The config file input as it is, or the inline config as a file in the run's temp folder (act.ts writes it). */
 export function planBuildkitdConfig(
   inputs: { buildkitdConfig: string; buildkitdConfigInline: string },
   tempDir: string,
@@ -98,7 +97,7 @@ export function planBuildkitdConfig(
 }
 
 /**
- * Pure: a builder name unique per job, so jobs running side by side on one self-hosted runner
+ * A builder name unique per job, so jobs running side by side on one self-hosted runner
  * never share or remove each other's builder.
  */
 export function uniqueBuilderName(env: NodeJS.ProcessEnv, random: string = randomBytes(4).toString('hex')): string {
@@ -118,7 +117,7 @@ export function uniqueBuilderName(env: NodeJS.ProcessEnv, random: string = rando
   return bits.join('-');
 }
 
-/** Pure: a builder-name part buildx accepts ([a-zA-Z0-9_.-]), bounded. */
+/** A builder-name part buildx accepts ([a-zA-Z0-9_.-]), bounded. */
 const namePart = (s: string | undefined, max: number) =>
   (s ?? '')
     .replace(/[^a-zA-Z0-9_.-]+/g, '-')
@@ -126,7 +125,7 @@ const namePart = (s: string | undefined, max: number) =>
     .slice(0, max);
 
 /**
- * Pure: the same name every run of this repository's job, for keep-state without a name: the
+ * The same name every run of this repository's job, for keep-state without a name: the
  * builder (and so its state volume, buildx_buildkit_<name>0_state) is found again next run. Jobs
  * of one repository running side by side on one runner (a matrix) would share it: give each a
  * `name` of its own then.
@@ -136,14 +135,14 @@ export function stableBuilderName(env: NodeJS.ProcessEnv): string {
   return bits.filter(Boolean).join('-');
 }
 
-/** Pure: the builder's name: the name input, else a stable one for keep-state, else one unique per job. */
+/** The builder's name: the name input, else a stable one for keep-state, else one unique per job. */
 export function builderNameFor(req: { name?: string; keepState?: boolean }, env: NodeJS.ProcessEnv): string {
   if (req.name) return req.name;
   return req.keepState ? stableBuilderName(env) : uniqueBuilderName(env);
 }
 
 /**
- * Pure: the driver `auto` resolves to: the engine's own builder on the containerd image store (it
+ * The driver `auto` resolves to: the engine's own builder on the containerd image store (it
  * builds and keeps multi-platform images), else docker-container; and docker-container whenever an
  * input only a created builder honours is set (`own`: their names), so no input is ever dropped.
  */
@@ -152,7 +151,7 @@ export function resolveDriver(driver: DriverInput, containerdStore: boolean, own
   return containerdStore && own.length === 0 ? 'docker' : 'docker-container';
 }
 
-/** Pure: the log line saying why `auto` chose what it chose. */
+/** The log line saying why `auto` chose what it chose. */
 export function autoReason(driver: Driver, containerdStore: boolean, own: string[]): string {
   if (driver === 'docker')
     return "driver auto: docker, the engine's own builder (its containerd image store keeps multi-platform images)";
@@ -162,19 +161,19 @@ export function autoReason(driver: Driver, containerdStore: boolean, own: string
   return `driver auto: docker-container, a builder this action creates (the engine uses the ${containerdStore ? 'containerd' : 'classic'} image store${containerdStore ? '' : ', whose docker driver cannot build multi-platform images'})`;
 }
 
-function tooOld(version: string, feature: string): StageError {
-  const min = MIN_BUILDX[feature]!;
+function tooOld(version: string, feature: BuildxFeature): StageError {
+  const min = BUILDX_MINIMUM[feature];
   return new StageError(
     'builder',
-    `buildx ${version} is too old for ${feature}: it needs buildx ${min} or newer. Set buildx-version (e.g. 0.29.1) to install a newer release for this job, or upgrade the docker-buildx plugin.`,
+    `buildx ${version} is too old for ${feature}: it needs buildx ${min} or newer. Set buildx-version (e.g. ${DEFAULT_BUILDX_VERSION}) to install a newer release for this job, or upgrade the docker-buildx plugin.`,
   );
 }
 
-/** Pure: a node's daemon flags: its own, else setup-buildx-action's defaults (the remote driver takes none). */
+/** A node's daemon flags: its own, else setup-buildx-action's defaults (the remote driver takes none). */
 const nodeFlags = (own: string | undefined, driver: Driver) =>
   own || (driver === 'remote' ? '' : DEFAULT_BUILDKITD_FLAGS);
 
-/** Pure: the `--append` argv for one extra node; it gets the same default daemon flags as the first. */
+/** The `--append` argv for one extra node; it gets the same default daemon flags as the first. */
 export function appendArgv(name: string, node: AppendNode, driver: Driver = 'docker-container'): string[] {
   const argv = ['docker', 'buildx', 'create', '--name', name, '--append'];
   if (node.name) argv.push('--node', node.name);
@@ -191,7 +190,7 @@ const inspectArgv = (name: string) => ['docker', 'buildx', 'inspect', '--bootstr
 type PlanBase = Pick<BuilderPlan, 'buildxVersion' | 'notes' | 'warnings' | 'loopback'>;
 
 /**
- * Pure: which builder to use or create, with the exact argvs. `reuse`: a builder named `newName`
+ * Which builder to use or create, with the exact argvs. `reuse`: a builder named `newName`
  * exists (the name input, or keep-state's stable name): it is used as it is, as setup-buildx-action
  * does, and removed by post unless cleanup is false.
  */
@@ -200,7 +199,7 @@ export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: s
   if (!version) {
     throw new StageError(
       'builder',
-      'docker buildx is not installed: set buildx-version (e.g. 0.29.1) to install it for this job, or install the buildx CLI plugin (Debian/Ubuntu: docker-buildx).',
+      `docker buildx is not installed: set buildx-version (e.g. ${DEFAULT_BUILDX_VERSION}) to install it for this job, or install the buildx CLI plugin (Debian/Ubuntu: docker-buildx).`,
     );
   }
   const base: PlanBase = {
@@ -241,12 +240,11 @@ export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: s
   return { ...base, name, driver, create: [], inspect: inspectArgv(name), remove: false, inspectLater: true };
 }
 
-/** Pure: a builder this action creates (every driver but docker): its create and append argvs. */
+/** A builder this action creates (every driver but docker): its create and append argvs. */
 function planCreated(base: PlanBase, driver: Driver, req: BuilderRequest, newName: string): BuilderPlan {
   const version = base.buildxVersion;
-  if (!versionAtLeast(version, MIN_BUILDX['--bootstrap']!)) throw tooOld(version, '--bootstrap');
-  if (driver === 'remote' && !versionAtLeast(version, MIN_BUILDX['the remote driver']!))
-    throw tooOld(version, 'the remote driver');
+  if (!buildxAtLeast(version, '--bootstrap')) throw tooOld(version, '--bootstrap');
+  if (driver === 'remote' && !buildxAtLeast(version, 'the remote driver')) throw tooOld(version, 'the remote driver');
   const net = planLoopback(
     driver,
     req.driverOpts,
@@ -263,11 +261,7 @@ function planCreated(base: PlanBase, driver: Driver, req: BuilderRequest, newNam
   const flags = nodeFlags(req.buildkitdFlags, driver);
   if (flags) argv.push('--buildkitd-flags', flags);
   if (req.buildkitdConfig) {
-    // renamed from --config in buildx 0.13.0
-    argv.push(
-      versionAtLeast(version, MIN_BUILDX['--buildkitd-config']!) ? '--buildkitd-config' : '--config',
-      req.buildkitdConfig,
-    );
+    argv.push(buildxAtLeast(version, '--buildkitd-config') ? '--buildkitd-config' : '--config', req.buildkitdConfig);
   }
   const pins = firstNodePins(req.platforms ?? [], req.append);
   if (pins.length) {

@@ -15,7 +15,7 @@ export interface BuilderProbe {
 export const INFO_FORMAT = '{{json .DriverStatus}}{{"\\n"}}{{json .ClientInfo.Plugins}}';
 
 /**
- * Pure: `docker info --format` output of INFO_FORMAT: the storage driver status, and the buildx
+ * `docker info --format` output of INFO_FORMAT: the storage driver status, and the buildx
  * version from the CLI's own plugin list (undefined when that list is missing or buildx is not in it).
  */
 export function parseInfo(stdout: string): { driverStatus: [string, string][]; buildxVersion?: string } {
@@ -43,7 +43,7 @@ export function usesContainerdStore(driverStatus: [string, string][]): boolean {
   return driverStatus.some(([k, v]) => k === 'driver-type' && v === 'io.containerd.snapshotter.v1');
 }
 
-/** Pure: the platforms of every node in `docker buildx inspect` output, deduplicated, in order. */
+/** The platforms of every node in `docker buildx inspect` output, deduplicated, in order. */
 export function parseInspectPlatforms(text: string): string[] {
   const out: string[] = [];
   for (const line of text.split('\n')) {
@@ -57,7 +57,7 @@ export function parseInspectPlatforms(text: string): string[] {
   return out;
 }
 
-/** Pure: the builder's driver as `docker buildx inspect` names it (an existing builder's may be any); undefined when it names none. */
+/** The builder's driver as `docker buildx inspect` names it (an existing builder's may be any); undefined when it names none. */
 export function inspectedDriver(text: string): string | undefined {
   return /^\s*Driver:\s*(\S+)/m.exec(text)?.[1];
 }

@@ -1,6 +1,6 @@
 import type { Exec } from '../../ports/exec.js';
 import { toolCacheModule } from '../../ports/lazy.js';
-import type { Run } from '../../run/run.js';
+import { actDeps, type Run } from '../../run/run.js';
 import {
   builderExists,
   type BuilderResult,
@@ -71,7 +71,7 @@ async function setUpBuilder(run: Run, exec: Exec): Promise<Builder> {
     inputs.dryRun
       ? host.info(`dry-run: builder ${name} was not created, post has nothing to remove`)
       : run.state.update({ builder: name, ...(inputs.keepState ? { keepState: true } : {}) });
-  const result = await runBuilder(plan, { exec, log: (m) => host.info(m), warn: (m) => host.warning(m), created });
+  const result = await runBuilder(plan, { ...actDeps({ exec, host }), created });
   for (const w of result.warnings) host.warning(w);
   if (inputs.use && !inputs.dryRun) await makeCurrent(run, exec, result);
   return { ...result, containerdStore: usesContainerdStore(probe.driverStatus) };

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { CacheMode } from '../../inputs/cache.js';
 import { splitReference } from '../../oci/reference.js';
 import { cacheServiceAvailable, type DirState } from '../../ports/actions-cache.js';
-import { compareVersions } from '../builder/buildx-version.js';
+import { BUILDX_MINIMUM, buildxAtLeast } from '../builder/buildx-version.js';
 
 /**
  * The layer cache stage. Pure planning here (keys, restore-keys, --cache-from/--cache-to values,
@@ -14,10 +14,9 @@ import { compareVersions } from '../builder/buildx-version.js';
 
 export type CacheHit = 'exact' | 'partial' | 'miss';
 
-/** First buildx release whose local cache exporter has reset=true (moby/buildkit #6612). */
-export const RESET_MIN_BUILDX = '0.35.0';
-/** First buildx release that speaks the Actions cache service v2 for type=gha. */
-export const GHA_V2_MIN_BUILDX = '0.21.0';
+const RESET_MIN_BUILDX = BUILDX_MINIMUM['cache reset=true'];
+const GHA_V2_MIN_BUILDX = BUILDX_MINIMUM['the Actions cache v2 API'];
+
 /**
  * On every --cache-to the action writes: buildx fails the whole build when a cache export fails
  * (a read-only cache token, a registry refusing cache manifests) unless told to go on; the log
@@ -87,7 +86,7 @@ export interface CachePlan {
 }
 
 export function supportsReset(buildxVersion: string): boolean {
-  return !!buildxVersion && compareVersions(buildxVersion, RESET_MIN_BUILDX) >= 0;
+  return !!buildxVersion && buildxAtLeast(buildxVersion, 'cache reset=true');
 }
 
 /** What identifies "the same build" across commits. */
@@ -117,14 +116,14 @@ export function ghaScope(images: string[], platforms: string[], suffix: string):
   return raw.replace(/[^A-Za-z0-9._-]+/g, '-');
 }
 
-/** Pure: the run's layer cache goes through @actions/cache (planCache gives it a `local` part). */
+/** The run's layer cache goes through @actions/cache (planCache gives it a `local` part). */
 export function usesActionsCache(p: Pick<CachePlanInput, 'mode' | 'explicitFrom' | 'explicitTo' | 'runtime'>): boolean {
   return p.mode === 'local' && !p.explicitFrom.length && !p.explicitTo.length && cacheServiceAvailable(p.runtime);
 }
 
 const GHA_ENV = ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_SERVICE_V2'];
 
-/** Pure: what the cache stage will do, before anything runs. */
+/** What the cache stage will do, before anything runs. */
 export function planCache(p: CachePlanInput): CachePlan {
   const plan: CachePlan = { mode: p.mode, cacheFrom: [], cacheTo: [], env: {}, notes: [], warnings: [] };
   if (p.explicitFrom.length || p.explicitTo.length) {
@@ -197,7 +196,7 @@ function planGha(p: CachePlanInput, plan: CachePlan): CachePlan {
     plan.env = {};
     return plan;
   }
-  if (p.buildxVersion && compareVersions(p.buildxVersion, GHA_V2_MIN_BUILDX) < 0) {
+  if (p.buildxVersion && !buildxAtLeast(p.buildxVersion, 'the Actions cache v2 API')) {
     plan.warnings.push(
       `layer cache: buildx ${p.buildxVersion} speaks only the retired Actions cache v1 API; type=gha needs buildx ≥ ${GHA_V2_MIN_BUILDX} (use cache: local with this buildx)`,
     );
@@ -234,7 +233,7 @@ function ghaEnv(runtime: Record<string, string | undefined>): Record<string, str
   return env;
 }
 
-/** Pure: the --cache-from/--cache-to values once the restore outcome is known. */
+/** The --cache-from/--cache-to values once the restore outcome is known. */
 export function cacheArgs(plan: CachePlan, restored: boolean): { cacheFrom: string[]; cacheTo: string[] } {
   if (!plan.local) return { cacheFrom: plan.cacheFrom, cacheTo: plan.skipSave ? [] : plan.cacheTo };
   const { dir, exportDir, strategy } = plan.local;
@@ -262,7 +261,7 @@ export interface AfterBuild {
 }
 
 /**
- * Pure: after a successful build (a failed one never gets here: the build step throws before the
+ * After a successful build (a failed one never gets here: the build step throws before the
  * save), what to do with the folders. Never replaces a good cache with an empty export (the known
  * pitfall), never saves on an exact hit.
  */

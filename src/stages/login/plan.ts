@@ -8,7 +8,7 @@ export interface LoginDecision {
 }
 
 /**
- * Pure: which registries to log in to. Complete credentials are always used (a private base
+ * Which registries to log in to. Complete credentials are always used (a private base
  * image may need them even when nothing is pushed). A username without a password is what a pull
  * request from a fork sees (secrets are empty there): no login, and only a warning when a push
  * would need it.
@@ -37,7 +37,7 @@ export function planLogin(
   return { logins: inputs.logins, notes };
 }
 
-/** Pure: the login argv. The password never appears here: it goes to stdin. */
+/** The login argv. The password never appears here: it goes to stdin. */
 export function loginArgv(l: Pick<RegistryLogin, 'registry' | 'username'>): string[] {
   return ['docker', 'login', '--username', l.username, '--password-stdin', ...(l.registry ? ['--', l.registry] : [])];
 }

@@ -1,5 +1,5 @@
 import { userDockerConfigDir } from '../../ports/docker-config.js';
-import type { Run } from '../../run/run.js';
+import { actDeps, type Run } from '../../run/run.js';
 import { runLogin } from './act.js';
 import type { LoginDecision } from './plan.js';
 
@@ -9,9 +9,7 @@ export async function loginStage(run: Run, login: LoginDecision): Promise<void> 
   const done: string[] = [];
   await run.timed('login', () =>
     runLogin(login.logins, run.dockerConfig, {
-      exec: run.exec,
-      log: (m) => run.host.info(m),
-      warn: (m) => run.host.warning(m),
+      ...actDeps(run),
       // recorded one by one: post logs out even when a later login fails
       loggedIn: (registry) => {
         done.push(registry);
@@ -30,9 +28,8 @@ async function keepLogins(run: Run, login: LoginDecision): Promise<void> {
   const dir = userDockerConfigDir(run.env);
   await run.timed('login (kept for later steps)', () =>
     runLogin(login.logins, dir, {
-      exec: run.exec,
+      ...actDeps(run),
       log: (m) => run.host.info(`${m} (logout: false: in ${dir}, for later steps)`),
-      warn: (m) => run.host.warning(m),
       loggedIn: () => undefined,
     }),
   );

@@ -1,5 +1,5 @@
 import { StageError } from '../../errors.js';
-import { type Run, writePushed } from '../../run/run.js';
+import { actDeps, type Run, writePushed } from '../../run/run.js';
 import { metaStage } from '../meta/wiring.js';
 import { readShardRefs } from '../shard/wiring.js';
 import { resolveShards, runMerge } from './act.js';
@@ -17,8 +17,8 @@ export async function mergeStage(run: Run): Promise<void> {
   }
   if (meta.refs.length === 0)
     throw new StageError('meta', 'nothing to merge under: no tag could be derived from the git ref; set "tags"');
-  const log = (m: string) => host.info(m);
-  const deps = { exec: run.exec, log, warn: (m: string) => host.warning(m) };
+  const deps = actDeps(run);
+  const { log } = deps;
   // no digests: the shard results in this run's artifacts (read only, like every check below)
   const refs = inputs.digests.length ? inputs.digests : await readShardRefs(run);
   const result = await run.timed('merge', async () => {

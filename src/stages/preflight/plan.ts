@@ -5,9 +5,8 @@
  * architecture. The plan, pure: the Dockerfile → which images to check for which platforms, and
  * what an answer of the registry means for one check (the reads are in act.ts).
  */
-import { DockerfileParser } from 'dockerfile-ast';
-
 import { clipLongWords, commandProblem } from '../../errors.js';
+import { type BaseImages, fromVars, parseDockerfile, walkStages } from '../../oci/dockerfile.js';
 import { inspectManifestArgv, missingPlatforms, parseManifest } from '../../oci/manifests.js';
 import { readsAsOption } from '../../ports/argv.js';
 
@@ -26,157 +25,8 @@ export interface PreflightPlan {
   skipped: { image: string; line: number; reason: string }[];
 }
 
-const BUILD_PLATFORM_ARGS = ['BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT'];
-
-/** Result of expanding Dockerfile variables: the text, and any variable that had no value. */
-export interface Expanded {
-  value: string;
-  unresolved: string[];
-  /** Variables referenced at all. */
-  used: string[];
-}
-
-/**
- * Expand $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:+alt}, ${VAR+alt} the way the
- * Dockerfile frontend does in FROM lines; `\$` is a literal dollar.
- */
-export function expandVariables(text: string, vars: Map<string, string>): Expanded {
-  const unresolved: string[] = [];
-  const used: string[] = [];
-  const value = text.replace(
-    /\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (match, braced?: string, op?: string, word?: string, bare?: string) => {
-      if (match === '\\$') return '$';
-      const name = (braced ?? bare)!;
-      used.push(name);
-      const set = vars.has(name);
-      const val = vars.get(name) ?? '';
-      switch (op) {
-        case ':-':
-          return set && val !== '' ? val : (word ?? '');
-        case '-':
-          return set ? val : (word ?? '');
-        case ':+':
-          return set && val !== '' ? (word ?? '') : '';
-        case '+':
-          return set ? (word ?? '') : '';
-        default:
-          if (!set) unresolved.push(name);
-          return val;
-      }
-    },
-  );
-  return { value, unresolved, used };
-}
-
-function platformVars(prefix: 'TARGET' | 'BUILD', platform: string): [string, string][] {
-  const [os = '', arch = '', variant = ''] = platform.split('/');
-  return [
-    [`${prefix}PLATFORM`, platform],
-    [`${prefix}OS`, os],
-    [`${prefix}ARCH`, arch],
-    [`${prefix}VARIANT`, variant],
-  ];
-}
-
-interface Stage {
-  index: number;
-  name?: string;
-  image: string;
-  platformFlag?: string;
-  line: number;
-  /** Stage names/indexes or image refs this stage copies or mounts from. */
-  fromRefs: { text: string; line: number }[];
-}
-
-/** The Dockerfile read once: its global ARGs (the only ones a FROM line sees) and its stages. */
-interface Parsed {
-  declared: { name: string; value: string | null }[];
-  stages: Stage[];
-}
-
-function mountFrom(value: string): string | undefined {
-  for (const part of value.split(',')) {
-    const [k, v] = part.split('=', 2);
-    if (k?.trim() === 'from' && v) return v.trim();
-  }
-  return undefined;
-}
-
-/** Stage and image names a COPY/ADD --from or a RUN --mount from= refers to. */
-function fromRefsOf(ins: unknown, keyword: string, line: number): Stage['fromRefs'] {
-  const refs: Stage['fromRefs'] = [];
-  const flags = (ins as { getFlags?: () => { getName(): string; getValue(): string | null }[] }).getFlags?.() ?? [];
-  for (const f of flags) {
-    const v = f.getValue();
-    if (!v) continue;
-    if (f.getName() === 'from' && keyword !== 'RUN') refs.push({ text: v, line });
-    if (f.getName() === 'mount') {
-      const m = mountFrom(v);
-      if (m) refs.push({ text: m, line });
-    }
-  }
-  return refs;
-}
-
-function parseDockerfile(dockerfile: string): Parsed {
-  const df = DockerfileParser.parse(dockerfile);
-  // global ARGs, in order, each default expanded with the ones before it
-  const declared: Parsed['declared'] = [];
-  for (const arg of df.getInitialARGs()) {
-    const prop = arg.getProperty();
-    if (!prop) continue;
-    declared.push({ name: prop.getName(), value: prop.getValue() });
-  }
-  const stages: Stage[] = [];
-  let current: Stage | undefined;
-  for (const ins of df.getInstructions()) {
-    const keyword = ins.getKeyword().toUpperCase();
-    const line = ins.getRange().start.line + 1;
-    if (keyword === 'FROM') {
-      const from = df.getFROMs().find((f) => f.getRange().start.line === ins.getRange().start.line);
-      current = {
-        index: stages.length,
-        name: from?.getBuildStage()?.toLowerCase() ?? undefined,
-        image: from?.getImage() ?? '',
-        platformFlag: from?.getPlatformFlag()?.getValue() ?? undefined,
-        line,
-        fromRefs: [],
-      };
-      stages.push(current);
-    } else if (current && (keyword === 'COPY' || keyword === 'ADD' || keyword === 'RUN')) {
-      current.fromRefs.push(...fromRefsOf(ins, keyword, line));
-    }
-  }
-  return { declared, stages };
-}
-
-/** The variables a FROM line sees when building `target`: TARGET* / BUILD*, then the global ARGs. */
-function fromVars(
-  declared: Parsed['declared'],
-  buildArgs: string[],
-  target: string,
-  buildPlatform: string,
-): Map<string, string> {
-  const overrides = new Map<string, string>();
-  for (const a of buildArgs) {
-    const eq = a.indexOf('=');
-    if (eq > 0) overrides.set(a.slice(0, eq), a.slice(eq + 1));
-  }
-  const vars = new Map<string, string>([...platformVars('TARGET', target), ...platformVars('BUILD', buildPlatform)]);
-  for (const d of declared) {
-    const value = overrides.has(d.name)
-      ? overrides.get(d.name)!
-      : d.value !== null
-        ? expandVariables(d.value, vars).value
-        : undefined;
-    if (value !== undefined) vars.set(d.name, value);
-  }
-  return vars;
-}
-
 /** The plan as it is gathered: each image once with every platform it must have, each skip once. */
-class Gathered {
+class Gathered implements BaseImages {
   readonly checks = new Map<string, BaseCheck>();
   readonly skipped = new Map<string, PreflightPlan['skipped'][number]>();
 
@@ -193,62 +43,6 @@ class Gathered {
     if (!c.platforms.includes(platform)) c.platforms.push(platform);
     this.checks.set(ref, c);
   }
-}
-
-/** A stage a FROM or --from names (by name or index), if it is one defined before `before`. */
-function stageRef(stages: Stage[], text: string, before: number): Stage | undefined {
-  // by name, the last stage of that name (as a name → stage map of them all would hold)
-  const s = /^\d+$/.test(text) ? stages[Number(text)] : stages.filter((st) => st.name === text.toLowerCase()).pop();
-  return s && s.index < before ? s : undefined;
-}
-
-/** The platform a stage is built for, and whether --platform pins it to the build platform. */
-function stagePlatform(
-  stage: Stage,
-  platform: string,
-  vars: Map<string, string>,
-): { platform: string; onBuildPlatform: boolean } {
-  if (!stage.platformFlag) return { platform, onBuildPlatform: false };
-  const p = expandVariables(stage.platformFlag, vars);
-  if (p.used.some((u) => BUILD_PLATFORM_ARGS.includes(u))) return { platform, onBuildPlatform: true };
-  return { platform: p.value && p.unresolved.length === 0 ? p.value.toLowerCase() : platform, onBuildPlatform: false };
-}
-
-/** Walk the stages the last one needs, each with the platform it is built for, gathering the images. */
-function walkStages(stages: Stage[], target: string, vars: Map<string, string>, out: Gathered): void {
-  const seen = new Set<string>();
-  const visit = (stage: Stage, platform: string) => {
-    const key = `${stage.index}@${platform}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    const { platform: onPlatform, onBuildPlatform } = stagePlatform(stage, platform, vars);
-    const image = expandVariables(stage.image, vars);
-    const parent = stageRef(stages, image.value, stage.index);
-    if (parent) visit(parent, onPlatform);
-    else if (image.value.toLowerCase() === 'scratch') out.skip('scratch', stage.line, 'scratch has no image');
-    else if (onBuildPlatform)
-      out.skip(
-        image.value || stage.image,
-        stage.line,
-        `pinned to the build platform (--platform=${stage.platformFlag})`,
-      );
-    else if (!image.value || image.unresolved.length)
-      out.skip(
-        stage.image,
-        stage.line,
-        `uses ${image.unresolved.join(', ') || 'an empty value'}, which has no value here`,
-      );
-    else out.need(image.value, onPlatform, stage.line);
-    for (const ref of stage.fromRefs) {
-      const r = expandVariables(ref.text, vars);
-      const s = stageRef(stages, r.value, stage.index);
-      if (s) visit(s, onPlatform);
-      else if (/^\d+$/.test(r.value)) continue;
-      else if (!r.value || r.unresolved.length) out.skip(ref.text, ref.line, 'has a variable with no value');
-      else if (!onBuildPlatform) out.need(r.value, onPlatform, ref.line);
-    }
-  };
-  visit(stages[stages.length - 1]!, target);
 }
 
 /**

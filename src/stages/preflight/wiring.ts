@@ -2,9 +2,9 @@
  * The preflight stage over the Run: before the build, read the Dockerfile (inside the workspace only),
  * plan which base images to check (plan.ts) and read them from the registry (act.ts).
  */
-import { leavesWorkspace } from '../../inputs/workspace-paths.js';
+import { readInWorkspace } from '../../inputs/workspace-paths.js';
 import { once } from '../../ports/once.js';
-import type { Run } from '../../run/run.js';
+import { actDeps, type Run } from '../../run/run.js';
 
 /**
  * preflight's plan and act, loaded on first use (see src/pipeline/preload.ts): the plan's
@@ -16,6 +16,12 @@ export const preflightModule = once(async () => {
   return { ...plan, ...(await import('./act.js')) };
 });
 
+/** The local Dockerfile, read only when its links keep it in the workspace (or allow-outside-workspace). */
+export function readDockerfile(run: Run): { text?: string; outside?: string } {
+  const workspace = run.env.GITHUB_WORKSPACE || run.cwd;
+  return readInWorkspace(run.inputs.file, workspace, run.files, run.inputs.allowOutsideWorkspace);
+}
+
 /** Before the build: check the base images' platforms (preflight: true). */
 export async function preflightStage(run: Run): Promise<void> {
   const { inputs, host } = run;
@@ -25,15 +31,13 @@ export async function preflightStage(run: Run): Promise<void> {
     return;
   }
   // the input pass refuses such a link unless allow-outside-workspace: the same rule, here for any other way in
-  const workspace = run.env.GITHUB_WORKSPACE || run.cwd;
-  const real = run.files.realPath ? leavesWorkspace(inputs.file, workspace, run.files.realPath) : undefined;
-  if (real !== undefined && !inputs.allowOutsideWorkspace) {
+  const { text, outside } = readDockerfile(run);
+  if (outside !== undefined) {
     host.warning(
       `preflight: not reading ${inputs.file}: it is a link to a file outside the workspace; base images not checked`,
     );
     return;
   }
-  const text = run.files.readFile(inputs.file);
   if (text === undefined) {
     host.warning(`preflight: cannot read ${inputs.file}; base images not checked`);
     return;
@@ -42,9 +46,7 @@ export async function preflightStage(run: Run): Promise<void> {
   const { planPreflight, runPreflight } = await preflightModule();
   const plan = planPreflight(text, inputs.buildArgs, inputs.platforms);
   try {
-    await run.timed('preflight', () =>
-      runPreflight(plan, inputs.file, { exec: run.exec, log: (m) => host.info(m), warn: (m) => host.warning(m) }),
-    );
+    await run.timed('preflight', () => runPreflight(plan, inputs.file, actDeps(run)));
   } finally {
     host.info(`preflight: ${plan.checks.length} base image(s) checked in ${((run.now() - start) / 1000).toFixed(3)}s`);
   }

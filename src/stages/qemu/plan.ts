@@ -46,7 +46,7 @@ export interface QemuPlan {
 const ALSO_NATIVE: Record<string, string[]> = { amd64: ['386'] };
 
 /**
- * Pure: which requested platforms run natively (the engine's own arch, or a builder node declared
+ * Which requested platforms run natively (the engine's own arch, or a builder node declared
  * for it in `nodePlatforms`), under a ready emulator, or have none.
  */
 export function planQemu(platforms: string[], probe: QemuProbe, nodePlatforms: string[] = []): QemuPlan {
@@ -93,7 +93,7 @@ export function planQemu(platforms: string[], probe: QemuProbe, nodePlatforms: s
   return { decisions, missing: decisions.filter((d) => d.status === 'missing') };
 }
 
-/** Pure: the platforms without an emulator, each with why, for a message. */
+/** The platforms without an emulator, each with why, for a message. */
 export function missingList(plan: QemuPlan): string {
   return plan.missing.map((d) => `${d.platform} (${d.reason})`).join('; ');
 }
@@ -110,7 +110,7 @@ export function parseBinfmtEntry(text: string): BinfmtHandler {
 }
 
 /**
- * Pure: the emulator installer to run, if any. auto installs only what is missing; true
+ * The emulator installer to run, if any. auto installs only what is missing; true
  * (re)installs every emulated platform with the pinned image; false never runs it.
  * Returns undefined when no container is needed.
  */
@@ -131,7 +131,7 @@ export function planInstall(plan: QemuPlan, mode: QemuMode, image: string, remot
 }
 
 /**
- * Pure: turn the installer's failure into what to do about it. A refused privileged container and an
+ * Turn the installer's failure into what to do about it. A refused privileged container and an
  * image that cannot be pulled each have their own fix; the command's own words (commandProblem) follow.
  */
 export function explainInstallFailure(
@@ -176,7 +176,7 @@ const NODE_ARCH: Record<string, string> = {
 const PROBE_MOUNT = '/binfmt_misc';
 
 /**
- * Pure: a container that prints the engine host's binfmt_misc entries as `<file>:<line>` (busybox
+ * A container that prints the engine host's binfmt_misc entries as `<file>:<line>` (busybox
  * grep -H), the folder mounted read-only: no privilege, no network, nothing written.
  */
 export function probeContainerArgv(image: string): string[] {
@@ -200,7 +200,7 @@ export function probeContainerArgv(image: string): string[] {
   ];
 }
 
-/** Pure: the probe container's output as file name → text (only the entries it printed). */
+/** The probe container's output as file name → text (only the entries it printed). */
 export function parseProbeOutput(stdout: string): Record<string, string> {
   const files: Record<string, string[]> = {};
   for (const line of stdout.split('\n')) {

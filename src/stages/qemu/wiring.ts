@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { userDockerConfigDir } from '../../ports/docker-config.js';
-import type { Run } from '../../run/run.js';
+import { actDeps, type Run } from '../../run/run.js';
 import { runQemu } from './act.js';
 import { activeEndpoint, builderEndpoint, type EngineLocation, locateEngine } from './engine.js';
 
@@ -35,12 +35,10 @@ export async function qemuStage(run: Run): Promise<void> {
     return runQemu(
       inputs.platforms,
       {
-        exec: run.exec,
+        ...actDeps(run),
         localArch: engine?.local ? os.arch() : undefined,
         remoteEngine: engine !== undefined && !engine.local,
         readFile: (p) => run.files.readFile(p),
-        log: (m) => host.info(m),
-        warn: (m) => host.warning(m),
       },
       {
         mode: inputs.qemu,

@@ -1,4 +1,5 @@
-import { expandVariables, judgeBase, planPreflight } from '../../../../src/stages/preflight/plan.js';
+import { expandVariables } from '../../../../src/oci/dockerfile.js';
+import { judgeBase, planPreflight } from '../../../../src/stages/preflight/plan.js';
 import { index } from './index-json.js';
 
 const AMD_ARM = ['linux/amd64', 'linux/arm64'];

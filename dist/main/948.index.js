@@ -1,31 +1,31 @@
-export const id = 8;
-export const ids = [8];
+export const id = 948;
+export const ids = [948];
 export const modules = {
 
-/***/ 56008:
+/***/ 948:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
 __webpack_require__.r(__webpack_exports__);
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   expandVariables: () => (/* binding */ expandVariables),
-/* harmony export */   judgeBase: () => (/* binding */ judgeBase),
-/* harmony export */   judgeSingle: () => (/* binding */ judgeSingle),
-/* harmony export */   planPreflight: () => (/* binding */ planPreflight)
-/* harmony export */ });
-/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(78390);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(452);
-/* harmony import */ var _oci_manifests_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(27927);
-/* harmony import */ var _ports_argv_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(23432);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  judgeBase: () => (/* binding */ judgeBase),
+  judgeSingle: () => (/* binding */ judgeSingle),
+  planPreflight: () => (/* binding */ planPreflight)
+});
+
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __webpack_require__(452);
+// EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
+var main = __webpack_require__(78390);
+;// CONCATENATED MODULE: ./lib/oci/dockerfile.js
 /**
- * Preflight: before building, check that every base image the build will pull has every
- * requested platform. Building arm64 FROM an amd64-only base otherwise fails late (after QEMU
- * builds of every other stage) or, with a single-platform base, silently ships the wrong
- * architecture. The plan, pure: the Dockerfile → which images to check for which platforms, and
- * what an answer of the registry means for one check (the reads are in act.ts).
+ * The Dockerfile as BuildKit reads it for its FROM lines, pure: variables expanded as the frontend
+ * expands them, the file parsed once into its global ARGs and stages, and the stages the last one
+ * needs walked, each with the platform it is built for. Who reads which images out of the walk
+ * (preflight, the arch check's base layers) gives it a `BaseImages` to fill.
  */
-
-
-
 
 const BUILD_PLATFORM_ARGS = ['BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT'];
 /**
@@ -95,7 +95,7 @@ function fromRefsOf(ins, keyword, line) {
     return refs;
 }
 function parseDockerfile(dockerfile) {
-    const df = dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__.DockerfileParser.parse(dockerfile);
+    const df = main.DockerfileParser.parse(dockerfile);
     // global ARGs, in order, each default expanded with the ones before it
     const declared = [];
     for (const arg of df.getInitialARGs()) {
@@ -146,25 +146,6 @@ function fromVars(declared, buildArgs, target, buildPlatform) {
             vars.set(d.name, value);
     }
     return vars;
-}
-/** The plan as it is gathered: each image once with every platform it must have, each skip once. */
-class Gathered {
-    checks = new Map();
-    skipped = new Map();
-    skip(image, line, reason) {
-        const key = `${image}\n${reason}`;
-        if (!this.skipped.has(key))
-            this.skipped.set(key, { image, line, reason });
-    }
-    need(ref, platform, line) {
-        // a Dockerfile value (ARG B=--help, FROM ${B}) never reaches a command line as an option
-        if ((0,_ports_argv_js__WEBPACK_IMPORTED_MODULE_3__/* .readsAsOption */ .D)(ref))
-            return this.skip((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .clipLongWords */ .ij)(ref, 80), line, 'starts with "-", which docker would read as an option');
-        const c = this.checks.get(ref) ?? { ref, platforms: [], line };
-        if (!c.platforms.includes(platform))
-            c.platforms.push(platform);
-        this.checks.set(ref, c);
-    }
 }
 /** A stage a FROM or --from names (by name or index), if it is one defined before `before`. */
 function stageRef(stages, text, before) {
@@ -217,6 +198,42 @@ function walkStages(stages, target, vars, out) {
     };
     visit(stages[stages.length - 1], target);
 }
+
+// EXTERNAL MODULE: ./lib/oci/manifests.js
+var manifests = __webpack_require__(27927);
+// EXTERNAL MODULE: ./lib/ports/argv.js
+var argv = __webpack_require__(23432);
+;// CONCATENATED MODULE: ./lib/stages/preflight/plan.js
+/**
+ * Preflight: before building, check that every base image the build will pull has every
+ * requested platform. Building arm64 FROM an amd64-only base otherwise fails late (after QEMU
+ * builds of every other stage) or, with a single-platform base, silently ships the wrong
+ * architecture. The plan, pure: the Dockerfile → which images to check for which platforms, and
+ * what an answer of the registry means for one check (the reads are in act.ts).
+ */
+
+
+
+
+/** The plan as it is gathered: each image once with every platform it must have, each skip once. */
+class Gathered {
+    checks = new Map();
+    skipped = new Map();
+    skip(image, line, reason) {
+        const key = `${image}\n${reason}`;
+        if (!this.skipped.has(key))
+            this.skipped.set(key, { image, line, reason });
+    }
+    need(ref, platform, line) {
+        // a Dockerfile value (ARG B=--help, FROM ${B}) never reaches a command line as an option
+        if ((0,argv/* readsAsOption */.D)(ref))
+            return this.skip((0,errors/* clipLongWords */.ij)(ref, 80), line, 'starts with "-", which docker would read as an option');
+        const c = this.checks.get(ref) ?? { ref, platforms: [], line };
+        if (!c.platforms.includes(platform))
+            c.platforms.push(platform);
+        this.checks.set(ref, c);
+    }
+}
 /**
  * Which base images to check for which platforms. Only the stages the final stage needs
  * (through FROM <stage>, COPY --from and RUN --mount from=) are considered, as BuildKit builds
@@ -235,10 +252,10 @@ function planPreflight(dockerfile, buildArgs, platforms, buildPlatform = 'linux/
 /** What one `inspectManifestArgv(check.ref)` answer means for one check. */
 function judgeBase(check, res) {
     if (res.code !== 0)
-        return { ref: check.ref, status: 'unreachable', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .commandProblem */ .RS)((0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_2__/* .inspectManifestArgv */ .sJ)(check.ref), res) };
+        return { ref: check.ref, status: 'unreachable', detail: (0,errors/* commandProblem */.RS)((0,manifests/* inspectManifestArgv */.sJ)(check.ref), res) };
     let parsed;
     try {
-        parsed = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_2__/* .parseManifest */ .Ng)(res.stdout);
+        parsed = (0,manifests/* parseManifest */.Ng)(res.stdout);
     }
     catch {
         return { ref: check.ref, status: 'unreachable', detail: 'the registry answered something that is not a manifest' };
@@ -246,14 +263,14 @@ function judgeBase(check, res) {
     if (parsed.kind === 'manifest')
         return { ref: check.ref, status: 'single', available: [] };
     const available = parsed.entries.map((e) => e.platform);
-    const missing = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_2__/* .missingPlatforms */ .z3)(check.platforms, available);
+    const missing = (0,manifests/* missingPlatforms */.z3)(check.platforms, available);
     if (missing.length)
         return { ref: check.ref, status: 'missing', missing, available, line: check.line };
     return { ref: check.ref, status: 'ok', available };
 }
 /** What a single-platform image's config platform (act.ts reads it) means for one check. */
 function judgeSingle(check, platform) {
-    const missing = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_2__/* .missingPlatforms */ .z3)(check.platforms, [platform]);
+    const missing = (0,manifests/* missingPlatforms */.z3)(check.platforms, [platform]);
     return missing.length
         ? { ref: check.ref, status: 'missing', missing, available: [platform], line: check.line }
         : { ref: check.ref, status: 'ok', available: [platform] };
