@@ -29,7 +29,7 @@ test('an explicit driver docker with reproducible: true is an input error naming
 });
 
 test('driver auto, docker-container or an existing builder take reproducible: true', () => {
-  for (const more of [{}, { driver: 'docker-container' }, { builder: 'mine' }])
+  for (const more of [{}, { driver: 'docker-container' }, { builder: 'mine' }] as Record<string, string>[])
     expect(errorsOf({ reproducible: 'true', ...more })).toEqual([]);
 });
 
