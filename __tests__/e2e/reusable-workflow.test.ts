@@ -110,7 +110,7 @@ describe('the reusable workflow, run as GitHub reads it', () => {
     await registry?.stop();
   });
 
-  function run(repo: string, event = 'push'): Promise<RunResult> {
+  function run(repo: string, event = 'push', extra: Record<string, Json> = {}): Promise<RunResult> {
     const runId = uniqueName('run');
     const payload: Record<string, Json> =
       event === 'pull_request'
@@ -121,7 +121,7 @@ describe('the reusable workflow, run as GitHub reads it', () => {
               base: { ref: 'main' },
             },
           }
-        : {};
+        : extra;
     return runWorkflow({
       repos: { 'octo-org/octo-repo': repo },
       repository: 'octo-org/octo-repo',
@@ -221,6 +221,29 @@ describe('the reusable workflow, run as GitHub reads it', () => {
       `::add-mask::${password}`,
       `::add-mask::${buildToken}`,
     ]);
+  });
+
+  test('reproducible: true reaches every shard: two runs of one commit push the same platform digests', async () => {
+    const repo_ = uniqueName('e2e/wf-repro');
+    const image = `${registry.host}/${repo_}`;
+    const repo = makeRepo({
+      '.github/workflows/release.yml': callerWorkflow(registry.host, image, `      reproducible: 'true'\n`),
+      'app/Dockerfile': APP_DOCKERFILE,
+      'app/npmrc': 'registry=http://127.0.0.1:9/\n',
+    });
+    // the workflow runner's checkout is a copy without .git: the push event's head_commit says when
+    const sha = git(repo, 'rev-parse', 'HEAD').trim();
+    const headCommit = { head_commit: { id: sha, timestamp: '2023-11-14T22:13:20Z' } };
+    const runs = [await run(repo, 'push', headCommit), await run(repo, 'push', headCommit)];
+    const digests = runs.map((r) => {
+      expect(failures(r)).toEqual([]);
+      const shard = byName(r)['image/shard linux/arm64']!.steps.at(-1)!.action!.main;
+      expect(shard.outputs.driver).toBe('docker-container');
+      expect(shard.stdout).toContain('reproducible: SOURCE_DATE_EPOCH=1700000000 (2023-11-14T22:13:20.000Z');
+      return JSON.parse(r.needs.image!.outputs.digests!) as Record<string, string>;
+    });
+    expect(Object.keys(digests[0]!).sort()).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(digests[1]).toEqual(digests[0]);
   });
 
   test('pull_request: the shards build, nothing is pushed, no job fails', async () => {

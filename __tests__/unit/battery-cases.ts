@@ -123,6 +123,22 @@ export const BAD_INPUTS: Case[] = [
   ['pull: y', { pull: 'y' }, 'pull', /true or false/],
   ['cleanup: never', { cleanup: 'never' }, 'cleanup', /true .*or false/],
   ['dry-run: maybe', { 'dry-run': 'maybe' }, 'dry-run', /true or false/],
+  // reproducible
+  ['reproducible: yes', { reproducible: 'yes' }, 'reproducible', /true .*or false/],
+  ['reproducible: line break', { reproducible: 'true\n::error::x' }, 'reproducible', /is not valid: use true/],
+  ['reproducible: oversized (100 kB)', { reproducible: big(100_000, 't') }, 'reproducible', /is not valid: use true/],
+  [
+    'reproducible + driver docker',
+    { reproducible: 'true', driver: 'docker' },
+    'reproducible',
+    /cannot be used with driver: docker/,
+  ],
+  [
+    'reproducible: SOURCE_DATE_EPOCH build-arg not seconds',
+    { reproducible: 'true', 'build-args': 'SOURCE_DATE_EPOCH=$(date +%s)' },
+    'build-args',
+    /must be whole seconds/,
+  ],
   // conflicting inputs
   [
     'load + push: yes',

@@ -168,3 +168,20 @@ export async function probeGit(exec: Exec, cwd: string): Promise<GitProbe> {
     commitDate: commitDate || undefined,
   };
 }
+
+/** A full or abbreviated object name: anything else (an option, a range) never reaches git. */
+const SHA = /^[0-9a-f]{7,64}$/i;
+
+/** Pure: git's committer time of `sha` in seconds; undefined for a value that is no object name. */
+export function gitCommitTimeArgv(sha: string): string[] | undefined {
+  return SHA.test(sha) ? ['git', 'show', '-s', '--format=%ct', sha] : undefined;
+}
+
+/** Act: the commit time of `sha` in the checkout at cwd, undefined when git cannot say (no git, no checkout, no such commit). */
+export async function readGitCommitTime(exec: Exec, cwd: string, sha: string): Promise<string | undefined> {
+  const argv = gitCommitTimeArgv(sha);
+  if (!argv) return undefined;
+  const res = await exec({ argv, cwd, silent: true });
+  const out = res.stdout.trim();
+  return res.code === 0 && /^\d{1,12}$/.test(out) ? out : undefined;
+}

@@ -52,6 +52,18 @@ async function getJson(url: string, deps: RepoApiDeps): Promise<Record<string, u
   return jsonObject(await res.json());
 }
 
+/** The repository's REST API address. */
+function repoApiBase(meta: MetaContext): string {
+  return `${meta.apiUrl}/repos/${encodeURIComponent(meta.owner)}/${encodeURIComponent(meta.repoName)}`;
+}
+
+/** The committer date (ISO 8601) of meta.sha from the REST API, '' when the answer has none; throws when it cannot be read. */
+export async function commitDateFromApi(meta: MetaContext, deps: RepoApiDeps): Promise<string> {
+  if (!meta.owner || !meta.repoName || !meta.sha) throw new Error('no repository or commit to ask about');
+  const c = await getJson(`${repoApiBase(meta)}/commits/${encodeURIComponent(meta.sha)}`, deps);
+  return jsonText(jsonObject(jsonObject(c.commit).committer).date);
+}
+
 /**
  * Fill what the event payload lacks from the GitHub REST API at GITHUB_API_URL: repository data
  * (schedule and some other events carry none) and, only when an expression needs it, the commit date.
@@ -65,7 +77,7 @@ export async function completeFromApi(
   const warnings: string[] = [];
   let out = meta;
   if (!meta.owner || !meta.repoName) return { meta, warnings };
-  const base = `${meta.apiUrl}/repos/${encodeURIComponent(meta.owner)}/${encodeURIComponent(meta.repoName)}`;
+  const base = repoApiBase(meta);
   if (!meta.repoFromPayload) {
     try {
       const r = await getJson(base, deps);
@@ -78,8 +90,7 @@ export async function completeFromApi(
   }
   if (needCommitDate && !meta.commitDate && meta.sha) {
     try {
-      const c = await getJson(`${base}/commits/${encodeURIComponent(meta.sha)}`, deps);
-      const date = jsonText(jsonObject(jsonObject(c.commit).committer).date);
+      const date = await commitDateFromApi(meta, deps);
       if (date) out = { ...out, commitDate: date };
     } catch (err) {
       warnings.push(

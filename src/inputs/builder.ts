@@ -136,7 +136,9 @@ function checkAppendNode(node: AppendNode, driver: string, where: string): Appen
 export type OwnBuilderSettings = Pick<
   BuilderInputs,
   'driverOpts' | 'buildkitdFlags' | 'buildkitdConfig' | 'endpoint' | 'append'
-> & { buildkitdConfigInline?: string } & Partial<Pick<BuilderInputs, 'keepState' | 'cleanup' | 'name'>>;
+> & { buildkitdConfigInline?: string; reproducible?: boolean } & Partial<
+    Pick<BuilderInputs, 'keepState' | 'cleanup' | 'name'>
+  >;
 
 /**
  * Pure: the inputs set that only a builder this action creates honours (the engine's own builder
@@ -159,6 +161,8 @@ export function ownBuilderInputs(i: OwnBuilderSettings): string[] {
     ['keep-state', i.keepState === true],
     ['cleanup', i.cleanup === false],
     ['name', (i.name ?? '') !== ''],
+    // rewrite-timestamp: the engine's own image exporter refuses it (it conflicts with unpack)
+    ['reproducible', i.reproducible === true],
   ];
   return set.filter(([, on]) => on).map(([name]) => name);
 }

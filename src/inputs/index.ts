@@ -10,6 +10,7 @@ import { stepFormOf } from './form.js';
 import { type LoginInputs, loginSecretValues, parseLoginInputs } from './login.js';
 import { type MetaInputs, parseMetaInputs } from './meta.js';
 import { type ParityInputs, parseParityInputs } from './parity.js';
+import { parseReproducibleInputs, type ReproducibleInputs } from './reproducible.js';
 import { modeOf, parseShardInputs, type ShardInputs } from './shard.js';
 import { parseVerifyInputs, type VerifyInputs } from './verify.js';
 import { parseWorkspacePaths, readInWorkspace, type WorkspacePathInputs } from './workspace-paths.js';
@@ -30,6 +31,7 @@ export type Inputs = MetaInputs &
   CacheInputs &
   ShardInputs &
   ParityInputs &
+  ReproducibleInputs &
   WorkspacePathInputs;
 
 /**
@@ -51,6 +53,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const cache = parseCacheInputs(get, c);
   const shard = parseShardInputs(get, c);
   const parity = parseParityInputs(get, c);
+  const reproducible = parseReproducibleInputs(get, c, { ...builder, buildArgs: build.buildArgs });
   const paths = builds
     ? parseWorkspacePaths(get, c, env, { ...build, ...builder, ...buildOptions, ...cache })
     : { allowOutsideWorkspace: false, outsideWorkspace: [] };
@@ -102,6 +105,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
     ...cache,
     ...shard,
     ...parity,
+    ...reproducible,
     ...paths,
   };
 }

@@ -49,6 +49,7 @@ async function logOf(
   inputs: Record<string, string>,
   payload: Record<string, unknown>,
   eventName = 'push',
+  moreEnv: Record<string, string> = {},
 ): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-'));
   const env: Record<string, string> = {
@@ -62,6 +63,7 @@ async function logOf(
     GITHUB_SHA: '0'.repeat(40),
     GITHUB_REPOSITORY: 'o/r',
     GITHUB_API_URL: 'http://127.0.0.1:9',
+    ...moreEnv,
   };
   for (const f of ['out', 'state', 'env', 'summary']) fs.writeFileSync(path.join(dir, f), '');
   fs.writeFileSync(env.GITHUB_EVENT_PATH!, JSON.stringify(payload));
@@ -104,6 +106,25 @@ describe('battery hostile: a runner command in any event field is never run', ()
   test.each(EVENT_FIELDS)('event %s', async (_name, payload) => {
     const log = await logOf({}, payload(VALUE), _name.startsWith('pull_request') ? 'pull_request' : 'push');
     expect(injectedCommands(log)).toEqual([]);
+  });
+});
+
+describe('battery hostile: reproducible reads no runner command from where it finds the source date', () => {
+  // the one notice of its own: driver auto creating a container builder for it
+  const injected = (log: string) =>
+    injectedCommands(log).filter((c) => !c.startsWith('notice::driver auto: docker-container, a builder this action'));
+  test.each(EVENT_FIELDS.filter(([name]) => name.endsWith('timestamp')))('event %s', async (_name, payload) => {
+    const log = await logOf({ reproducible: 'true' }, payload(VALUE));
+    expect(injected(log)).toEqual([]);
+  });
+  test.each([
+    ['SOURCE_DATE_EPOCH', { SOURCE_DATE_EPOCH: VALUE }, /SOURCE_DATE_EPOCH from the environment must be whole seconds/],
+    ['GITHUB_SHA', { GITHUB_SHA: VALUE }, /reproducible: no commit time for x/],
+  ])('environment %s', async (_name, env, error) => {
+    const log = await logOf({ reproducible: 'true' }, { repository: { name: 'r' } }, 'push', env);
+    expect(injected(log)).toEqual([]);
+    // the run got as far as looking for the source date, and refused
+    expect(log).toMatch(error);
   });
 });
 

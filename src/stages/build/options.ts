@@ -232,3 +232,20 @@ export function gitSources(i: { context: string; contextIsRemote: boolean; build
 export function secretIds(i: Pick<BuildOptionInputs, 'secrets' | 'secretFiles' | 'secretEnvs'>): string[] {
   return [...i.secrets, ...i.secretFiles, ...i.secretEnvs].map((s) => s.id);
 }
+
+/** Exporters that write an image, whose timestamps BuildKit can rewrite to SOURCE_DATE_EPOCH. */
+const IMAGE_EXPORTERS = ['image', 'registry', 'oci', 'docker'];
+
+/**
+ * Pure: reproducible's exporter: `rewrite-timestamp=true` added to an `outputs` entry that writes an
+ * image (image, registry, oci, docker), unless the entry sets rewrite-timestamp itself; local and tar
+ * entries (files, no image) are left as they are.
+ */
+export function withRewriteTimestamp(outputs: string[]): string[] {
+  const types = exporterTypes(outputs);
+  return outputs.map((o, i) =>
+    IMAGE_EXPORTERS.includes(types[i]!) && !/(?:^|,)\s*"?rewrite-timestamp=/.test(o)
+      ? `${o},rewrite-timestamp=true`
+      : o,
+  );
+}

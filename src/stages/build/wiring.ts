@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 
 import { dockerfileName } from '../../inputs/build.js';
+import { SOURCE_DATE_EPOCH } from '../../inputs/reproducible.js';
 import type { VerifyInputs } from '../../inputs/verify.js';
 import type { Exec } from '../../ports/exec.js';
 import type { Host } from '../../ports/host.js';
@@ -9,6 +10,7 @@ import type { CheckExportPlan } from '../archcheck/export.js';
 import type { Builder } from '../builder/wiring.js';
 import type { PreparedCache } from '../cache/wiring.js';
 import type { MetaPlan } from '../meta/plan.js';
+import type { SourceDate } from '../meta/source-date.js';
 import { pushShardLayout } from '../shard/act.js';
 import { planShardOutput, planShardPush, shardAnnotations, shardOutput } from '../shard/plan.js';
 import { uploadShardResult } from '../shard/wiring.js';
@@ -26,6 +28,7 @@ import {
   resolveProvenance,
   type SecretFile,
   secretIds,
+  withRewriteTimestamp,
 } from './options.js';
 import { type BuildPlanInput, checkLoad, planBuild } from './plan.js';
 import { retryingExec } from './retry.js';
@@ -83,16 +86,18 @@ export function planBuildStage(
       : undefined;
   const secrets = planSecrets(inputs, tempDir);
   checkLoad(inputs.load, inputs.platforms, builder.containerdStore);
+  const repro = reproducibleParts(meta.sourceDate, push.push && !shard);
   const input: BuildPlanInput = {
     builder: builder.name,
     platforms: inputs.platformsFromBuilder ? [] : inputs.platforms,
     context: inputs.context,
     file: inputs.file,
-    buildArgs: inputs.buildArgs,
+    buildArgs: [...inputs.buildArgs, ...repro.buildArgs],
     refs: inputs.mode === 'shard' ? [] : meta.refs,
     labels: meta.labels,
     annotations: inputs.mode === 'shard' ? shardAnnotations(meta.annotations) : meta.annotations,
-    push: push.push && !shard,
+    // reproducible pushes through its own exporter entry (repro.outputs), which rewrites timestamps
+    push: push.push && !shard && !meta.sourceDate,
     metadataFile,
     cacheFrom: cache.restored.cacheFrom,
     cacheTo: cache.restored.cacheTo,
@@ -100,8 +105,11 @@ export function planBuildStage(
       ...inputs,
       load: loadFlag(inputs.load, push.push, builder),
       outputs: [
-        ...inputs.outputs,
-        ...(shard ? [planShardOutput(shard.image, builder.driver, shard.ociDir)] : []),
+        ...repro.rewrite([
+          ...inputs.outputs,
+          ...repro.outputs,
+          ...(shard ? [planShardOutput(shard.image, builder.driver, shard.ociDir)] : []),
+        ]),
         ...(check?.outputs ?? []),
       ],
       secretArgs: [...secrets.args, ...gitAuthArgs(run)],
@@ -110,6 +118,23 @@ export function planBuildStage(
     },
   };
   return { argv: planBuild(input), input, metadataFile, iidFile, secretFiles: secrets.files, shard, check };
+}
+
+/**
+ * reproducible (a source date planned by the meta stage): SOURCE_DATE_EPOCH as a build-arg (the
+ * user's own build-arg stays as given), the push as a `type=registry` exporter entry (the `--push`
+ * flag takes no exporter options), and rewrite-timestamp on every entry that writes an image.
+ */
+function reproducibleParts(
+  sourceDate: SourceDate | undefined,
+  pushes: boolean,
+): { buildArgs: string[]; outputs: string[]; rewrite: (outputs: string[]) => string[] } {
+  if (!sourceDate) return { buildArgs: [], outputs: [], rewrite: (o) => o };
+  return {
+    buildArgs: sourceDate.from === 'build-arg' ? [] : [`${SOURCE_DATE_EPOCH}=${sourceDate.epoch}`],
+    outputs: pushes ? ['type=registry'] : [],
+    rewrite: withRewriteTimestamp,
+  };
 }
 
 /**

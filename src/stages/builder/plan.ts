@@ -38,6 +38,8 @@ export interface BuilderRequest {
   /** setup-buildx-action's keep-state and name (both need a container builder: ownBuilderInputs). */
   keepState?: boolean;
   name?: string;
+  /** reproducible: rewrite-timestamp, which only a builder this action creates can do (ownBuilderInputs). */
+  reproducible?: boolean;
   /** The build's platforms (a multi-node builder pins its first node to those append leaves). */
   platforms?: string[];
   /** Every image reference BuildKit reads or writes (see buildRegistryRefs): loopback ones need care. */
@@ -62,6 +64,8 @@ export interface BuilderPlan {
   inspectLater?: boolean;
   /** Why this builder (auto resolution, network=host added): logged before it is created. */
   notes: string[];
+  /** What the user should see in the run's annotations (auto choosing a container builder for reproducible). */
+  notices?: string[];
   warnings: string[];
   /** Loopback registries of the build: an existing builder is checked against them once inspected. */
   loopback: string[];
@@ -187,7 +191,7 @@ export function appendArgv(name: string, node: AppendNode, driver: Driver = 'doc
 
 const inspectArgv = (name: string) => ['docker', 'buildx', 'inspect', '--bootstrap', '--builder', name];
 
-type PlanBase = Pick<BuilderPlan, 'buildxVersion' | 'notes' | 'warnings' | 'loopback'>;
+type PlanBase = Pick<BuilderPlan, 'buildxVersion' | 'notes' | 'notices' | 'warnings' | 'loopback'>;
 
 /**
  * Which builder to use or create, with the exact argvs. `reuse`: a builder named `newName`
@@ -221,7 +225,13 @@ export function planBuilder(probe: BuilderProbe, req: BuilderRequest, newName: s
   const containerd = usesContainerdStore(probe.driverStatus);
   const own = ownBuilderInputs(req);
   const driver = resolveDriver(req.driver, containerd, own);
-  if (req.driver === 'auto') base.notes.push(autoReason(driver, containerd, own));
+  if (req.driver === 'auto') {
+    // reproducible changes what auto picks on a containerd engine: said where the user sees it
+    const notice = driver !== 'docker' && containerd && own.includes('reproducible');
+    const reason = autoReason(driver, containerd, own);
+    if (notice) base.notices = [reason];
+    else base.notes.push(reason);
+  }
   if (reuse && driver !== 'docker') {
     base.notes.push(
       `builder ${newName} exists: used as it is (its nodes, driver options and daemon flags are the ones it was created with)${req.keepState ? ', with its BuildKit state' : ''}`,

@@ -64,6 +64,7 @@ async function setUpBuilder(run: Run, exec: Exec): Promise<Builder> {
     reuse,
   );
   for (const n of plan.notes) host.info(n);
+  for (const n of plan.notices ?? []) (host.notice ?? host.info).call(host, n);
   writeBuildkitdConfig(config, run.files);
   // a dry run only printed `buildx create`: recording the name would make post remove (and warn
   // about) a builder that never existed, or one of the same name that someone else made

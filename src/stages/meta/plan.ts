@@ -5,6 +5,7 @@ import { splitReference } from '../../oci/reference.js';
 import { type ExprContext, renderGlobal, unquotedDateFormats } from './expressions.js';
 import { annotationLevelOf, createdAt, labelObject, mergeLabels, ociPairs } from './labels.js';
 import { toDockerTag } from './sanitize.js';
+import type { SourceDate } from './source-date.js';
 import { type RuleRun, TAG_VALUES } from './tag-values.js';
 
 /**
@@ -30,6 +31,8 @@ export interface MetaPlan {
   json: { tags: string[]; labels: Record<string, string>; annotations: string[] };
   /** Rule values dropped (not a version, no match, nothing valid left), for the log. */
   notes: string[];
+  /** reproducible: the build's SOURCE_DATE_EPOCH and where it came from (set by the meta stage). */
+  sourceDate?: SourceDate;
 }
 
 export interface MetaRun {

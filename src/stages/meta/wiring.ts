@@ -1,11 +1,15 @@
-import { actionsFetch, type Completed, completeFromApi } from '../../context/github-api.js';
+import { readGitCommitTime } from '../../context/git.js';
+import { actionsFetch, commitDateFromApi, type Completed, completeFromApi } from '../../context/github-api.js';
+import type { MetaContext } from '../../context/run-context.js';
 import { errorMessage, StageError } from '../../errors.js';
 import { expressionTexts } from '../../inputs/meta.js';
+import { userEpochArg } from '../../inputs/reproducible.js';
 import type { Deps } from '../../ports/deps.js';
 import { once } from '../../ports/once.js';
 import type { Run } from '../../run/run.js';
 import { exportsMetaEnv, metaEnvName, planMetaOutputs } from './outputs.js';
 import type { MetaPlan } from './plan.js';
+import { describeSourceDate, pickSourceDate, type SourceDate, type SourceDateClues } from './source-date.js';
 
 /** The meta stage's Handlebars, moment-timezone, semver and pep440, loaded on first use (see src/pipeline/preload.ts). */
 export const metaModule = once(() => import('./plan.js'));
@@ -31,9 +35,12 @@ export async function metaStage(run: Run): Promise<MetaPlan> {
   const meta = await run.timed('meta', async () => {
     const completed = await run.repoApi;
     for (const w of completed.warnings) host.warning(w);
+    const sourceDate = inputs.reproducible ? await sourceDateOf(run, completed.meta) : undefined;
+    if (sourceDate) host.info(describeSourceDate(sourceDate, completed.meta.sha));
     const { planMeta } = await metaModule();
     try {
-      return planMeta(inputs, { meta: completed.meta, now: run.now() });
+      const meta = sourceDate ? { ...completed.meta, sourceDateEpoch: sourceDate.epoch } : completed.meta;
+      return { ...planMeta(inputs, { meta, now: run.now() }), sourceDate };
     } catch (err) {
       throw new StageError('meta', errorMessage(err));
     }
@@ -62,4 +69,48 @@ export async function metaStage(run: Run): Promise<MetaPlan> {
   }
   run.report.refs = meta.refs;
   return meta;
+}
+
+/**
+ * reproducible: the source date, in pickSourceDate's order. Git is asked in the build context's
+ * checkout (the reusable workflow checks the caller's repository out below the workspace), the API
+ * only when neither git nor the payload knows the commit. Nothing known is an error: the build would
+ * not be reproducible.
+ */
+async function sourceDateOf(run: Run, meta: MetaContext): Promise<SourceDate> {
+  const { inputs, ctx } = run;
+  const userSet = userEpochArg(inputs.buildArgs) !== undefined || !!run.env.SOURCE_DATE_EPOCH?.trim();
+  const local = !inputs.contextIsRemote && run.files.exists(inputs.context) ? inputs.context : ctx.workspace;
+  const clues: SourceDateClues = {
+    buildArgs: inputs.buildArgs,
+    env: run.env.SOURCE_DATE_EPOCH,
+    git: userSet ? undefined : await readGitCommitTime(run.exec, local, meta.sha),
+    payloadDate: ctx.meta.commitDate,
+    // read already when a tag expression needed {{commit_date}}
+    apiDate: meta.commitDate,
+  };
+  let apiProblem = '';
+  const picked = await userError(async () => {
+    const found = pickSourceDate(clues);
+    if (found) return found;
+    const apiDate = await commitDateFromApi(meta, {
+      fetch: actionsFetch(),
+      token: inputs.githubToken || run.env.GITHUB_TOKEN,
+    }).catch((err: unknown) => void (apiProblem = ` (${errorMessage(err)})`));
+    return pickSourceDate({ ...clues, apiDate: apiDate || undefined });
+  });
+  if (picked) return picked;
+  throw new StageError(
+    'meta',
+    `reproducible: no commit time for ${meta.sha || '(no sha)'}: no git checkout of it at ${local}, none in the event payload, none from the GitHub API${apiProblem}. Check the repository out (actions/checkout), or set SOURCE_DATE_EPOCH`,
+  );
+}
+
+/** A user's SOURCE_DATE_EPOCH that is not whole seconds, as the meta stage's error. */
+async function userError<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new StageError('meta', `reproducible: ${errorMessage(err)}`);
+  }
 }

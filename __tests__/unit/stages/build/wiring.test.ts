@@ -119,3 +119,44 @@ describe('buildxEnv: what every buildx build reads from its environment, given e
     expect(buildxEnv(f.run, [], {})).toEqual({ MY_TOKEN: 'mt', NPM_TOKEN: 'nt' });
   });
 });
+
+describe('reproducible: the source date as a build-arg, rewrite-timestamp on every image exporter', () => {
+  const dated = (from: 'git' | 'build-arg') =>
+    ({ ...meta, sourceDate: { epoch: '1700000000', from } }) as unknown as MetaPlan;
+  const flags = (argv: string[], flag: string) => argv.flatMap((a, i) => (argv[i - 1] === flag ? [a] : []));
+
+  test('pushing: the push is a registry exporter entry with rewrite-timestamp, no --push', () => {
+    const f = runOf({ context: '.', reproducible: 'true', 'build-args': 'A=1' });
+    f.run.push = { push: true, reason: 'push: true' };
+    const { argv } = planBuildStage(f.run, dated('git'), builder, cacheOf());
+    expect(argv).not.toContain('--push');
+    expect(flags(argv, '--output')).toEqual(['type=registry,rewrite-timestamp=true']);
+    expect(flags(argv, '--build-arg')).toEqual(['A=1', 'SOURCE_DATE_EPOCH=1700000000']);
+  });
+
+  test("the user's own SOURCE_DATE_EPOCH build-arg is passed as given, not a second time", () => {
+    const f = runOf({ context: '.', reproducible: 'true', 'build-args': 'SOURCE_DATE_EPOCH=1700000000' });
+    const { argv } = planBuildStage(f.run, dated('build-arg'), builder, cacheOf());
+    expect(flags(argv, '--build-arg')).toEqual(['SOURCE_DATE_EPOCH=1700000000']);
+  });
+
+  test('outputs: image entries get rewrite-timestamp, files-only entries and one that sets it stay as given', () => {
+    const outputs = 'type=oci,dest=/tmp/o.tar\ntype=local,dest=out\ntype=image,name=r/a,rewrite-timestamp=false';
+    const f = runOf({ context: '.', reproducible: 'true', outputs });
+    const { argv } = planBuildStage(f.run, dated('git'), builder, cacheOf());
+    expect(flags(argv, '--output')).toEqual([
+      'type=oci,dest=/tmp/o.tar,rewrite-timestamp=true',
+      'type=local,dest=out',
+      'type=image,name=r/a,rewrite-timestamp=false',
+    ]);
+  });
+
+  test('without reproducible nothing changes: --push, no source date build-arg, outputs as given', () => {
+    const f = runOf({ context: '.', outputs: 'type=oci,dest=/tmp/o.tar' });
+    f.run.push = { push: true, reason: 'push: true' };
+    const { argv } = planBuildStage(f.run, meta, builder, cacheOf());
+    expect(argv).toContain('--push');
+    expect(flags(argv, '--output')).toEqual(['type=oci,dest=/tmp/o.tar']);
+    expect(flags(argv, '--build-arg')).toEqual([]);
+  });
+});

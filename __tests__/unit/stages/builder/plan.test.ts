@@ -388,3 +388,21 @@ describe('planBuildkitdConfig: the plan names the file, the act writes it', () =
     });
   });
 });
+
+describe('reproducible and the driver', () => {
+  test('auto on the containerd store creates a docker-container builder for it, and says so as a notice', () => {
+    const p = planBuilder(probe(), req({ reproducible: true }), 'b1');
+    expect(p.driver).toBe('docker-container');
+    expect(p.create[0]).toEqual(expect.arrayContaining(['--driver', 'docker-container']));
+    expect(p.notices).toEqual([
+      "driver auto: docker-container, a builder this action creates, since reproducible is set and the engine's own builder cannot honour it",
+    ]);
+    expect(p.notes.join('\n')).not.toMatch(/driver auto/);
+  });
+
+  test('on the classic store auto creates one anyway: the reason stays a note', () => {
+    const p = planBuilder(classic, req({ reproducible: true }), 'b1');
+    expect(p.driver).toBe('docker-container');
+    expect(p.notices).toBeUndefined();
+  });
+});

@@ -1,0 +1,54 @@
+import type { Collector, Getter } from './collect.js';
+
+export interface ReproducibleInputs {
+  /**
+   * Same commit, same image digests: SOURCE_DATE_EPOCH is the commit's time (unless the user set
+   * one) and the image exporter rewrites every timestamp to it (see src/stages/meta/source-date.ts).
+   */
+  reproducible: boolean;
+}
+
+/** The build-arg that carries the source date, as BuildKit and the Dockerfile frontend read it. */
+export const SOURCE_DATE_EPOCH = 'SOURCE_DATE_EPOCH';
+
+/** Whole seconds since the epoch, as SOURCE_DATE_EPOCH must be. */
+export const EPOCH_SECONDS = /^\d{1,12}$/;
+
+/** The user's own `SOURCE_DATE_EPOCH=value` build-arg, undefined when there is none (a bare name is the environment's). */
+export function userEpochArg(buildArgs: string[]): string | undefined {
+  const arg = buildArgs.find((a) => a.startsWith(`${SOURCE_DATE_EPOCH}=`));
+  return arg === undefined ? undefined : arg.slice(SOURCE_DATE_EPOCH.length + 1);
+}
+
+/**
+ * reproducible, and its rules with the inputs it meets: the engine's own builder (driver docker)
+ * cannot rewrite timestamps (its image exporter unpacks into the engine: "exporter option
+ * rewrite-timestamp conflicts with unpack"), and a SOURCE_DATE_EPOCH build-arg must be whole seconds.
+ */
+export function parseReproducibleInputs(
+  get: Getter,
+  c: Collector,
+  given: { driver: string; builder: string; buildArgs: string[] },
+): ReproducibleInputs {
+  const reproducible = c.bool(
+    'reproducible',
+    get('reproducible'),
+    false,
+    'true (same commit, same image digests) or false',
+  );
+  if (!reproducible) return { reproducible };
+  if (given.driver === 'docker' && !given.builder) {
+    c.fail(
+      'reproducible',
+      "true cannot be used with driver: docker: the engine's own builder cannot rewrite image timestamps (its exporter refuses rewrite-timestamp with unpack); use driver: auto (it then creates a docker-container builder) or docker-container, or remove reproducible",
+    );
+  }
+  const arg = userEpochArg(given.buildArgs);
+  if (arg !== undefined && !EPOCH_SECONDS.test(arg)) {
+    c.fail(
+      'build-args',
+      `${SOURCE_DATE_EPOCH} must be whole seconds since 1970 (e.g. ${SOURCE_DATE_EPOCH}=1700000000) with reproducible: true`,
+    );
+  }
+  return { reproducible };
+}
