@@ -11,6 +11,7 @@ import { type LoginInputs, loginSecretValues, parseLoginInputs } from './login.j
 import { type MetaInputs, parseMetaInputs } from './meta.js';
 import { type ParityInputs, parseParityInputs } from './parity.js';
 import { modeOf, parseShardInputs, type ShardInputs } from './shard.js';
+import { parseSignInputs, type SignInputs, signSecretValues } from './sign.js';
 import { parseVerifyInputs, type VerifyInputs } from './verify.js';
 import { parseWorkspacePaths, type WorkspacePathInputs } from './workspace-paths.js';
 
@@ -30,6 +31,7 @@ export type Inputs = MetaInputs &
   CacheInputs &
   ShardInputs &
   ParityInputs &
+  SignInputs &
   WorkspacePathInputs;
 
 /**
@@ -51,8 +53,9 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const cache = parseCacheInputs(get, c);
   const shard = parseShardInputs(get, c);
   const parity = parseParityInputs(get, c);
+  const sign = parseSignInputs(get, c, env);
   const paths = builds
-    ? parseWorkspacePaths(get, c, env, { ...build, ...builder, ...buildOptions, ...cache })
+    ? parseWorkspacePaths(get, c, env, { ...build, ...builder, ...buildOptions, ...cache, ...sign })
     : { allowOutsideWorkspace: false, outsideWorkspace: [] };
   if (builds && !c.has('file')) checkStagesExist(c, env, build.file, buildOptions);
   if (builds) checkBuildkitdConfigFile(c, env, builder.buildkitdConfig);
@@ -95,6 +98,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
     ...cache,
     ...shard,
     ...parity,
+    ...sign,
     ...paths,
   };
 }
@@ -104,7 +108,11 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
  * before anything — even an input error — is logged.
  */
 export function secretInputValues(get: Getter): string[] {
-  return [...loginSecretValues(get), ...buildSecretValues(get), ...downloadUrlSecrets(get), get('github-token')].filter(
-    Boolean,
-  );
+  return [
+    ...loginSecretValues(get),
+    ...buildSecretValues(get),
+    ...downloadUrlSecrets(get),
+    ...signSecretValues(get),
+    get('github-token'),
+  ].filter(Boolean);
 }

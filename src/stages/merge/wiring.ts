@@ -2,6 +2,7 @@ import { StageError } from '../../errors.js';
 import { type Run, writePushed } from '../../run/run.js';
 import { metaStage } from '../meta/wiring.js';
 import { readShardRefs } from '../shard/wiring.js';
+import { pushedRepos, signStage } from '../sign/wiring.js';
 import { resolveShards, runMerge } from './act.js';
 import { checkShardImages, planMerge } from './plan.js';
 
@@ -38,4 +39,6 @@ export async function mergeStage(run: Run): Promise<void> {
   host.setOutput('digest', result.digest);
   host.setOutput('manifests', JSON.stringify(result.manifests));
   host.setOutput('platforms', run.report.platforms.join(','));
+  // the index this merge created; each shard signed its own manifest when sign was set there
+  if (!inputs.dryRun) await signStage(run, { digest: result.digest, repos: pushedRepos(meta.refs) });
 }

@@ -1,0 +1,86 @@
+import * as fs from 'node:fs';
+
+import { docker, REGISTRY, runJob, uniqueName } from './harness.js';
+import {
+  argvSamples,
+  consumerVerify,
+  cosignReleaseServer,
+  filesUnder,
+  type KeyPair,
+  makeKeyPair,
+  signWorkspace,
+} from './sign-helpers.js';
+
+const T = 300_000;
+
+let release: Awaited<ReturnType<typeof cosignReleaseServer>>;
+let keys: KeyPair;
+beforeAll(async () => {
+  release = await cosignReleaseServer();
+  keys = makeKeyPair();
+});
+afterAll(async () => {
+  await release.close();
+  fs.rmSync(keys.dir, { recursive: true, force: true });
+});
+
+/** The inputs of a two-platform push signed with the key pair, without the transparency log. */
+function signedPush(image: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    images: image,
+    tags: 'v1',
+    platforms: 'linux/amd64,linux/arm64',
+    push: 'true',
+    sign: 'true',
+    'sign-key': keys.privatePem,
+    'sign-key-password': keys.password,
+    'sign-tlog': 'false',
+    'cosign-download-url': release.url,
+    ...extra,
+  };
+}
+
+describe('sign with a key (real cosign, local registry)', () => {
+  test(
+    'signs the pushed index and every platform manifest by digest, verifies them, and no password leaves the run',
+    async () => {
+      const image = `${REGISTRY}/${uniqueName('e2e/sign')}`;
+      const {
+        result: job,
+        hits,
+        cosign,
+      } = await argvSamples(keys.password, runJob({ workspace: signWorkspace(), inputs: signedPush(image) }));
+      expect(job.main.errors).toEqual([]);
+      expect(job.main.code).toBe(0);
+      const digest = job.main.outputs.digest!;
+      const manifests = Object.values(JSON.parse(job.main.outputs.manifests!) as Record<string, string>);
+      expect(manifests).toHaveLength(2);
+      // the index and each platform manifest, by digest, never a tag
+      const signed = JSON.parse(job.main.outputs.signed!) as string[];
+      expect(signed.sort()).toEqual([digest, ...manifests].map((d) => `${image}@${d}`).sort());
+      expect(job.main.stdout).toMatch(/cosign-linux-amd64/); // installed from the release page
+      expect(job.main.stdout).toMatch(/sign: 3 digest\(s\) signed and verified/);
+      // the summary's command, pasted by a consumer, passes
+      expect(job.main.summary).toContain(
+        `cosign verify --key cosign.pub --insecure-ignore-tlog --allow-http-registry ${image}@${digest}`,
+      );
+      for (const ref of signed) expect(consumerVerify(keys.publicFile, ref)).toMatchObject({ code: 0 });
+
+      // the password: never in argv while cosign ran, nor left in the runner's temp folder
+      expect(cosign).toEqual(expect.arrayContaining(['sign', 'verify']));
+      expect(hits).toEqual([]);
+      expect(filesUnder(job.runnerTemp)).toEqual([]);
+      expect(JSON.stringify(job.main.outputs)).not.toContain(keys.password);
+
+      // another image pushed under the same tag afterwards does not verify; the signed digest still does
+      const other = signWorkspace('two');
+      const pushed = docker(['buildx', 'build', '--platform', 'linux/amd64', '--push', '-t', `${image}:v1`, other]);
+      expect(pushed.code).toBe(0);
+      const byTag = consumerVerify(keys.publicFile, `${image}:v1`);
+      expect(byTag.code).not.toBe(0);
+      expect(byTag.stderr).toMatch(/no signatures found/);
+      expect(consumerVerify(keys.publicFile, `${image}@${digest}`).code).toBe(0);
+    },
+    T,
+  );
+});
