@@ -84,3 +84,48 @@ describe('sign with a key (real cosign, local registry)', () => {
     T,
   );
 });
+
+describe('sign failures: one clear error, nothing left on disk', () => {
+  /** A failed signed push: main failed with one ::error; post left the runner's temp folder empty. */
+  async function failedSign(inputs: Record<string, string>, env?: Record<string, string>) {
+    const image = `${REGISTRY}/${uniqueName('e2e/sign-fail')}`;
+    const job = await runJob({ workspace: signWorkspace(), inputs: signedPush(image, inputs), env });
+    expect(job.main.code).not.toBe(0);
+    expect(job.main.errors).toHaveLength(1);
+    expect(filesUnder(job.runnerTemp)).toEqual([]);
+    expect(job.main.outputs.signed ?? '').toBe('');
+    return { job, error: job.main.errors[0]! };
+  }
+
+  test(
+    'a wrong key password names sign-key-password',
+    async () => {
+      const { error } = await failedSign({ 'sign-key-password': 'not-the-password' });
+      expect(error).toMatch(/sign-key-password does not open sign-key/);
+    },
+    T,
+  );
+
+  test(
+    'an unreachable transparency log names the service and sign-tlog',
+    async () => {
+      // a proxy nobody listens on: every https request cosign makes fails; the loopback registry is not proxied
+      const { error } = await failedSign({ 'sign-tlog': 'true' }, { HTTPS_PROXY: 'http://127.0.0.1:9' });
+      expect(error).toMatch(/could not reach the signing service rekor\.sigstore\.dev \(the Rekor transparency log\)/);
+      expect(error).toMatch(/sign-tlog: false/);
+    },
+    T,
+  );
+
+  test(
+    'a cosign release the mirror does not have names cosign-version and cosign-download-url',
+    async () => {
+      const { job, error } = await failedSign({ 'cosign-version': 'v2.4.9' });
+      expect(error).toMatch(
+        /could not download the checksums file from http:\/\/127\.0\.0\.1:\d+\/v2\.4\.9\/cosign_checksums\.txt \(HTTP 404\): is 2\.4\.9 a released cosign version\? Check cosign-version and cosign-download-url/,
+      );
+      expect(filesUnder(`${job.runnerTemp}/../toolcache`).filter((f) => f.includes('cosign'))).toEqual([]);
+    },
+    T,
+  );
+});
