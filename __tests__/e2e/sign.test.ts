@@ -100,8 +100,10 @@ describe('sign failures: one clear error, nothing left on disk', () => {
   test(
     'a wrong key password names sign-key-password',
     async () => {
-      const { error } = await failedSign({ 'sign-key-password': 'not-the-password' });
+      const { job, error } = await failedSign({ 'sign-key-password': 'not-the-password' });
       expect(error).toMatch(/sign-key-password does not open sign-key/);
+      // found before the build: nothing was pushed unsigned
+      expect(job.main.outputs.pushed).toBe('false');
     },
     T,
   );
@@ -125,6 +127,7 @@ describe('sign failures: one clear error, nothing left on disk', () => {
         /could not download the checksums file from http:\/\/127\.0\.0\.1:\d+\/v2\.4\.9\/cosign_checksums\.txt \(HTTP 404\): is 2\.4\.9 a released cosign version\? Check cosign-version and cosign-download-url/,
       );
       expect(filesUnder(`${job.runnerTemp}/../toolcache`).filter((f) => f.includes('cosign'))).toEqual([]);
+      expect(job.main.outputs.pushed).toBe('false');
     },
     T,
   );

@@ -16,7 +16,7 @@ import type { ToolCache } from '../../../../src/ports/tool-cache.js';
 import type { Run } from '../../../../src/run/run.js';
 import { StateStore } from '../../../../src/run/state.js';
 import { resolveCosign } from '../../../../src/stages/sign/act.js';
-import { signStage } from '../../../../src/stages/sign/wiring.js';
+import { prepareSign, signStage } from '../../../../src/stages/sign/wiring.js';
 import { fakeDeps, fakeExec, fakeFiles, fakeHost } from '../../fakes.js';
 
 const IMAGE = '127.0.0.1:5000/o/app';
@@ -102,7 +102,7 @@ describe('keyless signing with the job OIDC token (loopback token service)', () 
     const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
       host.idToken = createActionsHost(process.env).idToken!;
-      await signStage(run, { digest: INDEX, repos: [IMAGE] });
+      await signStage(run, await prepareSign(run), { digest: INDEX, repos: [IMAGE] });
     } finally {
       stdout.mockRestore();
     }
@@ -140,7 +140,7 @@ describe('keyless signing with the job OIDC token (loopback token service)', () 
   test('a token the runner refuses fails naming the id-token: write permission', async () => {
     const { run, host } = runOf({ tags: 'v1' });
     host.idToken = () => Promise.reject(new Error('Failed to get ID Token. Error Code: 403'));
-    await expect(signStage(run, { digest: INDEX, repos: [IMAGE] })).rejects.toThrow(
+    await expect(signStage(run, await prepareSign(run), { digest: INDEX, repos: [IMAGE] })).rejects.toThrow(
       /OIDC token .*403.*permissions: id-token: write/,
     );
   });
@@ -165,7 +165,7 @@ describe('signing with a key', () => {
     const writes: [string, number | undefined][] = [];
     const write = files.writeFile;
     files.writeFile = (p, c, mode) => (writes.push([p, mode]), write(p, c, mode));
-    await signStage(run, { digest: INDEX, repos: [IMAGE] });
+    await signStage(run, await prepareSign(run), { digest: INDEX, repos: [IMAGE] });
     const keyFile = '/tmp/rt/multiarch-x/sign-XXXX/cosign.key';
     expect(writes).toEqual([
       [keyFile, 0o600],
@@ -188,8 +188,8 @@ describe('signing with a key', () => {
     (run as { push: Run['push'] }).push = { push: false, reason: 'pull request' };
     const notices: string[] = [];
     host.notice = (m) => void notices.push(m);
-    await signStage(run, { digest: '', repos: [IMAGE] });
-    expect(notices).toEqual(['sign: nothing was pushed (pull request), so nothing is signed']);
+    await signStage(run, await prepareSign(run), { digest: '', repos: [IMAGE] });
+    expect(notices).toEqual(['sign: nothing is pushed (pull request), so nothing is signed']);
     expect(exec.calls).toEqual([]);
   });
 
@@ -201,7 +201,7 @@ describe('signing with a key', () => {
       return { stdout: 'pub' };
     });
     const { run } = runOf({ 'sign-key': PEM }, exec);
-    await expect(signStage(run, { digest: INDEX, repos: [IMAGE] })).rejects.toThrow(
+    await expect(signStage(run, await prepareSign(run), { digest: INDEX, repos: [IMAGE] })).rejects.toThrow(
       /the signature just made does not verify .*no matching signatures/,
     );
   });
