@@ -85,6 +85,49 @@ describe('sign with a key (real cosign, local registry)', () => {
   );
 });
 
+describe('sign in scale-out: each shard its manifest, the merge its index', () => {
+  test(
+    'shards sign what they push by digest; the merge signs the index it creates and its platform manifests',
+    async () => {
+      const image = `${REGISTRY}/${uniqueName('e2e/sign-shard')}`;
+      const ws = signWorkspace('shard');
+      const key = {
+        sign: 'true',
+        'sign-key': keys.privatePem,
+        'sign-key-password': keys.password,
+        'sign-tlog': 'false',
+        'cosign-download-url': release.url,
+      };
+      const shards: string[] = [];
+      for (const platform of ['linux/amd64', 'linux/arm64']) {
+        const job = await runJob({
+          workspace: ws,
+          inputs: { images: image, mode: 'shard', platforms: platform, ...key },
+        });
+        expect(job.main.errors).toEqual([]);
+        const digest = job.main.outputs.digest!;
+        expect(JSON.parse(job.main.outputs.signed!)).toContain(`${image}@${digest}`);
+        expect(consumerVerify(keys.publicFile, `${image}@${digest}`).code).toBe(0);
+        shards.push(job.main.outputs.shard!);
+      }
+      const merge = await runJob({
+        workspace: ws,
+        inputs: { images: image, mode: 'merge', tags: 'v1', digests: shards.join('\n'), ...key },
+      });
+      expect(merge.main.errors).toEqual([]);
+      const index = merge.main.outputs.digest!;
+      const manifests = Object.values(JSON.parse(merge.main.outputs.manifests!) as Record<string, string>);
+      expect((JSON.parse(merge.main.outputs.signed!) as string[]).sort()).toEqual(
+        [index, ...manifests].map((d) => `${image}@${d}`).sort(),
+      );
+      expect(merge.main.summary).toContain(`--allow-http-registry ${image}@${index}`);
+      expect(consumerVerify(keys.publicFile, `${image}@${index}`).code).toBe(0);
+      expect(filesUnder(merge.runnerTemp)).toEqual([]);
+    },
+    T,
+  );
+});
+
 describe('sign failures: one clear error, nothing left on disk', () => {
   /** A failed signed push: main failed with one ::error; post left the runner's temp folder empty. */
   async function failedSign(inputs: Record<string, string>, env?: Record<string, string>) {
