@@ -150,4 +150,6 @@ start_registry
 setup_buildkit
 # a second real buildx release for the buildx-version e2e tests (Debian sid, downloaded only)
 bash "$(dirname "$0")/buildx-sid.sh" >/dev/null || log "could not fetch buildx from Debian sid: the buildx-version e2e tests will fail"
+# cosign for the e2e tests of `sign` (Debian trixie, unpacked to /usr/bin/cosign)
+bash "$(dirname "$0")/cosign-trixie.sh" >/dev/null || log "could not fetch cosign from Debian trixie: the sign e2e tests will fail"
 log "ready: $(docker version --format 'engine {{.Server.Version}}' 2>/dev/null), $(docker buildx version 2>/dev/null | head -n1)"

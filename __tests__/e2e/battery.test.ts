@@ -43,6 +43,9 @@ const SUBSET = [
   'labels: unknown expression',
   'registry-auth: together with username/password',
   'password: empty on a run that pushes',
+  // signing: a job that cannot get an OIDC token fails before building, naming the permission
+  'sign: keyless without an OIDC token to request',
+  'sign-key: a runner command as a path',
 ];
 
 let ws: string;

@@ -297,7 +297,11 @@ export const logScan = { jobs: 0, values: 0 };
  */
 export function secretValuesOf(wf: Workflow): string[] {
   const inputs = wf.inputs ?? {};
-  const values: string[] = [inputs.password ?? ''];
+  const values: string[] = [inputs.password ?? '', inputs['sign-key-password'] ?? ''];
+  // a PEM sign-key (a path is no secret): each line of its body (the runner masks line by line)
+  const key = (inputs['sign-key'] ?? '').trim();
+  if (key.startsWith('-----BEGIN'))
+    for (const line of key.split('\n')) if (!line.startsWith('-----')) values.push(line);
   try {
     const doc = parseYaml(inputs['registry-auth'] ?? '') as unknown;
     if (Array.isArray(doc))

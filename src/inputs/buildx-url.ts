@@ -22,21 +22,24 @@ function basicAuth(u: URL): string {
   return `Basic ${Buffer.from(pair).toString('base64')}`;
 }
 
-/** Pure: buildx-download-url → the URL without credentials and their Authorization value. Throws. */
-export function parseDownloadUrl(raw: string): { url: string; auth: string } {
-  const v = raw.trim() || DEFAULT_BUILDX_DOWNLOAD_URL;
+/**
+ * Pure: a release mirror input (buildx-download-url, cosign-download-url) → the URL without
+ * credentials and their Authorization value. Throws.
+ */
+export function parseDownloadUrl(raw: string, fallback = DEFAULT_BUILDX_DOWNLOAD_URL): { url: string; auth: string } {
+  const v = raw.trim() || fallback;
   const shown = redactUrl(v);
   let u: URL;
   try {
     u = new URL(v);
   } catch {
-    throw new Error(`"${shown}" is not a URL; the default is ${DEFAULT_BUILDX_DOWNLOAD_URL}`);
+    throw new Error(`"${shown}" is not a URL; the default is ${fallback}`);
   }
   // the checksums come over the same channel as the binary: plain http would let anyone on the
   // path replace both; loopback (a mirror or test server on this machine) is the one exception
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && LOOPBACK.test(u.hostname)))
     throw new Error(
-      `"${shown}" must be an https URL (http only to 127.0.0.1, localhost or [::1]): the checksums come over the same connection as the binary; e.g. ${DEFAULT_BUILDX_DOWNLOAD_URL}`,
+      `"${shown}" must be an https URL (http only to 127.0.0.1, localhost or [::1]): the checksums come over the same connection as the binary; e.g. ${fallback}`,
     );
   const auth = basicAuth(u);
   u.username = '';
@@ -44,11 +47,11 @@ export function parseDownloadUrl(raw: string): { url: string; auth: string } {
   return { url: u.toString().replace(/\/+$/, ''), auth };
 }
 
-/** Raw secrets of buildx-download-url (its password and the Authorization value), for masking. */
-export function downloadUrlSecrets(get: Getter): string[] {
+/** Raw secrets of a release mirror input (its password and the Authorization value), for masking. */
+export function downloadUrlSecrets(get: Getter, input = 'buildx-download-url'): string[] {
   const out: string[] = [];
   try {
-    const u = new URL(get('buildx-download-url').trim());
+    const u = new URL(get(input).trim());
     out.push(u.password);
     out.push(decodeURIComponent(u.password), basicAuth(u).slice('Basic '.length));
   } catch {

@@ -12,6 +12,7 @@ import { type MetaInputs, parseMetaInputs } from './meta.js';
 import { type ParityInputs, parseParityInputs } from './parity.js';
 import { parseReproducibleInputs, type ReproducibleInputs } from './reproducible.js';
 import { modeOf, parseShardInputs, type ShardInputs } from './shard.js';
+import { parseSignInputs, type SignInputs, signSecretValues } from './sign.js';
 import { parseVerifyInputs, type VerifyInputs } from './verify.js';
 import { parseWorkspacePaths, readInWorkspace, type WorkspacePathInputs } from './workspace-paths.js';
 
@@ -32,6 +33,7 @@ export type Inputs = MetaInputs &
   ShardInputs &
   ParityInputs &
   ReproducibleInputs &
+  SignInputs &
   WorkspacePathInputs;
 
 /**
@@ -54,8 +56,9 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const shard = parseShardInputs(get, c);
   const parity = parseParityInputs(get, c);
   const reproducible = parseReproducibleInputs(get, c, { ...builder, buildArgs: build.buildArgs });
+  const sign = parseSignInputs(get, c, env);
   const paths = builds
-    ? parseWorkspacePaths(get, c, env, { ...build, ...builder, ...buildOptions, ...cache })
+    ? parseWorkspacePaths(get, c, env, { ...build, ...builder, ...buildOptions, ...cache, ...sign })
     : { allowOutsideWorkspace: false, outsideWorkspace: [] };
   if (builds && !c.has('file'))
     checkStagesExist(
@@ -106,6 +109,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
     ...shard,
     ...parity,
     ...reproducible,
+    ...sign,
     ...paths,
   };
 }
@@ -115,7 +119,11 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
  * before anything — even an input error — is logged.
  */
 export function secretInputValues(get: Getter): string[] {
-  return [...loginSecretValues(get), ...buildSecretValues(get), ...downloadUrlSecrets(get), get('github-token')].filter(
-    Boolean,
-  );
+  return [
+    ...loginSecretValues(get),
+    ...buildSecretValues(get),
+    ...downloadUrlSecrets(get),
+    ...signSecretValues(get),
+    get('github-token'),
+  ].filter(Boolean);
 }

@@ -14,6 +14,7 @@ import type { BuilderInputs } from './builder.js';
 import type { BuildOptionInputs } from './buildopts.js';
 import type { CacheInputs } from './cache.js';
 import type { Collector, Getter, InputEnv } from './collect.js';
+import type { SignInputs } from './sign.js';
 
 export const ALLOW_OUTSIDE_INPUT = 'allow-outside-workspace';
 
@@ -120,7 +121,8 @@ function localCacheDir(entry: string, key: 'src' | 'dest'): string {
 export type PathSources = Pick<BuildInputs, 'context' | 'contextIsRemote' | 'file'> &
   Pick<BuilderInputs, 'buildkitdConfig'> &
   Pick<BuildOptionInputs, 'buildContexts' | 'secretFiles' | 'ssh' | 'outputs'> &
-  Pick<CacheInputs, 'cacheFrom' | 'cacheTo'>;
+  Pick<CacheInputs, 'cacheFrom' | 'cacheTo'> &
+  Partial<Pick<SignInputs, 'signKeyFile'>>;
 
 /** Pure: every local path the inputs name, resolved against the workspace (buildx's working folder). */
 export function namedPaths(i: PathSources, workspace: string): NamedPath[] {
@@ -147,6 +149,7 @@ export function namedPaths(i: PathSources, workspace: string): NamedPath[] {
   for (const o of i.outputs) add('outputs', 'an output folder', outputDest(o));
   for (const e of i.cacheFrom) add('cache-from', 'a local cache', localCacheDir(e, 'src'));
   for (const e of i.cacheTo) add('cache-to', 'a local cache', localCacheDir(e, 'dest'));
+  add('sign-key', 'the signing key', i.signKeyFile ?? '');
   return found;
 }
 

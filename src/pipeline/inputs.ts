@@ -7,6 +7,7 @@ import { InputError, InputErrors } from '../errors.js';
 import { type Inputs, parseInputs, secretInputValues } from '../inputs/index.js';
 import { pushCredentialErrors } from '../inputs/login.js';
 import { expressionTexts } from '../inputs/meta.js';
+import { keylessTokenError } from '../inputs/sign.js';
 import type { Deps } from '../ports/deps.js';
 import type { Host } from '../ports/host.js';
 import { decidePush } from '../stages/build/plan.js';
@@ -43,6 +44,7 @@ export async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inp
     const errors = [
       ...checkRunInputs(inputs, deps.env, deps.artifacts.available),
       ...pushCredentialErrors(inputs, push),
+      ...[keylessTokenError(inputs, push.push, deps.env)].filter((e) => e !== undefined),
       ...(await refLimitErrors(inputs, { meta: ctx.meta, now: deps.now() })),
     ];
     if (expressionTexts(inputs).some((t) => t.includes('{{'))) {
@@ -85,7 +87,7 @@ function checkRunInputs(inputs: Inputs, env: NodeJS.ProcessEnv, artifactsAvailab
  */
 function hideSecrets(this: unknown, key: string, value: unknown): unknown {
   if (typeof value !== 'string' || !value) return value;
-  if (key === 'password' || key === 'githubToken') return '***';
+  if (key === 'password' || key === 'githubToken' || key === 'signKeyPassword' || key === 'signKeyPem') return '***';
   // a build secret is { id, value }; a tag rule's `value` attribute is no secret
   const holder = this as Record<string, unknown> | null;
   return key === 'value' && holder && typeof holder === 'object' && 'id' in holder ? '***' : value;

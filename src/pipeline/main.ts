@@ -1,7 +1,7 @@
 /**
  * The main step: inputs (all validated before any docker command) → login → qemu → builder →
- * meta → preflight → cache → build → verify/smoke, then the report (the `pushed` output and the
- * summary). mode merge goes login → meta → merge. Every failure is one ::error; post cleans up
+ * meta → preflight → cache → build → sign → verify/smoke, then the report (the `pushed` output and the
+ * summary). mode merge goes login → meta → merge (→ sign). Every failure is one ::error; post cleans up
  * whatever happened.
  */
 import { readRunContext, type RunContext } from '../context/run-context.js';
@@ -26,6 +26,7 @@ import { mergeStage } from '../stages/merge/wiring.js';
 import { metaStage, startRepoApi } from '../stages/meta/wiring.js';
 import { preflightStage } from '../stages/preflight/wiring.js';
 import { qemuStage } from '../stages/qemu/wiring.js';
+import { prepareSign, pushedRepos, signStage } from '../stages/sign/wiring.js';
 import { planSmokeLoads, verifyStage } from '../stages/verify/wiring.js';
 import { announceForm, resolveBuilderPlatform } from './builder-platform.js';
 import { maskSecret, maskSecretInputs, parseRunInputs, type Push } from './inputs.js';
@@ -135,10 +136,17 @@ async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<
     run.report.digest = '(dry run)';
     return;
   }
+  // cosign and the key before the build: neither a missing cosign nor a wrong password pushes unsigned
+  const signer = await prepareSign(run);
   // beside the build: after it, the step would wait for it (it outlasts verify); before it, the
   // build would wait for it. The build's own time hides it on all but the smallest builds.
   const platformsRead = readPlatforms();
   const result = await buildStage(run, plan, cache, builder.driver);
+  // signed before verify and the smoke test read it back: what they check is what was signed
+  await signStage(run, signer, {
+    digest: result.digest,
+    repos: plan.shard ? inputs.images.slice(0, 1) : pushedRepos(meta.refs),
+  });
   const smokeLoad = planSmokeLoads(run, plan, cache, builder.driver);
   await verifyStage(run, {
     // a shard has no tag to read back (the merge job verifies the index it creates)

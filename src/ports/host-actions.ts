@@ -66,6 +66,8 @@ export function createActionsHost(env: NodeJS.ProcessEnv = process.env): Host {
           fs.appendFileSync(file, md.endsWith('\n') ? md : `${md}\n`),
         );
     },
+    // @actions/core masks the token it returns
+    idToken: (audience) => core.getIDToken(audience),
     fail: () => {
       process.exitCode = 1;
     },

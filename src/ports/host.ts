@@ -28,6 +28,11 @@ export interface Host {
   group<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** Append markdown to the job summary (no-op where there is none). */
   summary(markdown: string): Promise<void>;
+  /**
+   * The job's OIDC token for `audience` (the runner's ACTIONS_ID_TOKEN_REQUEST_URL; the job needs
+   * id-token: write). Absent where the host has none (the CLI). The token is masked by the host.
+   */
+  idToken?(audience: string): Promise<string>;
   /** Mark the step failed (exit code 1) without printing anything. */
   fail(): void;
 }

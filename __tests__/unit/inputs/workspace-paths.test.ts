@@ -188,7 +188,7 @@ describe('the input pass: an error naming the input and where the link leads, be
     }
   };
 
-  test('context, file, build-contexts, secret-files, ssh, buildkitd-config, outputs: one error each', () => {
+  test('context, file, build-contexts, secret-files, ssh, buildkitd-config, outputs, sign-key: one error each', () => {
     link(host, 'hostdir');
     link(path.join(host, 'secret'), 'hostfile');
     fs.writeFileSync(path.join(host, 'Dockerfile'), 'FROM scratch\n');
@@ -202,8 +202,19 @@ describe('the input pass: an error naming the input and where the link leads, be
       'buildkitd-config': 'hostfile',
       driver: 'docker-container',
       outputs: 'type=local,dest=hostdir/out',
+      sign: 'true',
+      'sign-key': 'hostfile',
     });
-    for (const input of ['context', 'file', 'build-contexts', 'secret-files', 'ssh', 'buildkitd-config', 'outputs'])
+    for (const input of [
+      'context',
+      'file',
+      'build-contexts',
+      'secret-files',
+      'ssh',
+      'buildkitd-config',
+      'outputs',
+      'sign-key',
+    ])
       expect(
         errors.filter((e) => e.startsWith(`Input "${input}": `) && e.includes('outside the workspace')),
       ).toHaveLength(1);

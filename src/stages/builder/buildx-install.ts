@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { errorMessage, StageError } from '../../errors.js';
+import { StageError } from '../../errors.js';
 import type { ToolCache } from '../../ports/tool-cache.js';
+import { installRelease, type ReleaseWords } from '../../ports/tool-install.js';
 
 export const TOOL_NAME = 'docker-buildx';
 
@@ -49,19 +49,6 @@ export function buildxAsset(
   return { version, name, url: `${dir}/${name}`, checksumsUrl: `${dir}/checksums.txt`, arch: a };
 }
 
-/** Pure: the sha256 for `name` in a sha256sum-style checksums file ("<hex>  name" or "<hex> *name"). */
-export function findChecksum(text: string, name: string): string | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^([0-9a-fA-F]{64})\s+\*?(\S+)\s*$/.exec(line.trim());
-    if (m && path.basename(m[2]!) === name) return m[1]!.toLowerCase();
-  }
-  return undefined;
-}
-
-export function sha256File(file: string): string {
-  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-}
-
 export interface InstallOptions {
   version: string;
   /** The release folder's URL, without credentials (it is logged). */
@@ -85,31 +72,13 @@ export interface InstallResult {
   cachedDir: string;
 }
 
-function httpStatus(err: unknown): number | undefined {
-  const code = (err as { httpStatusCode?: unknown }).httpStatusCode;
-  return typeof code === 'number' ? code : undefined;
-}
-
-async function download(
-  tc: ToolCache,
-  url: string,
-  dest: string,
-  what: string,
-  opts: Pick<InstallOptions, 'version' | 'auth'>,
-): Promise<string> {
-  const { version } = opts;
-  try {
-    return await tc.downloadTool(url, dest, opts.auth);
-  } catch (err) {
-    const status = httpStatus(err);
-    const why = status ? `HTTP ${status}` : errorMessage(err);
-    const hint =
-      status === 404
-        ? `is ${version} a released buildx version? Check buildx-version and buildx-download-url (it must serve v<version>/<asset> and v<version>/checksums.txt)`
-        : 'check network access to buildx-download-url, or point it at a mirror you can reach';
-    throw new StageError('builder', `could not download ${what} from ${url} (${why}): ${hint}.`);
-  }
-}
+const WORDS: ReleaseWords = {
+  stage: 'builder',
+  tool: 'buildx',
+  versionInput: 'buildx-version',
+  urlInput: 'buildx-download-url',
+  layout: 'v<version>/<asset> and v<version>/checksums.txt',
+};
 
 /**
  * Act: put buildx `version` into dockerConfig/cli-plugins, from the tool cache when it is there,
@@ -123,44 +92,17 @@ export async function installBuildx(
 ): Promise<InstallResult> {
   const asset = buildxAsset(opts.baseUrl, opts.version, opts.platform, opts.arch);
   const exe = asset.name.endsWith('.exe') ? `${TOOL_NAME}.exe` : TOOL_NAME;
-  let cachedDir = tc.find(TOOL_NAME, opts.version, asset.arch);
-  const fromCache = Boolean(cachedDir);
-  if (cachedDir) {
-    log(`buildx ${opts.version}: found in the tool cache (${cachedDir})`);
-  } else {
-    const dl = fs.mkdtempSync(path.join(opts.tempDir, 'buildx-dl-'));
-    try {
-      log(`buildx ${opts.version}: downloading ${asset.url}`);
-      const sums = await download(tc, asset.checksumsUrl, path.join(dl, 'checksums.txt'), 'the checksums file', opts);
-      const expected = findChecksum(fs.readFileSync(sums, 'utf8'), asset.name);
-      if (!expected) {
-        throw new StageError(
-          'builder',
-          `the checksums file ${asset.checksumsUrl} has no entry for ${asset.name}; nothing was installed. Check buildx-download-url serves the buildx release files unchanged.`,
-        );
-      }
-      const file = await download(tc, asset.url, path.join(dl, asset.name), asset.name, opts);
-      const actual = sha256File(file);
-      if (actual !== expected) {
-        throw new StageError(
-          'builder',
-          `checksum mismatch for ${asset.name} from ${asset.url}: expected sha256 ${expected} (checksums.txt), got ${actual}. ` +
-            `The download is corrupt or was tampered with; nothing was installed. Retry the job, or check what buildx-download-url serves.`,
-        );
-      }
-      fs.chmodSync(file, 0o755);
-      if (opts.cache === false) {
-        // cache-binary: false: for this run only, the tool cache is left as it was
-        log(`buildx ${opts.version}: sha256 ${actual} verified, not cached (cache-binary: false)`);
-        return { plugin: placePlugin(opts.dockerConfig, exe, file), fromCache, cachedDir: '' };
-      }
-      cachedDir = await tc.cacheFile(file, exe, TOOL_NAME, opts.version, asset.arch);
-      log(`buildx ${opts.version}: sha256 ${actual} verified, cached in ${cachedDir}`);
-    } finally {
-      fs.rmSync(dl, { recursive: true, force: true });
-    }
-  }
-  return { plugin: placePlugin(opts.dockerConfig, exe, path.join(cachedDir, exe)), fromCache, cachedDir };
+  const got = await installRelease(
+    { ...asset, tool: TOOL_NAME },
+    exe,
+    WORDS,
+    { auth: opts.auth, tempDir: opts.tempDir, cache: opts.cache },
+    { tc, log },
+  );
+  const plugin = placePlugin(opts.dockerConfig, exe, got.file);
+  // not cached (cache-binary: false): the copy in cli-plugins is the run's only one
+  if (!got.cachedDir) fs.rmSync(got.file, { force: true });
+  return { plugin, fromCache: got.fromCache, cachedDir: got.cachedDir };
 }
 
 /** Copy buildx into the per-job cli-plugins/. */

@@ -2,6 +2,7 @@ import { StageError } from '../../errors.js';
 import { actDeps, type Run, writePushed } from '../../run/run.js';
 import { metaStage } from '../meta/wiring.js';
 import { readShardRefs } from '../shard/wiring.js';
+import { prepareSign, pushedRepos, signStage } from '../sign/wiring.js';
 import { resolveShards, runMerge } from './act.js';
 import { checkShardImages, planMerge } from './plan.js';
 
@@ -13,6 +14,7 @@ export async function mergeStage(run: Run): Promise<void> {
   const meta = await metaStage(run);
   if (!push.push) {
     host.info(`merge: nothing to merge, ${push.reason}`);
+    await prepareSign(run); // its notice: nothing is signed
     return;
   }
   if (meta.refs.length === 0)
@@ -21,6 +23,7 @@ export async function mergeStage(run: Run): Promise<void> {
   const { log } = deps;
   // no digests: the shard results in this run's artifacts (read only, like every check below)
   const refs = inputs.digests.length ? inputs.digests : await readShardRefs(run);
+  const signer = await prepareSign(run);
   const result = await run.timed('merge', async () => {
     // every check reads only: nothing is created until every shard is found and distinct
     const shards = await resolveShards(checkShardImages(refs, inputs.images[0]!), deps);
@@ -38,4 +41,6 @@ export async function mergeStage(run: Run): Promise<void> {
   host.setOutput('digest', result.digest);
   host.setOutput('manifests', JSON.stringify(result.manifests));
   host.setOutput('platforms', run.report.platforms.join(','));
+  // the index this merge created; each shard signed its own manifest when sign was set there
+  await signStage(run, signer, { digest: result.digest, repos: pushedRepos(meta.refs) });
 }

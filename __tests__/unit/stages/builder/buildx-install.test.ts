@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { ToolCache } from '../../../../src/ports/tool-cache.js';
-import { buildxAsset, findChecksum, installBuildx } from '../../../../src/stages/builder/buildx-install.js';
+import { findChecksum } from '../../../../src/ports/tool-install.js';
+import { buildxAsset, installBuildx } from '../../../../src/stages/builder/buildx-install.js';
 
 test.each([
   ['linux', 'x64', 'buildx-v0.29.1.linux-amd64'],

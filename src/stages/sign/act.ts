@@ -1,0 +1,70 @@
+/**
+ * The sign stage's effects, through the run's gateway: which cosign runs, what the pushed digest
+ * holds, the signature, and its verification. Secrets travel in `env` (COSIGN_PASSWORD,
+ * SIGSTORE_ID_TOKEN), never in argv.
+ */
+import { StageError } from '../../errors.js';
+import { inspectManifestArgv, parseManifest } from '../../oci/manifests.js';
+import { type ActDeps, PULL_TIMEOUT_MS } from '../../ports/exec.js';
+import type { ToolCache } from '../../ports/tool-cache.js';
+import { installRelease } from '../../ports/tool-install.js';
+import { COSIGN_WORDS, cosignAsset, cosignFailure, isCosignVersion, type SignMode } from './plan.js';
+
+export interface CosignSource {
+  version: string;
+  baseUrl: string;
+  auth: string;
+  tempDir: string;
+  cache: boolean;
+}
+
+/** Act: the cosign on PATH when it is the pinned release, else the release installed (checked) from the tool cache. */
+export async function resolveCosign(src: CosignSource, deps: ActDeps & { tc: ToolCache }): Promise<string> {
+  const onPath = await deps.exec({ argv: ['cosign', 'version', '--json'], silent: true });
+  if (onPath.code === 0 && isCosignVersion(onPath.stdout, src.version)) {
+    deps.log(`cosign v${src.version}: the one on PATH`);
+    return 'cosign';
+  }
+  const asset = cosignAsset(src.baseUrl, src.version);
+  const got = await installRelease(
+    asset,
+    asset.name.endsWith('.exe') ? 'cosign.exe' : 'cosign',
+    COSIGN_WORDS,
+    { auth: src.auth, tempDir: src.tempDir, cache: src.cache },
+    { tc: deps.tc, log: deps.log },
+  );
+  return got.file;
+}
+
+/** Act: the platform manifests' digests of a pushed index (attestations left out); none for a single manifest. */
+export async function platformDigests(ref: string, deps: ActDeps): Promise<string[]> {
+  const res = await deps.exec({ argv: inspectManifestArgv(ref), silent: true });
+  if (res.code !== 0)
+    throw new StageError('sign', `cannot read ${ref} back to sign it: ${res.stderr.trim().split('\n').pop() ?? ''}`);
+  const parsed = parseManifest(res.stdout);
+  return parsed.kind === 'index' ? parsed.entries.map((e) => e.digest).filter(Boolean) : [];
+}
+
+/** Act: the public half of a key file (cosign public-key), for verify. */
+export async function publicKey(
+  cosign: string,
+  keyFile: string,
+  env: Record<string, string>,
+  deps: ActDeps,
+): Promise<string> {
+  const res = await deps.exec({ argv: [cosign, 'public-key', '--key', keyFile], env, silent: true });
+  if (res.code !== 0) throw new StageError('sign', cosignFailure('sign', res.stderr, 'key'));
+  return res.stdout;
+}
+
+/** Act: run cosign sign or verify; a failure is one StageError naming the input or service to fix. */
+export async function runCosign(
+  what: 'sign' | 'verify',
+  argv: string[],
+  env: Record<string, string>,
+  mode: SignMode['kind'],
+  deps: ActDeps,
+): Promise<void> {
+  const res = await deps.exec({ argv, env, timeoutMs: PULL_TIMEOUT_MS });
+  if (res.code !== 0) throw new StageError('sign', cosignFailure(what, res.stderr, mode));
+}
