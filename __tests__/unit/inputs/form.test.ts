@@ -48,3 +48,15 @@ test('the notice names the form and its defaults', () => {
   expect(formNotice('build-push-action')).toMatch(/^build-push-action form .*push: false/);
   expect(formNotice('multiarch')).toMatch(/^multiarch form .*push: auto/);
 });
+
+test("arch-check left unset warns only in build-push-action's form; set, it fails in both forms", () => {
+  expect(parseInputs(get({ tags: 'name/app:latest' }), ENV)).toMatchObject({
+    archCheck: 'true',
+    archCheckWarnOnly: true,
+  });
+  expect(parseInputs(get({ tags: 'name/app:latest', 'arch-check': 'true' }), ENV).archCheckWarnOnly).toBe(false);
+  expect(parseInputs(get({ images: 'ghcr.io/org/app' }), ENV)).toMatchObject({
+    archCheck: 'true',
+    archCheckWarnOnly: false,
+  });
+});
