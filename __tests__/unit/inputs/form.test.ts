@@ -16,7 +16,9 @@ test.each<[Record<string, string>, string]>([
   [{ images: 'ghcr.io/org/app', tags: 'type=semver,pattern={{version}}' }, 'multiarch'],
   [{ images: 'ghcr.io/org/app' }, 'multiarch'],
   [{ tags: 'v1' }, 'multiarch'],
-  [{}, 'multiarch'],
+  [{}, 'build-push-action'],
+  [{ file: './test/Dockerfile', 'build-contexts': 'base=docker-image://base:local' }, 'build-push-action'],
+  [{ platforms: 'linux/amd64,linux/arm64' }, 'multiarch'],
 ])('%j is in the %s form', (inputs, form) => {
   expect(stepFormOf(get(inputs))).toBe(form);
 });
