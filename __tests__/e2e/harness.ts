@@ -11,6 +11,7 @@ import * as path from 'node:path';
 
 import { parse as parseYaml } from 'yaml';
 
+import { parseList } from '../../src/lists.js';
 import { summaryPlain } from '../../src/run/summary.js';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -310,10 +311,15 @@ export function secretValuesOf(wf: Workflow): string[] {
     // unparsable: the raw lines that look like passwords still count
     for (const m of (inputs['registry-auth'] ?? '').matchAll(/password:\s*"?([^"\n]*)"?/g)) values.push(m[1] ?? '');
   }
-  for (const line of (inputs.secrets ?? '').split('\n')) {
-    const l = line.trim().replace(/^"|"$/g, '');
-    if (l && !l.startsWith('#') && l.includes('=')) values.push(l.slice(l.indexOf('=') + 1));
+  // as the action reads them: a quoted item spans lines (one multi-line value, not one value a line:
+  // a line's tail like `aaaa` would match a digest's hex and be reported as a leak)
+  let items: string[];
+  try {
+    items = parseList(inputs.secrets ?? '', { ignoreComma: true });
+  } catch {
+    items = (inputs.secrets ?? '').split('\n').map((l) => l.trim().replace(/^"|"$/g, ''));
   }
+  for (const l of items) if (l && !l.startsWith('#') && l.includes('=')) values.push(l.slice(l.indexOf('=') + 1));
   for (const item of (inputs['secret-envs'] ?? '').split(/[\n,]/)) {
     const name = item.slice(item.indexOf('=') + 1).trim();
     if (item.includes('=') && wf.env?.[name]) values.push(wf.env[name]!);

@@ -4,9 +4,9 @@ import type { Getter } from './collect.js';
 /**
  * Which action's defaults a step takes. `build-push-action`: the step was written for
  * docker/build-push-action (no `images`, full references in `tags`, as it and metadata-action's
- * `tags` output give them), so every input the user left unset means what it means there: no push,
- * the builder's own platform, no generated labels or annotations. `multiarch`: `images` with tag
- * rules, this action's own defaults.
+ * `tags` output give them; or no `images`, `tags` or `platforms` at all, a build-only step), so every
+ * input the user left unset means what it means there: no push, the builder's own platform, no
+ * generated labels or annotations. `multiarch`: `images` with tag rules, this action's own defaults.
  */
 export type StepForm = 'build-push-action' | 'multiarch';
 
@@ -20,7 +20,11 @@ export function stepFormOf(get: Getter): StepForm {
   try {
     const images = parseList(get('images'), { ignoreComma: true });
     const tags = parseList(get('tags'), { ignoreComma: true });
-    return images.length === 0 && tags.some(isFullReference) ? 'build-push-action' : 'multiarch';
+    if (images.length > 0) return 'multiarch';
+    if (tags.some(isFullReference)) return 'build-push-action';
+    // a step naming no image, tag or platform says nothing of this action's form: a build-only step
+    // pasted from build-push-action (its CI's minimal, secret, named-context steps) builds as there
+    return tags.length === 0 && get('platforms').trim() === '' ? 'build-push-action' : 'multiarch';
   } catch {
     return 'multiarch';
   }
@@ -29,6 +33,6 @@ export function stepFormOf(get: Getter): StepForm {
 /** The one notice naming the step's form and what it changes. */
 export function formNotice(form: StepForm): string {
   return form === 'build-push-action'
-    ? "build-push-action form (no images, full references in tags): inputs left unset take docker/build-push-action's defaults (push: false, the builder's own platform, no generated labels or annotations)"
+    ? "build-push-action form (no images; full references in tags, or no tags and no platforms): inputs left unset take docker/build-push-action's defaults (push: false, the builder's own platform, no generated labels or annotations)"
     : "multiarch form (images with tag rules): inputs left unset take this action's defaults (push: auto, platforms linux/amd64,linux/arm64, generated OCI labels and annotations)";
 }

@@ -51,7 +51,7 @@ export function parseInputs(get: Getter, env: InputEnv): Inputs {
   const dryRun = parseDryRunInputs(get, c);
   const login = parseLoginInputs(get, c);
   const buildOptions = parseBuildOptionInputs(get, c, env);
-  const verify = parseVerifyInputs(get, c);
+  const verify = parseVerifyInputs(get, c, form);
   const cache = parseCacheInputs(get, c);
   const shard = parseShardInputs(get, c);
   const parity = parseParityInputs(get, c);

@@ -2,6 +2,7 @@ import { parse } from 'shell-quote';
 
 import { parseList } from '../lists.js';
 import type { Collector, Getter } from './collect.js';
+import type { StepForm } from './form.js';
 
 /** arch-check: true checks what the build made, full also the base image's files, false skips. */
 export type ArchCheckMode = 'true' | 'false' | 'full';
@@ -40,9 +41,14 @@ export interface VerifyInputs {
   archCheck: ArchCheckMode;
   /** Image paths or globs the arch check skips. */
   archCheckIgnore: string[];
+  /**
+   * Wrong-architecture files are warnings, not a failure: arch-check left unset in build-push-action's
+   * form, so a step pasted from build-push-action never fails where build-push-action passes.
+   */
+  archCheckWarnOnly: boolean;
 }
 
-export function parseVerifyInputs(get: Getter, c: Collector): VerifyInputs {
+export function parseVerifyInputs(get: Getter, c: Collector, form: StepForm = 'multiarch'): VerifyInputs {
   const preflight = c.bool('preflight', get('preflight'), true);
   const verify = c.bool('verify', get('verify'), true);
   const smokeTest = c.field('smoke-test', () => (get('smoke-test').trim() ? splitCommand(get('smoke-test')) : []), []);
@@ -71,5 +77,6 @@ export function parseVerifyInputs(get: Getter, c: Collector): VerifyInputs {
     meaning: 'true (the layers this build added), full (every layer) or false',
   });
   const archCheckIgnore = parseList(get('arch-check-ignore'));
-  return { preflight, verify, smokeTest, pushRetries, smokeTestTimeout, archCheck, archCheckIgnore };
+  const archCheckWarnOnly = form === 'build-push-action' && get('arch-check').trim() === '';
+  return { preflight, verify, smokeTest, pushRetries, smokeTestTimeout, archCheck, archCheckIgnore, archCheckWarnOnly };
 }

@@ -16,7 +16,9 @@ test.each<[Record<string, string>, string]>([
   [{ images: 'ghcr.io/org/app', tags: 'type=semver,pattern={{version}}' }, 'multiarch'],
   [{ images: 'ghcr.io/org/app' }, 'multiarch'],
   [{ tags: 'v1' }, 'multiarch'],
-  [{}, 'multiarch'],
+  [{}, 'build-push-action'],
+  [{ file: './test/Dockerfile', 'build-contexts': 'base=docker-image://base:local' }, 'build-push-action'],
+  [{ platforms: 'linux/amd64,linux/arm64' }, 'multiarch'],
 ])('%j is in the %s form', (inputs, form) => {
   expect(stepFormOf(get(inputs))).toBe(form);
 });
@@ -47,4 +49,16 @@ test('load with several platforms and load with push are no input errors (the en
 test('the notice names the form and its defaults', () => {
   expect(formNotice('build-push-action')).toMatch(/^build-push-action form .*push: false/);
   expect(formNotice('multiarch')).toMatch(/^multiarch form .*push: auto/);
+});
+
+test("arch-check left unset warns only in build-push-action's form; set, it fails in both forms", () => {
+  expect(parseInputs(get({ tags: 'name/app:latest' }), ENV)).toMatchObject({
+    archCheck: 'true',
+    archCheckWarnOnly: true,
+  });
+  expect(parseInputs(get({ tags: 'name/app:latest', 'arch-check': 'true' }), ENV).archCheckWarnOnly).toBe(false);
+  expect(parseInputs(get({ images: 'ghcr.io/org/app' }), ENV)).toMatchObject({
+    archCheck: 'true',
+    archCheckWarnOnly: false,
+  });
 });

@@ -34,6 +34,7 @@ describe('parseVerifyInputs', () => {
         smokeTestTimeout: 300,
         archCheck: 'true',
         archCheckIgnore: [],
+        archCheckWarnOnly: false,
       },
       errors: [],
     });

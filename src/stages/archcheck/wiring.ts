@@ -118,5 +118,9 @@ export async function archCheckStage(run: Run, img: ArchCheckImage): Promise<voi
   for (const v of verdicts) for (const u of v.unreadable) host.warning(`arch-check ${v.platform}: ${u}; not checked`);
   run.report.verification += archCheckSummary(verdicts, mode);
   const failure = archCheckFailure(verdicts);
-  if (failure) throw failure;
+  if (failure && inputs.archCheckWarnOnly) {
+    host.warning(
+      `${errorMessage(failure)} (a warning: arch-check is unset in build-push-action's form; set it to true to fail)`,
+    );
+  } else if (failure) throw failure;
 }

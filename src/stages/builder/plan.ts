@@ -146,6 +146,20 @@ export function builderNameFor(req: { name?: string; keepState?: boolean }, env:
 }
 
 /**
+ * The builder an earlier step left current, when build-push-action's form would build on it: the
+ * step names no builder and sets up none of its own (driver auto, no builder input), and that builder
+ * is not a `docker`-driver one (the engine's own, which `auto` finds anyway). undefined otherwise.
+ */
+export function currentBuilderToUse(
+  req: { form: string; builder: string; driver: DriverInput } & Parameters<typeof ownBuilderInputs>[0],
+  current: { name: string; driver?: string } | undefined,
+): string | undefined {
+  if (req.form !== 'build-push-action' || req.builder || req.driver !== 'auto') return undefined;
+  if (ownBuilderInputs(req).length > 0 || !current || current.driver === 'docker') return undefined;
+  return current.name;
+}
+
+/**
  * The driver `auto` resolves to: the engine's own builder on the containerd image store (it
  * builds and keeps multi-platform images), else docker-container; and docker-container whenever an
  * input only a created builder honours is set (`own`: their names), so no input is ever dropped.

@@ -4,6 +4,7 @@ import { actDeps, type Run } from '../../run/run.js';
 import {
   builderExists,
   type BuilderResult,
+  currentBuilder,
   probeBuilder,
   readBuildxVersion,
   runBuilder,
@@ -13,7 +14,7 @@ import {
 import { installBuildx } from './buildx-install.js';
 import { buildRegistryRefs, configMirrors } from './network.js';
 import { parseInspectNodes } from './nodes.js';
-import { builderNameFor, buildxToInstall, planBuilder, planBuildkitdConfig } from './plan.js';
+import { builderNameFor, buildxToInstall, currentBuilderToUse, planBuilder, planBuildkitdConfig } from './plan.js';
 import { type BuilderProbe, usesContainerdStore } from './probe.js';
 
 /** The builder, and whether the engine's image store is containerd's (it holds multi-platform images). */
@@ -55,11 +56,17 @@ async function setUpBuilder(run: Run, exec: Exec): Promise<Builder> {
   // registry mirrors in the daemon config are registries BuildKit talks to as well
   const mirrors = config.path ? configMirrors(config.write ?? run.files.readFile(config.path) ?? '') : [];
   const name = builderNameFor(inputs, run.env);
+  const current = await currentToUse(run, exec);
   // a named builder (name, or keep-state's stable name) is reused when it exists, as setup-buildx-action does
   const reuse = !inputs.builder && (inputs.name !== '' || inputs.keepState) && (await builderExists(exec, name));
   const plan = planBuilder(
     probe,
-    { ...inputs, buildkitdConfig: config.path, registries: [...buildRegistryRefs(inputs), ...mirrors] },
+    {
+      ...inputs,
+      builder: inputs.builder || (current ?? ''),
+      buildkitdConfig: config.path,
+      registries: [...buildRegistryRefs(inputs), ...mirrors],
+    },
     name,
     reuse,
   );
@@ -76,6 +83,21 @@ async function setUpBuilder(run: Run, exec: Exec): Promise<Builder> {
   for (const w of result.warnings) host.warning(w);
   if (inputs.use && !inputs.dryRun) await makeCurrent(run, exec, result);
   return { ...result, containerdStore: usesContainerdStore(probe.driverStatus) };
+}
+
+/**
+ * build-push-action's form builds on the builder an earlier step (setup-buildx-action) left current,
+ * as build-push-action does; asked only when the step sets up no builder of its own.
+ */
+async function currentToUse(run: Run, exec: Exec): Promise<string | undefined> {
+  // the inputs alone rule it out (any builder would be refused): no inspect
+  if (currentBuilderToUse(run.inputs, { name: '?' }) === undefined) return undefined;
+  const name = currentBuilderToUse(run.inputs, await currentBuilder(exec));
+  if (name)
+    run.host.info(
+      `builder ${name}: the current builder (an earlier step's, e.g. setup-buildx-action), as build-push-action uses it`,
+    );
+  return name;
 }
 
 /** use: true: the builder is the job's current one; post puts the previous back when it removes this one. */

@@ -1,0 +1,286 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { CI_JOBS, type CiJob } from './bpa-ci-jobs.js';
+import { BUILDKIT_IMAGE, describeBuildkit } from './buildkit.js';
+import { docker, makeWorkspace, registryManifest, runJob, uniqueName } from './harness.js';
+
+/**
+ * build-push-action's own CI steps (bpa-ci-jobs.ts), run unchanged through this action: each job
+ * must end as it ends under build-push-action (passes where it passes, fails where it is meant to)
+ * and push and load what it pushes and loads, except the documented differences below (the
+ * README's "Two forms" lists them). Two jobs run at a time; MULTIARCH_BPA_REPLAY=<text> runs only
+ * the jobs whose name holds it, MULTIARCH_BPA_REPLAY_LOGS=<folder> keeps each job's log there.
+ *
+ * Shared by every job: one docker-container builder, made current as setup-buildx-action leaves
+ * its builder (in a docker config folder of this file's own, so no other test sees it), and one
+ * stand-in test/ folder: build-push-action's test Dockerfiles cut to what each job exercises,
+ * FROM scratch with the static busybox (nothing is pulled). Names are made unique per job (the
+ * `localhost:5000/name/` repository, loaded image names, /tmp paths); nothing else is changed.
+ */
+
+/** Where this action ends differently from build-push-action, and why (each also in the README). */
+const DOCUMENTED: Record<string, { ours: 'success' | 'failure'; why: string }> = {};
+const DEFAULT_CONTEXT =
+  "the default context is the workspace, not the Git context: the job checks out to action/, so ./test/Dockerfile is not in the workspace's context";
+for (const job of CI_JOBS.filter((j) => j.checkoutPath === 'action'))
+  DOCUMENTED[job.name] = { ours: 'failure', why: DEFAULT_CONTEXT };
+
+/** MULTIARCH_BPA_REPLAY=<text>: only the jobs whose name holds it (to look at one job's log). */
+const ONLY = process.env.MULTIARCH_BPA_REPLAY ?? '';
+const JOBS = CI_JOBS.filter((j) => j.name.includes(ONLY));
+/** Two jobs at a time: the machine's engine is shared, and each job is mostly the engine's work. */
+const CONCURRENCY = 2;
+
+const BASE = 'FROM scratch\nARG TARGETARCH\nCOPY busybox-$TARGETARCH /bin/busybox\n';
+const run = (cmd: string) => `RUN ["/bin/busybox", "sh", "-c", ${JSON.stringify(cmd)}]\n`;
+const LINT = `frOM scratch as base
+cOpy lint.Dockerfile /
+from scratch
+MAINTAINER moby@example.com
+COPy --from=base /lint.Dockerfile /
+CMD [ "echo", "Hello, Norway!" ]
+CMD [ "echo", "Hello, Sweden!" ]
+ENTRYPOINT my-program start
+`;
+/** build-push-action's test/ folder, stand-ins: each Dockerfile does what its job checks, nothing pulled. */
+const TEST_FILES: Record<string, string> = {
+  'test/Dockerfile': BASE,
+  'test/secret.Dockerfile': `FROM scratch\nARG TARGETARCH\nCOPY test/busybox-$TARGETARCH /bin/busybox\nRUN --mount=type=secret,id=MYSECRET ["/bin/busybox", "test", "-s", "/run/secrets/MYSECRET"]\n`,
+  'test/shmsize.Dockerfile': BASE + run('df /dev/shm'),
+  'test/ulimit.Dockerfile': BASE + run('ulimit -a'),
+  'test/cgroup.Dockerfile': BASE + run('cat /proc/self/cgroup'),
+  'test/addhost.Dockerfile': BASE + run('cat /etc/hosts | grep -q foo'),
+  'test/multi.Dockerfile': `FROM scratch AS base\nARG TARGETARCH\nCOPY busybox-$TARGETARCH /bin/busybox\nFROM base\n${run('uname -m > /arch')}`,
+  'test/multi-sudo.Dockerfile': `FROM scratch AS base\nARG TARGETARCH\nCOPY busybox-$TARGETARCH /bin/busybox\nFROM base\n${run('id -u > /uid')}`,
+  'test/go/Dockerfile': `${BASE.replace('FROM scratch', 'FROM scratch AS base')}FROM base AS image\nFROM scratch AS binary\nCOPY --from=base /bin/busybox /busybox\n`,
+  'test/named-context-base.Dockerfile': BASE,
+  // `base` and `alpine` are the two names the jobs replace (only the stages the target needs resolve)
+  'test/named-context.Dockerfile': `${BASE.replace('FROM scratch', 'FROM scratch AS base')}FROM base AS alpine\nFROM alpine\nCOPY --from=base /bin/busybox /hello\n`,
+  'test/lint.Dockerfile': LINT,
+};
+
+/** The workspace of one job: the stand-in repository at the root, or under action/ (checkout path). */
+function jobWorkspace(job: CiJob): string {
+  const ws = makeWorkspace('', {});
+  const root = job.checkoutPath ? path.join(ws, job.checkoutPath) : ws;
+  const bb = ['amd64', 'arm64'].map((a) => `busybox-${a}`);
+  for (const [name, body] of Object.entries(TEST_FILES)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), body);
+  }
+  for (const dir of [root, path.join(root, 'test'), path.join(root, 'test/go')])
+    for (const b of bb) fs.copyFileSync(path.join(ws, b), path.join(dir, b));
+  return ws;
+}
+
+interface Names {
+  unique: string;
+  tmp: string;
+  builder: string;
+}
+
+/** The runner's evaluation of the step's expressions, for this job. */
+function evaluate(value: string, job: CiJob, names: Names): string {
+  return value.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_m, expr: string) => {
+    if (expr === 'steps.buildx.outputs.name') return names.builder;
+    if (expr === 'github.token') return 'ghs_replay0token0for0the0secret0scan';
+    // metadata-action's tags on a push to master: type=ref,event=branch and type=sha
+    if (expr === 'steps.meta.outputs.tags')
+      return `${job.env?.DOCKER_IMAGE}:master\n${job.env?.DOCKER_IMAGE}:sha-0123456`;
+    const m = /^(matrix|env)\.([\w-]+)$/.exec(expr);
+    if (m) return (m[1] === 'matrix' ? job.matrix : job.env)?.[m[2]!] ?? '';
+    throw new Error(`replay: no value for \${{ ${expr} }}`);
+  });
+}
+
+/** Names unique to this job: the registry repository, loaded images and /tmp paths. */
+function uniqueNames(value: string, names: Names): string {
+  return value
+    .replace(/localhost:5000\/(name\/)?/g, `localhost:5000/${names.unique}/`)
+    .replace(/(^|[\s=,/])(myimage|my-base-image|app):(latest|local)/gm, `$1${names.unique}-$2:$3`)
+    .replace(/\/tmp\//g, `${names.tmp}/`);
+}
+
+interface Outcome {
+  outcome: 'success' | 'failure';
+  pushed: string[];
+  loaded: string[];
+  log: string;
+}
+
+async function replay(job: CiJob, configs: { buildx: string; none: string }): Promise<Outcome> {
+  const names: Names = {
+    unique: uniqueName('bpaci'),
+    tmp: fs.mkdtempSync(path.join(os.tmpdir(), 'bpaci-')),
+    builder: '',
+  };
+  names.builder = sharedBuilder;
+  const config = path.join(names.tmp, 'docker-config');
+  fs.cpSync(job.setup === 'buildx' ? configs.buildx : configs.none, config, { recursive: true });
+  if (job.malformedConfig) fs.writeFileSync(path.join(config, 'config.json'), 'foo_bar\n');
+  const ws = jobWorkspace(job);
+  const fix = (v: string) => uniqueNames(evaluate(v, job, names), names);
+  let outcome: Outcome['outcome'] = 'success';
+  let log = '';
+  for (const step of job.steps) {
+    const inputs = Object.fromEntries(Object.entries(step.with).map(([k, v]) => [k, fix(v)]));
+    const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, fix(v)]));
+    const res = await runJob({
+      workspace: ws,
+      eventName: 'push',
+      ref: 'refs/heads/master',
+      inputs,
+      env: { ...env, DOCKER_CONFIG: config },
+    });
+    log += `${res.main.stdout}\n${res.main.stderr}\n`;
+    if (process.env.MULTIARCH_BPA_REPLAY_LOGS)
+      fs.appendFileSync(path.join(process.env.MULTIARCH_BPA_REPLAY_LOGS, `${names.unique}.log`), `${job.name}\n${log}`);
+    if (res.main.code !== 0) {
+      outcome = 'failure';
+      break;
+    }
+  }
+  const pushed: string[] = [];
+  for (const ref of job.bpa.pushed ?? []) {
+    const [repo, tag] = uniqueNames(ref, names)
+      .replace(/^localhost:5000\//, '')
+      .split(':') as [string, string];
+    if (
+      await registryManifest(repo, tag).then(
+        () => true,
+        () => false,
+      )
+    )
+      pushed.push(ref);
+  }
+  const loaded: string[] = [];
+  for (const ref of job.bpa.loaded ?? []) {
+    const name = uniqueNames(ref, names);
+    if (docker(['image', 'inspect', name]).code === 0) {
+      loaded.push(ref);
+      docker(['rmi', name]);
+    }
+  }
+  fs.rmSync(ws, { recursive: true, force: true });
+  fs.rmSync(names.tmp, { recursive: true, force: true });
+  return { outcome, pushed, loaded, log };
+}
+
+/** Run `fn` over `items`, at most `limit` at a time, results in order. */
+async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+let sharedBuilder = '';
+const configs = { buildx: '', none: '' };
+let root = '';
+
+const dockerWith = (config: string, args: string[]) =>
+  execFileSync('docker', args, { env: { ...process.env, DOCKER_CONFIG: config }, encoding: 'utf8', stdio: 'pipe' });
+
+describeBuildkit("build-push-action's CI steps, replayed unchanged", () => {
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'bpaci-root-'));
+    configs.buildx = path.join(root, 'buildx');
+    configs.none = path.join(root, 'none');
+    fs.mkdirSync(configs.none);
+    fs.mkdirSync(configs.buildx);
+    sharedBuilder = uniqueName('bpaci-builder');
+    // setup-buildx-action: a docker-container builder, current (use: true); network=host as most
+    // of the jobs ask, so the loopback registry is reachable from it
+    dockerWith(configs.buildx, [
+      'buildx',
+      'create',
+      '--name',
+      sharedBuilder,
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      `image=${BUILDKIT_IMAGE}`,
+      '--driver-opt',
+      'network=host',
+      '--use',
+      '--bootstrap',
+    ]);
+  }, 300_000);
+
+  afterAll(() => {
+    if (sharedBuilder) dockerWith(configs.buildx, ['buildx', 'rm', '--force', sharedBuilder]);
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test(`every replayed job (${JOBS.length}) ends as under build-push-action, but the documented differences`, async () => {
+    const results = await pool(JOBS, CONCURRENCY, (job) => replay(job, configs));
+    const got: Record<string, unknown> = {};
+    const want: Record<string, unknown> = {};
+    const rows: string[] = [];
+    JOBS.forEach((job, i) => {
+      const r = results[i]!;
+      const doc = DOCUMENTED[job.name];
+      const expected = doc?.ours ?? job.bpa.outcome;
+      got[job.name] = { outcome: r.outcome, pushed: r.pushed, loaded: r.loaded };
+      want[job.name] =
+        expected === 'success'
+          ? { outcome: 'success', pushed: job.bpa.pushed ?? [], loaded: job.bpa.loaded ?? [] }
+          : { outcome: 'failure', pushed: expect.any(Array), loaded: expect.any(Array) };
+      rows.push(
+        `${job.name}: build-push-action ${job.bpa.outcome}, ours ${r.outcome}${doc ? ` (documented: ${doc.why})` : ''}`,
+      );
+      if (r.outcome !== expected)
+        rows.push(
+          r.log
+            .split('\n')
+            .filter((l) => /::error|error/i.test(l))
+            .slice(-5)
+            .join('\n'),
+        );
+    });
+    console.log(`replayed ${JOBS.length} jobs of build-push-action's CI:\n${rows.join('\n')}`);
+    expect(got).toEqual(want);
+  }, 1_800_000);
+
+  test('a build-push-action step after setup-buildx-action builds on the builder that step left current', async () => {
+    const config = path.join(root, uniqueName('current'));
+    fs.cpSync(configs.buildx, config, { recursive: true });
+    const job = await runJob({
+      workspace: makeWorkspace(BASE),
+      inputs: { tags: 'name/app:latest' },
+      env: { DOCKER_CONFIG: config },
+      traceDocker: true,
+    });
+    expect(job.main.errors).toEqual([]);
+    expect(job.main.code).toBe(0);
+    const build = job.main.dockerCalls.find((c) => c[0] === 'buildx' && c[1] === 'build')!;
+    expect(build.slice(2, 4)).toEqual(['--builder', sharedBuilder]);
+    expect(job.main.stdout).toContain(`builder ${sharedBuilder}: the current builder`);
+    // nothing of this action's own: post leaves the builder to the step that made it
+    expect(docker(['container', 'inspect', `buildx_buildkit_${sharedBuilder}0`]).code).toBe(0);
+  }, 300_000);
+
+  test("in build-push-action's form a wrong-architecture file is a warning; arch-check: true fails", async () => {
+    // an arm64 busybox in the builder's own (amd64) image
+    const ws = makeWorkspace('FROM scratch\nCOPY busybox-arm64 /bin/busybox\n');
+    const inputs = { tags: `${uniqueName('bpaci-arch')}:1`, platforms: 'linux/amd64' };
+    const warned = await runJob({ workspace: ws, inputs });
+    expect(warned.main.errors).toEqual([]);
+    expect(warned.main.code).toBe(0);
+    expect(warned.main.warnings).toContainEqual(
+      expect.stringMatching(/linux\/amd64 holds 1 arm64 binary: \/bin\/busybox.*a warning/),
+    );
+    const failed = await runJob({ workspace: ws, inputs: { ...inputs, 'arch-check': 'true' } });
+    expect(failed.main.code).not.toBe(0);
+    expect(failed.main.errors.join('\n')).toMatch(/linux\/amd64 holds 1 arm64 binary: \/bin\/busybox/);
+  }, 300_000);
+});
