@@ -7,7 +7,15 @@
 import { execFileSync } from 'node:child_process';
 
 import { builderLeftovers, createdBuilder, describeBuildkit, sharedDocker } from './buildkit.js';
-import { BUSYBOX_DOCKERFILE, makeWorkspace, REGISTRY, registryManifest, runJob, uniqueName } from './harness.js';
+import {
+  BUSYBOX_DOCKERFILE,
+  docker,
+  makeWorkspace,
+  REGISTRY,
+  registryManifest,
+  runJob,
+  uniqueName,
+} from './harness.js';
 
 const T = 600_000;
 const BOTH = 'linux/amd64,linux/arm64';
@@ -137,6 +145,51 @@ describeBuildkit('reproducible: same commit, same image digests', () => {
       for (const p of Object.keys(a)) expect(c[p]).not.toBe(a[p]);
       const config = await imageConfig(repoC!, c['linux/arm64']!);
       expect(config.config?.Labels?.['org.opencontainers.image.created']).toBe('2023-11-14T23:13:20.000Z');
+    },
+    T,
+  );
+
+  test(
+    'load: two builds of one commit on fresh builders load the same image into the engine',
+    async () => {
+      const image = uniqueName('e2e/reproducible-load');
+      const ids: string[] = [];
+      for (const tag of ['one', 'two']) {
+        // a fresh checkout each time: its files' times differ, the commit does not
+        const ws = makeWorkspace(BUSYBOX_DOCKERFILE);
+        const sha = commitAt(ws, EPOCH);
+        const j = await runJob({
+          workspace: ws,
+          sha,
+          traceDocker: true,
+          inputs: {
+            images: image,
+            tags: `type=raw,value=${tag}`,
+            platforms: 'linux/amd64',
+            load: 'true',
+            push: 'false',
+            reproducible: 'true',
+            'no-cache': 'true',
+            cache: 'none',
+            // the version label and annotation are the tag: pinned, as the two tags differ
+            labels: 'org.opencontainers.image.version=pinned',
+            annotations: 'org.opencontainers.image.version=pinned',
+          },
+        });
+        expect(j.main.errors).toEqual([]);
+        expect(j.main.code).toBe(0);
+        const argv = j.main.dockerCalls.find((a) => a[1] === 'build' && a.includes('--no-cache'))!;
+        expect(argv).toEqual(expect.arrayContaining(['--output', 'type=docker,rewrite-timestamp=true']));
+        expect(argv).not.toContain('--load');
+        ids.push(docker(['image', 'inspect', '--format', '{{.Id}}', `${image}:${tag}`]).stdout.trim());
+        expect(docker(['image', 'inspect', '--format', '{{.Created}}', `${image}:${tag}`]).stdout.trim()).toBe(
+          '2023-11-14T22:13:20Z',
+        );
+      }
+      console.log(`reproducible: loaded image ids ${JSON.stringify(ids)}`);
+      expect(ids[0]).toMatch(/^sha256:/);
+      expect(ids[1]).toBe(ids[0]);
+      docker(['image', 'rm', `${image}:one`, `${image}:two`]);
     },
     T,
   );

@@ -86,7 +86,8 @@ export function planBuildStage(
       : undefined;
   const secrets = planSecrets(inputs, tempDir);
   checkLoad(inputs.load, inputs.platforms, builder.containerdStore);
-  const repro = reproducibleParts(meta.sourceDate, push.push && !shard);
+  const load = loadFlag(inputs.load, push.push, builder);
+  const repro = reproducibleParts(meta.sourceDate, { push: push.push && !shard, load });
   const input: BuildPlanInput = {
     builder: builder.name,
     platforms: inputs.platformsFromBuilder ? [] : inputs.platforms,
@@ -103,7 +104,7 @@ export function planBuildStage(
     cacheTo: cache.restored.cacheTo,
     options: {
       ...inputs,
-      load: loadFlag(inputs.load, push.push, builder),
+      load: load && !meta.sourceDate,
       outputs: [
         ...repro.rewrite([
           ...inputs.outputs,
@@ -122,17 +123,18 @@ export function planBuildStage(
 
 /**
  * reproducible (a source date planned by the meta stage): SOURCE_DATE_EPOCH as a build-arg (the
- * user's own build-arg stays as given), the push as a `type=registry` exporter entry (the `--push`
- * flag takes no exporter options), and rewrite-timestamp on every entry that writes an image.
+ * user's own build-arg stays as given), the push and the load as exporter entries (type=registry,
+ * type=docker: the `--push` and `--load` flags take no exporter options), and rewrite-timestamp on
+ * every entry that writes an image.
  */
 function reproducibleParts(
   sourceDate: SourceDate | undefined,
-  pushes: boolean,
+  exports: { push: boolean; load: boolean },
 ): { buildArgs: string[]; outputs: string[]; rewrite: (outputs: string[]) => string[] } {
   if (!sourceDate) return { buildArgs: [], outputs: [], rewrite: (o) => o };
   return {
     buildArgs: sourceDate.from === 'build-arg' ? [] : [`${SOURCE_DATE_EPOCH}=${sourceDate.epoch}`],
-    outputs: pushes ? ['type=registry'] : [],
+    outputs: [...(exports.push ? ['type=registry'] : []), ...(exports.load ? ['type=docker'] : [])],
     rewrite: withRewriteTimestamp,
   };
 }

@@ -62,6 +62,6 @@ export function describeSourceDate(d: SourceDate, sha: string): string {
   const of =
     d.from === 'build-arg' || d.from === 'environment'
       ? `your own, from the ${d.from}`
-      : `commit ${sha.slice(0, 12)}, from ${d.from}`;
+      : `commit ${sha.slice(0, 12) || '(no sha)'}, from ${d.from}`;
   return `reproducible: ${SOURCE_DATE_EPOCH}=${d.epoch} (${when}, ${of}); image timestamps are rewritten to it`;
 }

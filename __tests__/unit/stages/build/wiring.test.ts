@@ -134,6 +134,13 @@ describe('reproducible: the source date as a build-arg, rewrite-timestamp on eve
     expect(flags(argv, '--build-arg')).toEqual(['A=1', 'SOURCE_DATE_EPOCH=1700000000']);
   });
 
+  test('loading: the load is a docker exporter entry with rewrite-timestamp, no --load', () => {
+    const f = runOf({ context: '.', reproducible: 'true', load: 'true' });
+    const { argv } = planBuildStage(f.run, dated('git'), builder, cacheOf());
+    expect(argv).not.toContain('--load');
+    expect(flags(argv, '--output')).toEqual(['type=docker,rewrite-timestamp=true']);
+  });
+
   test("the user's own SOURCE_DATE_EPOCH build-arg is passed as given, not a second time", () => {
     const f = runOf({ context: '.', reproducible: 'true', 'build-args': 'SOURCE_DATE_EPOCH=1700000000' });
     const { argv } = planBuildStage(f.run, dated('build-arg'), builder, cacheOf());

@@ -62,6 +62,9 @@ describe('pickSourceDate: the user first, then git, the event payload, the GitHu
       'reproducible: SOURCE_DATE_EPOCH=1700000000 (2023-11-14T22:13:20.000Z, commit 0123456789ab, from git); image timestamps are rewritten to it',
     );
     expect(describeSourceDate({ epoch: '1', from: 'environment' }, SHA)).toMatch(/your own, from the environment/);
+    expect(describeSourceDate({ epoch: '1', from: 'event payload' }, '')).toMatch(
+      /commit \(no sha\), from event payload/,
+    );
   });
 });
 
