@@ -79,15 +79,15 @@ export function signWorkspace(marker = 'one'): string {
 
 /** A separate `cosign verify` with the public key, as a consumer runs it. */
 export function consumerVerify(publicFile: string, ref: string): { code: number; stderr: string } {
-  const res = spawnSync(
-    COSIGN,
-    ['verify', '--key', publicFile, '--insecure-ignore-tlog', '--allow-http-registry', ref],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, TUF_ROOT: fs.mkdtempSync(path.join(os.tmpdir(), 'tuf-')) },
-    },
-  );
-  return { code: res.status ?? -1, stderr: res.stderr };
+  // cosign's TUF cache in a folder of its own, removed after: nothing in the test user's home
+  const tuf = fs.mkdtempSync(path.join(os.tmpdir(), 'tuf-'));
+  try {
+    const argv = ['verify', '--key', publicFile, '--insecure-ignore-tlog', '--allow-http-registry', ref];
+    const res = spawnSync(COSIGN, argv, { encoding: 'utf8', env: { ...process.env, TUF_ROOT: tuf } });
+    return { code: res.status ?? -1, stderr: res.stderr };
+  } finally {
+    fs.rmSync(tuf, { recursive: true, force: true });
+  }
 }
 
 /** Every file under `dir` (relative paths). */

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 import { docker, REGISTRY, runJob, uniqueName } from './harness.js';
 import {
@@ -99,10 +100,13 @@ describe('sign in scale-out: each shard its manifest, the merge its index', () =
         'cosign-download-url': release.url,
       };
       const shards: string[] = [];
+      // sign-key as a file of the workspace for one shard, as PEM text for the other
+      fs.writeFileSync(path.join(ws, 'cosign.key'), keys.privatePem, { mode: 0o600 });
       for (const platform of ['linux/amd64', 'linux/arm64']) {
+        const signKey = platform === 'linux/arm64' ? { 'sign-key': 'cosign.key' } : {};
         const job = await runJob({
           workspace: ws,
-          inputs: { images: image, mode: 'shard', platforms: platform, ...key },
+          inputs: { images: image, mode: 'shard', platforms: platform, ...key, ...signKey },
         });
         expect(job.main.errors).toEqual([]);
         const digest = job.main.outputs.digest!;
