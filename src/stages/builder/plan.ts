@@ -14,7 +14,7 @@ import {
   type BuildxFeature,
   DEFAULT_BUILDX_VERSION,
   parseBuildxVersion,
-} from './buildx-version.js';
+} from '../../inputs/buildx-version.js';
 import { loopbackRegistries, planLoopback } from './network.js';
 import { firstNodePins, nodeAssignment } from './nodes.js';
 import { type BuilderProbe, usesContainerdStore } from './probe.js';

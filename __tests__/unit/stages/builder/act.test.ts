@@ -1,6 +1,6 @@
+import { parseBuildxVersion } from '../../../../src/inputs/buildx-version.js';
 import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
 import { probeBuilder, runBuilder, writeBuildkitdConfig } from '../../../../src/stages/builder/act.js';
-import { parseBuildxVersion } from '../../../../src/stages/builder/buildx-version.js';
 import { planBuilder } from '../../../../src/stages/builder/plan.js';
 import { type BuilderProbe, INFO_FORMAT } from '../../../../src/stages/builder/probe.js';
 import { builderProbe, builderRequest, fakeExec, fakeFiles } from '../../fakes.js';
