@@ -1,9 +1,13 @@
+import { readRunContext } from '../../src/context/run-context.js';
+import { parseInputs } from '../../src/inputs/index.js';
 import type { ActionsCache } from '../../src/ports/actions-cache.js';
 import type { ArtifactStore } from '../../src/ports/artifacts.js';
 import type { Deps } from '../../src/ports/deps.js';
 import type { Exec, ExecRequest, ExecResult } from '../../src/ports/exec.js';
 import type { Files } from '../../src/ports/files.js';
 import type { Host } from '../../src/ports/host.js';
+import type { Run } from '../../src/run/run.js';
+import { StateStore } from '../../src/run/state.js';
 import type { BuilderRequest } from '../../src/stages/builder/plan.js';
 import type { BuilderProbe } from '../../src/stages/builder/probe.js';
 
@@ -142,6 +146,35 @@ export function fakeDeps(host: Host, exec: Exec, files: Files, env: Record<strin
     now: () => 0,
     actionsCache: fakeActionsCache(),
     artifacts: fakeArtifactStore(),
+  };
+}
+
+/**
+ * A Run over fake ports for a stage's wiring: the inputs parsed as main parses them (platforms
+ * linux/amd64 unless given), nothing pushed, no GitHub API, every timed group run at once. `deps`
+ * replaces ports of fakeDeps (an exec, files, the actions cache); `env` goes on top of its env.
+ */
+export function fakeRun(
+  inputs: Record<string, string> = {},
+  over: { deps?: Partial<Deps>; env?: Record<string, string>; tempDir?: string } = {},
+): Run & { host: FakeHost } {
+  const host = fakeHost({ platforms: 'linux/amd64', ...inputs });
+  const base = fakeDeps(host, fakeExec(), fakeFiles(), over.env);
+  const deps = { ...base, ...over.deps, host };
+  const ctx = readRunContext(deps.env, deps.cwd);
+  return {
+    ...deps,
+    ctx,
+    inputs: parseInputs((n, o) => host.getInput(n, o), { workspace: ctx.workspace, exists: () => true }),
+    push: { push: false, reason: '' },
+    state: new StateStore(host),
+    tempDir: over.tempDir ?? '/tmp/rt/multiarch-run',
+    dockerConfig: '/tmp/rt/dc',
+    timings: [],
+    timed: (_name, fn) => fn(),
+    // what the GitHub API would complete: nothing beyond the event's own context
+    repoApi: Promise.resolve({ meta: ctx.meta, warnings: [] }),
+    report: { refs: [], platforms: [], pushed: false, verification: '' },
   };
 }
 

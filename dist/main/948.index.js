@@ -76,7 +76,7 @@ function mountFrom(value) {
     }
     return undefined;
 }
-/** Stage and image names a COPY/ADD --from or a RUN --mount from= refers to. */
+/** DockerfileStage and image names a COPY/ADD --from or a RUN --mount from= refers to. */
 function fromRefsOf(ins, keyword, line) {
     const refs = [];
     const flags = ins.getFlags?.() ?? [];

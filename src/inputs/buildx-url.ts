@@ -1,4 +1,5 @@
 import { redactUrl } from '../errors.js';
+import { DEFAULT_BUILDX_VERSION } from './buildx-version.js';
 import type { Collector, Getter } from './collect.js';
 
 export const DEFAULT_BUILDX_DOWNLOAD_URL = 'https://github.com/docker/buildx/releases/download';
@@ -65,7 +66,10 @@ function buildxRelease(raw: string, latestOk: boolean): string {
   const v = raw.trim();
   if (!v || (latestOk && v === 'latest')) return '';
   const m = /^v?(\d+\.\d+\.\d+)$/.exec(v);
-  if (!m) throw new Error(`"${v}" is not a buildx release: give an exact version like 0.29.1 or v0.29.1`);
+  if (!m)
+    throw new Error(
+      `"${v}" is not a buildx release: give an exact version like ${DEFAULT_BUILDX_VERSION} or v${DEFAULT_BUILDX_VERSION}`,
+    );
   return m[1]!;
 }
 

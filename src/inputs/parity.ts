@@ -1,3 +1,4 @@
+import { DEFAULT_BUILDX_VERSION } from './buildx-version.js';
 import type { Collector, Getter } from './collect.js';
 
 /**
@@ -35,7 +36,7 @@ export function parseParityInputs(get: Getter, c: Collector): ParityInputs {
   }
   if (get('version').trim() === 'latest') {
     inputNotes.push(
-      "version: latest (setup-buildx-action) uses the buildx found on the runner, or installs this action's default release when there is none: nothing is downloaded to find the newest; set an exact version (e.g. 0.29.1) to install one",
+      `version: latest (setup-buildx-action) uses the buildx found on the runner, or installs this action's default release when there is none: nothing is downloaded to find the newest; set an exact version (e.g. ${DEFAULT_BUILDX_VERSION}) to install one`,
     );
   }
   return { cacheBinary, inputNotes };

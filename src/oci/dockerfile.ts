@@ -59,7 +59,7 @@ function platformVars(prefix: 'TARGET' | 'BUILD', platform: string): [string, st
   ];
 }
 
-export interface Stage {
+export interface DockerfileStage {
   index: number;
   name?: string;
   image: string;
@@ -72,7 +72,7 @@ export interface Stage {
 /** The Dockerfile read once: its global ARGs (the only ones a FROM line sees) and its stages. */
 export interface Parsed {
   declared: { name: string; value: string | null }[];
-  stages: Stage[];
+  stages: DockerfileStage[];
 }
 
 function mountFrom(value: string): string | undefined {
@@ -83,9 +83,9 @@ function mountFrom(value: string): string | undefined {
   return undefined;
 }
 
-/** Stage and image names a COPY/ADD --from or a RUN --mount from= refers to. */
-function fromRefsOf(ins: unknown, keyword: string, line: number): Stage['fromRefs'] {
-  const refs: Stage['fromRefs'] = [];
+/** DockerfileStage and image names a COPY/ADD --from or a RUN --mount from= refers to. */
+function fromRefsOf(ins: unknown, keyword: string, line: number): DockerfileStage['fromRefs'] {
+  const refs: DockerfileStage['fromRefs'] = [];
   const flags = (ins as { getFlags?: () => { getName(): string; getValue(): string | null }[] }).getFlags?.() ?? [];
   for (const f of flags) {
     const v = f.getValue();
@@ -108,8 +108,8 @@ export function parseDockerfile(dockerfile: string): Parsed {
     if (!prop) continue;
     declared.push({ name: prop.getName(), value: prop.getValue() });
   }
-  const stages: Stage[] = [];
-  let current: Stage | undefined;
+  const stages: DockerfileStage[] = [];
+  let current: DockerfileStage | undefined;
   for (const ins of df.getInstructions()) {
     const keyword = ins.getKeyword().toUpperCase();
     const line = ins.getRange().start.line + 1;
@@ -162,7 +162,7 @@ export interface BaseImages {
 }
 
 /** A stage a FROM or --from names (by name or index), if it is one defined before `before`. */
-function stageRef(stages: Stage[], text: string, before: number): Stage | undefined {
+function stageRef(stages: DockerfileStage[], text: string, before: number): DockerfileStage | undefined {
   // by name, the last stage of that name (as a name → stage map of them all would hold)
   const s = /^\d+$/.test(text) ? stages[Number(text)] : stages.filter((st) => st.name === text.toLowerCase()).pop();
   return s && s.index < before ? s : undefined;
@@ -170,7 +170,7 @@ function stageRef(stages: Stage[], text: string, before: number): Stage | undefi
 
 /** The platform a stage is built for, and whether --platform pins it to the build platform. */
 function stagePlatform(
-  stage: Stage,
+  stage: DockerfileStage,
   platform: string,
   vars: Map<string, string>,
 ): { platform: string; onBuildPlatform: boolean } {
@@ -181,9 +181,14 @@ function stagePlatform(
 }
 
 /** Walk the stages the last one needs, each with the platform it is built for, gathering the images. */
-export function walkStages(stages: Stage[], target: string, vars: Map<string, string>, out: BaseImages): void {
+export function walkStages(
+  stages: DockerfileStage[],
+  target: string,
+  vars: Map<string, string>,
+  out: BaseImages,
+): void {
   const seen = new Set<string>();
-  const visit = (stage: Stage, platform: string) => {
+  const visit = (stage: DockerfileStage, platform: string) => {
     const key = `${stage.index}@${platform}`;
     if (seen.has(key)) return;
     seen.add(key);

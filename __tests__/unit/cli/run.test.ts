@@ -4,15 +4,14 @@ import * as path from 'node:path';
 
 import { type CliDeps, runCli } from '../../../src/cli/run.js';
 import { parseActionSpec } from '../../../src/inputs/action-spec.js';
-import type { ExecRequest, ExecResult } from '../../../src/ports/exec.js';
 import { realFiles } from '../../../src/ports/files.js';
+import { fakeExec } from '../fakes.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..');
 const spec = parseActionSpec(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
 
 /** A fake world: git says "tag v1.2.3 at HEAD", docker is a containerd-store engine, buildx succeeds or fails. */
 function world(opts: { buildFails?: boolean } = {}) {
-  const calls: ExecRequest[] = [];
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'clirun-'));
   fs.writeFileSync(path.join(ws, 'Dockerfile'), 'FROM scratch\n');
   const git: Record<string, string> = {
@@ -22,27 +21,24 @@ function world(opts: { buildFails?: boolean } = {}) {
     remote: 'origin',
     'remote get-url origin': 'git@github.com:octo-org/octo-repo.git',
   };
-  const exec = async (req: ExecRequest): Promise<ExecResult> => {
-    calls.push(req);
+  const exec = fakeExec((req) => {
     const [tool, ...args] = req.argv;
     const key = args.join(' ');
-    if (tool === 'git')
-      return key in git ? { code: 0, stdout: `${git[key]}\n`, stderr: '' } : { code: 1, stdout: '', stderr: '' };
-    if (key.startsWith('version')) return { code: 0, stdout: 'amd64\n', stderr: '' };
-    if (key === 'buildx version') return { code: 0, stdout: 'github.com/docker/buildx v0.13.1 abc\n', stderr: '' };
-    if (key.startsWith('info'))
-      return { code: 0, stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n', stderr: '' };
-    if (key === 'context show') return { code: 0, stdout: 'default\n', stderr: '' };
+    if (tool === 'git') return key in git ? { stdout: `${git[key]}\n` } : { code: 1 };
+    if (key.startsWith('version')) return { stdout: 'amd64\n' };
+    if (key === 'buildx version') return { stdout: 'github.com/docker/buildx v0.13.1 abc\n' };
+    if (key.startsWith('info')) return { stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n' };
+    if (key === 'context show') return { stdout: 'default\n' };
     if (key.startsWith('buildx build')) {
-      if (opts.buildFails) return { code: 1, stdout: '', stderr: 'ERROR: failed to solve: boom\n' };
+      if (opts.buildFails) return { code: 1, stderr: 'ERROR: failed to solve: boom\n' };
       // a second build (the smoke test's load, the arch check's re-export) may have no metadata file
       const at = args.indexOf('--metadata-file');
       if (at >= 0)
         fs.writeFileSync(args[at + 1]!, JSON.stringify({ 'containerimage.digest': `sha256:${'d'.repeat(64)}` }));
-      return { code: 0, stdout: '', stderr: '' };
     }
-    return { code: 0, stdout: '', stderr: '' };
-  };
+    return {};
+  });
+  const { calls } = exec;
   const term = {
     stdout: '',
     stderr: '',

@@ -1,5 +1,5 @@
 import { gitContext, type GitProbe, parseRemoteUrl, probeGit } from '../../../src/context/git.js';
-import type { ExecRequest } from '../../../src/ports/exec.js';
+import { fakeExec } from '../fakes.js';
 
 describe('parseRemoteUrl', () => {
   const cases: [string, ReturnType<typeof parseRemoteUrl>][] = [
@@ -130,7 +130,6 @@ describe('gitContext: the env and payload a GitHub runner would give', () => {
 
 describe('probeGit: git through the exec gateway, argv only', () => {
   test('reads sha, branch, tags, remote and its HEAD', async () => {
-    const calls: ExecRequest[] = [];
     const answers: Record<string, string> = {
       'rev-parse --verify -q HEAD': 'c'.repeat(40),
       'symbolic-ref -q --short HEAD': 'main',
@@ -140,13 +139,12 @@ describe('probeGit: git through the exec gateway, argv only', () => {
       'symbolic-ref -q --short refs/remotes/origin/HEAD': 'origin/trunk',
       'log -1 --format=%cI HEAD': '2026-01-02T03:04:05+00:00',
     };
-    const probe = await probeGit(async (req) => {
-      calls.push(req);
+    const exec = fakeExec((req) => {
       const key = req.argv.slice(1).join(' ');
-      return key in answers
-        ? { code: 0, stdout: `${answers[key]}\n`, stderr: '' }
-        : { code: 1, stdout: '', stderr: '' };
-    }, '/repo');
+      return key in answers ? { stdout: `${answers[key]}\n` } : { code: 1 };
+    });
+    const { calls } = exec;
+    const probe = await probeGit(exec, '/repo');
     expect(probe).toEqual({
       sha: 'c'.repeat(40),
       branch: 'main',

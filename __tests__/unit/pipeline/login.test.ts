@@ -1,10 +1,9 @@
 import { runMain } from '../../../src/pipeline/main.js';
 import { runPost } from '../../../src/pipeline/post.js';
 import type { Deps } from '../../../src/ports/deps.js';
-import type { ExecRequest } from '../../../src/ports/exec.js';
 import type { Files } from '../../../src/ports/files.js';
 import type { Host } from '../../../src/ports/host.js';
-import { fakeActionsCache, fakeArtifactStore } from '../fakes.js';
+import { fakeActionsCache, fakeArtifactStore, fakeExec } from '../fakes.js';
 
 /** A Host that records everything in order, as the runner would see it. */
 function fakeHost(inputs: Record<string, string>, state: Record<string, string> = {}) {
@@ -56,21 +55,19 @@ const files: Files = {
   listDir: () => [],
 };
 
-function fakeExec(loginCode = 0) {
-  const calls: ExecRequest[] = [];
-  const exec = async (req: ExecRequest) => {
-    calls.push(req);
+/** An engine whose login to r.io answers with `loginCode`. */
+function loginEngine(loginCode = 0) {
+  const exec = fakeExec((req) => {
     const a = req.argv.slice(1).join(' ');
     if (a === 'login --username u --password-stdin -- r.io')
-      return { code: loginCode, stdout: '', stderr: loginCode ? 'Error response from daemon: 401 Unauthorized' : '' };
-    if (a === 'buildx version') return { code: 0, stdout: 'github.com/docker/buildx v0.13.1 x', stderr: '' };
-    if (a.startsWith('info'))
-      return { code: 0, stdout: '[["driver-type","io.containerd.snapshotter.v1"]]', stderr: '' };
-    if (a === 'context show') return { code: 0, stdout: 'default\n', stderr: '' };
-    if (a.startsWith('version')) return { code: 0, stdout: 'amd64\n', stderr: '' };
-    return { code: 0, stdout: '', stderr: '' };
-  };
-  return { exec, calls };
+      return { code: loginCode, stderr: loginCode ? 'Error response from daemon: 401 Unauthorized' : '' };
+    if (a === 'buildx version') return { stdout: 'github.com/docker/buildx v0.13.1 x' };
+    if (a.startsWith('info')) return { stdout: '[["driver-type","io.containerd.snapshotter.v1"]]' };
+    if (a === 'context show') return { stdout: 'default\n' };
+    if (a.startsWith('version')) return { stdout: 'amd64\n' };
+    return {};
+  });
+  return { exec, calls: exec.calls };
 }
 
 const INPUTS = {
@@ -103,7 +100,7 @@ function deps(host: Host, exec: Deps['exec']): Deps {
 describe('pipeline with login', () => {
   test('masks first, logs in first, every docker call after uses the per-job DOCKER_CONFIG; state for post', async () => {
     const h = fakeHost(INPUTS);
-    const x = fakeExec();
+    const x = loginEngine();
     await runMain(deps(h.host, x.exec));
     expect(h.failed()).toBe(false);
     expect(h.log.slice(0, 3)).toEqual(['mask hunter2', 'mask s3cret', 'mask envval']);
@@ -148,7 +145,7 @@ describe('pipeline with login', () => {
 
   test('no credentials: no login; docker calls still use the per-job DOCKER_CONFIG (earlier logins are seeded into it)', async () => {
     const h = fakeHost({ ...INPUTS, username: '', password: '', registry: '' });
-    const x = fakeExec();
+    const x = loginEngine();
     await runMain(deps(h.host, x.exec));
     expect(x.calls.some((c) => c.argv[1] === 'login')).toBe(false);
     const dockerConfig = JSON.parse(h.state.multiarch!).dockerConfig as string;
@@ -158,7 +155,7 @@ describe('pipeline with login', () => {
 
   test('a failed login: error, pushed=false, summary, no build; post still knows the config folder', async () => {
     const h = fakeHost(INPUTS);
-    const x = fakeExec(1);
+    const x = loginEngine(1);
     await runMain(deps(h.host, x.exec));
     expect(h.failed()).toBe(true);
     expect(h.log.find((l) => l.startsWith('error'))).toMatch(/login to r.io as u failed: .*401/);
@@ -172,7 +169,7 @@ describe('pipeline with login', () => {
 
   test('secret-envs naming an unset variable is an input error before any docker command', async () => {
     const h = fakeHost({ ...INPUTS, 'secret-envs': 'e=NOT_SET' });
-    const x = fakeExec();
+    const x = loginEngine();
     await runMain(deps(h.host, x.exec));
     expect(h.failed()).toBe(true);
     expect(h.log.find((l) => l.startsWith('error'))).toMatch(
@@ -183,7 +180,7 @@ describe('pipeline with login', () => {
 
   test('load with push: auto on a push event loads only: no --push, no error about push', async () => {
     const h = fakeHost({ ...INPUTS, push: 'auto', load: 'true' });
-    const x = fakeExec();
+    const x = loginEngine();
     await runMain(deps(h.host, x.exec));
     expect(h.log.some((l) => /cannot be combined with a push/.test(l))).toBe(false);
     const build = x.calls.find((c) => c.argv.slice(0, 3).join(' ') === 'docker buildx build')!;
@@ -193,7 +190,7 @@ describe('pipeline with login', () => {
 
   test('load with push: true loads and pushes, as build-push-action', async () => {
     const h = fakeHost({ ...INPUTS, push: 'true', load: 'true' });
-    const x = fakeExec();
+    const x = loginEngine();
     await runMain(deps(h.host, x.exec));
     expect(h.log.find((l) => l.startsWith('error'))).toBeUndefined();
     const build = x.calls.find((c) => c.argv.slice(0, 3).join(' ') === 'docker buildx build')!;
@@ -209,7 +206,7 @@ describe('post with a per-job docker config', () => {
       multiarch: JSON.stringify({ tempDir: '/rt/t', builder: 'b1', dockerConfig: '/rt/dc', logins: ['r.io', ''] }),
     };
     const h = fakeHost({}, state);
-    const x = fakeExec();
+    const x = loginEngine();
     const removed: string[] = [];
     await runPost({ ...deps(h.host, x.exec), files: { ...files, remove: (p) => removed.push(p) } });
     expect(x.calls.map((c) => [c.argv.join(' '), c.env?.DOCKER_CONFIG])).toEqual([

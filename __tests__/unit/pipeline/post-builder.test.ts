@@ -1,11 +1,11 @@
 import { runPost } from '../../../src/pipeline/post.js';
 import type { Deps } from '../../../src/ports/deps.js';
-import type { ExecRequest } from '../../../src/ports/exec.js';
 import type { Host } from '../../../src/ports/host.js';
-import { fakeActionsCache, fakeArtifactStore, fakeFiles } from '../fakes.js';
+import { fakeActionsCache, fakeArtifactStore, fakeExec, fakeFiles } from '../fakes.js';
 
 function deps(state: Record<string, unknown>, code = 0) {
-  const calls: ExecRequest[] = [];
+  const exec = fakeExec(() => ({ code, stderr: code ? 'no such builder' : '' }));
+  const { calls } = exec;
   const warnings: string[] = [];
   const host = {
     getState: (n: string) => (n === 'multiarch' ? JSON.stringify(state) : ''),
@@ -16,10 +16,7 @@ function deps(state: Record<string, unknown>, code = 0) {
   const removed = files.removed;
   const d: Deps = {
     host,
-    exec: async (req) => {
-      calls.push(req);
-      return { code, stdout: '', stderr: code ? 'no such builder' : '' };
-    },
+    exec,
     files,
     env: {},
     cwd: '/',

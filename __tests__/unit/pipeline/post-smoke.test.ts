@@ -1,11 +1,15 @@
 import { runPost } from '../../../src/pipeline/post.js';
 import type { Deps } from '../../../src/ports/deps.js';
-import type { ExecRequest } from '../../../src/ports/exec.js';
+import type { ExecRequest, ExecResult } from '../../../src/ports/exec.js';
 import type { Host } from '../../../src/ports/host.js';
-import { fakeActionsCache, fakeArtifactStore, fakeFiles } from '../fakes.js';
+import { fakeActionsCache, fakeArtifactStore, fakeExec, fakeFiles } from '../fakes.js';
 
 function deps(state: Record<string, unknown>, stderr: string) {
-  const calls: ExecRequest[] = [];
+  // the engine's answers; a test may set its own with `answer`
+  let answers = (req: ExecRequest): Partial<ExecResult> =>
+    req.argv[1] === 'image' && stderr ? { code: 1, stderr } : {};
+  const exec = fakeExec((req) => answers(req));
+  const answer = (a: typeof answers) => void (answers = a);
   const warnings: string[] = [];
   const host = {
     getState: (n: string) => (n === 'multiarch' ? JSON.stringify(state) : ''),
@@ -14,12 +18,7 @@ function deps(state: Record<string, unknown>, stderr: string) {
   } as unknown as Host;
   const d: Deps = {
     host,
-    exec: (req) => (
-      calls.push(req),
-      Promise.resolve(
-        req.argv[1] === 'image' && stderr ? { code: 1, stdout: '', stderr } : { code: 0, stdout: '', stderr: '' },
-      )
-    ),
+    exec,
     files: fakeFiles(),
     env: {},
     cwd: '/',
@@ -27,7 +26,7 @@ function deps(state: Record<string, unknown>, stderr: string) {
     actionsCache: fakeActionsCache(),
     artifacts: fakeArtifactStore(),
   };
-  return { d, calls, warnings };
+  return { d, calls: exec.calls, warnings, answer };
 }
 
 test('post removes smoke-test tags main left behind, after the builder; already gone is no warning', async () => {
@@ -50,20 +49,17 @@ test('another failure removing them is a warning, never a failure', async () => 
 });
 
 test('post removes the smoke containers a stopped run left (before their images); already gone is no warning', async () => {
-  const { d, calls, warnings } = deps(
+  const { d, calls, warnings, answer } = deps(
     {
       smokeContainers: ['multiarch-smoke-ab-0', 'multiarch-smoke-ab-1'],
       smokeImages: ['multiarch-smoke-1:linux-amd64'],
     },
     '',
   );
-  d.exec = (req) => (
-    calls.push(req),
-    Promise.resolve(
-      req.argv[1] === 'rm'
-        ? { code: 1, stdout: '', stderr: 'Error response from daemon: No such container: multiarch-smoke-ab-1' }
-        : { code: 0, stdout: '', stderr: '' },
-    )
+  answer((req) =>
+    req.argv[1] === 'rm'
+      ? { code: 1, stderr: 'Error response from daemon: No such container: multiarch-smoke-ab-1' }
+      : {},
   );
   await runPost(d);
   expect(calls.map((c) => c.argv)).toEqual([
@@ -74,13 +70,8 @@ test('post removes the smoke containers a stopped run left (before their images)
 });
 
 test('a container that cannot be removed is a warning naming them, and the images are still removed', async () => {
-  const { d, calls, warnings } = deps({ smokeContainers: ['multiarch-smoke-ab-0'], smokeImages: ['t:1'] }, '');
-  d.exec = (req) => (
-    calls.push(req),
-    Promise.resolve(
-      req.argv[1] === 'rm' ? { code: 1, stdout: '', stderr: 'engine gone' } : { code: 0, stdout: '', stderr: '' },
-    )
-  );
+  const { d, calls, warnings, answer } = deps({ smokeContainers: ['multiarch-smoke-ab-0'], smokeImages: ['t:1'] }, '');
+  answer((req) => (req.argv[1] === 'rm' ? { code: 1, stderr: 'engine gone' } : {}));
   await runPost(d);
   expect(warnings).toEqual(['cleanup: remove smoke-test containers: engine gone']);
   expect(calls.map((c) => c.argv[1])).toEqual(['rm', 'image']);

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { runCli } from '../../../src/cli/run.js';
 import { clipMessage, StageError } from '../../../src/errors.js';
 import { parseActionSpec } from '../../../src/inputs/action-spec.js';
-import type { ExecRequest, ExecResult } from '../../../src/ports/exec.js';
 import { realFiles } from '../../../src/ports/files.js';
+import { fakeExec } from '../fakes.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..');
 const spec = parseActionSpec(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
@@ -31,16 +31,12 @@ describe('CLI --output-json', () => {
   function world() {
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'clijson-'));
     fs.writeFileSync(path.join(ws, 'Dockerfile'), 'FROM scratch\n');
-    const calls: ExecRequest[] = [];
-    const exec = async (req: ExecRequest): Promise<ExecResult> => {
-      calls.push(req);
+    const exec = fakeExec((req) => {
       const key = req.argv.slice(1).join(' ');
-      if (req.argv[0] === 'git') return { code: 1, stdout: '', stderr: '' };
+      if (req.argv[0] === 'git') return { code: 1 };
       if (key.startsWith('info'))
         return {
-          code: 0,
           stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n[{"Name":"buildx","Version":"v0.13.1"}]\n',
-          stderr: '',
         };
       if (key.startsWith('buildx build')) {
         // the arch check's re-export is a second build without a metadata file
@@ -48,8 +44,9 @@ describe('CLI --output-json', () => {
         if (at >= 0)
           fs.writeFileSync(req.argv[at + 1]!, JSON.stringify({ 'containerimage.digest': `sha256:${'d'.repeat(64)}` }));
       }
-      return { code: 0, stdout: '', stderr: '' };
-    };
+      return {};
+    });
+    const { calls } = exec;
     const term = {
       stdout: '',
       stderr: '',

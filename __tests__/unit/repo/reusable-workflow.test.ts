@@ -103,7 +103,7 @@ describe('.github/workflows/multiarch.yml', () => {
   const call = wf.on.workflow_call;
   const actionStep = (job: string) => wf.jobs[job]!.steps.find((s) => s.uses === './.multiarch-action')!;
 
-  test('takes the inputs and secrets the issue lists, and gives index digest, tags and per-platform digests', () => {
+  test('takes images, platforms, tags, build options, runners, cache, push and registry secrets; gives index digest, tags and per-platform digests', () => {
     for (const i of [
       'images',
       'platforms',

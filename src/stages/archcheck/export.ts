@@ -16,7 +16,7 @@
  */
 import * as path from 'node:path';
 
-import { BUILDX_MINIMUM, buildxAtLeast, type BuildxFeature, parseBuildxVersion } from '../builder/buildx-version.js';
+import { BUILDX_MINIMUM, buildxAtLeast, type BuildxFeature, parseBuildxVersion } from '../../inputs/buildx-version.js';
 
 const SECOND_EXPORTER: BuildxFeature = "a second exporter beside the build's own";
 

@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 
+import type { AnnotationProps } from '../../ports/host.js';
+
 /**
  * Build-check warnings (the Dockerfile frontend's lint rules) as build-push-action shows them: one
  * ::warning annotation a finding, on its Dockerfile line. buildx (0.15 and later) records them in
@@ -7,11 +9,9 @@ import * as path from 'node:path';
  * warning comes from the Dockerfile (untrusted): it only ever becomes an annotation's text, which
  * the host escapes, never a line of the log of its own.
  */
-export interface CheckAnnotation {
+export interface CheckAnnotation extends Pick<AnnotationProps, 'file' | 'startLine'> {
   message: string;
   title: string;
-  file?: string;
-  startLine?: number;
 }
 
 interface RawWarning {

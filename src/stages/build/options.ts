@@ -9,7 +9,7 @@ import {
   buildxAtLeast,
   DEFAULT_BUILDX_VERSION,
   parseBuildxVersion,
-} from '../builder/buildx-version.js';
+} from '../../inputs/buildx-version.js';
 
 /**
  * Build options ready for argv: the inputs with secret values already replaced by file references

@@ -7,37 +7,32 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 
 import { StageError } from '../../errors.js';
-import { type AppendNode, type DriverInput, ownBuilderInputs } from '../../inputs/builder.js';
+import { type AppendNode, type BuilderInputs, type DriverInput, ownBuilderInputs } from '../../inputs/builder.js';
 import {
   BUILDX_MINIMUM,
   buildxAtLeast,
   type BuildxFeature,
   DEFAULT_BUILDX_VERSION,
   parseBuildxVersion,
-} from './buildx-version.js';
+} from '../../inputs/buildx-version.js';
 import { loopbackRegistries, planLoopback } from './network.js';
 import { firstNodePins, nodeAssignment } from './nodes.js';
 import { type BuilderProbe, usesContainerdStore } from './probe.js';
 
 export type Driver = Exclude<DriverInput, 'auto'>;
 
-/** What the builder stage was asked for (a subset of BuilderInputs). */
-export interface BuilderRequest {
-  driver: DriverInput;
-  driverOpts: string[];
-  buildkitdFlags: string;
-  /** Path of the BuildKit daemon config (a file input, or the inline config's file: see planBuildkitdConfig). */
-  buildkitdConfig: string;
-  endpoint: string;
-  append: AppendNode[];
-  /** An existing builder to use. */
-  builder: string;
-  cleanup: boolean;
-  /** The inline config (written to buildkitdConfig): only to name the input in the log. */
-  buildkitdConfigInline?: string;
-  /** setup-buildx-action's keep-state and name (both need a container builder: ownBuilderInputs). */
-  keepState?: boolean;
-  name?: string;
+/**
+ * The builder inputs a plan reads; buildkitdConfig is the file the builder reads (the file input,
+ * or the inline config's file: see planBuildkitdConfig), buildkitdConfigInline only names the input
+ * in the log.
+ */
+export interface BuilderRequest
+  extends
+    Pick<
+      BuilderInputs,
+      'driver' | 'driverOpts' | 'buildkitdFlags' | 'buildkitdConfig' | 'endpoint' | 'append' | 'builder' | 'cleanup'
+    >,
+    Partial<Pick<BuilderInputs, 'buildkitdConfigInline' | 'keepState' | 'name'>> {
   /** reproducible: rewrite-timestamp, which only a builder this action creates can do (ownBuilderInputs). */
   reproducible?: boolean;
   /** The build's platforms (a multi-node builder pins its first node to those append leaves). */

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 
+import { BUILDX_MINIMUM, buildxAtLeast } from '../../inputs/buildx-version.js';
 import type { CacheMode } from '../../inputs/cache.js';
 import { splitReference } from '../../oci/reference.js';
 import { cacheServiceAvailable, type DirState } from '../../ports/actions-cache.js';
-import { BUILDX_MINIMUM, buildxAtLeast } from '../builder/buildx-version.js';
 
 /**
  * The layer cache stage. Pure planning here (keys, restore-keys, --cache-from/--cache-to values,

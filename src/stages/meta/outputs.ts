@@ -1,18 +1,16 @@
 import * as path from 'node:path';
 
+import type { MetaInputs } from '../../inputs/meta.js';
 import { labelObject } from './labels.js';
 import type { MetaPlan } from './plan.js';
 
 /** What the meta outputs need besides the plan. */
-export interface MetaOutputInput {
+/** The meta inputs the outputs read; `images` are bake's DOCKER_META_IMAGES. */
+export interface MetaOutputInput extends Pick<
+  MetaInputs,
+  'images' | 'sepTags' | 'sepLabels' | 'sepAnnotations' | 'bakeTarget'
+> {
   plan: MetaPlan;
-  /** Enabled image names, lowercased (bake's DOCKER_META_IMAGES). */
-  images: string[];
-  sepTags: string;
-  sepLabels: string;
-  sepAnnotations: string;
-  /** bake-target input: the target name in the bake files. */
-  bakeTarget: string;
   /** Folder the bake files are written to (the run's temp folder, removed by post). */
   dir: string;
 }

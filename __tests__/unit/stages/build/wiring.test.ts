@@ -1,37 +1,18 @@
-import { readRunContext } from '../../../../src/context/run-context.js';
 import { StageError } from '../../../../src/errors.js';
-import { parseInputs } from '../../../../src/inputs/index.js';
 import type { ExecRequest } from '../../../../src/ports/exec.js';
-import type { Run } from '../../../../src/run/run.js';
-import { StateStore } from '../../../../src/run/state.js';
 import { buildStage, buildxEnv, planBuildStage } from '../../../../src/stages/build/wiring.js';
 import type { Builder } from '../../../../src/stages/builder/wiring.js';
 import type { PreparedCache } from '../../../../src/stages/cache/wiring.js';
 import type { MetaPlan } from '../../../../src/stages/meta/plan.js';
-import { fakeDeps, fakeExec, fakeFiles, fakeHost } from '../../fakes.js';
+import { fakeExec, fakeFiles, fakeRun } from '../../fakes.js';
 
 const TEMP = '/tmp/rt/multiarch-run';
 
 /** A run of the build stage: the inputs parsed as main parses them, buildx answered by `exec`. */
 function runOf(inputs: Record<string, string>, exec = fakeExec()) {
-  const host = fakeHost({ platforms: 'linux/amd64', ...inputs });
   const files = fakeFiles();
-  const deps = fakeDeps(host, exec, files, {});
-  const ctx = readRunContext(deps.env, deps.cwd);
-  const parsed = parseInputs((n, o) => host.getInput(n, o), { workspace: ctx.workspace, exists: () => true });
-  const run = {
-    ...deps,
-    ctx,
-    inputs: parsed,
-    push: { push: false, reason: '' },
-    state: new StateStore(host),
-    tempDir: TEMP,
-    dockerConfig: '/tmp/rt/dc',
-    timings: [],
-    report: { refs: [], pushed: false, verification: '' },
-    timed: (_n: string, fn: () => Promise<unknown>) => fn(),
-  } as unknown as Run;
-  return { run, host, files, exec };
+  const run = fakeRun(inputs, { deps: { exec, files }, tempDir: TEMP });
+  return { run, host: run.host, files, exec };
 }
 const meta = { refs: ['r/a:1'], labels: [], annotations: [] } as unknown as MetaPlan;
 const builder = {

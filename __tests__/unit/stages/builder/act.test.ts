@@ -1,9 +1,9 @@
+import { parseBuildxVersion } from '../../../../src/inputs/buildx-version.js';
 import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
 import { probeBuilder, runBuilder, writeBuildkitdConfig } from '../../../../src/stages/builder/act.js';
-import { parseBuildxVersion } from '../../../../src/stages/builder/buildx-version.js';
 import { planBuilder } from '../../../../src/stages/builder/plan.js';
 import { type BuilderProbe, INFO_FORMAT } from '../../../../src/stages/builder/probe.js';
-import { builderProbe, builderRequest, fakeFiles } from '../../fakes.js';
+import { builderProbe, builderRequest, fakeExec, fakeFiles } from '../../fakes.js';
 
 const containerd: [string, string][] = [['driver-type', 'io.containerd.snapshotter.v1']];
 const probe = builderProbe;
@@ -16,19 +16,13 @@ const classic: BuilderProbe = {
 
 describe('runBuilder', () => {
   function fake(fail?: string): { calls: ExecRequest[]; exec: Exec } {
-    const calls: ExecRequest[] = [];
-    return {
-      calls,
-      exec: async (req) => {
-        calls.push(req);
-        if (fail && req.argv.includes(fail)) return { code: 1, stdout: '', stderr: 'boom' };
-        return {
-          code: 0,
-          stdout: req.argv[2] === 'inspect' ? 'Driver: docker-container\nPlatforms: linux/amd64, linux/arm64\n' : '',
-          stderr: '',
-        };
-      },
-    };
+    const exec = fakeExec((req) => {
+      if (fail && req.argv.includes(fail)) return { code: 1, stdout: '', stderr: 'boom' };
+      return {
+        stdout: req.argv[2] === 'inspect' ? 'Driver: docker-container\nPlatforms: linux/amd64, linux/arm64\n' : '',
+      };
+    });
+    return { calls: exec.calls, exec };
   }
   const plan = planBuilder(
     probe(),

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 
 import { ownBuilderInputs } from '../../../../src/inputs/builder.js';
-import { DEFAULT_BUILDX_VERSION } from '../../../../src/stages/builder/buildx-version.js';
+import { DEFAULT_BUILDX_VERSION } from '../../../../src/inputs/buildx-version.js';
 import {
   appendArgv,
   autoReason,

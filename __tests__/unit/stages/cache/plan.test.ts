@@ -1,5 +1,5 @@
+import { compareVersions } from '../../../../src/inputs/buildx-version.js';
 import { planBuild } from '../../../../src/stages/build/plan.js';
-import { compareVersions } from '../../../../src/stages/builder/buildx-version.js';
 import {
   cacheArgs,
   cacheKeys,

@@ -1,37 +1,18 @@
 import * as path from 'node:path';
 
-import { readRunContext } from '../../../../src/context/run-context.js';
-import { parseInputs } from '../../../../src/inputs/index.js';
-import type { Run } from '../../../../src/run/run.js';
-import { StateStore } from '../../../../src/run/state.js';
 import { summaryPlain } from '../../../../src/run/summary.js';
 import type { Builder } from '../../../../src/stages/builder/wiring.js';
 import { cacheKeys } from '../../../../src/stages/cache/plan.js';
 import { cacheStage } from '../../../../src/stages/cache/wiring.js';
 import type { MetaPlan } from '../../../../src/stages/meta/plan.js';
-import { fakeActionsCache, fakeDeps, fakeEngine, fakeFiles, fakeHost } from '../../fakes.js';
+import { fakeActionsCache, fakeEngine, fakeRun } from '../../fakes.js';
 
 const SERVICE = { ACTIONS_RESULTS_URL: 'https://results/', RUNNER_OS: 'Linux', GITHUB_SHA: 'c0ffee' };
 
 /** A run of the cache stage: the inputs parsed as main parses them, the cache port a fake. */
 function runOf(inputs: Record<string, string>, actionsCache = fakeActionsCache()) {
-  const host = fakeHost({ platforms: 'linux/amd64', ...inputs });
-  const deps = { ...fakeDeps(host, fakeEngine(), fakeFiles(), SERVICE), actionsCache };
-  const ctx = readRunContext(deps.env, deps.cwd);
-  const parsed = parseInputs((n, o) => host.getInput(n, o), { workspace: ctx.workspace, exists: () => true });
-  const run = {
-    ...deps,
-    ctx,
-    inputs: parsed,
-    push: { push: false, reason: '' },
-    state: new StateStore(host),
-    tempDir: '/tmp/rt/multiarch-run',
-    dockerConfig: '/tmp/rt/dc',
-    timings: [],
-    report: { refs: [], pushed: false, verification: '' },
-    timed: (_n: string, fn: () => Promise<unknown>) => fn(),
-  } as unknown as Run;
-  return { run, host, actionsCache };
+  const run = fakeRun(inputs, { deps: { exec: fakeEngine(), actionsCache }, env: SERVICE });
+  return { run, host: run.host, actionsCache };
 }
 const meta = { refs: [], labels: [], annotations: [] } as unknown as MetaPlan;
 const builder = { buildxVersion: 'github.com/docker/buildx v0.13.1 x' } as unknown as Builder;

@@ -1,5 +1,5 @@
-import type { ExecRequest } from '../../../../src/ports/exec.js';
 import { runLogin } from '../../../../src/stages/login/act.js';
+import { fakeExec } from '../../fakes.js';
 
 describe('login act', () => {
   // no docker CLI is not a wrong password
@@ -33,18 +33,17 @@ describe('login act', () => {
   });
 
   test('runLogin: password on stdin, DOCKER_CONFIG in env, silent; failure names the registry', async () => {
-    const calls: ExecRequest[] = [];
-    const exec = async (req: ExecRequest) => {
-      calls.push(req);
-      return req.argv.includes('bad.io')
+    const exec = fakeExec((req) =>
+      req.argv.includes('bad.io')
         ? {
             code: 1,
             stdout: '',
             stderr:
               'Error response from daemon: login attempt to https://bad.io/v2/ failed with status: 401 Unauthorized\n',
           }
-        : { code: 0, stdout: 'Login Succeeded\n', stderr: 'WARNING! Your password will be stored unencrypted\n' };
-    };
+        : { code: 0, stdout: 'Login Succeeded\n', stderr: 'WARNING! Your password will be stored unencrypted\n' },
+    );
+    const { calls } = exec;
     const logs: string[] = [];
     const recorded: string[] = [];
     const deps = {

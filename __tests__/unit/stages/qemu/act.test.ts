@@ -1,6 +1,7 @@
-import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
+import type { Exec } from '../../../../src/ports/exec.js';
 import { runQemu } from '../../../../src/stages/qemu/act.js';
 import { BINFMT_DIR, probeContainerArgv } from '../../../../src/stages/qemu/plan.js';
+import { fakeExec } from '../../fakes.js';
 
 function fakeFs(files: Record<string, string>) {
   return (p: string) => files[p];
@@ -10,16 +11,13 @@ const entry = (flags = 'PF') =>
 
 describe('runQemu', () => {
   function recorder(results: Record<string, { code: number; stdout?: string; stderr?: string }>, onRun?: () => void) {
-    const calls: ExecRequest[] = [];
-    const exec: Exec = async (req) => {
-      calls.push(req);
+    const exec = fakeExec((req) => {
       if (req.argv[1] === 'run') onRun?.();
       // the probe container (docker run --rm …) answers as `probe`, the installer as `run`
       const key = req.argv[1] === 'run' && req.argv[2] === '--rm' ? 'probe' : req.argv[1]!;
-      const r = results[key] ?? { code: 0 };
-      return { code: r.code, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
-    };
-    return { calls, exec };
+      return results[key] ?? { code: 0 };
+    });
+    return { calls: exec.calls, exec };
   }
   const logs: string[] = [];
   const deps = (exec: Exec, files: Record<string, string>) => ({

@@ -1,4 +1,4 @@
-import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
+import type { Exec } from '../../../../src/ports/exec.js';
 import type { BuildPlanInput } from '../../../../src/stages/build/plan.js';
 import {
   loadForSmoke,
@@ -7,6 +7,7 @@ import {
   removeSmokeImages,
   smokeLoadTag,
 } from '../../../../src/stages/verify/smoke-load.js';
+import { fakeExec } from '../../fakes.js';
 
 const input: BuildPlanInput = {
   builder: 'multiarch-1-b',
@@ -110,15 +111,8 @@ test('planSmokeLoad: the same build for one platform, loaded under the local tag
 
 // was "buildx' last line" (a rule of its own); the failure text is commandProblem's now: all of a short stderr
 test('loadForSmoke: each platform in turn; a failure names the platform and buildx error lines', async () => {
-  const calls: ExecRequest[] = [];
-  const exec: Exec = (req) => {
-    calls.push(req);
-    return Promise.resolve(
-      req.argv.includes('linux/arm64')
-        ? { code: 1, stdout: '', stderr: 'x\nERROR: no space\n' }
-        : { code: 0, stdout: '', stderr: '' },
-    );
-  };
+  const exec = fakeExec((req) => (req.argv.includes('linux/arm64') ? { code: 1, stderr: 'x\nERROR: no space\n' } : {}));
+  const { calls } = exec;
   const logs: string[] = [];
   await expect(
     loadForSmoke(

@@ -1,7 +1,7 @@
 /**
  * buildx versions as `buildx version` prints them (0.13.1+ds1, v0.29.1-desktop.1): the builder,
  * build, cache and arch-check stages gate features on them, through `buildxAtLeast` and the one
- * table of minimum releases below.
+ * table of minimum releases below; the input pass names the default release in its examples.
  */
 
 /** The buildx release installed when buildx is missing and no buildx-version is given. */

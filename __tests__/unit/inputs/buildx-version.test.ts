@@ -3,7 +3,7 @@ import {
   buildxAtLeast,
   parseBuildxVersion,
   versionAtLeast,
-} from '../../../../src/stages/builder/buildx-version.js';
+} from '../../../src/inputs/buildx-version.js';
 
 test('versions', () => {
   expect(parseBuildxVersion('github.com/docker/buildx 0.29.1+ds1 0.29.1+ds1-4')).toBe('0.29.1');
