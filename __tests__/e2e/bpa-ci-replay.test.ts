@@ -39,6 +39,12 @@ for (const job of CI_JOBS.filter((j) => j.checkoutPath === 'action'))
 /** MULTIARCH_BPA_ACTION_DIR=<folder>: the real build-push-action (action.yml, dist/) to run beside ours. */
 const REAL_DIR = process.env.MULTIARCH_BPA_ACTION_DIR ?? '';
 
+/**
+ * MULTIARCH_BPA_BUILDKIT_IMAGE=<image>: the shared builder's BuildKit image. The Git context needs
+ * `git` in it (the offline stand-in image has none; setup-buildx-action's moby/buildkit has it).
+ */
+const BUILDER_IMAGE = process.env.MULTIARCH_BPA_BUILDKIT_IMAGE || BUILDKIT_IMAGE;
+
 /** MULTIARCH_BPA_REPLAY=<text>: only the jobs whose name holds it (to look at one job's log). */
 const ONLY = process.env.MULTIARCH_BPA_REPLAY ?? '';
 const JOBS = CI_JOBS.filter((j) => j.name.includes(ONLY));
@@ -266,7 +272,7 @@ describeBuildkit("build-push-action's CI steps, replayed unchanged", () => {
       '--driver',
       'docker-container',
       '--driver-opt',
-      `image=${BUILDKIT_IMAGE}`,
+      `image=${BUILDER_IMAGE}`,
       '--driver-opt',
       'network=host',
       '--use',
