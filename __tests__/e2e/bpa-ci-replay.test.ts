@@ -6,7 +6,7 @@ import * as path from 'node:path';
 
 import { CI_JOBS, type CiJob } from './bpa-ci-jobs.js';
 import { BUILDKIT_IMAGE, describeBuildkit } from './buildkit.js';
-import { docker, makeWorkspace, registryManifest, runJob, uniqueName } from './harness.js';
+import { docker, indexPlatforms, makeWorkspace, REGISTRY, registryManifest, runJob, uniqueName } from './harness.js';
 
 /**
  * build-push-action's own CI steps (bpa-ci-jobs.ts), run unchanged through this action: each job
@@ -124,8 +124,20 @@ function uniqueNames(value: string, names: Names): string {
 interface Outcome {
   outcome: 'success' | 'failure';
   pushed: string[];
+  /** Each pushed reference's image platforms (attestation manifests aside), as the registry holds them. */
+  platforms: Record<string, string[]>;
   loaded: string[];
   log: string;
+}
+
+/** The platforms of a pushed reference: its index's, or the one of a single manifest (read from its config). */
+async function pushedPlatforms(repo: string, tag: string): Promise<string[]> {
+  const { body } = await registryManifest(repo, tag);
+  if (body.manifests) return indexPlatforms(body);
+  const digest = (body as { config?: { digest: string } }).config?.digest;
+  const res = await fetch(`http://${REGISTRY}/v2/${repo}/blobs/${digest}`);
+  const config = (await res.json()) as { os: string; architecture: string; variant?: string };
+  return [[config.os, config.architecture, config.variant].filter(Boolean).join('/')];
 }
 
 /** Where the job runs: which action, and the git server standing in for github.com (real runs only). */
@@ -169,17 +181,19 @@ async function replay(job: CiJob, configs: { buildx: string; none: string }, run
     }
   }
   const pushed: string[] = [];
+  const platforms: Outcome['platforms'] = {};
   for (const ref of job.bpa.pushed ?? []) {
     const [repo, tag] = uniqueNames(ref, names)
       .replace(/^localhost:5000\//, '')
       .split(':') as [string, string];
-    if (
-      await registryManifest(repo, tag).then(
-        () => true,
-        () => false,
-      )
-    )
+    const found = await pushedPlatforms(repo, tag).then(
+      (p) => p,
+      () => undefined,
+    );
+    if (found) {
       pushed.push(ref);
+      platforms[ref] = found;
+    }
   }
   const loaded: string[] = [];
   for (const ref of job.bpa.loaded ?? []) {
@@ -191,7 +205,7 @@ async function replay(job: CiJob, configs: { buildx: string; none: string }, run
   }
   fs.rmSync(ws, { recursive: true, force: true });
   fs.rmSync(names.tmp, { recursive: true, force: true });
-  return { outcome, pushed, loaded, log };
+  return { outcome, pushed, platforms, loaded, log };
 }
 
 /** Run `fn` over `items`, at most `limit` at a time, results in order. */
@@ -245,7 +259,7 @@ async function gitServer(): Promise<{ git: NonNullable<Runner['git']>; close: ()
 }
 
 /** What a job's end is compared on: its outcome and which of the references it checks are there. */
-const ending = (o: Outcome) => ({ outcome: o.outcome, pushed: o.pushed, loaded: o.loaded });
+const ending = (o: Outcome) => ({ outcome: o.outcome, pushed: o.pushed, platforms: o.platforms, loaded: o.loaded });
 
 let sharedBuilder = '';
 const configs = { buildx: '', none: '' };
@@ -333,10 +347,10 @@ describeBuildkit("build-push-action's CI steps, replayed unchanged", () => {
           const doc = DOCUMENTED[job.name];
           got[job.name] = ending(ours);
           want[job.name] = doc
-            ? { outcome: doc.ours, pushed: expect.any(Array), loaded: expect.any(Array) }
+            ? { outcome: doc.ours, pushed: expect.any(Array), platforms: expect.any(Object), loaded: expect.any(Array) }
             : ending(real);
           const shown = (o: Outcome) =>
-            `${o.outcome}${o.pushed.length ? ` pushed ${o.pushed.length}` : ''}${o.loaded.length ? ` loaded ${o.loaded.length}` : ''}`;
+            `${o.outcome}${o.pushed.length ? ` pushed ${o.pushed.length} (${[...new Set(Object.values(o.platforms).flat())].join(', ')})` : ''}${o.loaded.length ? ` loaded ${o.loaded.length}` : ''}`;
           rows.push(
             `${job.name}: real build-push-action ${shown(real)}, ours ${shown(ours)}${job.bpa.outcome === real.outcome ? '' : ` (its CI expects ${job.bpa.outcome})`}${doc ? ` (documented: ${doc.why})` : ''}`,
           );
