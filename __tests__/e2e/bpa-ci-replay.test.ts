@@ -130,7 +130,12 @@ interface Outcome {
   log: string;
 }
 
-/** The platforms of a pushed reference: its index's, or the one of a single manifest (read from its config). */
+/**
+ * The platforms of a pushed reference: its index's, or the one of a single manifest (read from its
+ * config). Attestation manifests are left aside: the real action reads the offline BuildKit image's
+ * version as v0.0.0+unknown and so adds no default provenance there, where with a released BuildKit
+ * it adds mode=max, as ours does.
+ */
 async function pushedPlatforms(repo: string, tag: string): Promise<string[]> {
   const { body } = await registryManifest(repo, tag);
   if (body.manifests) return indexPlatforms(body);
