@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { CI_JOBS, type CiJob } from './bpa-ci-jobs.js';
 import { BUILDKIT_IMAGE, describeBuildkit } from './buildkit.js';
-import { docker, makeWorkspace, registryManifest, runJob, uniqueName } from './harness.js';
+import { docker, indexPlatforms, makeWorkspace, REGISTRY, registryManifest, runJob, uniqueName } from './harness.js';
 
 /**
  * build-push-action's own CI steps (bpa-ci-jobs.ts), run unchanged through this action: each job
@@ -19,6 +20,13 @@ import { docker, makeWorkspace, registryManifest, runJob, uniqueName } from './h
  * stand-in test/ folder: build-push-action's test Dockerfiles cut to what each job exercises,
  * FROM scratch with the static busybox (nothing is pulled). Names are made unique per job (the
  * `localhost:5000/name/` repository, loaded image names, /tmp paths); nothing else is changed.
+ *
+ * Beside the real action (opt-in, CI has no copy of it): MULTIARCH_BPA_ACTION_DIR=<folder> (built by
+ * scripts/bpa-real.sh) runs every job a second time through that build-push-action, main then
+ * post, with the same inputs, env, GITHUB_* files and current builder, and asserts that ours ends
+ * as the real one does, job by job, but the documented differences. Its default context, the Git
+ * context, is served then from a loopback git server holding the stand-in repository at the job's
+ * commit (GITHUB_SERVER_URL and GITHUB_SHA are the same for both runs).
  */
 
 /** Where this action ends differently from build-push-action, and why (each also in the README). */
@@ -27,6 +35,15 @@ const DEFAULT_CONTEXT =
   "the default context is the workspace, not the Git context: the job checks out to action/, so ./test/Dockerfile is not in the workspace's context";
 for (const job of CI_JOBS.filter((j) => j.checkoutPath === 'action'))
   DOCUMENTED[job.name] = { ours: 'failure', why: DEFAULT_CONTEXT };
+
+/** MULTIARCH_BPA_ACTION_DIR=<folder>: the real build-push-action (action.yml, dist/) to run beside ours. */
+const REAL_DIR = process.env.MULTIARCH_BPA_ACTION_DIR ?? '';
+
+/**
+ * MULTIARCH_BPA_BUILDKIT_IMAGE=<image>: the shared builder's BuildKit image. The Git context needs
+ * `git` in it (the offline stand-in image has none; setup-buildx-action's moby/buildkit has it).
+ */
+const BUILDER_IMAGE = process.env.MULTIARCH_BPA_BUILDKIT_IMAGE || BUILDKIT_IMAGE;
 
 /** MULTIARCH_BPA_REPLAY=<text>: only the jobs whose name holds it (to look at one job's log). */
 const ONLY = process.env.MULTIARCH_BPA_REPLAY ?? '';
@@ -107,13 +124,36 @@ function uniqueNames(value: string, names: Names): string {
 interface Outcome {
   outcome: 'success' | 'failure';
   pushed: string[];
+  /** Each pushed reference's image platforms (attestation manifests aside), as the registry holds them. */
+  platforms: Record<string, string[]>;
   loaded: string[];
   log: string;
 }
 
-async function replay(job: CiJob, configs: { buildx: string; none: string }): Promise<Outcome> {
+/**
+ * The platforms of a pushed reference: its index's, or the one of a single manifest (read from its
+ * config). Attestation manifests are left aside: the real action reads the offline BuildKit image's
+ * version as v0.0.0+unknown and so adds no default provenance there, where with a released BuildKit
+ * it adds mode=max, as ours does.
+ */
+async function pushedPlatforms(repo: string, tag: string): Promise<string[]> {
+  const { body } = await registryManifest(repo, tag);
+  if (body.manifests) return indexPlatforms(body);
+  const digest = (body as { config?: { digest: string } }).config?.digest;
+  const res = await fetch(`http://${REGISTRY}/v2/${repo}/blobs/${digest}`);
+  const config = (await res.json()) as { os: string; architecture: string; variant?: string };
+  return [[config.os, config.architecture, config.variant].filter(Boolean).join('/')];
+}
+
+/** Where the job runs: which action, and the git server standing in for github.com (real runs only). */
+interface Runner {
+  actionDir?: string;
+  git?: { serverUrl: string; sha: string };
+}
+
+async function replay(job: CiJob, configs: { buildx: string; none: string }, runner: Runner = {}): Promise<Outcome> {
   const names: Names = {
-    unique: uniqueName('bpaci'),
+    unique: uniqueName(runner.actionDir ? 'bpareal' : 'bpaci'),
     tmp: fs.mkdtempSync(path.join(os.tmpdir(), 'bpaci-')),
     builder: '',
   };
@@ -134,8 +174,10 @@ async function replay(job: CiJob, configs: { buildx: string; none: string }): Pr
       ref: 'refs/heads/master',
       inputs,
       env: { ...env, DOCKER_CONFIG: config },
+      ...(runner.actionDir ? { actionDir: runner.actionDir, foreignAction: true } : {}),
+      ...(runner.git ? { sha: runner.git.sha, github: { GITHUB_SERVER_URL: runner.git.serverUrl } } : {}),
     });
-    log += `${res.main.stdout}\n${res.main.stderr}\n`;
+    log += `${res.main.stdout}\n${res.main.stderr}\n${res.post.stdout}\n${res.post.stderr}\n`;
     if (process.env.MULTIARCH_BPA_REPLAY_LOGS)
       fs.appendFileSync(path.join(process.env.MULTIARCH_BPA_REPLAY_LOGS, `${names.unique}.log`), `${job.name}\n${log}`);
     if (res.main.code !== 0) {
@@ -144,17 +186,19 @@ async function replay(job: CiJob, configs: { buildx: string; none: string }): Pr
     }
   }
   const pushed: string[] = [];
+  const platforms: Outcome['platforms'] = {};
   for (const ref of job.bpa.pushed ?? []) {
     const [repo, tag] = uniqueNames(ref, names)
       .replace(/^localhost:5000\//, '')
       .split(':') as [string, string];
-    if (
-      await registryManifest(repo, tag).then(
-        () => true,
-        () => false,
-      )
-    )
+    const found = await pushedPlatforms(repo, tag).then(
+      (p) => p,
+      () => undefined,
+    );
+    if (found) {
       pushed.push(ref);
+      platforms[ref] = found;
+    }
   }
   const loaded: string[] = [];
   for (const ref of job.bpa.loaded ?? []) {
@@ -166,7 +210,7 @@ async function replay(job: CiJob, configs: { buildx: string; none: string }): Pr
   }
   fs.rmSync(ws, { recursive: true, force: true });
   fs.rmSync(names.tmp, { recursive: true, force: true });
-  return { outcome, pushed, loaded, log };
+  return { outcome, pushed, platforms, loaded, log };
 }
 
 /** Run `fn` over `items`, at most `limit` at a time, results in order. */
@@ -182,6 +226,45 @@ async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
+
+/**
+ * A loopback git server (dumb HTTP, read only) holding the stand-in repository as
+ * octo-org/octo-repo.git, one commit on master: build-push-action's Git context, offline.
+ */
+async function gitServer(): Promise<{ git: NonNullable<Runner['git']>; close: () => void; dir: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpaci-git-'));
+  const ws = jobWorkspace(CI_JOBS.find((j) => j.checkoutPath)!);
+  const work = path.join(ws, 'action');
+  const git = (cwd: string, args: string[]) =>
+    execFileSync(
+      'git',
+      ['-c', 'user.name=replay', '-c', 'user.email=replay@example.com', '-c', 'commit.gpgsign=false', ...args],
+      { cwd, encoding: 'utf8', stdio: 'pipe' },
+    ).trim();
+  git(work, ['init', '-q', '-b', 'master']);
+  git(work, ['add', '.']);
+  git(work, ['commit', '-q', '-m', 'stand-in repository']);
+  const sha = git(work, ['rev-parse', 'HEAD']);
+  const bare = path.join(dir, 'octo-org', 'octo-repo.git');
+  git(dir, ['clone', '-q', '--bare', work, bare]);
+  git(bare, ['update-server-info']);
+  fs.rmSync(ws, { recursive: true, force: true });
+  const server = http.createServer((req, res) => {
+    const file = path.join(dir, path.normalize(decodeURIComponent((req.url ?? '/').split('?')[0]!)));
+    if (!file.startsWith(`${dir}${path.sep}`) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200);
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return { git: { serverUrl: `http://127.0.0.1:${port}`, sha }, close: () => server.close(), dir };
+}
+
+/** What a job's end is compared on: its outcome and which of the references it checks are there. */
+const ending = (o: Outcome) => ({ outcome: o.outcome, pushed: o.pushed, platforms: o.platforms, loaded: o.loaded });
 
 let sharedBuilder = '';
 const configs = { buildx: '', none: '' };
@@ -208,7 +291,7 @@ describeBuildkit("build-push-action's CI steps, replayed unchanged", () => {
       '--driver',
       'docker-container',
       '--driver-opt',
-      `image=${BUILDKIT_IMAGE}`,
+      `image=${BUILDER_IMAGE}`,
       '--driver-opt',
       'network=host',
       '--use',
@@ -250,6 +333,56 @@ describeBuildkit("build-push-action's CI steps, replayed unchanged", () => {
     console.log(`replayed ${JOBS.length} jobs of build-push-action's CI:\n${rows.join('\n')}`);
     expect(got).toEqual(want);
   }, 1_800_000);
+
+  (REAL_DIR ? test : test.skip)(
+    `every replayed job (${JOBS.length}) ends as under the real build-push-action beside it, but the documented differences`,
+    async () => {
+      const server = await gitServer();
+      const started = Date.now();
+      try {
+        const results = await pool(JOBS, CONCURRENCY, async (job) => ({
+          ours: await replay(job, configs, { git: server.git }),
+          real: await replay(job, configs, { actionDir: path.resolve(REAL_DIR), git: server.git }),
+        }));
+        const got: Record<string, unknown> = {};
+        const want: Record<string, unknown> = {};
+        const rows: string[] = [];
+        JOBS.forEach((job, i) => {
+          const { ours, real } = results[i]!;
+          const doc = DOCUMENTED[job.name];
+          got[job.name] = ending(ours);
+          want[job.name] = doc
+            ? { outcome: doc.ours, pushed: expect.any(Array), platforms: expect.any(Object), loaded: expect.any(Array) }
+            : ending(real);
+          const shown = (o: Outcome) =>
+            `${o.outcome}${o.pushed.length ? ` pushed ${o.pushed.length} (${[...new Set(Object.values(o.platforms).flat())].join(', ')})` : ''}${o.loaded.length ? ` loaded ${o.loaded.length}` : ''}`;
+          rows.push(
+            `${job.name}: real build-push-action ${shown(real)}, ours ${shown(ours)}${job.bpa.outcome === real.outcome ? '' : ` (its CI expects ${job.bpa.outcome})`}${doc ? ` (documented: ${doc.why})` : ''}`,
+          );
+          for (const [who, o] of [
+            ['real', real],
+            ['ours', ours],
+          ] as const)
+            if (o.outcome === 'failure')
+              rows.push(
+                `  ${who}: ${o.log
+                  .split('\n')
+                  .filter((l) => /::error|error/i.test(l))
+                  .slice(-3)
+                  .join('\n  ')}`,
+              );
+        });
+        console.log(
+          `replayed ${JOBS.length} jobs of build-push-action's CI beside the real action (${Math.round((Date.now() - started) / 1000)} s):\n${rows.join('\n')}`,
+        );
+        expect(got).toEqual(want);
+      } finally {
+        server.close();
+        fs.rmSync(server.dir, { recursive: true, force: true });
+      }
+    },
+    3_600_000,
+  );
 
   test('a build-push-action step after setup-buildx-action builds on the builder that step left current', async () => {
     const config = path.join(root, uniqueName('current'));
