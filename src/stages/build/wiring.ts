@@ -15,6 +15,7 @@ import { pushShardLayout } from '../shard/act.js';
 import { planShardOutput, planShardPush, shardAnnotations, shardOutput } from '../shard/plan.js';
 import { uploadShardResult } from '../shard/wiring.js';
 import { type BuildResult, runBuild, writeSecretFiles } from './act.js';
+import { retryingExec } from './act-retry.js';
 import { buildCheckAnnotations, checksAnnotationsEnabled } from './checks.js';
 import {
   checkCallSupported,
@@ -31,7 +32,6 @@ import {
   withRewriteTimestamp,
 } from './options.js';
 import { type BuildPlanInput, checkLoad, planBuild } from './plan.js';
-import { retryingExec } from './retry.js';
 
 function repoPrivate(payload: Record<string, unknown>): boolean | undefined {
   const repo = payload.repository as { private?: unknown } | undefined;
