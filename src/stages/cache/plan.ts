@@ -3,7 +3,8 @@ import * as path from 'node:path';
 
 import type { CacheMode } from '../../inputs/cache.js';
 import { splitReference } from '../../oci/reference.js';
-import { cacheServiceAvailable, type DirState } from '../../ports/actions-cache.js';
+import type { DirState } from '../../ports/actions-cache.js';
+import { cacheServiceAvailable } from '../../ports/services.js';
 import { BUILDX_MINIMUM, buildxAtLeast } from '../builder/buildx-version.js';
 
 /**

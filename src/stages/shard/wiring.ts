@@ -1,19 +1,11 @@
 /**
- * The shard stage's artifact parts over the Run (see artifact.ts): a shard uploads its
+ * The shard stage's artifact parts over the Run (see record.ts and act.ts): a shard uploads its
  * result, a merge without digests finds this run's shards.
  */
 import type { ShardRef } from '../../inputs/shard.js';
 import type { Run } from '../../run/run.js';
-import {
-  findShardRecords,
-  jobRunId,
-  selectShards,
-  type ShardArtifactDeps,
-  shardArtifactName,
-  shardRecord,
-  shardSet,
-  uploadShardRecord,
-} from './artifact.js';
+import { findShardRecords, type ShardArtifactDeps, uploadShardRecord } from './act.js';
+import { jobRunId, selectShards, shardArtifactName, shardRecord, shardSet } from './record.js';
 
 function artifactDeps(run: Run): ShardArtifactDeps {
   return {
