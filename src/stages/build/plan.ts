@@ -8,7 +8,7 @@ import type { CheckExportPlan } from '../archcheck/export.js';
 import type { Builder } from '../builder/wiring.js';
 import type { MetaPlan } from '../meta/plan.js';
 import type { SourceDate } from '../meta/source-date.js';
-import { planShardOutput, shardAnnotations } from '../shard/plan.js';
+import { planShardOutput, shardAnnotations, type ShardTarget } from '../shard/plan.js';
 import {
   type BuildOptionsPlan,
   checkCallSupported,
@@ -189,7 +189,7 @@ export interface BuildPlan {
   /** The secret values' files argv names (planned here, written by buildStage: a dry run writes none). */
   secretFiles: SecretFile[];
   /** mode shard: the one image, pushed by digest (an OCI layout first with the docker driver). */
-  shard?: { image: string; ociDir: string };
+  shard?: ShardTarget;
   /** What the build also exports for the arch check (an unpushed build, see archcheck/export.ts). */
   check?: CheckExportPlan;
 }

@@ -1,17 +1,12 @@
-import * as path from 'node:path';
-
 import { dockerfileName } from '../../inputs/build.js';
 import type { VerifyInputs } from '../../inputs/verify.js';
 import type { Exec } from '../../ports/exec.js';
 import type { Host } from '../../ports/host.js';
-import { actDeps, type Run, writePushed } from '../../run/run.js';
+import { type Run, writePushed } from '../../run/run.js';
 import type { CheckExportPlan } from '../archcheck/export.js';
 import type { Builder } from '../builder/wiring.js';
 import type { PreparedCache } from '../cache/wiring.js';
 import type { MetaPlan } from '../meta/plan.js';
-import { pushShardLayout } from '../shard/act.js';
-import { planShardPush, shardOutput } from '../shard/plan.js';
-import { uploadShardResult } from '../shard/wiring.js';
 import { type BuildResult, runBuild, writeSecretFiles } from './act.js';
 import { retryingExec } from './act-retry.js';
 import { buildCheckAnnotations, checksAnnotationsEnabled } from './checks.js';
@@ -66,13 +61,8 @@ function buildEnv(run: Run, plan: BuildPlan, cache: PreparedCache): Record<strin
   return { BUILDKIT_PROGRESS: 'plain', ...checks, ...env };
 }
 
-/** Write the secret files, run buildx (retrying transient push failures), save the cache, push a shard; set the build outputs. */
-export async function buildStage(
-  run: Run,
-  plan: BuildPlan,
-  cache: PreparedCache,
-  driver: string,
-): Promise<BuildResult> {
+/** Write the secret files and run buildx (retrying transient push failures); the build checks' annotations. */
+export async function buildStage(run: Run, plan: BuildPlan, cache: PreparedCache): Promise<BuildResult> {
   const { inputs, host, files, push, exec } = run;
   writeSecretFiles(plan.secretFiles, files);
   const env = buildEnv(run, plan, cache);
@@ -99,29 +89,18 @@ export async function buildStage(
     for (const a of buildCheckAnnotations(result.metadata, dockerfile.inWorkspace ? dockerfile.path : undefined))
       host.warning(a.message, { title: a.title, file: a.file, startLine: a.startLine });
   }
-  // only after a build that succeeded (runBuild throws on a failed one): a failed build saves nothing
-  await cache.save(result.log);
-  const shard = plan.shard;
-  if (shard && driver === 'docker') {
-    const authFile = path.join(run.dockerConfig, 'config.json');
-    await run.timed('push', () =>
-      pushShardLayout(
-        planShardPush(shard.image, result.digest, shard.ociDir, files.exists(authFile) ? authFile : undefined),
-        actDeps(run),
-      ),
-    );
-  }
-  // an outputs entry may push by itself (type=registry, type=image,push=true)
+  return result;
+}
+
+/** The build's outputs, `pushed` included: an outputs entry may push by itself (type=registry, type=image,push=true). */
+export function setBuildOutputs(run: Run, result: BuildResult): void {
+  const { inputs, host, push } = run;
   run.report.pushed = push.push || outputsPush(inputs.outputs);
   writePushed(host, run.report);
-  if (shard) host.setOutput('shard', shardOutput(shard.image, inputs.platforms[0]!, result.digest));
   host.setOutput('digest', result.digest);
   host.setOutput('imageid', result.imageid);
   host.setOutput('metadata', result.metadata);
   host.setOutput('platforms', inputs.platforms.join(','));
-  // last: a failed upload fails the step with every output above already set
-  if (shard) await uploadShardResult(run, shard.image, inputs.platforms[0]!, result.digest);
-  return result;
 }
 
 /** The exec the build runs through: retries transient push failures when pushing. */
