@@ -12,7 +12,7 @@ import type { Deps } from '../ports/deps.js';
 import type { Host } from '../ports/host.js';
 import { decidePush } from '../stages/build/plan.js';
 import { refLimitErrors } from '../stages/meta/ref-limit.js';
-import { noArtifactServiceError } from '../stages/shard/artifact.js';
+import { noArtifactServiceError } from '../stages/shard/record.js';
 import { metaCheckModule } from './preload.js';
 
 export type Push = ReturnType<typeof decidePush>;

@@ -16,16 +16,19 @@ import { type Run, type RunReport, timedGroup, writePushed } from '../run/run.js
 import { StateStore } from '../run/state.js';
 import type { Timing } from '../run/summary.js';
 import { planArchCheckExport } from '../stages/archcheck/wiring.js';
-import { buildStage, planBuildStage } from '../stages/build/wiring.js';
+import type { BuildResult } from '../stages/build/act.js';
+import type { BuildPlan } from '../stages/build/plan.js';
+import { buildStage, planBuildStage, setBuildOutputs } from '../stages/build/wiring.js';
 import { builderStage } from '../stages/builder/wiring.js';
 import { usesActionsCache } from '../stages/cache/plan.js';
-import { cacheStage } from '../stages/cache/wiring.js';
+import { cacheStage, type PreparedCache } from '../stages/cache/wiring.js';
 import { type LoginDecision, planLogin } from '../stages/login/plan.js';
 import { loginStage } from '../stages/login/wiring.js';
 import { mergeStage } from '../stages/merge/wiring.js';
 import { metaStage, startRepoApi } from '../stages/meta/wiring.js';
 import { preflightStage } from '../stages/preflight/wiring.js';
 import { qemuStage } from '../stages/qemu/wiring.js';
+import { shardPushStage, shardResultStage } from '../stages/shard/wiring.js';
 import { prepareSign, pushedRepos, signStage } from '../stages/sign/wiring.js';
 import { planSmokeLoads, verifyStage } from '../stages/verify/wiring.js';
 import { announceForm, resolveBuilderPlatform } from './builder-platform.js';
@@ -141,7 +144,7 @@ async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<
   // beside the build: after it, the step would wait for it (it outlasts verify); before it, the
   // build would wait for it. The build's own time hides it on all but the smallest builds.
   const platformsRead = readPlatforms();
-  const result = await buildStage(run, plan, cache, builder.driver);
+  const result = await buildInOrder(run, plan, cache, builder.driver);
   // signed before verify and the smoke test read it back: what they check is what was signed
   await signStage(run, signer, {
     digest: result.digest,
@@ -156,6 +159,26 @@ async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<
     checkExport: plan.check,
     times: { log: result.log ?? '', nativePlatforms: await nativePlatforms(run, platformsRead) },
   });
+}
+
+/**
+ * The build, then what follows it, in order: the cache save (only after a build that succeeded:
+ * buildStage throws on a failed one, and a failed build saves nothing), a shard's push by digest,
+ * the build's outputs, and last a shard's result (a failed upload fails the step with every output
+ * already set).
+ */
+export async function buildInOrder(
+  run: Run,
+  plan: BuildPlan,
+  cache: PreparedCache,
+  driver: string,
+): Promise<BuildResult> {
+  const result = await buildStage(run, plan, cache);
+  await cache.save(result.log);
+  if (plan.shard) await shardPushStage(run, plan.shard, result.digest, driver);
+  setBuildOutputs(run, result);
+  if (plan.shard) await shardResultStage(run, plan.shard, result.digest);
+  return result;
 }
 
 /** The first platform the builder lists is its node's own; append nodes are native to theirs. */

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { errorMessage } from '../errors.js';
 import { lockDir, releaseDir, unlockDir } from './cache-lock.js';
 import { actionsCacheModule as loadCache } from './lazy.js';
+import { cacheServiceAvailable } from './services.js';
 
 /** What the layer cache needs of the Actions cache service (the real one below; fakes in tests). */
 export interface CacheService {
@@ -59,11 +60,6 @@ export interface DirState {
   bytes: number;
   /** Identity of the content: the index and the set of blobs (equal = same cache). */
   fingerprint?: string;
-}
-
-/** The Actions cache service's address is in the environment (what @actions/cache looks at). */
-export function cacheServiceAvailable(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.ACTIONS_RESULTS_URL || env.ACTIONS_CACHE_URL);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { artifactModule } from './lazy.js';
+import { artifactServiceAvailable } from './services.js';
 
 /** What shard and merge need of the Actions artifact service (the real one below; fakes in tests). */
 export interface ArtifactStore {
@@ -34,20 +35,4 @@ export function createArtifactStore(env: NodeJS.ProcessEnv): ArtifactStore {
       await (await client()).downloadArtifact(id, { path: dir });
     },
   };
-}
-
-/** Pure: GitHub Enterprise Server, where @actions/artifact (v2+) has no service. */
-export function isGhes(serverUrl: string | undefined): boolean {
-  let host: string;
-  try {
-    host = new URL(serverUrl || 'https://github.com').hostname.toLowerCase();
-  } catch {
-    return false;
-  }
-  return host !== 'github.com' && !host.endsWith('.ghe.com') && !host.endsWith('.localhost');
-}
-
-/** Whether this run has an Actions artifact service to keep shard results in. */
-export function artifactServiceAvailable(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL) && !isGhes(env.GITHUB_SERVER_URL);
 }

@@ -13,9 +13,9 @@ import { canonicalPlatformOf, imageConfigPlatform, parseManifestNode } from '../
 import type { ActDeps } from '../../ports/exec.js';
 import { mapLimit, PROBE_CONCURRENCY } from '../../ports/pool.js';
 import { type RegistryDeps, RegistryRepo } from '../../ports/registry.js';
+import { scanLayer, scanOciLayout, scanTree } from './act-scan.js';
 import { type CheckExport, platformFolder } from './export.js';
 import { judgePlatform, type LayerScan, type PlatformVerdict, stackLayers } from './plan.js';
-import { scanLayer, scanOciLayout, scanTree } from './scan.js';
 
 export interface PlatformImage {
   platform: string;

@@ -1,7 +1,7 @@
 /**
  * Arch check: after the build, every platform's image is read layer by layer and each regular
  * file's ELF header is compared with the platform. Pure: what a layer holds (LayerScan, filled in
- * by scan.ts), how layers stack (whiteouts), the verdict and its message.
+ * by act-scan.ts), how layers stack (whiteouts), the verdict and its message.
  */
 import picomatch from 'picomatch';
 

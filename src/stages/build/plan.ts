@@ -1,7 +1,28 @@
 import * as path from 'node:path';
 
+import type { RunContext } from '../../context/run-context.js';
 import { StageError } from '../../errors.js';
-import { type BuildOptionsPlan, planBuildOptions } from './options.js';
+import type { Inputs } from '../../inputs/index.js';
+import { SOURCE_DATE_EPOCH } from '../../inputs/reproducible.js';
+import type { CheckExportPlan } from '../archcheck/export.js';
+import type { Builder } from '../builder/wiring.js';
+import type { MetaPlan } from '../meta/plan.js';
+import type { SourceDate } from '../meta/source-date.js';
+import { planShardOutput, shardAnnotations, type ShardTarget } from '../shard/plan.js';
+import {
+  type BuildOptionsPlan,
+  checkCallSupported,
+  gitSources,
+  hasAttestType,
+  noDefaultAttestations,
+  planBuildOptions,
+  planGitAuthSecret,
+  planSecrets,
+  resolveProvenance,
+  type SecretFile,
+  secretIds,
+  withRewriteTimestamp,
+} from './options.js';
 
 export interface BuildPlanInput {
   builder: string;
@@ -142,4 +163,141 @@ export function explainBuildFailure(
   }
   if (file && dockerfile && path.basename(dockerfile) === path.basename(file)) file = dockerfile;
   return { message, file, line };
+}
+
+/** What the build command is planned from: plain values of the run, no `Run` (planBuildStage gathers them). */
+export interface BuildCommandValues {
+  inputs: Inputs;
+  ctx: Pick<RunContext, 'payload' | 'repository' | 'runId' | 'runAttempt' | 'serverUrl'>;
+  env: NodeJS.ProcessEnv;
+  tempDir: string;
+  /** The push decision (pipeline/inputs.ts). */
+  push: boolean;
+  meta: Pick<MetaPlan, 'refs' | 'labels' | 'annotations' | 'sourceDate'>;
+  builder: Pick<Builder, 'name' | 'driver' | 'containerdStore' | 'buildxVersion'>;
+  /** The cache stage's restored flags. */
+  cache: { cacheFrom: string[]; cacheTo: string[] };
+  check?: CheckExportPlan;
+}
+
+export interface BuildPlan {
+  argv: string[];
+  /** What argv was planned from (the smoke test's per-platform loads reuse it). */
+  input: BuildPlanInput;
+  metadataFile: string;
+  iidFile: string;
+  /** The secret values' files argv names (planned here, written by buildStage: a dry run writes none). */
+  secretFiles: SecretFile[];
+  /** mode shard: the one image, pushed by digest (an OCI layout first with the docker driver). */
+  shard?: ShardTarget;
+  /** What the build also exports for the arch check (an unpushed build, see archcheck/export.ts). */
+  check?: CheckExportPlan;
+}
+
+/** Pure: the exact `docker buildx build` argv for this run, and the secret files it names (written by buildStage). */
+export function planBuildCommand(v: BuildCommandValues): BuildPlan {
+  const { inputs, tempDir, push, meta, builder, cache, check } = v;
+  checkCallSupported(inputs.call, builder.buildxVersion);
+  const metadataFile = path.join(tempDir, 'metadata.json');
+  const iidFile = path.join(tempDir, 'iid');
+  // mode shard: no tags, the one platform pushed by digest
+  const shard =
+    inputs.mode === 'shard' && push ? { image: inputs.images[0]!, ociDir: path.join(tempDir, 'shard-oci') } : undefined;
+  const secrets = planSecrets(inputs, tempDir);
+  checkLoad(inputs.load, inputs.platforms, builder.containerdStore);
+  const load = loadFlag(inputs.load, push, builder);
+  const repro = reproducibleParts(meta.sourceDate, { push: push && !shard, load });
+  const input: BuildPlanInput = {
+    builder: builder.name,
+    platforms: inputs.platformsFromBuilder ? [] : inputs.platforms,
+    context: inputs.context,
+    file: inputs.file,
+    buildArgs: [...inputs.buildArgs, ...repro.buildArgs],
+    refs: inputs.mode === 'shard' ? [] : meta.refs,
+    labels: meta.labels,
+    annotations: inputs.mode === 'shard' ? shardAnnotations(meta.annotations) : meta.annotations,
+    // reproducible pushes through its own exporter entry (repro.outputs), which rewrites timestamps
+    push: push && !shard && !meta.sourceDate,
+    metadataFile,
+    cacheFrom: cache.cacheFrom,
+    cacheTo: cache.cacheTo,
+    options: {
+      ...inputs,
+      load: load && !meta.sourceDate,
+      outputs: [
+        ...repro.rewrite([
+          ...inputs.outputs,
+          ...repro.outputs,
+          ...(shard ? [planShardOutput(shard.image, builder.driver, shard.ociDir)] : []),
+        ]),
+        ...(check?.outputs ?? []),
+      ],
+      secretArgs: [...secrets.args, ...gitAuthArgs(v)],
+      provenance: provenanceOf(v),
+      iidFile,
+    },
+  };
+  return { argv: planBuild(input), input, metadataFile, iidFile, secretFiles: secrets.files, shard, check };
+}
+
+/** github-token as BuildKit's GIT_AUTH_TOKEN.<host> secret for a git context on this server (see planGitAuthSecret). */
+export function gitAuthToken(inputs: Pick<Inputs, 'githubToken'>, env: NodeJS.ProcessEnv): string {
+  return inputs.githubToken || env.GITHUB_TOKEN || '';
+}
+
+function gitAuthArgs({ inputs, env, ctx }: BuildCommandValues): string[] {
+  const arg = planGitAuthSecret({
+    token: gitAuthToken(inputs, env),
+    sources: gitSources(inputs),
+    serverUrl: ctx.serverUrl,
+    secretIds: secretIds(inputs),
+  });
+  return arg ? [arg] : [];
+}
+
+function repoPrivate(payload: Record<string, unknown>): boolean | undefined {
+  const repo = payload.repository as { private?: unknown } | undefined;
+  return typeof repo?.private === 'boolean' ? repo.private : undefined;
+}
+
+/**
+ * reproducible (a source date planned by the meta stage): SOURCE_DATE_EPOCH as a build-arg (the
+ * user's own build-arg stays as given), the push and the load as exporter entries (type=registry,
+ * type=docker: the `--push` and `--load` flags take no exporter options), and rewrite-timestamp on
+ * every entry that writes an image.
+ */
+function reproducibleParts(
+  sourceDate: SourceDate | undefined,
+  exports: { push: boolean; load: boolean },
+): { buildArgs: string[]; outputs: string[]; rewrite: (outputs: string[]) => string[] } {
+  if (!sourceDate) return { buildArgs: [], outputs: [], rewrite: (o) => o };
+  return {
+    buildArgs: sourceDate.from === 'build-arg' ? [] : [`${SOURCE_DATE_EPOCH}=${sourceDate.epoch}`],
+    outputs: [...(exports.push ? ['type=registry'] : []), ...(exports.load ? ['type=docker'] : [])],
+    rewrite: withRewriteTimestamp,
+  };
+}
+
+/**
+ * --load beside --push, except on the docker driver over the containerd image store: there the
+ * pushed image is the engine's own (its image exporter stores it, then pushes), and a second export
+ * of the same name races it (moby 26: "image … already exists").
+ */
+function loadFlag(load: boolean, push: boolean, builder: BuildCommandValues['builder']): boolean {
+  return load && !(push && builder.driver === 'docker' && builder.containerdStore === true);
+}
+
+/** The --provenance value: an attests entry of type provenance replaces the default (as build-push-action). */
+function provenanceOf({ inputs, ctx, env }: BuildCommandValues): string | undefined {
+  if (!inputs.provenance && inputs.attests.some((a) => hasAttestType(a, 'provenance'))) return undefined;
+  return resolveProvenance(inputs.provenance, {
+    load: inputs.load,
+    outputs: inputs.outputs,
+    repoPrivate: repoPrivate(ctx.payload),
+    noDefaultAttestations: noDefaultAttestations(env),
+    builderId:
+      ctx.repository && ctx.runId
+        ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${ctx.runAttempt ? `/attempts/${ctx.runAttempt}` : ''}`
+        : '',
+  });
 }

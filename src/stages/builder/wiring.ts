@@ -11,7 +11,7 @@ import {
   useBuilder,
   writeBuildkitdConfig,
 } from './act.js';
-import { installBuildx } from './buildx-install.js';
+import { installBuildx } from './act-buildx-install.js';
 import { buildRegistryRefs, configMirrors } from './network.js';
 import { parseInspectNodes } from './nodes.js';
 import { builderNameFor, buildxToInstall, currentBuilderToUse, planBuilder, planBuildkitdConfig } from './plan.js';

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { BUILDX_MINIMUM, buildxAtLeast } from '../../inputs/buildx-version.js';
 import type { CacheMode } from '../../inputs/cache.js';
 import { splitReference } from '../../oci/reference.js';
-import { cacheServiceAvailable, type DirState } from '../../ports/actions-cache.js';
+import type { DirState } from '../../ports/actions-cache.js';
+import { cacheServiceAvailable } from '../../ports/services.js';
 
 /**
  * The layer cache stage. Pure planning here (keys, restore-keys, --cache-from/--cache-to values,

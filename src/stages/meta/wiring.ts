@@ -7,7 +7,8 @@ import { userEpochArg } from '../../inputs/reproducible.js';
 import type { Deps } from '../../ports/deps.js';
 import { once } from '../../ports/once.js';
 import type { Run } from '../../run/run.js';
-import { exportsMetaEnv, metaEnvName, planMetaOutputs } from './outputs.js';
+import { publishMetaOutputs } from './act.js';
+import { exportsMetaEnv, planMetaOutputs } from './outputs.js';
 import type { MetaPlan } from './plan.js';
 import { describeSourceDate, pickSourceDate, type SourceDate, type SourceDateClues } from './source-date.js';
 
@@ -60,13 +61,7 @@ export async function metaStage(run: Run): Promise<MetaPlan> {
     bakeTarget: inputs.bakeTarget,
     dir: run.tempDir,
   });
-  for (const [file, text] of out.files) run.files.writeFile(file, text, 0o644);
-  const env = exportsMetaEnv(run.env);
-  for (const [name, value] of out.outputs) {
-    host.setOutput(name, value);
-    // as metadata-action, for later steps (DOCKER_METADATA_SET_OUTPUT_ENV=false turns it off)
-    if (env) host.exportVariable(metaEnvName(name), value);
-  }
+  publishMetaOutputs(out, { files: run.files, host, exportEnv: exportsMetaEnv(run.env) });
   run.report.refs = meta.refs;
   return meta;
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { userDockerConfigDir } from '../../ports/docker-config.js';
 import { actDeps, type Run } from '../../run/run.js';
 import { runQemu } from './act.js';
-import { activeEndpoint, builderEndpoint, type EngineLocation, locateEngine } from './engine.js';
+import { activeEndpoint, builderEndpoint, type EngineLocation, locateEngine } from './act-engine.js';
 
 /** buildx's default BuildKit image: the docker-container driver pulls it anyway, and it carries busybox. */
 export const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';

@@ -4,6 +4,12 @@
  */
 import { isLoopbackHost, registryHost } from '../../oci/reference.js';
 
+/** The image a shard builds and the OCI layout the docker driver builds it to (build/plan.ts). */
+export interface ShardTarget {
+  image: string;
+  ociDir: string;
+}
+
 /**
  * The `--output` of a shard build. buildx pushes by digest itself, except with the docker
  * driver, which cannot ("push-by-digest is currently not implemented for docker driver"): there

@@ -1,19 +1,30 @@
 /**
- * The shard stage's artifact parts over the Run (see artifact.ts): a shard uploads its
- * result, a merge without digests finds this run's shards.
+ * The shard stage over the Run (see plan.ts, record.ts and act.ts): after the build, a shard built by
+ * the docker driver is pushed by digest, and a shard's result is set as an output and uploaded; a
+ * merge without digests finds this run's shards.
  */
+import * as path from 'node:path';
+
 import type { ShardRef } from '../../inputs/shard.js';
-import type { Run } from '../../run/run.js';
-import {
-  findShardRecords,
-  jobRunId,
-  selectShards,
-  type ShardArtifactDeps,
-  shardArtifactName,
-  shardRecord,
-  shardSet,
-  uploadShardRecord,
-} from './artifact.js';
+import { actDeps, type Run } from '../../run/run.js';
+import { findShardRecords, pushShardLayout, type ShardArtifactDeps, uploadShardRecord } from './act.js';
+import { planShardPush, shardOutput, type ShardTarget } from './plan.js';
+import { jobRunId, selectShards, shardArtifactName, shardRecord, shardSet } from './record.js';
+
+/** The docker driver cannot push by digest: the OCI layout it built is copied to the registry by digest. */
+export async function shardPushStage(run: Run, shard: ShardTarget, digest: string, driver: string): Promise<void> {
+  if (driver !== 'docker') return;
+  const authFile = path.join(run.dockerConfig, 'config.json');
+  const argv = planShardPush(shard.image, digest, shard.ociDir, run.files.exists(authFile) ? authFile : undefined);
+  await run.timed('push', () => pushShardLayout(argv, actDeps(run)));
+}
+
+/** The `shard` output the merge job passes on, then the shard's record uploaded for a merge to find. */
+export async function shardResultStage(run: Run, shard: ShardTarget, digest: string): Promise<void> {
+  const platform = run.inputs.platforms[0]!;
+  run.host.setOutput('shard', shardOutput(shard.image, platform, digest));
+  await uploadShardResult(run, shard.image, platform, digest);
+}
 
 function artifactDeps(run: Run): ShardArtifactDeps {
   return {

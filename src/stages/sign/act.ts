@@ -3,6 +3,8 @@
  * holds, the signature, and its verification. Secrets travel in `env` (COSIGN_PASSWORD,
  * SIGSTORE_ID_TOKEN), never in argv.
  */
+import * as os from 'node:os';
+
 import { StageError } from '../../errors.js';
 import { inspectManifestArgv, parseManifest } from '../../oci/manifests.js';
 import { type ActDeps, PULL_TIMEOUT_MS } from '../../ports/exec.js';
@@ -25,7 +27,7 @@ export async function resolveCosign(src: CosignSource, deps: ActDeps & { tc: Too
     deps.log(`cosign v${src.version}: the one on PATH`);
     return 'cosign';
   }
-  const asset = cosignAsset(src.baseUrl, src.version);
+  const asset = cosignAsset(src.baseUrl, src.version, process.platform, os.arch());
   const got = await installRelease(
     asset,
     asset.name.endsWith('.exe') ? 'cosign.exe' : 'cosign',

@@ -5,8 +5,6 @@
  * No argv here holds a key, a password or a token: those reach cosign through a file and the
  * environment.
  */
-import * as os from 'node:os';
-
 import { StageError } from '../../errors.js';
 import { isLoopbackHost, registryHost } from '../../oci/reference.js';
 import type { ReleaseAsset, ReleaseWords } from '../../ports/tool-install.js';
@@ -34,13 +32,8 @@ const ASSET_ARCH: Record<string, string> = {
 };
 const ASSET_OS: Record<string, string> = { linux: 'linux', darwin: 'darwin', win32: 'windows' };
 
-/** Pure: cosign's release asset for this OS/arch, under `base/v<version>/`. */
-export function cosignAsset(
-  base: string,
-  version: string,
-  platform: string = process.platform,
-  arch: string = os.arch(),
-): ReleaseAsset {
+/** Pure: cosign's release asset for an OS (process.platform) and arch (os.arch()), under `base/v<version>/`. */
+export function cosignAsset(base: string, version: string, platform: string, arch: string): ReleaseAsset {
   const o = ASSET_OS[platform];
   const a = ASSET_ARCH[arch];
   if (!o || !a)

@@ -9,8 +9,6 @@
  * other way; `docker run` cannot run one without loading it anyway, so loading directly is one copy
  * fewer.) The tags are removed right after the smoke test, and by post if main stops before.
  */
-import { commandProblem, StageError } from '../../errors.js';
-import type { ActDeps } from '../../ports/exec.js';
 import { type BuildPlanInput, planBuild } from '../build/plan.js';
 
 /** Pure: whether the smoke test must load the image first (see the file comment). */
@@ -50,41 +48,4 @@ export function planSmokeLoad(input: BuildPlanInput, platform: string, tag: stri
       pull: false,
     },
   });
-}
-
-export interface SmokeLoadDeps extends ActDeps {
-  /** Environment the build needs (secret-envs, cache service). */
-  env?: Record<string, string>;
-}
-
-/** Act: load every platform (one after the other: they share the builder) → platform → local tag. */
-export async function loadForSmoke(
-  argvs: Record<string, string[]>,
-  tags: Record<string, string>,
-  deps: SmokeLoadDeps,
-): Promise<Record<string, string>> {
-  for (const [platform, argv] of Object.entries(argvs)) {
-    deps.log(
-      `smoke-test: loading ${platform} into the engine as ${tags[platform]} (the same build again: every step cached)`,
-    );
-    const res = await deps.exec({
-      argv,
-      silent: true,
-      ...(deps.env && Object.keys(deps.env).length ? { env: deps.env } : {}),
-    });
-    if (res.code !== 0)
-      throw new StageError(
-        'smoke-test',
-        `loading ${platform} into the engine for the smoke test failed: ${commandProblem(argv, res)}`,
-      );
-  }
-  return tags;
-}
-
-/** Act: remove the loaded tags (never fails: a leftover tag is only disk space). */
-export async function removeSmokeImages(tags: string[], deps: ActDeps): Promise<void> {
-  if (!tags.length) return;
-  const argv = ['docker', 'image', 'rm', '--force', ...tags];
-  const res = await deps.exec({ argv, silent: true });
-  if (res.code !== 0) deps.warn(`smoke-test: could not remove ${tags.join(', ')}: ${commandProblem(argv, res)}`);
 }

@@ -6,7 +6,6 @@
 import { StageError } from '../../errors.js';
 import { acceptedArches } from '../../oci/elf.js';
 import { referenceParts } from '../../oci/reference.js';
-import type { ActDeps } from '../../ports/exec.js';
 import { summaryText } from '../../run/summary.js';
 
 export interface SmokeTarget {
@@ -57,49 +56,9 @@ export interface SmokeResult {
   output: string;
 }
 
-export interface SmokeDeps extends ActDeps {
-  /** Bound of each platform's run in seconds (smoke-test-timeout); 0 = none. */
-  timeoutSeconds?: number;
-  /** Each platform's container name, in the platforms' order (smokeContainerNames). */
-  names?: string[];
-}
-
 /** Pure: the run's container name for each platform; `id` is unique per run, so post removes only ours. */
 export function smokeContainerNames(id: string, platforms: string[]): string[] {
   return platforms.map((_, i) => `multiarch-smoke-${id}-${i}`);
-}
-
-/** Act: run every platform (in parallel) and print each one's output. See smokeFailure. */
-export async function runSmoke(
-  target: SmokeTarget,
-  platforms: string[],
-  argv: string[],
-  deps: SmokeDeps,
-): Promise<SmokeResult[]> {
-  const seconds = deps.timeoutSeconds ?? 0;
-  const results = await Promise.all(
-    platforms.map(async (platform, i): Promise<SmokeResult> => {
-      const name = deps.names?.[i];
-      const res = await deps.exec({
-        argv: planSmoke(target, platform, argv, name),
-        silent: true,
-        timeoutMs: seconds * 1000,
-      });
-      if (res.timedOut) {
-        // the container runs on in the engine: remove it (bounded like any other command)
-        if (name) await deps.exec({ argv: ['docker', 'rm', '--force', '--', name], silent: true });
-        const output = `${res.stdout}${res.stdout && !res.stdout.endsWith('\n') ? '\n' : ''}no result within ${seconds} s (smoke-test-timeout): stopped`;
-        return { platform, code: res.code, output };
-      }
-      const output = res.code === 0 ? res.stdout : `${res.stdout}${res.stderr}`;
-      return { platform, code: res.code, output: output.trimEnd() };
-    }),
-  );
-  for (const r of results) {
-    deps.log(`smoke-test ${r.platform} (exit ${r.code}):`);
-    for (const line of (r.output || '(no output)').split('\n')) deps.log(`  ${line}`);
-  }
-  return results;
 }
 
 /**

@@ -11,11 +11,12 @@ import { actDeps, type Run } from '../../run/run.js';
 import type { CheckExportPlan } from '../archcheck/export.js';
 import { emulationNotice, platformTimes, timesSummary } from '../archcheck/times.js';
 import { archCheckStage } from '../archcheck/wiring.js';
-import { type BuildPlan, buildxEnv } from '../build/wiring.js';
+import type { BuildPlan } from '../build/plan.js';
+import { buildxEnv } from '../build/wiring.js';
 import type { PreparedCache } from '../cache/wiring.js';
-import { runSmoke, smokeContainerNames, smokeFailure, smokeSummary, type SmokeTarget, smokeTarget } from './smoke.js';
-import { loadForSmoke, needsSmokeLoad, planSmokeLoad, removeSmokeImages, smokeLoadTag } from './smoke-load.js';
-import { runVerify } from './verify.js';
+import { loadForSmoke, removeSmokeImages, runSmoke, runVerify } from './act.js';
+import { smokeContainerNames, smokeFailure, smokeSummary, type SmokeTarget, smokeTarget } from './smoke.js';
+import { needsSmokeLoad, planSmokeLoad, smokeLoadTag } from './smoke-load.js';
 
 /** The smoke test's loads (a builder that keeps its results, see smoke-load.ts): argv and local tag per platform. */
 export interface SmokeLoad {

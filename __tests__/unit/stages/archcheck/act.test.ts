@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 
 import { type ArchCheckDeps, checkExported, platformImages } from '../../../../src/stages/archcheck/act.js';
-import { scanOciLayout } from '../../../../src/stages/archcheck/scan.js';
+import { scanOciLayout } from '../../../../src/stages/archcheck/act-scan.js';
 import { elf, tarOf } from '../../images.js';
 
 describe('streaming a layer and an OCI layout', () => {

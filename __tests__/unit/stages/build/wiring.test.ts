@@ -1,4 +1,5 @@
 import { StageError } from '../../../../src/errors.js';
+import { buildInOrder } from '../../../../src/pipeline/main.js';
 import type { ExecRequest } from '../../../../src/ports/exec.js';
 import { buildStage, buildxEnv, planBuildStage } from '../../../../src/stages/build/wiring.js';
 import type { Builder } from '../../../../src/stages/builder/wiring.js';
@@ -39,7 +40,7 @@ describe('build stage wiring', () => {
     expect(plan.secretFiles).toEqual([{ path: `${TEMP}/secret-0`, content: 'S3CRET' }]);
     expect(plan.argv).toEqual(expect.arrayContaining(['--secret', `id=tok,src=${TEMP}/secret-0`]));
     expect(plan.argv.join(' ')).not.toContain('S3CRET');
-    await buildStage(f.run, plan, cacheOf(), builder.driver);
+    await buildStage(f.run, plan, cacheOf());
     expect(seen[0]).toMatchObject({ [`${TEMP}/secret-0`]: 'S3CRET' });
   });
 
@@ -49,12 +50,21 @@ describe('build stage wiring', () => {
     );
     const f = runOf({ context: '.' }, exec);
     const cache = cacheOf();
-    const err = await buildStage(f.run, planBuildStage(f.run, meta, builder, cache), cache, builder.driver).catch(
+    const err = await buildInOrder(f.run, planBuildStage(f.run, meta, builder, cache), cache, builder.driver).catch(
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(StageError);
     expect((err as Error).message).toBe('docker buildx build failed: failed to solve: boom');
     expect(cache.saves).toBe(0);
+  });
+
+  test('after a build that succeeded the cache is saved first, then the outputs are set', async () => {
+    const f = runOf({ context: '.' });
+    const outputsAtSave: string[] = [];
+    const cache = { ...cacheOf(), save: async () => void outputsAtSave.push(...Object.keys(f.host.outputs)) };
+    await buildInOrder(f.run, planBuildStage(f.run, meta, builder, cache), cache, builder.driver);
+    expect(outputsAtSave).not.toContain('digest');
+    expect(Object.keys(f.host.outputs)).toEqual(expect.arrayContaining(['digest', 'imageid', 'metadata', 'platforms']));
   });
 
   test.each<[string, Record<string, string>, string]>([
@@ -76,9 +86,7 @@ describe('build stage wiring', () => {
       fakeExec((req) => (req.argv[2] === 'build' ? { code: 1, stderr } : {})),
     );
     const cache = cacheOf();
-    const err = await buildStage(f.run, planBuildStage(f.run, meta, builder, cache), cache, builder.driver).catch(
-      (e: unknown) => e,
-    );
+    const err = await buildStage(f.run, planBuildStage(f.run, meta, builder, cache), cache).catch((e: unknown) => e);
     expect(err).toMatchObject({ annotation: { file, line: 4 } });
   });
 });

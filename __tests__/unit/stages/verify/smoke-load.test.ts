@@ -1,12 +1,7 @@
 import type { Exec } from '../../../../src/ports/exec.js';
 import type { BuildPlanInput } from '../../../../src/stages/build/plan.js';
-import {
-  loadForSmoke,
-  needsSmokeLoad,
-  planSmokeLoad,
-  removeSmokeImages,
-  smokeLoadTag,
-} from '../../../../src/stages/verify/smoke-load.js';
+import { loadForSmoke, removeSmokeImages } from '../../../../src/stages/verify/act.js';
+import { needsSmokeLoad, planSmokeLoad, smokeLoadTag } from '../../../../src/stages/verify/smoke-load.js';
 import { fakeExec } from '../../fakes.js';
 
 const input: BuildPlanInput = {

@@ -1,8 +1,8 @@
 import { summaryPlain } from '../../../../src/run/summary.js';
+import { runSmoke } from '../../../../src/stages/verify/act.js';
 import {
   archMismatch,
   planSmoke,
-  runSmoke,
   smokeContainerNames,
   smokeFailure,
   smokeSummary,

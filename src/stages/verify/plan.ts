@@ -1,10 +1,9 @@
 /**
- * Verify: after a push, read back what the registry holds under every tag and check it is an
- * index with exactly the requested platforms (attestation manifests aside).
+ * Verify: after a push, what the registry holds under every tag is read back (act.ts) and judged
+ * here: an index with exactly the requested platforms (attestation manifests aside).
  */
-import { commandProblem, StageError } from '../../errors.js';
+import { commandProblem } from '../../errors.js';
 import { canonicalPlatformOf, inspectManifestArgv, parseManifest } from '../../oci/manifests.js';
-import type { ActDeps } from '../../ports/exec.js';
 
 // verify reads a tag back with the buildx CLI (inspectManifestArgv, the one manifest read), which
 // resolves the registry, its credentials and TLS as the push did; the arch check reads over HTTP
@@ -64,22 +63,4 @@ export function describeVerdict(v: TagVerdict): string {
   if (v.extra.length) parts.push(`unexpected ${v.extra.join(', ')}`);
   const has = Object.keys(v.manifests);
   return `${v.ref}: ${parts.join('; ')} (it has ${has.length ? has.join(', ') : 'no platform'})`;
-}
-
-/** Act: read back every tag; fail naming each tag and the platforms it lacks. Returns platform → digest. */
-export async function runVerify(refs: string[], platforms: string[], deps: ActDeps): Promise<Record<string, string>> {
-  const verdicts = await Promise.all(
-    refs.map(async (ref) =>
-      judgeTag(ref, platforms, await deps.exec({ argv: inspectManifestArgv(ref), silent: true })),
-    ),
-  );
-  const bad = verdicts.filter((v) => !verdictOk(v));
-  for (const v of verdicts) if (verdictOk(v)) deps.log(`verify: ${v.ref} holds ${Object.keys(v.manifests).join(', ')}`);
-  if (bad.length) {
-    throw new StageError(
-      'verify',
-      `the pushed image does not hold the requested platforms (${platforms.join(', ')}): ${bad.map(describeVerdict).join('; ')}`,
-    );
-  }
-  return verdicts[0]?.manifests ?? {};
 }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 
-import { scanLayer } from '../../../../src/stages/archcheck/scan.js';
+import { scanLayer } from '../../../../src/stages/archcheck/act-scan.js';
 import { elf, tarOf } from '../../images.js';
 
 describe('streaming a layer and an OCI layout', () => {

@@ -5,7 +5,7 @@ import {
   DEFAULT_DOCKER_HOST,
   isLocalHost,
   locateEngine,
-} from '../../../../src/stages/qemu/engine.js';
+} from '../../../../src/stages/qemu/act-engine.js';
 import { fakeExec } from '../../fakes.js';
 
 const HOSTILE = '\n::error::x';

@@ -1,5 +1,6 @@
 import { inspectManifestArgv } from '../../../../src/oci/manifests.js';
-import { describeVerdict, judgeTag, runVerify, verdictOk } from '../../../../src/stages/verify/verify.js';
+import { runVerify } from '../../../../src/stages/verify/act.js';
+import { describeVerdict, judgeTag, verdictOk } from '../../../../src/stages/verify/plan.js';
 import { fakeExec } from '../../fakes.js';
 
 const idx = (platforms: string[], attestation = true) =>

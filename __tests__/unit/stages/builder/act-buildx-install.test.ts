@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 import type { ToolCache } from '../../../../src/ports/tool-cache.js';
 import { findChecksum } from '../../../../src/ports/tool-install.js';
-import { buildxAsset, installBuildx } from '../../../../src/stages/builder/buildx-install.js';
+import { buildxAsset, installBuildx } from '../../../../src/stages/builder/act-buildx-install.js';
 
 test.each([
   ['linux', 'x64', 'buildx-v0.29.1.linux-amd64'],

@@ -7,7 +7,7 @@ import {
   type ShardRecord,
   shardSet,
   shardSetPrefix,
-} from '../../../../src/stages/shard/artifact.js';
+} from '../../../../src/stages/shard/record.js';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;

@@ -1,5 +1,5 @@
 import type { Exec, ExecResult } from '../../../../src/ports/exec.js';
-import { backoffSeconds, classifyPushFailure, retryingExec } from '../../../../src/stages/build/retry.js';
+import { backoffSeconds, classifyPushFailure, retryingExec } from '../../../../src/stages/build/act-retry.js';
 
 const push = (tail: string) =>
   `#9 pushing layers\n------\nERROR: failed to solve: failed to push 127.0.0.1:5000/app:v1: ${tail}\n`;

@@ -1,5 +1,5 @@
-export const id = 414;
-export const ids = [414];
+export const id = 282;
+export const ids = [282];
 export const modules = {
 
 /***/ 91392:
@@ -39,7 +39,7 @@ async function mapLimit(items, limit, fn) {
 
 /***/ }),
 
-/***/ 65414:
+/***/ 29282:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -250,8 +250,12 @@ class RegistryRepo {
     }
 }
 
-// EXTERNAL MODULE: ./lib/stages/archcheck/export.js
-var archcheck_export = __webpack_require__(87072);
+// EXTERNAL MODULE: external "node:stream/promises"
+var promises_ = __webpack_require__(46466);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(38522);
+// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
+var tar_stream = __webpack_require__(56118);
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __webpack_require__(14006);
 // EXTERNAL MODULE: ./lib/run/summary.js
@@ -260,7 +264,7 @@ var summary = __webpack_require__(69053);
 /**
  * Arch check: after the build, every platform's image is read layer by layer and each regular
  * file's ELF header is compared with the platform. Pure: what a layer holds (LayerScan, filled in
- * by scan.ts), how layers stack (whiteouts), the verdict and its message.
+ * by act-scan.ts), how layers stack (whiteouts), the verdict and its message.
  */
 
 
@@ -356,13 +360,7 @@ function archCheckSummary(verdicts, mode) {
     ].join('\n');
 }
 
-// EXTERNAL MODULE: external "node:stream/promises"
-var promises_ = __webpack_require__(46466);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __webpack_require__(38522);
-// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
-var tar_stream = __webpack_require__(56118);
-;// CONCATENATED MODULE: ./lib/stages/archcheck/scan.js
+;// CONCATENATED MODULE: ./lib/stages/archcheck/act-scan.js
 /**
  * Streaming reads for the arch check: a layer (tar, gzip or zstd), an OCI layout tar (what
  * `buildx build --output type=oci` writes) and a platform's folder (`type=local`). Every file passes
@@ -542,6 +540,8 @@ async function scanTree(root) {
     return scan;
 }
 
+// EXTERNAL MODULE: ./lib/stages/archcheck/export.js
+var archcheck_export = __webpack_require__(87072);
 ;// CONCATENATED MODULE: ./lib/stages/archcheck/act.js
 /**
  * Arch check, the act: find each platform's layers (in the registry when pushed; otherwise in the

@@ -1,4 +1,4 @@
-import { artifactServiceAvailable, isGhes } from '../../../src/ports/artifacts.js';
+import { artifactServiceAvailable, isGhes } from '../../../src/ports/services.js';
 
 describe('the Actions artifact service port', () => {
   test('the artifact service: token and results URL, not on GHES', () => {

@@ -1,7 +1,8 @@
 /**
  * Shard results as workflow artifacts: a shard uploads what the merge needs (image, platform,
  * digest); a merge with no `digests` finds this run's shards of its own shard set and checks them
- * against the platforms it was asked for. Pure naming and selection first, thin act last.
+ * against the platforms it was asked for. Pure: naming, the record and the selection;
+ * the upload and the search are in act.ts.
  *
  * Artifacts are scoped to the workflow run by the service itself. Inside one run, several shard
  * sets may exist (two calls of the reusable workflow, two images, two configs of one image): the
@@ -9,14 +10,12 @@
  * `shard-key` input when one image is sharded twice in one run.
  */
 import { createHash } from 'node:crypto';
-import * as path from 'node:path';
 
 import { errorMessage, InputError, StageError } from '../../errors.js';
 import type { ShardRef } from '../../inputs/shard.js';
 import { formatPlatform, parsePlatform } from '../../oci/platforms.js';
 import { normaliseImageName } from '../../oci/reference.js';
-import type { ArtifactStore } from '../../ports/artifacts.js';
-import { isGhes } from '../../ports/artifacts.js';
+import { isGhes } from '../../ports/services.js';
 
 export const SHARD_ARTIFACT_PREFIX = 'multiarch-shard';
 /** The one file each shard artifact holds. */
@@ -220,64 +219,4 @@ export function selectShards(
     const r = by.get(p)![0]!.record;
     return { image: r.image, platform: r.platform, digest: r.digest };
   });
-}
-
-// --- act ---
-
-/** The Actions artifact service as the shard stages use it (the real one: src/ports/artifacts.ts). */
-export interface ShardArtifactDeps {
-  store: ArtifactStore;
-  tempDir: string;
-  writeFile(p: string, content: string): void;
-  makeDir(p: string): void;
-  readFile(p: string): string | undefined;
-  log(m: string): void;
-}
-
-/** Act: upload a shard's record. A failure fails the shard: the image is pushed, but no merge could find it. */
-export async function uploadShardRecord(name: string, record: ShardRecord, deps: ShardArtifactDeps): Promise<void> {
-  const dir = path.join(deps.tempDir, 'shard-artifact');
-  deps.makeDir(dir);
-  const file = path.join(dir, SHARD_RECORD_FILE);
-  deps.writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
-  try {
-    await deps.store.upload(name, [file], dir);
-  } catch (err) {
-    throw new StageError(
-      'shard',
-      `${record.image}@${record.digest} (${record.platform}) is pushed, but its result could not be uploaded as artifact ${name}: ${errorMessage(err)}. ` +
-        "A merge without digests cannot find this shard: re-run this job, or pass the shard runs' shard outputs to the merge's digests input",
-    );
-  }
-  deps.log(`shard result uploaded as artifact ${name}`);
-}
-
-/** Act: download and read every shard artifact of one set in this run. */
-export async function findShardRecords(set: string, deps: ShardArtifactDeps): Promise<FoundShard[]> {
-  const prefix = shardSetPrefix(set);
-  let listed: { id: number; name: string }[];
-  try {
-    listed = (await deps.store.list()).filter((a) => a.name.startsWith(prefix));
-  } catch (err) {
-    throw new StageError(
-      'merge',
-      `cannot list this run's artifacts: ${errorMessage(err)}. Pass the shard runs' shard outputs in digests instead`,
-    );
-  }
-  deps.log(`${listed.length} shard artifact(s) of set ${set}: ${listed.map((a) => a.name).join(', ') || 'none'}`);
-  const found: FoundShard[] = [];
-  for (const a of listed) {
-    const dir = path.join(deps.tempDir, 'shards', String(a.id));
-    deps.makeDir(dir);
-    try {
-      await deps.store.download(a.id, dir);
-    } catch (err) {
-      throw new StageError('merge', `cannot download artifact ${a.name}: ${errorMessage(err)}. Nothing was created`);
-    }
-    found.push({
-      artifact: a.name,
-      record: parseShardRecord(deps.readFile(path.join(dir, SHARD_RECORD_FILE)), a.name),
-    });
-  }
-  return found;
 }
