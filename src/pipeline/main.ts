@@ -15,7 +15,7 @@ import { once } from '../ports/once.js';
 import { type Run, type RunReport, timedGroup, writePushed } from '../run/run.js';
 import { StateStore } from '../run/state.js';
 import type { Timing } from '../run/summary.js';
-import { planArchCheckExport } from '../stages/archcheck/wiring.js';
+import { planArchCheckExport, seedArchCheckExport } from '../stages/archcheck/wiring.js';
 import { buildStage, planBuildStage } from '../stages/build/wiring.js';
 import { builderStage } from '../stages/builder/wiring.js';
 import { usesActionsCache } from '../stages/cache/plan.js';
@@ -138,6 +138,7 @@ async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<
   }
   // cosign and the key before the build: neither a missing cosign nor a wrong password pushes unsigned
   const signer = await prepareSign(run);
+  await seedArchCheckExport(run, plan.check);
   // beside the build: after it, the step would wait for it (it outlasts verify); before it, the
   // build would wait for it. The build's own time hides it on all but the smallest builds.
   const platformsRead = readPlatforms();
