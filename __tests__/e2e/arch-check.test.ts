@@ -113,10 +113,10 @@ describe('arch-check: every platform image holds binaries of its own architectur
       // the build is the only buildx build of the step: it wrote what the check read
       const builds = job.main.dockerCalls.filter((a) => a[0] === 'buildx' && a[1] === 'build');
       expect(builds).toHaveLength(1);
-      const oci = builds[0]!.find((a) => /^type=oci,dest=.*arch-check\.oci\.tar$/.test(a));
+      const oci = builds[0]!.find((a) => /^type=oci,dest=.*arch-check\.oci,tar=false$/.test(a));
       expect(oci).toBeDefined();
       // the export was only for the check: removed once read
-      expect(fs.existsSync(oci!.slice('type=oci,dest='.length))).toBe(false);
+      expect(fs.existsSync(oci!.slice('type=oci,dest='.length, -',tar=false'.length))).toBe(false);
     } finally {
       server.close();
     }
@@ -155,6 +155,33 @@ describe('arch-check: every platform image holds binaries of its own architectur
       inputs: { images: image, tags: 'v1', push: 'true', platforms: PLATFORMS, 'arch-check': 'full' },
     });
     expect(failure(full.main.errors)).toMatch(/linux\/arm64 holds 1 amd64 binary: \/usr\/local\/bin\/tool/);
+  }, 300_000);
+
+  test("pull request: the base image's layer blobs are not exported; only the added layer is read", async () => {
+    const base = `${REGISTRY}/${uniqueName('e2e/arch-pr-base')}:v1`;
+    pushBase(base, RIGHT);
+    const ws = makeWorkspace(`FROM ${base}\nARG TARGETARCH\nCOPY busybox-amd64 /app/tool\n`);
+    const job = await runJob({
+      workspace: ws,
+      eventName: 'pull_request',
+      traceDocker: true,
+      inputs: {
+        images: `${REGISTRY}/${uniqueName('e2e/arch-pr-app')}`,
+        platforms: PLATFORMS,
+        driver: 'docker-container',
+        'driver-opts': 'image=moby/buildkit:buildx-stable-1',
+      },
+    });
+    expect(job.main.outputs.pushed).toBe('false');
+    expect(failure(job.main.errors)).toMatch(/linux\/arm64 holds 1 amd64 binary: \/app\/tool/);
+    expect(job.main.stdout).toMatch(/arch-check linux\/arm64: 1 ELF file\(s\) in 1 file\(s\), 1 of 3 layer\(s\) read/);
+    // every base layer was seeded as an empty blob before the build and is still empty after it
+    const seeded = /arch-check: (\d+) base image layer\(s\) the build need not export/.exec(job.main.stdout);
+    expect(Number(seeded?.[1])).toBeGreaterThan(0);
+    expect(job.main.stdout).toContain(`arch-check: ${seeded![1]} of ${seeded![1]} base image layer(s) left unwritten`);
+    const builds = job.main.dockerCalls.filter((a) => a[0] === 'buildx' && a[1] === 'build');
+    expect(builds).toHaveLength(1);
+    expect(builds[0]!.some((a) => /^type=oci,dest=.*arch-check\.oci,tar=false$/.test(a))).toBe(true);
   }, 300_000);
 
   test('smoke-test: uname -m printing x86_64 on linux/arm64 fails naming both (arch-check off)', async () => {

@@ -54,7 +54,9 @@ __webpack_require__.d(__webpack_exports__, {
   checkExported: () => (/* binding */ checkExported),
   checkPushed: () => (/* binding */ checkPushed),
   ignoreMatcher: () => (/* reexport */ ignoreMatcher),
-  platformImages: () => (/* binding */ platformImages)
+  platformImages: () => (/* binding */ platformImages),
+  seedBaseBlobs: () => (/* binding */ seedBaseBlobs),
+  unwrittenBases: () => (/* binding */ unwrittenBases)
 });
 
 // EXTERNAL MODULE: external "node:fs"
@@ -638,6 +640,76 @@ async function checkOciTar(file, t) {
     const images = await platformImages(scan.index, { manifest: get, config: get }, t.platforms);
     return judgeAll(images, scan.layers, t.skip, t.ignore);
 }
+/**
+ * Before the build: an empty file for each base layer blob in the layout folder the build will
+ * write, so BuildKit, finding the blob there, does not send it. Returns the digests seeded.
+ */
+function seedBaseBlobs(dir, digests) {
+    const seeded = new Set();
+    for (const d of digests) {
+        const file = (0,archcheck_export/* layoutBlobPath */.Dq)(dir, d);
+        if (!file)
+            continue;
+        external_node_fs_.mkdirSync(external_node_path_.dirname(file), { recursive: true });
+        // 'wx': a file already there is not ours to empty
+        try {
+            external_node_fs_.closeSync(external_node_fs_.openSync(file, 'wx', 0o600));
+            seeded.add(d);
+        }
+        catch {
+            /* already there */
+        }
+    }
+    return seeded;
+}
+/** After the build: how many seeded placeholders are still empty (BuildKit did not write those blobs). */
+function unwrittenBases(dir, seeded) {
+    let n = 0;
+    for (const d of seeded) {
+        const file = (0,archcheck_export/* layoutBlobPath */.Dq)(dir, d);
+        if (file && external_node_fs_.statSync(file, { throwIfNoEntry: false })?.size === 0)
+            n++;
+    }
+    return n;
+}
+const MAX_JSON_BLOB = 4 * 1024 * 1024;
+/** A small JSON file of the layout (index, manifest, config), refused when it is not one. */
+async function layoutJson(file) {
+    const st = await external_node_fs_.promises.lstat(file);
+    if (!st.isFile() || st.size === 0 || st.size > MAX_JSON_BLOB)
+        throw new Error(`${external_node_path_.basename(file)} is not a JSON blob`);
+    return external_node_fs_.promises.readFile(file, 'utf8');
+}
+/**
+ * Not pushed, one node: the OCI layout folder the build wrote beside its other outputs. Only the
+ * layers above the base images are read; a base layer (a placeholder, or written) never is.
+ */
+async function checkOciLayout(dir, t) {
+    const blob = (d) => {
+        const file = (0,archcheck_export/* layoutBlobPath */.Dq)(dir, d);
+        if (!file)
+            throw new Error(`the build's OCI export names a malformed digest ${JSON.stringify(d)}`);
+        return file;
+    };
+    const index = await layoutJson(external_node_path_.join(dir, 'index.json')).catch(() => {
+        throw new Error("the build's OCI export has no index.json");
+    });
+    const get = (d) => layoutJson(blob(d));
+    const images = await platformImages(index, { manifest: get, config: get }, t.platforms);
+    const todo = [...new Set(images.flatMap((i) => i.layers))].filter((l) => !t.skip.has(l));
+    const scans = new Map();
+    await (0,pool/* mapLimit */.s)(todo, 3, async (l) => {
+        const file = blob(l);
+        const st = await external_node_fs_.promises.lstat(file);
+        if (!st.isFile())
+            throw new Error(`layer ${l} is not a file in the export`);
+        // no layer blob is empty (a compressed tar never is): only a base placeholder, not content
+        if (st.size === 0)
+            throw new Error(`layer ${l} is an empty base placeholder, not the build's content`);
+        scans.set(l, await scanLayer(external_node_fs_.createReadStream(file), l));
+    });
+    return judgeAll(images, scans, t.skip, t.ignore);
+}
 /** Each platform's ELF files in the base images (path → architecture), stacked as the image holds them. */
 async function baseElves(refs, platforms, deps) {
     const out = new Map(platforms.map((p) => [(0,manifests/* canonicalPlatformOf */.JH)(p), new Map()]));
@@ -667,7 +739,7 @@ async function checkFolders(dir, t, deps) {
     const bases = t.bases?.length ? await baseElves(t.bases, t.platforms, deps) : undefined;
     const out = [];
     for (const platform of t.platforms) {
-        const folder = external_node_path_.join(dir, (0,archcheck_export/* platformFolder */.v)(platform));
+        const folder = external_node_path_.join(dir, (0,archcheck_export/* platformFolder */.Or)(platform));
         if (!external_node_fs_.existsSync(folder))
             throw new Error(`the build's export holds no ${platform} folder`);
         const scan = await scanTree(folder);
@@ -680,6 +752,8 @@ async function checkFolders(dir, t, deps) {
 }
 /** Not pushed: judge what the build itself exported for the check (export.ts). */
 async function checkExported(exp, t, deps) {
+    if (exp.kind === 'layout')
+        return checkOciLayout(exp.path, t);
     return exp.kind === 'oci' ? checkOciTar(exp.path, t) : checkFolders(exp.path, t, deps);
 }
 // what the wiring needs, through this one lazily loaded module

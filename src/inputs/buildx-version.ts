@@ -14,6 +14,8 @@ export const BUILDX_MINIMUM = {
   // renamed from --config
   '--buildkitd-config': '0.13.0',
   "a second exporter beside the build's own": '0.13.0',
+  // type=oci,tar=false: an OCI layout folder
+  'an OCI layout folder export': '0.13.0',
   // build checks
   call: '0.15.0',
   'the Actions cache v2 API': '0.21.0',

@@ -15,7 +15,7 @@ import { once } from '../ports/once.js';
 import { type Run, type RunReport, timedGroup, writePushed } from '../run/run.js';
 import { StateStore } from '../run/state.js';
 import type { Timing } from '../run/summary.js';
-import { planArchCheckExport } from '../stages/archcheck/wiring.js';
+import { planArchCheckExport, seedArchCheckExport } from '../stages/archcheck/wiring.js';
 import type { BuildResult } from '../stages/build/act.js';
 import type { BuildPlan } from '../stages/build/plan.js';
 import { buildStage, planBuildStage, setBuildOutputs } from '../stages/build/wiring.js';
@@ -141,6 +141,7 @@ async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<
   }
   // cosign and the key before the build: neither a missing cosign nor a wrong password pushes unsigned
   const signer = await prepareSign(run);
+  await seedArchCheckExport(run, plan.check);
   // beside the build: after it, the step would wait for it (it outlasts verify); before it, the
   // build would wait for it. The build's own time hides it on all but the smallest builds.
   const platformsRead = readPlatforms();

@@ -14,7 +14,7 @@ import type { ActDeps } from '../../ports/exec.js';
 import { mapLimit, PROBE_CONCURRENCY } from '../../ports/pool.js';
 import { type RegistryDeps, RegistryRepo } from '../../ports/registry.js';
 import { scanLayer, scanOciLayout, scanTree } from './act-scan.js';
-import { type CheckExport, platformFolder } from './export.js';
+import { type CheckExport, layoutBlobPath, platformFolder } from './export.js';
 import { judgePlatform, type LayerScan, type PlatformVerdict, stackLayers } from './plan.js';
 
 export interface PlatformImage {
@@ -131,6 +131,75 @@ async function checkOciTar(file: string, t: CheckTarget): Promise<PlatformVerdic
   return judgeAll(images, scan.layers, t.skip, t.ignore);
 }
 
+/**
+ * Before the build: an empty file for each base layer blob in the layout folder the build will
+ * write, so BuildKit, finding the blob there, does not send it. Returns the digests seeded.
+ */
+export function seedBaseBlobs(dir: string, digests: Iterable<string>): Set<string> {
+  const seeded = new Set<string>();
+  for (const d of digests) {
+    const file = layoutBlobPath(dir, d);
+    if (!file) continue;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // 'wx': a file already there is not ours to empty
+    try {
+      fs.closeSync(fs.openSync(file, 'wx', 0o600));
+      seeded.add(d);
+    } catch {
+      /* already there */
+    }
+  }
+  return seeded;
+}
+
+/** After the build: how many seeded placeholders are still empty (BuildKit did not write those blobs). */
+export function unwrittenBases(dir: string, seeded: Set<string>): number {
+  let n = 0;
+  for (const d of seeded) {
+    const file = layoutBlobPath(dir, d);
+    if (file && fs.statSync(file, { throwIfNoEntry: false })?.size === 0) n++;
+  }
+  return n;
+}
+
+const MAX_JSON_BLOB = 4 * 1024 * 1024;
+
+/** A small JSON file of the layout (index, manifest, config), refused when it is not one. */
+async function layoutJson(file: string): Promise<string> {
+  const st = await fs.promises.lstat(file);
+  if (!st.isFile() || st.size === 0 || st.size > MAX_JSON_BLOB)
+    throw new Error(`${path.basename(file)} is not a JSON blob`);
+  return fs.promises.readFile(file, 'utf8');
+}
+
+/**
+ * Not pushed, one node: the OCI layout folder the build wrote beside its other outputs. Only the
+ * layers above the base images are read; a base layer (a placeholder, or written) never is.
+ */
+async function checkOciLayout(dir: string, t: CheckTarget): Promise<PlatformVerdict[]> {
+  const blob = (d: string) => {
+    const file = layoutBlobPath(dir, d);
+    if (!file) throw new Error(`the build's OCI export names a malformed digest ${JSON.stringify(d)}`);
+    return file;
+  };
+  const index = await layoutJson(path.join(dir, 'index.json')).catch(() => {
+    throw new Error("the build's OCI export has no index.json");
+  });
+  const get = (d: string) => layoutJson(blob(d));
+  const images = await platformImages(index, { manifest: get, config: get }, t.platforms);
+  const todo = [...new Set(images.flatMap((i) => i.layers))].filter((l) => !t.skip.has(l));
+  const scans = new Map<string, LayerScan>();
+  await mapLimit(todo, 3, async (l) => {
+    const file = blob(l);
+    const st = await fs.promises.lstat(file);
+    if (!st.isFile()) throw new Error(`layer ${l} is not a file in the export`);
+    // no layer blob is empty (a compressed tar never is): only a base placeholder, not content
+    if (st.size === 0) throw new Error(`layer ${l} is an empty base placeholder, not the build's content`);
+    scans.set(l, await scanLayer(fs.createReadStream(file), l));
+  });
+  return judgeAll(images, scans, t.skip, t.ignore);
+}
+
 /** Each platform's ELF files in the base images (path → architecture), stacked as the image holds them. */
 export async function baseElves(
   refs: string[],
@@ -174,6 +243,7 @@ async function checkFolders(dir: string, t: CheckTarget, deps: ArchCheckDeps): P
 
 /** Not pushed: judge what the build itself exported for the check (export.ts). */
 export async function checkExported(exp: CheckExport, t: CheckTarget, deps: ArchCheckDeps): Promise<PlatformVerdict[]> {
+  if (exp.kind === 'layout') return checkOciLayout(exp.path, t);
   return exp.kind === 'oci' ? checkOciTar(exp.path, t) : checkFolders(exp.path, t, deps);
 }
 

@@ -4,8 +4,12 @@
  * (a second build would re-run every step under no-cache, and could differ from the first).
  * Pure: which exporter, where, and the outputs it adds.
  *
- * - one node: `type=oci,dest=<run temp>/arch-check.oci.tar`, the image's layers as built, so the
- *   default check still reads only the layers above the base images;
+ * - one node: an OCI layout folder (`type=oci,tar=false,dest=<run temp>/arch-check.oci`), the
+ *   image's layers as built, so the default check reads only the layers above the base images.
+ *   The base images' layer blobs are seeded there as empty placeholders before the build: BuildKit
+ *   does not write a blob the folder already holds, so the base (often most of the bytes) never
+ *   travels to the runner. The check never reads a placeholder: they are exactly the layers it
+ *   leaves out. buildx before 0.13 writes the layout as one tar (`arch-check.oci.tar`) instead;
  * - a multi-node builder: buildx refuses oci and tar there ("oci for multi-node builds currently
  *   not supported"), but each node can write its platform's files: `type=local,platform-split=true`
  *   (one folder a platform, no layers).
@@ -19,12 +23,18 @@ import * as path from 'node:path';
 import { BUILDX_MINIMUM, buildxAtLeast, type BuildxFeature, parseBuildxVersion } from '../../inputs/buildx-version.js';
 
 const SECOND_EXPORTER: BuildxFeature = "a second exporter beside the build's own";
+const LAYOUT_FOLDER: BuildxFeature = 'an OCI layout folder export';
 
-/** Where the build leaves the image for the check: an OCI layout tar, or one folder a platform. */
+/** Where the build leaves the image for the check: an OCI layout folder or tar, or one folder a platform. */
 export interface CheckExport {
-  kind: 'oci' | 'files';
+  kind: 'layout' | 'oci' | 'files';
   /** Inside the run's temp folder (post removes it); the check removes it when done. */
   path: string;
+  /**
+   * layout: the base images' layer digests, read before the build and seeded there as empty
+   * placeholders (seedBaseBlobs); the check leaves exactly these out.
+   */
+  bases?: Set<string>;
 }
 
 export interface CheckExportInput {
@@ -93,11 +103,23 @@ export function planCheckExport(p: CheckExportInput): CheckExportPlan {
       outputs: [`type=local,${csvPath('dest', dir)},platform-split=true`],
     };
   }
+  const store = keepStore ? ['type=image'] : [];
+  if (buildxAtLeast(version, LAYOUT_FOLDER)) {
+    const dir = path.join(p.tempDir, 'arch-check.oci');
+    return { export: { kind: 'layout', path: dir }, outputs: [...store, `type=oci,${csvPath('dest', dir)},tar=false`] };
+  }
   const tar = path.join(p.tempDir, 'arch-check.oci.tar');
-  return {
-    export: { kind: 'oci', path: tar },
-    outputs: [...(keepStore ? ['type=image'] : []), `type=oci,${csvPath('dest', tar)}`],
-  };
+  return { export: { kind: 'oci', path: tar }, outputs: [...store, `type=oci,${csvPath('dest', tar)}`] };
+}
+
+/** A digest as an OCI layout names its blob; anything else (a registry's answer is untrusted) is refused. */
+const BLOB_DIGEST = /^(sha256):([a-f0-9]{64})$|^(sha512):([a-f0-9]{128})$/;
+
+/** The path of a blob inside an OCI layout folder (blobs/<algorithm>/<hex>), or undefined for a malformed digest. */
+export function layoutBlobPath(dir: string, digest: string): string | undefined {
+  const m = BLOB_DIGEST.exec(digest);
+  if (!m) return undefined;
+  return path.join(dir, 'blobs', m[1] ?? m[3]!, m[2] ?? m[4]!);
 }
 
 /** The folder a platform-split local export writes a platform to (linux/arm/v7 → linux_arm_v7). */

@@ -60,14 +60,52 @@ async function baseRefs(run: Run): Promise<string[]> {
   return [...new Set(planPreflight(text, inputs.buildArgs, inputs.platforms).checks.map((c) => c.ref))];
 }
 
+function archCheckDeps(run: Run): ArchCheckDeps {
+  return {
+    ...actDeps(run),
+    registry: {
+      fetch: (...args) => fetch(...args),
+      exec: run.exec,
+      readFile: (p) => run.files.readFile(p),
+      dockerConfig: run.dockerConfig,
+      limits: readLimits(run.env),
+    },
+  };
+}
+
+/**
+ * Before an unpushed build that writes an OCI layout folder for the check: read the base images'
+ * layer digests and seed each as an empty blob there, so the build does not send the base image
+ * to the runner (export.ts). A base that cannot be read is only sent and left out as before.
+ */
+export async function seedArchCheckExport(run: Run, check: CheckExportPlan | undefined): Promise<void> {
+  const exp = check?.export;
+  if (exp?.kind !== 'layout' || run.inputs.archCheck !== 'true') return;
+  await run.timed('arch-check bases', async () => {
+    const { baseLayers, seedBaseBlobs } = await archCheckModule();
+    const layers = await baseLayers(await baseRefs(run), run.inputs.platforms, archCheckDeps(run));
+    const seeded = seedBaseBlobs(exp.path, layers);
+    exp.bases = layers;
+    run.host.info(`arch-check: ${seeded.size} base image layer(s) the build need not export`);
+  });
+}
+
 /** Read and judge every platform; throws when the image cannot be read. */
 async function checkImage(run: Run, img: ArchCheckImage, ad: ArchCheckDeps): Promise<PlatformVerdict[]> {
   const { inputs, host } = run;
-  const { baseLayers, checkExported, checkPushed, ignoreMatcher } = await archCheckModule();
+  const { baseLayers, checkExported, checkPushed, ignoreMatcher, unwrittenBases } = await archCheckModule();
   const bases = inputs.archCheck === 'full' ? [] : await baseRefs(run);
   const exported = img.local?.export;
-  // a folder export has no layers: its base files are told apart by path instead (checkExported)
-  const skip = exported?.kind === 'files' ? new Set<string>() : await baseLayers(bases, inputs.platforms, ad);
+  // a folder export has no layers: its base files are told apart by path instead (checkExported);
+  // a seeded layout's bases were read before the build, and are exactly what it leaves out
+  const skip =
+    exported?.kind === 'files'
+      ? new Set<string>()
+      : (exported?.bases ?? (await baseLayers(bases, inputs.platforms, ad)));
+  if (exported?.kind === 'layout' && exported.bases?.size)
+    host.info(
+      `arch-check: ${unwrittenBases(exported.path, exported.bases)} of ${exported.bases.size} base image layer(s) left unwritten by the build`,
+    );
   const target = { platforms: inputs.platforms, skip, bases, ignore: ignoreMatcher(inputs.archCheckIgnore) };
   const found = exported
     ? await checkExported(exported, target, ad)
@@ -92,16 +130,7 @@ export async function archCheckStage(run: Run, img: ArchCheckImage): Promise<voi
     host.info(`arch-check: skipped, there is no image to read (${why})`);
     return;
   }
-  const ad: ArchCheckDeps = {
-    ...actDeps(run),
-    registry: {
-      fetch: (...args) => fetch(...args),
-      exec: run.exec,
-      readFile: (p) => run.files.readFile(p),
-      dockerConfig: run.dockerConfig,
-      limits: readLimits(run.env),
-    },
-  };
+  const ad = archCheckDeps(run);
   // loaded before the try: a bundle that cannot load its chunk is a failure, not "could not read the image"
   const { archCheckFailure, archCheckSummary } = await archCheckModule();
   let verdicts: PlatformVerdict[];

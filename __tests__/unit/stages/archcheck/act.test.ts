@@ -5,7 +5,13 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 
-import { type ArchCheckDeps, checkExported, platformImages } from '../../../../src/stages/archcheck/act.js';
+import {
+  type ArchCheckDeps,
+  checkExported,
+  platformImages,
+  seedBaseBlobs,
+  unwrittenBases,
+} from '../../../../src/stages/archcheck/act.js';
 import { scanOciLayout } from '../../../../src/stages/archcheck/act-scan.js';
 import { elf, tarOf } from '../../images.js';
 
@@ -156,6 +162,67 @@ describe('checkExported: what the build itself exported, read without running an
       ['linux/amd64', [], 1, 2],
       ['linux/arm64', [{ path: '/usr/local/bin/tool', arch: 'amd64' }], 1, 2],
     ]);
+  });
+
+  test('an OCI layout folder: base placeholders never read, only the added layers judged', async () => {
+    const dir = tmp();
+    const put = (body: Buffer | string) => {
+      const hex = createHash('sha256').update(body).digest('hex');
+      fs.mkdirSync(path.join(dir, 'blobs', 'sha256'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'blobs', 'sha256', hex), body);
+      return `sha256:${hex}`;
+    };
+    const layer = async (machine: number) => zlib.gzipSync(await tarOf([['usr/local/bin/tool', elf(2, 1, machine)]]));
+    const baseDigest = `sha256:${'b'.repeat(64)}`;
+    // seeded before the build, as the wiring does; the build left it empty
+    expect([...seedBaseBlobs(dir, [baseDigest, 'sha256:../../etc'])]).toEqual([baseDigest]);
+    const a1 = put(await layer(62));
+    const a2 = put(
+      zlib.gzipSync(
+        await tarOf([
+          ['usr/local/bin/tool', elf(2, 1, 62)],
+          ['etc/x', Buffer.from('y')],
+        ]),
+      ),
+    );
+    const cf = put('{"os":"linux","architecture":"amd64"}');
+    const manifest = (layers: string[]) =>
+      put(JSON.stringify({ config: { digest: cf }, layers: layers.map((digest) => ({ digest })) }));
+    const d1 = manifest([baseDigest, a1]);
+    const d2 = manifest([baseDigest, a2]);
+    const idx = put(
+      JSON.stringify({
+        manifests: [
+          { digest: d1, platform: { os: 'linux', architecture: 'amd64' } },
+          { digest: d2, platform: { os: 'linux', architecture: 'arm64' } },
+        ],
+      }),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'index.json'),
+      JSON.stringify({ manifests: [{ digest: idx, mediaType: 'application/vnd.oci.image.index.v1+json' }] }),
+    );
+    const t = { platforms: ['linux/amd64', 'linux/arm64'], skip: new Set([baseDigest]), ...all };
+    const v = await checkExported({ kind: 'layout', path: dir }, t, fakeRegistry({}));
+    expect(v.map((x) => [x.platform, x.wrong, x.layersRead, x.layersTotal])).toEqual([
+      ['linux/amd64', [], 1, 2],
+      ['linux/arm64', [{ path: '/usr/local/bin/tool', arch: 'amd64' }], 1, 2],
+    ]);
+    expect(unwrittenBases(dir, new Set([baseDigest]))).toBe(1);
+    // a placeholder that would have been read (not left out) is refused, never judged as an empty layer
+    await expect(
+      checkExported({ kind: 'layout', path: dir }, { ...t, skip: new Set<string>() }, fakeRegistry({})),
+    ).rejects.toThrow(/placeholder/);
+  });
+
+  test('seeding leaves a blob already in the folder as it is', () => {
+    const dir = tmp();
+    const d = `sha256:${'c'.repeat(64)}`;
+    fs.mkdirSync(path.join(dir, 'blobs', 'sha256'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'blobs', 'sha256', 'c'.repeat(64)), 'real');
+    expect(seedBaseBlobs(dir, [d]).size).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'blobs', 'sha256', 'c'.repeat(64)), 'utf8')).toBe('real');
+    expect(unwrittenBases(dir, new Set([d]))).toBe(0);
   });
 
   test('an OCI tar that is not a layout says so', async () => {

@@ -1,6 +1,11 @@
 import { parse } from 'csv-parse/sync';
 
-import { type CheckExportInput, planCheckExport, platformFolder } from '../../../../src/stages/archcheck/export.js';
+import {
+  type CheckExportInput,
+  layoutBlobPath,
+  planCheckExport,
+  platformFolder,
+} from '../../../../src/stages/archcheck/export.js';
 
 const base: CheckExportInput = {
   archCheck: 'true',
@@ -18,17 +23,32 @@ const base: CheckExportInput = {
 const fields = (out: string) => (parse(out, { relax_column_count: true }) as string[][])[0]!;
 
 describe('the export an unpushed build adds for the arch check', () => {
-  test('a container builder: an OCI layout tar in the run temp folder, the only output', () => {
+  test('a container builder: an OCI layout folder in the run temp folder, the only output', () => {
     expect(planCheckExport(base)).toEqual({
+      export: { kind: 'layout', path: '/t/run/arch-check.oci' },
+      outputs: ['type=oci,dest=/t/run/arch-check.oci,tar=false'],
+    });
+  });
+
+  test('buildx before 0.13 (no layout folder) writes the layout as one tar', () => {
+    expect(planCheckExport({ ...base, buildxVersion: '0.12.1' })).toEqual({
       export: { kind: 'oci', path: '/t/run/arch-check.oci.tar' },
       outputs: ['type=oci,dest=/t/run/arch-check.oci.tar'],
     });
   });
 
+  test("a blob's path in the layout folder; a digest that is not one (an untrusted registry's answer) has none", () => {
+    const hex = 'a'.repeat(64);
+    expect(layoutBlobPath('/t/l', `sha256:${hex}`)).toBe(`/t/l/blobs/sha256/${hex}`);
+    expect(layoutBlobPath('/t/l', `sha512:${'b'.repeat(128)}`)).toBe(`/t/l/blobs/sha512/${'b'.repeat(128)}`);
+    for (const bad of ['sha256:../../etc/passwd', `sha256:${hex}/x`, `md5:${hex}`, hex, `sha256:${'A'.repeat(64)}`, ''])
+      expect(layoutBlobPath('/t/l', bad)).toBeUndefined();
+  });
+
   test("the engine's own builder keeps storing the image in the engine (named, as its default load did)", () => {
     expect(planCheckExport({ ...base, driver: 'docker' }).outputs).toEqual([
       'type=image',
-      'type=oci,dest=/t/run/arch-check.oci.tar',
+      'type=oci,dest=/t/run/arch-check.oci,tar=false',
     ]);
     // an output the user named is the build's only exporter: nothing is added, the check says why
     const named = planCheckExport({ ...base, driver: 'docker', outputs: ['type=local,dest=out'] });
@@ -65,7 +85,7 @@ describe('the export an unpushed build adds for the arch check', () => {
       outputs: [],
       skipped: 'call: check builds no image',
     });
-    expect(planCheckExport({ ...base, call: 'build' }).export?.kind).toBe('oci');
+    expect(planCheckExport({ ...base, call: 'build' }).export?.kind).toBe('layout');
   });
 
   test('buildx before 0.13 takes one output: added only where the build has none, else skipped saying why', () => {
@@ -88,7 +108,7 @@ describe('the export an unpushed build adds for the arch check', () => {
   ])('a run temp folder with %s stays one dest field of one --output value', (_what, dir) => {
     const oci = planCheckExport({ ...base, tempDir: dir });
     expect(oci.outputs).toHaveLength(1);
-    expect(fields(oci.outputs[0]!)).toEqual(['type=oci', `dest=${oci.export!.path}`]);
+    expect(fields(oci.outputs[0]!)).toEqual(['type=oci', `dest=${oci.export!.path}`, 'tar=false']);
     const files = planCheckExport({ ...base, tempDir: dir, multiNode: true });
     expect(fields(files.outputs[0]!)).toEqual(['type=local', `dest=${files.export!.path}`, 'platform-split=true']);
   });

@@ -2,6 +2,7 @@
  * The verify wiring over a run (runMain with a stubbed engine): what it records on the run's report
  * (the summary) when the smoke test or the arch check fails.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -56,27 +57,28 @@ test('a failed smoke test: the summary still holds the time report and every pla
 });
 
 /** What an unpushed build exports for the arch check (an OCI layout): linux/arm64 holds an x86-64 binary. */
-async function wrongLayout(): Promise<Buffer> {
-  const manifest = (layer: string) => JSON.stringify({ config: { digest: 'sha256:cc' }, layers: [{ digest: layer }] });
-  const index = JSON.stringify({
-    manifests: [
-      { digest: 'sha256:d1', platform: { os: 'linux', architecture: 'amd64' } },
-      { digest: 'sha256:d2', platform: { os: 'linux', architecture: 'arm64' } },
-    ],
-  });
-  return tarOf([
-    ['blobs/sha256/aa', await tarOf([['bin/x', elf(2, 1, 62)]])],
-    ['blobs/sha256/cc', Buffer.from(JSON.stringify({ os: 'linux', architecture: 'amd64' }))],
-    ['blobs/sha256/d1', Buffer.from(manifest('sha256:aa'))],
-    ['blobs/sha256/d2', Buffer.from(manifest('sha256:aa'))],
-    ['blobs/sha256/ee', Buffer.from(index)],
-    [
-      'index.json',
-      Buffer.from(
-        JSON.stringify({ manifests: [{ digest: 'sha256:ee', mediaType: 'application/vnd.oci.image.index.v1+json' }] }),
-      ),
-    ],
-  ]);
+/** An OCI layout folder's files (path → bytes): both platforms hold one amd64 binary. */
+async function wrongLayout(): Promise<[string, Buffer][]> {
+  const files: [string, Buffer][] = [];
+  const put = (body: Buffer | string) => {
+    const hex = createHash('sha256').update(body).digest('hex');
+    files.push([`blobs/sha256/${hex}`, Buffer.from(body)]);
+    return `sha256:${hex}`;
+  };
+  const layer = put(await tarOf([['bin/x', elf(2, 1, 62)]]));
+  const config = put(JSON.stringify({ os: 'linux', architecture: 'amd64' }));
+  const manifest = put(JSON.stringify({ config: { digest: config }, layers: [{ digest: layer }] }));
+  const index = put(
+    JSON.stringify({
+      manifests: [
+        { digest: manifest, platform: { os: 'linux', architecture: 'amd64' } },
+        { digest: manifest, platform: { os: 'linux', architecture: 'arm64' } },
+      ],
+    }),
+  );
+  const top = { manifests: [{ digest: index, mediaType: 'application/vnd.oci.image.index.v1+json' }] };
+  files.push(['index.json', Buffer.from(JSON.stringify(top))]);
+  return files;
 }
 
 test('a failed arch check: the summary holds the time report and the arch check (the time report was dropped before)', async () => {
@@ -85,17 +87,19 @@ test('a failed arch check: the summary holds the time report and the arch check 
   // the build itself writes the layout where its arch-check output names (no second build)
   let dest = '';
   const exec: Exec = async (req) => {
-    const out = req.argv.find((a) => a.startsWith('type=oci,dest='));
+    const out = req.argv.find((a) => /^type=oci,dest=.*,tar=false$/.test(a));
     if (req.argv[2] === 'build' && out) {
-      dest = out.slice('type=oci,dest='.length);
-      fs.mkdirSync(path.dirname(dest), { recursive: true });
-      fs.writeFileSync(dest, layout);
+      dest = out.slice('type=oci,dest='.length, -',tar=false'.length);
+      for (const [name, body] of layout) {
+        fs.mkdirSync(path.dirname(path.join(dest, name)), { recursive: true });
+        fs.writeFileSync(path.join(dest, name), body);
+      }
     }
     return eng(req);
   };
   const host = await main(exec, {});
-  if (dest) fs.rmSync(dest, { force: true });
-  expect(dest).toMatch(/arch-check\.oci\.tar$/);
+  if (dest) fs.rmSync(dest, { recursive: true, force: true });
+  expect(dest).toMatch(/arch-check\.oci$/);
   expect(host.failed).toBe(true);
   expect(host.errors[0]).toMatch(/^linux\/arm64 holds 1 amd64 binary: \/bin\/x\. Fix: /);
   const arch =
