@@ -11,7 +11,6 @@ STATE_DIR="${MULTIARCH_STACK_DIR:-/var/lib/multiarch-stack}"
 OUT="$STATE_DIR/buildx-sid/${VERSION%%+*}"
 BIN="$OUT/docker-buildx"
 
-log() { printf '[buildx-sid] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 # shellcheck source=lib/apt-suite.sh
 . "$(dirname "$0")/lib/apt-suite.sh"
@@ -19,21 +18,6 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 if [ -x "$BIN" ] && "$BIN" version >/dev/null 2>&1; then echo "$BIN"; exit 0; fi
 
 # sid at pin priority 50: nothing is ever installed from it by accident
-if add_apt_suite sid 50; then
-  as_root apt-get update -qq >&2
-elif ! apt-cache show "docker-buildx=$VERSION" >/dev/null 2>&1; then
-  as_root apt-get update -qq >&2
-fi
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-log "downloading docker-buildx=$VERSION"
-(cd "$work" && apt-get download -q "docker-buildx=$VERSION" >&2)
-dpkg-deb -x "$work"/docker-buildx_*.deb "$work/x"
-found="$work/x/usr/libexec/docker/cli-plugins/docker-buildx"
-[ -x "$found" ] || { log "no docker-buildx binary in the package"; exit 1; }
-mkdir -p "$OUT"
-install -m 0755 "$found" "$BIN.tmp"
-mv "$BIN.tmp" "$BIN"
+fetch_deb_binary sid 50 docker-buildx "$VERSION" usr/libexec/docker/cli-plugins/docker-buildx "$BIN"
 "$BIN" version >&2
 echo "$BIN"

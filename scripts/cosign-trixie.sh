@@ -9,7 +9,6 @@ set -euo pipefail
 VERSION="${MULTIARCH_COSIGN_TRIXIE_VERSION:-2.5.0-2+b5}"
 BIN=/usr/bin/cosign
 
-log() { printf '[cosign-trixie] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 # shellcheck source=lib/apt-suite.sh
 . "$(dirname "$0")/lib/apt-suite.sh"
@@ -17,20 +16,6 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 # (Debian's build reports GitVersion "devel", so the action never takes it for its pinned release)
 if [ -x "$BIN" ] && "$BIN" version >/dev/null 2>&1; then echo "$BIN"; exit 0; fi
 
-if add_apt_suite trixie 100; then
-  as_root apt-get update -qq >&2
-elif ! apt-cache show "cosign=$VERSION" >/dev/null 2>&1; then
-  as_root apt-get update -qq >&2
-fi
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-log "downloading cosign=$VERSION"
-(cd "$work" && apt-get download -q "cosign=$VERSION" >&2)
-dpkg-deb -x "$work"/cosign_*.deb "$work/x"
-found="$work/x/usr/bin/cosign"
-[ -x "$found" ] || { log "no cosign binary in the package"; exit 1; }
-as_root install -m 0755 "$found" "$BIN.tmp"
-as_root mv "$BIN.tmp" "$BIN"
+fetch_deb_binary trixie 100 cosign "$VERSION" usr/bin/cosign "$BIN"
 "$BIN" version >&2
 echo "$BIN"

@@ -22,3 +22,28 @@ Pin-Priority: $priority
 PIN
   return 0
 }
+
+# fetch_deb_binary SUITE PRIORITY PACKAGE VERSION PATH_IN_DEB DEST — download one package of SUITE
+# (added by add_apt_suite at PRIORITY) and install the one binary at PATH_IN_DEB as DEST (0755,
+# moved into place whole); nothing else of the package is installed. apt-get update runs only when
+# the suite is new or the version is not known yet.
+fetch_deb_binary() {
+  local suite=$1 priority=$2 package=$3 version=$4 inside=$5 dest=$6 work
+  if add_apt_suite "$suite" "$priority"; then
+    as_root apt-get update -qq >&2
+  elif ! apt-cache show "$package=$version" >/dev/null 2>&1; then
+    as_root apt-get update -qq >&2
+  fi
+  work=$(mktemp -d)
+  printf '[apt] downloading %s=%s\n' "$package" "$version" >&2
+  (cd "$work" && apt-get download -q "$package=$version" >&2) &&
+    dpkg-deb -x "$work/${package}"_*.deb "$work/x" &&
+    [ -x "$work/x/$inside" ] &&
+    as_root mkdir -p "$(dirname "$dest")" &&
+    as_root install -m 0755 "$work/x/$inside" "$dest.tmp" &&
+    as_root mv "$dest.tmp" "$dest"
+  local status=$?
+  rm -rf "$work"
+  [ "$status" = 0 ] || printf '[apt] no %s in %s=%s\n' "$inside" "$package" "$version" >&2
+  return "$status"
+}
