@@ -114,19 +114,22 @@ export function consumerCommand(p: Omit<SignPlanInput, 'cosign'>, ref: string): 
   return [...argv, ...registryFlags([ref]), ref].map(shellWord).join(' ');
 }
 
+/** The claims of a JWT (untrusted: each caller checks the one it reads); {} when it is not one. */
+function tokenClaims(token: string): Record<string, unknown> {
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 /**
- * Pure: the identity Fulcio writes into a GitHub Actions certificate: the token's job_workflow_ref
+ * The identity Fulcio writes into a GitHub Actions certificate: the token's job_workflow_ref
  * (the reusable workflow's own ref when one runs the job), else this workflow's GITHUB_WORKFLOW_REF.
  */
 export function keylessIdentity(token: string, env: NodeJS.ProcessEnv, serverUrl: string): string {
-  let claim: unknown;
-  try {
-    const payload = token.split('.')[1] ?? '';
-    claim = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { job_workflow_ref?: unknown })
-      .job_workflow_ref;
-  } catch {
-    claim = undefined;
-  }
+  const claim = tokenClaims(token).job_workflow_ref;
   const ref = typeof claim === 'string' && claim ? claim : (env.GITHUB_WORKFLOW_REF ?? '');
   if (!/^[\w.-]+\/[\w.-]+\/[^\s@]+@[^\s]+$/.test(ref))
     throw new StageError(
@@ -134,6 +137,15 @@ export function keylessIdentity(token: string, env: NodeJS.ProcessEnv, serverUrl
       `cannot tell which workflow signs: the token has no job_workflow_ref and GITHUB_WORKFLOW_REF is ${JSON.stringify(ref)}`,
     );
   return `${serverUrl.replace(/\/+$/, '')}/${ref}`;
+}
+
+/**
+ * The issuer Fulcio writes into the certificate: the token's own `iss` (GitHub Enterprise Server
+ * issues from https://HOST/_services/token), else GitHub.com's Actions issuer.
+ */
+export function keylessIssuer(token: string): string {
+  const iss = tokenClaims(token).iss;
+  return typeof iss === 'string' && /^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(iss) ? iss : GITHUB_ACTIONS_ISSUER;
 }
 
 /** The sigstore services cosign names in its errors, and what each does. */

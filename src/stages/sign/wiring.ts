@@ -15,8 +15,8 @@ import { actDeps, type Run } from '../../run/run.js';
 import { platformDigests, publicKey, resolveCosign, runCosign } from './act.js';
 import {
   consumerCommand,
-  GITHUB_ACTIONS_ISSUER,
   keylessIdentity,
+  keylessIssuer,
   planSign,
   planVerify,
   type SignMode,
@@ -154,7 +154,7 @@ async function keyless(run: Run, env: Record<string, string>): Promise<SignMode>
   return {
     kind: 'keyless',
     identity: keylessIdentity(token, run.env, run.ctx.serverUrl),
-    issuer: GITHUB_ACTIONS_ISSUER,
+    issuer: keylessIssuer(token),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   cosignFailure,
   isCosignVersion,
   keylessIdentity,
+  keylessIssuer,
   signTargets,
 } from '../../../../src/stages/sign/plan.js';
 
@@ -45,6 +46,17 @@ test('keylessIdentity: the token job_workflow_ref, else GITHUB_WORKFLOW_REF; any
   expect(() => keylessIdentity('opaque', { GITHUB_WORKFLOW_REF: 'x y' }, 'https://g')).toThrow(
     /cannot tell which workflow/,
   );
+});
+
+test('keylessIssuer: the token iss when it is an https URL, else the GitHub Actions issuer', () => {
+  const jwt = (claims: object) => `h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s`;
+  expect(keylessIssuer(jwt({ iss: 'https://ghes.example/_services/token' }))).toBe(
+    'https://ghes.example/_services/token',
+  );
+  expect(keylessIssuer(jwt({}))).toBe('https://token.actions.githubusercontent.com');
+  expect(keylessIssuer(jwt({ iss: 'http://evil.example' }))).toBe('https://token.actions.githubusercontent.com');
+  expect(keylessIssuer(jwt({ iss: 'https://a b' }))).toBe('https://token.actions.githubusercontent.com');
+  expect(keylessIssuer('opaque')).toBe('https://token.actions.githubusercontent.com');
 });
 
 test('consumerCommand: a word a shell would split is quoted', () => {
