@@ -33,6 +33,8 @@ import { docker, indexPlatforms, makeWorkspace, REGISTRY, registryManifest, runJ
 const DOCUMENTED: Record<string, { ours: 'success' | 'failure'; why: string }> = {};
 const DEFAULT_CONTEXT =
   "the default context is the workspace, not the Git context: the job checks out to action/, so ./test/Dockerfile is not in the workspace's context";
+/** What the step says when it finds no Dockerfile there (src/inputs/build.ts). */
+const GIT_CONTEXT_HINT = /::error[^\n]*not the Git context build-push-action uses/;
 for (const job of CI_JOBS.filter((j) => j.checkoutPath === 'action'))
   DOCUMENTED[job.name] = { ours: 'failure', why: DEFAULT_CONTEXT };
 
@@ -313,11 +315,13 @@ describeBuildkit("build-push-action's CI steps, replayed unchanged", () => {
       const r = results[i]!;
       const doc = DOCUMENTED[job.name];
       const expected = doc?.ours ?? job.bpa.outcome;
-      got[job.name] = { outcome: r.outcome, pushed: r.pushed, loaded: r.loaded };
+      // a documented default-context failure must tell the user why, before any docker command
+      const hinted = doc?.why === DEFAULT_CONTEXT ? GIT_CONTEXT_HINT.test(r.log) : undefined;
+      got[job.name] = { outcome: r.outcome, pushed: r.pushed, loaded: r.loaded, hinted };
       want[job.name] =
         expected === 'success'
-          ? { outcome: 'success', pushed: job.bpa.pushed ?? [], loaded: job.bpa.loaded ?? [] }
-          : { outcome: 'failure', pushed: expect.any(Array), loaded: expect.any(Array) };
+          ? { outcome: 'success', pushed: job.bpa.pushed ?? [], loaded: job.bpa.loaded ?? [], hinted }
+          : { outcome: 'failure', pushed: expect.any(Array), loaded: expect.any(Array), hinted: hinted && true };
       rows.push(
         `${job.name}: build-push-action ${job.bpa.outcome}, ours ${r.outcome}${doc ? ` (documented: ${doc.why})` : ''}`,
       );

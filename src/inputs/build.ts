@@ -55,6 +55,13 @@ function mergePlatforms(text: string): string[] {
 }
 
 /**
+ * build-push-action's default context is the Git context of the event's commit; ours is the
+ * workspace (see README, "Two forms"), so a pasted step without a checkout finds no Dockerfile.
+ */
+const GIT_CONTEXT_HINT =
+  '; with "context" unset the context is the workspace, not the Git context build-push-action uses: check the repository out there (actions/checkout) or set "context" to its Git URL';
+
+/**
  * The build inputs. `builds` is false in mode merge: nothing is built there, so no checkout is
  * needed (context and Dockerfile are not checked) and the platforms come from the shards.
  */
@@ -101,12 +108,10 @@ export function parseBuildInputs(
   else if (rawFile) file = path.resolve(env.workspace, rawFile);
   else if (!contextIsRemote) file = path.join(context, 'Dockerfile');
   if (builds && file && !fileInRemote && !env.exists(file) && !c.has('context')) {
-    c.fail(
-      'file',
-      rawFile
-        ? `Dockerfile "${rawFile}" not found (resolved to ${file})`
-        : `no Dockerfile in the context (${file}); set "file" to its path`,
-    );
+    const missing = rawFile
+      ? `Dockerfile "${rawFile}" not found (resolved to ${file})`
+      : `no Dockerfile in the context (${file}); set "file" to its path`;
+    c.fail('file', get('context').trim() === '' && form === 'build-push-action' ? missing + GIT_CONTEXT_HINT : missing);
   }
 
   const buildArgs = c.field(

@@ -16,9 +16,12 @@ const base = {
 };
 const get = (inputs: Record<string, string>) => (n: string) => inputs[n] ?? '';
 
-function errorsOf(inputs: Record<string, string>): string[] {
+function errorsOf(
+  inputs: Record<string, string>,
+  env: { workspace: string; exists: (p: string) => boolean } = nothingExists,
+): string[] {
   try {
-    parseInputs(get(inputs), nothingExists);
+    parseInputs(get(inputs), env);
     return [];
   } catch (err) {
     if (err instanceof InputErrors) return err.errors.map((e) => e.message);
@@ -47,6 +50,18 @@ test('mode build: no context problem, a missing Dockerfile is one', () => {
   expect(errors).toEqual([
     'Input "file": Dockerfile "docker/Dockerfile" not found (resolved to /ws/docker/Dockerfile)',
   ]);
+});
+
+test("build-push-action's form with no context: a missing Dockerfile says the Git context is not used", () => {
+  const hint = /the context is the workspace, not the Git context build-push-action uses: check the repository out/;
+  const pasted = { tags: 'ghcr.io/o/app:1', file: './test/Dockerfile' };
+  const workspaceOnly = { workspace: '/ws', exists: (p: string) => p === '/ws' };
+  const [error] = errorsOf(pasted, workspaceOnly);
+  expect(error).toMatch(/^Input "file": Dockerfile "\.\/test\/Dockerfile" not found/);
+  expect(error).toMatch(hint);
+  // this action's own form, or a context the user set, keep the plain message
+  expect(errorsOf({ ...pasted, images: 'ghcr.io/o/app', tags: 'v1' }, workspaceOnly).join('\n')).not.toMatch(hint);
+  expect(errorsOf({ ...pasted, context: '.' }, workspaceOnly).join('\n')).not.toMatch(hint);
 });
 
 test.each([['merge'], ['MERGE'], [' merge ']])('mode %j: context, file and platforms are not checked', (mode) => {
