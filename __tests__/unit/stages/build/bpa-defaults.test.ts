@@ -1,7 +1,8 @@
 /** build-push-action's rules the build stage follows: no --platform, load checks, pushing outputs, no default attestations. */
 import { StageError } from '../../../../src/errors.js';
+import { decidePush } from '../../../../src/inputs/push.js';
 import { noDefaultAttestations, outputsPush, resolveProvenance } from '../../../../src/stages/build/options.js';
-import { checkLoad, decidePush, planBuild } from '../../../../src/stages/build/plan.js';
+import { checkLoad, planBuild } from '../../../../src/stages/build/plan.js';
 
 const base = {
   builder: 'b',
