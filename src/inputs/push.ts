@@ -12,7 +12,7 @@
 export const PUSH_EVENTS = ['push', 'schedule', 'workflow_dispatch', 'release', 'repository_dispatch'] as const;
 
 export interface PushDecision {
-  push: boolean;
+  enabled: boolean;
   reason: string;
   /** An event push: auto does not know: the run builds only, and says how to push. */
   warning?: string;
@@ -32,24 +32,24 @@ export function decidePush(
 ): PushDecision {
   // check, outline, targets evaluate the build and build nothing: there is no image to push
   if (local.call && local.call !== 'build')
-    return { push: false, reason: `call: ${local.call} evaluates the build without building it` };
-  if (push === true) return { push: true, reason: 'push: true' };
-  if (push === false) return { push: false, reason: 'push: false' };
+    return { enabled: false, reason: `call: ${local.call} evaluates the build without building it` };
+  if (push === true) return { enabled: true, reason: 'push: true' };
+  if (push === false) return { enabled: false, reason: 'push: false' };
   if (eventName.startsWith('pull_request'))
-    return { push: false, reason: `push: auto on a ${eventName} event builds only` };
+    return { enabled: false, reason: `push: auto on a ${eventName} event builds only` };
   if (eventName === 'merge_group')
-    return { push: false, reason: 'push: auto on a merge_group event (merge queue check) builds only' };
-  if (local.load) return { push: false, reason: 'push: auto with load: true loads into the local engine only' };
+    return { enabled: false, reason: 'push: auto on a merge_group event (merge queue check) builds only' };
+  if (local.load) return { enabled: false, reason: 'push: auto with load: true loads into the local engine only' };
   if (local.outputs?.length)
-    return { push: false, reason: 'push: auto with outputs set exports only to those outputs' };
-  if (images.length === 0) return { push: false, reason: 'push: auto with no images builds only' };
+    return { enabled: false, reason: 'push: auto with outputs set exports only to those outputs' };
+  if (images.length === 0) return { enabled: false, reason: 'push: auto with no images builds only' };
   if (!(PUSH_EVENTS as readonly string[]).includes(eventName)) {
     const event = eventName || '(none)';
     return {
-      push: false,
+      enabled: false,
       reason: `push: auto on a ${event} event builds only`,
       warning: `push: auto pushes only on ${PUSH_EVENTS.join(', ')} events; this ${event} event builds without pushing. Set push: true to push on it.`,
     };
   }
-  return { push: true, reason: `push: auto on a ${eventName} event` };
+  return { enabled: true, reason: `push: auto on a ${eventName} event` };
 }

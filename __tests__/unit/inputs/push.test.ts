@@ -19,11 +19,11 @@ describe('decidePush', () => {
     ['auto on issues builds only', 'auto', 'issues', ['a/x'], false],
     ['auto with no event name builds only', 'auto', '', ['a/x'], false],
     ['forced true on merge_group', true, 'merge_group', ['a/x'], true],
-  ])('%s', (_n, push, event, images, want) => expect(decidePush(push, event, images).push).toBe(want));
+  ])('%s', (_n, push, event, images, want) => expect(decidePush(push, event, images).enabled).toBe(want));
 
   test('an event auto does not know builds only, and says how to push (never silently)', () => {
     expect(decidePush('auto', 'workflow_run', ['a/x'])).toEqual({
-      push: false,
+      enabled: false,
       reason: 'push: auto on a workflow_run event builds only',
       warning:
         'push: auto pushes only on push, schedule, workflow_dispatch, release, repository_dispatch events; this workflow_run event builds without pushing. Set push: true to push on it.',
@@ -38,16 +38,16 @@ describe('decidePush with local outputs', () => {
     ['load on a push event', { load: true }, false],
     ['outputs set', { outputs: ['type=local,dest=out'] }, false],
     ['neither', {}, true],
-  ])('auto: %s', (_n, local, want) => expect(decidePush('auto', 'push', ['a/x'], local).push).toBe(want));
-  test('explicit true still wins', () => expect(decidePush(true, 'push', ['a/x'], { load: true }).push).toBe(true));
+  ])('auto: %s', (_n, local, want) => expect(decidePush('auto', 'push', ['a/x'], local).enabled).toBe(want));
+  test('explicit true still wins', () => expect(decidePush(true, 'push', ['a/x'], { load: true }).enabled).toBe(true));
 });
 
 describe('call', () => {
   test('check/outline/targets build nothing, so nothing is pushed', () => {
     expect(decidePush(true, 'push', ['r/a'], { call: 'check' })).toEqual({
-      push: false,
+      enabled: false,
       reason: 'call: check evaluates the build without building it',
     });
-    expect(decidePush('auto', 'push', ['r/a'], { call: 'build' }).push).toBe(true);
+    expect(decidePush('auto', 'push', ['r/a'], { call: 'build' }).enabled).toBe(true);
   });
 });

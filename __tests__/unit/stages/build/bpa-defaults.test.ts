@@ -30,7 +30,7 @@ test('load with several platforms: refused on the classic image store, naming it
 });
 
 test('load with push: true pushes (and loads)', () => {
-  expect(decidePush(true, 'push', ['r/app:1'], { load: true }).push).toBe(true);
+  expect(decidePush(true, 'push', ['r/app:1'], { load: true }).enabled).toBe(true);
 });
 
 test.each<[string[], boolean]>([
