@@ -60,7 +60,7 @@ export async function runMain(deps: Deps): Promise<void> {
     const { run, login } = openRun(deps, ctx, inputs, push, { timings, report });
     // login first: every later docker call (builders included) uses its credentials
     await loginStage(run, login);
-    await (inputs.mode === 'merge' ? mergeStage(run) : runBuild(run, pending));
+    await (inputs.mode === 'merge' ? mergeStage(run) : runBuildMode(run, pending));
     // a run that pushed nothing (a pull request, a dry run, a merge with nothing to push) says so too
     writePushed(host, report);
   } catch (err) {
@@ -114,7 +114,7 @@ function openRun(
 }
 
 /** mode build and shard: every stage up to the build, then verification of what it made (a dry run stops at the plan). */
-async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<void> {
+async function runBuildMode(run: Run, pending: (() => Promise<unknown>)[]): Promise<void> {
   const { host, push } = run;
   await qemuStage(run);
   // load the later stages' modules while the builder's probes are out (not before: that would hold back their start)
