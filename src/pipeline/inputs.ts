@@ -13,7 +13,7 @@ import type { Deps } from '../ports/deps.js';
 import type { Host } from '../ports/host.js';
 import { refLimitErrors } from '../stages/meta/ref-limit.js';
 import { noArtifactServiceError } from '../stages/shard/record.js';
-import { metaCheckModule } from './preload.js';
+import { dockerfileModule, metaCheckModule } from './preload.js';
 
 /** Mask every credential and secret input (before anything at all is logged). */
 export function maskSecretInputs(host: Host): void {
@@ -36,6 +36,11 @@ export async function parseRunInputs(
       exists: (p) => files.exists(p),
       realPath: (p) => files.realPath?.(p),
       readFile: (p) => files.readFile(p),
+      // the Dockerfile reader loads only when a stage is named (it costs the input pass otherwise)
+      stageNames:
+        host.getInput('target') || host.getInput('no-cache-filters')
+          ? (await dockerfileModule()).stageNames
+          : undefined,
     });
     const push = decidePush(inputs.push, ctx.eventName, [...inputs.images, ...inputs.literalRefs], {
       load: inputs.load,
