@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { allImageBytes, type AuthRegistry, startAuthRegistry } from './auth-registry.js';
-import { docker, type Job, makeWorkspace, runJob, type StepResult, uniqueName } from './harness.js';
+import { docker, findSecretLeaks, type Job, makeWorkspace, runJob, uniqueName } from './harness.js';
 
 // RUN steps use --network=none: hermetic, and independent of the engine's bridge network.
 const SECRET_DOCKERFILE = `FROM scratch
@@ -23,30 +23,6 @@ CMD ["/bin/busybox", "cat", "/built-on"]
 `;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-/** Lines the runner consumes (::add-mask::) never reach the log; everything else does. */
-function visible(stdout: string): string {
-  return stdout
-    .split('\n')
-    .filter((l) => !l.startsWith('::add-mask::'))
-    .join('\n');
-}
-
-/** Every place a value could leak to: logs of both steps, summary, outputs, state. */
-function leaks(job: Job, values: string[]): string[] {
-  const places: [string, string][] = [];
-  for (const [step, r] of [
-    ['main', job.main],
-    ['post', job.post],
-  ] as [string, StepResult][]) {
-    places.push([`${step} stdout`, visible(r.stdout)], [`${step} stderr`, r.stderr], [`${step} summary`, r.summary]);
-    places.push([`${step} outputs`, JSON.stringify(r.outputs)], [`${step} state`, JSON.stringify(r.state)]);
-  }
-  const found: string[] = [];
-  for (const v of values)
-    for (const [where, text] of places) if (text.includes(v)) found.push(`${where} contains a secret value`);
-  return found;
-}
 
 /** The masks come first: no line is printed before every secret value is masked. */
 function maskedFirst(stdout: string, values: string[]): boolean {
@@ -147,7 +123,7 @@ describe('login: registry with htpasswd (bcrypt) auth, build secrets', () => {
     // ... and the values are nowhere in the image: layers, configs, attestations
     for (const v of [token, envSecret, password]) expect(all.includes(v)).toBe(false);
 
-    expect(leaks(job, [password, token, envSecret])).toEqual([]);
+    expect(findSecretLeaks(job, [password, token, envSecret])).toEqual([]);
     expect(maskedFirst(job.main.stdout, [password, token])).toBe(true);
     expect(job.main.summary).toContain(job.main.outputs.digest);
     expect(job.main.summary).toMatch(/\| login \d/);
@@ -180,7 +156,7 @@ describe('login: registry with htpasswd (bcrypt) auth, build secrets', () => {
     expect(job.main.dockerCalls.some((c) => c[0] === 'buildx' && c[1] === 'build')).toBe(false);
     expect(job.main.outputs.pushed).toBe('false');
     expect((await reg.get(`/v2/${repo}/manifests/v1`)).status).toBe(404);
-    expect(leaks(job, [wrong, password, `never-${wrong}`])).toEqual([]);
+    expect(findSecretLeaks(job, [wrong, password, `never-${wrong}`])).toEqual([]);
     expect(maskedFirst(job.main.stdout, [wrong])).toBe(true);
     expect(job.post.code).toBe(0);
     noCredentialLeftovers(job, reg.host);

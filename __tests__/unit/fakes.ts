@@ -166,7 +166,7 @@ export function fakeRun(
     ...deps,
     ctx,
     inputs: parseInputs((n, o) => host.getInput(n, o), { workspace: ctx.workspace, exists: () => true }),
-    push: { push: false, reason: '' },
+    push: { enabled: false, reason: '' },
     state: new StateStore(host),
     tempDir: over.tempDir ?? '/tmp/rt/multiarch-run',
     dockerConfig: '/tmp/rt/dc',

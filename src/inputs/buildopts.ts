@@ -11,7 +11,6 @@ import {
   checkOutput,
   checkStageExists,
   checkStageName,
-  dockerfileStages,
 } from './grammar.js';
 
 /** build-push-action's build options (labels, annotations and cache belong to other areas). */
@@ -229,10 +228,10 @@ export function checkStagesExist(
   o: Pick<BuildOptionInputs, 'target' | 'noCacheFilters'>,
   read: (file: string) => string | undefined,
 ): void {
-  if (!path.isAbsolute(file) || (!o.target && o.noCacheFilters.length === 0)) return;
+  if (!env.stageNames || !path.isAbsolute(file) || (!o.target && o.noCacheFilters.length === 0)) return;
   const text = read(file);
   if (text === undefined) return;
-  const stages = dockerfileStages(text);
+  const stages = env.stageNames(text);
   const shown = path.relative(env.workspace, file) || file;
   if (o.target && !c.has('target')) c.field('target', () => checkStageExists(o.target, stages, shown), undefined);
   if (!c.has('no-cache-filters'))

@@ -17,6 +17,11 @@ export interface InputEnv {
   realPath?(p: string): string | undefined;
   /** A file's text, undefined when it cannot be read (then what it holds is not checked). */
   readFile?(p: string): string | undefined;
+  /**
+   * A Dockerfile's stage names (oci/dockerfile.ts's stageNames, loaded by the input pass only when
+   * target or no-cache-filters is set); unset: the stages those name are not checked.
+   */
+  stageNames?(dockerfile: string): string[] | undefined;
 }
 
 /** How Collector.oneOf reads a value and words its error. */

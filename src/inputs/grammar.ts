@@ -35,28 +35,6 @@ export function checkStageName(v: string): string {
   return v;
 }
 
-/**
- * The stage names of a Dockerfile (`FROM image AS name`, lower-cased as BuildKit compares them),
- * or undefined when a name is built from an ARG (then which stages exist is not known here).
- * Continuation lines are joined; a heredoc line that reads like FROM … AS only adds a name, so a
- * stage is never refused that exists.
- */
-export function dockerfileStages(text: string): string[] | undefined {
-  const escape = /^#\s*escape\s*=\s*`/im.test(text.split('\n', 5).join('\n')) ? '`' : '\\';
-  // comment lines (directives included) end no instruction and are dropped, as BuildKit drops them
-  const code = text
-    .split('\n')
-    .filter((l) => !/^\s*#/.test(l))
-    .join('\n');
-  const joined = code.replace(new RegExp(`\\${escape}[ \\t]*\\r?\\n`, 'g'), ' ');
-  const names: string[] = [];
-  for (const m of joined.matchAll(/^[ \t]*FROM[ \t]+.*?[ \t]AS[ \t]+(\S+)[ \t]*\r?$/gim)) {
-    if (m[1]!.includes('$')) return undefined;
-    names.push(m[1]!.toLowerCase());
-  }
-  return names;
-}
-
 /** A stage the Dockerfile has (when its stages are known). */
 export function checkStageExists(name: string, stages: string[] | undefined, dockerfile: string): void {
   if (!stages || stages.includes(name.toLowerCase())) return;

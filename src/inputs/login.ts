@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { InputError } from '../errors.js';
 import { checkOperand, readsAsOption } from '../ports/argv.js';
 import type { Collector, Getter } from './collect.js';
+import type { PushDecision } from './push.js';
 
 export interface RegistryLogin {
   /** Registry host ('' = Docker Hub). */
@@ -135,8 +136,8 @@ export function parseLoginInputs(get: Getter, c: Collector): LoginInputs {
  * after the whole build: an input error instead (a secret that is not set, or not passed to this
  * workflow, reads as empty). Without a push it is only noted (a fork's pull request sees empty secrets).
  */
-export function pushCredentialErrors(login: LoginInputs, push: { push: boolean; reason: string }): InputError[] {
-  if (!push.push) return [];
+export function pushCredentialErrors(login: LoginInputs, push: PushDecision): InputError[] {
+  if (!push.enabled) return [];
   return login.loginsWithoutPassword.map(
     (reg) =>
       new InputError(

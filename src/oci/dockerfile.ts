@@ -131,6 +131,15 @@ export function parseDockerfile(dockerfile: string): Parsed {
   return { declared, stages };
 }
 
+/**
+ * The stage names of a Dockerfile (FROM … AS name, lower-cased as BuildKit compares them), or
+ * undefined when a name is built from a variable: then which stages exist is not known here.
+ */
+export function stageNames(dockerfile: string): string[] | undefined {
+  const names = parseDockerfile(dockerfile).stages.flatMap((s) => (s.name ? [s.name] : []));
+  return names.some((n) => n.includes('$')) ? undefined : names;
+}
+
 /** The variables a FROM line sees when building `target`: TARGET* / BUILD*, then the global ARGs. */
 export function fromVars(
   declared: Parsed['declared'],

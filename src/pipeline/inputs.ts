@@ -7,15 +7,13 @@ import { InputError, InputErrors } from '../errors.js';
 import { type Inputs, parseInputs, secretInputValues } from '../inputs/index.js';
 import { pushCredentialErrors } from '../inputs/login.js';
 import { expressionTexts } from '../inputs/meta.js';
+import { decidePush, type PushDecision } from '../inputs/push.js';
 import { keylessTokenError } from '../inputs/sign.js';
 import type { Deps } from '../ports/deps.js';
 import type { Host } from '../ports/host.js';
-import { decidePush } from '../stages/build/plan.js';
 import { refLimitErrors } from '../stages/meta/ref-limit.js';
 import { noArtifactServiceError } from '../stages/shard/record.js';
-import { metaCheckModule } from './preload.js';
-
-export type Push = ReturnType<typeof decidePush>;
+import { dockerfileModule, metaCheckModule } from './preload.js';
 
 /** Mask every credential and secret input (before anything at all is logged). */
 export function maskSecretInputs(host: Host): void {
@@ -27,7 +25,10 @@ export function maskSecretInputs(host: Host): void {
  * the validation render of every expression); on bad input every problem is an ::error and the
  * step fails, before any docker command.
  */
-export async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inputs: Inputs; push: Push } | undefined> {
+export async function parseRunInputs(
+  deps: Deps,
+  ctx: RunContext,
+): Promise<{ inputs: Inputs; push: PushDecision } | undefined> {
   const { host, files } = deps;
   try {
     const inputs = parseInputs((n, o) => host.getInput(n, o), {
@@ -35,6 +36,11 @@ export async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inp
       exists: (p) => files.exists(p),
       realPath: (p) => files.realPath?.(p),
       readFile: (p) => files.readFile(p),
+      // the Dockerfile reader loads only when a stage is named (it costs the input pass otherwise)
+      stageNames:
+        host.getInput('target') || host.getInput('no-cache-filters')
+          ? (await dockerfileModule()).stageNames
+          : undefined,
     });
     const push = decidePush(inputs.push, ctx.eventName, [...inputs.images, ...inputs.literalRefs], {
       load: inputs.load,
@@ -44,7 +50,7 @@ export async function parseRunInputs(deps: Deps, ctx: RunContext): Promise<{ inp
     const errors = [
       ...checkRunInputs(inputs, deps.env, deps.artifacts.available),
       ...pushCredentialErrors(inputs, push),
-      ...[keylessTokenError(inputs, push.push, deps.env)].filter((e) => e !== undefined),
+      ...[keylessTokenError(inputs, push.enabled, deps.env)].filter((e) => e !== undefined),
       ...(await refLimitErrors(inputs, { meta: ctx.meta, now: deps.now() })),
     ];
     if (expressionTexts(inputs).some((t) => t.includes('{{'))) {

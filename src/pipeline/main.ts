@@ -7,6 +7,7 @@
 import { readRunContext, type RunContext } from '../context/run-context.js';
 import { StageError } from '../errors.js';
 import type { Inputs } from '../inputs/index.js';
+import type { PushDecision } from '../inputs/push.js';
 import type { Deps } from '../ports/deps.js';
 import { prepareJobDockerConfig } from '../ports/docker-config.js';
 import { type Exec, withEnv } from '../ports/exec.js';
@@ -32,7 +33,7 @@ import { shardPushStage, shardResultStage } from '../stages/shard/wiring.js';
 import { prepareSign, pushedRepos, signStage } from '../stages/sign/wiring.js';
 import { planSmokeLoads, verifyStage } from '../stages/verify/wiring.js';
 import { announceForm, resolveBuilderPlatform } from './builder-platform.js';
-import { maskSecret, maskSecretInputs, parseRunInputs, type Push } from './inputs.js';
+import { maskSecret, maskSecretInputs, parseRunInputs } from './inputs.js';
 import { preloadStages } from './preload.js';
 import { finishReport, reportFailure } from './report.js';
 
@@ -59,7 +60,7 @@ export async function runMain(deps: Deps): Promise<void> {
     const { run, login } = openRun(deps, ctx, inputs, push, { timings, report });
     // login first: every later docker call (builders included) uses its credentials
     await loginStage(run, login);
-    await (inputs.mode === 'merge' ? mergeStage(run) : runBuild(run, pending));
+    await (inputs.mode === 'merge' ? mergeStage(run) : runBuildMode(run, pending));
     // a run that pushed nothing (a pull request, a dry run, a merge with nothing to push) says so too
     writePushed(host, report);
   } catch (err) {
@@ -79,7 +80,7 @@ function openRun(
   deps: Deps,
   ctx: RunContext,
   inputs: Inputs,
-  push: Push,
+  push: PushDecision,
   out: { timings: Timing[]; report: RunReport },
 ): { run: Run; login: LoginDecision } {
   const { host, files } = deps;
@@ -95,7 +96,7 @@ function openRun(
   state.update({ tempDir });
   const dockerConfig = files.makeTempDir(ctx.runnerTemp, 'multiarch-docker-config-');
   state.update({ dockerConfig });
-  const login = planLogin(inputs, push.push, ctx.eventName);
+  const login = planLogin(inputs, push.enabled, ctx.eventName);
   for (const n of login.notes) {
     if (n.level === 'warning') host.warning(n.message);
     else host.info(n.message);
@@ -113,7 +114,7 @@ function openRun(
 }
 
 /** mode build and shard: every stage up to the build, then verification of what it made (a dry run stops at the plan). */
-async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<void> {
+async function runBuildMode(run: Run, pending: (() => Promise<unknown>)[]): Promise<void> {
   const { host, push } = run;
   await qemuStage(run);
   // load the later stages' modules while the builder's probes are out (not before: that would hold back their start)
@@ -124,7 +125,7 @@ async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<
   await resolveBuilderPlatform(run, readPlatforms);
   const { inputs } = run;
   const meta = await metaStage(run);
-  if (push.push && inputs.mode !== 'shard' && meta.refs.length === 0) {
+  if (push.enabled && inputs.mode !== 'shard' && meta.refs.length === 0) {
     throw new StageError('meta', 'nothing to push: no tag could be derived from the git ref; set "tags"');
   }
   host.info(`tags: ${meta.refs.join(', ') || '(none)'}; ${push.reason}`);
@@ -133,7 +134,7 @@ async function runBuild(run: Run, pending: (() => Promise<unknown>)[]): Promise<
   const plan = planBuildStage(run, meta, builder, cache, await planArchCheckExport(run, builder));
   if (inputs.dryRun) {
     host.info(
-      `dry-run plan:\n${JSON.stringify({ platforms: inputs.platforms, push: push.push, pushReason: push.reason, tags: meta.tags, labels: meta.labels, annotations: meta.annotations, version: meta.version, buildx: plan.argv }, null, 2)}`,
+      `dry-run plan:\n${JSON.stringify({ platforms: inputs.platforms, push: push.enabled, pushReason: push.reason, tags: meta.tags, labels: meta.labels, annotations: meta.annotations, version: meta.version, buildx: plan.argv }, null, 2)}`,
     );
     host.setOutput('platforms', inputs.platforms.join(','));
     run.report.digest = '(dry run)';
@@ -204,5 +205,5 @@ function preload(run: Run): void {
         runtime: env,
       }),
   });
-  if (inputs.mode === 'shard' && run.push.push && run.artifacts.available) run.artifacts.warmUp();
+  if (inputs.mode === 'shard' && run.push.enabled && run.artifacts.available) run.artifacts.warmUp();
 }

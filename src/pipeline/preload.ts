@@ -10,6 +10,9 @@ import { preflightModule } from '../stages/preflight/wiring.js';
 /** The input pass's validation render of tag/label/flavor expressions (Handlebars, moment-timezone). */
 export const metaCheckModule = once(() => import('../stages/meta/check.js'));
 
+/** The Dockerfile reader (dockerfile-ast): the input pass needs it only to check target and no-cache-filters. */
+export const dockerfileModule = once(() => import('../oci/dockerfile.js'));
+
 export function preloadStages(opts: { preflight: boolean; actionsCache: boolean }): void {
   metaModule().catch(() => undefined);
   if (opts.preflight) preflightModule().catch(() => undefined);

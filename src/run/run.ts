@@ -1,6 +1,7 @@
 import type { Completed } from '../context/github-api.js';
 import type { RunContext } from '../context/run-context.js';
 import type { Inputs } from '../inputs/index.js';
+import type { PushDecision } from '../inputs/push.js';
 import type { Deps } from '../ports/deps.js';
 import type { ActDeps, Exec } from '../ports/exec.js';
 import type { Host } from '../ports/host.js';
@@ -15,7 +16,7 @@ import type { Timing } from './summary.js';
 export interface Run extends Deps {
   ctx: RunContext;
   inputs: Inputs;
-  push: { push: boolean; reason: string };
+  push: PushDecision;
   /** The gateway of this run: Deps.exec with the dry run and the run's DOCKER_CONFIG applied. */
   exec: Exec;
   state: StateStore;

@@ -6,7 +6,6 @@ import {
   checkOutput,
   checkStageExists,
   checkStageName,
-  dockerfileStages,
 } from '../../../src/inputs/grammar.js';
 
 /** The hostile values every new check must refuse with a short message (no echo of 100 kB, no line break). */
@@ -20,26 +19,7 @@ describe('stage names (target, no-cache-filters)', () => {
     expect(() => checkStageName(v)).toThrow(/stage name|one line/);
   });
 
-  test('the stages of a Dockerfile: AS names lower-cased, continuation lines joined, comments ignored', () => {
-    const df = [
-      '# syntax=docker/dockerfile:1',
-      'ARG BASE=alpine',
-      'FROM --platform=$BUILDPLATFORM golang:1.22 AS Build',
-      'RUN echo from x as notastage',
-      'FROM ${BASE} \\',
-      '  AS runtime',
-      'from scratch as final',
-      'FROM build',
-    ].join('\n');
-    expect(dockerfileStages(df)).toEqual(['build', 'runtime', 'final']);
-  });
-
-  test('the escape directive changes the continuation character', () => {
-    expect(dockerfileStages('# escape=`\nFROM alpine `\n  AS win\n')).toEqual(['win']);
-  });
-
-  test('a stage named from an ARG: the stages are not known, nothing is refused', () => {
-    expect(dockerfileStages('FROM alpine AS ${NAME}\n')).toBeUndefined();
+  test('unknown stages (a name from an ARG): nothing is refused', () => {
     expect(() => checkStageExists('any', undefined, 'Dockerfile')).not.toThrow();
   });
 

@@ -143,6 +143,6 @@ describe('the parsed inputs at the debug tier', () => {
     expect(line).toMatch(/"attrs":\{"value":"v1"/);
     expect(line).toContain('"id":"npm","value":"***"');
     for (const secret of ['pw-123', 'ghs_token', 's3cr3t', 'hostile', 'auth-pw']) expect(line).not.toContain(secret);
-    expect(host.debugs.find((d) => d.startsWith('push: '))).toMatch(/"push":true/);
+    expect(host.debugs.find((d) => d.startsWith('push: '))).toMatch(/"enabled":true/);
   });
 });

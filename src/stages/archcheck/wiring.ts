@@ -38,7 +38,7 @@ export async function planArchCheckExport(run: Run, builder: Builder): Promise<C
     (inputs.append.length > 0 || parseInspectNodes(await builder.inspected()).length > 1);
   return planCheckExport({
     archCheck: inputs.archCheck,
-    pushed: run.push.push,
+    pushed: run.push.enabled,
     call: inputs.call,
     driver: builder.driver,
     multiNode,

@@ -47,57 +47,6 @@ export interface BuildPlanInput {
 }
 
 /**
- * Events on which push: auto pushes: a branch or tag push, a schedule (nightly), a manual run
- * (workflow_dispatch), a release, and repository_dispatch (an outside system asking for a rebuild,
- * with a token that can write to the repository) — what `push: ${{ github.event_name !=
- * 'pull_request' }}` meant for build-push-action users, as a list.
- */
-export const PUSH_EVENTS = ['push', 'schedule', 'workflow_dispatch', 'release', 'repository_dispatch'] as const;
-
-export interface PushDecision {
-  push: boolean;
-  reason: string;
-  /** An event push: auto does not know: the run builds only, and says how to push. */
-  warning?: string;
-}
-
-/**
- * Pure: whether this run pushes. auto pushes only on PUSH_EVENTS and only when there is somewhere
- * to push: pull requests and merge queue checks (merge_group: the push comes with the merge's own
- * push event) build only; any other event (delete, workflow_run, issues, …) builds only and says so,
- * since a new or unexpected trigger must not publish images silently.
- */
-export function decidePush(
-  push: 'auto' | boolean,
-  eventName: string,
-  images: string[],
-  local: { load?: boolean; outputs?: string[]; call?: string } = {},
-): PushDecision {
-  // check, outline, targets evaluate the build and build nothing: there is no image to push
-  if (local.call && local.call !== 'build')
-    return { push: false, reason: `call: ${local.call} evaluates the build without building it` };
-  if (push === true) return { push: true, reason: 'push: true' };
-  if (push === false) return { push: false, reason: 'push: false' };
-  if (eventName.startsWith('pull_request'))
-    return { push: false, reason: `push: auto on a ${eventName} event builds only` };
-  if (eventName === 'merge_group')
-    return { push: false, reason: 'push: auto on a merge_group event (merge queue check) builds only' };
-  if (local.load) return { push: false, reason: 'push: auto with load: true loads into the local engine only' };
-  if (local.outputs?.length)
-    return { push: false, reason: 'push: auto with outputs set exports only to those outputs' };
-  if (images.length === 0) return { push: false, reason: 'push: auto with no images builds only' };
-  if (!(PUSH_EVENTS as readonly string[]).includes(eventName)) {
-    const event = eventName || '(none)';
-    return {
-      push: false,
-      reason: `push: auto on a ${event} event builds only`,
-      warning: `push: auto pushes only on ${PUSH_EVENTS.join(', ')} events; this ${event} event builds without pushing. Set push: true to push on it.`,
-    };
-  }
-  return { push: true, reason: `push: auto on a ${eventName} event` };
-}
-
-/**
  * Pure: load with several platforms needs an image store that holds multi-platform images (the
  * engine's containerd store, with either driver); the classic store holds one platform per tag.
  */

@@ -26,7 +26,7 @@ export function planBuildStage(
     ctx: run.ctx,
     env: run.env,
     tempDir: run.tempDir,
-    push: run.push.push,
+    push: run.push.enabled,
     meta,
     builder,
     cache: cache.restored,
@@ -67,7 +67,7 @@ export async function buildStage(run: Run, plan: BuildPlan, cache: PreparedCache
   writeSecretFiles(plan.secretFiles, files);
   const env = buildEnv(run, plan, cache);
   // retries transient push failures (push-retries) by re-running the cached build
-  const retrying = buildExec(exec, host, inputs, push.push);
+  const retrying = buildExec(exec, host, inputs, push.enabled);
   const dockerfile = dockerfileName(inputs.file, run.ctx.workspace);
   const result = await run.timed('build', () =>
     runBuild(
@@ -95,7 +95,7 @@ export async function buildStage(run: Run, plan: BuildPlan, cache: PreparedCache
 /** The build's outputs, `pushed` included: an outputs entry may push by itself (type=registry, type=image,push=true). */
 export function setBuildOutputs(run: Run, result: BuildResult): void {
   const { inputs, host, push } = run;
-  run.report.pushed = push.push || outputsPush(inputs.outputs);
+  run.report.pushed = push.enabled || outputsPush(inputs.outputs);
   writePushed(host, run.report);
   host.setOutput('digest', result.digest);
   host.setOutput('imageid', result.imageid);

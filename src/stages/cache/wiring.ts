@@ -37,7 +37,7 @@ export async function cacheStage(run: Run, meta: MetaPlan, builder: Builder): Pr
     runTempDir: run.tempDir,
     images: inputs.images,
     refs: meta.refs,
-    push: run.push.push,
+    push: run.push.enabled,
     buildxVersion: builder.buildxVersion,
     runtime: run.env,
   });

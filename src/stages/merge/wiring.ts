@@ -10,9 +10,9 @@ import { checkShardImages, planMerge } from './plan.js';
 export async function mergeStage(run: Run): Promise<void> {
   const { inputs, host, push } = run;
   // no digests: @actions/artifact will read the shard results; load it while the tags are computed
-  if (!inputs.digests.length && push.push) run.artifacts.warmUp();
+  if (!inputs.digests.length && push.enabled) run.artifacts.warmUp();
   const meta = await metaStage(run);
-  if (!push.push) {
+  if (!push.enabled) {
     host.info(`merge: nothing to merge, ${push.reason}`);
     await prepareSign(run); // its notice: nothing is signed
     return;

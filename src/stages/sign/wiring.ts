@@ -53,7 +53,7 @@ export interface Signer {
 export async function prepareSign(run: Run): Promise<Signer | undefined> {
   const { inputs, host } = run;
   if (!inputs.sign) return undefined;
-  if (!run.push.push) {
+  if (!run.push.enabled) {
     (host.notice ?? host.info).call(host, `sign: nothing is pushed (${run.push.reason}), so nothing is signed`);
     return undefined;
   }

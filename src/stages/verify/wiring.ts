@@ -41,7 +41,7 @@ export interface Built {
 /** After the build: the time report, verify the pushed tags, the arch check, then the smoke test. */
 export async function verifyStage(run: Run, built: Built): Promise<void> {
   const { host, inputs } = run;
-  const pushed = run.push.push;
+  const pushed = run.push.enabled;
   if (built.times) run.report.verification += timesSection(host, inputs.platforms, built.times);
   let manifests: Record<string, string> = {};
   if (pushed && inputs.verify && built.refs.length) {
@@ -63,7 +63,7 @@ async function smokeStage(run: Run, built: Built, manifests: Record<string, stri
   const load = built.smokeLoad;
   const target: SmokeTarget | undefined = load
     ? { ref: '', pull: false, perPlatform: load.tags }
-    : smokeTarget(built.refs, built.digest, run.push.push, manifests);
+    : smokeTarget(built.refs, built.digest, run.push.enabled, manifests);
   if (!target) {
     host.warning('smoke-test: skipped, the image has no tag to run it by (set "images")');
     return;
@@ -106,7 +106,8 @@ function timesSection(host: Host, platforms: string[], t: { log: string; nativeP
  */
 export function planSmokeLoads(run: Run, plan: BuildPlan, cache: PreparedCache, driver: string): SmokeLoad | undefined {
   const { inputs } = run;
-  if (!inputs.smokeTest.length || plan.shard || !needsSmokeLoad(driver, run.push.push, inputs.load)) return undefined;
+  if (!inputs.smokeTest.length || plan.shard || !needsSmokeLoad(driver, run.push.enabled, inputs.load))
+    return undefined;
   const id = randomBytes(4).toString('hex');
   const tags = Object.fromEntries(inputs.platforms.map((p) => [p, smokeLoadTag(id, p)]));
   const argvs = Object.fromEntries(

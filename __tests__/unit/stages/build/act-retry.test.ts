@@ -1,5 +1,6 @@
-import type { Exec, ExecResult } from '../../../../src/ports/exec.js';
+import type { ExecResult } from '../../../../src/ports/exec.js';
 import { backoffSeconds, classifyPushFailure, retryingExec } from '../../../../src/stages/build/act-retry.js';
+import { fakeExec } from '../../fakes.js';
 
 const push = (tail: string) =>
   `#9 pushing layers\n------\nERROR: failed to solve: failed to push 127.0.0.1:5000/app:v1: ${tail}\n`;
@@ -170,15 +171,18 @@ describe('retryingExec', () => {
   };
   const ok: ExecResult = { code: 0, stdout: 'done', stderr: '' };
   const setup = (results: ExecResult[], retries: number) => {
-    const argvs: string[][] = [];
     const sleeps: number[] = [];
     const logs: string[] = [];
-    const inner: Exec = async (req) => {
-      argvs.push(req.argv);
-      return results.shift()!;
-    };
+    const inner = fakeExec(() => results.shift()!);
     const exec = retryingExec(inner, { retries, log: (m) => logs.push(m), sleep: async (ms) => void sleeps.push(ms) });
-    return { exec, argvs, sleeps, logs };
+    return {
+      exec,
+      get argvs() {
+        return inner.calls.map((c) => c.argv);
+      },
+      sleeps,
+      logs,
+    };
   };
 
   test('re-runs the same command after transient failures, with backoff, and logs each retry', async () => {

@@ -1,7 +1,8 @@
 /** build-push-action's rules the build stage follows: no --platform, load checks, pushing outputs, no default attestations. */
 import { StageError } from '../../../../src/errors.js';
+import { decidePush } from '../../../../src/inputs/push.js';
 import { noDefaultAttestations, outputsPush, resolveProvenance } from '../../../../src/stages/build/options.js';
-import { checkLoad, decidePush, planBuild } from '../../../../src/stages/build/plan.js';
+import { checkLoad, planBuild } from '../../../../src/stages/build/plan.js';
 
 const base = {
   builder: 'b',
@@ -29,7 +30,7 @@ test('load with several platforms: refused on the classic image store, naming it
 });
 
 test('load with push: true pushes (and loads)', () => {
-  expect(decidePush(true, 'push', ['r/app:1'], { load: true }).push).toBe(true);
+  expect(decidePush(true, 'push', ['r/app:1'], { load: true }).enabled).toBe(true);
 });
 
 test.each<[string[], boolean]>([

@@ -116,7 +116,7 @@ describe('reproducible: the source date as a build-arg, rewrite-timestamp on eve
 
   test('pushing: the push is a registry exporter entry with rewrite-timestamp, no --push', () => {
     const f = runOf({ context: '.', reproducible: 'true', 'build-args': 'A=1' });
-    f.run.push = { push: true, reason: 'push: true' };
+    f.run.push = { enabled: true, reason: 'push: true' };
     const { argv } = planBuildStage(f.run, dated('git'), builder, cacheOf());
     expect(argv).not.toContain('--push');
     expect(flags(argv, '--output')).toEqual(['type=registry,rewrite-timestamp=true']);
@@ -149,7 +149,7 @@ describe('reproducible: the source date as a build-arg, rewrite-timestamp on eve
 
   test('without reproducible nothing changes: --push, no source date build-arg, outputs as given', () => {
     const f = runOf({ context: '.', outputs: 'type=oci,dest=/tmp/o.tar' });
-    f.run.push = { push: true, reason: 'push: true' };
+    f.run.push = { enabled: true, reason: 'push: true' };
     const { argv } = planBuildStage(f.run, meta, builder, cacheOf());
     expect(argv).toContain('--push');
     expect(flags(argv, '--output')).toEqual(['type=oci,dest=/tmp/o.tar']);

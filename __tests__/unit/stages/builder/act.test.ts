@@ -128,16 +128,14 @@ describe("the context's own builder: nothing waits for its inspect", () => {
 describe('probeBuilder', () => {
   const status = JSON.stringify(containerd);
   test('no buildx in the plugin list: `docker buildx version` answers', async () => {
-    const calls: string[] = [];
-    const exec: Exec = async ({ argv }) => {
-      calls.push(argv.slice(1, 3).join(' '));
-      if (argv[1] === 'info') return { code: 0, stdout: `${status}\n[]`, stderr: '' };
-      if (argv[2] === 'version') return { code: 0, stdout: 'github.com/docker/buildx v0.30.0 abc', stderr: '' };
-      return { code: 0, stdout: 'default\n', stderr: '' };
-    };
+    const exec = fakeExec(({ argv }) => {
+      if (argv[1] === 'info') return { stdout: `${status}\n[]` };
+      if (argv[2] === 'version') return { stdout: 'github.com/docker/buildx v0.30.0 abc' };
+      return { stdout: 'default\n' };
+    });
     const p = await probeBuilder(exec);
     expect(parseBuildxVersion(p.buildxVersion ?? '')).toBe('0.30.0');
-    expect(calls).toContain('buildx version');
+    expect(exec.calls.map((c) => c.argv.slice(1, 3).join(' '))).toContain('buildx version');
   });
 });
 

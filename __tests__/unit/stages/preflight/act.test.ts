@@ -1,8 +1,8 @@
 import { StageError } from '../../../../src/errors.js';
-import type { Exec } from '../../../../src/ports/exec.js';
 import { PROBE_CONCURRENCY } from '../../../../src/ports/pool.js';
 import { runPreflight } from '../../../../src/stages/preflight/act.js';
 import { planPreflight } from '../../../../src/stages/preflight/plan.js';
+import { fakeExec } from '../../fakes.js';
 import { index } from './index-json.js';
 
 const AMD_ARM = ['linux/amd64', 'linux/arm64'];
@@ -24,14 +24,12 @@ describe('runPreflight', () => {
     },
     'single-locked:1': { code: 1, stdout: '', stderr: 'ERROR: unauthorized\n' },
   };
-  const calls: string[][] = [];
-  const exec: Exec = async ({ argv }) => {
-    calls.push(argv);
+  const exec = fakeExec(({ argv }) => {
     const ref = argv[argv.length - 1]!;
     if (argv.includes('--format'))
-      return configs[ref] ?? { code: 0, stdout: JSON.stringify({ os: 'linux', architecture: 'amd64' }), stderr: '' };
-    return answers[ref] ?? { code: 1, stdout: '', stderr: 'not found' };
-  };
+      return configs[ref] ?? { stdout: JSON.stringify({ os: 'linux', architecture: 'amd64' }) };
+    return answers[ref] ?? { code: 1, stderr: 'not found' };
+  });
   const run = (dockerfile: string, platforms = AMD_ARM) => {
     const logs: string[] = [];
     const warns: string[] = [];
@@ -50,7 +48,15 @@ describe('runPreflight', () => {
     expect(err.stage).toBe('preflight');
     expect(err.message).toContain('base image amd:1 (line 2) has no linux/arm64: it has only linux/amd64');
     expect(err.annotation).toEqual({ file: '/ws/Dockerfile', line: 2 });
-    expect(calls).toContainEqual(['docker', 'buildx', 'imagetools', 'inspect', '--raw', '--', 'amd:1']);
+    expect(exec.calls.map((c) => c.argv)).toContainEqual([
+      'docker',
+      'buildx',
+      'imagetools',
+      'inspect',
+      '--raw',
+      '--',
+      'amd:1',
+    ]);
   });
 
   test('an unreachable registry only warns', async () => {
@@ -68,7 +74,7 @@ describe('runPreflight', () => {
     const { p, logs } = run('FROM single-v8:1\n', ['linux/arm64']);
     await expect(p).resolves.toEqual([{ ref: 'single-v8:1', status: 'ok', available: ['linux/arm64'] }]);
     expect(logs).toContain('preflight: single-v8:1 has linux/arm64');
-    expect(calls).toContainEqual([
+    expect(exec.calls.map((c) => c.argv)).toContainEqual([
       'docker',
       'buildx',
       'imagetools',

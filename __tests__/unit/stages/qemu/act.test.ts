@@ -201,7 +201,7 @@ describe('runQemu', () => {
 });
 
 test('a local engine: the stage runs no process at all when emulators are ready', async () => {
-  const calls: string[][] = [];
+  const exec = fakeExec();
   const files: Record<string, string> = {
     [`${BINFMT_DIR}/status`]: 'enabled',
     [`${BINFMT_DIR}/qemu-aarch64`]: `enabled\ninterpreter /q\nflags: PF\n`,
@@ -209,7 +209,7 @@ test('a local engine: the stage runs no process at all when emulators are ready'
   const res = await runQemu(
     ['linux/amd64', 'linux/arm64'],
     {
-      exec: async (r) => (calls.push(r.argv), { code: 0, stdout: '', stderr: '' }),
+      exec,
       localArch: 'x64',
       readFile: (p) => files[p],
       log: () => undefined,
@@ -217,6 +217,6 @@ test('a local engine: the stage runs no process at all when emulators are ready'
     },
     { mode: 'auto', image: 'img' },
   );
-  expect(calls).toEqual([]);
+  expect(exec.calls).toEqual([]);
   expect(res.plan.decisions.map((d) => d.status)).toEqual(['native', 'emulated']);
 });

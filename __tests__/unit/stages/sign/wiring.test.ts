@@ -55,7 +55,7 @@ function runOf(inputs: Record<string, string>, exec = cosignExec(), env: Record<
     ...deps,
     ctx,
     inputs: parsed,
-    push: { push: true, reason: 'push event' },
+    push: { enabled: true, reason: 'push event' },
     state: new StateStore(host),
     tempDir: '/tmp/rt/multiarch-x',
     dockerConfig: '/tmp/rt/dc',
@@ -185,7 +185,7 @@ describe('signing with a key', () => {
 
   test('nothing pushed (a pull request): a notice, and cosign never runs', async () => {
     const { run, host, exec } = runOf({ 'sign-key': PEM });
-    (run as { push: Run['push'] }).push = { push: false, reason: 'pull request' };
+    (run as { push: Run['push'] }).push = { enabled: false, reason: 'pull request' };
     const notices: string[] = [];
     host.notice = (m) => void notices.push(m);
     await signStage(run, await prepareSign(run), { digest: '', repos: [IMAGE] });

@@ -122,11 +122,10 @@ test('loadForSmoke: each platform in turn; a failure names the platform and buil
 });
 
 test('removeSmokeImages: one rm for every tag, a warning (never a failure) when it fails', async () => {
-  const calls: string[][] = [];
   const warns: string[] = [];
-  const exec: Exec = (req) => (calls.push(req.argv), Promise.resolve({ code: 1, stdout: '', stderr: 'busy' }));
+  const exec = fakeExec(() => ({ code: 1, stderr: 'busy' }));
   await removeSmokeImages(['t:a', 't:b'], { exec, log: () => undefined, warn: (m) => warns.push(m) });
-  expect(calls).toEqual([['docker', 'image', 'rm', '--force', 't:a', 't:b']]);
+  expect(exec.calls.map((c) => c.argv)).toEqual([['docker', 'image', 'rm', '--force', 't:a', 't:b']]);
   expect(warns[0]).toMatch(/could not remove t:a, t:b: busy/);
   await removeSmokeImages([], {
     exec: () => Promise.reject(new Error('not called')),

@@ -1,25 +1,19 @@
-export const id = 948;
-export const ids = [948];
+export const id = 8;
+export const ids = [8,847];
 export const modules = {
 
-/***/ 948:
+/***/ 71847:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
 __webpack_require__.r(__webpack_exports__);
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  judgeBase: () => (/* binding */ judgeBase),
-  judgeSingle: () => (/* binding */ judgeSingle),
-  planPreflight: () => (/* binding */ planPreflight)
-});
-
-// EXTERNAL MODULE: ./lib/errors.js
-var errors = __webpack_require__(452);
-// EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
-var main = __webpack_require__(78390);
-;// CONCATENATED MODULE: ./lib/oci/dockerfile.js
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   expandVariables: () => (/* binding */ expandVariables),
+/* harmony export */   fromVars: () => (/* binding */ fromVars),
+/* harmony export */   parseDockerfile: () => (/* binding */ parseDockerfile),
+/* harmony export */   stageNames: () => (/* binding */ stageNames),
+/* harmony export */   walkStages: () => (/* binding */ walkStages)
+/* harmony export */ });
+/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(78390);
 /**
  * The Dockerfile as BuildKit reads it for its FROM lines, pure: variables expanded as the frontend
  * expands them, the file parsed once into its global ARGs and stages, and the stages the last one
@@ -95,7 +89,7 @@ function fromRefsOf(ins, keyword, line) {
     return refs;
 }
 function parseDockerfile(dockerfile) {
-    const df = main.DockerfileParser.parse(dockerfile);
+    const df = dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__.DockerfileParser.parse(dockerfile);
     // global ARGs, in order, each default expanded with the ones before it
     const declared = [];
     for (const arg of df.getInitialARGs()) {
@@ -126,6 +120,14 @@ function parseDockerfile(dockerfile) {
         }
     }
     return { declared, stages };
+}
+/**
+ * The stage names of a Dockerfile (FROM … AS name, lower-cased as BuildKit compares them), or
+ * undefined when a name is built from a variable: then which stages exist is not known here.
+ */
+function stageNames(dockerfile) {
+    const names = parseDockerfile(dockerfile).stages.flatMap((s) => (s.name ? [s.name] : []));
+    return names.some((n) => n.includes('$')) ? undefined : names;
 }
 /** The variables a FROM line sees when building `target`: TARGET* / BUILD*, then the global ARGs. */
 function fromVars(declared, buildArgs, target, buildPlatform) {
@@ -199,11 +201,22 @@ function walkStages(stages, target, vars, out) {
     visit(stages[stages.length - 1], target);
 }
 
-// EXTERNAL MODULE: ./lib/oci/manifests.js
-var manifests = __webpack_require__(27927);
-// EXTERNAL MODULE: ./lib/ports/argv.js
-var argv = __webpack_require__(23432);
-;// CONCATENATED MODULE: ./lib/stages/preflight/plan.js
+
+/***/ }),
+
+/***/ 56008:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   judgeBase: () => (/* binding */ judgeBase),
+/* harmony export */   judgeSingle: () => (/* binding */ judgeSingle),
+/* harmony export */   planPreflight: () => (/* binding */ planPreflight)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(452);
+/* harmony import */ var _oci_dockerfile_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(71847);
+/* harmony import */ var _oci_manifests_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(27927);
+/* harmony import */ var _ports_argv_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(23432);
 /**
  * Preflight: before building, check that every base image the build will pull has every
  * requested platform. Building arm64 FROM an amd64-only base otherwise fails late (after QEMU
@@ -226,8 +239,8 @@ class Gathered {
     }
     need(ref, platform, line) {
         // a Dockerfile value (ARG B=--help, FROM ${B}) never reaches a command line as an option
-        if ((0,argv/* readsAsOption */.D)(ref))
-            return this.skip((0,errors/* clipLongWords */.ij)(ref, 80), line, 'starts with "-", which docker would read as an option');
+        if ((0,_ports_argv_js__WEBPACK_IMPORTED_MODULE_3__/* .readsAsOption */ .D)(ref))
+            return this.skip((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .clipLongWords */ .ij)(ref, 80), line, 'starts with "-", which docker would read as an option');
         const c = this.checks.get(ref) ?? { ref, platforms: [], line };
         if (!c.platforms.includes(platform))
             c.platforms.push(platform);
@@ -241,21 +254,21 @@ class Gathered {
  * ones a FROM line can see, plus the automatic TARGET* / BUILD* platform args.
  */
 function planPreflight(dockerfile, buildArgs, platforms, buildPlatform = 'linux/amd64') {
-    const { declared, stages } = parseDockerfile(dockerfile);
+    const { declared, stages } = (0,_oci_dockerfile_js__WEBPACK_IMPORTED_MODULE_1__.parseDockerfile)(dockerfile);
     if (stages.length === 0)
         return { checks: [], skipped: [] };
     const out = new Gathered();
     for (const target of platforms)
-        walkStages(stages, target, fromVars(declared, buildArgs, target, buildPlatform), out);
+        (0,_oci_dockerfile_js__WEBPACK_IMPORTED_MODULE_1__.walkStages)(stages, target, (0,_oci_dockerfile_js__WEBPACK_IMPORTED_MODULE_1__.fromVars)(declared, buildArgs, target, buildPlatform), out);
     return { checks: [...out.checks.values()], skipped: [...out.skipped.values()] };
 }
 /** What one `inspectManifestArgv(check.ref)` answer means for one check. */
 function judgeBase(check, res) {
     if (res.code !== 0)
-        return { ref: check.ref, status: 'unreachable', detail: (0,errors/* commandProblem */.RS)((0,manifests/* inspectManifestArgv */.sJ)(check.ref), res) };
+        return { ref: check.ref, status: 'unreachable', detail: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .commandProblem */ .RS)((0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_2__/* .inspectManifestArgv */ .sJ)(check.ref), res) };
     let parsed;
     try {
-        parsed = (0,manifests/* parseManifest */.Ng)(res.stdout);
+        parsed = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_2__/* .parseManifest */ .Ng)(res.stdout);
     }
     catch {
         return { ref: check.ref, status: 'unreachable', detail: 'the registry answered something that is not a manifest' };
@@ -263,14 +276,14 @@ function judgeBase(check, res) {
     if (parsed.kind === 'manifest')
         return { ref: check.ref, status: 'single', available: [] };
     const available = parsed.entries.map((e) => e.platform);
-    const missing = (0,manifests/* missingPlatforms */.z3)(check.platforms, available);
+    const missing = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_2__/* .missingPlatforms */ .z3)(check.platforms, available);
     if (missing.length)
         return { ref: check.ref, status: 'missing', missing, available, line: check.line };
     return { ref: check.ref, status: 'ok', available };
 }
 /** What a single-platform image's config platform (act.ts reads it) means for one check. */
 function judgeSingle(check, platform) {
-    const missing = (0,manifests/* missingPlatforms */.z3)(check.platforms, [platform]);
+    const missing = (0,_oci_manifests_js__WEBPACK_IMPORTED_MODULE_2__/* .missingPlatforms */ .z3)(check.platforms, [platform]);
     return missing.length
         ? { ref: check.ref, status: 'missing', missing, available: [platform], line: check.line }
         : { ref: check.ref, status: 'ok', available: [platform] };
