@@ -28,7 +28,7 @@ export const realDocker = () => execFileSync('bash', ['-c', 'command -v docker']
 
 /** A `docker` first in PATH that appends "<epoch ns>\t<argv…>" to $BENCH_DOCKER_LOG, then runs the real one. */
 export function dockerShim(dir) {
-  const script = `#!/usr/bin/env bash\n{ printf '%s' "$(date +%s%N)"; for a in "$@"; do printf '\\t%s' "$a"; done; printf '\\n'; } >> "$BENCH_DOCKER_LOG"\nexec ${JSON.stringify(realDocker())} "$@"\n`;
+  const script = `#!/usr/bin/env bash\nline=$(date +%s%N); for a in "$@"; do line+=$'\\t'"$a"; done; printf '%s\\n' "$line" >> "$BENCH_DOCKER_LOG"\nexec ${JSON.stringify(realDocker())} "$@"\n`;
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'docker'), script, { mode: 0o755 });
   return dir;

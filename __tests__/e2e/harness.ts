@@ -138,9 +138,11 @@ function workflowCommands(stdout: string, kind: string): string[] {
 }
 
 /** A `docker` first in PATH that logs its argv (tab separated) to $MULTIARCH_TEST_DOCKER_LOG, then runs the real one. */
+// one line is written in one printf: calls made at once (the smoke runs, one per platform) would
+// otherwise interleave their words in the log
 function dockerShim(dir: string): void {
   const real = execFileSync('bash', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
-  const script = `#!/usr/bin/env bash\n{ printf '%s' "$(date +%s%N)"; for a in "$@"; do printf '\\t%s' "$a"; done; printf '\\n'; } >> "$MULTIARCH_TEST_DOCKER_LOG"\nexec ${JSON.stringify(real)} "$@"\n`;
+  const script = `#!/usr/bin/env bash\nline=$(date +%s%N); for a in "$@"; do line+=$'\\t'"$a"; done; printf '%s\\n' "$line" >> "$MULTIARCH_TEST_DOCKER_LOG"\nexec ${JSON.stringify(real)} "$@"\n`;
   fs.writeFileSync(path.join(dir, 'docker'), script, { mode: 0o755 });
 }
 
