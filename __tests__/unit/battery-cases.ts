@@ -299,12 +299,17 @@ export const BAD_INPUTS: Case[] = [
     'sign',
     /id-token: write/,
   ],
-  ['sign-key: a file that does not exist', { sign: 'true', 'sign-key': 'keys/none.key' }, 'sign-key', /does not exist/],
+  [
+    'sign-key: a file that does not exist',
+    { sign: 'true', 'sign-key': 'keys/none.key' },
+    'sign-key',
+    /names no file in the workspace/,
+  ],
   [
     'sign-key: a runner command as a path',
     { sign: 'true', 'sign-key': '::error::x' },
     'sign-key',
-    /"::error::x" does not exist/,
+    /names no file in the workspace/,
   ],
   [
     'sign-key: a PEM key cut short',

@@ -52,8 +52,9 @@ function signKey(raw: string, env: InputEnv): { signKeyPem: string; signKeyFile:
     throw new Error('is neither a PEM key (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----) nor a file path');
   const file = path.resolve(env.workspace, v);
   if (!env.exists(file))
+    // the value is not quoted back: a key pasted in another encoding (base64) would be printed
     throw new Error(
-      `file ${JSON.stringify(v)} does not exist in the workspace: give the key's PEM text (e.g. \${{ secrets.COSIGN_KEY }}) or a path to cosign.key`,
+      "is not a PEM key and names no file in the workspace: give the key's PEM text (e.g. ${{ secrets.COSIGN_KEY }}) or a path to cosign.key",
     );
   return { signKeyPem: '', signKeyFile: file };
 }

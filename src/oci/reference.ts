@@ -9,6 +9,11 @@ const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const NAME_RE = new RegExp(`^(?:${domain}/)?${pathComponent}(?:/${pathComponent})*$`);
 const MAX_NAME = 255;
 
+/** A sha256 content digest as registries name manifests and blobs: `sha256:` and 64 lower-case hex digits. */
+export function isSha256Digest(digest: string): boolean {
+  return /^sha256:[0-9a-f]{64}$/.test(digest);
+}
+
 export function isValidTag(tag: string): boolean {
   return TAG_RE.test(tag);
 }

@@ -6,7 +6,8 @@
 import * as os from 'node:os';
 
 import { StageError } from '../../errors.js';
-import { inspectManifestArgv, parseManifest } from '../../oci/manifests.js';
+import { inspectManifestArgv, manifestDigest, parseManifest } from '../../oci/manifests.js';
+import { isSha256Digest } from '../../oci/reference.js';
 import { type ActDeps, PULL_TIMEOUT_MS } from '../../ports/exec.js';
 import type { ToolCache } from '../../ports/tool-cache.js';
 import { installRelease } from '../../ports/tool-install.js';
@@ -38,13 +39,32 @@ export async function resolveCosign(src: CosignSource, deps: ActDeps & { tc: Too
   return got.file;
 }
 
-/** Act: the platform manifests' digests of a pushed index (attestations left out); none for a single manifest. */
-export async function platformDigests(ref: string, deps: ActDeps): Promise<string[]> {
+/**
+ * Act: the platform manifests' digests of the pushed index `repo@digest` (attestations left out);
+ * none for a single manifest. What the registry answers is checked before anything is signed with
+ * the user's key or identity: its bytes must hash to the pushed digest, and each entry must be a
+ * sha256 digest, so a registry or proxy cannot choose what gets signed.
+ */
+export async function platformDigests(repo: string, digest: string, deps: ActDeps): Promise<string[]> {
+  const ref = `${repo}@${digest}`;
   const res = await deps.exec({ argv: inspectManifestArgv(ref), silent: true });
   if (res.code !== 0)
     throw new StageError('sign', `cannot read ${ref} back to sign it: ${res.stderr.trim().split('\n').pop() ?? ''}`);
+  if (manifestDigest(res.stdout) !== digest)
+    throw new StageError(
+      'sign',
+      `${ref}: the registry answered with other content than the pushed digest; nothing was signed`,
+    );
   const parsed = parseManifest(res.stdout);
-  return parsed.kind === 'index' ? parsed.entries.map((e) => e.digest).filter(Boolean) : [];
+  if (parsed.kind !== 'index') return [];
+  const digests = parsed.entries.map((e) => e.digest);
+  const bad = digests.find((d) => !isSha256Digest(d));
+  if (bad !== undefined)
+    throw new StageError(
+      'sign',
+      `${ref}: the index lists an entry whose digest is not sha256:<64 hex>; nothing was signed`,
+    );
+  return digests;
 }
 
 /** Act: the public half of a key file (cosign public-key), for verify. */

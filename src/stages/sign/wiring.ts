@@ -106,7 +106,7 @@ async function signAndVerify(run: Run, signer: Signer, pushed: Pushed): Promise<
   const deps = actDeps(run);
   const { cosign, env } = signer;
   const mode: SignMode = signer.key ? { kind: 'key', ...signer.key } : await keyless(run, env);
-  const manifests = await platformDigests(`${pushed.repos[0]}@${pushed.digest}`, deps);
+  const manifests = await platformDigests(pushed.repos[0]!, pushed.digest, deps);
   const refs = signTargets(pushed.repos, pushed.digest, manifests);
   const plan: SignPlanInput = { cosign, mode, tlog: inputs.signTlog, refs };
   await runCosign('sign', planSign(plan), env, mode.kind, deps);

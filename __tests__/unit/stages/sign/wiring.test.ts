@@ -20,7 +20,6 @@ import { prepareSign, signStage } from '../../../../src/stages/sign/wiring.js';
 import { fakeDeps, fakeExec, fakeFiles, fakeHost } from '../../fakes.js';
 
 const IMAGE = '127.0.0.1:5000/o/app';
-const INDEX = `sha256:${'1'.repeat(64)}`;
 const AMD64 = `sha256:${'2'.repeat(64)}`;
 const ARM64 = `sha256:${'3'.repeat(64)}`;
 const INDEX_JSON = JSON.stringify({
@@ -34,6 +33,8 @@ const INDEX_JSON = JSON.stringify({
     },
   ],
 });
+/** The pushed index's digest: what its bytes hash to, as the registry serves them. */
+const INDEX = `sha256:${createHash('sha256').update(INDEX_JSON).digest('hex')}`;
 
 /** A gateway standing in for the pinned cosign on PATH and the registry's index. */
 function cosignExec() {
@@ -204,6 +205,40 @@ describe('signing with a key', () => {
     await expect(signStage(run, await prepareSign(run), { digest: INDEX, repos: [IMAGE] })).rejects.toThrow(
       /the signature just made does not verify .*no matching signatures/,
     );
+  });
+});
+
+describe('what the registry answers is checked before signing', () => {
+  const PEM =
+    '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nc2VjcmV0LWtleQ==\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----';
+  const answering = (index: string) =>
+    fakeExec((req) => {
+      if (req.argv[1] === 'version') return { stdout: JSON.stringify({ gitVersion: 'v2.5.0' }) };
+      if (req.argv.includes('imagetools')) return { stdout: index };
+      return { stdout: 'pub' };
+    });
+
+  const hostile = JSON.stringify({
+    manifests: [{ digest: 'x`\n## injected', platform: { os: 'linux', architecture: 'amd64' } }],
+  });
+  test.each([
+    [
+      'an index that is not the pushed one',
+      INDEX_JSON.replace(AMD64, `sha256:${'e'.repeat(64)}`),
+      INDEX,
+      /other content than the pushed digest/,
+    ],
+    [
+      'an entry whose digest is not sha256',
+      hostile,
+      `sha256:${createHash('sha256').update(hostile).digest('hex')}`,
+      /not sha256:<64 hex>/,
+    ],
+  ])('%s: refused, and cosign signs nothing', async (_name, index, digest, message) => {
+    const exec = answering(index);
+    const { run } = runOf({ 'sign-key': PEM }, exec);
+    await expect(signStage(run, await prepareSign(run), { digest, repos: [IMAGE] })).rejects.toThrow(message);
+    expect(cosignCalls(exec.calls, 'sign')).toEqual([]);
   });
 });
 
