@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import type { Collector, Getter } from './collect.js';
 
 export interface ReproducibleInputs {
@@ -51,4 +52,17 @@ export function parseReproducibleInputs(
     );
   }
   return { reproducible };
+}
+
+/**
+ * The environment's SOURCE_DATE_EPOCH wins over the commit's time under reproducible, so it must be
+ * whole seconds too; checked with the other environment rules, before any docker command.
+ */
+export function sourceDateEnvError(i: ReproducibleInputs, env: NodeJS.ProcessEnv): InputError | undefined {
+  const value = env[SOURCE_DATE_EPOCH]?.trim();
+  if (!i.reproducible || !value || EPOCH_SECONDS.test(value)) return undefined;
+  return new InputError(
+    'reproducible',
+    `the environment's ${SOURCE_DATE_EPOCH} is not whole seconds since 1970 (e.g. 1700000000): fix or unset it, or set reproducible: false`,
+  );
 }

@@ -8,6 +8,7 @@ import { type Inputs, parseInputs, secretInputValues } from '../inputs/index.js'
 import { pushCredentialErrors } from '../inputs/login.js';
 import { expressionTexts } from '../inputs/meta.js';
 import { decidePush, type PushDecision } from '../inputs/push.js';
+import { sourceDateEnvError } from '../inputs/reproducible.js';
 import { keylessTokenError } from '../inputs/sign.js';
 import type { Deps } from '../ports/deps.js';
 import type { Host } from '../ports/host.js';
@@ -50,7 +51,9 @@ export async function parseRunInputs(
     const errors = [
       ...checkRunInputs(inputs, deps.env, deps.artifacts.available),
       ...pushCredentialErrors(inputs, push),
-      ...[keylessTokenError(inputs, push.enabled, deps.env)].filter((e) => e !== undefined),
+      ...[keylessTokenError(inputs, push.enabled, deps.env), sourceDateEnvError(inputs, deps.env)].filter(
+        (e) => e !== undefined,
+      ),
       ...(await refLimitErrors(inputs, { meta: ctx.meta, now: deps.now() })),
     ];
     if (expressionTexts(inputs).some((t) => t.includes('{{'))) {

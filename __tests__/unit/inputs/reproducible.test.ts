@@ -1,6 +1,7 @@
 import { InputErrors } from '../../../src/errors.js';
 import { ownBuilderInputs } from '../../../src/inputs/builder.js';
 import { parseInputs } from '../../../src/inputs/index.js';
+import { sourceDateEnvError } from '../../../src/inputs/reproducible.js';
 
 const base: Record<string, string> = { platforms: 'linux/amd64,linux/arm64', images: 'x/y' };
 const env = { workspace: '/ws', exists: () => true };
@@ -56,4 +57,14 @@ test.each([
 
 test('without reproducible a SOURCE_DATE_EPOCH build-arg is passed as given', () => {
   expect(parse({ 'build-args': 'SOURCE_DATE_EPOCH=soon' }).buildArgs).toEqual(['SOURCE_DATE_EPOCH=soon']);
+});
+
+test("the environment's SOURCE_DATE_EPOCH under reproducible: whole seconds, else an input error", () => {
+  const on = { reproducible: true };
+  expect(sourceDateEnvError(on, { SOURCE_DATE_EPOCH: '1700000000' })).toBeUndefined();
+  expect(sourceDateEnvError(on, {})).toBeUndefined();
+  expect(sourceDateEnvError({ reproducible: false }, { SOURCE_DATE_EPOCH: '2024-01-01' })).toBeUndefined();
+  const error = sourceDateEnvError(on, { SOURCE_DATE_EPOCH: '2024-01-01' });
+  expect(error?.input).toBe('reproducible');
+  expect(error?.message).toMatch(/SOURCE_DATE_EPOCH is not whole seconds/);
 });

@@ -118,12 +118,13 @@ describe('battery hostile: reproducible reads no runner command from where it fi
     expect(injected(log)).toEqual([]);
   });
   test.each([
-    ['SOURCE_DATE_EPOCH', { SOURCE_DATE_EPOCH: VALUE }, /SOURCE_DATE_EPOCH from the environment must be whole seconds/],
+    // refused by the input pass now, before any docker command
+    ['SOURCE_DATE_EPOCH', { SOURCE_DATE_EPOCH: VALUE }, /the environment's SOURCE_DATE_EPOCH is not whole seconds/],
     ['GITHUB_SHA', { GITHUB_SHA: VALUE }, /reproducible: no commit time for x/],
   ])('environment %s', async (_name, env, error) => {
     const log = await logOf({ reproducible: 'true' }, { repository: { name: 'r' } }, 'push', env);
     expect(injected(log)).toEqual([]);
-    // the run got as far as looking for the source date, and refused
+    // refused, naming the value's place (the input pass, or the search for the source date)
     expect(log).toMatch(error);
   });
 });

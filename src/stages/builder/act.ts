@@ -55,10 +55,14 @@ export async function useBuilder(exec: Exec, name: string): Promise<{ previous?:
  * Act: buildx's current builder (an earlier setup-buildx-action step's, `use: true` there by default):
  * its name and driver from `docker buildx inspect`, undefined when that fails or names none.
  */
-export async function currentBuilder(exec: Exec): Promise<{ name: string; driver?: string } | undefined> {
+export async function currentBuilder(
+  exec: Exec,
+): Promise<{ name: string; driver?: string; endpoint?: string } | undefined> {
   const res = await exec({ argv: ['docker', 'buildx', 'inspect'], silent: true });
   const name = res.code === 0 ? /^Name:\s*([a-zA-Z0-9][a-zA-Z0-9._-]*)\s*$/m.exec(res.stdout)?.[1] : undefined;
-  return name ? { name, driver: inspectedDriver(res.stdout) } : undefined;
+  // the first node's endpoint, only to name where the build goes (printed through logSafe)
+  const endpoint = /^Endpoint:\s*(\S+)\s*$/m.exec(res.stdout)?.[1];
+  return name ? { name, driver: inspectedDriver(res.stdout), endpoint } : undefined;
 }
 
 /** Act: `docker buildx version` output, undefined when buildx is missing. */

@@ -92,10 +92,14 @@ async function setUpBuilder(run: Run, exec: Exec): Promise<Builder> {
 async function currentToUse(run: Run, exec: Exec): Promise<string | undefined> {
   // the inputs alone rule it out (any builder would be refused): no inspect
   if (currentBuilderToUse(run.inputs, { name: '?' }) === undefined) return undefined;
-  const name = currentBuilderToUse(run.inputs, await currentBuilder(exec));
+  const current = await currentBuilder(exec);
+  const name = currentBuilderToUse(run.inputs, current);
+  // a notice, not a line of the log: the build, its secrets and the push go to a builder this step
+  // did not set up (on a self-hosted runner, possibly another job's), so say which and where
   if (name)
-    run.host.info(
-      `builder ${name}: the current builder (an earlier step's, e.g. setup-buildx-action), as build-push-action uses it`,
+    (run.host.notice ?? run.host.info).call(
+      run.host,
+      `builder ${name} (driver ${current?.driver ?? 'unknown'}${current?.endpoint ? `, endpoint ${current.endpoint}` : ''}): the current builder, an earlier step's (e.g. setup-buildx-action), as build-push-action uses it; set builder or driver to choose another`,
     );
   return name;
 }

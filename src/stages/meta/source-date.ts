@@ -26,7 +26,9 @@ export interface SourceDateClues {
 /** Pure: an ISO 8601 date as whole seconds, undefined when it is not a date. */
 export function isoToEpoch(iso: string | undefined): string | undefined {
   const ms = iso ? Date.parse(iso) : NaN;
-  return Number.isFinite(ms) && ms >= 0 ? String(Math.floor(ms / 1000)) : undefined;
+  const epoch = Number.isFinite(ms) && ms >= 0 ? String(Math.floor(ms / 1000)) : undefined;
+  // held to the rule a user's value meets (a payload may carry a year 275760)
+  return epoch !== undefined && EPOCH_SECONDS.test(epoch) ? epoch : undefined;
 }
 
 /**

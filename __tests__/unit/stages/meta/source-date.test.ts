@@ -52,6 +52,8 @@ describe('pickSourceDate: the user first, then git, the event payload, the GitHu
 
   test('isoToEpoch: whole seconds of an ISO date with its offset; no date, undefined', () => {
     expect(isoToEpoch('2023-11-14T22:13:20Z')).toBe('1700000000');
+    // a date past what SOURCE_DATE_EPOCH may hold (12 digits) is no date
+    expect(isoToEpoch('+275760-09-13T00:00:00.000Z')).toBeUndefined();
     expect(isoToEpoch('2023-11-14T23:13:20.999+01:00')).toBe('1700000000');
     expect(isoToEpoch('')).toBeUndefined();
     expect(isoToEpoch('::error::x')).toBeUndefined();
