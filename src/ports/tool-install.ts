@@ -2,6 +2,11 @@
  * A pinned release binary installed the one way this action installs tools (buildx, cosign): from
  * the tool cache when it is there, else downloaded from a release folder, checked against the
  * release's published sha256 checksums file, then cached. A mismatch installs nothing.
+ *
+ * The tool cache is keyed by tool/version/arch only, so on a self-hosted runner a copy cached by an
+ * earlier job from another download URL (a mirror) would otherwise be run here unchecked. Each cached
+ * copy has a record beside it (`<exe>.sha256`: its verified sha256 and the URL it came from); a hit
+ * is used only when the binary still hashes to the record and the record names this run's URL.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -68,6 +73,40 @@ function httpStatus(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/** What a cached copy was verified as: its sha256 and the asset URL it was downloaded from. */
+interface CacheRecord {
+  sha256: string;
+  url: string;
+}
+
+/**
+ * Write (`record` given) or read the record beside a cached `exe`. Read: undefined when missing or
+ * unreadable (an older cache, or something else wrote the folder).
+ */
+function cacheRecord(dir: string, exe: string, record?: CacheRecord): CacheRecord | undefined {
+  const file = path.join(dir, `${exe}.sha256`);
+  if (record) {
+    fs.writeFileSync(file, JSON.stringify(record));
+    return record;
+  }
+  try {
+    const r = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CacheRecord>;
+    return typeof r.sha256 === 'string' && typeof r.url === 'string' ? { sha256: r.sha256, url: r.url } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a cached copy may not be used for `asset` ('' = it may). */
+function cacheRefusal(dir: string, exe: string, asset: ReleaseAsset): string {
+  const record = cacheRecord(dir, exe);
+  if (!record) return 'it has no checksum record (cached by an older version)';
+  if (record.url !== asset.url) return `it was downloaded from another URL than ${asset.url}`;
+  const file = path.join(dir, exe);
+  if (!fs.existsSync(file) || sha256File(file) !== record.sha256) return 'it no longer matches its recorded sha256';
+  return '';
+}
+
 async function download(
   tc: ToolCache,
   asset: ReleaseAsset,
@@ -91,8 +130,9 @@ async function download(
 }
 
 /**
- * Act: the verified binary of `asset`, from the tool cache when it is there, else downloaded with
- * its checksums file, compared, made executable, then cached (unless `cache: false`).
+ * Act: the verified binary of `asset`, from the tool cache when its record matches (see above), else
+ * downloaded with its checksums file, compared, made executable, then cached with its record
+ * (unless `cache: false`).
  */
 export async function installRelease(
   asset: ReleaseAsset,
@@ -105,8 +145,12 @@ export async function installRelease(
   const label = `${words.tool} ${asset.version}`;
   const found = tc.find(asset.tool, asset.version, asset.arch);
   if (found) {
-    log(`${label}: found in the tool cache (${found})`);
-    return { file: path.join(found, exe), fromCache: true, cachedDir: found };
+    const refusal = cacheRefusal(found, exe, asset);
+    if (!refusal) {
+      log(`${label}: found in the tool cache (${found}), sha256 and source URL match its record`);
+      return { file: path.join(found, exe), fromCache: true, cachedDir: found };
+    }
+    log(`${label}: not using the copy in the tool cache (${found}): ${refusal}; downloading it afresh`);
   }
   const dl = fs.mkdtempSync(path.join(opts.tempDir, `${asset.tool}-dl-`));
   try {
@@ -139,6 +183,7 @@ export async function installRelease(
       return { file: kept, fromCache: false, cachedDir: '' };
     }
     const cachedDir = await tc.cacheFile(file, exe, asset.tool, asset.version, asset.arch);
+    cacheRecord(cachedDir, exe, { sha256: actual, url: asset.url });
     log(`${label}: sha256 ${actual} verified, cached in ${cachedDir}`);
     return { file: path.join(cachedDir, exe), fromCache: false, cachedDir };
   } finally {

@@ -62,6 +62,8 @@ describe('installBuildx with a fake release server and tool cache', () => {
       },
       cacheFile: async (src, target, tool, version, arch) => {
         const d = path.join(cache, tool, version, arch);
+        // like @actions/tool-cache: caching again replaces the folder
+        fs.rmSync(d, { recursive: true, force: true });
         fs.mkdirSync(d, { recursive: true });
         fs.copyFileSync(src, path.join(d, target));
         return d;
@@ -122,5 +124,58 @@ describe('installBuildx with a fake release server and tool cache', () => {
     await expect(installBuildx({ ...opts(), version: '9.9.9' }, tc, () => undefined)).rejects.toThrow(
       /HTTP 404.*is 9\.9\.9 a released buildx version/,
     );
+  });
+
+  describe('a cached copy is used only when it matches its record', () => {
+    const mirrorBin = '#!/bin/sh\necho mirror buildx\n';
+    const mirrorSha = createHash('sha256').update(mirrorBin).digest('hex');
+    const cached = () => path.join(root, 'cache', 'docker-buildx', '0.29.1', 'amd64', 'docker-buildx');
+
+    test('a copy cached from a mirror URL is downloaded again and checked for the default URL', async () => {
+      served['http://mirror/v0.29.1/checksums.txt'] = `${mirrorSha}  buildx-v0.29.1.linux-amd64\n`;
+      served['http://mirror/v0.29.1/buildx-v0.29.1.linux-amd64'] = mirrorBin;
+      await installBuildx({ ...opts(), baseUrl: 'http://mirror' }, tc, () => undefined);
+      expect(fs.readFileSync(cached(), 'utf8')).toBe(mirrorBin);
+      downloads = [];
+      const logs: string[] = [];
+      const got = await installBuildx(opts(), tc, (m) => logs.push(m));
+      expect(got.fromCache).toBe(false);
+      expect(downloads).toEqual(['http://s/v0.29.1/checksums.txt', 'http://s/v0.29.1/buildx-v0.29.1.linux-amd64']);
+      expect(fs.readFileSync(got.plugin, 'utf8')).toBe(bin);
+      expect(fs.readFileSync(cached(), 'utf8')).toBe(bin);
+      expect(logs.join('\n')).toMatch(/not using the copy in the tool cache.*another URL/);
+      // the re-cached copy now carries this URL's record and is used as it is
+      expect((await installBuildx(opts(), tc, () => undefined)).fromCache).toBe(true);
+    });
+
+    test('a cached binary changed after caching is refused and downloaded again', async () => {
+      await installBuildx(opts(), tc, () => undefined);
+      fs.writeFileSync(cached(), mirrorBin);
+      downloads = [];
+      const logs: string[] = [];
+      const got = await installBuildx(opts(), tc, (m) => logs.push(m));
+      expect(got.fromCache).toBe(false);
+      expect(downloads).toHaveLength(2);
+      expect(fs.readFileSync(got.plugin, 'utf8')).toBe(bin);
+      expect(logs.join('\n')).toMatch(/no longer matches its recorded sha256/);
+    });
+
+    test('a cached copy without a record (an older cache) is downloaded again', async () => {
+      const d = path.join(root, 'cache', 'docker-buildx', '0.29.1', 'amd64');
+      fs.mkdirSync(d, { recursive: true });
+      fs.writeFileSync(path.join(d, 'docker-buildx'), bin);
+      const got = await installBuildx(opts(), tc, () => undefined);
+      expect(got.fromCache).toBe(false);
+      expect(downloads).toHaveLength(2);
+    });
+
+    test('a matching cache hit is used without a download', async () => {
+      await installBuildx(opts(), tc, () => undefined);
+      downloads = [];
+      const got = await installBuildx(opts(), tc, () => undefined);
+      expect(got.fromCache).toBe(true);
+      expect(downloads).toEqual([]);
+      expect(fs.readFileSync(got.plugin, 'utf8')).toBe(bin);
+    });
   });
 });
