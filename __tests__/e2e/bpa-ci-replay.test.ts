@@ -401,7 +401,9 @@ describeBuildkit("build-push-action's CI steps, replayed unchanged", () => {
     expect(job.main.code).toBe(0);
     const build = job.main.dockerCalls.find((c) => c[0] === 'buildx' && c[1] === 'build')!;
     expect(build.slice(2, 4)).toEqual(['--builder', sharedBuilder]);
-    expect(job.main.stdout).toContain(`builder ${sharedBuilder}: the current builder`);
+    // a notice naming the builder, its driver and where it builds: this step did not set it up
+    expect(job.main.stdout).toContain(`::notice::builder ${sharedBuilder} (driver docker-container, endpoint `);
+    expect(job.main.stdout).toMatch(/endpoint \S+\): the current builder, an earlier step's/);
     // nothing of this action's own: post leaves the builder to the step that made it
     expect(docker(['container', 'inspect', `buildx_buildkit_${sharedBuilder}0`]).code).toBe(0);
   }, 300_000);
