@@ -1,6 +1,6 @@
 import { errorMessage, InputError } from '../errors.js';
 import { formatPlatform, parsePlatform } from '../oci/platforms.js';
-import { isValidName, referenceParts } from '../oci/reference.js';
+import { isSha256Digest, isValidName, referenceParts } from '../oci/reference.js';
 import type { Collector, Getter } from './collect.js';
 
 export type Mode = 'build' | 'shard' | 'merge';
@@ -13,8 +13,6 @@ export interface ShardRef {
   platform?: string;
   digest: string;
 }
-
-const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
 
 function badEntry(n: number, entry: string, why: string): InputError {
   const shown = entry.length > 120 ? `${entry.slice(0, 117)}...` : entry;
@@ -31,7 +29,7 @@ function refFromString(s: string, n: number): ShardRef {
   const image =
     parts.digest === undefined ? undefined : parts.tag === undefined ? parts.name : `${parts.name}:${parts.tag}`;
   const digest = parts.digest ?? text;
-  if (!DIGEST_RE.test(digest)) throw badEntry(n, text, 'has no valid sha256 digest');
+  if (!isSha256Digest(digest)) throw badEntry(n, text, 'has no valid sha256 digest');
   if (image !== undefined && !isValidName(image))
     throw badEntry(n, text, `names an invalid image "${image}" (no tag allowed before @)`);
   return image === undefined ? { digest } : { image, digest };

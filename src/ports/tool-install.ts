@@ -79,18 +79,16 @@ interface CacheRecord {
   url: string;
 }
 
-/**
- * Write (`record` given) or read the record beside a cached `exe`. Read: undefined when missing or
- * unreadable (an older cache, or something else wrote the folder).
- */
-function cacheRecord(dir: string, exe: string, record?: CacheRecord): CacheRecord | undefined {
-  const file = path.join(dir, `${exe}.sha256`);
-  if (record) {
-    fs.writeFileSync(file, JSON.stringify(record));
-    return record;
-  }
+const recordFile = (dir: string, exe: string) => path.join(dir, `${exe}.sha256`);
+
+function writeCacheRecord(dir: string, exe: string, record: CacheRecord): void {
+  fs.writeFileSync(recordFile(dir, exe), JSON.stringify(record));
+}
+
+/** The record beside a cached `exe`; undefined when missing or unreadable (an older cache, or something else wrote the folder). */
+function readCacheRecord(dir: string, exe: string): CacheRecord | undefined {
   try {
-    const r = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CacheRecord>;
+    const r = JSON.parse(fs.readFileSync(recordFile(dir, exe), 'utf8')) as Partial<CacheRecord>;
     return typeof r.sha256 === 'string' && typeof r.url === 'string' ? { sha256: r.sha256, url: r.url } : undefined;
   } catch {
     return undefined;
@@ -99,7 +97,7 @@ function cacheRecord(dir: string, exe: string, record?: CacheRecord): CacheRecor
 
 /** Why a cached copy may not be used for `asset` ('' = it may). */
 function cacheRefusal(dir: string, exe: string, asset: ReleaseAsset): string {
-  const record = cacheRecord(dir, exe);
+  const record = readCacheRecord(dir, exe);
   if (!record) return 'it has no checksum record (cached by an older version)';
   if (record.url !== asset.url) return `it was downloaded from another URL than ${asset.url}`;
   const file = path.join(dir, exe);
@@ -183,7 +181,7 @@ export async function installRelease(
       return { file: kept, fromCache: false, cachedDir: '' };
     }
     const cachedDir = await tc.cacheFile(file, exe, asset.tool, asset.version, asset.arch);
-    cacheRecord(cachedDir, exe, { sha256: actual, url: asset.url });
+    writeCacheRecord(cachedDir, exe, { sha256: actual, url: asset.url });
     log(`${label}: sha256 ${actual} verified, cached in ${cachedDir}`);
     return { file: path.join(cachedDir, exe), fromCache: false, cachedDir };
   } finally {

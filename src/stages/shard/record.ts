@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { errorMessage, InputError, StageError } from '../../errors.js';
 import type { ShardRef } from '../../inputs/shard.js';
 import { formatPlatform, parsePlatform } from '../../oci/platforms.js';
-import { normaliseImageName } from '../../oci/reference.js';
+import { isSha256Digest, normaliseImageName } from '../../oci/reference.js';
 import { isGhes } from '../../ports/services.js';
 
 export const SHARD_ARTIFACT_PREFIX = 'multiarch-shard';
@@ -137,7 +137,7 @@ export function parseShardRecord(text: string | undefined, artifact: string): Sh
   if (!v || typeof v !== 'object' || v.schema !== SCHEMA)
     throw bad(`schema ${JSON.stringify(v?.schema)}, not ${SCHEMA}`);
   for (const f of ['set', 'image', 'platform', 'digest']) if (typeof v[f] !== 'string' || !v[f]) throw bad(`no "${f}"`);
-  if (!/^sha256:[0-9a-f]{64}$/.test(v.digest as string)) throw bad('its digest is not sha256:<64 hex>');
+  if (!isSha256Digest(v.digest as string)) throw bad('its digest is not sha256:<64 hex>');
   let platform: string;
   try {
     platform = formatPlatform(parsePlatform(v.platform as string));

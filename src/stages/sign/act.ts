@@ -5,7 +5,7 @@
  */
 import * as os from 'node:os';
 
-import { StageError } from '../../errors.js';
+import { commandProblem, StageError } from '../../errors.js';
 import { inspectManifestArgv, manifestDigest, parseManifest } from '../../oci/manifests.js';
 import { isSha256Digest } from '../../oci/reference.js';
 import { type ActDeps, PULL_TIMEOUT_MS } from '../../ports/exec.js';
@@ -47,9 +47,9 @@ export async function resolveCosign(src: CosignSource, deps: ActDeps & { tc: Too
  */
 export async function platformDigests(repo: string, digest: string, deps: ActDeps): Promise<string[]> {
   const ref = `${repo}@${digest}`;
-  const res = await deps.exec({ argv: inspectManifestArgv(ref), silent: true });
-  if (res.code !== 0)
-    throw new StageError('sign', `cannot read ${ref} back to sign it: ${res.stderr.trim().split('\n').pop() ?? ''}`);
+  const argv = inspectManifestArgv(ref);
+  const res = await deps.exec({ argv, silent: true });
+  if (res.code !== 0) throw new StageError('sign', `cannot read ${ref} back to sign it: ${commandProblem(argv, res)}`);
   if (manifestDigest(res.stdout) !== digest)
     throw new StageError(
       'sign',
