@@ -205,15 +205,15 @@ test('arch-check cost per row: cold, no change, one file changed; pushed and unp
   const runnerTemp = path.join(root, 'runner-temp');
   const own: string[] = [];
   out(
-    '| driver | push | scenario | build stage s | oci export step s (inside the build) | arch-check bases s | arch-check stage s | arch-check cost / build | load avg |',
+    '| driver | push | scenario | build stage s | same, arch-check false s | oci export step s (inside the build) | arch-check bases s | arch-check stage s | cost s | cost / build | load avg |',
   );
-  out('|---|---|---|---|---|---|---|---|---|');
-  const run = async (driver: string, push: boolean, scenario: string, ws: string, over: Record<string, string>) => {
+  out('|---|---|---|---|---|---|---|---|---|---|---|');
+  const job = async (driver: string, push: boolean, label: string, ws: string, over: Record<string, string>) => {
     fs.rmSync(runnerTemp, { recursive: true, force: true });
     fs.mkdirSync(runnerTemp, { recursive: true });
     const image = `${REGISTRY}/${uniqueName('bench/archapp')}`;
     if (driver === 'docker' && !push) own.push(`${image}:v1`);
-    const job = await runJob({
+    const j = await runJob({
       workspace: ws,
       eventName: push ? 'push' : 'pull_request',
       inputs: { images: image, tags: 'v1', platforms: PLATFORMS, push: String(push), driver, ...over },
@@ -221,36 +221,68 @@ test('arch-check cost per row: cold, no change, one file changed; pushed and unp
       runnerTemp,
       sha: crypto.randomBytes(20).toString('hex'),
     });
-    if (job.main.code !== 0) throw new Error(`${driver} ${scenario}: ${job.main.stdout.slice(-3000)}`);
-    const build = stage(job.main.summary, 'build');
-    const arch = stage(job.main.summary, 'arch-check');
-    // read before the build (the unpushed one-node export's base placeholders): absent otherwise
-    const bases = stage(job.main.summary, 'arch-check bases') || 0;
-    const exp = exportStep(job.main.stdout + job.main.stderr);
+    if (j.main.code !== 0) throw new Error(`${driver} ${label}: ${j.main.stdout.slice(-3000)}`);
+    return {
+      build: stage(j.main.summary, 'build'),
+      arch: stage(j.main.summary, 'arch-check') || 0,
+      // read before the build (the unpushed one-node export's placeholders): absent otherwise
+      bases: stage(j.main.summary, 'arch-check bases') || 0,
+      exp: exportStep(j.main.stdout + j.main.stderr),
+    };
+  };
+  /**
+   * One row: an unpushed build adds an exporter to the build itself, so the same scenario also runs
+   * with arch-check false just before it (the same cache state: its own cache-key series on a fresh
+   * runner, the same engine cache on the docker driver), and the cost is the build stage's difference
+   * plus the check's own stages. A pushed build's command is the same either way: its cost is the
+   * check's stages. `prepare` makes the scenario's change before each of the two runs.
+   */
+  const row = async (
+    driver: string,
+    push: boolean,
+    scenario: string,
+    ws: string,
+    over: Record<string, string>,
+    control: Record<string, string>,
+    prepare: (which: 'control' | 'measured') => void = () => {},
+  ) => {
+    let without: number | undefined;
+    if (!push) {
+      prepare('control');
+      without = (await job(driver, push, `${scenario} (control)`, ws, { ...over, ...control, 'arch-check': 'false' }))
+        .build;
+    }
+    prepare('measured');
+    const m = await job(driver, push, scenario, ws, over);
+    const cost = (without === undefined ? 0 : m.build - without) + m.bases + m.arch;
+    const ref = without ?? m.build;
     out(
-      `| ${driver} | ${push} | ${scenario} | ${build} | ${exp.toFixed(1)} | ${bases} | ${arch} | ${((100 * (arch + exp + bases)) / build).toFixed(1)}% | ${os.loadavg()[0]!.toFixed(1)} |`,
+      `| ${driver} | ${push} | ${scenario} | ${m.build} | ${without ?? '(same command)'} | ${m.exp.toFixed(1)} | ${m.bases} | ${m.arch} | ${cost.toFixed(1)} | ${((100 * cost) / ref).toFixed(1)}% | ${os.loadavg()[0]!.toFixed(1)} |`,
     );
   };
-  // BENCH_ARCH_ROWS=cached: the unpushed cached rows only (the cold rows take minutes each)
+  // BENCH_ARCH_ROWS=cached: unpushed rows only, the docker driver without its no-cache cold row
   const cachedOnly = process.env.BENCH_ARCH_ROWS === 'cached';
+  const stamp = Date.now();
   for (const push of cachedOnly ? [false] : [false, true]) {
-    // docker-container: every run a fresh runner (a new builder), the layer cache through @actions/cache
+    // docker-container: every run a fresh runner (a new builder), the layer cache through
+    // @actions/cache; the control runs keep a cache-key series of their own
     const ws = workspace(base);
-    const dc = {
-      'driver-opts': `network=host\nimage=${BUILDKIT}`,
-      'cache-key': `bench-arch-${push}-${Date.now()}`,
-    };
-    await run('docker-container', push, 'cold', ws, dc);
-    await run('docker-container', push, 'fresh runner, no change', ws, dc);
+    const key = `bench-arch-${push}-${stamp}`;
+    const dc = { 'driver-opts': `network=host\nimage=${BUILDKIT}`, 'cache-key': key };
+    const dcControl = { 'cache-key': `${key}-control` };
+    // the cached rows need a cold run first (each series fills its own cache)
+    await row('docker-container', push, 'cold', ws, dc, dcControl);
+    await row('docker-container', push, 'fresh runner, no change', ws, dc, dcControl);
     fs.appendFileSync(path.join(ws, 'app.py'), '\n# one change\n');
-    await run('docker-container', push, 'fresh runner, app.py changed', ws, dc);
-    // docker driver: the engine's builder keeps its cache (never pruned here): cold is no-cache
+    await row('docker-container', push, 'fresh runner, app.py changed', ws, dc, dcControl);
+    // docker driver: the engine's builder keeps its cache (never pruned here): cold is no-cache;
+    // the control and the measured run each change app.py once, so each sees one file changed
     const wd = workspace(base);
-    if (!cachedOnly) await run('docker', push, 'cold (no-cache: true)', wd, { 'no-cache': 'true' });
-    else await run('docker', push, 'first run (the engine cache as found)', wd, {});
-    await run('docker', push, 'no change', wd, {});
-    fs.appendFileSync(path.join(wd, 'app.py'), '\n# one change\n');
-    await run('docker', push, 'app.py changed', wd, {});
+    if (!cachedOnly) await row('docker', push, 'cold (no-cache: true)', wd, { 'no-cache': 'true' }, {});
+    else await row('docker', push, 'first run (the engine cache as found)', wd, {}, {});
+    await row('docker', push, 'no change', wd, {}, {});
+    const change = (which: string) => fs.appendFileSync(path.join(wd, 'app.py'), `\n# ${which} ${Date.now()}\n`);
+    await row('docker', push, 'app.py changed', wd, {}, {}, change);
   }
   if (own.length) execFileSync('docker', ['image', 'rm', '--force', ...own], { stdio: 'ignore' });
   fs.rmSync(root, { recursive: true, force: true });
