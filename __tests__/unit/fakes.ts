@@ -55,14 +55,20 @@ export function fakeHost(inputs: Record<string, string> = {}, state: Record<stri
   return h;
 }
 
-/** An exec gateway stub: answers from a handler and records every call. */
-export function fakeExec(
-  handler: (req: ExecRequest) => Partial<ExecResult> = () => ({}),
-): Exec & { calls: ExecRequest[] } {
+/**
+ * What a fake answers a call with: at once, or (an async handler) when the test is ready, e.g. after
+ * the handler wrote the files a build would, or once the test released it.
+ */
+export type FakeAnswer = (req: ExecRequest) => Partial<ExecResult> | Promise<Partial<ExecResult>>;
+
+/** An exec gateway stub: answers from a handler (sync or async) and records every call as it starts. */
+export function fakeExec(handler: FakeAnswer = () => ({})): Exec & { calls: ExecRequest[] } {
   const calls: ExecRequest[] = [];
   const fn = (async (req: ExecRequest) => {
     calls.push(req);
-    return { code: 0, stdout: '', stderr: '', ...handler(req) };
+    const answer = handler(req);
+    // a sync answer is not awaited: the order of interleaved calls stays what it was
+    return { code: 0, stdout: '', stderr: '', ...(answer instanceof Promise ? await answer : answer) };
   }) as Exec & { calls: ExecRequest[] };
   fn.calls = calls;
   return fn;
@@ -73,9 +79,7 @@ export function fakeExec(
  * the CLI's plugin list, buildx version, context show) and defers everything else to `more`
  * (default: exit 0, no output).
  */
-export function fakeEngine(
-  more: (req: ExecRequest) => Partial<ExecResult> = () => ({}),
-): Exec & { calls: ExecRequest[] } {
+export function fakeEngine(more: FakeAnswer = () => ({})): Exec & { calls: ExecRequest[] } {
   return fakeExec((req) => {
     const cmd = req.argv.slice(1, 3).join(' ');
     if (cmd.startsWith('version')) return { stdout: 'amd64' };

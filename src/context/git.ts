@@ -183,5 +183,6 @@ export async function readGitCommitTime(exec: Exec, cwd: string, sha: string): P
   if (!argv) return undefined;
   const res = await exec({ argv, cwd, silent: true });
   const out = res.stdout.trim();
-  return res.code === 0 && /^\d{1,12}$/.test(out) ? out : undefined;
+  // a number; pickSourceDate holds it to the one rule for a source date (isEpochSeconds)
+  return res.code === 0 && /^\d+$/.test(out) ? out : undefined;
 }

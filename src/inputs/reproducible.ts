@@ -12,13 +12,34 @@ export interface ReproducibleInputs {
 /** The build-arg that carries the source date, as BuildKit and the Dockerfile frontend read it. */
 export const SOURCE_DATE_EPOCH = 'SOURCE_DATE_EPOCH';
 
-/** Whole seconds since the epoch, as SOURCE_DATE_EPOCH must be. */
-export const EPOCH_SECONDS = /^\d{1,12}$/;
+/**
+ * The one rule for a SOURCE_DATE_EPOCH value, wherever it comes from (the user's, git's, a payload's
+ * or the API's date): whole seconds since 1970, at most 12 digits (year 33658: inside what a Date
+ * can hold, so the created label never throws).
+ */
+export function isEpochSeconds(value: string): boolean {
+  return /^\d{1,12}$/.test(value);
+}
 
 /** The user's own `SOURCE_DATE_EPOCH=value` build-arg, undefined when there is none (a bare name is the environment's). */
 export function userEpochArg(buildArgs: string[]): string | undefined {
   const arg = buildArgs.find((a) => a.startsWith(`${SOURCE_DATE_EPOCH}=`));
   return arg === undefined ? undefined : arg.slice(SOURCE_DATE_EPOCH.length + 1);
+}
+
+/**
+ * The user's own source date, first found wins: the `SOURCE_DATE_EPOCH=value` build-arg, then the
+ * environment's value (a bare build-arg name is the environment's, which buildx reads itself).
+ * Under reproducible the input pass holds both to isEpochSeconds, so what this returns is checked.
+ */
+export function userSourceDate(
+  buildArgs: string[],
+  env: string | undefined,
+): { epoch: string; from: 'build-arg' | 'environment' } | undefined {
+  const arg = userEpochArg(buildArgs);
+  if (arg !== undefined) return { epoch: arg, from: 'build-arg' };
+  const value = env?.trim();
+  return value ? { epoch: value, from: 'environment' } : undefined;
 }
 
 /**
@@ -45,7 +66,7 @@ export function parseReproducibleInputs(
     );
   }
   const arg = userEpochArg(given.buildArgs);
-  if (arg !== undefined && !EPOCH_SECONDS.test(arg)) {
+  if (arg !== undefined && !isEpochSeconds(arg)) {
     c.fail(
       'build-args',
       `${SOURCE_DATE_EPOCH} must be whole seconds since 1970 (e.g. ${SOURCE_DATE_EPOCH}=1700000000) with reproducible: true`,
@@ -59,8 +80,8 @@ export function parseReproducibleInputs(
  * whole seconds too; checked with the other environment rules, before any docker command.
  */
 export function sourceDateEnvError(i: ReproducibleInputs, env: NodeJS.ProcessEnv): InputError | undefined {
-  const value = env[SOURCE_DATE_EPOCH]?.trim();
-  if (!i.reproducible || !value || EPOCH_SECONDS.test(value)) return undefined;
+  const value = userSourceDate([], env[SOURCE_DATE_EPOCH])?.epoch;
+  if (!i.reproducible || value === undefined || isEpochSeconds(value)) return undefined;
   return new InputError(
     'reproducible',
     `the environment's ${SOURCE_DATE_EPOCH} is not whole seconds since 1970 (e.g. 1700000000): fix or unset it, or set reproducible: false`,

@@ -19,10 +19,19 @@ function controlPicture(c: string): string {
   return `\u27e8U+${code.toString(16).toUpperCase().padStart(4, '0')}\u27e9`;
 }
 
+/**
+ * Every control character of `text` (line breaks and separators, C0 and C1, DEL, bidirectional
+ * overrides) as a visible placeholder: `\r` → ␍, ESC → ␛, U+2028 → ⟨U+2028⟩. The one way a value
+ * a command printed is shown as one line of plain text, in a summary or in the log.
+ */
+export function visibleControls(text: string): string {
+  return text.replace(CONTROL, controlPicture);
+}
+
 function escapeLine(line: string): string {
   let out = '';
   for (const c of line) out += HTML[c] ?? (ASCII_PUNCTUATION.test(c) ? `\\${c}` : c);
-  return out.replace(CONTROL, controlPicture);
+  return visibleControls(out);
 }
 
 /**

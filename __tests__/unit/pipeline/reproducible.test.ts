@@ -15,7 +15,12 @@ const ws = {
   '/tmp/rt/multiarch-XXXX/metadata.json': JSON.stringify({ 'containerimage.digest': 'sha256:abc' }),
 };
 
-async function run(git: Partial<ExecResult>, payload: Record<string, unknown>, inputs: Record<string, string> = {}) {
+async function run(
+  git: Partial<ExecResult>,
+  payload: Record<string, unknown>,
+  inputs: Record<string, string> = {},
+  env: Record<string, string> = {},
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'repro-'));
   const event = path.join(dir, 'event.json');
   fs.writeFileSync(event, JSON.stringify({ repository: { name: 'r' }, ...payload }));
@@ -39,6 +44,7 @@ async function run(git: Partial<ExecResult>, payload: Record<string, unknown>, i
         GITHUB_SHA: SHA,
         GITHUB_EVENT_PATH: event,
         GITHUB_API_URL: 'http://127.0.0.1:9',
+        ...env,
       }),
     );
   } finally {
@@ -95,4 +101,28 @@ describe('reproducible through the pipeline', () => {
       /reproducible: no commit time for abcdef0123456789abcdef0123456789abcdef01: no git checkout of it at \/ws, none in the event payload, none from the GitHub API .*Check the repository out \(actions\/checkout\), or set SOURCE_DATE_EPOCH/,
     );
   });
+
+  // the one rule (isEpochSeconds) is checked once, by the input pass: the meta stage takes the value as given
+  test.each<[string, Record<string, string>, Record<string, string>, RegExp]>([
+    [
+      'build-arg',
+      { 'build-args': 'SOURCE_DATE_EPOCH=1234567890123' },
+      {},
+      /^Input "build-args": SOURCE_DATE_EPOCH must be whole seconds since 1970/,
+    ],
+    [
+      'environment',
+      {},
+      { SOURCE_DATE_EPOCH: '2024-01-01' },
+      /^Input "reproducible": the environment's SOURCE_DATE_EPOCH is not whole seconds since 1970/,
+    ],
+  ])(
+    "the user's SOURCE_DATE_EPOCH from the %s that is not whole seconds: an input error before any docker command",
+    async (_from, inputs, env, error) => {
+      const r = await run({ stdout: '1700000000' }, {}, inputs, env);
+      expect(r.host.failed).toBe(true);
+      expect(r.host.errors).toEqual([expect.stringMatching(error)]);
+      expect(r.engine.calls).toEqual([]);
+    },
+  );
 });

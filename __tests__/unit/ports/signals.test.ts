@@ -8,9 +8,9 @@ import * as path from 'node:path';
 
 import { runCli } from '../../../src/cli/run.js';
 import { parseActionSpec } from '../../../src/inputs/action-spec.js';
-import type { Exec, ExecRequest } from '../../../src/ports/exec.js';
 import { realFiles } from '../../../src/ports/files.js';
 import { onStopSignals, type SignalSource, type StopSignal } from '../../../src/ports/signals.js';
+import { fakeEngine } from '../fakes.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..');
 const spec = parseActionSpec(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
@@ -93,31 +93,19 @@ describe('the CLI on the signal path', () => {
       const source = fakeSource();
       let aborted!: () => void;
       const abortedP = new Promise<void>((r) => (aborted = r));
-      const calls: ExecRequest[] = [];
       let seen: { config?: string; secrets: string[] } = { secrets: [] };
-      const exec: Exec = async (req) => {
-        calls.push(req);
-        const key = req.argv.slice(1).join(' ');
-        if (req.argv[0] === 'git') return { code: 1, stdout: '', stderr: '' };
-        if (key.startsWith('info'))
-          return {
-            code: 0,
-            stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n[{"Name":"buildx","Version":"v0.13.1"}]\n',
-            stderr: '',
-          };
-        if (key.startsWith('version')) return { code: 0, stdout: 'amd64\n', stderr: '' };
-        if (key.startsWith('buildx build')) {
-          const cfg = req.env?.DOCKER_CONFIG;
-          const secretFiles = req.argv
-            .filter((a) => a.startsWith('id=tok,src='))
-            .map((a) => a.slice('id=tok,src='.length));
-          seen = { config: cfg, secrets: secretFiles };
-          source.emit(signal);
-          await abortedP;
-          return { code: 143, stdout: '', stderr: 'terminated' };
-        }
-        return { code: 0, stdout: '', stderr: '' };
-      };
+      // the build answers only once the signal has stopped the run's commands
+      const exec = fakeEngine(async (req) => {
+        if (req.argv[0] === 'git') return { code: 1 };
+        if (req.argv.slice(1, 3).join(' ') !== 'buildx build') return {};
+        const secretFiles = req.argv
+          .filter((a) => a.startsWith('id=tok,src='))
+          .map((a) => a.slice('id=tok,src='.length));
+        seen = { config: req.env?.DOCKER_CONFIG, secrets: secretFiles };
+        source.emit(signal);
+        await abortedP;
+        return { code: 143, stderr: 'terminated' };
+      });
       const term = {
         stdout: '',
         stderr: '',
@@ -161,7 +149,7 @@ describe('the CLI on the signal path', () => {
       expect(fs.existsSync(seen.config!)).toBe(false);
       expect(fs.existsSync(seen.secrets[0]!)).toBe(false);
       expect(fs.readdirSync(tempParent)).toEqual([]);
-      expect(calls.some((c) => c.argv.join(' ') === 'docker logout -- r.io')).toBe(true);
+      expect(exec.calls.some((c) => c.argv.join(' ') === 'docker logout -- r.io')).toBe(true);
       expect(term.stderr).toMatch(new RegExp(`${signal}: stopping the run's docker commands`));
     },
   );

@@ -60,8 +60,9 @@ export async function currentBuilder(
 ): Promise<{ name: string; driver?: string; endpoint?: string } | undefined> {
   const res = await exec({ argv: ['docker', 'buildx', 'inspect'], silent: true });
   const name = res.code === 0 ? /^Name:\s*([a-zA-Z0-9][a-zA-Z0-9._-]*)\s*$/m.exec(res.stdout)?.[1] : undefined;
-  // the first node's endpoint, only to name where the build goes (printed through logSafe)
-  const endpoint = /^Endpoint:\s*(\S+)\s*$/m.exec(res.stdout)?.[1];
+  // the first node's endpoint, only to name where the build goes; read on its own line (an empty
+  // one is none, not the next line), shown through the notice's own escaping (see currentToUse)
+  const endpoint = /^Endpoint:[ \t]*(\S+)[ \t]*$/m.exec(res.stdout)?.[1];
   return name ? { name, driver: inspectedDriver(res.stdout), endpoint } : undefined;
 }
 

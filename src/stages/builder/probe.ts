@@ -59,5 +59,6 @@ export function parseInspectPlatforms(text: string): string[] {
 
 /** The builder's driver as `docker buildx inspect` names it (an existing builder's may be any); undefined when it names none. */
 export function inspectedDriver(text: string): string | undefined {
-  return /^\s*Driver:\s*(\S+)/m.exec(text)?.[1];
+  // on its own line: an empty Driver: is none, not the next line's first word
+  return /^[ \t]*Driver:[ \t]*(\S+)/m.exec(text)?.[1];
 }

@@ -1,6 +1,8 @@
+import { clipLongWords } from '../../errors.js';
 import type { Exec } from '../../ports/exec.js';
 import { toolCacheModule } from '../../ports/lazy.js';
 import { actDeps, type Run } from '../../run/run.js';
+import { visibleControls } from '../../run/summary.js';
 import {
   builderExists,
   type BuilderResult,
@@ -99,9 +101,14 @@ async function currentToUse(run: Run, exec: Exec): Promise<string | undefined> {
   if (name)
     (run.host.notice ?? run.host.info).call(
       run.host,
-      `builder ${name} (driver ${current?.driver ?? 'unknown'}${current?.endpoint ? `, endpoint ${current.endpoint}` : ''}): the current builder, an earlier step's (e.g. setup-buildx-action), as build-push-action uses it; set builder or driver to choose another`,
+      `builder ${shown(name)} (driver ${shown(current?.driver ?? 'unknown')}${current?.endpoint ? `, endpoint ${shown(current.endpoint)}` : ''}): the current builder, an earlier step's (e.g. setup-buildx-action), as build-push-action uses it; set builder or driver to choose another`,
     );
   return name;
+}
+
+/** A word `docker buildx inspect` printed, as one short line in the notice: controls visible, a long one clipped. */
+function shown(word: string): string {
+  return clipLongWords(visibleControls(word), 80);
 }
 
 /** use: true: the builder is the job's current one; post puts the previous back when it removes this one. */

@@ -1,4 +1,5 @@
 import type { RepoInfo } from '../../context/run-context.js';
+import { isEpochSeconds } from '../../inputs/reproducible.js';
 
 export interface OciInput {
   repo: RepoInfo;
@@ -45,11 +46,10 @@ export function mergeLabels(
   return [...map.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => `${k}=${v}`);
 }
 
-/** `created` from SOURCE_DATE_EPOCH (seconds) when set, else now. */
+/** `created` from SOURCE_DATE_EPOCH (seconds) when set, else now (a value past the rule too: no Date holds it). */
 export function createdAt(sourceDateEpoch: string, now: number): string {
-  if (sourceDateEpoch && /^\d+$/.test(sourceDateEpoch.trim()))
-    return new Date(Number(sourceDateEpoch.trim()) * 1000).toISOString();
-  return new Date(now).toISOString();
+  const epoch = sourceDateEpoch.trim();
+  return new Date(isEpochSeconds(epoch) ? Number(epoch) * 1000 : now).toISOString();
 }
 
 /**

@@ -4,7 +4,7 @@
  * environment variable, the checkout's git (the commit time of the sha), the event payload
  * (head_commit, commits[]), the GitHub API's commit (a job without a checkout).
  */
-import { EPOCH_SECONDS, SOURCE_DATE_EPOCH, userEpochArg } from '../../inputs/reproducible.js';
+import { isEpochSeconds, SOURCE_DATE_EPOCH, userSourceDate } from '../../inputs/reproducible.js';
 
 export type SourceDateOrigin = 'build-arg' | 'environment' | 'git' | 'event payload' | 'GitHub API';
 
@@ -28,34 +28,21 @@ export function isoToEpoch(iso: string | undefined): string | undefined {
   const ms = iso ? Date.parse(iso) : NaN;
   const epoch = Number.isFinite(ms) && ms >= 0 ? String(Math.floor(ms / 1000)) : undefined;
   // held to the rule a user's value meets (a payload may carry a year 275760)
-  return epoch !== undefined && EPOCH_SECONDS.test(epoch) ? epoch : undefined;
+  return epoch !== undefined && isEpochSeconds(epoch) ? epoch : undefined;
 }
 
 /**
- * Pure: the source date by the order above, undefined when nothing says. A user's value (build-arg,
- * environment) that is not whole seconds is an error: it would win, and BuildKit would refuse it.
+ * Pure: the source date by the order above, undefined when nothing says. The user's value (build-arg,
+ * environment) is taken as given: the input pass has already refused one that is not whole seconds.
  */
 export function pickSourceDate(c: SourceDateClues): SourceDate | undefined {
-  const arg = userEpochArg(c.buildArgs);
-  // a bare SOURCE_DATE_EPOCH build-arg is the environment's value, read by buildx itself
-  const env = c.env?.trim() || undefined;
-  const user: [string | undefined, SourceDateOrigin][] = [
-    [arg, 'build-arg'],
-    [env, 'environment'],
-  ];
-  for (const [value, from] of user) {
-    if (value === undefined) continue;
-    if (!EPOCH_SECONDS.test(value))
-      throw new Error(`${SOURCE_DATE_EPOCH} from the ${from} must be whole seconds since 1970, e.g. 1700000000`);
-    return { epoch: value, from };
-  }
   const found: [string | undefined, SourceDateOrigin][] = [
-    [c.git && EPOCH_SECONDS.test(c.git) ? c.git : undefined, 'git'],
+    [c.git && isEpochSeconds(c.git) ? c.git : undefined, 'git'],
     [isoToEpoch(c.payloadDate), 'event payload'],
     [isoToEpoch(c.apiDate), 'GitHub API'],
   ];
   const hit = found.find(([value]) => value !== undefined);
-  return hit ? { epoch: hit[0]!, from: hit[1] } : undefined;
+  return userSourceDate(c.buildArgs, c.env) ?? (hit ? { epoch: hit[0]!, from: hit[1] } : undefined);
 }
 
 /** Pure: the log line saying which source date the build uses and where it came from. */

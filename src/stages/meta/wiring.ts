@@ -3,7 +3,7 @@ import { actionsFetch, commitDateFromApi, type Completed, completeFromApi } from
 import type { MetaContext } from '../../context/run-context.js';
 import { errorMessage, StageError } from '../../errors.js';
 import { expressionTexts } from '../../inputs/meta.js';
-import { userEpochArg } from '../../inputs/reproducible.js';
+import { userSourceDate } from '../../inputs/reproducible.js';
 import type { Deps } from '../../ports/deps.js';
 import { once } from '../../ports/once.js';
 import type { Run } from '../../run/run.js';
@@ -74,7 +74,7 @@ export async function metaStage(run: Run): Promise<MetaPlan> {
  */
 async function sourceDateOf(run: Run, meta: MetaContext): Promise<SourceDate> {
   const { inputs, ctx } = run;
-  const userSet = userEpochArg(inputs.buildArgs) !== undefined || !!run.env.SOURCE_DATE_EPOCH?.trim();
+  const userSet = userSourceDate(inputs.buildArgs, run.env.SOURCE_DATE_EPOCH) !== undefined;
   const local = !inputs.contextIsRemote && run.files.exists(inputs.context) ? inputs.context : ctx.workspace;
   const clues: SourceDateClues = {
     buildArgs: inputs.buildArgs,
@@ -85,27 +85,16 @@ async function sourceDateOf(run: Run, meta: MetaContext): Promise<SourceDate> {
     apiDate: meta.commitDate,
   };
   let apiProblem = '';
-  const picked = await userError(async () => {
-    const found = pickSourceDate(clues);
-    if (found) return found;
-    const apiDate = await commitDateFromApi(meta, {
-      fetch: actionsFetch(),
-      token: inputs.githubToken || run.env.GITHUB_TOKEN,
-    }).catch((err: unknown) => void (apiProblem = ` (${errorMessage(err)})`));
-    return pickSourceDate({ ...clues, apiDate: apiDate || undefined });
-  });
+  const found = pickSourceDate(clues);
+  if (found) return found;
+  const apiDate = await commitDateFromApi(meta, {
+    fetch: actionsFetch(),
+    token: inputs.githubToken || run.env.GITHUB_TOKEN,
+  }).catch((err: unknown) => void (apiProblem = ` (${errorMessage(err)})`));
+  const picked = pickSourceDate({ ...clues, apiDate: apiDate || undefined });
   if (picked) return picked;
   throw new StageError(
     'meta',
     `reproducible: no commit time for ${meta.sha || '(no sha)'}: no git checkout of it at ${local}, none in the event payload, none from the GitHub API${apiProblem}. Check the repository out (actions/checkout), or set SOURCE_DATE_EPOCH`,
   );
-}
-
-/** A user's SOURCE_DATE_EPOCH that is not whole seconds, as the meta stage's error. */
-async function userError<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw new StageError('meta', `reproducible: ${errorMessage(err)}`);
-  }
 }

@@ -1,5 +1,5 @@
 import { parseBuildxVersion } from '../../../../src/inputs/buildx-version.js';
-import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
+import type { Exec, ExecRequest, ExecResult } from '../../../../src/ports/exec.js';
 import { probeBuilder, runBuilder, writeBuildkitdConfig } from '../../../../src/stages/builder/act.js';
 import { planBuilder } from '../../../../src/stages/builder/plan.js';
 import { type BuilderProbe, INFO_FORMAT } from '../../../../src/stages/builder/probe.js';
@@ -60,30 +60,17 @@ describe('runBuilder', () => {
 });
 
 describe("the context's own builder: nothing waits for its inspect", () => {
-  const engine = (inspect: {
-    code: number;
-    stdout?: string;
-    stderr?: string;
-  }): { calls: string[]; exec: Exec; answer: () => void } => {
-    const calls: string[] = [];
+  const engine = (inspect: Partial<ExecResult>) => {
     let answer = () => undefined as void;
     const answered = new Promise<void>((r) => (answer = r));
-    return {
-      calls,
-      answer: () => answer(),
-      exec: async ({ argv }) => {
-        calls.push(argv.slice(1).join(' '));
-        if (argv[1] === 'info')
-          return {
-            code: 0,
-            stdout: `${JSON.stringify(containerd)}\n[{"Name":"buildx","Version":"v0.29.1"}]\n`,
-            stderr: '',
-          };
-        if (argv[1] === 'context') return { code: 0, stdout: 'desktop-linux\n', stderr: '' };
-        await answered; // the inspect answers only when the test says so
-        return { stdout: '', stderr: '', ...inspect };
-      },
-    };
+    const exec = fakeExec(async ({ argv }) => {
+      if (argv[1] === 'info')
+        return { stdout: `${JSON.stringify(containerd)}\n[{"Name":"buildx","Version":"v0.29.1"}]\n` };
+      if (argv[1] === 'context') return { stdout: 'desktop-linux\n' };
+      await answered; // the inspect answers only when the test says so
+      return inspect;
+    });
+    return { exec, answer: () => answer(), calls: () => exec.calls.map((c) => c.argv.slice(1).join(' ')) };
   };
 
   test('the stage is done without inspecting; platforms() inspects, once', async () => {
@@ -99,13 +86,13 @@ describe("the context's own builder: nothing waits for its inspect", () => {
       created: () => undefined,
     });
     // no `buildx version`: docker info's plugin list gave it
-    expect(calls).toEqual(['info --format ' + INFO_FORMAT, 'context show']);
+    expect(calls()).toEqual(['info --format ' + INFO_FORMAT, 'context show']);
     expect(res).toMatchObject({ name: 'desktop-linux', driver: 'docker', buildxVersion: '0.29.1' });
     const first = res.platforms();
     answer();
     await expect(first).resolves.toEqual(['linux/amd64', 'linux/arm64']);
     await expect(res.platforms()).resolves.toEqual(['linux/amd64', 'linux/arm64']);
-    expect(calls.filter((c) => c.startsWith('buildx inspect'))).toEqual([
+    expect(calls().filter((c) => c.startsWith('buildx inspect'))).toEqual([
       'buildx inspect --bootstrap --builder desktop-linux',
     ]);
   });

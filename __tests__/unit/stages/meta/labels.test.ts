@@ -1,4 +1,5 @@
 /** OCI labels and annotations, user overrides, levels, SOURCE_DATE_EPOCH, json output. */
+import { createdAt } from '../../../../src/stages/meta/labels.js';
 import { metaContext, SHA } from '../../fixtures/events.js';
 import { plan } from '../../fixtures/plan.js';
 
@@ -39,6 +40,13 @@ test('SOURCE_DATE_EPOCH sets created', () => {
     tags: ['type=semver,pattern={{version}}'],
   });
   expect(p.labels).toContain('org.opencontainers.image.created=2020-01-01T00:00:00.000Z');
+});
+
+test('a SOURCE_DATE_EPOCH past the 12 digits of the rule is not a date: created is now, nothing throws', () => {
+  // 14 digits: past what a Date holds, where toISOString threw a RangeError
+  expect(createdAt(' 99999999999999 ', 0)).toBe('1970-01-01T00:00:00.000Z');
+  expect(createdAt('-5', 0)).toBe('1970-01-01T00:00:00.000Z');
+  expect(createdAt('1577836800', 0)).toBe('2020-01-01T00:00:00.000Z');
 });
 
 test('{{commit_date}} reads the commit timestamp from the push payload (UTC)', () => {
