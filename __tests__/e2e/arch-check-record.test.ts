@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { describeBuildkit } from './buildkit.js';
+import { buildSteps } from './cache-helpers.js';
 import { type StandIn, startCacheStandIn } from './cache-standin.js';
 import { makeWorkspace, REGISTRY, runJob, uniqueName } from './harness.js';
 
@@ -61,6 +62,13 @@ describeBuildkit('arch-check: the record of checked layers', () => {
       const run2 = await runJob({ workspace: ws, inputs, sha: 'b'.repeat(40), ...fresh() });
       expect(run2.main.outputs['cache-hit']).toBe('partial');
       expect(run2.main.outputs.builder).not.toBe(run1.main.outputs.builder);
+      // BuildKit's local cache importer took the folder with the record in it: every instruction
+      // CACHED (a FROM scratch COPY of the same file on both platforms is one step, shown CACHED once)
+      const s2 = buildSteps(run2.main.stdout + run2.main.stderr);
+      const instruction = (name: string) => name.replace(/^\[[^\]]*\] /, '');
+      const cached = new Set(s2.filter((s) => s.cached).map((s) => instruction(s.name)));
+      expect(s2.length).toBeGreaterThan(0);
+      expect(s2.filter((s) => !cached.has(instruction(s.name)))).toEqual([]);
       expect(run2.main.stdout).toMatch(line(0, 3));
       // every recorded layer's placeholder is still empty: BuildKit did not send it
       const [left, seeded] = unwritten(run2.main.stdout) ?? [-1, -1];
