@@ -56,7 +56,7 @@ __webpack_require__.d(__webpack_exports__, {
   ignoreMatcher: () => (/* reexport */ ignoreMatcher),
   platformImages: () => (/* binding */ platformImages),
   seedBaseBlobs: () => (/* binding */ seedBaseBlobs),
-  unwrittenBases: () => (/* binding */ unwrittenBases)
+  unwrittenPlaceholders: () => (/* binding */ unwrittenPlaceholders)
 });
 
 // EXTERNAL MODULE: external "node:fs"
@@ -692,7 +692,7 @@ function seedBaseBlobs(dir, digests) {
     return seeded;
 }
 /** After the build: how many seeded placeholders are still empty (BuildKit did not write those blobs). */
-function unwrittenBases(dir, seeded) {
+function unwrittenPlaceholders(dir, seeded) {
     let n = 0;
     for (const d of seeded) {
         const file = (0,archcheck_export/* layoutBlobPath */.Dq)(dir, d);

@@ -183,7 +183,7 @@ export function seedBaseBlobs(dir: string, digests: Iterable<string>): Set<strin
 }
 
 /** After the build: how many seeded placeholders are still empty (BuildKit did not write those blobs). */
-export function unwrittenBases(dir: string, seeded: Set<string>): number {
+export function unwrittenPlaceholders(dir: string, seeded: Set<string>): number {
   let n = 0;
   for (const d of seeded) {
     const file = layoutBlobPath(dir, d);

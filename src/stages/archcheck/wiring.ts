@@ -146,7 +146,7 @@ export async function seedArchCheckExport(
 /** Read and judge every platform; throws when the image cannot be read. */
 async function checkImage(run: Run, img: ArchCheckImage, ad: ArchCheckDeps): Promise<PlatformVerdict[]> {
   const { inputs, host } = run;
-  const { baseLayers, checkExported, checkPushed, ignoreMatcher, unwrittenBases } = await archCheckModule();
+  const { baseLayers, checkExported, checkPushed, ignoreMatcher, unwrittenPlaceholders } = await archCheckModule();
   const bases = inputs.archCheck === 'full' ? [] : await baseRefs(run);
   const exported = img.local?.export;
   // a folder export has no layers: its base files are told apart by path instead (checkExported);
@@ -157,11 +157,11 @@ async function checkImage(run: Run, img: ArchCheckImage, ad: ArchCheckDeps): Pro
       : (exported?.bases ?? (await baseLayers(bases, inputs.platforms, ad)));
   if (exported?.kind === 'layout' && exported.bases?.size)
     host.info(
-      `arch-check: ${unwrittenBases(exported.path, exported.bases)} of ${exported.bases.size} base image layer(s) left unwritten by the build`,
+      `arch-check: ${unwrittenPlaceholders(exported.path, exported.bases)} of ${exported.bases.size} base image layer(s) left unwritten by the build`,
     );
   if (exported?.kind === 'layout' && exported.recordSeeded?.size)
     host.info(
-      `arch-check: ${unwrittenBases(exported.path, exported.recordSeeded)} of ${exported.recordSeeded.size} recorded layer(s) left unwritten by the build`,
+      `arch-check: ${unwrittenPlaceholders(exported.path, exported.recordSeeded)} of ${exported.recordSeeded.size} recorded layer(s) left unwritten by the build`,
     );
   // a folder export has no layers to record
   const record = exported?.kind === 'files' ? undefined : (exported?.record ?? readRecord(run, img.record));
