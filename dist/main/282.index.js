@@ -56,7 +56,7 @@ __webpack_require__.d(__webpack_exports__, {
   ignoreMatcher: () => (/* reexport */ ignoreMatcher),
   platformImages: () => (/* binding */ platformImages),
   seedBaseBlobs: () => (/* binding */ seedBaseBlobs),
-  unwrittenBases: () => (/* binding */ unwrittenBases)
+  unwrittenPlaceholders: () => (/* binding */ unwrittenPlaceholders)
 });
 
 // EXTERNAL MODULE: external "node:fs"
@@ -304,7 +304,9 @@ function ignoreMatcher(globs) {
     return (p) => match(p) || dirs.some((d) => under(p, d));
 }
 /** Judge one platform's stacked layers. */
-function judgePlatform(platform, layers, layersTotal, ignore) {
+function judgePlatform(platform, layers, layersTotal, ignore, 
+/** How many of `layers` came from the record of checked layers, not read. */
+recorded = 0) {
     const live = stackLayers(layers).filter((e) => !ignore(e.path));
     const wrong = live
         .filter((e) => !(0,elf/* elfFits */.oy)(platform, e.header))
@@ -313,7 +315,8 @@ function judgePlatform(platform, layers, layersTotal, ignore) {
         platform,
         checked: live.length,
         files: layers.reduce((n, l) => n + l.files, 0),
-        layersRead: layers.length,
+        layersRead: layers.length - recorded,
+        ...(recorded ? { layersRecorded: recorded } : {}),
         layersTotal,
         wrong,
         unreadable: layers.flatMap((l) => (l.unreadable ? [l.unreadable] : [])),
@@ -347,7 +350,8 @@ function archCheckSummary(verdicts, mode) {
             : mode === 'full'
                 ? `${v.layersRead}`
                 : `${v.layersRead} of ${v.layersTotal}`;
-        return `| ${(0,summary/* summaryText */.g5)(v.platform)} | ${result} | ${v.checked} | ${v.files} | ${layers} |`;
+        const recorded = v.layersRecorded ? `, ${v.layersRecorded} from the record` : '';
+        return `| ${(0,summary/* summaryText */.g5)(v.platform)} | ${result} | ${v.checked} | ${v.files} | ${layers}${recorded} |`;
     });
     const scope = mode === 'full' ? 'every layer' : 'the layers this build added above its base images';
     return [
@@ -607,42 +611,67 @@ async function baseLayers(refs, platforms, deps) {
 function registryReader(repo) {
     return { manifest: (d) => repo.manifest(d), config: (d) => repo.config(d) };
 }
-/** Judge each platform from its image and the scans of the layers that were read. */
-function judgeAll(images, scans, skip, ignore) {
+/**
+ * Judge each platform from its image: a layer left out (a base) is skipped, a recorded one judged
+ * from its recorded scan, any other from the scan just read.
+ */
+function judgeAll(images, scans, t) {
     return images.map((img) => {
-        const read = img.layers
-            .filter((l) => !skip.has(l))
-            .map((l) => scans.get(l))
-            .filter((s) => s !== undefined);
-        return judgePlatform(img.platform, read, img.layers.length, ignore);
+        let recorded = 0;
+        const layers = [];
+        for (const l of img.layers.filter((d) => !t.skip.has(d))) {
+            const read = scans.get(l);
+            const memo = read ? undefined : t.memo?.recorded.get(l);
+            if (memo) {
+                recorded++;
+                t.memo?.used.add(l);
+            }
+            const scan = read ?? memo;
+            if (scan)
+                layers.push(scan);
+        }
+        return judgePlatform(img.platform, layers, img.layers.length, t.ignore, recorded);
     });
+}
+/** The layers a check reads: neither left out nor recorded. */
+function toRead(images, t) {
+    return [...new Set(images.flatMap((i) => i.layers))].filter((l) => !t.skip.has(l) && !t.memo?.recorded.has(l));
+}
+/** Hand what was read to the memo (the record keeps it for the next check). */
+function remember(t, scans) {
+    if (t.memo)
+        for (const [d, s] of scans)
+            t.memo.read.set(d, s);
 }
 /** Pushed: read the index the build pushed (ref@digest) and stream its layers from the registry, a few at a time. */
 async function checkPushed(ref, digest, t, deps) {
     const { repo } = RegistryRepo.of(ref, deps.registry);
     const images = await platformImages(await repo.manifest(digest), registryReader(repo), t.platforms);
-    const todo = [...new Set(images.flatMap((i) => i.layers))].filter((l) => !t.skip.has(l));
+    const todo = toRead(images, t);
     const scans = new Map();
     const next = async () => {
         for (let l = todo.shift(); l; l = todo.shift())
             scans.set(l, await scanLayer(await repo.blob(l), l));
     };
     await Promise.all([next(), next(), next()]);
-    return judgeAll(images, scans, t.skip, t.ignore);
+    remember(t, scans);
+    return judgeAll(images, scans, t);
 }
 /** Not pushed, one node: the OCI layout tar the build itself wrote beside its other outputs. */
 async function checkOciTar(file, t) {
-    const scan = await scanOciLayout(external_node_fs_.createReadStream(file), t.skip);
+    // a recorded layer passes through unread, as a base one does
+    const scan = await scanOciLayout(external_node_fs_.createReadStream(file), new Set([...t.skip, ...(t.memo?.recorded.keys() ?? [])]));
     if (!scan.index)
         throw new Error("the build's OCI export has no index.json");
     const blobs = scan.json;
     const get = async (d) => blobs.get(d) ?? Promise.reject(new Error(`blob ${d} is not in the export`));
     const images = await platformImages(scan.index, { manifest: get, config: get }, t.platforms);
-    return judgeAll(images, scan.layers, t.skip, t.ignore);
+    remember(t, scan.layers);
+    return judgeAll(images, scan.layers, t);
 }
 /**
- * Before the build: an empty file for each base layer blob in the layout folder the build will
- * write, so BuildKit, finding the blob there, does not send it. Returns the digests seeded.
+ * Before the build: an empty file for each base or recorded layer blob in the layout folder the
+ * build will write, so BuildKit, finding the blob there, does not send it. Returns the digests seeded.
  */
 function seedBaseBlobs(dir, digests) {
     const seeded = new Set();
@@ -663,7 +692,7 @@ function seedBaseBlobs(dir, digests) {
     return seeded;
 }
 /** After the build: how many seeded placeholders are still empty (BuildKit did not write those blobs). */
-function unwrittenBases(dir, seeded) {
+function unwrittenPlaceholders(dir, seeded) {
     let n = 0;
     for (const d of seeded) {
         const file = (0,archcheck_export/* layoutBlobPath */.Dq)(dir, d);
@@ -696,19 +725,20 @@ async function checkOciLayout(dir, t) {
     });
     const get = (d) => layoutJson(blob(d));
     const images = await platformImages(index, { manifest: get, config: get }, t.platforms);
-    const todo = [...new Set(images.flatMap((i) => i.layers))].filter((l) => !t.skip.has(l));
     const scans = new Map();
-    await (0,pool/* mapLimit */.s)(todo, 3, async (l) => {
+    // a recorded layer is never read: it may be a placeholder seeded before the build (seedBaseBlobs)
+    await (0,pool/* mapLimit */.s)(toRead(images, t), 3, async (l) => {
         const file = blob(l);
         const st = await external_node_fs_.promises.lstat(file);
         if (!st.isFile())
             throw new Error(`layer ${l} is not a file in the export`);
         // no layer blob is empty (a compressed tar never is): only a base placeholder, not content
         if (st.size === 0)
-            throw new Error(`layer ${l} is an empty base placeholder, not the build's content`);
+            throw new Error(`layer ${l} is an empty placeholder, not the build's content`);
         scans.set(l, await scanLayer(external_node_fs_.createReadStream(file), l));
     });
-    return judgeAll(images, scans, t.skip, t.ignore);
+    remember(t, scans);
+    return judgeAll(images, scans, t);
 }
 /** Each platform's ELF files in the base images (path → architecture), stacked as the image holds them. */
 async function baseElves(refs, platforms, deps) {

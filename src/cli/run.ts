@@ -98,6 +98,8 @@ export async function runCli(argv: string[], cli: CliDeps): Promise<number> {
     GITHUB_EVENT_PATH: eventPath,
     GITHUB_WORKSPACE: d.cwd,
     RUNNER_TEMP: runnerTemp,
+    // the host folder that outlasts the run (entries/cli.ts gives it a default): tools, the arch check's record
+    ...(d.env.RUNNER_TOOL_CACHE ? { RUNNER_TOOL_CACHE: d.env.RUNNER_TOOL_CACHE } : {}),
   });
   const deps: Deps = {
     host,

@@ -1,6 +1,6 @@
 /**
  * The main step: inputs (all validated before any docker command) → login → qemu → builder →
- * meta → preflight → cache → build → sign → verify/smoke, then the report (the `pushed` output and the
+ * meta → preflight → cache → build → arch check → cache save → sign → verify/smoke, then the report (the `pushed` output and the
  * summary). mode merge goes login → meta → merge (→ sign). Every failure is one ::error; post cleans up
  * whatever happened.
  */
@@ -16,7 +16,13 @@ import { once } from '../ports/once.js';
 import { type Run, type RunReport, timedGroup, writePushed } from '../run/run.js';
 import { StateStore } from '../run/state.js';
 import type { Timing } from '../run/summary.js';
-import { planArchCheckExport, seedArchCheckExport } from '../stages/archcheck/wiring.js';
+import {
+  type ArchCheckOutcome,
+  archCheckStage,
+  planArchCheckExport,
+  recordPlaces,
+  seedArchCheckExport,
+} from '../stages/archcheck/wiring.js';
 import type { BuildResult } from '../stages/build/act.js';
 import type { BuildPlan } from '../stages/build/plan.js';
 import { buildStage, planBuildStage, setBuildOutputs } from '../stages/build/wiring.js';
@@ -142,11 +148,12 @@ async function runBuildMode(run: Run, pending: (() => Promise<unknown>)[]): Prom
   }
   // cosign and the key before the build: neither a missing cosign nor a wrong password pushes unsigned
   const signer = await prepareSign(run);
-  await seedArchCheckExport(run, plan.check);
+  await seedArchCheckExport(run, plan.check, recordPlaces(run, cache.folders));
   // beside the build: after it, the step would wait for it (it outlasts verify); before it, the
   // build would wait for it. The build's own time hides it on all but the smallest builds.
   const platformsRead = readPlatforms();
-  const result = await buildInOrder(run, plan, cache, builder.driver);
+  const refs = plan.shard ? [] : meta.refs;
+  const result = await buildInOrder(run, plan, cache, builder.driver, refs);
   // signed before verify and the smoke test read it back: what they check is what was signed
   await signStage(run, signer, {
     digest: result.digest,
@@ -155,32 +162,53 @@ async function runBuildMode(run: Run, pending: (() => Promise<unknown>)[]): Prom
   const smokeLoad = planSmokeLoads(run, plan, cache, builder.driver);
   await verifyStage(run, {
     // a shard has no tag to read back (the merge job verifies the index it creates)
-    refs: plan.shard ? [] : meta.refs,
+    refs,
     digest: result.digest,
     smokeLoad,
-    checkExport: plan.check,
+    archCheck: result.archCheck,
     times: { log: result.log ?? '', nativePlatforms: await nativePlatforms(run, platformsRead) },
   });
 }
 
 /**
- * The build, then what follows it, in order: the cache save (only after a build that succeeded:
- * buildStage throws on a failed one, and a failed build saves nothing), a shard's push by digest,
- * the build's outputs, and last a shard's result (a failed upload fails the step with every output
- * already set).
+ * The build, then what follows it, in order: the arch check (its record of checked layers is
+ * written into the layer cache folder, so it must come before the save), the cache save (only
+ * after a build that succeeded: buildStage throws on a failed one, and a failed build saves
+ * nothing; a check that fails still lets the cache be saved, its failure comes after), a shard's
+ * push by digest (then its arch check, of what it pushed), the build's outputs, and last a shard's
+ * result (a failed upload fails the step with every output already set). The check's verdict is
+ * reported by verify, in its place.
  */
 export async function buildInOrder(
   run: Run,
   plan: BuildPlan,
   cache: PreparedCache,
   driver: string,
-): Promise<BuildResult> {
+  refs: string[] = [],
+): Promise<BuildResult & { archCheck?: ArchCheckOutcome }> {
   const result = await buildStage(run, plan, cache);
+  const check = () =>
+    archCheckStage(run, {
+      ref: refs[0] ?? run.inputs.images[0],
+      digest: result.digest,
+      pushed: run.push.enabled,
+      local: plan.check,
+      // a shard checks after the save: its record goes to the host folder only
+      record: recordPlaces(run, plan.shard ? undefined : cache.folders),
+    });
+  let archCheck: ArchCheckOutcome | undefined;
+  let checkError: unknown;
+  // a shard is pushed by digest only after the save: its check reads what it pushed
+  if (!plan.shard) archCheck = await check().catch((err: unknown) => void (checkError = err));
   await cache.save(result.log);
-  if (plan.shard) await shardPushStage(run, plan.shard, result.digest, driver);
+  if (checkError) throw checkError;
+  if (plan.shard) {
+    await shardPushStage(run, plan.shard, result.digest, driver);
+    archCheck = await check();
+  }
   setBuildOutputs(run, result);
   if (plan.shard) await shardResultStage(run, plan.shard, result.digest);
-  return result;
+  return { ...result, archCheck };
 }
 
 /** The first platform the builder lists is its node's own; append nodes are native to theirs. */

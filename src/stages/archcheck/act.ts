@@ -78,20 +78,46 @@ function registryReader(repo: RegistryRepo): ImageReader {
   return { manifest: (d) => repo.manifest(d), config: (d) => repo.config(d) };
 }
 
-/** Judge each platform from its image and the scans of the layers that were read. */
-function judgeAll(
-  images: PlatformImage[],
-  scans: Map<string, LayerScan>,
-  skip: Set<string>,
-  ignore: (p: string) => boolean,
-): PlatformVerdict[] {
+/**
+ * Judge each platform from its image: a layer left out (a base) is skipped, a recorded one judged
+ * from its recorded scan, any other from the scan just read.
+ */
+function judgeAll(images: PlatformImage[], scans: Map<string, LayerScan>, t: CheckTarget): PlatformVerdict[] {
   return images.map((img) => {
-    const read = img.layers
-      .filter((l) => !skip.has(l))
-      .map((l) => scans.get(l))
-      .filter((s): s is LayerScan => s !== undefined);
-    return judgePlatform(img.platform, read, img.layers.length, ignore);
+    let recorded = 0;
+    const layers: LayerScan[] = [];
+    for (const l of img.layers.filter((d) => !t.skip.has(d))) {
+      const read = scans.get(l);
+      const memo = read ? undefined : t.memo?.recorded.get(l);
+      if (memo) {
+        recorded++;
+        t.memo?.used.add(l);
+      }
+      const scan = read ?? memo;
+      if (scan) layers.push(scan);
+    }
+    return judgePlatform(img.platform, layers, img.layers.length, t.ignore, recorded);
   });
+}
+
+/** The record of checked layers (record.ts) as a check uses it: what it may skip, what it read. */
+export interface LayerMemo {
+  /** Recorded scans by digest: those layers are not read. */
+  recorded: Map<string, LayerScan>;
+  /** Filled by the check: the layers it read and scanned. */
+  read: Map<string, LayerScan>;
+  /** Filled by the check: the recorded layers it judged. */
+  used: Set<string>;
+}
+
+/** The layers a check reads: neither left out nor recorded. */
+function toRead(images: PlatformImage[], t: CheckTarget): string[] {
+  return [...new Set(images.flatMap((i) => i.layers))].filter((l) => !t.skip.has(l) && !t.memo?.recorded.has(l));
+}
+
+/** Hand what was read to the memo (the record keeps it for the next check). */
+function remember(t: CheckTarget, scans: Map<string, LayerScan>): void {
+  if (t.memo) for (const [d, s] of scans) t.memo.read.set(d, s);
 }
 
 export interface CheckTarget {
@@ -101,6 +127,7 @@ export interface CheckTarget {
   /** The base images (their files are left out of a folder export); none with arch-check: full. */
   bases?: string[];
   ignore: (p: string) => boolean;
+  memo?: LayerMemo;
 }
 
 /** Pushed: read the index the build pushed (ref@digest) and stream its layers from the registry, a few at a time. */
@@ -112,28 +139,31 @@ export async function checkPushed(
 ): Promise<PlatformVerdict[]> {
   const { repo } = RegistryRepo.of(ref, deps.registry);
   const images = await platformImages(await repo.manifest(digest), registryReader(repo), t.platforms);
-  const todo = [...new Set(images.flatMap((i) => i.layers))].filter((l) => !t.skip.has(l));
+  const todo = toRead(images, t);
   const scans = new Map<string, LayerScan>();
   const next = async (): Promise<void> => {
     for (let l = todo.shift(); l; l = todo.shift()) scans.set(l, await scanLayer(await repo.blob(l), l));
   };
   await Promise.all([next(), next(), next()]);
-  return judgeAll(images, scans, t.skip, t.ignore);
+  remember(t, scans);
+  return judgeAll(images, scans, t);
 }
 
 /** Not pushed, one node: the OCI layout tar the build itself wrote beside its other outputs. */
 async function checkOciTar(file: string, t: CheckTarget): Promise<PlatformVerdict[]> {
-  const scan = await scanOciLayout(fs.createReadStream(file), t.skip);
+  // a recorded layer passes through unread, as a base one does
+  const scan = await scanOciLayout(fs.createReadStream(file), new Set([...t.skip, ...(t.memo?.recorded.keys() ?? [])]));
   if (!scan.index) throw new Error("the build's OCI export has no index.json");
   const blobs = scan.json;
   const get = async (d: string) => blobs.get(d) ?? Promise.reject(new Error(`blob ${d} is not in the export`));
   const images = await platformImages(scan.index, { manifest: get, config: get }, t.platforms);
-  return judgeAll(images, scan.layers, t.skip, t.ignore);
+  remember(t, scan.layers);
+  return judgeAll(images, scan.layers, t);
 }
 
 /**
- * Before the build: an empty file for each base layer blob in the layout folder the build will
- * write, so BuildKit, finding the blob there, does not send it. Returns the digests seeded.
+ * Before the build: an empty file for each base or recorded layer blob in the layout folder the
+ * build will write, so BuildKit, finding the blob there, does not send it. Returns the digests seeded.
  */
 export function seedBaseBlobs(dir: string, digests: Iterable<string>): Set<string> {
   const seeded = new Set<string>();
@@ -153,7 +183,7 @@ export function seedBaseBlobs(dir: string, digests: Iterable<string>): Set<strin
 }
 
 /** After the build: how many seeded placeholders are still empty (BuildKit did not write those blobs). */
-export function unwrittenBases(dir: string, seeded: Set<string>): number {
+export function unwrittenPlaceholders(dir: string, seeded: Set<string>): number {
   let n = 0;
   for (const d of seeded) {
     const file = layoutBlobPath(dir, d);
@@ -187,17 +217,18 @@ async function checkOciLayout(dir: string, t: CheckTarget): Promise<PlatformVerd
   });
   const get = (d: string) => layoutJson(blob(d));
   const images = await platformImages(index, { manifest: get, config: get }, t.platforms);
-  const todo = [...new Set(images.flatMap((i) => i.layers))].filter((l) => !t.skip.has(l));
   const scans = new Map<string, LayerScan>();
-  await mapLimit(todo, 3, async (l) => {
+  // a recorded layer is never read: it may be a placeholder seeded before the build (seedBaseBlobs)
+  await mapLimit(toRead(images, t), 3, async (l) => {
     const file = blob(l);
     const st = await fs.promises.lstat(file);
     if (!st.isFile()) throw new Error(`layer ${l} is not a file in the export`);
     // no layer blob is empty (a compressed tar never is): only a base placeholder, not content
-    if (st.size === 0) throw new Error(`layer ${l} is an empty base placeholder, not the build's content`);
+    if (st.size === 0) throw new Error(`layer ${l} is an empty placeholder, not the build's content`);
     scans.set(l, await scanLayer(fs.createReadStream(file), l));
   });
-  return judgeAll(images, scans, t.skip, t.ignore);
+  remember(t, scans);
+  return judgeAll(images, scans, t);
 }
 
 /** Each platform's ELF files in the base images (path → architecture), stacked as the image holds them. */

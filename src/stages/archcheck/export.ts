@@ -21,6 +21,7 @@
 import * as path from 'node:path';
 
 import { BUILDX_MINIMUM, buildxAtLeast, type BuildxFeature, parseBuildxVersion } from '../../inputs/buildx-version.js';
+import type { LayerRecord } from './record.js';
 
 const SECOND_EXPORTER: BuildxFeature = "a second exporter beside the build's own";
 const LAYOUT_FOLDER: BuildxFeature = 'an OCI layout folder export';
@@ -35,6 +36,10 @@ export interface CheckExport {
    * placeholders (seedBaseBlobs); the check leaves exactly these out.
    */
   bases?: Set<string>;
+  /** layout: the record of checked layers read before the build, its layers seeded as placeholders too. */
+  record?: LayerRecord;
+  /** layout: the recorded layers seeded as placeholders (not bases, not already there). */
+  recordSeeded?: Set<string>;
 }
 
 export interface CheckExportInput {
@@ -114,6 +119,11 @@ export function planCheckExport(p: CheckExportInput): CheckExportPlan {
 
 /** A digest as an OCI layout names its blob; anything else (a registry's answer is untrusted) is refused. */
 const BLOB_DIGEST = /^(sha256):([a-f0-9]{64})$|^(sha512):([a-f0-9]{128})$/;
+
+/** A digest as an OCI layout names a blob (sha256 or sha512). */
+export function isBlobDigest(digest: string): boolean {
+  return BLOB_DIGEST.test(digest);
+}
 
 /** The path of a blob inside an OCI layout folder (blobs/<algorithm>/<hex>), or undefined for a malformed digest. */
 export function layoutBlobPath(dir: string, digest: string): string | undefined {

@@ -71,6 +71,8 @@ export interface PlatformVerdict {
   /** Regular files read. */
   files: number;
   layersRead: number;
+  /** Layers judged from the record of checked layers (record.ts), not read. */
+  layersRecorded?: number;
   /** 0: read from a folder export (a multi-node build), which has no layers. */
   layersTotal: number;
   wrong: { path: string; arch: string }[];
@@ -84,6 +86,8 @@ export function judgePlatform(
   layers: LayerScan[],
   layersTotal: number,
   ignore: (p: string) => boolean,
+  /** How many of `layers` came from the record of checked layers, not read. */
+  recorded = 0,
 ): PlatformVerdict {
   const live = stackLayers(layers).filter((e) => !ignore(e.path));
   const wrong = live
@@ -93,7 +97,8 @@ export function judgePlatform(
     platform,
     checked: live.length,
     files: layers.reduce((n, l) => n + l.files, 0),
-    layersRead: layers.length,
+    layersRead: layers.length - recorded,
+    ...(recorded ? { layersRecorded: recorded } : {}),
     layersTotal,
     wrong,
     unreadable: layers.flatMap((l) => (l.unreadable ? [l.unreadable] : [])),
@@ -133,7 +138,8 @@ export function archCheckSummary(verdicts: PlatformVerdict[], mode: ArchCheckMod
         : mode === 'full'
           ? `${v.layersRead}`
           : `${v.layersRead} of ${v.layersTotal}`;
-    return `| ${summaryText(v.platform)} | ${result} | ${v.checked} | ${v.files} | ${layers} |`;
+    const recorded = v.layersRecorded ? `, ${v.layersRecorded} from the record` : '';
+    return `| ${summaryText(v.platform)} | ${result} | ${v.checked} | ${v.files} | ${layers}${recorded} |`;
   });
   const scope = mode === 'full' ? 'every layer' : 'the layers this build added above its base images';
   return [

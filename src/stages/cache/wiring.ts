@@ -18,6 +18,11 @@ export interface PreparedCache {
   restored: CacheRestore;
   /** After a successful build: save the local cache; warn about cache exports buildx reported failed (its log). */
   save(buildLog?: string): Promise<void>;
+  /**
+   * The local layer cache's folders: the one restored (read by the build), and the one save()
+   * will save (what is written there before the save travels with the cache).
+   */
+  folders?: { restored?: string; saved?: string };
 }
 
 /** Plan the layer cache and restore it (a dry run restores nothing); outputs cache-hit, cache-key. */
@@ -69,8 +74,13 @@ export async function cacheStage(run: Run, meta: MetaPlan, builder: Builder): Pr
     : await run.timed('cache restore', () => restoreLayerCache(plan, cacheDeps));
   host.setOutput('cache-hit', restored.hit);
   host.setOutput('cache-key', restored.key);
+  const local = inputs.dryRun ? undefined : plan.local;
   return {
     restored,
+    folders: local && {
+      restored: restored.hit === 'exact' || restored.hit === 'partial' ? local.dir : undefined,
+      saved: plan.skipSave || restored.abandoned ? undefined : local.exportDir,
+    },
     save: async (buildLog) => {
       for (const f of cacheExportFailures(buildLog ?? '')) host.warning(cacheExportWarning(f));
       const saved = plan.local

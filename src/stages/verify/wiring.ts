@@ -1,6 +1,7 @@
 /**
  * The verify stage over the Run, after the build: the time report, verify (the pushed
- * tags read back), the arch check and the smoke test. Each section of the summary goes on the run's
+ * tags read back), the arch check's report (the check itself runs before the cache save, see
+ * buildInOrder) and the smoke test. Each section of the summary goes on the run's
  * report (run.report.verification) as soon as it is known, so a later failure keeps it.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,9 +9,8 @@ import * as path from 'node:path';
 
 import type { Host } from '../../ports/host.js';
 import { actDeps, type Run } from '../../run/run.js';
-import type { CheckExportPlan } from '../archcheck/export.js';
 import { emulationNotice, platformTimes, timesSummary } from '../archcheck/times.js';
-import { archCheckStage } from '../archcheck/wiring.js';
+import { type ArchCheckOutcome, reportArchCheck } from '../archcheck/wiring.js';
 import type { BuildPlan } from '../build/plan.js';
 import { buildxEnv } from '../build/wiring.js';
 import type { PreparedCache } from '../cache/wiring.js';
@@ -32,13 +32,13 @@ export interface Built {
   digest: string;
   /** Load each platform into the engine first (planSmokeLoads). */
   smokeLoad?: SmokeLoad;
-  /** What an unpushed build exported for the arch check (archcheck/export.ts). */
-  checkExport?: CheckExportPlan;
+  /** What the arch check found, right after the build (buildInOrder): reported here, in its place. */
+  archCheck?: ArchCheckOutcome;
   /** buildx's progress output and the platforms native to the builder's nodes (the time report). */
   times?: { log: string; nativePlatforms: string[] };
 }
 
-/** After the build: the time report, verify the pushed tags, the arch check, then the smoke test. */
+/** After the build: the time report, verify the pushed tags, the arch check's report, then the smoke test. */
 export async function verifyStage(run: Run, built: Built): Promise<void> {
   const { host, inputs } = run;
   const pushed = run.push.enabled;
@@ -48,12 +48,7 @@ export async function verifyStage(run: Run, built: Built): Promise<void> {
     manifests = await run.timed('verify', () => runVerify(built.refs, inputs.platforms, actDeps(run)));
     host.setOutput('manifests', JSON.stringify(manifests));
   }
-  await archCheckStage(run, {
-    ref: built.refs[0] ?? inputs.images[0],
-    digest: built.digest,
-    pushed,
-    local: built.checkExport,
-  });
+  reportArchCheck(run, built.archCheck);
   if (inputs.smokeTest.length) await smokeStage(run, built, manifests);
 }
 

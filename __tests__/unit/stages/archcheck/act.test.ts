@@ -10,7 +10,7 @@ import {
   checkExported,
   platformImages,
   seedBaseBlobs,
-  unwrittenBases,
+  unwrittenPlaceholders,
 } from '../../../../src/stages/archcheck/act.js';
 import { scanOciLayout } from '../../../../src/stages/archcheck/act-scan.js';
 import { elf, tarOf } from '../../images.js';
@@ -208,7 +208,7 @@ describe('checkExported: what the build itself exported, read without running an
       ['linux/amd64', [], 1, 2],
       ['linux/arm64', [{ path: '/usr/local/bin/tool', arch: 'amd64' }], 1, 2],
     ]);
-    expect(unwrittenBases(dir, new Set([baseDigest]))).toBe(1);
+    expect(unwrittenPlaceholders(dir, new Set([baseDigest]))).toBe(1);
     // a placeholder that would have been read (not left out) is refused, never judged as an empty layer
     await expect(
       checkExported({ kind: 'layout', path: dir }, { ...t, skip: new Set<string>() }, fakeRegistry({})),
@@ -222,7 +222,7 @@ describe('checkExported: what the build itself exported, read without running an
     fs.writeFileSync(path.join(dir, 'blobs', 'sha256', 'c'.repeat(64)), 'real');
     expect(seedBaseBlobs(dir, [d]).size).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'blobs', 'sha256', 'c'.repeat(64)), 'utf8')).toBe('real');
-    expect(unwrittenBases(dir, new Set([d]))).toBe(0);
+    expect(unwrittenPlaceholders(dir, new Set([d]))).toBe(0);
   });
 
   test('an OCI tar that is not a layout says so', async () => {

@@ -58,13 +58,40 @@ describe('build stage wiring', () => {
     expect(cache.saves).toBe(0);
   });
 
-  test('after a build that succeeded the cache is saved first, then the outputs are set', async () => {
+  test('after a build that succeeded the arch check runs, then the cache is saved, then the outputs are set', async () => {
     const f = runOf({ context: '.' });
     const outputsAtSave: string[] = [];
-    const cache = { ...cacheOf(), save: async () => void outputsAtSave.push(...Object.keys(f.host.outputs)) };
-    await buildInOrder(f.run, planBuildStage(f.run, meta, builder, cache), cache, builder.driver);
+    const logAtSave: string[] = [];
+    const cache = {
+      ...cacheOf(),
+      save: async () => {
+        outputsAtSave.push(...Object.keys(f.host.outputs));
+        logAtSave.push(...f.host.infos, ...f.host.warnings);
+      },
+    };
+    // the check's record of checked layers is written into the layer cache folder: before the save
+    const check = { export: { kind: 'layout' as const, path: `${TEMP}/arch-check.oci` }, outputs: [] };
+    await buildInOrder(f.run, planBuildStage(f.run, meta, builder, cache, check), cache, builder.driver);
+    expect(logAtSave.join('\n')).toMatch(/arch-check: could not read the image/);
     expect(outputsAtSave).not.toContain('digest');
     expect(Object.keys(f.host.outputs)).toEqual(expect.arrayContaining(['digest', 'imageid', 'metadata', 'platforms']));
+  });
+
+  test('an arch check that throws still lets the cache of a build that succeeded be saved, then fails', async () => {
+    const f = runOf({ context: '.' });
+    f.files.remove = () => {
+      throw new Error('check broke');
+    };
+    const cache = cacheOf();
+    const check = { export: { kind: 'layout' as const, path: `${TEMP}/arch-check.oci` }, outputs: [] };
+    const err = await buildInOrder(
+      f.run,
+      planBuildStage(f.run, meta, builder, cache, check),
+      cache,
+      builder.driver,
+    ).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('check broke');
+    expect(cache.saves).toBe(1);
   });
 
   test.each<[string, Record<string, string>, string]>([

@@ -56,6 +56,21 @@ describe('cache stage wiring', () => {
     expect(dry.host.warnings).toEqual([]);
   });
 
+  test("the layer cache's folders for the arch check's record: the one saved, the one restored only on a hit", async () => {
+    const miss = runOf({ context: '.' });
+    miss.actionsCache.open = () => ({
+      restore: async () => ({ problems: [] }),
+      save: async () => ({ saved: false, problems: [] }),
+    });
+    const cold = await cacheStage(miss.run, meta, builder);
+    // buildx 0.13 has no reset=true: it exports into a fresh folder, swapped in and saved
+    expect(cold.folders).toEqual({ restored: undefined, saved: '/tmp/rt/multiarch-run/layer-cache-new' });
+    const blocked = runOf({ context: '.' });
+    blocked.run.ctx = { ...blocked.run.ctx, eventName: 'pull_request_target' };
+    expect((await cacheStage(blocked.run, meta, builder)).folders?.saved).toBeUndefined();
+    expect((await cacheStage(runOf({ context: '.', 'dry-run': 'true' }).run, meta, builder)).folders).toBeUndefined();
+  });
+
   test('the shared cache folder is in the run state before the restore takes its lock (post releases it)', async () => {
     const live = runOf({ context: '.' });
     let atRestore = '';
