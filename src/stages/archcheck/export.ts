@@ -46,7 +46,10 @@ export interface CheckExportInput {
   /** More than one builder node: each platform may be built on another node. */
   multiNode: boolean;
   buildxVersion: string;
-  /** The engine's own builder over the classic image store, which exports no OCI beside storing the image. */
+  /**
+   * The engine's classic image store: its own builder exports no OCI beside storing the image, and
+   * a loaded image's ID there is its config's digest, not the index the check's export reports.
+   */
   classicStore?: boolean;
   /** The build's own exporters (load, outputs). */
   load: boolean;
@@ -62,8 +65,8 @@ export interface CheckExportPlan {
   skipped?: string;
 }
 
-/** buildx's CSV field for a path (quoted when it holds a comma or a quote). */
-function csvPath(key: string, value: string): string {
+/** buildx's CSV field for a path or a list (quoted when it holds a comma or a quote). */
+export function csvPath(key: string, value: string): string {
   const kv = `${key}=${value}`;
   return /[",\n\r]/.test(kv) ? `"${kv.replace(/"/g, '""')}"` : kv;
 }
@@ -72,10 +75,21 @@ function csvPath(key: string, value: string): string {
 export function planCheckExport(p: CheckExportInput): CheckExportPlan {
   if (p.archCheck === 'false' || p.pushed) return { outputs: [] };
   if (p.call && p.call !== 'build') return { outputs: [], skipped: `call: ${p.call} builds no image` };
-  // a second exporter beside one the user named changes what that export reports (a loaded
-  // image's ID, a files-only build's empty digest): such a build keeps its own exporters alone
-  if (p.load)
-    return { outputs: [], skipped: 'load: the build goes to the engine alone, so its image ID stays the one you run' };
+  // beside a load the check's export reports the very index the containerd store loads (one
+  // image ID); the classic store's ID is the config's, and a multi-node folder export drops it
+  if (p.load && p.classicStore)
+    return {
+      outputs: [],
+      skipped:
+        "load on the classic image store: the build goes to the engine alone, so its image ID stays the loaded image's",
+    };
+  if (p.load && p.multiNode)
+    return {
+      outputs: [],
+      skipped:
+        "load on a multi-node builder: the check's per-platform folders would leave the build without an image ID",
+    };
+  // a second exporter beside the outputs the user named changes what they report (a files-only build's empty digest)
   if (p.outputs.length)
     return {
       outputs: [],
