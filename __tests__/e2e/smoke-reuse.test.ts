@@ -131,4 +131,32 @@ describeBuildkit('smoke test and arch check from the step’s one build', () => 
     },
     T,
   );
+
+  test(
+    'load of one platform: checked on docker-container (imageid as without the check); the engine builder skips it',
+    async () => {
+      const image = uniqueName('e2e/load-one');
+      const inputs = { ...CONTAINER, images: image, tags: 'v1', platforms: 'linux/arm64', load: 'true' };
+      const checked = await job({ inputs });
+      expect(checked.main.errors).toEqual([]);
+      expect(checked.main.stdout).toMatch(/arch-check linux\/arm64: \d+ ELF file/);
+      const unchecked = await job({ inputs: { ...inputs, 'arch-check': 'false' } });
+      // one platform: buildx writes the config's digest as the image ID, with or without the check's export
+      for (const j of [checked, unchecked])
+        expect(j.main.outputs.imageid).toBe(metadataOf(j.main.outputs)['containerimage.config.digest']);
+      expect(Object.keys(metadataOf(checked.main.outputs)).sort()).toEqual(
+        Object.keys(metadataOf(unchecked.main.outputs)).sort(),
+      );
+      const own = await job({
+        inputs: { driver: 'docker', images: image, tags: 'v1', platforms: 'linux/arm64', load: 'true' },
+      });
+      expect(own.main.errors).toEqual([]);
+      expect(own.main.stdout).toMatch(/arch-check: skipped, .*load of one platform on the engine's own builder/);
+      expect(own.main.outputs.imageid).toBe(
+        docker(['image', 'inspect', '--format', '{{.Id}}', `${image}:v1`]).stdout.trim(),
+      );
+      docker(['image', 'rm', `${image}:v1`]);
+    },
+    T,
+  );
 });

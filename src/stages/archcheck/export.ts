@@ -51,6 +51,8 @@ export interface CheckExportInput {
    * a loaded image's ID there is its config's digest, not the index the check's export reports.
    */
   classicStore?: boolean;
+  /** The platforms built (the builder's own one when none is given). */
+  platforms: string[];
   /** The build's own exporters (load, outputs). */
   load: boolean;
   outputs: string[];
@@ -82,6 +84,14 @@ export function planCheckExport(p: CheckExportInput): CheckExportPlan {
       outputs: [],
       skipped:
         "load on the classic image store: the build goes to the engine alone, so its image ID stays the loaded image's",
+    };
+  // one platform on the engine's own builder: the export adds the image config's digest to the build's
+  // answer, which buildx then writes as the image ID in place of the loaded image's
+  if (p.load && p.driver === 'docker' && p.platforms.length < 2)
+    return {
+      outputs: [],
+      skipped:
+        "load of one platform on the engine's own builder: the build goes to the engine alone, so its image ID stays the loaded image's",
     };
   if (p.load && p.multiNode)
     return {

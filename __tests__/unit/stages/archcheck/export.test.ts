@@ -14,6 +14,7 @@ const base: CheckExportInput = {
   driver: 'docker-container',
   multiNode: false,
   buildxVersion: '0.13.1+ds1',
+  platforms: ['linux/amd64', 'linux/arm64'],
   load: false,
   outputs: [],
   tempDir: '/t/run',
@@ -71,6 +72,11 @@ describe('the export an unpushed build adds for the arch check', () => {
       expect(plan.outputs).toEqual([]);
       expect(plan.skipped).toMatch(/^load on the classic image store: the build goes to the engine alone/);
     }
+    // one platform on the engine's own builder: the export's config digest would become the image ID
+    const one = planCheckExport({ ...base, driver: 'docker', load: true, platforms: ['linux/amd64'] });
+    expect(one.outputs).toEqual([]);
+    expect(one.skipped).toMatch(/^load of one platform on the engine's own builder/);
+    expect(planCheckExport({ ...base, load: true, platforms: ['linux/amd64'] }).export?.kind).toBe('layout');
     const nodes = planCheckExport({ ...base, load: true, multiNode: true });
     expect(nodes.outputs).toEqual([]);
     expect(nodes.skipped).toMatch(/^load on a multi-node builder/);

@@ -22,6 +22,7 @@ const layout: CheckExportPlan = planCheckExport({
   driver: 'docker-container',
   multiNode: false,
   buildxVersion: '0.13.1',
+  platforms: ['linux/amd64', 'linux/arm64'],
   load: false,
   outputs: [],
   tempDir: '/t/run',
