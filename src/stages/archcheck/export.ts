@@ -22,7 +22,8 @@ import * as path from 'node:path';
 
 import { BUILDX_MINIMUM, buildxAtLeast, type BuildxFeature, parseBuildxVersion } from '../../inputs/buildx-version.js';
 
-const SECOND_EXPORTER: BuildxFeature = "a second exporter beside the build's own";
+/** The buildx feature of several exporters on one build (the smoke test's exporter needs it too). */
+export const SECOND_EXPORTER: BuildxFeature = "a second exporter beside the build's own";
 const LAYOUT_FOLDER: BuildxFeature = 'an OCI layout folder export';
 
 /** Where the build leaves the image for the check: an OCI layout folder or tar, or one folder a platform. */

@@ -16,7 +16,7 @@
  * reports the last exporter's digest and name, so the step's outputs stay that export's.
  */
 import { BUILDX_MINIMUM, buildxAtLeast, parseBuildxVersion } from '../../inputs/buildx-version.js';
-import type { CheckExportPlan } from '../archcheck/export.js';
+import { type CheckExportPlan, SECOND_EXPORTER } from '../archcheck/export.js';
 import { type BuildPlanInput, planBuild } from '../build/plan.js';
 
 /** Pure: whether the smoke test must load the image first (see the file comment). */
@@ -79,8 +79,6 @@ export interface SmokeExportInput {
   /** What the build exports for the arch check. */
   check?: CheckExportPlan;
 }
-
-const SECOND_EXPORTER = "a second exporter beside the build's own";
 
 /** Pure: the run-unique tag the build loads every platform under. */
 export function smokeImageTag(runId: string): string {
