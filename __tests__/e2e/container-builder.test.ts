@@ -113,6 +113,11 @@ describeBuildkit('classic image store, driver auto: a docker-container builder t
       expect(j.main.code).toBe(0);
       expect(JSON.parse(j.main.outputs['smoke-results']!)).toEqual({ 'linux/arm64': 'aarch64' });
       expect(engine.docker(['image', 'inspect', '--format', '{{.Architecture}}', `${image}:v1`]).trim()).toBe('arm64');
+      // arch-checked from an export beside the load; imageid is still the loaded image's ID (its config's digest)
+      expect(j.main.stdout).toMatch(/arch-check linux\/arm64: \d+ ELF file/);
+      expect(j.main.outputs.imageid).toBe(
+        engine.docker(['image', 'inspect', '--format', '{{.Id}}', `${image}:v1`]).trim(),
+      );
       engine.docker(['image', 'rm', `${image}:v1`]);
     },
     T,

@@ -47,10 +47,7 @@ export interface CheckExportInput {
   /** More than one builder node: each platform may be built on another node. */
   multiNode: boolean;
   buildxVersion: string;
-  /**
-   * The engine's classic image store: its own builder exports no OCI beside storing the image, and
-   * a loaded image's ID there is its config's digest, not the index the check's export reports.
-   */
+  /** The engine's own builder over the classic image store, which exports no OCI beside storing the image. */
   classicStore?: boolean;
   /** The platforms built (the builder's own one when none is given). */
   platforms: string[];
@@ -78,16 +75,10 @@ export function csvPath(key: string, value: string): string {
 export function planCheckExport(p: CheckExportInput): CheckExportPlan {
   if (p.archCheck === 'false' || p.pushed) return { outputs: [] };
   if (p.call && p.call !== 'build') return { outputs: [], skipped: `call: ${p.call} builds no image` };
-  // beside a load the check's export reports the very index the containerd store loads (one
-  // image ID); the classic store's ID is the config's, and a multi-node folder export drops it
-  if (p.load && p.classicStore)
-    return {
-      outputs: [],
-      skipped:
-        "load on the classic image store: the build goes to the engine alone, so its image ID stays the loaded image's",
-    };
-  // one platform on the engine's own builder: the export adds the image config's digest to the build's
-  // answer, which buildx then writes as the image ID in place of the loaded image's
+  // beside a load the check's export reports the image the engine loads (the containerd store's
+  // index, the classic store's config: real builds show imageid unchanged), except for one platform
+  // on the engine's own builder: there the export adds the config's digest to the build's answer,
+  // which buildx then writes as the image ID in place of the loaded image's
   if (p.load && p.driver === 'docker' && p.platforms.length < 2)
     return {
       outputs: [],
