@@ -37,7 +37,7 @@ import { preflightStage } from '../stages/preflight/wiring.js';
 import { qemuStage } from '../stages/qemu/wiring.js';
 import { shardPushStage, shardResultStage } from '../stages/shard/wiring.js';
 import { prepareSign, pushedRepos, signStage } from '../stages/sign/wiring.js';
-import { planSmokeLoads, verifyStage } from '../stages/verify/wiring.js';
+import { planSmokeExportStage, planSmokeLoads, verifyStage } from '../stages/verify/wiring.js';
 import { announceForm, resolveBuilderPlatform } from './builder-platform.js';
 import { maskSecret, maskSecretInputs, parseRunInputs } from './inputs.js';
 import { preloadStages } from './preload.js';
@@ -137,7 +137,9 @@ async function runBuildMode(run: Run, pending: (() => Promise<unknown>)[]): Prom
   host.info(`tags: ${meta.refs.join(', ') || '(none)'}; ${push.reason}`);
   await preflightStage(run);
   const cache = await cacheStage(run, meta, builder);
-  const plan = planBuildStage(run, meta, builder, cache, await planArchCheckExport(run, builder));
+  const check = await planArchCheckExport(run, builder);
+  const smoke = planSmokeExportStage(run, builder, check);
+  const plan = planBuildStage(run, meta, builder, cache, check, smoke?.reuse?.output);
   if (inputs.dryRun) {
     host.info(
       `dry-run plan:\n${JSON.stringify({ platforms: inputs.platforms, push: push.enabled, pushReason: push.reason, tags: meta.tags, labels: meta.labels, annotations: meta.annotations, version: meta.version, buildx: plan.argv }, null, 2)}`,
@@ -159,7 +161,7 @@ async function runBuildMode(run: Run, pending: (() => Promise<unknown>)[]): Prom
     digest: result.digest,
     repos: plan.shard ? inputs.images.slice(0, 1) : pushedRepos(meta.refs),
   });
-  const smokeLoad = planSmokeLoads(run, plan, cache, builder.driver);
+  const smokeLoad = planSmokeLoads(run, plan, cache, smoke);
   await verifyStage(run, {
     // a shard has no tag to read back (the merge job verifies the index it creates)
     refs,

@@ -23,7 +23,8 @@ import * as path from 'node:path';
 import { BUILDX_MINIMUM, buildxAtLeast, type BuildxFeature, parseBuildxVersion } from '../../inputs/buildx-version.js';
 import type { LayerRecord } from './record.js';
 
-const SECOND_EXPORTER: BuildxFeature = "a second exporter beside the build's own";
+/** The buildx feature of several exporters on one build (the smoke test's exporter needs it too). */
+export const SECOND_EXPORTER: BuildxFeature = "a second exporter beside the build's own";
 const LAYOUT_FOLDER: BuildxFeature = 'an OCI layout folder export';
 
 /** Where the build leaves the image for the check: an OCI layout folder or tar, or one folder a platform. */
@@ -53,6 +54,8 @@ export interface CheckExportInput {
   buildxVersion: string;
   /** The engine's own builder over the classic image store, which exports no OCI beside storing the image. */
   classicStore?: boolean;
+  /** The platforms built (the builder's own one when none is given). */
+  platforms: string[];
   /** The build's own exporters (load, outputs). */
   load: boolean;
   outputs: string[];
@@ -67,8 +70,8 @@ export interface CheckExportPlan {
   skipped?: string;
 }
 
-/** buildx's CSV field for a path (quoted when it holds a comma or a quote). */
-function csvPath(key: string, value: string): string {
+/** buildx's CSV field for a path or a list (quoted when it holds a comma or a quote). */
+export function csvPath(key: string, value: string): string {
   const kv = `${key}=${value}`;
   return /[",\n\r]/.test(kv) ? `"${kv.replace(/"/g, '""')}"` : kv;
 }
@@ -77,10 +80,23 @@ function csvPath(key: string, value: string): string {
 export function planCheckExport(p: CheckExportInput): CheckExportPlan {
   if (p.archCheck === 'false' || p.pushed) return { outputs: [] };
   if (p.call && p.call !== 'build') return { outputs: [], skipped: `call: ${p.call} builds no image` };
-  // a second exporter beside one the user named changes what that export reports (a loaded
-  // image's ID, a files-only build's empty digest): such a build keeps its own exporters alone
-  if (p.load)
-    return { outputs: [], skipped: 'load: the build goes to the engine alone, so its image ID stays the one you run' };
+  // beside a load the check's export reports the image the engine loads (the containerd store's
+  // index, the classic store's config: real builds show imageid unchanged), except for one platform
+  // on the engine's own builder: there the export adds the config's digest to the build's answer,
+  // which buildx then writes as the image ID in place of the loaded image's
+  if (p.load && p.driver === 'docker' && p.platforms.length < 2)
+    return {
+      outputs: [],
+      skipped:
+        "load of one platform on the engine's own builder: the build goes to the engine alone, so its image ID stays the loaded image's",
+    };
+  if (p.load && p.multiNode)
+    return {
+      outputs: [],
+      skipped:
+        "load on a multi-node builder: the check's per-platform folders would leave the build without an image ID",
+    };
+  // a second exporter beside the outputs the user named changes what they report (a files-only build's empty digest)
   if (p.outputs.length)
     return {
       outputs: [],

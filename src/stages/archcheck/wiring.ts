@@ -81,6 +81,7 @@ export async function planArchCheckExport(run: Run, builder: Builder): Promise<C
     multiNode,
     buildxVersion: builder.buildxVersion,
     classicStore: builder.containerdStore === false,
+    platforms: inputs.platforms,
     load: inputs.load,
     outputs: inputs.outputs,
     tempDir: run.tempDir,

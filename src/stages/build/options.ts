@@ -10,6 +10,7 @@ import {
   DEFAULT_BUILDX_VERSION,
   parseBuildxVersion,
 } from '../../inputs/buildx-version.js';
+import { csvPath } from '../archcheck/export.js';
 
 /**
  * Build options ready for argv: the inputs with secret values already replaced by file references
@@ -248,4 +249,15 @@ export function withRewriteTimestamp(outputs: string[]): string[] {
       ? `${o},rewrite-timestamp=true`
       : o,
   );
+}
+
+/**
+ * Pure: the image name on every `outputs` entry that writes an image, as `--tag` would set it (buildx
+ * gives the tags to every such exporter, overriding its own name: a build that adds an exporter of
+ * another name passes its tags this way instead).
+ */
+export function withImageName(outputs: string[], refs: string[]): string[] {
+  if (!refs.length) return outputs;
+  const types = exporterTypes(outputs);
+  return outputs.map((o, i) => (IMAGE_EXPORTERS.includes(types[i]!) ? `${o},${csvPath('name', refs.join(','))}` : o));
 }

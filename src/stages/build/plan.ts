@@ -21,6 +21,7 @@ import {
   resolveProvenance,
   type SecretFile,
   secretIds,
+  withImageName,
   withRewriteTimestamp,
 } from './options.js';
 
@@ -127,6 +128,8 @@ export interface BuildCommandValues {
   /** The cache stage's restored flags. */
   cache: { cacheFrom: string[]; cacheTo: string[] };
   check?: CheckExportPlan;
+  /** The smoke test's docker exporter (verify/smoke-load.ts planSmokeExport): listed before the check's. */
+  smokeExport?: string;
 }
 
 export interface BuildPlan {
@@ -145,7 +148,7 @@ export interface BuildPlan {
 
 /** Pure: the exact `docker buildx build` argv for this run, and the secret files it names (written by buildStage). */
 export function planBuildCommand(v: BuildCommandValues): BuildPlan {
-  const { inputs, tempDir, push, meta, builder, cache, check } = v;
+  const { inputs, tempDir, push, meta, builder, cache, check, smokeExport } = v;
   checkCallSupported(inputs.call, builder.buildxVersion);
   const metadataFile = path.join(tempDir, 'metadata.json');
   const iidFile = path.join(tempDir, 'iid');
@@ -162,7 +165,8 @@ export function planBuildCommand(v: BuildCommandValues): BuildPlan {
     context: inputs.context,
     file: inputs.file,
     buildArgs: [...inputs.buildArgs, ...repro.buildArgs],
-    refs: inputs.mode === 'shard' ? [] : meta.refs,
+    // beside the smoke test's exporter the tags go on the check's export by name: --tag would rename both
+    refs: inputs.mode === 'shard' || smokeExport ? [] : meta.refs,
     labels: meta.labels,
     annotations: inputs.mode === 'shard' ? shardAnnotations(meta.annotations) : meta.annotations,
     // reproducible pushes through its own exporter entry (repro.outputs), which rewrites timestamps
@@ -173,14 +177,14 @@ export function planBuildCommand(v: BuildCommandValues): BuildPlan {
     options: {
       ...inputs,
       load: load && !meta.sourceDate,
-      outputs: [
-        ...repro.rewrite([
-          ...inputs.outputs,
-          ...repro.outputs,
-          ...(shard ? [planShardOutput(shard.image, builder.driver, shard.ociDir)] : []),
-        ]),
-        ...(check?.outputs ?? []),
-      ],
+      // the check's export last: buildx reports the last exporter's digest and name (the step's outputs)
+      outputs: repro.rewrite([
+        ...inputs.outputs,
+        ...repro.outputs,
+        ...(shard ? [planShardOutput(shard.image, builder.driver, shard.ociDir)] : []),
+        ...(smokeExport ? [smokeExport] : []),
+        ...(smokeExport ? withImageName(check?.outputs ?? [], meta.refs) : (check?.outputs ?? [])),
+      ]),
       secretArgs: [...secrets.args, ...gitAuthArgs(v)],
       provenance: provenanceOf(v),
       iidFile,

@@ -20,6 +20,7 @@ export function planBuildStage(
   builder: Builder,
   cache: PreparedCache,
   check?: CheckExportPlan,
+  smokeExport?: string,
 ): BuildPlan {
   return planBuildCommand({
     inputs: run.inputs,
@@ -31,6 +32,7 @@ export function planBuildStage(
     builder,
     cache: cache.restored,
     check,
+    smokeExport,
   });
 }
 

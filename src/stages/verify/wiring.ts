@@ -13,10 +13,11 @@ import { emulationNotice, platformTimes, timesSummary } from '../archcheck/times
 import { type ArchCheckOutcome, reportArchCheck } from '../archcheck/wiring.js';
 import type { BuildPlan } from '../build/plan.js';
 import { buildxEnv } from '../build/wiring.js';
+import type { Builder } from '../builder/wiring.js';
 import type { PreparedCache } from '../cache/wiring.js';
 import { loadForSmoke, removeSmokeImages, runSmoke, runVerify } from './act.js';
 import { smokeContainerNames, smokeFailure, smokeSummary, type SmokeTarget, smokeTarget } from './smoke.js';
-import { needsSmokeLoad, planSmokeLoad, smokeLoadTag } from './smoke-load.js';
+import { planSmokeExport, planSmokeLoad, type SmokeExportPlan, smokeLoadTag } from './smoke-load.js';
 
 /** The smoke test's loads (a builder that keeps its results, see smoke-load.ts): argv and local tag per platform. */
 export interface SmokeLoad {
@@ -77,7 +78,7 @@ async function smokeStage(run: Run, built: Built, manifests: Record<string, stri
         names,
       });
     } finally {
-      if (load) await removeSmokeImages(Object.values(load.tags), deps);
+      if (load) await removeSmokeImages([...new Set(Object.values(load.tags))], deps);
     }
   });
   host.setOutput('smoke-results', JSON.stringify(Object.fromEntries(results.map((r) => [r.platform, r.output]))));
@@ -96,13 +97,51 @@ function timesSection(host: Host, platforms: string[], t: { log: string; nativeP
 }
 
 /**
- * The smoke test's loads when the builder keeps what it built (see smoke-load.ts), undefined when the
- * image is already where `docker run` finds it. The tags go into the state first, for post.
+ * Before the build: whether it loads the smoke test's image itself (smoke-load.ts planSmokeExport).
+ * Its tag goes into the state first, for post; a build that cannot says why each platform is loaded again.
  */
-export function planSmokeLoads(run: Run, plan: BuildPlan, cache: PreparedCache, driver: string): SmokeLoad | undefined {
+export function planSmokeExportStage(run: Run, builder: Builder, check?: CheckExportPlan): SmokeExportPlan | undefined {
   const { inputs } = run;
-  if (!inputs.smokeTest.length || plan.shard || !needsSmokeLoad(driver, run.push.enabled, inputs.load))
-    return undefined;
+  if (!inputs.smokeTest.length) return undefined;
+  const plan = planSmokeExport(
+    {
+      driver: builder.driver,
+      pushed: run.push.enabled,
+      shard: inputs.mode === 'shard' && run.push.enabled,
+      load: inputs.load,
+      outputs: inputs.outputs,
+      containerdStore: builder.containerdStore,
+      buildxVersion: builder.buildxVersion,
+      check,
+    },
+    randomBytes(4).toString('hex'),
+  );
+  if (plan?.reuse) {
+    // a dry run loads nothing: post has nothing to remove
+    if (!inputs.dryRun) run.state.update({ smokeImages: [plan.reuse.tag] });
+    run.host.info(`smoke-test: the build also loads every platform into the engine as ${plan.reuse.tag}`);
+  } else if (plan?.why)
+    run.host.info(`smoke-test: each platform is loaded after the build by a build of its own (${plan.why})`);
+  return plan;
+}
+
+/**
+ * The smoke test's loads when the builder keeps what it built (see smoke-load.ts), undefined when the
+ * image is already where `docker run` finds it (or the build loaded it: planSmokeExportStage). The
+ * tags go into the state first, for post.
+ */
+export function planSmokeLoads(
+  run: Run,
+  plan: BuildPlan,
+  cache: PreparedCache,
+  smoke: SmokeExportPlan | undefined,
+): SmokeLoad | undefined {
+  const { inputs } = run;
+  if (!smoke) return undefined;
+  if (smoke.reuse) {
+    const tag = smoke.reuse.tag;
+    return { argvs: {}, tags: Object.fromEntries(inputs.platforms.map((p) => [p, tag])) };
+  }
   const id = randomBytes(4).toString('hex');
   const tags = Object.fromEntries(inputs.platforms.map((p) => [p, smokeLoadTag(id, p)]));
   const argvs = Object.fromEntries(

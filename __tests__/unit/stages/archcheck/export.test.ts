@@ -14,6 +14,7 @@ const base: CheckExportInput = {
   driver: 'docker-container',
   multiNode: false,
   buildxVersion: '0.13.1+ds1',
+  platforms: ['linux/amd64', 'linux/arm64'],
   load: false,
   outputs: [],
   tempDir: '/t/run',
@@ -56,12 +57,41 @@ describe('the export an unpushed build adds for the arch check', () => {
     expect(named.skipped).toMatch(/^outputs: the build writes only the exporters you named/);
   });
 
-  test('a load build keeps its one exporter (a second one changes the loaded image ID): skipped, saying why', () => {
+  test('a load build on the containerd store: the layout beside the load (it reports the loaded index), both drivers', () => {
     for (const driver of ['docker', 'docker-container']) {
-      const plan = planCheckExport({ ...base, driver, load: true });
-      expect(plan.outputs).toEqual([]);
-      expect(plan.skipped).toMatch(/^load: the build goes to the engine alone/);
+      expect(planCheckExport({ ...base, driver, load: true })).toEqual({
+        export: { kind: 'layout', path: '/t/run/arch-check.oci' },
+        outputs: ['type=oci,dest=/t/run/arch-check.oci,tar=false'],
+      });
     }
+  });
+
+  test('a load build keeps its one exporter on the engine builder with one platform, on several nodes and before buildx 0.13, saying why', () => {
+    // the classic store: checked on a container builder (its loaded image ID stays the config's digest)
+    expect(planCheckExport({ ...base, load: true, classicStore: true, platforms: ['linux/arm64'] }).export?.kind).toBe(
+      'layout',
+    );
+    expect(
+      planCheckExport({ ...base, driver: 'docker', load: true, classicStore: true, platforms: ['linux/arm64'] })
+        .outputs,
+    ).toEqual([]);
+    // one platform on the engine's own builder: the export's config digest would become the image ID
+    const one = planCheckExport({ ...base, driver: 'docker', load: true, platforms: ['linux/amd64'] });
+    expect(one.outputs).toEqual([]);
+    expect(one.skipped).toMatch(/^load of one platform on the engine's own builder/);
+    expect(planCheckExport({ ...base, load: true, platforms: ['linux/amd64'] }).export?.kind).toBe('layout');
+    const nodes = planCheckExport({ ...base, load: true, multiNode: true });
+    expect(nodes.outputs).toEqual([]);
+    expect(nodes.skipped).toMatch(/^load on a multi-node builder/);
+    const old = planCheckExport({ ...base, load: true, buildxVersion: '0.12.1' });
+    expect(old.outputs).toEqual([]);
+    expect(old.skipped).toMatch(/needs buildx 0\.13\.0 or later \(this is 0\.12\.1\)/);
+  });
+
+  test('outputs stay skipped whatever the store (a files-only build would gain a digest)', () => {
+    const plan = planCheckExport({ ...base, load: true, outputs: ['type=local,dest=out'] });
+    expect(plan.outputs).toEqual([]);
+    expect(plan.skipped).toMatch(/^outputs: /);
   });
 
   test("the engine's own builder over the classic image store: nothing added, the build left as it was, saying why", () => {
