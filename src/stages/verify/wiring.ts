@@ -9,6 +9,7 @@ import * as path from 'node:path';
 
 import type { Host } from '../../ports/host.js';
 import { actDeps, type Run } from '../../run/run.js';
+import type { CheckExportPlan } from '../archcheck/export.js';
 import { emulationNotice, platformTimes, timesSummary } from '../archcheck/times.js';
 import { type ArchCheckOutcome, reportArchCheck } from '../archcheck/wiring.js';
 import type { BuildPlan } from '../build/plan.js';
