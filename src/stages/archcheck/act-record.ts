@@ -9,13 +9,12 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 
 import { errorMessage } from '../../errors.js';
-import { type LayerRecord, parseRecord, serialiseRecord } from './record.js';
+import { type LayerRecord, parseRecord, RECORD_MAX_UNPACKED, serialiseRecord } from './record.js';
 
 /** The record's file name, in the layer cache folder and in the host folder. */
 export const RECORD_FILE = 'multiarch-arch-check-record.json.gz';
-/** The largest record file read, and the most it may unpack to. */
+/** The largest record file read (it may unpack to RECORD_MAX_UNPACKED). */
 export const RECORD_MAX_BYTES = 32 * 1024 * 1024;
-export const RECORD_MAX_UNPACKED = 256 * 1024 * 1024;
 
 /** A record file, or an empty record (with a log line) when it is missing, too large or malformed. */
 export function readRecordFile(file: string, log: (m: string) => void): LayerRecord {
