@@ -3,6 +3,7 @@
  * pushed, else what the build itself exported for it, see export.ts), judge each platform's ELF
  * files, report.
  */
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 
 import { errorMessage } from '../../errors.js';
@@ -13,7 +14,7 @@ import { parseInspectNodes } from '../builder/nodes.js';
 import type { Builder } from '../builder/wiring.js';
 import { preflightModule, readDockerfile } from '../preflight/wiring.js';
 import type { ArchCheckDeps, LayerMemo } from './act.js';
-import { readRecordFile, RECORD_FILE, writeRecordFile } from './act-record.js';
+import { readRecordFile, RECORD_FILE, type RecordPlace, writeRecordFile } from './act-record.js';
 import { type CheckExportPlan, planCheckExport } from './export.js';
 import type { PlatformVerdict } from './plan.js';
 import { type LayerRecord, mergeRecords, recordedScans, updateRecord } from './record.js';
@@ -28,16 +29,29 @@ const archCheckModule = once(() => import('./act.js'));
  * Read from each (union), written to each.
  */
 export interface RecordPlaces {
-  read: string[];
-  write: string[];
+  read: RecordPlace[];
+  write: RecordPlace[];
+}
+
+/**
+ * The host folder's record: one a repository, since every repository and job of a self-hosted
+ * runner shares the tool cache and one repository's record must not judge another's layers.
+ */
+function hostPlace(run: Run): RecordPlace | undefined {
+  const tools = run.env.RUNNER_TOOL_CACHE;
+  if (!tools) return undefined;
+  const repo = run.env.GITHUB_REPOSITORY;
+  const scope = repo ? createHash('sha256').update(repo).digest('hex') : 'local';
+  const root = path.join(tools, 'multiarch-action');
+  return { file: path.join(root, 'arch-check', scope, 'record.json.gz'), privateFrom: root };
 }
 
 /** The record's places: the layer cache folders (the cache stage's, when it has them) and the host folder. */
 export function recordPlaces(run: Run, layerCache?: { restored?: string; saved?: string }): RecordPlaces {
-  const host = run.env.RUNNER_TOOL_CACHE ? path.join(run.env.RUNNER_TOOL_CACHE, 'multiarch-action', RECORD_FILE) : '';
-  const restored = layerCache?.restored ? path.join(layerCache.restored, RECORD_FILE) : '';
-  const saved = layerCache?.saved ? path.join(layerCache.saved, RECORD_FILE) : '';
-  return { read: [restored, host].filter(Boolean), write: [saved, host].filter(Boolean) };
+  const host = hostPlace(run);
+  const inCache = (dir?: string): RecordPlace | undefined => (dir ? { file: path.join(dir, RECORD_FILE) } : undefined);
+  const only = (places: (RecordPlace | undefined)[]) => places.filter((p): p is RecordPlace => !!p);
+  return { read: only([inCache(layerCache?.restored), host]), write: only([inCache(layerCache?.saved), host]) };
 }
 
 /** The record from every place it is read from, as one. */

@@ -118,10 +118,10 @@ describe('the record on disk', () => {
   test('written atomically and read back; a missing file is an empty record, silently', () => {
     const file = path.join(tmp(), 'sub', 'record.json.gz');
     const log: string[] = [];
-    expect(readRecordFile(file, (m) => log.push(m)).size).toBe(0);
-    writeRecordFile(file, recordOf([d('a'), 3]), (m) => log.push(m));
+    expect(readRecordFile({ file }, (m) => log.push(m)).size).toBe(0);
+    writeRecordFile({ file }, recordOf([d('a'), 3]), (m) => log.push(m));
     expect(fs.readdirSync(path.dirname(file))).toEqual(['record.json.gz']);
-    expect([...readRecordFile(file, (m) => log.push(m)).keys()]).toEqual([d('a')]);
+    expect([...readRecordFile({ file }, (m) => log.push(m)).keys()]).toEqual([d('a')]);
     expect(log).toEqual([]);
   });
 
@@ -138,7 +138,7 @@ describe('the record on disk', () => {
     const garbage = path.join(dir, 'garbage');
     fs.writeFileSync(garbage, 'not gzip');
     const log: string[] = [];
-    for (const f of [huge, link, bomb, garbage]) expect(readRecordFile(f, (m) => log.push(m)).size).toBe(0);
+    for (const f of [huge, link, bomb, garbage]) expect(readRecordFile({ file: f }, (m) => log.push(m)).size).toBe(0);
     expect(log).toHaveLength(4);
   });
 });
