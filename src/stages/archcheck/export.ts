@@ -41,6 +41,8 @@ export interface CheckExport {
   record?: LayerRecord;
   /** layout: the recorded layers seeded as placeholders (not bases, not already there). */
   recordSeeded?: Set<string>;
+  /** layout: the record files read before the build (named when one must be removed). */
+  recordFiles?: string[];
 }
 
 export interface CheckExportInput {

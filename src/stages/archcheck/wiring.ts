@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 
-import { errorMessage } from '../../errors.js';
+import { errorMessage, StageError } from '../../errors.js';
 import { once } from '../../ports/once.js';
 import { readLimits } from '../../ports/registry-read.js';
 import { actDeps, type Run } from '../../run/run.js';
@@ -147,6 +147,7 @@ export async function seedArchCheckExport(
       run.host.info(`arch-check: ${seeded.size} base image layer(s) the build need not export`);
     }
     exp.record = readRecord(run, places);
+    exp.recordFiles = places?.read.map((p) => p.file);
     exp.recordSeeded = seedBaseBlobs(
       exp.path,
       [...exp.record.keys()].filter((d) => !exp.bases?.has(d)),
@@ -208,7 +209,8 @@ function verdictLine(v: PlatformVerdict): string {
 /**
  * The arch check (arch-check), right after the build and before the layer cache is saved (the
  * record of checked layers travels with the cache). Its summary section and failure are returned
- * for reportArchCheck; an image that cannot be read is a warning, not a failure.
+ * for reportArchCheck; an image that cannot be read is a warning, not a failure, but a placeholder
+ * seeded in place of the image's own JSON (a StageError from the act) is one.
  */
 export async function archCheckStage(run: Run, img: ArchCheckImage): Promise<ArchCheckOutcome | undefined> {
   const { host, inputs } = run;
@@ -226,6 +228,8 @@ export async function archCheckStage(run: Run, img: ArchCheckImage): Promise<Arc
   try {
     verdicts = await run.timed('arch-check', () => checkImage(run, img, ad));
   } catch (err) {
+    // a StageError is the check's own finding (a placeholder took the place of the image's JSON), a failure
+    if (err instanceof StageError) return { section: '', failure: err };
     // a check that cannot read the image says so; it does not fail a build that succeeded
     host.warning(`arch-check: could not read the image, not checked: ${errorMessage(err)}`);
     return undefined;
