@@ -4,8 +4,9 @@
  * (it comes from a restored cache entry or a host folder another job may write, so it is
  * untrusted: a malformed entry is left out, never believed), merging and its bound.
  */
+import { hasControlCharacter } from '../../lists.js';
 import { ELF_BY_ARCH, type ElfClass, type ElfData, type ElfHeader } from '../../oci/elf.js';
-import { isBlobDigest } from './export.js';
+import { isBlobDigest } from '../../oci/reference.js';
 import type { LayerScan } from './plan.js';
 
 /** A scanner change that alters what a scan holds bumps it: an older record is then left out whole. */
@@ -57,8 +58,7 @@ function isScanPath(v: unknown, allowEmpty = false): v is string {
     typeof v === 'string' &&
     v.length <= MAX_PATH &&
     (allowEmpty || v.length > 0) &&
-    // eslint-disable-next-line no-control-regex
-    !/[\x00-\x1f\x7f]/.test(v) &&
+    !hasControlCharacter(v) &&
     !v.startsWith('/')
   );
 }
