@@ -85,17 +85,21 @@ function usable(place: RecordPlace, create: boolean, log: (m: string) => void): 
   return false;
 }
 
-/** A record file, or an empty record (with a log line) when it is missing, too large or malformed. */
-export function readRecordFile(place: RecordPlace, log: (m: string) => void): LayerRecord {
+/**
+ * A record file, or an empty record (with a log line) when it is missing, too large or malformed.
+ * `now`: the run's clock, past which no `seen` is believed.
+ */
+export function readRecordFile(place: RecordPlace, log: (m: string) => void, now: number): LayerRecord {
   const { file } = place;
   try {
     if (!usable(place, false, log)) return new Map();
     const bytes = readCapped(file, RECORD_MAX_BYTES);
     if (!bytes) return new Map();
     const text = zlib.gunzipSync(bytes, { maxOutputLength: RECORD_MAX_UNPACKED }).toString('utf8');
-    const parsed = parseRecord(text);
+    const parsed = parseRecord(text, now);
     if (parsed.problem) log(`arch-check: the record of checked layers ${file} is ${parsed.problem}; not used`);
-    else if (parsed.ignored) log(`arch-check: ${parsed.ignored} malformed entr(ies) of ${file} left out`);
+    else if (parsed.ignored)
+      log(`arch-check: ${parsed.ignored} entr(ies) of ${file} left out (malformed or past the record's bounds)`);
     return parsed.record;
   } catch (err) {
     log(`arch-check: the record of checked layers ${file} cannot be read (${errorMessage(err)}); not used`);

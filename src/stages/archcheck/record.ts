@@ -105,9 +105,9 @@ export function scanEntries(scan: LayerScan): number {
 
 /**
  * Read a record's text; anything malformed is left out (counted), never a failure. Layers past
- * the total-entries budget are left out too (counted).
+ * the total-entries budget are left out too (counted); `now` is the latest `seen` believed.
  */
-export function parseRecord(text: string, now: number = Date.now()): ParsedRecord {
+export function parseRecord(text: string, now: number): ParsedRecord {
   const record: LayerRecord = new Map();
   let doc: unknown;
   try {

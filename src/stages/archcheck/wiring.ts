@@ -57,7 +57,7 @@ export function recordPlaces(run: Run, layerCache?: { restored?: string; saved?:
 /** The record from every place it is read from, as one. */
 function readRecord(run: Run, places: RecordPlaces | undefined): LayerRecord {
   const log = (m: string) => run.host.info(m);
-  return mergeRecords(...(places?.read ?? []).map((f) => readRecordFile(f, log)));
+  return mergeRecords(...(places?.read ?? []).map((f) => readRecordFile(f, log, run.now())));
 }
 
 /** What the build left to check: the pushed index (ref@digest), or what it exported for the check. */
