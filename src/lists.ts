@@ -36,3 +36,9 @@ export function parseBool(value: string): boolean | undefined {
   if (['false', 'False', 'FALSE'].includes(v)) return false;
   throw new Error('must be true or false');
 }
+
+/** Whether a value holds a control character (a newline among them): one rule for every one-line value. */
+export function hasControlCharacter(v: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(v);
+}

@@ -95,9 +95,12 @@ describeBuildkit('arch-check: the record of checked layers', () => {
       const inputs = { platforms: PLATFORMS, push: 'false', driver: 'docker' };
       const run1 = await runJob({ workspace: ws, inputs, env });
       expect(run1.main.stdout).toMatch(line(3, 0));
-      expect(fs.readdirSync(path.join(env.RUNNER_TOOL_CACHE, 'multiarch-action'))).toEqual([
-        'multiarch-arch-check-record.json.gz',
-      ]);
+      // one record a repository, in folders only this user may write
+      const scopes = path.join(env.RUNNER_TOOL_CACHE, 'multiarch-action', 'arch-check');
+      const [scope, ...others] = fs.readdirSync(scopes);
+      expect(others).toEqual([]);
+      expect(fs.readdirSync(path.join(scopes, scope!))).toEqual(['record.json.gz']);
+      expect(fs.statSync(path.join(scopes, scope!)).mode & 0o777).toBe(0o700);
       const run2 = await runJob({ workspace: ws, inputs, env });
       expect(run2.main.stdout).toMatch(line(0, 3));
       const [left, seeded] = unwritten(run2.main.stdout) ?? [-1, -1];

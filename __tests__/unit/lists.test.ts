@@ -1,4 +1,4 @@
-import { parseBool, parseList } from '../../src/lists.js';
+import { hasControlCharacter, parseBool, parseList } from '../../src/lists.js';
 
 describe('parseList (build-push-action list syntax)', () => {
   test.each([
@@ -24,4 +24,14 @@ describe('parseBool', () => {
     ['', undefined],
   ])('%j → %s', (v, want) => expect(parseBool(v)).toBe(want));
   test('rejects yes', () => expect(() => parseBool('yes')).toThrow(/true or false/));
+});
+
+describe('hasControlCharacter', () => {
+  test.each([
+    ['usr/bin/x', false],
+    ['x\n::error::boom', true],
+    ['tab\there', true],
+    ['del\u007f', true],
+    ['caf\u00e9', false],
+  ])('%j: %s', (v, has) => expect(hasControlCharacter(v)).toBe(has));
 });

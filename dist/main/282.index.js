@@ -710,10 +710,24 @@ async function layoutJson(file) {
     return external_node_fs_.promises.readFile(file, 'utf8');
 }
 /**
+ * A manifest or config blob the build left as one of the placeholders seeded before it: the record
+ * of checked layers (or a base image) named the build's own JSON as a layer, so BuildKit, finding
+ * the blob there, did not write it. Not "cannot read the image" (a warning): a failure, since a
+ * record that can do this can hide the build's content.
+ */
+async function seededJson(exp, d, file) {
+    const seeded = exp.recordSeeded?.has(d) ? 'the record of checked layers' : exp.bases?.has(d) ? 'a base image' : '';
+    if (!seeded || (await external_node_fs_.promises.lstat(file).catch(() => undefined))?.size !== 0)
+        return;
+    const remove = exp.recordSeeded?.has(d) && exp.recordFiles?.length ? `; remove ${exp.recordFiles.join(' and ')}` : '';
+    throw new errors/* StageError */.Zu('arch-check', `the image's own manifest or config ${d} was left unwritten: ${seeded} names it as a layer, so it was seeded as a placeholder${remove}`);
+}
+/**
  * Not pushed, one node: the OCI layout folder the build wrote beside its other outputs. Only the
  * layers above the base images are read; a base layer (a placeholder, or written) never is.
  */
-async function checkOciLayout(dir, t) {
+async function checkOciLayout(exp, t) {
+    const dir = exp.path;
     const blob = (d) => {
         const file = (0,archcheck_export/* layoutBlobPath */.Dq)(dir, d);
         if (!file)
@@ -723,7 +737,10 @@ async function checkOciLayout(dir, t) {
     const index = await layoutJson(external_node_path_.join(dir, 'index.json')).catch(() => {
         throw new Error("the build's OCI export has no index.json");
     });
-    const get = (d) => layoutJson(blob(d));
+    const get = async (d) => {
+        await seededJson(exp, d, blob(d));
+        return layoutJson(blob(d));
+    };
     const images = await platformImages(index, { manifest: get, config: get }, t.platforms);
     const scans = new Map();
     // a recorded layer is never read: it may be a placeholder seeded before the build (seedBaseBlobs)
@@ -783,7 +800,7 @@ async function checkFolders(dir, t, deps) {
 /** Not pushed: judge what the build itself exported for the check (export.ts). */
 async function checkExported(exp, t, deps) {
     if (exp.kind === 'layout')
-        return checkOciLayout(exp.path, t);
+        return checkOciLayout(exp, t);
     return exp.kind === 'oci' ? checkOciTar(exp.path, t) : checkFolders(exp.path, t, deps);
 }
 // what the wiring needs, through this one lazily loaded module

@@ -5,6 +5,7 @@
  */
 import { parse } from 'csv-parse/sync';
 
+import { hasControlCharacter } from '../lists.js';
 import { checkOperand } from '../ports/argv.js';
 
 /** A Dockerfile stage name as BuildKit takes it (`FROM … AS name`, `--target`, `--no-cache-filter`). */
@@ -21,8 +22,7 @@ export const OUTPUT_TYPES = ['registry', 'image', 'docker', 'oci', 'local', 'tar
 
 /** One line, no control characters: a value that becomes one argv element of a buildx option. */
 export function checkOneLine(v: string, what: string): void {
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(v)) throw new Error(`${what} must be one line with no control characters`);
+  if (hasControlCharacter(v)) throw new Error(`${what} must be one line with no control characters`);
 }
 
 /** A stage name (`target`, `no-cache-filters`). */

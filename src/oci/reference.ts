@@ -9,9 +9,24 @@ const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const NAME_RE = new RegExp(`^(?:${domain}/)?${pathComponent}(?:/${pathComponent})*$`);
 const MAX_NAME = 255;
 
+/** A content digest as registries and OCI layouts name blobs; anything else (an untrusted answer) is refused. */
+const BLOB_DIGEST = /^(sha256):([a-f0-9]{64})$|^(sha512):([a-f0-9]{128})$/;
+
+/** A content digest's algorithm and lower-case hex (sha256 or sha512), or undefined when it is not one. */
+export function blobDigestParts(digest: string): { algorithm: 'sha256' | 'sha512'; hex: string } | undefined {
+  const m = BLOB_DIGEST.exec(digest);
+  if (!m) return undefined;
+  return m[1] ? { algorithm: 'sha256', hex: m[2]! } : { algorithm: 'sha512', hex: m[4]! };
+}
+
+/** A content digest (sha256 or sha512) as an OCI layout names a blob. */
+export function isBlobDigest(digest: string): boolean {
+  return blobDigestParts(digest) !== undefined;
+}
+
 /** A sha256 content digest as registries name manifests and blobs: `sha256:` and 64 lower-case hex digits. */
 export function isSha256Digest(digest: string): boolean {
-  return /^sha256:[0-9a-f]{64}$/.test(digest);
+  return blobDigestParts(digest)?.algorithm === 'sha256';
 }
 
 export function isValidTag(tag: string): boolean {

@@ -1,6 +1,9 @@
 import {
+  blobDigestParts,
   explainName,
+  isBlobDigest,
   isLoopbackHost,
+  isSha256Digest,
   isValidReference,
   isValidTag,
   lowercaseName,
@@ -144,4 +147,22 @@ describe('normaliseImageName: Docker short names compare equal', () => {
     ['127.0.0.1:5000/e2e/x', '127.0.0.1:5000/e2e/x'],
     ['docker.io/library/a/b', 'library/a/b'],
   ])('%s → %s', (name, want) => expect(normaliseImageName(name)).toBe(want));
+});
+
+describe('content digests: one rule for sha256 and sha512', () => {
+  test.each([
+    [`sha256:${'a'.repeat(64)}`, true, true],
+    [`sha512:${'b'.repeat(128)}`, true, false],
+    [`sha256:${'A'.repeat(64)}`, false, false],
+    [`sha512:${'b'.repeat(64)}`, false, false],
+    ['sha256:../../etc', false, false],
+    [`sha256:${'a'.repeat(64)}\n`, false, false],
+  ])('%j: a blob digest %s, sha256 %s', (d, blob, sha256) => {
+    expect(isBlobDigest(d)).toBe(blob);
+    expect(isSha256Digest(d)).toBe(sha256);
+  });
+
+  test('its parts name the layout path', () => {
+    expect(blobDigestParts(`sha512:${'c'.repeat(128)}`)).toEqual({ algorithm: 'sha512', hex: 'c'.repeat(128) });
+  });
 });

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { errorMessage } from '../../errors.js';
+import { errorMessage, StageError } from '../../errors.js';
 import { describeElf } from '../../oci/elf.js';
 import { canonicalPlatformOf, imageConfigPlatform, parseManifestNode } from '../../oci/manifests.js';
 import type { ActDeps } from '../../ports/exec.js';
@@ -203,10 +203,27 @@ async function layoutJson(file: string): Promise<string> {
 }
 
 /**
+ * A manifest or config blob the build left as one of the placeholders seeded before it: the record
+ * of checked layers (or a base image) named the build's own JSON as a layer, so BuildKit, finding
+ * the blob there, did not write it. Not "cannot read the image" (a warning): a failure, since a
+ * record that can do this can hide the build's content.
+ */
+async function seededJson(exp: CheckExport, d: string, file: string): Promise<void> {
+  const seeded = exp.recordSeeded?.has(d) ? 'the record of checked layers' : exp.bases?.has(d) ? 'a base image' : '';
+  if (!seeded || (await fs.promises.lstat(file).catch(() => undefined))?.size !== 0) return;
+  const remove = exp.recordSeeded?.has(d) && exp.recordFiles?.length ? `; remove ${exp.recordFiles.join(' and ')}` : '';
+  throw new StageError(
+    'arch-check',
+    `the image's own manifest or config ${d} was left unwritten: ${seeded} names it as a layer, so it was seeded as a placeholder${remove}`,
+  );
+}
+
+/**
  * Not pushed, one node: the OCI layout folder the build wrote beside its other outputs. Only the
  * layers above the base images are read; a base layer (a placeholder, or written) never is.
  */
-async function checkOciLayout(dir: string, t: CheckTarget): Promise<PlatformVerdict[]> {
+async function checkOciLayout(exp: CheckExport, t: CheckTarget): Promise<PlatformVerdict[]> {
+  const dir = exp.path;
   const blob = (d: string) => {
     const file = layoutBlobPath(dir, d);
     if (!file) throw new Error(`the build's OCI export names a malformed digest ${JSON.stringify(d)}`);
@@ -215,7 +232,10 @@ async function checkOciLayout(dir: string, t: CheckTarget): Promise<PlatformVerd
   const index = await layoutJson(path.join(dir, 'index.json')).catch(() => {
     throw new Error("the build's OCI export has no index.json");
   });
-  const get = (d: string) => layoutJson(blob(d));
+  const get = async (d: string) => {
+    await seededJson(exp, d, blob(d));
+    return layoutJson(blob(d));
+  };
   const images = await platformImages(index, { manifest: get, config: get }, t.platforms);
   const scans = new Map<string, LayerScan>();
   // a recorded layer is never read: it may be a placeholder seeded before the build (seedBaseBlobs)
@@ -274,7 +294,7 @@ async function checkFolders(dir: string, t: CheckTarget, deps: ArchCheckDeps): P
 
 /** Not pushed: judge what the build itself exported for the check (export.ts). */
 export async function checkExported(exp: CheckExport, t: CheckTarget, deps: ArchCheckDeps): Promise<PlatformVerdict[]> {
-  if (exp.kind === 'layout') return checkOciLayout(exp.path, t);
+  if (exp.kind === 'layout') return checkOciLayout(exp, t);
   return exp.kind === 'oci' ? checkOciTar(exp.path, t) : checkFolders(exp.path, t, deps);
 }
 

@@ -21,6 +21,7 @@
 import * as path from 'node:path';
 
 import { BUILDX_MINIMUM, buildxAtLeast, type BuildxFeature, parseBuildxVersion } from '../../inputs/buildx-version.js';
+import { blobDigestParts } from '../../oci/reference.js';
 import type { LayerRecord } from './record.js';
 
 /** The buildx feature of several exporters on one build (the smoke test's exporter needs it too). */
@@ -41,6 +42,8 @@ export interface CheckExport {
   record?: LayerRecord;
   /** layout: the recorded layers seeded as placeholders (not bases, not already there). */
   recordSeeded?: Set<string>;
+  /** layout: the record files read before the build (named when one must be removed). */
+  recordFiles?: string[];
 }
 
 export interface CheckExportInput {
@@ -133,19 +136,10 @@ export function planCheckExport(p: CheckExportInput): CheckExportPlan {
   return { export: { kind: 'oci', path: tar }, outputs: [...store, `type=oci,${csvPath('dest', tar)}`] };
 }
 
-/** A digest as an OCI layout names its blob; anything else (a registry's answer is untrusted) is refused. */
-const BLOB_DIGEST = /^(sha256):([a-f0-9]{64})$|^(sha512):([a-f0-9]{128})$/;
-
-/** A digest as an OCI layout names a blob (sha256 or sha512). */
-export function isBlobDigest(digest: string): boolean {
-  return BLOB_DIGEST.test(digest);
-}
-
 /** The path of a blob inside an OCI layout folder (blobs/<algorithm>/<hex>), or undefined for a malformed digest. */
 export function layoutBlobPath(dir: string, digest: string): string | undefined {
-  const m = BLOB_DIGEST.exec(digest);
-  if (!m) return undefined;
-  return path.join(dir, 'blobs', m[1] ?? m[3]!, m[2] ?? m[4]!);
+  const parts = blobDigestParts(digest);
+  return parts && path.join(dir, 'blobs', parts.algorithm, parts.hex);
 }
 
 /** The folder a platform-split local export writes a platform to (linux/arm/v7 → linux_arm_v7). */

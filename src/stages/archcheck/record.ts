@@ -4,8 +4,9 @@
  * (it comes from a restored cache entry or a host folder another job may write, so it is
  * untrusted: a malformed entry is left out, never believed), merging and its bound.
  */
+import { hasControlCharacter } from '../../lists.js';
 import { ELF_BY_ARCH, type ElfClass, type ElfData, type ElfHeader } from '../../oci/elf.js';
-import { isBlobDigest } from './export.js';
+import { isBlobDigest } from '../../oci/reference.js';
 import type { LayerScan } from './plan.js';
 
 /** A scanner change that alters what a scan holds bumps it: an older record is then left out whole. */
@@ -14,12 +15,22 @@ export const RECORD_VERSION = 'multiarch-arch-check-record/1';
 export const RECORD_MAX_LAYERS = 512;
 /** Entries a layer's scan may hold (paths, ELF files, whiteouts): a larger layer is just read again. */
 export const RECORD_MAX_ENTRIES = 500_000;
+/**
+ * Entries the whole record may hold, over all its layers: the parsed record lives in Node's heap.
+ * The writer keeps to it too (boundRecord), so a record written is a record read.
+ */
+export const RECORD_MAX_TOTAL_ENTRIES = 1_000_000;
+/** The most a record file may unpack to (its JSON text). */
+export const RECORD_MAX_UNPACKED = 48 * 1024 * 1024;
 const MAX_PATH = 4096;
 const MAX_FILES = 100_000_000;
 
 export interface RecordedLayer {
   scan: LayerScan;
-  /** When a check last used it (ms since the epoch): the bound keeps the most recent. */
+  /**
+   * When a check last used it (ms since the epoch), so that the bound evicts the layers no check
+   * has needed for longest, not the ones a busy repository uses on every run.
+   */
   seen: number;
 }
 
@@ -47,8 +58,7 @@ function isScanPath(v: unknown, allowEmpty = false): v is string {
     typeof v === 'string' &&
     v.length <= MAX_PATH &&
     (allowEmpty || v.length > 0) &&
-    // eslint-disable-next-line no-control-regex
-    !/[\x00-\x1f\x7f]/.test(v) &&
+    !hasControlCharacter(v) &&
     !v.startsWith('/')
   );
 }
@@ -75,7 +85,7 @@ function elfList(v: unknown): LayerScan['elves'] | undefined {
 }
 
 /** One entry of the record, or undefined when any field is not what a scan writes. */
-function layerEntry(v: unknown): RecordedLayer | undefined {
+function layerEntry(v: unknown, now: number): RecordedLayer | undefined {
   if (!isObject(v) || typeof v.seen !== 'number' || !Number.isFinite(v.seen) || v.seen < 0) return undefined;
   if (!isCount(v.files, MAX_FILES)) return undefined;
   const elves = elfList(v.elves);
@@ -83,11 +93,21 @@ function layerEntry(v: unknown): RecordedLayer | undefined {
   const whiteouts = pathList(v.whiteouts);
   const opaque = pathList(v.opaque, true);
   if (!elves || !paths || !whiteouts || !opaque) return undefined;
-  return { seen: v.seen, scan: { elves, paths: new Set(paths), whiteouts, opaque, files: v.files } };
+  // a `seen` in the future would never be evicted
+  const seen = Math.min(v.seen, now);
+  return { seen, scan: { elves, paths: new Set(paths), whiteouts, opaque, files: v.files } };
 }
 
-/** Read a record's text; anything malformed is left out (counted), never a failure. */
-export function parseRecord(text: string): ParsedRecord {
+/** The entries a scan holds, as the budgets count them. */
+export function scanEntries(scan: LayerScan): number {
+  return scan.paths.size + scan.elves.length + scan.whiteouts.length + scan.opaque.length;
+}
+
+/**
+ * Read a record's text; anything malformed is left out (counted), never a failure. Layers past
+ * the total-entries budget are left out too (counted); `now` is the latest `seen` believed.
+ */
+export function parseRecord(text: string, now: number): ParsedRecord {
   const record: LayerRecord = new Map();
   let doc: unknown;
   try {
@@ -98,27 +118,46 @@ export function parseRecord(text: string): ParsedRecord {
   if (!isObject(doc) || doc.version !== RECORD_VERSION || !isObject(doc.layers))
     return { record, ignored: 0, problem: `not a ${RECORD_VERSION} record` };
   let ignored = 0;
+  let entries = 0;
   for (const [digest, v] of Object.entries(doc.layers)) {
-    const entry = isBlobDigest(digest) ? layerEntry(v) : undefined;
-    if (entry && record.size < RECORD_MAX_LAYERS * 4) record.set(digest, entry);
-    else ignored++;
+    const entry = isBlobDigest(digest) ? layerEntry(v, now) : undefined;
+    const size = entry ? scanEntries(entry.scan) : 0;
+    if (entry && record.size < RECORD_MAX_LAYERS * 4 && entries + size <= RECORD_MAX_TOTAL_ENTRIES) {
+      record.set(digest, entry);
+      entries += size;
+    } else ignored++;
   }
   return { record, ignored };
 }
 
-/** The record as written (the bound applied). */
-export function serialiseRecord(record: LayerRecord): string {
-  const layers: Record<string, unknown> = {};
-  for (const [digest, { scan, seen }] of boundRecord(record))
-    layers[digest] = {
-      seen,
-      files: scan.files,
-      elves: scan.elves,
-      paths: [...scan.paths],
-      whiteouts: scan.whiteouts,
-      opaque: scan.opaque,
-    };
-  return JSON.stringify({ version: RECORD_VERSION, layers });
+/**
+ * The record as written: the bound applied, and the least recently seen layers left out past
+ * `maxBytes` (the reader's unpacked cap), so every record written is one the reader takes.
+ */
+export function serialiseRecord(record: LayerRecord, maxBytes = RECORD_MAX_UNPACKED): string {
+  const head = `{"version":${JSON.stringify(RECORD_VERSION)},"layers":{`;
+  const parts: string[] = [];
+  let bytes = head.length + 2;
+  for (const [digest, { scan, seen }] of boundRecord(record)) {
+    const part = `${JSON.stringify(digest)}:${JSON.stringify(entryJson(scan, seen))}`;
+    const size = Buffer.byteLength(part) + 1;
+    if (bytes + size > maxBytes) break;
+    parts.push(part);
+    bytes += size;
+  }
+  return `${head}${parts.join(',')}}}`;
+}
+
+/** One entry as written. */
+function entryJson(scan: LayerScan, seen: number): Record<string, unknown> {
+  return {
+    seen,
+    files: scan.files,
+    elves: scan.elves,
+    paths: [...scan.paths],
+    whiteouts: scan.whiteouts,
+    opaque: scan.opaque,
+  };
 }
 
 /** Several records as one; a layer in more than one keeps its latest `seen` (its content is the same). */
@@ -132,21 +171,32 @@ export function mergeRecords(...records: LayerRecord[]): LayerRecord {
   return out;
 }
 
-/** At most `max` layers: the least recently seen are evicted. */
-export function boundRecord(record: LayerRecord, max = RECORD_MAX_LAYERS): LayerRecord {
-  if (record.size <= max) return record;
-  return new Map([...record].sort((a, b) => b[1].seen - a[1].seen).slice(0, max));
+/**
+ * At most `max` layers and `maxEntries` entries over all of them (the reader's budgets): the
+ * least recently seen are evicted until it fits.
+ */
+export function boundRecord(
+  record: LayerRecord,
+  max = RECORD_MAX_LAYERS,
+  maxEntries = RECORD_MAX_TOTAL_ENTRIES,
+): LayerRecord {
+  const out: LayerRecord = new Map();
+  let entries = 0;
+  for (const [d, e] of [...record].sort((a, b) => b[1].seen - a[1].seen)) {
+    const size = scanEntries(e.scan);
+    if (out.size >= max || entries + size > maxEntries) break;
+    out.set(d, e);
+    entries += size;
+  }
+  return out;
 }
 
-/** Whether a scan may be recorded: a layer that could not be read, or one too large to record, is read again. */
+/**
+ * Whether a scan may be recorded: a layer that could not be read, or one the reader would refuse
+ * (its own checks, layerEntry, and the total budget), is read again.
+ */
 function recordable(scan: LayerScan): boolean {
-  return (
-    !scan.unreadable &&
-    scan.paths.size <= RECORD_MAX_ENTRIES &&
-    scan.elves.length <= RECORD_MAX_ENTRIES &&
-    scan.whiteouts.length <= RECORD_MAX_ENTRIES &&
-    scan.opaque.length <= RECORD_MAX_ENTRIES
-  );
+  return !scan.unreadable && scanEntries(scan) <= RECORD_MAX_TOTAL_ENTRIES && !!layerEntry(entryJson(scan, 0), 0);
 }
 
 /**

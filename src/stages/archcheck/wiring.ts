@@ -3,9 +3,10 @@
  * pushed, else what the build itself exported for it, see export.ts), judge each platform's ELF
  * files, report.
  */
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 
-import { errorMessage } from '../../errors.js';
+import { errorMessage, StageError } from '../../errors.js';
 import { once } from '../../ports/once.js';
 import { readLimits } from '../../ports/registry-read.js';
 import { actDeps, type Run } from '../../run/run.js';
@@ -13,7 +14,7 @@ import { parseInspectNodes } from '../builder/nodes.js';
 import type { Builder } from '../builder/wiring.js';
 import { preflightModule, readDockerfile } from '../preflight/wiring.js';
 import type { ArchCheckDeps, LayerMemo } from './act.js';
-import { readRecordFile, RECORD_FILE, writeRecordFile } from './act-record.js';
+import { readRecordFile, RECORD_FILE, type RecordPlace, writeRecordFile } from './act-record.js';
 import { type CheckExportPlan, planCheckExport } from './export.js';
 import type { PlatformVerdict } from './plan.js';
 import { type LayerRecord, mergeRecords, recordedScans, updateRecord } from './record.js';
@@ -28,22 +29,35 @@ const archCheckModule = once(() => import('./act.js'));
  * Read from each (union), written to each.
  */
 export interface RecordPlaces {
-  read: string[];
-  write: string[];
+  read: RecordPlace[];
+  write: RecordPlace[];
+}
+
+/**
+ * The host folder's record: one a repository, since every repository and job of a self-hosted
+ * runner shares the tool cache and one repository's record must not judge another's layers.
+ */
+function hostPlace(run: Run): RecordPlace | undefined {
+  const tools = run.env.RUNNER_TOOL_CACHE;
+  if (!tools) return undefined;
+  const repo = run.env.GITHUB_REPOSITORY;
+  const scope = repo ? createHash('sha256').update(repo).digest('hex') : 'local';
+  const root = path.join(tools, 'multiarch-action');
+  return { file: path.join(root, 'arch-check', scope, 'record.json.gz'), privateFrom: root };
 }
 
 /** The record's places: the layer cache folders (the cache stage's, when it has them) and the host folder. */
 export function recordPlaces(run: Run, layerCache?: { restored?: string; saved?: string }): RecordPlaces {
-  const host = run.env.RUNNER_TOOL_CACHE ? path.join(run.env.RUNNER_TOOL_CACHE, 'multiarch-action', RECORD_FILE) : '';
-  const restored = layerCache?.restored ? path.join(layerCache.restored, RECORD_FILE) : '';
-  const saved = layerCache?.saved ? path.join(layerCache.saved, RECORD_FILE) : '';
-  return { read: [restored, host].filter(Boolean), write: [saved, host].filter(Boolean) };
+  const host = hostPlace(run);
+  const inCache = (dir?: string): RecordPlace | undefined => (dir ? { file: path.join(dir, RECORD_FILE) } : undefined);
+  const only = (places: (RecordPlace | undefined)[]) => places.filter((p): p is RecordPlace => !!p);
+  return { read: only([inCache(layerCache?.restored), host]), write: only([inCache(layerCache?.saved), host]) };
 }
 
 /** The record from every place it is read from, as one. */
 function readRecord(run: Run, places: RecordPlaces | undefined): LayerRecord {
   const log = (m: string) => run.host.info(m);
-  return mergeRecords(...(places?.read ?? []).map((f) => readRecordFile(f, log)));
+  return mergeRecords(...(places?.read ?? []).map((f) => readRecordFile(f, log, run.now())));
 }
 
 /** What the build left to check: the pushed index (ref@digest), or what it exported for the check. */
@@ -133,6 +147,7 @@ export async function seedArchCheckExport(
       run.host.info(`arch-check: ${seeded.size} base image layer(s) the build need not export`);
     }
     exp.record = readRecord(run, places);
+    exp.recordFiles = places?.read.map((p) => p.file);
     exp.recordSeeded = seedBaseBlobs(
       exp.path,
       [...exp.record.keys()].filter((d) => !exp.bases?.has(d)),
@@ -194,7 +209,8 @@ function verdictLine(v: PlatformVerdict): string {
 /**
  * The arch check (arch-check), right after the build and before the layer cache is saved (the
  * record of checked layers travels with the cache). Its summary section and failure are returned
- * for reportArchCheck; an image that cannot be read is a warning, not a failure.
+ * for reportArchCheck; an image that cannot be read is a warning, not a failure, but a placeholder
+ * seeded in place of the image's own JSON (a StageError from the act) is one.
  */
 export async function archCheckStage(run: Run, img: ArchCheckImage): Promise<ArchCheckOutcome | undefined> {
   const { host, inputs } = run;
@@ -212,6 +228,8 @@ export async function archCheckStage(run: Run, img: ArchCheckImage): Promise<Arc
   try {
     verdicts = await run.timed('arch-check', () => checkImage(run, img, ad));
   } catch (err) {
+    // a StageError is the check's own finding (a placeholder took the place of the image's JSON), a failure
+    if (err instanceof StageError) return { section: '', failure: err };
     // a check that cannot read the image says so; it does not fail a build that succeeded
     host.warning(`arch-check: could not read the image, not checked: ${errorMessage(err)}`);
     return undefined;

@@ -49,7 +49,7 @@ describe('the record of checked layers: its form, merge and bound', () => {
     const rec: LayerRecord = new Map([
       [d('a'), { scan: scanOf({ whiteouts: ['etc/old'], opaque: ['opt/d'], files: 7 }), seen: 5 }],
     ]);
-    const back = parseRecord(serialiseRecord(rec));
+    const back = parseRecord(serialiseRecord(rec), 1e15);
     expect(back).toEqual({ record: rec, ignored: 0 });
   });
 
@@ -97,7 +97,7 @@ describe('the record of checked layers: its form, merge and bound', () => {
     ['seen not a number', { [d('a')]: { ...good, seen: 'now' } }],
     ['an entry that is an array', { [d('a')]: [good] }],
   ])('an entry with %s is left out, the good ones kept', (_n, bad) => {
-    const parsed = parseRecord(doc({ ...bad, [d('f')]: good }));
+    const parsed = parseRecord(doc({ ...bad, [d('f')]: good }), 1e15);
     expect([...parsed.record.keys()]).toEqual([d('f')]);
     expect(parsed.ignored).toBe(1);
   });
@@ -108,7 +108,7 @@ describe('the record of checked layers: its form, merge and bound', () => {
     ['layers as an array', JSON.stringify({ version: RECORD_VERSION, layers: [] })],
     ['null', 'null'],
   ])('a record that is %s is left out whole', (_n, text) => {
-    const parsed = parseRecord(text);
+    const parsed = parseRecord(text, 1e15);
     expect(parsed.record.size).toBe(0);
     expect(parsed.problem).toBeTruthy();
   });
@@ -118,10 +118,10 @@ describe('the record on disk', () => {
   test('written atomically and read back; a missing file is an empty record, silently', () => {
     const file = path.join(tmp(), 'sub', 'record.json.gz');
     const log: string[] = [];
-    expect(readRecordFile(file, (m) => log.push(m)).size).toBe(0);
-    writeRecordFile(file, recordOf([d('a'), 3]), (m) => log.push(m));
+    expect(readRecordFile({ file }, (m) => log.push(m), 1e15).size).toBe(0);
+    writeRecordFile({ file }, recordOf([d('a'), 3]), (m) => log.push(m));
     expect(fs.readdirSync(path.dirname(file))).toEqual(['record.json.gz']);
-    expect([...readRecordFile(file, (m) => log.push(m)).keys()]).toEqual([d('a')]);
+    expect([...readRecordFile({ file }, (m) => log.push(m), 1e15).keys()]).toEqual([d('a')]);
     expect(log).toEqual([]);
   });
 
@@ -138,7 +138,8 @@ describe('the record on disk', () => {
     const garbage = path.join(dir, 'garbage');
     fs.writeFileSync(garbage, 'not gzip');
     const log: string[] = [];
-    for (const f of [huge, link, bomb, garbage]) expect(readRecordFile(f, (m) => log.push(m)).size).toBe(0);
+    for (const f of [huge, link, bomb, garbage])
+      expect(readRecordFile({ file: f }, (m) => log.push(m), 1e15).size).toBe(0);
     expect(log).toHaveLength(4);
   });
 });
@@ -179,7 +180,7 @@ describe('a judgement from recorded scans is the judgement from read scans', () 
     const read = await checkExported({ kind: 'layout', path: dir }, { ...t, memo: first }, undefined as never);
     expect([...first.read.keys()].sort()).toEqual([lower, upper].sort());
     // the record as written and read back; the blobs become empty placeholders, never read
-    const record = parseRecord(serialiseRecord(updateRecord(new Map(), first.read, [], 1))).record;
+    const record = parseRecord(serialiseRecord(updateRecord(new Map(), first.read, [], 1)), 1e15).record;
     for (const l of [lower, upper]) fs.writeFileSync(path.join(dir, 'blobs', 'sha256', l.slice(7)), '');
     const second: LayerMemo = { recorded: recordedScans(record), read: new Map(), used: new Set() };
     const memo = await checkExported({ kind: 'layout', path: dir }, { ...t, memo: second }, undefined as never);
