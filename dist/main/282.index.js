@@ -55,7 +55,7 @@ __webpack_require__.d(__webpack_exports__, {
   checkPushed: () => (/* binding */ checkPushed),
   ignoreMatcher: () => (/* reexport */ ignoreMatcher),
   platformImages: () => (/* binding */ platformImages),
-  seedBaseBlobs: () => (/* binding */ seedBaseBlobs),
+  seedPlaceholders: () => (/* binding */ seedPlaceholders),
   unwrittenPlaceholders: () => (/* binding */ unwrittenPlaceholders)
 });
 
@@ -673,7 +673,7 @@ async function checkOciTar(file, t) {
  * Before the build: an empty file for each base or recorded layer blob in the layout folder the
  * build will write, so BuildKit, finding the blob there, does not send it. Returns the digests seeded.
  */
-function seedBaseBlobs(dir, digests) {
+function seedPlaceholders(dir, digests) {
     const seeded = new Set();
     for (const d of digests) {
         const file = (0,archcheck_export/* layoutBlobPath */.Dq)(dir, d);
@@ -743,7 +743,7 @@ async function checkOciLayout(exp, t) {
     };
     const images = await platformImages(index, { manifest: get, config: get }, t.platforms);
     const scans = new Map();
-    // a recorded layer is never read: it may be a placeholder seeded before the build (seedBaseBlobs)
+    // a recorded layer is never read: it may be a placeholder seeded before the build (seedPlaceholders)
     await (0,pool/* mapLimit */.s)(toRead(images, t), 3, async (l) => {
         const file = blob(l);
         const st = await external_node_fs_.promises.lstat(file);

@@ -165,7 +165,7 @@ async function checkOciTar(file: string, t: CheckTarget): Promise<PlatformVerdic
  * Before the build: an empty file for each base or recorded layer blob in the layout folder the
  * build will write, so BuildKit, finding the blob there, does not send it. Returns the digests seeded.
  */
-export function seedBaseBlobs(dir: string, digests: Iterable<string>): Set<string> {
+export function seedPlaceholders(dir: string, digests: Iterable<string>): Set<string> {
   const seeded = new Set<string>();
   for (const d of digests) {
     const file = layoutBlobPath(dir, d);
@@ -238,7 +238,7 @@ async function checkOciLayout(exp: CheckExport, t: CheckTarget): Promise<Platfor
   };
   const images = await platformImages(index, { manifest: get, config: get }, t.platforms);
   const scans = new Map<string, LayerScan>();
-  // a recorded layer is never read: it may be a placeholder seeded before the build (seedBaseBlobs)
+  // a recorded layer is never read: it may be a placeholder seeded before the build (seedPlaceholders)
   await mapLimit(toRead(images, t), 3, async (l) => {
     const file = blob(l);
     const st = await fs.promises.lstat(file);

@@ -35,7 +35,7 @@ export interface CheckExport {
   path: string;
   /**
    * layout: the base images' layer digests, read before the build and seeded there as empty
-   * placeholders (seedBaseBlobs); the check leaves exactly these out.
+   * placeholders (seedPlaceholders); the check leaves exactly these out.
    */
   bases?: Set<string>;
   /** layout: the record of checked layers read before the build, its layers seeded as placeholders too. */

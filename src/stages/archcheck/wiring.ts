@@ -139,16 +139,16 @@ export async function seedArchCheckExport(
   const exp = check?.export;
   if (exp?.kind !== 'layout' || run.inputs.archCheck === 'false') return;
   await run.timed('arch-check bases', async () => {
-    const { baseLayers, seedBaseBlobs } = await archCheckModule();
+    const { baseLayers, seedPlaceholders } = await archCheckModule();
     if (run.inputs.archCheck === 'true') {
       const layers = await baseLayers(await baseRefs(run), run.inputs.platforms, archCheckDeps(run));
-      const seeded = seedBaseBlobs(exp.path, layers);
+      const seeded = seedPlaceholders(exp.path, layers);
       exp.bases = layers;
       run.host.info(`arch-check: ${seeded.size} base image layer(s) the build need not export`);
     }
     exp.record = readRecord(run, places);
     exp.recordFiles = places?.read.map((p) => p.file);
-    exp.recordSeeded = seedBaseBlobs(
+    exp.recordSeeded = seedPlaceholders(
       exp.path,
       [...exp.record.keys()].filter((d) => !exp.bases?.has(d)),
     );

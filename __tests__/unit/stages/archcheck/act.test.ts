@@ -9,7 +9,7 @@ import {
   type ArchCheckDeps,
   checkExported,
   platformImages,
-  seedBaseBlobs,
+  seedPlaceholders,
   unwrittenPlaceholders,
 } from '../../../../src/stages/archcheck/act.js';
 import { scanOciLayout } from '../../../../src/stages/archcheck/act-scan.js';
@@ -175,7 +175,7 @@ describe('checkExported: what the build itself exported, read without running an
     const layer = async (machine: number) => zlib.gzipSync(await tarOf([['usr/local/bin/tool', elf(2, 1, machine)]]));
     const baseDigest = `sha256:${'b'.repeat(64)}`;
     // seeded before the build, as the wiring does; the build left it empty
-    expect([...seedBaseBlobs(dir, [baseDigest, 'sha256:../../etc'])]).toEqual([baseDigest]);
+    expect([...seedPlaceholders(dir, [baseDigest, 'sha256:../../etc'])]).toEqual([baseDigest]);
     const a1 = put(await layer(62));
     const a2 = put(
       zlib.gzipSync(
@@ -220,7 +220,7 @@ describe('checkExported: what the build itself exported, read without running an
     const d = `sha256:${'c'.repeat(64)}`;
     fs.mkdirSync(path.join(dir, 'blobs', 'sha256'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'blobs', 'sha256', 'c'.repeat(64)), 'real');
-    expect(seedBaseBlobs(dir, [d]).size).toBe(0);
+    expect(seedPlaceholders(dir, [d]).size).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'blobs', 'sha256', 'c'.repeat(64)), 'utf8')).toBe('real');
     expect(unwrittenPlaceholders(dir, new Set([d]))).toBe(0);
   });
