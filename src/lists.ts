@@ -36,3 +36,12 @@ export function parseBool(value: string): boolean | undefined {
   if (['false', 'False', 'FALSE'].includes(v)) return false;
   throw new Error('must be true or false');
 }
+
+/**
+ * One key=value field of buildx's CSV attributes (an exporter's, a cache's, a secret's), quoted as
+ * its CSV reader expects when it holds a comma, a quote or a line break.
+ */
+export function buildxCsvField(key: string, value: string): string {
+  const kv = `${key}=${value}`;
+  return /[",\n\r]/.test(kv) ? `"${kv.replace(/"/g, '""')}"` : kv;
+}

@@ -21,6 +21,7 @@
 import * as path from 'node:path';
 
 import { BUILDX_MINIMUM, buildxAtLeast, type BuildxFeature, parseBuildxVersion } from '../../inputs/buildx-version.js';
+import { buildxCsvField } from '../../lists.js';
 import type { LayerRecord } from './record.js';
 
 /** The buildx feature of several exporters on one build (the smoke test's exporter needs it too). */
@@ -70,12 +71,6 @@ export interface CheckExportPlan {
   skipped?: string;
 }
 
-/** buildx's CSV field for a path or a list (quoted when it holds a comma or a quote). */
-export function csvPath(key: string, value: string): string {
-  const kv = `${key}=${value}`;
-  return /[",\n\r]/.test(kv) ? `"${kv.replace(/"/g, '""')}"` : kv;
-}
-
 /** The exporter the build adds for the arch check, and the outputs that go with it. */
 export function planCheckExport(p: CheckExportInput): CheckExportPlan {
   if (p.archCheck === 'false' || p.pushed) return { outputs: [] };
@@ -121,16 +116,19 @@ export function planCheckExport(p: CheckExportInput): CheckExportPlan {
     const dir = path.join(p.tempDir, 'arch-check-files');
     return {
       export: { kind: 'files', path: dir },
-      outputs: [`type=local,${csvPath('dest', dir)},platform-split=true`],
+      outputs: [`type=local,${buildxCsvField('dest', dir)},platform-split=true`],
     };
   }
   const store = keepStore ? ['type=image'] : [];
   if (buildxAtLeast(version, LAYOUT_FOLDER)) {
     const dir = path.join(p.tempDir, 'arch-check.oci');
-    return { export: { kind: 'layout', path: dir }, outputs: [...store, `type=oci,${csvPath('dest', dir)},tar=false`] };
+    return {
+      export: { kind: 'layout', path: dir },
+      outputs: [...store, `type=oci,${buildxCsvField('dest', dir)},tar=false`],
+    };
   }
   const tar = path.join(p.tempDir, 'arch-check.oci.tar');
-  return { export: { kind: 'oci', path: tar }, outputs: [...store, `type=oci,${csvPath('dest', tar)}`] };
+  return { export: { kind: 'oci', path: tar }, outputs: [...store, `type=oci,${buildxCsvField('dest', tar)}`] };
 }
 
 /** A digest as an OCI layout names its blob; anything else (a registry's answer is untrusted) is refused. */
