@@ -42,3 +42,12 @@ export function hasControlCharacter(v: string): boolean {
   // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f\u007f]/.test(v);
 }
+
+/**
+ * One key=value field of buildx's CSV attributes (an exporter's, a cache's, a secret's), quoted as
+ * its CSV reader expects when it holds a comma, a quote or a line break.
+ */
+export function buildxCsvField(key: string, value: string): string {
+  const kv = `${key}=${value}`;
+  return /[",\n\r]/.test(kv) ? `"${kv.replace(/"/g, '""')}"` : kv;
+}

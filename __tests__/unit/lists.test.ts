@@ -1,4 +1,6 @@
-import { hasControlCharacter, parseBool, parseList } from '../../src/lists.js';
+import { parse } from 'csv-parse/sync';
+
+import { buildxCsvField, hasControlCharacter, parseBool, parseList } from '../../src/lists.js';
 
 describe('parseList (build-push-action list syntax)', () => {
   test.each([
@@ -34,4 +36,21 @@ describe('hasControlCharacter', () => {
     ['del\u007f', true],
     ['caf\u00e9', false],
   ])('%j: %s', (v, has) => expect(hasControlCharacter(v)).toBe(has));
+});
+
+describe('buildxCsvField (one key=value of buildx CSV attributes)', () => {
+  test.each([
+    ['dest', '/tmp/a', 'dest=/tmp/a'],
+    ['name', 'a:1,b:2', '"name=a:1,b:2"'],
+    ['src', '/tmp/say "hi"', '"src=/tmp/say ""hi"""'],
+    ['dest', '/tmp/a\nb', '"dest=/tmp/a\nb"'],
+    ['dest', '/tmp/a\rb', '"dest=/tmp/a\rb"'],
+  ])('%s=%j', (key, value, want) => {
+    expect(buildxCsvField(key, value)).toBe(want);
+  });
+
+  test('buildx CSV reader reads the field back whole', () => {
+    const field = buildxCsvField('src', '/tmp/a,"b"\r\nc');
+    expect(parse(`id=x,${field}`, { relax_quotes: false })).toEqual([['id=x', 'src=/tmp/a,"b"\r\nc']]);
+  });
 });

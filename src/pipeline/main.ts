@@ -176,10 +176,11 @@ async function runBuildMode(run: Run, pending: (() => Promise<unknown>)[]): Prom
  * The build, then what follows it, in order: the arch check (its record of checked layers is
  * written into the layer cache folder, so it must come before the save), the cache save (only
  * after a build that succeeded: buildStage throws on a failed one, and a failed build saves
- * nothing; a check that fails still lets the cache be saved, its failure comes after), a shard's
- * push by digest (then its arch check, of what it pushed), the build's outputs, and last a shard's
- * result (a failed upload fails the step with every output already set). The check's verdict is
- * reported by verify, in its place.
+ * nothing; a check that throws still lets the cache be saved, its error comes after), a shard's
+ * push by digest (then its arch check, of what it pushed: a check that throws still lets the
+ * outputs be set and the result be uploaded, its error comes last), the build's outputs, and last a
+ * shard's result (a failed upload fails the step with every output already set). The check's
+ * verdict is reported by verify, in its place.
  */
 export async function buildInOrder(
   run: Run,
@@ -199,17 +200,22 @@ export async function buildInOrder(
       record: recordPlaces(run, plan.shard ? undefined : cache.folders),
     });
   let archCheck: ArchCheckOutcome | undefined;
-  let checkError: unknown;
+  let failed: { error: unknown } | undefined;
+  // a check that throws lets what follows it run (the save, a shard's result), then fails the step
+  const checked = async () => {
+    archCheck = await check().catch((error: unknown) => void (failed = { error }));
+  };
   // a shard is pushed by digest only after the save: its check reads what it pushed
-  if (!plan.shard) archCheck = await check().catch((err: unknown) => void (checkError = err));
+  if (!plan.shard) await checked();
   await cache.save(result.log);
-  if (checkError) throw checkError;
+  if (failed && !plan.shard) throw failed.error;
   if (plan.shard) {
     await shardPushStage(run, plan.shard, result.digest, driver);
-    archCheck = await check();
+    await checked();
   }
   setBuildOutputs(run, result);
   if (plan.shard) await shardResultStage(run, plan.shard, result.digest);
+  if (failed) throw failed.error;
   return { ...result, archCheck };
 }
 

@@ -21,6 +21,7 @@
 import * as path from 'node:path';
 
 import { BUILDX_MINIMUM, buildxAtLeast, type BuildxFeature, parseBuildxVersion } from '../../inputs/buildx-version.js';
+import { buildxCsvField } from '../../lists.js';
 import { blobDigestParts } from '../../oci/reference.js';
 import type { LayerRecord } from './record.js';
 
@@ -73,12 +74,6 @@ export interface CheckExportPlan {
   skipped?: string;
 }
 
-/** buildx's CSV field for a path or a list (quoted when it holds a comma or a quote). */
-export function csvPath(key: string, value: string): string {
-  const kv = `${key}=${value}`;
-  return /[",\n\r]/.test(kv) ? `"${kv.replace(/"/g, '""')}"` : kv;
-}
-
 /** The exporter the build adds for the arch check, and the outputs that go with it. */
 export function planCheckExport(p: CheckExportInput): CheckExportPlan {
   if (p.archCheck === 'false' || p.pushed) return { outputs: [] };
@@ -124,16 +119,19 @@ export function planCheckExport(p: CheckExportInput): CheckExportPlan {
     const dir = path.join(p.tempDir, 'arch-check-files');
     return {
       export: { kind: 'files', path: dir },
-      outputs: [`type=local,${csvPath('dest', dir)},platform-split=true`],
+      outputs: [`type=local,${buildxCsvField('dest', dir)},platform-split=true`],
     };
   }
   const store = keepStore ? ['type=image'] : [];
   if (buildxAtLeast(version, LAYOUT_FOLDER)) {
     const dir = path.join(p.tempDir, 'arch-check.oci');
-    return { export: { kind: 'layout', path: dir }, outputs: [...store, `type=oci,${csvPath('dest', dir)},tar=false`] };
+    return {
+      export: { kind: 'layout', path: dir },
+      outputs: [...store, `type=oci,${buildxCsvField('dest', dir)},tar=false`],
+    };
   }
   const tar = path.join(p.tempDir, 'arch-check.oci.tar');
-  return { export: { kind: 'oci', path: tar }, outputs: [...store, `type=oci,${csvPath('dest', tar)}`] };
+  return { export: { kind: 'oci', path: tar }, outputs: [...store, `type=oci,${buildxCsvField('dest', tar)}`] };
 }
 
 /** The path of a blob inside an OCI layout folder (blobs/<algorithm>/<hex>), or undefined for a malformed digest. */

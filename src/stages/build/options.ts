@@ -10,7 +10,7 @@ import {
   DEFAULT_BUILDX_VERSION,
   parseBuildxVersion,
 } from '../../inputs/buildx-version.js';
-import { csvPath } from '../archcheck/export.js';
+import { buildxCsvField } from '../../lists.js';
 
 /**
  * Build options ready for argv: the inputs with secret values already replaced by file references
@@ -185,12 +185,6 @@ export function planGitAuthSecret(g: GitAuthInput): string | undefined {
   return onServer ? `id=GIT_AUTH_TOKEN.${server},env=${GIT_AUTH_ENV}` : undefined;
 }
 
-/** One key=value field of a CSV-style flag value, quoted when it holds a comma or quote. */
-function csvField(key: string, value: string): string {
-  const kv = `${key}=${value}`;
-  return /[",\n]/.test(kv) ? `"${kv.replace(/"/g, '""')}"` : kv;
-}
-
 /** A secret value planned to a file of its own (0600, in the run's temp folder, removed by post). */
 export interface SecretFile {
   path: string;
@@ -206,8 +200,8 @@ export function planSecrets(
   dir: string,
 ): { args: string[]; files: SecretFile[] } {
   const files = inputs.secrets.map((s, i) => ({ path: path.join(dir, `secret-${i}`), content: s.value }));
-  const args = inputs.secrets.map((s, i) => `id=${s.id},${csvField('src', files[i]!.path)}`);
-  for (const s of inputs.secretFiles) args.push(`id=${s.id},${csvField('src', s.path)}`);
+  const args = inputs.secrets.map((s, i) => `id=${s.id},${buildxCsvField('src', files[i]!.path)}`);
+  for (const s of inputs.secretFiles) args.push(`id=${s.id},${buildxCsvField('src', s.path)}`);
   for (const s of inputs.secretEnvs) args.push(`id=${s.id},env=${s.env}`);
   return { args, files };
 }
@@ -259,5 +253,7 @@ export function withRewriteTimestamp(outputs: string[]): string[] {
 export function withImageName(outputs: string[], refs: string[]): string[] {
   if (!refs.length) return outputs;
   const types = exporterTypes(outputs);
-  return outputs.map((o, i) => (IMAGE_EXPORTERS.includes(types[i]!) ? `${o},${csvPath('name', refs.join(','))}` : o));
+  return outputs.map((o, i) =>
+    IMAGE_EXPORTERS.includes(types[i]!) ? `${o},${buildxCsvField('name', refs.join(','))}` : o,
+  );
 }

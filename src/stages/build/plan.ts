@@ -169,7 +169,7 @@ export function planBuildCommand(v: BuildCommandValues): BuildPlan {
     refs: inputs.mode === 'shard' || smokeExport ? [] : meta.refs,
     labels: meta.labels,
     annotations: inputs.mode === 'shard' ? shardAnnotations(meta.annotations) : meta.annotations,
-    // reproducible pushes through its own exporter entry (repro.outputs), which rewrites timestamps
+    // reproducible pushes through its own exporter entry (repro.pushOutputs), which rewrites timestamps
     push: push && !shard && !meta.sourceDate,
     metadataFile,
     cacheFrom: cache.cacheFrom,
@@ -177,13 +177,16 @@ export function planBuildCommand(v: BuildCommandValues): BuildPlan {
     options: {
       ...inputs,
       load: load && !meta.sourceDate,
-      // the check's export last: buildx reports the last exporter's digest and name (the step's outputs)
+      // buildx reports the last exporter's digest and name (the step's outputs): the check's export
+      // last, but before a load (repro.loadOutputs, or --load, which buildx appends), so a loaded
+      // build reports the image it loaded
       outputs: repro.rewrite([
         ...inputs.outputs,
-        ...repro.outputs,
+        ...repro.pushOutputs,
         ...(shard ? [planShardOutput(shard.image, builder.driver, shard.ociDir)] : []),
         ...(smokeExport ? [smokeExport] : []),
         ...(smokeExport ? withImageName(check?.outputs ?? [], meta.refs) : (check?.outputs ?? [])),
+        ...repro.loadOutputs,
       ]),
       secretArgs: [...secrets.args, ...gitAuthArgs(v)],
       provenance: provenanceOf(v),
@@ -222,11 +225,12 @@ function repoPrivate(payload: Record<string, unknown>): boolean | undefined {
 function reproducibleParts(
   sourceDate: SourceDate | undefined,
   exports: { push: boolean; load: boolean },
-): { buildArgs: string[]; outputs: string[]; rewrite: (outputs: string[]) => string[] } {
-  if (!sourceDate) return { buildArgs: [], outputs: [], rewrite: (o) => o };
+): { buildArgs: string[]; pushOutputs: string[]; loadOutputs: string[]; rewrite: (outputs: string[]) => string[] } {
+  if (!sourceDate) return { buildArgs: [], pushOutputs: [], loadOutputs: [], rewrite: (o) => o };
   return {
     buildArgs: sourceDate.from === 'build-arg' ? [] : [`${SOURCE_DATE_EPOCH}=${sourceDate.epoch}`],
-    outputs: [...(exports.push ? ['type=registry'] : []), ...(exports.load ? ['type=docker'] : [])],
+    pushOutputs: exports.push ? ['type=registry'] : [],
+    loadOutputs: exports.load ? ['type=docker'] : [],
     rewrite: withRewriteTimestamp,
   };
 }

@@ -273,17 +273,20 @@ describe('build option argv', () => {
     ]);
   });
 
-  test('secret values are planned to files of their own, never to argv; paths with commas are quoted', () => {
+  test('secret values are planned to files of their own, never to argv; paths with commas or line breaks are quoted', () => {
     const { args, files } = planSecrets(
       {
         secrets: [{ id: 'tok', value: 'S3CRET' }],
-        secretFiles: [{ id: 'f', path: '/ws/a,b' }],
+        secretFiles: [
+          { id: 'f', path: '/ws/a,b' },
+          { id: 'r', path: '/ws/a\rb' },
+        ],
         secretEnvs: [{ id: 'e', env: 'E' }],
       },
       '/t',
     );
     expect(files).toEqual([{ path: '/t/secret-0', content: 'S3CRET' }]);
-    expect(args).toEqual(['id=tok,src=/t/secret-0', 'id=f,"src=/ws/a,b"', 'id=e,env=E']);
+    expect(args).toEqual(['id=tok,src=/t/secret-0', 'id=f,"src=/ws/a,b"', 'id=r,"src=/ws/a\rb"', 'id=e,env=E']);
     expect(args.join(' ')).not.toContain('S3CRET');
   });
 });

@@ -50,6 +50,31 @@ describe('planBuildCommand: the build planned from plain values', () => {
     expect(plan.argv).toEqual(expect.arrayContaining(['--output', 'type=oci,dest=/t/shard-oci,tar=false']));
   });
 
+  describe("a build that loads: the check's export before the load, so buildx reports the loaded image", () => {
+    const check = { outputs: ['type=oci,dest=/t/arch-check.oci,tar=false'], export: undefined };
+    const outputsOf = (argv: string[]) => argv.flatMap((a, i) => (argv[i - 1] === '--output' ? [a] : []));
+
+    test('reproducible: the load is the last exporter entry, after the check export', () => {
+      const plan = planBuildCommand(
+        valuesOf(
+          { load: 'true' },
+          { check, meta: { ...valuesOf({}).meta, sourceDate: { epoch: '1700000000', from: 'environment' } } },
+        ),
+      );
+      expect(plan.argv).not.toContain('--load');
+      expect(outputsOf(plan.argv)).toEqual([
+        'type=oci,dest=/t/arch-check.oci,tar=false,rewrite-timestamp=true',
+        'type=docker,rewrite-timestamp=true',
+      ]);
+    });
+
+    test('not reproducible: the check export is the one --output, --load (buildx appends it last) loads', () => {
+      const plan = planBuildCommand(valuesOf({ load: 'true' }, { check }));
+      expect(plan.argv).toContain('--load');
+      expect(outputsOf(plan.argv)).toEqual(['type=oci,dest=/t/arch-check.oci,tar=false']);
+    });
+  });
+
   test('a secret is planned as a file under tempDir, its value never in argv', () => {
     const plan = planBuildCommand(valuesOf({ secrets: 'tok=S3CRET' }));
     expect(plan.secretFiles).toEqual([{ path: '/t/secret-0', content: 'S3CRET' }]);

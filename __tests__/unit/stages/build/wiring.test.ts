@@ -5,7 +5,7 @@ import { buildStage, buildxEnv, planBuildStage } from '../../../../src/stages/bu
 import type { Builder } from '../../../../src/stages/builder/wiring.js';
 import type { PreparedCache } from '../../../../src/stages/cache/wiring.js';
 import type { MetaPlan } from '../../../../src/stages/meta/plan.js';
-import { fakeExec, fakeFiles, fakeRun } from '../../fakes.js';
+import { fakeArtifactStore, fakeExec, fakeFiles, fakeRun } from '../../fakes.js';
 
 const TEMP = '/tmp/rt/multiarch-run';
 
@@ -92,6 +92,39 @@ describe('build stage wiring', () => {
     ).catch((e: unknown) => e);
     expect((err as Error).message).toBe('check broke');
     expect(cache.saves).toBe(1);
+  });
+
+  test('a shard: pushed, then checked; a check that throws still sets the outputs and uploads the result, then fails', async () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const files = fakeFiles({ [`${TEMP}/metadata.json`]: JSON.stringify({ 'containerimage.digest': digest }) });
+    const order: string[] = [];
+    const artifacts = {
+      ...fakeArtifactStore(),
+      available: true,
+      upload: async (name: string) => void order.push(`upload ${name}`),
+    };
+    const run = fakeRun(
+      { context: '.', mode: 'shard', images: 'r/a', platforms: 'linux/amd64' },
+      { deps: { exec: fakeExec(), files, artifacts }, tempDir: TEMP },
+    );
+    run.push = { enabled: true, reason: '' };
+    run.timed = (name, fn) => (
+      order.push(name),
+      name === 'arch-check' ? Promise.reject(new Error('unreadable')) : fn()
+    );
+    // the check's own warning throwing stands for any error escaping the stage (a module that fails to load)
+    const warn = run.host.warning.bind(run.host);
+    run.host.warning = (m) => {
+      if (m.startsWith('arch-check')) throw new Error('check broke');
+      warn(m);
+    };
+    const cache = { ...cacheOf(), save: async () => void order.push('save') };
+    const plan = planBuildStage(run, meta, { ...builder, driver: 'docker' }, cache);
+    const err = await buildInOrder(run, plan, cache, 'docker').catch((e: unknown) => e);
+    expect((err as Error).message).toBe('check broke');
+    expect(order).toEqual(['build', 'save', 'push', 'arch-check', 'shard artifact', expect.stringMatching(/^upload /)]);
+    expect(run.host.outputs).toMatchObject({ digest, shard: expect.stringContaining(digest) });
+    expect(run.host.outputs['shard-artifact']).toBeTruthy();
   });
 
   test.each<[string, Record<string, string>, string]>([
