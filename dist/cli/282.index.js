@@ -737,10 +737,11 @@ async function checkOciLayout(exp, t) {
     const index = await layoutJson(external_node_path_.join(dir, 'index.json')).catch(() => {
         throw new Error("the build's OCI export has no index.json");
     });
-    const get = async (d) => {
+    // only a blob that cannot be read is asked whether it was seeded: one lstat a blob, not two
+    const get = (d) => layoutJson(blob(d)).catch(async (err) => {
         await seededJson(exp, d, blob(d));
-        return layoutJson(blob(d));
-    };
+        throw err;
+    });
     const images = await platformImages(index, { manifest: get, config: get }, t.platforms);
     const scans = new Map();
     // a recorded layer is never read: it may be a placeholder seeded before the build (seedPlaceholders)

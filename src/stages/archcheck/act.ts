@@ -232,10 +232,12 @@ async function checkOciLayout(exp: CheckExport, t: CheckTarget): Promise<Platfor
   const index = await layoutJson(path.join(dir, 'index.json')).catch(() => {
     throw new Error("the build's OCI export has no index.json");
   });
-  const get = async (d: string) => {
-    await seededJson(exp, d, blob(d));
-    return layoutJson(blob(d));
-  };
+  // only a blob that cannot be read is asked whether it was seeded: one lstat a blob, not two
+  const get = (d: string) =>
+    layoutJson(blob(d)).catch(async (err: unknown) => {
+      await seededJson(exp, d, blob(d));
+      throw err;
+    });
   const images = await platformImages(index, { manifest: get, config: get }, t.platforms);
   const scans = new Map<string, LayerScan>();
   // a recorded layer is never read: it may be a placeholder seeded before the build (seedPlaceholders)
