@@ -287,6 +287,8 @@ test('arch-check cost per row: cold, no change, one file changed; pushed and unp
   };
   // BENCH_ARCH_ROWS=cached: unpushed rows only, the docker driver without its no-cache cold row
   const cachedOnly = process.env.BENCH_ARCH_ROWS === 'cached';
+  // BENCH_ARCH_DRIVERS=docker (or docker-container): that driver's rows only
+  const drivers = (process.env.BENCH_ARCH_DRIVERS || 'docker-container,docker').split(',');
   const stamp = Date.now();
   for (const push of cachedOnly ? [false] : [false, true]) {
     // docker-container: every run a fresh runner (a new builder), the layer cache through
@@ -295,11 +297,14 @@ test('arch-check cost per row: cold, no change, one file changed; pushed and unp
     const key = `bench-arch-${push}-${stamp}`;
     const dc = { 'driver-opts': `network=host\nimage=${BUILDKIT}`, 'cache-key': key };
     const dcControl = { 'cache-key': `${key}-control` };
-    // the cached rows need a cold run first (each series fills its own cache)
-    await row('docker-container', push, 'cold', ws, dc, dcControl);
-    await row('docker-container', push, 'fresh runner, no change', ws, dc, dcControl);
-    fs.appendFileSync(path.join(ws, 'app.py'), '\n# one change\n');
-    await row('docker-container', push, 'fresh runner, app.py changed', ws, dc, dcControl);
+    if (drivers.includes('docker-container')) {
+      // the cached rows need a cold run first (each series fills its own cache)
+      await row('docker-container', push, 'cold', ws, dc, dcControl);
+      await row('docker-container', push, 'fresh runner, no change', ws, dc, dcControl);
+      fs.appendFileSync(path.join(ws, 'app.py'), '\n# one change\n');
+      await row('docker-container', push, 'fresh runner, app.py changed', ws, dc, dcControl);
+    }
+    if (!drivers.includes('docker')) continue;
     // docker driver: the engine's builder keeps its cache (never pruned here): cold is no-cache;
     // the control and the measured run each change app.py once, so each sees one file changed
     const wd = workspace(base);
