@@ -4,6 +4,7 @@
  * the local layer cache (a fresh runner) and stays in the host's tool cache folder (an engine that
  * keeps its build cache); the verdict comes from the record.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -92,7 +93,8 @@ describeBuildkit('arch-check: the record of checked layers', () => {
     async () => {
       const env = { RUNNER_TOOL_CACHE: tmpDir('mae2e-toolcache-') };
       const ws = makeWorkspace(WRONG, { 'app.txt': `${uniqueName('record-docker')}\n` });
-      const inputs = { platforms: PLATFORMS, push: 'false', driver: 'docker' };
+      const image = uniqueName('e2e/record-docker');
+      const inputs = { images: image, tags: 'v1', platforms: PLATFORMS, push: 'false', driver: 'docker' };
       const run1 = await runJob({ workspace: ws, inputs, env });
       expect(run1.main.stdout).toMatch(line(3, 0));
       // one record a repository, in folders only this user may write
@@ -107,6 +109,13 @@ describeBuildkit('arch-check: the record of checked layers', () => {
       expect(seeded).toBeGreaterThanOrEqual(3);
       expect(left).toBe(seeded);
       expect(run2.main.errors.join('\n')).toMatch(wrongArm);
+      // the check read its own marked copy; the step's outputs name the image the engine stored
+      const stored = execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', `${image}:v1`], {
+        encoding: 'utf8',
+      }).trim();
+      execFileSync('docker', ['image', 'rm', `${image}:v1`], { stdio: 'ignore' });
+      expect(run2.main.outputs.imageid).toBe(stored);
+      expect(run2.main.outputs.digest).toBe(stored);
     },
     T,
   );

@@ -54,6 +54,7 @@ __webpack_require__.d(__webpack_exports__, {
   checkExported: () => (/* binding */ checkExported),
   checkPushed: () => (/* binding */ checkPushed),
   ignoreMatcher: () => (/* reexport */ ignoreMatcher),
+  markedIndex: () => (/* binding */ markedIndex),
   platformImages: () => (/* binding */ platformImages),
   seedPlaceholders: () => (/* binding */ seedPlaceholders),
   unwrittenPlaceholders: () => (/* binding */ unwrittenPlaceholders)
@@ -723,6 +724,48 @@ async function seededJson(exp, d, file) {
     throw new errors/* StageError */.Zu('arch-check', `the image's own manifest or config ${d} was left unwritten: ${seeded} names it as a layer, so it was seeded as a placeholder${remove}`);
 }
 /**
+ * The image index of the check's own copy (export.ts: made distinct beside another exporter): the
+ * one JSON blob of the folder that is an index carrying the run's mark. The folder's index.json
+ * names the other exporter's image, which is not in the folder. Only small files that start as
+ * JSON are read whole (a new layer is a compressed tar).
+ */
+async function markedIndex(dir, mark) {
+    const found = [];
+    for (const algorithm of await external_node_fs_.promises.readdir(external_node_path_.join(dir, 'blobs')).catch(() => []))
+        for (const hex of await external_node_fs_.promises.readdir(external_node_path_.join(dir, 'blobs', algorithm))) {
+            const text = await jsonBlob(external_node_path_.join(dir, 'blobs', algorithm, hex));
+            if (text !== undefined && isMarkedIndex(text, mark))
+                found.push(text);
+        }
+    if (found.length !== 1)
+        throw new Error(`the build's OCI export holds ${found.length} image indexes marked for the check, not one`);
+    return found[0];
+}
+/** A blob's text when it is a small regular file that starts as a JSON object, else undefined. */
+async function jsonBlob(file) {
+    const st = await external_node_fs_.promises.lstat(file);
+    if (!st.isFile() || st.size === 0 || st.size > MAX_JSON_BLOB)
+        return undefined;
+    const fh = await external_node_fs_.promises.open(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
+    try {
+        const first = Buffer.alloc(1);
+        await fh.read(first, 0, 1, 0);
+        return first[0] === 0x7b ? await fh.readFile({ encoding: 'utf8' }) : undefined;
+    }
+    finally {
+        await fh.close();
+    }
+}
+function isMarkedIndex(text, mark) {
+    try {
+        const doc = JSON.parse(text);
+        return Array.isArray(doc.manifests) && doc.annotations?.[archcheck_export/* CHECK_MARK_KEY */.H3] === mark;
+    }
+    catch {
+        return false;
+    }
+}
+/**
  * Not pushed, one node: the OCI layout folder the build wrote beside its other outputs. Only the
  * layers above the base images are read; a base layer (a placeholder, or written) never is.
  */
@@ -734,9 +777,11 @@ async function checkOciLayout(exp, t) {
             throw new Error(`the build's OCI export names a malformed digest ${JSON.stringify(d)}`);
         return file;
     };
-    const index = await layoutJson(external_node_path_.join(dir, 'index.json')).catch(() => {
-        throw new Error("the build's OCI export has no index.json");
-    });
+    const index = exp.mark
+        ? await markedIndex(dir, exp.mark)
+        : await layoutJson(external_node_path_.join(dir, 'index.json')).catch(() => {
+            throw new Error("the build's OCI export has no index.json");
+        });
     // only a blob that cannot be read is asked whether it was seeded: one lstat a blob, not two
     const get = (d) => layoutJson(blob(d)).catch(async (err) => {
         await seededJson(exp, d, blob(d));

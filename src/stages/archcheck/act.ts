@@ -14,7 +14,7 @@ import type { ActDeps } from '../../ports/exec.js';
 import { mapLimit, PROBE_CONCURRENCY } from '../../ports/pool.js';
 import { type RegistryDeps, RegistryRepo } from '../../ports/registry.js';
 import { scanLayer, scanOciLayout, scanTree } from './act-scan.js';
-import { type CheckExport, layoutBlobPath, platformFolder } from './export.js';
+import { CHECK_MARK_KEY, type CheckExport, layoutBlobPath, platformFolder } from './export.js';
 import { judgePlatform, type LayerScan, type PlatformVerdict, stackLayers } from './plan.js';
 
 export interface PlatformImage {
@@ -219,6 +219,47 @@ async function seededJson(exp: CheckExport, d: string, file: string): Promise<vo
 }
 
 /**
+ * The image index of the check's own copy (export.ts: made distinct beside another exporter): the
+ * one JSON blob of the folder that is an index carrying the run's mark. The folder's index.json
+ * names the other exporter's image, which is not in the folder. Only small files that start as
+ * JSON are read whole (a new layer is a compressed tar).
+ */
+export async function markedIndex(dir: string, mark: string): Promise<string> {
+  const found: string[] = [];
+  for (const algorithm of await fs.promises.readdir(path.join(dir, 'blobs')).catch(() => [] as string[]))
+    for (const hex of await fs.promises.readdir(path.join(dir, 'blobs', algorithm))) {
+      const text = await jsonBlob(path.join(dir, 'blobs', algorithm, hex));
+      if (text !== undefined && isMarkedIndex(text, mark)) found.push(text);
+    }
+  if (found.length !== 1)
+    throw new Error(`the build's OCI export holds ${found.length} image indexes marked for the check, not one`);
+  return found[0]!;
+}
+
+/** A blob's text when it is a small regular file that starts as a JSON object, else undefined. */
+async function jsonBlob(file: string): Promise<string | undefined> {
+  const st = await fs.promises.lstat(file);
+  if (!st.isFile() || st.size === 0 || st.size > MAX_JSON_BLOB) return undefined;
+  const fh = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  try {
+    const first = Buffer.alloc(1);
+    await fh.read(first, 0, 1, 0);
+    return first[0] === 0x7b ? await fh.readFile({ encoding: 'utf8' }) : undefined;
+  } finally {
+    await fh.close();
+  }
+}
+
+function isMarkedIndex(text: string, mark: string): boolean {
+  try {
+    const doc = JSON.parse(text) as { manifests?: unknown; annotations?: Record<string, unknown> };
+    return Array.isArray(doc.manifests) && doc.annotations?.[CHECK_MARK_KEY] === mark;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Not pushed, one node: the OCI layout folder the build wrote beside its other outputs. Only the
  * layers above the base images are read; a base layer (a placeholder, or written) never is.
  */
@@ -229,9 +270,11 @@ async function checkOciLayout(exp: CheckExport, t: CheckTarget): Promise<Platfor
     if (!file) throw new Error(`the build's OCI export names a malformed digest ${JSON.stringify(d)}`);
     return file;
   };
-  const index = await layoutJson(path.join(dir, 'index.json')).catch(() => {
-    throw new Error("the build's OCI export has no index.json");
-  });
+  const index = exp.mark
+    ? await markedIndex(dir, exp.mark)
+    : await layoutJson(path.join(dir, 'index.json')).catch(() => {
+        throw new Error("the build's OCI export has no index.json");
+      });
   // only a blob that cannot be read is asked whether it was seeded: one lstat a blob, not two
   const get = (d: string) =>
     layoutJson(blob(d)).catch(async (err: unknown) => {

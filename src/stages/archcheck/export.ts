@@ -17,6 +17,14 @@
  * Several exporters on one build need buildx 0.13 and BuildKit 0.13 (engine 26 for the docker
  * driver). The engine's own builder stores an unpushed build in the engine by default, only while no
  * output is named: that store (`type=image`) is then named too, so the smoke test still finds the tag.
+ *
+ * Beside another image exporter (that store, or a load) of several platforms, the check's copy is
+ * made distinct: its own config timestamps (`source-date-epoch`, layers untouched) and a per-run
+ * annotation on its index and manifests (BuildKit refuses index annotations for one platform). Both exporters run at once in the same content store; with the same manifests and
+ * configs each waited on the other's write of every one of them (0.3–0.9 s a blob, measured on
+ * engine 26), with distinct ones neither waits. The copy goes first: buildx reports the last
+ * exporter's digest and writes it into the folder's index.json, so the step's outputs stay the
+ * stored or loaded image's, and the check finds its copy's index by the annotation instead.
  */
 import * as path from 'node:path';
 
@@ -45,7 +53,15 @@ export interface CheckExport {
   recordSeeded?: Set<string>;
   /** layout: the record files read before the build (named when one must be removed). */
   recordFiles?: string[];
+  /**
+   * layout: the annotation value on the check's own copy (made distinct beside another exporter):
+   * its index is the one blob carrying it, since the folder's index.json names the other image.
+   */
+  mark?: string;
 }
+
+/** The annotation key that marks the check's copy of the image (its value is the run's mark). */
+export const CHECK_MARK_KEY = 'org.multiarch-action.arch-check';
 
 export interface CheckExportInput {
   archCheck: string;
@@ -64,6 +80,10 @@ export interface CheckExportInput {
   load: boolean;
   outputs: string[];
   tempDir: string;
+  /** A value new each run, for the annotation that marks the check's copy beside another exporter. */
+  mark: string;
+  /** reproducible: every image exporter rewrites timestamps to the build's source date, the check's too. */
+  reproducible?: boolean;
 }
 
 export interface CheckExportPlan {
@@ -125,13 +145,30 @@ export function planCheckExport(p: CheckExportInput): CheckExportPlan {
   const store = keepStore ? ['type=image'] : [];
   if (buildxAtLeast(version, LAYOUT_FOLDER)) {
     const dir = path.join(p.tempDir, 'arch-check.oci');
+    const layout = `type=oci,${buildxCsvField('dest', dir)},tar=false`;
+    // one platform has no index to annotate (BuildKit refuses it): the copy stays the image itself
+    if (!hasExporter || p.platforms.length < 2)
+      return { export: { kind: 'layout', path: dir }, outputs: [...store, layout] };
+    // the copy first, the store after it (a load is appended after every output by buildx)
     return {
-      export: { kind: 'layout', path: dir },
-      outputs: [...store, `type=oci,${buildxCsvField('dest', dir)},tar=false`],
+      export: { kind: 'layout', path: dir, mark: p.mark },
+      outputs: [`${layout},${distinctCopy(p.mark, p.reproducible)}`, ...store],
     };
   }
+  // before buildx 0.13 there is no second exporter (hasExporter returned above): the tar is the only output
   const tar = path.join(p.tempDir, 'arch-check.oci.tar');
-  return { export: { kind: 'oci', path: tar }, outputs: [...store, `type=oci,${buildxCsvField('dest', tar)}`] };
+  return { export: { kind: 'oci', path: tar }, outputs: [`type=oci,${buildxCsvField('dest', tar)}`] };
+}
+
+/**
+ * The exporter fields that make the check's copy distinct from the image exported beside it (see
+ * the top of this file). Under reproducible every image exporter rewrites its layers to the
+ * build's source date, so the copy keeps that date (another would rewrite its layers differently):
+ * only the annotations differ, and the two still wait on each other for the configs.
+ */
+function distinctCopy(mark: string, reproducible?: boolean): string {
+  const annotations = [`annotation-index.${CHECK_MARK_KEY}=${mark}`, `annotation-manifest.${CHECK_MARK_KEY}=${mark}`];
+  return [...annotations, ...(reproducible ? [] : ['source-date-epoch=1'])].join(',');
 }
 
 /** The path of a blob inside an OCI layout folder (blobs/<algorithm>/<hex>), or undefined for a malformed digest. */

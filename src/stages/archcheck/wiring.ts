@@ -3,7 +3,7 @@
  * pushed, else what the build itself exported for it, see export.ts), judge each platform's ELF
  * files, report.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 
 import { errorMessage, StageError } from '../../errors.js';
@@ -99,6 +99,8 @@ export async function planArchCheckExport(run: Run, builder: Builder): Promise<C
     load: inputs.load,
     outputs: inputs.outputs,
     tempDir: run.tempDir,
+    mark: randomBytes(8).toString('hex'),
+    reproducible: inputs.reproducible,
   });
 }
 

@@ -18,7 +18,12 @@ const base: CheckExportInput = {
   load: false,
   outputs: [],
   tempDir: '/t/run',
+  mark: 'c0ffee',
 };
+
+/** The check's copy beside another exporter: distinct manifests and configs, marked (export.ts). */
+const DISTINCT =
+  'annotation-index.org.multiarch-action.arch-check=c0ffee,annotation-manifest.org.multiarch-action.arch-check=c0ffee';
 
 /** buildx's reading of one --output value: its CSV fields. */
 const fields = (out: string) => (parse(out, { relax_column_count: true }) as string[][])[0]!;
@@ -47,10 +52,11 @@ describe('the export an unpushed build adds for the arch check', () => {
   });
 
   test("the engine's own builder keeps storing the image in the engine (named, as its default load did)", () => {
-    expect(planCheckExport({ ...base, driver: 'docker' }).outputs).toEqual([
-      'type=image',
-      'type=oci,dest=/t/run/arch-check.oci,tar=false',
-    ]);
+    // the check's copy first and distinct: the store, last, gives the step its digest and index.json
+    expect(planCheckExport({ ...base, driver: 'docker' })).toEqual({
+      export: { kind: 'layout', path: '/t/run/arch-check.oci', mark: 'c0ffee' },
+      outputs: [`type=oci,dest=/t/run/arch-check.oci,tar=false,${DISTINCT},source-date-epoch=1`, 'type=image'],
+    });
     // an output the user named is the build's only exporter: nothing is added, the check says why
     const named = planCheckExport({ ...base, driver: 'docker', outputs: ['type=local,dest=out'] });
     expect(named.outputs).toEqual([]);
@@ -60,10 +66,26 @@ describe('the export an unpushed build adds for the arch check', () => {
   test('a load build on the containerd store: the layout beside the load (it reports the loaded index), both drivers', () => {
     for (const driver of ['docker', 'docker-container']) {
       expect(planCheckExport({ ...base, driver, load: true })).toEqual({
-        export: { kind: 'layout', path: '/t/run/arch-check.oci' },
-        outputs: ['type=oci,dest=/t/run/arch-check.oci,tar=false'],
+        export: { kind: 'layout', path: '/t/run/arch-check.oci', mark: 'c0ffee' },
+        outputs: [`type=oci,dest=/t/run/arch-check.oci,tar=false,${DISTINCT},source-date-epoch=1`],
       });
     }
+  });
+
+  test("reproducible keeps the source date on the copy (its layers are rewritten to it as the image's are)", () => {
+    for (const over of [{ driver: 'docker' }, { load: true }])
+      expect(planCheckExport({ ...base, ...over, reproducible: true }).outputs[0]).toBe(
+        `type=oci,dest=/t/run/arch-check.oci,tar=false,${DISTINCT}`,
+      );
+    // one platform: BuildKit annotates no index there, the copy stays the image itself
+    expect(planCheckExport({ ...base, driver: 'docker', platforms: ['linux/arm64'] }).outputs).toEqual([
+      'type=image',
+      'type=oci,dest=/t/run/arch-check.oci,tar=false',
+    ]);
+    // alone, the copy is the build's only image: nothing to tell it apart from, its index.json its own
+    expect(planCheckExport({ ...base, reproducible: true }).outputs).toEqual([
+      'type=oci,dest=/t/run/arch-check.oci,tar=false',
+    ]);
   });
 
   test('a load build keeps its one exporter on the engine builder with one platform, on several nodes and before buildx 0.13, saying why', () => {

@@ -23,6 +23,7 @@ const layout: CheckExportPlan = planCheckExport({
   multiNode: false,
   buildxVersion: '0.13.1',
   platforms: ['linux/amd64', 'linux/arm64'],
+  mark: 'c0ffee',
   load: false,
   outputs: [],
   tempDir: '/t/run',

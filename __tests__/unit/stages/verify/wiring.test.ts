@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { runMain } from '../../../../src/pipeline/main.js';
-import type { Exec, ExecRequest } from '../../../../src/ports/exec.js';
+import type { Exec } from '../../../../src/ports/exec.js';
 import { summaryPlain } from '../../../../src/run/summary.js';
-import { fakeDeps, fakeEngine, fakeFiles, fakeHost } from '../../fakes.js';
+import { CHECK_MARK_KEY } from '../../../../src/stages/archcheck/export.js';
+import { type FakeAnswer, fakeDeps, fakeEngine, fakeFiles, fakeHost } from '../../fakes.js';
 import { elf, tarOf } from '../../images.js';
 
 const files = {
@@ -21,7 +22,7 @@ const files = {
 const inputs = { images: 'r/app', tags: 'v1', platforms: 'linux/amd64,linux/arm64', push: 'false', context: '.' };
 
 /** The context's own builder (docker driver: the smoke test runs the engine's image, no load). */
-function engine(more: (req: ExecRequest) => { code?: number; stdout?: string; stderr?: string } = () => ({})) {
+function engine(more: FakeAnswer = () => ({})) {
   return fakeEngine((req) =>
     req.argv[2] === 'inspect' ? { stdout: 'Driver: docker\nPlatforms: linux/amd64\n' } : more(req),
   );
@@ -57,8 +58,11 @@ test('a failed smoke test: the summary still holds the time report and every pla
 });
 
 /** What an unpushed build exports for the arch check (an OCI layout): linux/arm64 holds an x86-64 binary. */
-/** An OCI layout folder's files (path → bytes): both platforms hold one amd64 binary. */
-async function wrongLayout(): Promise<[string, Buffer][]> {
+/**
+ * An OCI layout folder's files (path → bytes): both platforms hold one amd64 binary. With a mark
+ * (the check's copy beside the engine's store), the index carries it and index.json names another.
+ */
+async function wrongLayout(mark?: string): Promise<[string, Buffer][]> {
   const files: [string, Buffer][] = [];
   const put = (body: Buffer | string) => {
     const hex = createHash('sha256').update(body).digest('hex');
@@ -74,22 +78,26 @@ async function wrongLayout(): Promise<[string, Buffer][]> {
         { digest: manifest, platform: { os: 'linux', architecture: 'amd64' } },
         { digest: manifest, platform: { os: 'linux', architecture: 'arm64' } },
       ],
+      ...(mark ? { annotations: { [CHECK_MARK_KEY]: mark } } : {}),
     }),
   );
-  const top = { manifests: [{ digest: index, mediaType: 'application/vnd.oci.image.index.v1+json' }] };
+  // buildx writes the last exporter's index into index.json: the engine's stored image, not in the folder
+  const named = mark ? `sha256:${'e'.repeat(64)}` : index;
+  const top = { manifests: [{ digest: named, mediaType: 'application/vnd.oci.image.index.v1+json' }] };
   files.push(['index.json', Buffer.from(JSON.stringify(top))]);
   return files;
 }
 
 test('a failed arch check: the summary holds the time report and the arch check (the time report was dropped before)', async () => {
-  const layout = await wrongLayout();
   // the build itself writes the layout where its arch-check output names (no second build)
   let dest = '';
-  const exec = engine((req) => {
-    const out = req.argv.find((a) => /^type=oci,dest=.*,tar=false$/.test(a));
+  const exec = engine(async (req) => {
+    const out = req.argv
+      .map((a) => /^type=oci,dest=(.*?),tar=false(?:,annotation-index\.[\w.-]+=(\w+))?/.exec(a))
+      .find((m) => m);
     if (req.argv[2] === 'build' && out) {
-      dest = out.slice('type=oci,dest='.length, -',tar=false'.length);
-      for (const [name, body] of layout) {
+      dest = out[1]!;
+      for (const [name, body] of await wrongLayout(out[2])) {
         fs.mkdirSync(path.dirname(path.join(dest, name)), { recursive: true });
         fs.writeFileSync(path.join(dest, name), body);
       }
