@@ -69,7 +69,10 @@ export function timedGroup(host: Host, now: () => number, timings: Timing[]): Ru
     try {
       return await host.group(name, fn);
     } finally {
-      timings.push({ stage: name, seconds: (now() - start) / 1000 });
+      const seconds = (now() - start) / 1000;
+      timings.push({ stage: name, seconds });
+      // the summary rounds to tenths; a debug log (and the bench) keeps the milliseconds
+      host.debug(`stage time: ${name} ${seconds.toFixed(3)}s`);
     }
   };
 }
