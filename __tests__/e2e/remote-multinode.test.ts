@@ -81,6 +81,39 @@ describeBuildkit(
       },
       T,
     );
+
+    test(
+      'a pull request there: one buildx build gives the arch check its layout and the smoke test its image',
+      async () => {
+        const j = await runJob({
+          workspace: makeWorkspace(BUSYBOX_DOCKERFILE),
+          traceDocker: true,
+          eventName: 'pull_request',
+          inputs: {
+            images: `${REGISTRY}/${uniqueName('e2e/remote-pr')}`,
+            tags: 'v1',
+            platforms: BOTH,
+            push: 'false',
+            driver: 'remote',
+            endpoint: daemon.endpoint,
+            'smoke-test': 'cat /built-on',
+          },
+        });
+        expect(j.main.errors).toEqual([]);
+        expect(j.main.code).toBe(0);
+        // the build is the step's only one: no per-platform load build for the smoke test
+        const builds = j.main.dockerCalls.filter((a) => a[0] === 'buildx' && a[1] === 'build');
+        expect(builds).toHaveLength(1);
+        expect(builds[0]!.some((a) => /^type=docker,name=multiarch-smoke-[0-9a-f]+:build$/.test(a))).toBe(true);
+        expect(j.main.stdout).toMatch(/arch-check linux\/arm64: \d+ ELF file\(s\)/);
+        expect(JSON.parse(j.main.outputs['smoke-results']!)).toEqual({
+          'linux/amd64': 'x86_64',
+          'linux/arm64': 'aarch64',
+        });
+        expect(docker(['image', 'ls', '--format', '{{.Repository}}']).stdout).not.toMatch(/multiarch-smoke-/);
+      },
+      T,
+    );
   },
   { hostDaemon: true },
 );
