@@ -37,6 +37,16 @@ describeBuildkit(
       daemon = await startHostBuildkitd();
     }, T);
     afterAll(async () => daemon?.stop(), T);
+    /** A two-platform build on the host's daemon, its smoke test printing where each platform ran. */
+    const remote = (image: string, push: boolean) => ({
+      images: `${REGISTRY}/${image}`,
+      tags: 'v1',
+      platforms: BOTH,
+      push: String(push),
+      driver: 'remote',
+      endpoint: daemon.endpoint,
+      'smoke-test': 'cat /built-on',
+    });
 
     test(
       'amd64 + arm64 built there and pushed to a loopback registry; verified; arm64 prints aarch64',
@@ -45,15 +55,7 @@ describeBuildkit(
         const j = await runJob({
           workspace: makeWorkspace(BUSYBOX_DOCKERFILE),
           traceDocker: true,
-          inputs: {
-            images: `${REGISTRY}/${repo}`,
-            tags: 'v1',
-            platforms: BOTH,
-            push: 'true',
-            driver: 'remote',
-            endpoint: daemon.endpoint,
-            'smoke-test': 'cat /built-on',
-          },
+          inputs: remote(repo, true),
         });
         expect(j.main.errors).toEqual([]);
         expect(j.main.code).toBe(0);
@@ -89,15 +91,7 @@ describeBuildkit(
           workspace: makeWorkspace(BUSYBOX_DOCKERFILE),
           traceDocker: true,
           eventName: 'pull_request',
-          inputs: {
-            images: `${REGISTRY}/${uniqueName('e2e/remote-pr')}`,
-            tags: 'v1',
-            platforms: BOTH,
-            push: 'false',
-            driver: 'remote',
-            endpoint: daemon.endpoint,
-            'smoke-test': 'cat /built-on',
-          },
+          inputs: remote(uniqueName('e2e/remote-pr'), false),
         });
         expect(j.main.errors).toEqual([]);
         expect(j.main.code).toBe(0);

@@ -20,11 +20,12 @@
  *
  * Beside another image exporter (that store, or a load) of several platforms, the check's copy is
  * made distinct: its own config timestamps (`source-date-epoch`, layers untouched) and a per-run
- * annotation on its index and manifests (BuildKit refuses index annotations for one platform). Both exporters run at once in the same content store; with the same manifests and
- * configs each waited on the other's write of every one of them (0.3–0.9 s a blob, measured on
- * engine 26), with distinct ones neither waits. The copy goes first: buildx reports the last
- * exporter's digest and writes it into the folder's index.json, so the step's outputs stay the
- * stored or loaded image's, and the check finds its copy's index by the annotation instead.
+ * annotation on its index and manifests (BuildKit refuses index annotations for one platform).
+ * Both exporters run at once in the same content store; with the same manifests and configs each
+ * waited on the other's write of every one of them (0.3–0.9 s a blob, measured on engine 26), with
+ * distinct ones neither waits. The copy goes first: buildx reports the last exporter's digest and
+ * writes it into the folder's index.json, so the step's outputs stay the stored or loaded image's,
+ * and the check finds its copy's index by the annotation instead.
  */
 import * as path from 'node:path';
 
