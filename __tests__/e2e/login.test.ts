@@ -230,7 +230,11 @@ describe('load', () => {
     try {
       expect(job.main.errors).toEqual([]);
       expect(job.main.code).toBe(0);
-      expect(docker(['image', 'inspect', `${name}:v1`]).code).toBe(0);
+      // the arch check read its own marked copy beside the load; the outputs name the loaded image
+      expect(job.main.stdout).toMatch(/arch-check linux\/arm64: \d+ ELF file/);
+      const loaded = docker(['image', 'inspect', '--format', '{{.Id}}', `${name}:v1`]);
+      expect(loaded.code).toBe(0);
+      expect(job.main.outputs.digest).toBe(loaded.stdout.trim());
       expect(job.post.code).toBe(0);
     } finally {
       docker(['rmi', '-f', `${name}:v1`]);
