@@ -703,10 +703,11 @@ function unwrittenPlaceholders(dir, seeded) {
     return n;
 }
 const MAX_JSON_BLOB = 4 * 1024 * 1024;
+/** Whether a layout entry can be a JSON blob: a regular file (no link), not empty (a placeholder), small. */
+const jsonSized = (st) => st.isFile() && st.size > 0 && st.size <= MAX_JSON_BLOB;
 /** A small JSON file of the layout (index, manifest, config), refused when it is not one. */
 async function layoutJson(file) {
-    const st = await external_node_fs_.promises.lstat(file);
-    if (!st.isFile() || st.size === 0 || st.size > MAX_JSON_BLOB)
+    if (!jsonSized(await external_node_fs_.promises.lstat(file)))
         throw new Error(`${external_node_path_.basename(file)} is not a JSON blob`);
     return external_node_fs_.promises.readFile(file, 'utf8');
 }
@@ -743,8 +744,7 @@ async function markedIndex(dir, mark) {
 }
 /** A blob's text when it is a small regular file that starts as a JSON object, else undefined. */
 async function jsonBlob(file) {
-    const st = await external_node_fs_.promises.lstat(file);
-    if (!st.isFile() || st.size === 0 || st.size > MAX_JSON_BLOB)
+    if (!jsonSized(await external_node_fs_.promises.lstat(file)))
         return undefined;
     const fh = await external_node_fs_.promises.open(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
     try {

@@ -194,11 +194,12 @@ export function unwrittenPlaceholders(dir: string, seeded: Set<string>): number 
 
 const MAX_JSON_BLOB = 4 * 1024 * 1024;
 
+/** Whether a layout entry can be a JSON blob: a regular file (no link), not empty (a placeholder), small. */
+const jsonSized = (st: fs.Stats) => st.isFile() && st.size > 0 && st.size <= MAX_JSON_BLOB;
+
 /** A small JSON file of the layout (index, manifest, config), refused when it is not one. */
 async function layoutJson(file: string): Promise<string> {
-  const st = await fs.promises.lstat(file);
-  if (!st.isFile() || st.size === 0 || st.size > MAX_JSON_BLOB)
-    throw new Error(`${path.basename(file)} is not a JSON blob`);
+  if (!jsonSized(await fs.promises.lstat(file))) throw new Error(`${path.basename(file)} is not a JSON blob`);
   return fs.promises.readFile(file, 'utf8');
 }
 
@@ -238,8 +239,7 @@ export async function markedIndex(dir: string, mark: string): Promise<string> {
 
 /** A blob's text when it is a small regular file that starts as a JSON object, else undefined. */
 async function jsonBlob(file: string): Promise<string | undefined> {
-  const st = await fs.promises.lstat(file);
-  if (!st.isFile() || st.size === 0 || st.size > MAX_JSON_BLOB) return undefined;
+  if (!jsonSized(await fs.promises.lstat(file))) return undefined;
   const fh = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
   try {
     const first = Buffer.alloc(1);

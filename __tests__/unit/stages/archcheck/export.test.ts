@@ -161,6 +161,16 @@ describe('the export an unpushed build adds for the arch check', () => {
     const oci = planCheckExport({ ...base, tempDir: dir });
     expect(oci.outputs).toHaveLength(1);
     expect(fields(oci.outputs[0]!)).toEqual(['type=oci', `dest=${oci.export!.path}`, 'tar=false']);
+    // the distinct copy beside the engine's store: the same one dest field, then its own fields
+    const copy = planCheckExport({ ...base, tempDir: dir, driver: 'docker' });
+    expect(fields(copy.outputs[0]!)).toEqual([
+      'type=oci',
+      `dest=${copy.export!.path}`,
+      'tar=false',
+      ...DISTINCT.split(','),
+      'source-date-epoch=1',
+    ]);
+    expect(copy.outputs[1]).toBe('type=image');
     const files = planCheckExport({ ...base, tempDir: dir, multiNode: true });
     expect(fields(files.outputs[0]!)).toEqual(['type=local', `dest=${files.export!.path}`, 'platform-split=true']);
   });
